@@ -1,0 +1,44 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export FLASK_APP := lti_tool
+
+.PHONY: run test install install-dev browser-deps lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e tests/sample_plugin 2>/dev/null || true
+
+# Chromium from Debian and axe-core from npm, for the browser tests. Best effort:
+# without them the browser tests are skipped and say so.
+browser-deps:
+	@bash scripts/browser-deps.sh
+
+run: install
+	LTI_TOOL_DEMO=1 $(BIN)/flask --app lti_tool db upgrade
+	LTI_TOOL_DEMO=1 $(BIN)/flask --app lti_tool demo setup
+	@echo ""
+	@echo "  Demo LMS:  http://localhost:5000/demo/   (choose a person, open an activity)"
+	@echo "  The tool:  http://127.0.0.1:5000/"
+	@echo ""
+	LTI_TOOL_DEMO=1 $(BIN)/flask --app lti_tool run --host 127.0.0.1 --port 5000
+
+test: install-dev browser-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check lti_tool plugins tests benchmarks
+
+bench: install-dev
+	$(BIN)/python benchmarks/launch_bench.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,1 @@
+"""Built-in plugins, registered through this distribution's own entry points."""
