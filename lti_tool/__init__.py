@@ -1,0 +1,123 @@
+"""P3 Workshop LTI: an LTI 1.3 tool for the P3 workshop and its partnership self-assessment."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
+
+from lti_tool.settings import SettingsError, load_settings
+
+__all__ = ["create_app", "SettingsError"]
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: config/ defaults, then LTI_TOOL_* environment, then test_config."""
+    app = Flask(__name__, instance_relative_config=True)
+    settings = load_settings(overrides=test_config)
+    app.config.update(settings)
+    app.config["SQLALCHEMY_DATABASE_URI"] = _database_uri(settings["DATABASE_URL"], app)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(settings["DATABASE_URL"]))
+    app.config["TESTING"] = settings["ENV"] == "testing" or bool(settings.get("TESTING"))
+    _configure_cookies(app)
+    logging.basicConfig(level=settings["LOG_LEVEL"])
+
+    if settings["PROXY_FIX"]:
+        n = int(settings["PROXY_FIX"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
+
+    from lti_tool import cli, db_setup
+    from lti_tool import models as _models  # noqa: F401  (tables known to migrations)
+    from lti_tool.demo import models as _demo_models  # noqa: F401
+    from lti_tool.extensions import db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
+    db_setup.register(app)
+
+    from lti_tool.views import deep_linking, errors, lti, pages
+
+    app.register_blueprint(lti.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(deep_linking.bp)
+    errors.register_error_handlers(app)
+    app.after_request(_security_headers)
+    app.add_url_rule("/", "index", _index)
+
+    if settings["DEMO"]:
+        from lti_tool.demo import views as demo_views
+
+        app.register_blueprint(demo_views.bp)
+
+    cli.register(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _database_uri(url: str, app: Flask) -> str:
+    # A relative SQLite path lives in the instance folder, like the Flask tutorial's.
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        import os
+
+        os.makedirs(app.instance_path, exist_ok=True)
+        return "sqlite:///" + os.path.join(app.instance_path, url[len("sqlite:///"):])
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+def _configure_cookies(app: Flask) -> None:
+    # Inside an LMS iframe the tool is third-party: cookies need SameSite=None; Secure,
+    # and Partitioned (CHIPS) lets browsers that block third-party cookies keep them.
+    # On plain http (local development) browsers refuse that, so Lax is used there.
+    secure = bool(app.config["COOKIE_SECURE"])
+    options = {"secure": secure, "samesite": "None" if secure else "Lax"}
+    if secure:
+        options["partitioned"] = True
+    app.extensions["lti_tool.cookie_options"] = options
+    app.config.update(
+        SESSION_COOKIE_NAME="p3_session",
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_SAMESITE=options["samesite"],
+        SESSION_COOKIE_PARTITIONED=secure,
+        SESSION_COOKIE_HTTPONLY=True,
+    )
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def _security_headers(response: Response) -> Response:
+    # Launch tokens ride in URLs: never send them to another site as a Referer.
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+def _index() -> str:
+    from flask import render_template
+
+    return render_template("index.html")
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from lti_tool.lti import session as launch_session
+
+    app.jinja_env.globals.update(
+        launch_url=launch_session.launch_url,
+        csrf_token=launch_session.csrf_token,
+        TOKEN_PARAM=launch_session.TOKEN_PARAM,
+    )

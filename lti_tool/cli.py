@@ -1,0 +1,118 @@
+"""flask CLI commands: platform registrations, tool keys, the demo LMS."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from lti_tool.lti import keys as tool_keys
+from lti_tool.services import platforms as platform_service
+
+platform_cli = AppGroup("platform", help="Register and inspect LMS platforms.")
+keys_cli = AppGroup("keys", help="The tool's signing keys.")
+
+
+def _show(platform) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {
+        "id": platform.id,
+        "name": platform.name,
+        "issuer": platform.issuer,
+        "client_id": platform.client_id,
+        "deployment_ids": platform.deployment_ids,
+        "auth_login_url": platform.auth_login_url,
+        "auth_token_url": platform.auth_token_url,
+        "key_set_url": platform.key_set_url,
+        "auth_audience": platform.auth_audience,
+        "enabled": platform.enabled,
+    }
+
+
+@platform_cli.command("add")
+@click.option("--issuer", required=True, help="The platform's issuer (iss).")
+@click.option("--client-id", required=True, help="The client id the platform gave the tool.")
+@click.option("--deployment-id", "deployment_ids", multiple=True, help="Repeatable.")
+@click.option("--auth-login-url", required=True, help="The platform's OIDC authorization URL.")
+@click.option("--auth-token-url", required=True, help="The platform's OAuth2 token URL.")
+@click.option("--key-set-url", required=True, help="The platform's JWKS URL.")
+@click.option("--auth-audience", default=None, help="Audience for token requests, if not the token URL.")
+@click.option("--name", default="", help="A name for people.")
+def platform_add(**options: object) -> None:
+    """Register a platform (an issuer and one client id) with its deployments."""
+    options["deployment_ids"] = list(options["deployment_ids"])  # type: ignore[call-overload]
+    try:
+        platform = platform_service.add_platform(dict(options))
+    except platform_service.PlatformError as exc:
+        for field, messages in exc.errors.items():
+            text = " ".join(map(str, messages)) if isinstance(messages, list) else str(messages)
+            click.echo(f"Error: --{field.replace('_', '-')}: {text}", err=True)
+        sys.exit(2)
+    click.echo(f"Registered platform #{platform.id}: {platform.issuer} (client id {platform.client_id})")
+
+
+@platform_cli.command("list")
+def platform_list() -> None:
+    """One line per platform."""
+    rows = platform_service.list_platforms()
+    if not rows:
+        click.echo("No platforms registered.")
+    for p in rows:
+        click.echo(f"#{p.id}\t{p.issuer}\t{p.client_id}\tdeployments={','.join(p.deployment_ids)}"
+                   f"\t{'enabled' if p.enabled else 'disabled'}")
+
+
+def _resolve(ref: str):  # type: ignore[no-untyped-def]
+    platform = platform_service.find_platform_by_ref(ref)
+    if platform is None:
+        click.echo(f"Error: no platform {ref!r} (give its #id from 'platform list')", err=True)
+        sys.exit(2)
+    return platform
+
+
+@platform_cli.command("show")
+@click.argument("ref")
+def platform_show(ref: str) -> None:
+    """Everything about one platform (by #id, or issuer when it has one client)."""
+    click.echo(json.dumps(_show(_resolve(ref)), indent=2))
+
+
+@platform_cli.command("remove")
+@click.argument("ref")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def platform_remove(ref: str, yes: bool) -> None:
+    """Remove a platform, its deployments and its launch records."""
+    platform = _resolve(ref)
+    if not yes:
+        click.confirm(f"Remove {platform.issuer} (client id {platform.client_id})?", abort=True)
+    platform_service.remove_platform(platform)
+    click.echo("Removed.")
+
+
+@keys_cli.command("rotate")
+def keys_rotate() -> None:
+    """Start signing with a new key; old keys stay published for the overlap period."""
+    overlap = current_app.config["KEY_ROTATION_OVERLAP_DAYS"]
+    new_key, retired = tool_keys.rotate(current_app.config["SECRET_KEY"], overlap)
+    click.echo(f"New signing key {new_key.kid}.")
+    for key in retired:
+        click.echo(f"Key {key.kid} retired; published until {key.published_until:%Y-%m-%d %H:%M} UTC.")
+
+
+@keys_cli.command("list")
+def keys_list() -> None:
+    """The published keys."""
+    for key in tool_keys.published_keys():
+        state = "signing" if key.active else f"published until {key.published_until:%Y-%m-%d %H:%M}"
+        click.echo(f"{key.kid}\t{state}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(platform_cli)
+    app.cli.add_command(keys_cli)
+    if app.config["DEMO"]:
+        from lti_tool.demo.cli import demo_cli
+
+        app.cli.add_command(demo_cli)

@@ -1,0 +1,131 @@
+"""The demo LMS's pages and its LTI platform endpoints (OIDC authorization, JWKS)."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from werkzeug.wrappers import Response
+
+from lti_tool.demo import platform as demo
+from lti_tool.demo import service
+from lti_tool.lti import claims as C
+
+bp = Blueprint("demo", __name__, url_prefix="/demo")
+
+
+@bp.before_request
+def _registered() -> None:
+    service.ensure_registered()
+
+
+def _person_or_404(person_id: str | None) -> demo.Person:
+    found = demo.person(person_id or "")
+    if found is None:
+        abort(404, description="No such person in the demo course. Choose one on the demo home.")
+    return found
+
+
+@bp.get("/")
+def home() -> str:
+    return render_template("demo/home.html", people=demo.PEOPLE, course=demo.COURSE)
+
+
+@bp.get("/course")
+def course() -> str:
+    who = _person_or_404(request.args.get("as"))
+    return render_template("demo/course.html", who=who, course=demo.COURSE,
+                           activities=service.activities())
+
+
+@bp.get("/launch")
+def launch_frame() -> str:
+    """The LMS page that shows the tool in an iframe, as Moodle and Canvas do."""
+    who = _person_or_404(request.args.get("as"))
+    activity_id = request.args.get("activity", type=int)
+    deep_link = request.args.get("deep_link") == "1"
+    if deep_link and not who.is_instructor:
+        abort(403, description="Only the instructor can add content to the course.")
+    activity = service.activity(activity_id) if activity_id else None
+    if not deep_link and activity is None:
+        abort(404, description="No such activity in the demo course.")
+    init_url = "init?" + urlencode({"as": who.id, **({"deep_link": "1"} if deep_link else
+                                                      {"activity": activity.id})})  # type: ignore[union-attr]
+    return render_template("demo/launch.html", who=who, course=demo.COURSE, activity=activity,
+                           deep_link=deep_link, init_url=init_url)
+
+
+@bp.get("/init")
+def init_login() -> str:
+    """Third-party login initiation: an auto-submitted POST to the tool, like Moodle's."""
+    who = _person_or_404(request.args.get("as"))
+    hint = {"deep_link": True} if request.args.get("deep_link") == "1" else {
+        "activity": request.args.get("activity", type=int)}
+    base = current_app.config["BASE_URL"]
+    fields = {
+        "iss": service.issuer(),
+        "login_hint": who.id,
+        "lti_message_hint": demo.new_message_hint(hint),
+        "target_link_uri": base + "/lti/launch",
+        "client_id": service.CLIENT_ID,
+        "lti_deployment_id": service.DEPLOYMENT_ID,
+    }
+    return render_template("demo/autopost.html", action=base + "/lti/login", fields=fields,
+                           label="Opening the activity")
+
+
+def _launch_request(who: demo.Person, hint: dict[str, object]) -> demo.LaunchRequest:
+    if hint.get("deep_link"):
+        if not who.is_instructor:
+            abort(403, description="Only the instructor can add content.")
+        return demo.LaunchRequest(
+            person=who, message_type=C.DEEP_LINKING_REQUEST,
+            deep_link_return_url=service.issuer() + "/deep-link-return?as=" + who.id,
+            deep_link_data=json.dumps({"as": who.id}),
+        )
+    activity = service.activity(int(hint.get("activity") or 0))  # type: ignore[call-overload]
+    if activity is None:
+        abort(400, description="The login hint names no activity of the demo course.")
+    return demo.LaunchRequest(
+        person=who,
+        resource_link={"id": f"demo-link-{activity.id}", "title": activity.title},
+        custom=service.custom_of(activity),
+    )
+
+
+@bp.route("/auth", methods=["GET", "POST"])
+def authorize() -> str:
+    """The OIDC authorization endpoint: checks the request, signs the id_token, form-posts it."""
+    params = request.values
+    base = current_app.config["BASE_URL"]
+    problems = []
+    if params.get("client_id") != service.CLIENT_ID:
+        problems.append("unknown client_id")
+    if params.get("redirect_uri") != base + "/lti/launch":
+        problems.append("redirect_uri is not the registered launch URL")
+    if params.get("response_type") != "id_token" or params.get("scope") != "openid":
+        problems.append("response_type must be id_token and scope openid")
+    if not params.get("nonce") or not params.get("state"):
+        problems.append("nonce and state are required")
+    if problems:
+        abort(400, description="Demo LMS refused the authorization request: " + "; ".join(problems))
+    who = _person_or_404(params.get("login_hint"))
+    try:
+        hint = json.loads(params.get("lti_message_hint", "{}"))
+    except ValueError:
+        abort(400, description="lti_message_hint is not JSON.")
+    claims = demo.build_claims(
+        issuer=service.issuer(), client_id=service.CLIENT_ID,
+        deployment_id=service.DEPLOYMENT_ID, target_link_uri=base + "/lti/launch",
+        nonce=params["nonce"], request=_launch_request(who, hint),
+    )
+    id_token = service.keys().sign(claims)
+    return render_template("demo/autopost.html", action=params["redirect_uri"],
+                           fields={"id_token": id_token, "state": params["state"]},
+                           label="Signing you in to the activity")
+
+
+@bp.get("/jwks")
+def jwks() -> Response:
+    return jsonify(service.keys().jwks())

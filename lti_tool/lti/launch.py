@@ -1,0 +1,309 @@
+"""id_token validation: every check of the LTI 1.3 security framework, in order.
+
+Built on pylti1p3's MessageLaunch (JWT decoding, registration and deployment lookup
+through DatabaseToolConf, the per-message-type claim validators). State, nonce and key
+handling are our own: they live in the database so launches work without cookies, a
+state is single use, and platform key sets are cached (docs/decisions/0001-lti-core.md).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from pylti1p3.exception import LtiException
+from pylti1p3.message_launch import MessageLaunch
+from pylti1p3.message_validators import get_validators
+from sqlalchemy import update
+
+from lti_tool.extensions import db
+from lti_tool.lti import claims as C
+from lti_tool.lti.errors import LaunchError
+from lti_tool.lti.keysets import platform_public_key
+from lti_tool.lti.tool_conf import DatabaseToolConf, find_deployment, platforms_for_issuer
+from lti_tool.models import Deployment, OidcState, Platform
+from lti_tool.models.base import utcnow
+
+SUPPORTED_MESSAGE_TYPES = {C.RESOURCE_LINK_REQUEST, C.DEEP_LINKING_REQUEST}
+STATE_COOKIE_PREFIX = "lti1p3_state_"
+
+
+def state_cookie_value(secret_key: str, state: str) -> str:
+    return hmac.new(secret_key.encode(), b"state:" + state.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class ValidatedLaunch:
+    claims: dict[str, Any]
+    platform: Platform
+    deployment: Deployment
+    state: OidcState
+    bound_to_browser: bool
+
+
+@dataclass(frozen=True)
+class LaunchPolicy:
+    secret_key: str
+    leeway: int
+    keyset_ttl: int
+    http_timeout: float
+    require_state_cookie: bool = False
+
+
+class _Request:
+    """The minimal request object pylti1p3 expects."""
+
+    def __init__(self, params: Mapping[str, str]) -> None:
+        self._params = params
+
+    def get_param(self, key: str) -> str:
+        return self._params.get(key, "")
+
+
+class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
+    def __init__(
+        self, params: Mapping[str, str], cookies: Mapping[str, str], policy: LaunchPolicy
+    ) -> None:
+        super().__init__(
+            _Request(params), DatabaseToolConf(), session_service=object(), cookie_service=object()
+        )
+        self._params = params
+        self._cookies = cookies
+        self._policy = policy
+        self._platform: Platform | None = None
+
+    def _get_request_param(self, key: str) -> str:
+        value = self._params.get(key, "")
+        return value if isinstance(value, str) else ""
+
+    # -- the pipeline ---------------------------------------------------------------------
+
+    def run(self) -> ValidatedLaunch:
+        id_token, state_value = self._require_params()
+        self._decode_unverified(id_token)
+        platform, client_id = self._find_platform()
+        state = self._check_state(state_value, platform)
+        claims = self._verify_signature(id_token, platform, client_id)
+        self._jwt["body"] = claims
+        deployment = self._check_deployment(platform, claims)
+        self._check_message(claims, platform)
+        self._consume_state(state, claims, platform)
+        return ValidatedLaunch(claims, platform, deployment, state, self._bound_to_browser(state))
+
+    def _fail(self, reason: str, message: str, hint: str = "", status: int = 400) -> LaunchError:
+        body = self._jwt.get("body") or {}
+        platform = self._platform
+        return LaunchError(
+            reason,
+            message,
+            hint,
+            status,
+            issuer=str(body.get("iss", ""))[:500] if isinstance(body, dict) else "",
+            client_id=platform.client_id if platform else "",
+            platform_id=platform.id if platform else None,
+        )
+
+    def _require_params(self) -> tuple[str, str]:
+        id_token = self._get_request_param("id_token")
+        state = self._get_request_param("state")
+        if not id_token:
+            raise self._fail(
+                "missing_id_token",
+                "The launch request carries no id_token.",
+                "The platform must POST id_token and state to the tool's launch URL.",
+            )
+        if not state:
+            raise self._fail(
+                "missing_state",
+                "The launch request carries no state.",
+                "Start the launch from the LMS, which first calls the tool's login URL.",
+            )
+        return id_token, state
+
+    def _decode_unverified(self, id_token: str) -> None:
+        try:
+            self.validate_jwt_format()
+        except LtiException as exc:
+            raise self._fail("malformed_token", "The id_token is not a readable JWT.", str(exc))
+        header, body = self._jwt.get("header"), self._jwt.get("body")
+        if not isinstance(header, dict) or not isinstance(body, dict):
+            raise self._fail("malformed_token", "The id_token is not a readable JWT.")
+        if header.get("alg") != "RS256":
+            raise self._fail(
+                "unsupported_algorithm",
+                "The id_token must be signed with RS256.",
+                f"The token says alg={header.get('alg')!r}.",
+            )
+        if not isinstance(header.get("kid"), str) or not header["kid"]:
+            raise self._fail("missing_kid", "The id_token header names no key id (kid).")
+
+    def _find_platform(self) -> tuple[Platform, str]:
+        body = self._jwt["body"]
+        iss = body.get("iss")
+        if not isinstance(iss, str) or not iss:
+            raise self._fail("missing_issuer", "The id_token has no issuer (iss).")
+        platforms = platforms_for_issuer(iss)
+        if not platforms:
+            raise self._fail(
+                "unknown_issuer",
+                "This platform is not registered with the tool.",
+                f"An administrator can register issuer {iss!r} (flask platform add or the "
+                "admin pages).",
+                403,
+            )
+        aud = body.get("aud")
+        audiences = [aud] if isinstance(aud, str) else aud
+        if not isinstance(audiences, list) or not all(isinstance(a, str) for a in audiences):
+            raise self._fail("wrong_audience", "The id_token's audience (aud) is malformed.")
+        if len(audiences) > 1:
+            azp = body.get("azp")
+            if not isinstance(azp, str) or azp not in audiences:
+                raise self._fail(
+                    "wrong_azp",
+                    "The id_token has several audiences but no valid authorized party (azp).",
+                )
+            audiences = [azp]
+        for platform in platforms:
+            if platform.client_id in audiences:
+                self._platform = platform
+                return platform, platform.client_id
+        raise self._fail(
+            "unknown_client_id",
+            "The launch is for a client id this tool does not know for this platform.",
+            f"Registered client ids for {iss!r}: {', '.join(p.client_id for p in platforms)}.",
+            403,
+        )
+
+    def _check_state(self, state_value: str, platform: Platform) -> OidcState:
+        state = db.session.get(OidcState, state_value[:64])
+        if state is None or state.platform_id != platform.id:
+            raise self._fail(
+                "state_not_found",
+                "This launch was not started by this tool's login step, or it is not "
+                "this platform's.",
+                "Open the activity again from the LMS.",
+                403,
+            )
+        if state.used_at is not None:
+            raise self._fail("state_used", "This launch has already been used.", "Open the "
+                             "activity again from the LMS.", 403)
+        if state.expires_at < utcnow():
+            raise self._fail("state_expired", "This launch took too long to complete.",
+                             "Open the activity again from the LMS.", 403)
+        cookie = self._cookies.get(STATE_COOKIE_PREFIX + state.state)
+        if cookie is not None and not hmac.compare_digest(
+            cookie, state_cookie_value(self._policy.secret_key, state.state)
+        ):
+            raise self._fail("state_mismatch", "The launch does not belong to this browser.",
+                             "Open the activity again from the LMS.", 403)
+        if cookie is None and self._policy.require_state_cookie and not state.storage_target:
+            raise self._fail(
+                "state_not_bound",
+                "The browser did not return the login cookie, and this tool requires it.",
+                "Allow cookies for the tool, or open the activity in a new window.",
+                403,
+            )
+        return state
+
+    def _bound_to_browser(self, state: OidcState) -> bool:
+        return STATE_COOKIE_PREFIX + state.state in self._cookies
+
+    def _verify_signature(self, id_token: str, platform: Platform, client_id: str) -> dict[str, Any]:
+        jwk = platform_public_key(
+            platform,
+            self._jwt["header"]["kid"],
+            default_ttl=self._policy.keyset_ttl,
+            timeout=self._policy.http_timeout,
+        )
+        try:
+            key = jwt.PyJWK(jwk, algorithm="RS256").key
+            return jwt.decode(
+                id_token,
+                key,
+                algorithms=["RS256"],
+                audience=client_id,
+                issuer=platform.issuer,
+                leeway=self._policy.leeway,
+                options={"require": ["exp", "iat", "iss", "aud", "nonce"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise self._fail("token_expired", "The launch token has expired.",
+                             "Check the platform's and the tool's clocks; open the activity "
+                             "again.", 401)
+        except jwt.ImmatureSignatureError:
+            raise self._fail("token_not_yet_valid", "The launch token was issued in the future.",
+                             "The platform's clock is ahead of the tool's by more than the "
+                             "allowed leeway (LTI_TOOL_JWT_LEEWAY).", 401)
+        except jwt.InvalidAudienceError:
+            raise self._fail("wrong_audience", "The launch token is not addressed to this tool.",
+                             status=401)
+        except jwt.MissingRequiredClaimError as exc:
+            raise self._fail("missing_claim", f"The launch token lacks the {exc.claim!r} claim.",
+                             status=400)
+        except jwt.InvalidSignatureError:
+            raise self._fail("bad_signature", "The launch token's signature is not valid.",
+                             "The token was not signed by the registered platform's key.", 401)
+        except (jwt.InvalidTokenError, jwt.PyJWKError, ValueError, TypeError) as exc:
+            raise self._fail("invalid_token", "The launch token could not be verified.",
+                             str(exc), 401)
+
+    def _check_deployment(self, platform: Platform, claims: dict[str, Any]) -> Deployment:
+        deployment_id = claims.get(C.DEPLOYMENT_ID)
+        if not isinstance(deployment_id, str) or not deployment_id:
+            raise self._fail("missing_deployment", "The launch names no deployment.")
+        deployment = find_deployment(platform, deployment_id)
+        if deployment is None:
+            raise self._fail(
+                "unknown_deployment",
+                "This deployment of the tool is not registered.",
+                f"Add deployment id {deployment_id!r} to the platform's registration.",
+                403,
+            )
+        return deployment
+
+    def _check_message(self, claims: dict[str, Any], platform: Platform) -> None:
+        if claims.get(C.VERSION) != "1.3.0":
+            raise self._fail("wrong_version", "Only LTI version 1.3.0 is supported.")
+        message_type = claims.get(C.MESSAGE_TYPE)
+        if message_type not in SUPPORTED_MESSAGE_TYPES:
+            raise self._fail(
+                "unsupported_message_type",
+                f"The tool does not handle {str(message_type)[:80]!r} messages.",
+            )
+        for validator in get_validators():
+            if validator.can_validate(claims):
+                try:
+                    validator.validate(claims)
+                except LtiException as exc:
+                    raise self._fail("missing_claim", f"The launch is incomplete: {exc}.")
+        if not isinstance(claims.get(C.ROLES), list):
+            raise self._fail("missing_claim", "The launch is incomplete: roles is not a list.")
+        if message_type == C.DEEP_LINKING_REQUEST:
+            settings = claims.get(C.DEEP_LINKING_SETTINGS)
+            if not isinstance(settings, dict) or not settings.get("deep_link_return_url"):
+                raise self._fail("missing_claim", "The deep linking request has no return URL.")
+
+    def _consume_state(self, state: OidcState, claims: dict[str, Any], platform: Platform) -> None:
+        if not hmac.compare_digest(str(claims.get("nonce", "")), state.nonce):
+            raise self._fail("nonce_mismatch", "The launch token's nonce does not match its login.",
+                             "The token may be replayed from another launch.", 403)
+        # Single use, even with two requests racing: only one UPDATE can match.
+        result = db.session.execute(
+            update(OidcState)
+            .where(OidcState.state == state.state, OidcState.used_at.is_(None))
+            .values(used_at=utcnow())
+        )
+        if result.rowcount != 1:
+            db.session.rollback()
+            raise self._fail("state_used", "This launch has already been used.",
+                             "Open the activity again from the LMS.", 403)
+
+
+def claims_json(claims: Mapping[str, Any], key: str) -> str | None:
+    value = claims.get(key)
+    return json.dumps(value) if value is not None else None

@@ -1,0 +1,120 @@
+"""OIDC third-party login initiation: the first leg of every launch."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlencode, urlsplit
+
+from lti_tool.extensions import db
+from lti_tool.lti.errors import LaunchError
+from lti_tool.lti.tool_conf import find_platform, platforms_for_issuer
+from lti_tool.models import OidcState, Platform
+from lti_tool.models.base import utcnow
+
+
+@dataclass(frozen=True)
+class LoginRedirect:
+    url: str
+    state: str
+    nonce: str
+    storage_target: str | None
+    platform: Platform
+
+
+def _param(params: Mapping[str, str], name: str, max_len: int = 2000) -> str:
+    value = params.get(name, "")
+    return value[:max_len] if isinstance(value, str) else ""
+
+
+def _platform_for(issuer: str, client_id: str) -> Platform:
+    if client_id:
+        platform = find_platform(issuer, client_id)
+        if platform:
+            return platform
+    else:
+        platforms = platforms_for_issuer(issuer)
+        if len(platforms) == 1:
+            return platforms[0]
+        if len(platforms) > 1:
+            raise LaunchError(
+                "ambiguous_client_id",
+                "The login request names no client_id and this platform has several.",
+                "The platform must send client_id with the login initiation.",
+                issuer=issuer,
+            )
+    raise LaunchError(
+        "unknown_issuer" if not platforms_for_issuer(issuer) else "unknown_client_id",
+        "This platform is not registered with the tool.",
+        f"An administrator can register issuer {issuer!r}"
+        + (f" with client id {client_id!r}." if client_id else "."),
+        403,
+        issuer=issuer,
+        client_id=client_id,
+    )
+
+
+def _same_origin(url: str, base_url: str) -> bool:
+    a, b = urlsplit(url), urlsplit(base_url)
+    return (a.scheme, a.netloc) == (b.scheme, b.netloc)
+
+
+def begin_login(params: Mapping[str, str], *, base_url: str, state_ttl: int) -> LoginRedirect:
+    """Check the initiation, record a single-use state, and build the redirect."""
+    issuer = _param(params, "iss", 500)
+    login_hint = _param(params, "login_hint")
+    target_link_uri = _param(params, "target_link_uri", 1000)
+    client_id = _param(params, "client_id", 255)
+    for name, value in (("iss", issuer), ("login_hint", login_hint),
+                        ("target_link_uri", target_link_uri)):
+        if not value:
+            raise LaunchError(
+                f"missing_{name}",
+                f"The login request has no {name}.",
+                "The platform must send iss, login_hint and target_link_uri.",
+                issuer=issuer,
+            )
+    platform = _platform_for(issuer, client_id)
+    if not _same_origin(target_link_uri, base_url):
+        raise LaunchError(
+            "bad_target_link_uri",
+            "The login request asks to launch a URL that is not this tool's.",
+            f"target_link_uri must start with {base_url}.",
+            issuer=issuer,
+            client_id=platform.client_id,
+            platform_id=platform.id,
+        )
+    storage_target = _param(params, "lti_storage_target", 100) or None
+    state = OidcState(
+        state=secrets.token_urlsafe(32),
+        nonce=secrets.token_urlsafe(32),
+        platform_id=platform.id,
+        target_link_uri=target_link_uri,
+        storage_target=storage_target,
+        expires_at=utcnow() + timedelta(seconds=state_ttl),
+    )
+    db.session.add(state)
+    db.session.commit()
+    query = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": platform.client_id,
+        "redirect_uri": base_url + "/lti/launch",
+        "login_hint": login_hint,
+        "state": state.state,
+        "nonce": state.nonce,
+    }
+    if params.get("lti_message_hint"):
+        query["lti_message_hint"] = _param(params, "lti_message_hint")
+    separator = "&" if "?" in platform.auth_login_url else "?"
+    return LoginRedirect(
+        url=platform.auth_login_url + separator + urlencode(query),
+        state=state.state,
+        nonce=state.nonce,
+        storage_target=storage_target,
+        platform=platform,
+    )

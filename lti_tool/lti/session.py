@@ -1,0 +1,152 @@
+"""The learner's session after a launch: one small interface, two carriers.
+
+A signed, short-lived launch token travels with every page, form, redirect and fetch
+(query parameter or form field `lt`, or header X-Launch-Token), so the tool works in an
+LMS iframe whose browser refuses third-party cookies. When the browser does accept
+cookies, the Flask session cookie carries the same launch id as a fallback for
+navigations that lost the token. The token grants exactly one launch: its user, its
+context, its role. See docs/decisions/0004-cookieless-session.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import abort, current_app, g, request, session, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from lti_tool.extensions import db
+from lti_tool.models import Launch
+
+TOKEN_PARAM = "lt"
+TOKEN_HEADER = "X-Launch-Token"
+CSRF_FIELD = "csrf_token"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class LaunchTokenError(Exception):
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="launch-token")
+
+
+def issue_token(launch: Launch) -> str:
+    return _serializer().dumps(
+        {"l": launch.id, "u": launch.user_pk, "c": launch.context_pk, "r": launch.role}
+    )
+
+
+def read_token(token: str) -> Launch:
+    """The launch a token grants, or LaunchTokenError naming why not."""
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["LAUNCH_TOKEN_TTL"])
+    except SignatureExpired as exc:
+        raise LaunchTokenError("token_expired", "Your session has expired.") from exc
+    except BadSignature as exc:
+        raise LaunchTokenError("token_invalid", "The session token is not valid.") from exc
+    launch = db.session.get(Launch, data.get("l")) if isinstance(data, dict) else None
+    # The claims are signed, but we still check them against the stored launch: a token
+    # can never name a user, context or role other than its launch's own.
+    if launch is None or (data.get("u"), data.get("c"), data.get("r")) != (
+        launch.user_pk,
+        launch.context_pk,
+        launch.role,
+    ):
+        raise LaunchTokenError("token_invalid", "The session token is not valid.")
+    return launch
+
+
+def start(launch: Launch) -> str:
+    """Establish the session for a validated launch; returns its token."""
+    session.clear()
+    session["launch_id"] = launch.id
+    g.launch = launch
+    g.launch_token = issue_token(launch)
+    return g.launch_token
+
+
+def _token_from_request() -> str | None:
+    return (
+        request.headers.get(TOKEN_HEADER)
+        or request.form.get(TOKEN_PARAM)
+        or request.args.get(TOKEN_PARAM)
+        or None
+    )
+
+
+def load_current() -> Launch | None:
+    """Find this request's launch (token first, then cookie). Raises on a bad token."""
+    if "launch" in g:
+        return g.launch
+    token = _token_from_request()
+    launch: Launch | None = None
+    if token:
+        launch = read_token(token)
+    elif session.get("launch_id"):
+        launch = db.session.get(Launch, session["launch_id"])
+        token = issue_token(launch) if launch else None
+    g.launch = launch
+    g.launch_token = token
+    return launch
+
+
+def current() -> Launch:
+    launch = g.get("launch")
+    if launch is None:
+        abort(401)
+    return launch
+
+
+def launch_url(endpoint: str, **values: Any) -> str:
+    """url_for that keeps the launch token, for links, forms and redirects inside the tool."""
+    token = g.get("launch_token")
+    if token:
+        values[TOKEN_PARAM] = token
+    return url_for(endpoint, **values)
+
+
+def csrf_token() -> str:
+    launch = current()
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"csrf:" + launch.id.encode(), hashlib.sha256).hexdigest()
+
+
+def check_csrf() -> None:
+    sent = request.form.get(CSRF_FIELD) or request.headers.get("X-CSRF-Token") or ""
+    if not hmac.compare_digest(sent, csrf_token()):
+        abort(400, description="The form's security token is missing or wrong. Reload the page "
+              "and try again.")
+
+
+def launch_required(role: str | None = None) -> Callable[[F], F]:
+    """A view needs a launch (and, optionally, a role); POSTs also need the CSRF token."""
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            try:
+                launch = load_current()
+            except LaunchTokenError as exc:
+                abort(401, description=exc.message + " Open the activity again from your course.")
+            if launch is None:
+                abort(401, description="No launch: open this activity from your course in the "
+                      "LMS.")
+            if role and launch.role != role:
+                abort(403, description="This page is for instructors.")
+            if request.method == "POST":
+                check_csrf()
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

@@ -1,0 +1,16 @@
+"""Database models. Only lti_tool.services (and the LTI protocol layer) use them directly."""
+
+from lti_tool.models.launch import CourseContext, Launch, LaunchFailure, LtiUser, OidcState, ResourceLink
+from lti_tool.models.platform import Deployment, Platform, ToolKey
+
+__all__ = [
+    "CourseContext",
+    "Deployment",
+    "Launch",
+    "LaunchFailure",
+    "LtiUser",
+    "OidcState",
+    "Platform",
+    "ResourceLink",
+    "ToolKey",
+]

@@ -1,0 +1,118 @@
+"""Who launched, from where, into what: the records later service calls need."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lti_tool.extensions import db
+from lti_tool.models.base import utcnow
+from lti_tool.models.platform import Deployment, Platform
+
+
+class OidcState(db.Model):
+    """A login in flight: created at OIDC initiation, consumed once by the launch."""
+
+    __tablename__ = "oidc_state"
+
+    state: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(64))
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
+    target_link_uri: Mapped[str] = mapped_column(String(1000), default="")
+    storage_target: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class LtiUser(db.Model):
+    __tablename__ = "lti_user"
+    __table_args__ = (UniqueConstraint("platform_id", "sub", name="uq_lti_user_platform_sub"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
+    sub: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255), default="")
+    email: Mapped[str] = mapped_column(String(255), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class CourseContext(db.Model):
+    __tablename__ = "course_context"
+    __table_args__ = (
+        UniqueConstraint("deployment_pk", "context_id", name="uq_course_context_deployment_ctx"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
+    deployment_pk: Mapped[int] = mapped_column(ForeignKey("deployment.id", ondelete="CASCADE"))
+    context_id: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(500), default="")
+    label: Mapped[str] = mapped_column(String(255), default="")
+
+
+class ResourceLink(db.Model):
+    """One placement of the tool in a course: the activity whose settings instructors edit."""
+
+    __tablename__ = "resource_link"
+    __table_args__ = (
+        UniqueConstraint("context_pk", "resource_link_id", name="uq_resource_link_ctx_link"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    context_pk: Mapped[int] = mapped_column(ForeignKey("course_context.id", ondelete="CASCADE"))
+    resource_link_id: Mapped[str] = mapped_column(String(255))
+    title: Mapped[str] = mapped_column(String(500), default="")
+    item_ref: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+class Launch(db.Model):
+    """A validated launch. Its id is what the in-page launch token carries."""
+
+    __tablename__ = "launch"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
+    deployment_pk: Mapped[int] = mapped_column(ForeignKey("deployment.id", ondelete="CASCADE"))
+    user_pk: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
+    context_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("course_context.id", ondelete="CASCADE"), nullable=True
+    )
+    resource_link_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("resource_link.id", ondelete="CASCADE"), nullable=True
+    )
+    message_type: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(20))  # "instructor" or "learner"
+    roles_json: Mapped[str] = mapped_column(Text, default="[]")
+    ags_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    nrps_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    custom_json: Mapped[str] = mapped_column(Text, default="{}")
+    deep_linking_json: Mapped[str | None] = mapped_column(Text, nullable=True)
+    locale: Mapped[str] = mapped_column(String(35), default="")
+    document_target: Mapped[str] = mapped_column(String(20), default="")
+    return_url: Mapped[str] = mapped_column(String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    platform: Mapped[Platform] = relationship()
+    deployment: Mapped[Deployment] = relationship()
+    user: Mapped[LtiUser] = relationship()
+    context: Mapped[CourseContext | None] = relationship()
+    resource_link: Mapped[ResourceLink | None] = relationship()
+
+
+class LaunchFailure(db.Model):
+    """A refused launch, kept so an administrator can see why teachers cannot get in."""
+
+    __tablename__ = "launch_failure"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    platform_id: Mapped[int | None] = mapped_column(
+        ForeignKey("platform.id", ondelete="SET NULL"), nullable=True
+    )
+    issuer: Mapped[str] = mapped_column(String(500), default="")
+    client_id: Mapped[str] = mapped_column(String(255), default="")
+    reason: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,143 @@
+"""Launch records: who came in, from which course and link, with which services."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from lti_tool.extensions import db
+from lti_tool.lti import claims as C
+from lti_tool.lti.errors import LaunchError
+from lti_tool.lti.launch import ValidatedLaunch
+from lti_tool.lti.roles import tool_role
+from lti_tool.models import CourseContext, Launch, LaunchFailure, LtiUser, ResourceLink
+
+log = logging.getLogger("lti_tool.launch")
+
+
+def _dict(claims: dict[str, Any], key: str) -> dict[str, Any]:
+    value = claims.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any, limit: int) -> str:
+    return str(value)[:limit] if value is not None else ""
+
+
+def _upsert_user(platform_id: int, claims: dict[str, Any]) -> LtiUser:
+    sub = _text(claims.get("sub"), 255)
+    user = db.session.scalars(
+        select(LtiUser).where(LtiUser.platform_id == platform_id, LtiUser.sub == sub)
+    ).first()
+    if user is None:
+        user = LtiUser(platform_id=platform_id, sub=sub)
+        db.session.add(user)
+    name = claims.get("name") or " ".join(
+        filter(None, [claims.get("given_name"), claims.get("family_name")])
+    )
+    if name:
+        user.name = _text(name, 255)
+    if claims.get("email"):
+        user.email = _text(claims["email"], 255)
+    return user
+
+
+def _upsert_context(launch: ValidatedLaunch) -> CourseContext | None:
+    context = _dict(launch.claims, C.CONTEXT)
+    if not context.get("id"):
+        return None
+    context_id = _text(context["id"], 255)
+    row = db.session.scalars(
+        select(CourseContext).where(
+            CourseContext.deployment_pk == launch.deployment.id,
+            CourseContext.context_id == context_id,
+        )
+    ).first()
+    if row is None:
+        row = CourseContext(
+            platform_id=launch.platform.id, deployment_pk=launch.deployment.id,
+            context_id=context_id,
+        )
+        db.session.add(row)
+    row.title = _text(context.get("title") or row.title, 500)
+    row.label = _text(context.get("label") or row.label, 255)
+    return row
+
+
+def _upsert_resource_link(context: CourseContext | None, claims: dict[str, Any]) -> ResourceLink | None:
+    link = _dict(claims, C.RESOURCE_LINK)
+    if context is None or not link.get("id"):
+        return None
+    link_id = _text(link["id"], 255)
+    row = db.session.scalars(
+        select(ResourceLink).where(
+            ResourceLink.context_pk == context.id, ResourceLink.resource_link_id == link_id
+        )
+    ).first()
+    if row is None:
+        row = ResourceLink(context_pk=context.id, resource_link_id=link_id)
+        db.session.add(row)
+    row.title = _text(link.get("title") or row.title, 500)
+    return row
+
+
+def record_launch(launch: ValidatedLaunch) -> Launch:
+    claims = launch.claims
+    user = _upsert_user(launch.platform.id, claims)
+    context = _upsert_context(launch)
+    db.session.flush()
+    resource_link = _upsert_resource_link(context, claims)
+    db.session.flush()
+    roles = [r for r in claims.get(C.ROLES, []) if isinstance(r, str)]
+    presentation = _dict(claims, C.LAUNCH_PRESENTATION)
+    nrps = _dict(claims, C.NRPS)
+    row = Launch(
+        id=str(uuid.uuid4()),
+        platform_id=launch.platform.id,
+        deployment_pk=launch.deployment.id,
+        user_pk=user.id,
+        context_pk=context.id if context else None,
+        resource_link_pk=resource_link.id if resource_link else None,
+        message_type=claims[C.MESSAGE_TYPE],
+        role=tool_role(roles),
+        roles_json=json.dumps(roles),
+        ags_json=json.dumps(claims[C.AGS]) if isinstance(claims.get(C.AGS), dict) else None,
+        nrps_url=_text(nrps.get("context_memberships_url"), 1000) or None,
+        custom_json=json.dumps(_dict(claims, C.CUSTOM)),
+        deep_linking_json=json.dumps(claims[C.DEEP_LINKING_SETTINGS])
+        if isinstance(claims.get(C.DEEP_LINKING_SETTINGS), dict) else None,
+        locale=_text(presentation.get("locale") or claims.get("locale"), 35),
+        document_target=_text(presentation.get("document_target"), 20),
+        return_url=_text(presentation.get("return_url"), 1000),
+    )
+    db.session.add(row)
+    db.session.commit()
+    log.info("launch %s: platform=%s user=%s role=%s type=%s", row.id, launch.platform.issuer,
+             user.sub, row.role, row.message_type)
+    return row
+
+
+def record_failure(error: LaunchError) -> None:
+    """Kept in its own transaction: a refusal is recorded even when the launch rolled back."""
+    db.session.rollback()
+    db.session.add(
+        LaunchFailure(
+            platform_id=error.platform_id,
+            issuer=error.issuer[:500],
+            client_id=error.client_id[:255],
+            reason=error.reason[:64],
+            detail=(error.message + (" " + error.hint if error.hint else ""))[:2000],
+        )
+    )
+    db.session.commit()
+    log.warning("launch refused: platform=%s client_id=%s reason=%s: %s", error.issuer or "?",
+                error.client_id or "?", error.reason, error.message)
+
+
+def recent_failures(limit: int = 50) -> list[LaunchFailure]:
+    return list(db.session.scalars(
+        select(LaunchFailure).order_by(LaunchFailure.id.desc()).limit(limit)))

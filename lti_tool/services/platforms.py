@@ -1,0 +1,89 @@
+"""Platform registrations: the one place that adds, lists and removes them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+from sqlalchemy import select
+
+from lti_tool.extensions import db
+from lti_tool.models import Deployment, Platform
+
+_URL = fields.Url(required=True, require_tld=False, schemes={"http", "https"})
+
+
+class PlatformSchema(Schema):
+    """Field names are pylti1p3's, so configs copied from its docs work as they are."""
+
+    name = fields.String(load_default="", validate=validate.Length(max=200))
+    issuer = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    client_id = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    deployment_ids = fields.List(
+        fields.String(validate=validate.Length(min=1, max=255)), load_default=list
+    )
+    auth_login_url = _URL
+    auth_token_url = _URL
+    key_set_url = _URL
+    auth_audience = fields.String(load_default=None, allow_none=True)
+
+
+class PlatformError(ValueError):
+    """Bad registration data; `errors` maps each bad field to its messages."""
+
+    def __init__(self, errors: dict[str, Any]) -> None:
+        self.errors = errors
+        super().__init__(
+            "; ".join(f"{field}: {' '.join(map(str, msgs)) if isinstance(msgs, list) else msgs}"
+                      for field, msgs in errors.items())
+        )
+
+
+def add_platform(data: dict[str, Any]) -> Platform:
+    try:
+        clean = PlatformSchema().load(data)
+    except ValidationError as exc:
+        raise PlatformError(exc.normalized_messages()) from exc  # type: ignore[arg-type]
+    existing = get_platform(clean["issuer"], clean["client_id"])
+    if existing:
+        raise PlatformError({"client_id": [
+            f"issuer {clean['issuer']!r} already has client id {clean['client_id']!r} "
+            f"(platform #{existing.id})"]})
+    deployment_ids = clean.pop("deployment_ids")
+    platform = Platform(**clean)
+    platform.deployments = [Deployment(deployment_id=d) for d in dict.fromkeys(deployment_ids)]
+    db.session.add(platform)
+    db.session.commit()
+    return platform
+
+
+def add_deployment(platform: Platform, deployment_id: str) -> Deployment:
+    if deployment_id in platform.deployment_ids:
+        return next(d for d in platform.deployments if d.deployment_id == deployment_id)
+    deployment = Deployment(deployment_id=deployment_id)
+    platform.deployments.append(deployment)
+    db.session.commit()
+    return deployment
+
+
+def get_platform(issuer: str, client_id: str) -> Platform | None:
+    return db.session.scalars(
+        select(Platform).where(Platform.issuer == issuer, Platform.client_id == client_id)
+    ).first()
+
+
+def list_platforms() -> list[Platform]:
+    return list(db.session.scalars(select(Platform).order_by(Platform.id)))
+
+
+def find_platform_by_ref(ref: str) -> Platform | None:
+    """A platform by its numeric id, or by its issuer when that issuer has one client."""
+    if ref.isdigit():
+        return db.session.get(Platform, int(ref))
+    matches = list(db.session.scalars(select(Platform).where(Platform.issuer == ref)))
+    return matches[0] if len(matches) == 1 else None
+
+
+def remove_platform(platform: Platform) -> None:
+    db.session.delete(platform)
+    db.session.commit()

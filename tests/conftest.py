@@ -1,0 +1,132 @@
+"""Shared fixtures: a fresh migrated database per test, the app served over real HTTP.
+
+Every test that takes `app` gets SQLite; tests marked `both_dbs` run on PostgreSQL too
+when LTI_TOOL_TEST_POSTGRES_URL points at a server (they are skipped, and say so, when not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskCliRunner
+
+from lti_tool import create_app
+from tests.support.databases import (
+    POSTGRES_ENV,
+    PostgresTemplates,
+    SqliteTemplates,
+    postgres_admin_url,
+)
+from tests.support.live import LiveServer
+from tests.support.lms import DemoLms
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-anything"
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "db_backend" in metafunc.fixturenames:
+        backends = ["sqlite"]
+        if metafunc.definition.get_closest_marker("both_dbs"):
+            backends.append("postgresql")
+        metafunc.parametrize("db_backend", backends, scope="function")
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplates:
+    return SqliteTemplates(tmp_path_factory.mktemp("db"))
+
+
+@pytest.fixture(scope="session")
+def postgres_templates() -> Iterator[PostgresTemplates | None]:
+    url = postgres_admin_url()
+    if not url:
+        yield None
+        return
+    templates = PostgresTemplates(url)
+    yield templates
+    templates.close()
+
+
+@pytest.fixture
+def database_url(
+    db_backend: str,
+    sqlite_templates: SqliteTemplates,
+    postgres_templates: PostgresTemplates | None,
+) -> Iterator[str]:
+    if db_backend == "sqlite":
+        yield sqlite_templates.new_database()
+        return
+    if postgres_templates is None:
+        pytest.skip(f"PostgreSQL not configured ({POSTGRES_ENV} unset): PostgreSQL run skipped")
+    url = postgres_templates.new_database()
+    yield url
+    postgres_templates.drop(url)
+
+
+@pytest.fixture
+def make_app(database_url: str, tmp_path: Path) -> Iterator[Any]:
+    """Builds apps served over real HTTP; call it with setting overrides."""
+    servers: list[LiveServer] = []
+    apps: list[Flask] = []
+
+    def build(**overrides: Any) -> Flask:
+        server = LiveServer()
+        config = {
+            "ENV": "testing",
+            "TESTING": True,
+            "SECRET_KEY": TEST_SECRET,
+            "DATABASE_URL": database_url,
+            "BASE_URL": server.url,
+            "DEMO": True,
+            "LOG_LEVEL": "WARNING",
+        }
+        config.update(overrides)
+        app = create_app(config)
+        app.instance_path = str(tmp_path / "instance")
+        server.start(app)
+        app.config["LIVE_URL"] = server.url
+        servers.append(server)
+        apps.append(app)
+        return app
+
+    yield build
+    for server in servers:
+        server.stop()
+    for app in apps:
+        with app.app_context():
+            from lti_tool.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Any) -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def base_url(app: Flask) -> str:
+    return app.config["BASE_URL"]
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def http() -> Iterator[requests.Session]:
+    with requests.Session() as session:
+        yield session
+
+
+@pytest.fixture
+def lms(app: Flask) -> DemoLms:
+    """The demo LMS, driven over HTTP like a browser would."""
+    return DemoLms(app.config["BASE_URL"], app.config["DEMO_URL"])

@@ -1,0 +1,110 @@
+"""An LTI platform written independently of the tool's code: its own key (made with
+cryptography directly), its own JWKS server over real HTTP, its own id_tokens.
+
+It exists so launch tests do not only prove that the tool agrees with its own demo LMS.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+
+
+class TestPlatform:
+    def __init__(self, client_id: str = "independent-client", deployment_id: str = "dep-1") -> None:
+        self.client_id = client_id
+        self.deployment_id = deployment_id
+        self.keys: dict[str, Any] = {}
+        self.kid = self.add_key()
+        self.jwks_requests = 0
+        self.cache_control = "max-age=3600"
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self.issuer = self.url
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def add_key(self) -> str:
+        kid = uuid.uuid4().hex[:12]
+        self.keys[kid] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        return kid
+
+    def jwks(self) -> dict[str, Any]:
+        keys = []
+        for kid, key in self.keys.items():
+            jwk = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
+            jwk.update({"kid": kid, "alg": "RS256", "use": "sig"})
+            keys.append(jwk)
+        return {"keys": keys}
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        platform = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                if self.path != "/jwks":
+                    self.send_error(404)
+                    return
+                platform.jwks_requests += 1
+                body = json.dumps(platform.jwks()).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Cache-Control", platform.cache_control)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        return Handler
+
+    def registration(self) -> dict[str, str]:
+        return {
+            "issuer": self.issuer,
+            "client_id": self.client_id,
+            "deployment_id": self.deployment_id,
+            "auth_login_url": self.url + "/auth",
+            "auth_token_url": self.url + "/token",
+            "key_set_url": self.url + "/jwks",
+        }
+
+    def claims(self, nonce: str, target_link_uri: str, **overrides: Any) -> dict[str, Any]:
+        now = int(time.time())
+        lti = "https://purl.imsglobal.org/spec/lti/claim/"
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "aud": self.client_id,
+            "sub": "learner-7",
+            "iat": now,
+            "exp": now + 60,
+            "nonce": nonce,
+            "name": "Indy Pendent",
+            lti + "deployment_id": self.deployment_id,
+            lti + "message_type": "LtiResourceLinkRequest",
+            lti + "version": "1.3.0",
+            lti + "target_link_uri": target_link_uri,
+            lti + "roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"],
+            lti + "resource_link": {"id": "rl-1", "title": "Independent activity"},
+            lti + "context": {"id": "ctx-9", "title": "Independent course"},
+        }
+        claims.update(overrides)
+        return {k: v for k, v in claims.items() if v is not None}
+
+    def sign(self, claims: dict[str, Any], kid: str | None = None, key: Any = None,
+             headers: dict[str, Any] | None = None) -> str:
+        kid = kid or self.kid
+        signing_key = key or self.keys[kid]
+        return jwt.encode(claims, signing_key, algorithm="RS256",
+                          headers={"kid": kid, **(headers or {})})
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
