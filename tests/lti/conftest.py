@@ -9,18 +9,18 @@ import requests
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
-from tests.support.independent_platform import TestPlatform
+from tests.support.independent_platform import IndependentPlatform
 
 
 @pytest.fixture
-def platform() -> Iterator[TestPlatform]:
-    test_platform = TestPlatform()
+def platform() -> Iterator[IndependentPlatform]:
+    test_platform = IndependentPlatform()
     yield test_platform
     test_platform.stop()
 
 
 @pytest.fixture
-def registered(platform: TestPlatform, runner: FlaskCliRunner) -> TestPlatform:
+def registered(platform: IndependentPlatform, runner: FlaskCliRunner) -> IndependentPlatform:
     """The independent platform, registered through the CLI as an administrator would."""
     reg = platform.registration()
     result = runner.invoke(args=[
@@ -35,7 +35,7 @@ def registered(platform: TestPlatform, runner: FlaskCliRunner) -> TestPlatform:
 class Flow:
     """One browser going through login then launch against the tool."""
 
-    def __init__(self, base_url: str, platform: TestPlatform) -> None:
+    def __init__(self, base_url: str, platform: IndependentPlatform) -> None:
         self.base_url = base_url
         self.platform = platform
         self.browser = requests.Session()
@@ -63,5 +63,5 @@ class Flow:
 
 
 @pytest.fixture
-def flow(app: Flask, registered: TestPlatform) -> Flow:
+def flow(app: Flask, registered: IndependentPlatform) -> Flow:
     return Flow(app.config["BASE_URL"], registered)

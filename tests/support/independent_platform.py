@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 
-class TestPlatform:
+class IndependentPlatform:
     def __init__(self, client_id: str = "independent-client", deployment_id: str = "dep-1") -> None:
         self.client_id = client_id
         self.deployment_id = deployment_id

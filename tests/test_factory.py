@@ -1,0 +1,47 @@
+"""The app factory and its settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from lti_tool import SettingsError, create_app
+from lti_tool.settings import load_settings
+
+PROD = {"ENV": "production", "BASE_URL": "https://tool.example", "DATABASE_URL": "sqlite://"}
+
+
+def test_testing_config_is_applied() -> None:
+    app = create_app({"ENV": "testing", "DATABASE_URL": "sqlite://", "JWT_LEEWAY": 5})
+    assert app.config["JWT_LEEWAY"] == 5 and app.testing
+
+
+def test_environment_variables_override_defaults() -> None:
+    settings = load_settings({"LTI_TOOL_JWT_LEEWAY": "90", "LTI_TOOL_DEMO": "1"})
+    assert settings["JWT_LEEWAY"] == 90 and settings["DEMO"] is True
+
+
+def test_bad_number_names_the_variable() -> None:
+    with pytest.raises(SettingsError, match="LTI_TOOL_JWT_LEEWAY"):
+        load_settings({"LTI_TOOL_JWT_LEEWAY": "soon"})
+
+
+def test_production_needs_a_secret_key() -> None:
+    with pytest.raises(SettingsError, match="LTI_TOOL_SECRET_KEY"):
+        create_app(PROD)
+
+
+def test_production_refuses_the_demo() -> None:
+    with pytest.raises(SettingsError, match="LTI_TOOL_DEMO"):
+        create_app({**PROD, "SECRET_KEY": "x" * 40, "DEMO": True})
+
+
+def test_production_with_safe_settings_starts() -> None:
+    app = create_app({**PROD, "SECRET_KEY": "x" * 40})
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "None"
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_PARTITIONED"]
+    assert "demo" not in app.blueprints
+
+
+def test_demo_lms_is_on_another_site() -> None:
+    settings = load_settings({}, {"BASE_URL": "http://127.0.0.1:5000"})
+    assert settings["DEMO_URL"] == "http://localhost:5000"
