@@ -1,0 +1,73 @@
+"""Playwright driving Debian's Chromium (/usr/bin/chromium). Skipped, saying why, where
+either is missing. `playwright install` cannot download browsers here, by design."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("LTI_TOOL_TEST_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} not found: browser tests skipped (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        yield playwright
+
+
+def launch_chromium(playwright: Any, block_third_party_cookies: bool = False) -> Any:
+    args = list(ARGS)
+    if block_third_party_cookies:
+        args.append("--test-third-party-cookie-phaseout")
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_instance: Any) -> Iterator[Any]:
+    browser = launch_chromium(playwright_instance)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def chromium_no_3p_cookies(playwright_instance: Any) -> Iterator[Any]:
+    browser = launch_chromium(playwright_instance, block_third_party_cookies=True)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    context = chromium.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def run_axe(page: Any, frame: Any = None) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on a page (or frame)."""
+    if not AXE.exists():
+        pytest.skip("axe-core not installed (npm install axe-core): accessibility check skipped")
+    target = frame or page
+    target.add_script_tag(path=str(AXE))
+    result = target.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]
