@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,6 +46,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(deep_linking.bp)
     errors.register_error_handlers(app)
+    app.before_request(_start_timer)
     app.after_request(_security_headers)
     app.add_url_rule("/", "index", _index)
 
@@ -100,7 +102,19 @@ def _migrations_dir() -> str:
     return str(Path(__file__).resolve().parent.parent / "migrations")
 
 
+def _start_timer() -> None:
+    from flask import g
+
+    g.request_started = time.perf_counter()
+
+
 def _security_headers(response: Response) -> Response:
+    from flask import g
+
+    # Server time of each response, for benchmarks/ and browser dev tools.
+    started = g.get("request_started")
+    if started is not None:
+        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
     # Launch tokens ride in URLs: never send them to another site as a Referer.
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -130,3 +130,10 @@ def http() -> Iterator[requests.Session]:
 def lms(app: Flask) -> DemoLms:
     """The demo LMS, driven over HTTP like a browser would."""
     return DemoLms(app.config["BASE_URL"], app.config["DEMO_URL"])
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if postgres_admin_url():
+        return "databases: SQLite, and PostgreSQL for tests marked both_dbs"
+    return (f"databases: SQLite only ({POSTGRES_ENV} unset): the PostgreSQL runs of tests "
+            "marked both_dbs are skipped")

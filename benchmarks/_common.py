@@ -1,0 +1,77 @@
+"""Shared parts of the benchmarks: a migrated database, gunicorn serving the app, stats."""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SECRET = "benchmark-secret-key-long-enough-for-production-checks"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def summary(label: str, values_ms: list[float]) -> str:
+    return (f"{label:<44} median {statistics.median(values_ms):7.2f} ms   "
+            f"p95 {percentile(values_ms, 0.95):7.2f} ms   n={len(values_ms)}")
+
+
+@contextmanager
+def served_app(database_url: str | None = None, workers: int = 2, threads: int = 4,
+               extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, dict[str, str]]]:
+    """Migrate a fresh database and serve the app with gunicorn; yields (base_url, env)."""
+    tmp = tempfile.mkdtemp(prefix="p3-bench-")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "LTI_TOOL_DATABASE_URL": database_url or f"sqlite:///{tmp}/bench.sqlite",
+        "LTI_TOOL_BASE_URL": base_url,
+        "LTI_TOOL_SECRET_KEY": SECRET,
+        "LTI_TOOL_LOG_LEVEL": "WARNING",
+        **(extra_env or {}),
+    }
+    flask = [sys.executable, "-m", "flask", "--app", "lti_tool"]
+    subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads),
+         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "lti_tool:create_app()"],
+        env=env, cwd=ROOT,
+    )
+    try:
+        for _ in range(100):
+            try:
+                requests.get(base_url + "/lti/jwks", timeout=10)
+                break
+            except (requests.ConnectionError, requests.Timeout):
+                time.sleep(0.1)
+        yield base_url, env
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def server_ms(response: requests.Response) -> float:
+    """The app's own time for a response, from its Server-Timing header."""
+    header = response.headers.get("Server-Timing", "app;dur=nan")
+    return float(header.split("dur=")[1])
