@@ -239,11 +239,15 @@ def load_instrument(path: str | Path) -> Instrument:
     return parse_instrument(path.read_text(encoding="utf-8"), source=path.name)
 
 
-@functools.cache
 def instruments_by_version(
-    instrument_id: str = DEFAULT_INSTRUMENT_ID, directory: Path = INSTRUMENTS_DIR
+    instrument_id: str = DEFAULT_INSTRUMENT_ID, directory: str | Path = INSTRUMENTS_DIR
 ) -> Mapping[int, Instrument]:
     """Every shipped version of an instrument, keyed by version (cached: files never change)."""
+    return _load_versions(instrument_id, Path(directory).resolve())
+
+
+@functools.cache  # positional, normalised arguments so every caller hits the same entry
+def _load_versions(instrument_id: str, directory: Path) -> Mapping[int, Instrument]:
     found: dict[int, Instrument] = {}
     for path in sorted(directory.glob("*.yaml")):
         instrument = load_instrument(path)
