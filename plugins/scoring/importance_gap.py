@@ -66,7 +66,7 @@ class ImportanceGapSettings(Schema):
         "label": "Importance cut-off",
         "help": "An importance rating at or above this value counts as important.",
     })
-    default_importance = fields.Integer(load_default=3, strict=True, validate=CUT_RANGE, metadata={
+    default_importance = fields.Integer(load_default=3, validate=CUT_RANGE, metadata={
         "label": "Importance when not rated",
         "help": "Used for a dimension whose importance the participant left blank.",
     })
