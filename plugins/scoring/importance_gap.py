@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, fields, pre_load, validate
 
 from lti_tool.assessment.instrument import Instrument
 from lti_tool.assessment.model import (
@@ -66,10 +66,18 @@ class ImportanceGapSettings(Schema):
         "label": "Importance cut-off",
         "help": "An importance rating at or above this value counts as important.",
     })
-    default_importance = fields.Integer(load_default=3, validate=CUT_RANGE, metadata={
+    default_importance = fields.Integer(load_default=3, strict=True, validate=CUT_RANGE, metadata={
         "label": "Importance when not rated",
         "help": "Used for a dimension whose importance the participant left blank.",
     })
+
+    @pre_load
+    def _form_digits(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        # Forms send "4"; strict=True still rejects 2.5 instead of truncating it to 2.
+        value = data.get("default_importance") if isinstance(data, dict) else None
+        if isinstance(value, str) and value.strip().isdigit():
+            data = {**data, "default_importance": int(value)}
+        return data
 
 
 class ImportanceGapModel(ScoringModel):

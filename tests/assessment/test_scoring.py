@@ -174,3 +174,9 @@ def test_responses_from_raw_and_errors(small):
         Responses.from_raw({"a-1": "four"})
     with pytest.raises(TypeError):
         responses.ratings["a-1"] = 1  # plugins get read-only views
+
+
+def test_form_strings_accepted_in_settings():
+    assert validate_settings(ImportanceGapModel, {"default_importance": "4",
+                                                  "performance_cut": "2.5"}) == {
+        "performance_cut": 2.5, "importance_cut": 3.0, "default_importance": 4}
