@@ -1,0 +1,133 @@
+"""The public plugin interface: one typed abstract base class per plugin kind.
+
+A plugin is a class registered under an entry point. It declares ``name`` (unique within its
+kind, equal to the entry-point name), ``label``, ``description``, ``version`` and a marshmallow
+``settings_schema``; its methods take plain data (instrument, responses, a settings dict) and
+return plain data. Plugins never see Flask, the request or the database.
+
+See docs/plugins.md for a complete third-party example.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, TypeVar
+
+from marshmallow import RAISE, Schema, ValidationError
+
+from lti_tool.assessment.instrument import Instrument, flatten_errors
+from lti_tool.assessment.model import Mechanism, Responses, ScoringResult
+
+log = logging.getLogger("lti_tool.plugins")
+
+T = TypeVar("T")
+
+
+class NoSettings(Schema):
+    """The settings schema of a plugin that takes no settings."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class SettingsError(ValueError):
+    """Settings failed validation; ``errors`` maps a field path to its messages."""
+
+    def __init__(self, plugin_name: str, errors: dict[str, list[str]]) -> None:
+        self.plugin_name = plugin_name
+        self.errors = errors
+        detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items())
+        super().__init__(f"invalid settings for plugin {plugin_name!r}: {detail}")
+
+
+class PluginRuntimeError(RuntimeError):
+    """A plugin raised (or returned the wrong type) while serving a request."""
+
+    def __init__(self, plugin_name: str, method: str, error: BaseException | str) -> None:
+        self.plugin_name = plugin_name
+        self.method = method
+        self.error = error
+        super().__init__(f"plugin {plugin_name!r} failed in {method}(): {error}")
+
+
+class Plugin(ABC):  # noqa: B024 - a shared base with metadata only; kinds add the abstract methods
+    """Metadata every plugin kind shares."""
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    description: ClassVar[str] = ""
+    version: ClassVar[str] = "1"
+    settings_schema: ClassVar[type[Schema]] = NoSettings
+
+    def load_settings(self, raw: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Validated settings with defaults filled in (accepts already-validated settings)."""
+        return validate_settings(type(self), raw or {})
+
+
+class ScoringModel(Plugin):
+    """Turns one set of responses into dimension scores and ranked areas needing attention."""
+
+    @abstractmethod
+    def score(
+        self, instrument: Instrument, responses: Responses, settings: Mapping[str, Any]
+    ) -> ScoringResult: ...
+
+
+class MechanismCatalogue(Plugin):
+    """Offers mechanisms (practical remedies), each mapped to the dimensions it addresses."""
+
+    @abstractmethod
+    def mechanisms(
+        self, instrument: Instrument, settings: Mapping[str, Any]
+    ) -> list[Mechanism]: ...
+
+    def uncovered_notes(
+        self, instrument: Instrument, settings: Mapping[str, Any]
+    ) -> dict[str, str]:
+        """Optional: why the catalogue deliberately offers nothing for some dimensions."""
+        return {}
+
+
+def validate_settings(plugin_cls: type[Plugin], raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Load ``raw`` through the plugin's settings schema, or raise ``SettingsError``."""
+    schema = plugin_cls.settings_schema(unknown=RAISE)
+    try:
+        loaded = schema.load(dict(raw))
+    except ValidationError as exc:
+        errors: dict[str, list[str]] = {}
+        for line in flatten_errors(exc.messages):
+            path, _, message = line.partition(": ")
+            if not message:  # a schema-wide message has no field path
+                path, message = "_schema", path
+            errors.setdefault(path, []).append(message)
+        raise SettingsError(plugin_cls.name, errors) from exc
+    return dict(loaded)
+
+
+def default_settings(plugin_cls: type[Plugin]) -> dict[str, Any]:
+    return validate_settings(plugin_cls, {})
+
+
+def call_safely(
+    plugin: Plugin, method: str, *args: Any, expect: type[T] | None = None, **kwargs: Any
+) -> Any:
+    """Call ``plugin.method``; turn any exception into ``PluginRuntimeError`` (and log it).
+
+    ``SettingsError`` passes through unchanged: it is the caller's input that is wrong.
+    """
+    name = getattr(plugin, "name", type(plugin).__name__)
+    func: Callable[..., Any] = getattr(plugin, method)
+    try:
+        result = func(*args, **kwargs)
+    except SettingsError:
+        raise
+    except Exception as exc:
+        log.exception("plugin %r failed in %s()", name, method)
+        raise PluginRuntimeError(name, method, exc) from exc
+    if expect is not None and not isinstance(result, expect):
+        message = f"returned {type(result).__name__}, expected {expect.__name__}"
+        log.error("plugin %r %s() %s", name, method, message)
+        raise PluginRuntimeError(name, method, message)
+    return result

@@ -1,0 +1,54 @@
+"""A catalogue the teacher uploads as CSV or YAML, stored in the plugin's settings.
+
+CSV columns: id,title,summary,dimensions,effort,horizon,source (dimensions separated by ``;``).
+YAML: a list of mappings with the same keys (or a mapping with one key, ``mechanisms``).
+Errors name the row and the field; dimension ids must exist in the instrument.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from lti_tool.assessment.catalogue import (
+    CSV_COLUMNS,
+    FORMATS,
+    CatalogueError,
+    parse_catalogue,
+)
+from lti_tool.assessment.instrument import Instrument
+from lti_tool.assessment.model import Mechanism
+from lti_tool.plugin_api import MechanismCatalogue
+
+__all__ = ["CSV_COLUMNS", "CatalogueError", "UploadedCatalogue", "parse_catalogue"]
+
+MAX_TEXT = 200_000  # characters; a catalogue of a few hundred mechanisms fits easily
+
+
+class UploadedCatalogueSettings(Schema):
+    class Meta:
+        unknown = RAISE
+
+    text = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT), metadata={
+        "label": "Catalogue file contents",
+        "help": "Columns: " + ", ".join(CSV_COLUMNS) + "; separate dimensions with ';'.",
+    })
+    format = fields.String(load_default="csv", validate=validate.OneOf(FORMATS), metadata={
+        "label": "Format", "help": "csv or yaml",
+    })
+
+
+class UploadedCatalogue(MechanismCatalogue):
+    name = "uploaded"
+    label = "Uploaded mechanisms"
+    description = "Mechanisms from a CSV or YAML file the teacher uploads for this activity."
+    version = "1"
+    settings_schema = UploadedCatalogueSettings
+
+    def mechanisms(self, instrument: Instrument, settings: Mapping[str, Any]) -> list[Mechanism]:
+        cfg = self.load_settings(settings)
+        if not cfg["text"].strip():
+            return []  # nothing uploaded yet: an empty catalogue, not an error
+        return parse_catalogue(cfg["text"], cfg["format"], instrument)

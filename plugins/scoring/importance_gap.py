@@ -1,0 +1,173 @@
+"""Importance-performance analysis (Martilla & James, 1977) over the dimensions.
+
+performance = the dimension's mean rating (N/A excluded);
+importance  = the participant's importance rating for the dimension (``default_importance`` when
+              not given).
+Fixed cut-offs, not the sample means, place each dimension in a quadrant: one participant's
+answers are too few for means to be stable, and fixed cut-offs read the same for every participant.
+A value AT a cut-off counts as high on that axis:
+
+    high importance, low performance  -> "concentrate here"
+    high importance, high performance -> "keep up the good work"
+    low importance,  low performance  -> "low priority"
+    low importance,  high performance -> "possible overkill"
+
+priority = importance x shortfall, where shortfall = scale maximum - performance: the gap to the
+top of the scale weighted by how much the area matters. Areas needing attention are the
+"concentrate here" dimensions, then the "low priority" ones, each group by priority (highest
+first). So a mildly weak but essential dimension comes before a very weak one nobody cares about;
+threshold_bands, which ignores importance except to break ties, ranks them the other way round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import RAISE, Schema, fields, pre_load, validate
+
+from lti_tool.assessment.instrument import Instrument
+from lti_tool.assessment.model import (
+    DimensionScore,
+    RankedArea,
+    RatingCounts,
+    Responses,
+    ScoringResult,
+    format_number,
+    overall_score,
+    rating_counts,
+)
+from lti_tool.plugin_api import ScoringModel
+
+QUADRANTS = {
+    "concentrate_here": ("Concentrate here",
+                         "Important to you and not going well: the first place to act."),
+    "keep_up": ("Keep up the good work", "Important to you and going well."),
+    "low_priority": ("Low priority",
+                     "Not going well, but you rate it as less important: watch, act later."),
+    "possible_overkill": ("Possible overkill",
+                          "Going well although you rate it as less important: effort to spare?"),
+    "insufficient": ("Not enough answers",
+                     "Every statement was answered don't know / not applicable, so no score."),
+}
+ATTENTION = ("concentrate_here", "low_priority")  # in the order they are listed
+CUT_RANGE = validate.Range(min=1, max=5)
+
+
+class ImportanceGapSettings(Schema):
+    class Meta:
+        unknown = RAISE
+
+    performance_cut = fields.Float(load_default=3.0, validate=CUT_RANGE, metadata={
+        "label": "Performance cut-off",
+        "help": "A mean below this value counts as low performance.",
+    })
+    importance_cut = fields.Float(load_default=3.0, validate=CUT_RANGE, metadata={
+        "label": "Importance cut-off",
+        "help": "An importance rating at or above this value counts as important.",
+    })
+    default_importance = fields.Integer(load_default=3, strict=True, validate=CUT_RANGE, metadata={
+        "label": "Importance when not rated",
+        "help": "Used for a dimension whose importance the participant left blank.",
+    })
+
+    @pre_load
+    def _form_digits(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        # Forms send "4"; strict=True still rejects 2.5 instead of truncating it to 2.
+        value = data.get("default_importance") if isinstance(data, dict) else None
+        if isinstance(value, str) and value.strip().isdigit():
+            data = {**data, "default_importance": int(value)}
+        return data
+
+
+class ImportanceGapModel(ScoringModel):
+    name = "importance_gap"
+    label = "Importance and performance"
+    description = (
+        "Places each dimension in a quadrant by how important it is to you and how well it is "
+        "going. Important areas that are going badly come first, ranked by importance times "
+        "shortfall."
+    )
+    version = "1"
+    settings_schema = ImportanceGapSettings
+
+    def score(
+        self, instrument: Instrument, responses: Responses, settings: Mapping[str, Any]
+    ) -> ScoringResult:
+        cfg = self.load_settings(settings)
+        top = instrument.scale.maximum
+        counts = rating_counts(instrument, responses)
+        scores = tuple(self._score(c, cfg) for c in counts)
+        weights = {c.dimension_id: float(_importance(c, cfg)) for c in counts}
+        return ScoringResult(
+            dimension_scores=scores,
+            ranked_areas=self._rank(scores, counts, cfg, top),
+            # Weighted by importance: doing well where it matters counts for more.
+            overall=overall_score(scores, instrument, weights),
+            summary=_summary(scores),
+        )
+
+    @staticmethod
+    def _score(counts: RatingCounts, cfg: Mapping[str, Any]) -> DimensionScore:
+        mean = counts.mean
+        importance = _importance(counts, cfg)
+        quadrant = "insufficient" if mean is None else _quadrant(mean, importance, cfg)
+        label, reading = QUADRANTS[quadrant]
+        return DimensionScore(
+            dimension_id=counts.dimension_id, mean=mean, answered=len(counts.values),
+            not_applicable=counts.not_applicable, band=quadrant, band_label=label,
+            reading=reading, unanswered=counts.unanswered, importance=counts.importance,
+        )
+
+    @staticmethod
+    def _rank(
+        scores: tuple[DimensionScore, ...], counts: list[RatingCounts],
+        cfg: Mapping[str, Any], top: int,
+    ) -> tuple[RankedArea, ...]:
+        rows = []
+        for index, (score, count) in enumerate(zip(scores, counts, strict=True)):
+            if score.band not in ATTENTION or score.mean is None:
+                continue
+            importance = _importance(count, cfg)
+            shortfall = top - score.mean
+            rows.append((ATTENTION.index(score.band), -importance * shortfall, index,
+                         score, importance, shortfall))
+        rows.sort(key=lambda r: r[:3])
+        return tuple(
+            RankedArea(
+                score.dimension_id, rank, _reason(score, importance, shortfall, top),
+                score, {"importance": importance, "shortfall": round(shortfall, 4),
+                        "priority": round(importance * shortfall, 4)},
+            )
+            for rank, (_, _, _, score, importance, shortfall) in enumerate(rows, start=1)
+        )
+
+
+def _importance(counts: RatingCounts, cfg: Mapping[str, Any]) -> int:
+    return counts.importance if counts.importance is not None else cfg["default_importance"]
+
+
+def _quadrant(performance: float, importance: int, cfg: Mapping[str, Any]) -> str:
+    important = importance >= cfg["importance_cut"]
+    doing_well = performance >= cfg["performance_cut"]
+    if important:
+        return "keep_up" if doing_well else "concentrate_here"
+    return "possible_overkill" if doing_well else "low_priority"
+
+
+def _reason(score: DimensionScore, importance: int, shortfall: float, top: int) -> str:
+    rated = "" if score.importance is not None else " (not rated, default used)"
+    return (
+        f"{score.band_label}: importance {importance} of {top}{rated}, mean "
+        f"{format_number(score.mean or 0)} falls {format_number(shortfall)} short of {top}, "
+        f"priority {format_number(importance * shortfall)}"
+    )
+
+
+def _summary(scores: tuple[DimensionScore, ...]) -> str:
+    parts = [
+        f"{label}: {n}"
+        for key, (label, _) in QUADRANTS.items()
+        if (n := sum(1 for s in scores if s.band == key))
+    ]
+    return "; ".join(parts) + "." if parts else "No dimensions."

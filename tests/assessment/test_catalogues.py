@@ -1,0 +1,133 @@
+import pytest
+
+from lti_tool.assessment.catalogue import CatalogueError
+from lti_tool.assessment.model import Mechanism
+from lti_tool.plugin_api import SettingsError, validate_settings
+from lti_tool_plugins.catalogues.uploaded import UploadedCatalogue, parse_catalogue
+from lti_tool_plugins.catalogues.workshop import WorkshopCatalogue, load_workshop_data
+
+HEADER = "id,title,summary,dimensions,effort,horizon,source\n"
+
+
+def test_workshop_catalogue_size_and_coverage(instrument):
+    mechanisms = WorkshopCatalogue().mechanisms(instrument, {})
+    assert len(mechanisms) >= 20
+    assert len({m.id for m in mechanisms}) == len(mechanisms)
+    covered = {d for m in mechanisms for d in m.dimensions}
+    # Every dimension named in the data file exists in the instrument.
+    assert covered <= set(instrument.dimension_ids)
+    # Deliberately uncovered: collective identity; trust only thinly (at most 3 mechanisms).
+    assert "identity" not in covered
+    assert sum("trust" in m.dimensions for m in mechanisms) <= 3
+    notes = WorkshopCatalogue().uncovered_notes(instrument, {})
+    assert set(notes) == {"identity", "trust"}
+    assert "motives" in notes["trust"]
+
+
+def test_workshop_data_file_is_complete():
+    mechanisms, _ = load_workshop_data()
+    for m in mechanisms:
+        assert m.title and m.summary and m.source and m.dimensions
+
+
+def test_workshop_catalogue_effort_filter(instrument):
+    low = WorkshopCatalogue().mechanisms(instrument, {"max_effort": "low"})
+    assert low and all(m.effort == "low" for m in low)
+    with pytest.raises(SettingsError) as info:
+        validate_settings(WorkshopCatalogue, {"max_effort": "huge"})
+    assert list(info.value.errors) == ["max_effort"]
+
+
+def test_uploaded_csv_ok(instrument):
+    text = HEADER + (
+        'buddy,Buddy system,"Pair staff, one from each partner",trust; continuity,low,short,'
+        "Our team\n"
+        "\n"  # blank lines are ignored
+        "charter,Team charter,Agree ground rules,structure,medium,medium,Session 5\n"
+    )
+    mechanisms = parse_catalogue(text, "csv", instrument)
+    assert mechanisms[0] == Mechanism("buddy", "Buddy system", "Pair staff, one from each partner",
+                                      ("trust", "continuity"), "low", "short", "Our team")
+    assert [m.id for m in mechanisms] == ["buddy", "charter"]
+
+
+def _errors(text: str, fmt: str, instrument) -> list[str]:
+    with pytest.raises(CatalogueError) as info:
+        parse_catalogue(text, fmt, instrument)
+    return info.value.errors
+
+
+def test_uploaded_csv_errors_name_row_and_field(instrument):
+    text = HEADER + (
+        "a,A,Summary,trust,low,short,src\n"                 # row 2: fine
+        "b,B,Summary,need,huge,short,src\n"                 # row 3: bad effort
+        "c,C,Summary,trusst;need,low,short,src\n"           # row 4: unknown dimension
+        "a,D,,need,low,short,src\n"                         # row 5: duplicate id, no summary
+    )
+    assert _errors(text, "csv", instrument) == [
+        "row 3, field effort: Must be one of: low, medium, high.",
+        "row 4, field dimensions: unknown dimension 'trusst'",
+        "row 5, field summary: Missing data for required field.",
+        "row 5, field id: duplicate id 'a' (first used in row 2)",
+    ]
+    dup = HEADER + "a,A,S,trust,low,short,src\na,B,S,need,low,short,src\n"
+    assert _errors(dup, "csv", instrument) == [
+        "row 3, field id: duplicate id 'a' (first used in row 2)"]
+
+
+def test_uploaded_csv_header_errors(instrument):
+    errors = _errors("id,title,colour\nx,y,z\n", "csv", instrument)
+    assert "row 1, field colour: unknown column; expected " \
+        "id, title, summary, dimensions, effort, horizon, source" in errors
+    assert "row 1: missing column(s) summary, dimensions, effort, horizon, source" in errors
+    too_many = _errors(HEADER + "a,A,S,trust,low,short,src,extra\n", "csv", instrument)
+    assert too_many == ["row 2: 8 cells but only 7 columns in the header"]
+    assert _errors("", "csv", instrument) == ["the catalogue has no mechanisms"]
+
+
+def test_uploaded_yaml_errors_name_row_and_field(instrument):
+    text = """
+- id: ok
+  title: Fine
+  summary: Works
+  dimensions: [need]
+  effort: low
+  horizon: short
+  source: me
+- id: bad
+  title: Bad
+  summary: Typo in a dimension
+  dimensions: "need; trusst"
+  effort: low
+  horizon: soon
+  source: me
+  colour: red
+- just a string
+"""
+    assert _errors(text, "yaml", instrument) == [
+        "row 2, field horizon: Must be one of: short, medium, long.",
+        "row 2, field colour: Unknown field.",
+        "row 2, field dimensions: unknown dimension 'trusst'",
+        "row 3: expected a mapping of field names to values",
+    ]
+    assert _errors("a: [", "yaml", instrument)[0].startswith("not valid YAML")
+    assert _errors("{a: 1}", "yaml", instrument) == [
+        "expected a list of mechanisms (or a 'mechanisms:' list)"]
+
+
+def test_uploaded_yaml_dimension_error(instrument):
+    text = "mechanisms:\n- {id: x, title: X, summary: S, dimensions: [trusst], effort: low, " \
+           "horizon: short, source: me}\n"
+    assert _errors(text, "yaml", instrument) == [
+        "row 1, field dimensions: unknown dimension 'trusst'"]
+
+
+def test_uploaded_catalogue_plugin(instrument):
+    plugin = UploadedCatalogue()
+    assert plugin.mechanisms(instrument, {}) == []
+    settings = {"text": HEADER + "a,A,S,trust,low,short,src\n", "format": "csv"}
+    assert [m.id for m in plugin.mechanisms(instrument, settings)] == ["a"]
+    with pytest.raises(SettingsError) as info:
+        validate_settings(UploadedCatalogue, {"format": "xlsx"})
+    assert list(info.value.errors) == ["format"]
+    assert _errors("x", "xlsx", instrument) == ["format: must be one of csv, yaml, not 'xlsx'"]

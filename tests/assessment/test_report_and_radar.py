@@ -1,0 +1,142 @@
+import re
+from xml.etree import ElementTree
+
+import pytest
+
+from lti_tool.assessment.model import Mechanism, Responses
+from lti_tool.assessment.radar import radar_svg
+from lti_tool.assessment.report import build_report
+from lti_tool.plugin_api import MechanismCatalogue, PluginRuntimeError, SettingsError
+from lti_tool_plugins.catalogues.uploaded import UploadedCatalogue
+from lti_tool_plugins.catalogues.workshop import WorkshopCatalogue
+from lti_tool_plugins.scoring.importance_gap import ImportanceGapModel
+from lti_tool_plugins.scoring.threshold_bands import ThresholdBandsModel
+
+HEADER = "id,title,summary,dimensions,effort,horizon,source\n"
+
+
+def _weak_responses(instrument, weak: dict[str, int]) -> Responses:
+    """Every statement 5, except whole dimensions set to a low rating; one N/A in trust."""
+    ratings = {}
+    for dim, statement in instrument.statements():
+        ratings[statement.id] = weak.get(dim.id, 5)
+    ratings["trust-1"] = None
+    return Responses(ratings)
+
+
+def test_report_priorities_mechanisms_and_no_mechanism_areas(instrument):
+    responses = _weak_responses(instrument, {"identity": 1, "trust": 2, "structure": 3})
+    report = build_report(instrument, responses, ThresholdBandsModel(), {},
+                          [(WorkshopCatalogue(), {})])
+    assert [p.dimension_id for p in report.priorities] == ["identity", "trust", "structure"]
+    identity, trust, structure = report.priorities
+    # Collective identity is deliberately uncovered: listed for discussion, with the note.
+    assert identity.mechanisms == ()
+    assert [a.dimension_id for a in report.no_mechanism_areas] == ["identity"]
+    assert "shared identity" in report.no_mechanism_areas[0].note
+    # Trust has thin coverage: mechanisms and the note on motives.
+    assert trust.mechanisms and "motives" in trust.note
+    # Mechanisms ordered by effort, then horizon.
+    keys = [(m.effort, m.horizon) for m in structure.mechanisms]
+    effort = ["low", "medium", "high"]
+    horizon = ["short", "medium", "long"]
+    assert keys == sorted(keys, key=lambda k: (effort.index(k[0]), horizon.index(k[1])))
+    assert report.not_applicable["trust"] == 1 and report.not_applicable_total == 1
+    assert report.unanswered_total == 0
+    assert len(report.dimensions) == len(instrument.dimensions)
+    assert report.catalogues == ("Workshop mechanisms",) and report.warnings == ()
+
+
+def test_report_with_no_catalogue_lists_every_area_as_uncovered(instrument):
+    responses = _weak_responses(instrument, {"risk": 2, "need": 1})
+    report = build_report(instrument, responses, ImportanceGapModel(), {}, [])
+    assert [a.dimension_id for a in report.no_mechanism_areas] == ["need", "risk"]
+
+
+def test_report_deduplicates_mechanisms_across_catalogues(instrument):
+    upload = HEADER + (
+        "succession-handover-plans,Our version,Same id as the workshop's,continuity,"
+        "low,short,us\n"
+        "identity-day,Identity day,A day to celebrate together,identity,low,short,us\n"
+    )
+    responses = _weak_responses(instrument, {"continuity": 2, "identity": 2})
+    report = build_report(
+        instrument, responses, ThresholdBandsModel(), {},
+        [(WorkshopCatalogue(), {}), (UploadedCatalogue(), {"text": upload, "format": "csv"})],
+    )
+    by_dim = {p.dimension_id: p for p in report.priorities}
+    ids = [m.id for m in by_dim["continuity"].mechanisms]
+    assert ids.count("succession-handover-plans") == 1
+    handover = next(m for m in by_dim["continuity"].mechanisms
+                    if m.id == "succession-handover-plans")
+    assert handover.title == "Succession and handover plans"  # first catalogue wins
+    assert [m.id for m in by_dim["identity"].mechanisms] == ["identity-day"]
+    assert report.no_mechanism_areas == ()
+
+
+def test_broken_catalogue_becomes_a_warning(instrument):
+    class Broken(MechanismCatalogue):
+        name = "broken"
+        label = "Broken"
+
+        def mechanisms(self, instrument, settings):
+            raise OSError("disk gone")
+
+    bad_upload = (UploadedCatalogue(), {"text": HEADER + "x,X,S,trusst,low,short,s\n"})
+    responses = _weak_responses(instrument, {"need": 1})
+    report = build_report(instrument, responses, ThresholdBandsModel(), {},
+                          [(Broken(), {}), bad_upload, (WorkshopCatalogue(), {})])
+    assert len(report.warnings) == 2
+    assert "disk gone" in report.warnings[0]
+    assert "unknown dimension 'trusst'" in report.warnings[1]
+    assert report.priorities[0].mechanisms  # the workshop catalogue still contributed
+
+
+def test_report_scoring_failures(instrument):
+    class Crashes(ThresholdBandsModel):
+        name = "crashes"
+
+        def score(self, instrument, responses, settings):
+            raise KeyError("oops")
+
+    with pytest.raises(PluginRuntimeError, match="crashes"):
+        build_report(instrument, Responses(), Crashes(), {}, [])
+    with pytest.raises(SettingsError) as info:
+        build_report(instrument, Responses(), ThresholdBandsModel(), {"strength_min": 0}, [])
+    assert list(info.value.errors) == ["strength_min"]
+
+
+def test_radar_svg_is_accessible_escaped_and_deterministic():
+    labels = ["Need & purpose", "Trust <script>", "Risk", "Resources"]
+    values = [4.5, 2.0, None, 5.0]
+    svg = radar_svg(labels, values, title="Profile <1>")
+    assert svg == radar_svg(labels, values, title="Profile <1>")
+    assert "<script>" not in svg and "Trust &lt;script&gt;" in svg
+    assert "Need &amp; purpose" in svg
+    root = ElementTree.fromstring(svg)  # well-formed XML
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    assert root.get("role") == "img"
+    assert root.find("s:title", ns).text == "Profile <1>"
+    desc = root.find("s:desc", ns).text
+    assert "Trust <script>: 2.0" in desc and "Risk: no score" in desc
+    assert [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")] == labels
+    data = root.find(".//s:polygon[@class='radar-values']", ns)
+    points = data.get("points").split()
+    assert len(points) == 4
+    # Axis 0 points straight up: 4.5 / 5 of radius 120 = 108 above the centre (250, 190).
+    assert points[0] == "250.0,82.0"
+    # The missing value sits at the centre.
+    assert points[2] == "250.0,190.0"
+    assert all(re.fullmatch(r"\d+\.\d,\d+\.\d", p) for p in points)
+
+
+def test_radar_svg_rejects_bad_input():
+    with pytest.raises(ValueError):
+        radar_svg(["a", "b"], [1, 2])
+    with pytest.raises(ValueError):
+        radar_svg(["a", "b", "c"], [1, 2])
+
+
+def test_mechanism_rejects_bad_effort():
+    with pytest.raises(ValueError):
+        Mechanism("x", "X", "S", ("need",), "huge", "short", "me")

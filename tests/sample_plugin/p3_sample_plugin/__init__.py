@@ -1,0 +1,85 @@
+"""Sample third-party plugins: a "weakest link" scoring model and a tiny catalogue.
+
+weakest_link reads a dimension by its single LOWEST statement rating: a partnership is only as
+strong as its weakest practice. Dimensions whose lowest rating is below ``concern_below`` need
+attention, lowest first (ties: lower mean first, then instrument order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from lti_tool.assessment.instrument import Instrument
+from lti_tool.assessment.model import (
+    DimensionScore,
+    Mechanism,
+    RankedArea,
+    Responses,
+    ScoringResult,
+    overall_score,
+    rating_counts,
+)
+from lti_tool.plugin_api import MechanismCatalogue, ScoringModel
+
+
+class WeakestLinkSettings(Schema):
+    class Meta:
+        unknown = RAISE
+
+    concern_below = fields.Integer(load_default=3, strict=True,
+                                   validate=validate.Range(min=2, max=5),
+                                   metadata={"label": "Concern when any rating is below"})
+
+
+class WeakestLinkModel(ScoringModel):
+    name = "weakest_link"
+    label = "Weakest link"
+    description = "Reads each area by its lowest-rated statement."
+    version = "0.1.0"
+    settings_schema = WeakestLinkSettings
+
+    def score(
+        self, instrument: Instrument, responses: Responses, settings: Mapping[str, Any]
+    ) -> ScoringResult:
+        cfg = self.load_settings(settings)
+        scores, weakest = [], {}
+        for counts in rating_counts(instrument, responses):
+            low = min(counts.values) if counts.values else None
+            weakest[counts.dimension_id] = low
+            band = "insufficient" if low is None else (
+                "concern" if low < cfg["concern_below"] else "ok")
+            scores.append(DimensionScore(
+                counts.dimension_id, counts.mean, len(counts.values), counts.not_applicable,
+                band, band.title(), f"Lowest rating: {low}", counts.unanswered,
+                counts.importance))
+        order = [s.dimension_id for s in scores]
+        weak = sorted((s for s in scores if s.band == "concern"),
+                      key=lambda s: (weakest[s.dimension_id], s.mean,
+                                     order.index(s.dimension_id)))
+        ranked = tuple(
+            RankedArea(s.dimension_id, rank,
+                       f"Lowest rating {weakest[s.dimension_id]} is below "
+                       f"{cfg['concern_below']}", s, {"lowest": weakest[s.dimension_id]})
+            for rank, s in enumerate(weak, start=1))
+        return ScoringResult(tuple(scores), ranked, overall_score(scores, instrument),
+                             f"{len(ranked)} area(s) with a weak link.")
+
+
+class SampleTipsCatalogue(MechanismCatalogue):
+    name = "sample_tips"
+    label = "Sample tips"
+    description = "Two mechanisms from an imaginary partner organisation."
+    version = "0.1.0"
+
+    def mechanisms(self, instrument: Instrument, settings: Mapping[str, Any]) -> list[Mechanism]:
+        tips = [
+            Mechanism("shared-calendar", "Shared calendar", "One calendar of joint events.",
+                      ("information",), "low", "short", "Sample plugin"),
+            Mechanism("buddy-pairs", "Buddy pairs", "Pair staff across partners.",
+                      ("trust", "continuity"), "low", "medium", "Sample plugin"),
+        ]
+        known = set(instrument.dimension_ids)
+        return [m for m in tips if set(m.dimensions) <= known]
