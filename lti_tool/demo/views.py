@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from werkzeug.wrappers import Response
@@ -50,10 +50,17 @@ def launch_frame() -> str:
     activity = service.activity(activity_id) if activity_id else None
     if not deep_link and activity is None:
         abort(404, description="No such activity in the demo course.")
-    init_url = "init?" + urlencode({"as": who.id, **({"deep_link": "1"} if deep_link else
-                                                      {"activity": activity.id})})  # type: ignore[union-attr]
+    storage = request.args.get("storage", "1") != "0"
+    init_query = {"as": who.id, "storage": "1" if storage else "0",
+                  **({"deep_link": "1"} if deep_link else {"activity": activity.id})}  # type: ignore[union-attr]
     return render_template("demo/launch.html", who=who, course=demo.COURSE, activity=activity,
-                           deep_link=deep_link, init_url=init_url)
+                           deep_link=deep_link, init_query=urlencode(init_query),
+                           storage=storage, tool_origin=_origin(current_app.config["BASE_URL"]))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 @bp.get("/init")
@@ -71,6 +78,9 @@ def init_login() -> str:
         "client_id": service.CLIENT_ID,
         "lti_deployment_id": service.DEPLOYMENT_ID,
     }
+    if request.args.get("storage", "1") != "0":
+        # The demo's launch page answers lti.put_data / lti.get_data (platform storage).
+        fields["lti_storage_target"] = "_parent"
     return render_template("demo/autopost.html", action=base + "/lti/login", fields=fields,
                            label="Opening the activity")
 

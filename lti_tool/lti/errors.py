@@ -16,6 +16,7 @@ class LaunchError(Exception):
         issuer: str = "",
         client_id: str = "",
         platform_id: int | None = None,
+        retry_url: str | None = None,
     ) -> None:
         super().__init__(message)
         self.reason = reason
@@ -25,6 +26,8 @@ class LaunchError(Exception):
         self.issuer = issuer
         self.client_id = client_id
         self.platform_id = platform_id
+        # Where the person can try again in a new, first-party window.
+        self.retry_url = retry_url
 
     def to_dict(self) -> dict[str, object]:
         return {"error": self.reason, "message": self.message, "hint": self.hint}

@@ -25,6 +25,7 @@ from lti_tool.extensions import db
 from lti_tool.lti import claims as C
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.keysets import platform_public_key
+from lti_tool.lti.oidc import restart_url
 from lti_tool.lti.tool_conf import DatabaseToolConf, find_deployment, platforms_for_issuer
 from lti_tool.models import Deployment, OidcState, Platform
 from lti_tool.models.base import utcnow
@@ -52,6 +53,7 @@ class LaunchPolicy:
     leeway: int
     keyset_ttl: int
     http_timeout: float
+    base_url: str = ""
     require_state_cookie: bool = False
 
 
@@ -202,12 +204,14 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
             raise self._fail("state_mismatch", "The launch does not belong to this browser.",
                              "Open the activity again from the LMS.", 403)
         if cookie is None and self._policy.require_state_cookie and not state.storage_target:
-            raise self._fail(
+            error = self._fail(
                 "state_not_bound",
-                "The browser did not return the login cookie, and this tool requires it.",
-                "Allow cookies for the tool, or open the activity in a new window.",
+                "Your browser blocked the cookie this tool needs inside the LMS page.",
+                "Open the activity in a new window, or allow cookies for the tool.",
                 403,
             )
+            error.retry_url = restart_url(state, self._policy.base_url) or None
+            raise error
         return state
 
     def _bound_to_browser(self, state: OidcState) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,6 +14,17 @@ from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.tool_conf import find_platform, platforms_for_issuer
 from lti_tool.models import OidcState, Platform
 from lti_tool.models.base import utcnow
+
+
+# What a new window needs to start the same login again (no storage target: top-level).
+RESTART_PARAMS = ("iss", "login_hint", "lti_message_hint", "target_link_uri", "client_id",
+                  "lti_deployment_id")
+
+
+def restart_url(state: OidcState, base_url: str) -> str:
+    """The login again, for a new first-party window where cookies work."""
+    params = json.loads(state.login_params_json or "{}")
+    return base_url + "/lti/login?" + urlencode(params) if params.get("iss") else ""
 
 
 @dataclass(frozen=True)
@@ -93,10 +105,23 @@ def begin_login(params: Mapping[str, str], *, base_url: str, state_ttl: int) -> 
         platform_id=platform.id,
         target_link_uri=target_link_uri,
         storage_target=storage_target,
+        login_params_json=json.dumps({k: _param(params, k) for k in RESTART_PARAMS if params.get(k)}),
         expires_at=utcnow() + timedelta(seconds=state_ttl),
     )
     db.session.add(state)
     db.session.commit()
+    return LoginRedirect(
+        url=authorization_url(platform, state, base_url),
+        state=state.state,
+        nonce=state.nonce,
+        storage_target=storage_target,
+        platform=platform,
+    )
+
+
+def authorization_url(platform: Platform, state: OidcState, base_url: str) -> str:
+    """The platform's OIDC authorization request for this login."""
+    params = json.loads(state.login_params_json or "{}")
     query = {
         "scope": "openid",
         "response_type": "id_token",
@@ -104,17 +129,22 @@ def begin_login(params: Mapping[str, str], *, base_url: str, state_ttl: int) -> 
         "prompt": "none",
         "client_id": platform.client_id,
         "redirect_uri": base_url + "/lti/launch",
-        "login_hint": login_hint,
+        "login_hint": params.get("login_hint", ""),
         "state": state.state,
         "nonce": state.nonce,
     }
     if params.get("lti_message_hint"):
-        query["lti_message_hint"] = _param(params, "lti_message_hint")
+        query["lti_message_hint"] = params["lti_message_hint"]
     separator = "&" if "?" in platform.auth_login_url else "?"
-    return LoginRedirect(
-        url=platform.auth_login_url + separator + urlencode(query),
-        state=state.state,
-        nonce=state.nonce,
-        storage_target=storage_target,
-        platform=platform,
-    )
+    return platform.auth_login_url + separator + urlencode(query)
+
+
+def give_up_platform_storage(state_value: str) -> OidcState | None:
+    """The login page could not store the state in the platform: fall back to the
+    server-side record for this login (as for a platform that offers no storage)."""
+    state = db.session.get(OidcState, state_value[:64])
+    if state is None or state.used_at is not None or state.expires_at < utcnow():
+        return None
+    state.storage_target = None
+    db.session.commit()
+    return state

@@ -22,6 +22,9 @@ class OidcState(db.Model):
     platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
     target_link_uri: Mapped[str] = mapped_column(String(1000), default="")
     storage_target: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # The initiation's parameters, to restart the login in a new window when the
+    # iframe cannot complete it (docs/decisions/0004-cookieless-session.md).
+    login_params_json: Mapped[str] = mapped_column(Text, default="{}")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -27,19 +27,24 @@ def wants_json() -> bool:
     return request.is_json or accept["application/json"] > accept["text/html"]
 
 
-def _render(status: int, reason: str, message: str, hint: str = ""):  # type: ignore[no-untyped-def]
+def _render(status: int, reason: str, message: str, hint: str = "",  # type: ignore[no-untyped-def]
+            retry_url: str | None = None):
     if wants_json():
-        return jsonify({"error": reason, "message": message, "hint": hint}), status
+        body = {"error": reason, "message": message, "hint": hint}
+        if retry_url:
+            body["retry_url"] = retry_url
+        return jsonify(body), status
     title = _TITLES.get(status, "Something went wrong")
     return render_template(
-        "error.html", status=status, title=title, reason=reason, message=message, hint=hint
+        "error.html", status=status, title=title, reason=reason, message=message, hint=hint,
+        retry_url=retry_url,
     ), status
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(LaunchError)
     def launch_error(error: LaunchError):  # type: ignore[no-untyped-def]
-        return _render(error.status, error.reason, error.message, error.hint)
+        return _render(error.status, error.reason, error.message, error.hint, error.retry_url)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]

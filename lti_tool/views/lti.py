@@ -3,15 +3,19 @@ the protocol work is in lti_tool.lti, the records in lti_tool.services."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, make_response, redirect, request
+from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request
 from werkzeug.wrappers import Response
+
+from lti_tool.extensions import db
 
 from lti_tool.lti import claims as C
 from lti_tool.lti import keys
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.launch import STATE_COOKIE_PREFIX, LaunchPolicy, LaunchValidator, state_cookie_value
-from lti_tool.lti.oidc import begin_login
+from lti_tool.lti import storage
+from lti_tool.lti.oidc import authorization_url, begin_login, give_up_platform_storage, restart_url
+from lti_tool.models import Launch, OidcState, Platform
 from lti_tool.services.launches import record_failure, record_launch
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -30,6 +34,7 @@ def _launch_policy() -> LaunchPolicy:
         leeway=cfg["JWT_LEEWAY"],
         keyset_ttl=cfg["PLATFORM_KEYSET_TTL"],
         http_timeout=cfg["HTTP_TIMEOUT"],
+        base_url=cfg["BASE_URL"],
         require_state_cookie=bool(cfg.get("REQUIRE_STATE_COOKIE", False)),
     )
 
@@ -42,7 +47,20 @@ def login() -> Response:
     except LaunchError as error:
         record_failure(error)
         raise
-    response = redirect(login.url, code=302)
+    if login.storage_target:
+        # The platform offers storage: keep the state there too, then go on to the
+        # platform. The cookie is still set for browsers that accept it.
+        response = make_response(render_template(
+            "lti/store_state.html",
+            next_url=login.url,
+            fallback_url=f"{cfg['BASE_URL']}/lti/login/continue?state={login.state}",
+            target=login.storage_target,
+            origin=storage.platform_origin(login.platform.auth_login_url),
+            key=storage.storage_key(login.state),
+            value=storage.storage_value(cfg["SECRET_KEY"], login.state),
+        ))
+    else:
+        response = redirect(login.url, code=302)
     response.set_cookie(
         STATE_COOKIE_PREFIX + login.state,
         state_cookie_value(cfg["SECRET_KEY"], login.state),
@@ -62,14 +80,73 @@ def launch() -> Response:
         record_failure(error)
         raise
     record = record_launch(validated)
+    if not validated.bound_to_browser and validated.state.storage_target:
+        return _verify_with_platform_storage(record, validated.state, validated.platform)
+    response = _enter(record)
+    response.delete_cookie(STATE_COOKIE_PREFIX + validated.state.state)
+    return response
+
+
+def _enter(record: Launch) -> Response:
+    """Start the session and go to the launch's first page."""
     launch_session.start(record)
     if record.message_type == C.DEEP_LINKING_REQUEST:
         target = launch_session.launch_url("deep_linking.picker")
     else:
         target = launch_session.launch_url("pages.home")
-    response = redirect(target, code=303)
-    response.delete_cookie(STATE_COOKIE_PREFIX + validated.state.state)
-    return response
+    return redirect(target, code=303)
+
+
+def _verify_with_platform_storage(record: Launch, state: OidcState, platform: Platform) -> Response:
+    """No cookie came back: read the state from the platform's storage before entering."""
+    secret = current_app.config["SECRET_KEY"]
+    return make_response(render_template(
+        "lti/verify_state.html",
+        pending=storage.pending_reference(secret, record.id, state.state),
+        target=state.storage_target,
+        origin=storage.platform_origin(platform.auth_login_url),
+        key=storage.storage_key(state.state),
+    ))
+
+
+@bp.get("/login/continue")
+def login_without_storage() -> Response:
+    """The login page could not use platform storage: continue with the server-side state."""
+    state = give_up_platform_storage(request.args.get("state", ""))
+    if state is None:
+        abort(400, description="This sign-in has expired or was already used. Open the "
+              "activity again from the LMS.")
+    platform = db.session.get(Platform, state.platform_id)
+    return redirect(authorization_url(platform, state, current_app.config["BASE_URL"]))
+
+
+@bp.post("/launch/confirm")
+def confirm_launch() -> Response:
+    """The launch page read the state back from platform storage: check it and enter."""
+    secret = current_app.config["SECRET_KEY"]
+    pending = storage.read_pending(secret, request.form.get("pending", ""))
+    if pending is None:
+        raise LaunchError("pending_launch_invalid", "This sign-in has expired.",
+                          "Open the activity again from the LMS.", 403)
+    launch_id, state_value = pending
+    record = db.session.get(Launch, launch_id)
+    state = db.session.get(OidcState, state_value)
+    if record is None or state is None:
+        raise LaunchError("pending_launch_invalid", "This sign-in has expired.",
+                          "Open the activity again from the LMS.", 403)
+    if not storage.value_matches(secret, state_value, request.form.get("value", "")):
+        error = LaunchError(
+            "state_not_in_platform_storage",
+            "The sign-in could not be confirmed in this browser.",
+            "Open the activity in a new window; if it keeps failing, the LMS may have lost "
+            "its storage for the tool.",
+            403,
+            platform_id=state.platform_id,
+            retry_url=restart_url(state, current_app.config["BASE_URL"]) or None,
+        )
+        record_failure(error)
+        raise error
+    return _enter(record)
 
 
 @bp.get("/jwks")

@@ -95,6 +95,7 @@ def upgrade():
     sa.Column('platform_id', sa.Integer(), nullable=False),
     sa.Column('target_link_uri', sa.String(length=1000), nullable=False),
     sa.Column('storage_target', sa.String(length=100), nullable=True),
+    sa.Column('login_params_json', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
     sa.Column('used_at', sa.DateTime(), nullable=True),

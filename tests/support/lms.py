@@ -21,7 +21,9 @@ class DemoLms:
                session: requests.Session | None = None) -> tuple[requests.Session, requests.Response]:
         """Open an activity (or the deep-linking picker) as a person; returns the tool page."""
         browser = session or requests.Session()
-        query = {"as": person, **({"deep_link": "1"} if deep_link else {"activity": activity})}
+        # No JavaScript here, so no platform storage: the browser tests cover that path.
+        query = {"as": person, "storage": "0",
+                 **({"deep_link": "1"} if deep_link else {"activity": activity})}
         init = browser.get(self.demo_url + "/demo/init", params=query, timeout=10)
         init.raise_for_status()
         login_form = first_form(init.text, init.url)

@@ -1,0 +1,57 @@
+"""LTI platform storage (the 1EdTech "Client Side postMessages" spec, lti.put_data /
+lti.get_data): where the browser keeps no third-party cookies, the OIDC state is kept in
+the platform's window instead, and read back on the launch page to bind the launch to the
+browser that started it.
+
+The server side here is small: the value stored is an HMAC of the state, the launch is
+held pending until the page proves it read that value back, and a pending launch is a
+short-lived signed reference, not a session.
+"""
+
+from __future__ import annotations
+
+import hmac
+from urllib.parse import urlsplit
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from lti_tool.lti.launch import state_cookie_value
+
+STATE_KEY_PREFIX = "p3_state_"
+PENDING_MAX_AGE = 120
+
+
+def storage_key(state: str) -> str:
+    return STATE_KEY_PREFIX + state[:48]
+
+
+def storage_value(secret_key: str, state: str) -> str:
+    return state_cookie_value(secret_key, state)
+
+
+def platform_origin(auth_login_url: str) -> str:
+    """Messages go to, and are accepted only from, the origin of the OIDC auth endpoint."""
+    parts = urlsplit(auth_login_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="pending-launch")
+
+
+def pending_reference(secret_key: str, launch_id: str, state: str) -> str:
+    return _serializer(secret_key).dumps({"l": launch_id, "s": state})
+
+
+def read_pending(secret_key: str, reference: str) -> tuple[str, str] | None:
+    try:
+        data = _serializer(secret_key).loads(reference, max_age=PENDING_MAX_AGE)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not {"l", "s"} <= set(data):
+        return None
+    return str(data["l"]), str(data["s"])
+
+
+def value_matches(secret_key: str, state: str, value: str) -> bool:
+    return hmac.compare_digest(value or "", storage_value(secret_key, state))

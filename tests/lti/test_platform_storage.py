@@ -1,0 +1,86 @@
+"""Platform storage over HTTP: the server side of lti.put_data / lti.get_data."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import requests
+
+from lti_tool.lti.storage import storage_key, storage_value
+from tests.conftest import TEST_SECRET
+from tests.lti.conftest import Flow
+from tests.support.forms import first_form
+
+
+def storage_login(flow: Flow) -> tuple[str, str, str]:
+    response = flow.browser.post(flow.base_url + "/lti/login", data={
+        "iss": flow.platform.issuer, "login_hint": "learner-7", "target_link_uri": flow.target,
+        "client_id": flow.platform.client_id, "lti_storage_target": "_parent"}, timeout=5)
+    assert response.status_code == 200
+    page = response.text
+    next_url = page.split('data-next="')[1].split('"')[0].replace("&amp;", "&")
+    query = parse_qs(urlsplit(next_url).query)
+    return page, query["state"][0], query["nonce"][0]
+
+
+def test_login_page_stores_the_state_in_the_platform(flow: Flow) -> None:
+    page, state, _ = storage_login(flow)
+    assert f'data-key="{storage_key(state)}"' in page
+    assert f'data-value="{storage_value(TEST_SECRET, state)}"' in page
+    assert f'data-origin="{flow.platform.url}"' in page
+
+
+def _pending_launch(flow: Flow) -> tuple[str, requests.Response]:
+    _, state, nonce = storage_login(flow)
+    cookieless = requests.Session()  # the iframe's POST comes back without the cookie
+    response = flow.launch(flow.good_token(nonce), state, browser=cookieless)
+    assert response.status_code == 200 and 'name="pending"' in response.text
+    return state, response
+
+
+def test_launch_confirmed_with_the_stored_value(flow: Flow) -> None:
+    state, response = _pending_launch(flow)
+    form = first_form(response.text, response.url)
+    form.fields["value"] = storage_value(TEST_SECRET, state)
+    entered = requests.post(form.action, data=form.fields, allow_redirects=False, timeout=5)
+    assert entered.status_code == 303
+    home = requests.get(urljoin(flow.base_url, entered.headers["Location"]), timeout=5)
+    assert "a learner" in home.text
+
+
+def test_launch_refused_without_the_stored_value(flow: Flow) -> None:
+    """A login started in another browser (login CSRF) has no value in this platform window."""
+    _, response = _pending_launch(flow)
+    form = first_form(response.text, response.url)
+    form.fields["value"] = ""
+    refused = requests.post(form.action, data=form.fields, timeout=5)
+    assert refused.status_code == 403
+    assert "state_not_in_platform_storage" in refused.text
+    assert 'id="open-new-window"' in refused.text  # the way out: a first-party window
+
+
+def test_tampered_pending_reference_is_refused(flow: Flow) -> None:
+    refused = requests.post(flow.base_url + "/lti/launch/confirm",
+                            data={"pending": "forged", "value": "x"}, timeout=5)
+    assert refused.status_code == 403 and "pending_launch_invalid" in refused.text
+
+
+def test_storage_failure_falls_back_to_the_server_side_state(flow: Flow) -> None:
+    _, state, nonce = storage_login(flow)
+    fallback = flow.browser.get(flow.base_url + "/lti/login/continue", params={"state": state},
+                                allow_redirects=False, timeout=5)
+    assert fallback.status_code == 302 and f"state={state}" in fallback.headers["Location"]
+    response = flow.launch(flow.good_token(nonce), state, browser=requests.Session())
+    assert response.status_code == 303  # entered directly: no storage to check against
+
+
+def test_required_cookie_refusal_offers_a_new_window(make_app, registered) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(REQUIRE_STATE_COOKIE=True)
+    flow = Flow(app.config["BASE_URL"], registered)
+    state, nonce = flow.login()
+    refused = flow.launch(flow.good_token(nonce), state, browser=requests.Session())
+    assert refused.status_code == 403
+    link = refused.text.split('id="open-new-window" href="')[1].split('"')[0].replace("&amp;", "&")
+    restart = requests.get(link, allow_redirects=False, timeout=5)
+    assert restart.status_code == 302 and restart.headers["Location"].startswith(
+        registered.url + "/auth")
