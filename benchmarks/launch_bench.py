@@ -18,8 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlsplit
 
 import requests
-
 from _common import ROOT, served_app, server_ms, summary
+
 from tests.support.independent_platform import IndependentPlatform
 
 
@@ -96,7 +96,7 @@ def main() -> None:
     platform = IndependentPlatform()
     with served_app(args.database_url) as (base, env):
         register(platform, env)
-        for warm in range(5):  # first launches fetch the key set and warm the workers
+        for _ in range(5):  # first launches fetch the key set and warm the workers
             with requests.Session() as s:
                 state, nonce = login(s, base, platform)
                 launch(s, base, platform.sign(platform.claims(nonce, base + "/lti/launch")), state)

@@ -70,7 +70,7 @@ def check_settings(settings: Mapping[str, Any]) -> None:
     """Refuse to start with settings that are unsafe in production."""
     if settings["ENV"] not in {"development", "production", "testing"}:
         raise SettingsError(f"{ENV_PREFIX}ENV must be development or production, got {settings['ENV']!r}")
-    if not urlsplit(settings["BASE_URL"]).scheme in {"http", "https"}:
+    if urlsplit(settings["BASE_URL"]).scheme not in {"http", "https"}:
         raise SettingsError(f"{ENV_PREFIX}BASE_URL must be an http(s) URL, got {settings['BASE_URL']!r}")
     if settings["ENV"] != "production":
         return

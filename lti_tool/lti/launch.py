@@ -131,7 +131,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         try:
             self.validate_jwt_format()
         except LtiException as exc:
-            raise self._fail("malformed_token", "The id_token is not a readable JWT.", str(exc))
+            raise self._fail("malformed_token", "The id_token is not a readable JWT.", str(exc)) from exc
         header, body = self._jwt.get("header"), self._jwt.get("body")
         if not isinstance(header, dict) or not isinstance(body, dict):
             raise self._fail("malformed_token", "The id_token is not a readable JWT.")
@@ -235,26 +235,26 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
                 leeway=self._policy.leeway,
                 options={"require": ["exp", "iat", "iss", "aud", "nonce"]},
             )
-        except jwt.ExpiredSignatureError:
+        except jwt.ExpiredSignatureError as exc:
             raise self._fail("token_expired", "The launch token has expired.",
                              "Check the platform's and the tool's clocks; open the activity "
-                             "again.", 401)
-        except jwt.ImmatureSignatureError:
+                             "again.", 401) from exc
+        except jwt.ImmatureSignatureError as exc:
             raise self._fail("token_not_yet_valid", "The launch token was issued in the future.",
                              "The platform's clock is ahead of the tool's by more than the "
-                             "allowed leeway (LTI_TOOL_JWT_LEEWAY).", 401)
-        except jwt.InvalidAudienceError:
+                             "allowed leeway (LTI_TOOL_JWT_LEEWAY).", 401) from exc
+        except jwt.InvalidAudienceError as exc:
             raise self._fail("wrong_audience", "The launch token is not addressed to this tool.",
-                             status=401)
+                             status=401) from exc
         except jwt.MissingRequiredClaimError as exc:
             raise self._fail("missing_claim", f"The launch token lacks the {exc.claim!r} claim.",
-                             status=400)
-        except jwt.InvalidSignatureError:
+                             status=400) from exc
+        except jwt.InvalidSignatureError as exc:
             raise self._fail("bad_signature", "The launch token's signature is not valid.",
-                             "The token was not signed by the registered platform's key.", 401)
+                             "The token was not signed by the registered platform's key.", 401) from exc
         except (jwt.InvalidTokenError, jwt.PyJWKError, ValueError, TypeError) as exc:
             raise self._fail("invalid_token", "The launch token could not be verified.",
-                             str(exc), 401)
+                             str(exc), 401) from exc
 
     def _check_deployment(self, platform: Platform, claims: dict[str, Any]) -> Deployment:
         deployment_id = claims.get(C.DEPLOYMENT_ID)
@@ -284,7 +284,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
                 try:
                     validator.validate(claims)
                 except LtiException as exc:
-                    raise self._fail("missing_claim", f"The launch is incomplete: {exc}.")
+                    raise self._fail("missing_claim", f"The launch is incomplete: {exc}.") from exc
         if not isinstance(claims.get(C.ROLES), list):
             raise self._fail("missing_claim", "The launch is incomplete: roles is not a list.")
         if message_type == C.DEEP_LINKING_REQUEST:

@@ -15,7 +15,6 @@ from lti_tool.lti.tool_conf import find_platform, platforms_for_issuer
 from lti_tool.models import OidcState, Platform
 from lti_tool.models.base import utcnow
 
-
 # What a new window needs to start the same login again (no storage target: top-level).
 RESTART_PARAMS = ("iss", "login_hint", "lti_message_hint", "target_link_uri", "client_id",
                   "lti_deployment_id")

@@ -3,17 +3,29 @@ the protocol work is in lti_tool.lti, the records in lti_tool.services."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, make_response, redirect, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+)
 from werkzeug.wrappers import Response
 
 from lti_tool.extensions import db
-
 from lti_tool.lti import claims as C
-from lti_tool.lti import keys
+from lti_tool.lti import keys, storage
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.errors import LaunchError
-from lti_tool.lti.launch import STATE_COOKIE_PREFIX, LaunchPolicy, LaunchValidator, state_cookie_value
-from lti_tool.lti import storage
+from lti_tool.lti.launch import (
+    STATE_COOKIE_PREFIX,
+    LaunchPolicy,
+    LaunchValidator,
+    state_cookie_value,
+)
 from lti_tool.lti.oidc import authorization_url, begin_login, give_up_platform_storage, restart_url
 from lti_tool.models import Launch, OidcState, Platform
 from lti_tool.services.launches import record_failure, record_launch
