@@ -1,0 +1,49 @@
+"""In Chromium with third-party cookies blocked, the LMS on localhost and the tool on
+127.0.0.1 (two sites): launches work in the iframe, with and without platform storage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from lti_tool.extensions import db
+from lti_tool.models import LaunchFailure
+
+
+@pytest.fixture
+def blocked_page(chromium_no_3p_cookies: Any) -> Iterator[Any]:
+    context = chromium_no_3p_cookies.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def open_activity(page: Any, app: Flask, storage: bool) -> Any:
+    page.goto(app.config["DEMO_URL"] + "/demo/")
+    page.get_by_role("link", name="Ben Tremblay").click()
+    page.get_by_role("link", name="P3 Workshop", exact=True).click()
+    if not storage:
+        page.get_by_role("link", name="turn off").click()
+        assert page.locator("#storage-mode").inner_text() == "off"
+    return page.frame_locator("iframe[name=tool-frame]")
+
+
+@pytest.mark.parametrize("storage", [True, False], ids=["platform-storage", "no-storage"])
+def test_launch_and_session_survive_without_third_party_cookies(
+    app: Flask, blocked_page: Any, storage: bool
+) -> None:
+    frame = open_activity(blocked_page, app, storage)
+    frame.get_by_role("heading", name="Welcome, Ben Tremblay").wait_for()
+    # The tool sees no cookie at all: its session rides on the launch token.
+    tool_frame = next(f for f in blocked_page.frames if f.url.startswith(app.config["BASE_URL"]))
+    assert blocked_page.context.cookies(app.config["BASE_URL"]) == []
+    who = tool_frame.evaluate(
+        "async () => (await fetch('/app/session-check' + location.search)).json()")
+    assert who == {"user": "201", "role": "learner", "context": "course-101"}
+    with app.app_context():
+        assert db.session.scalars(select(LaunchFailure)).all() == []
