@@ -109,7 +109,19 @@ def keys_list() -> None:
         click.echo(f"{key.kid}\t{state}")
 
 
+@click.command("cleanup")
+def cleanup() -> None:
+    """Delete expired login states (also done now and then during logins)."""
+    from lti_tool.extensions import db
+    from lti_tool.lti.oidc import purge_expired_states
+
+    removed = purge_expired_states()
+    db.session.commit()
+    click.echo(f"Removed {removed} expired login state(s).")
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(cleanup)
     app.cli.add_command(platform_cli)
     app.cli.add_command(keys_cli)
     if app.config["DEMO"]:

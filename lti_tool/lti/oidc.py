@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
+from sqlalchemy import delete
+
 from lti_tool.extensions import db
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.tool_conf import find_platform, platforms_for_issuer
@@ -108,6 +110,8 @@ def begin_login(params: Mapping[str, str], *, base_url: str, state_ttl: int) -> 
         expires_at=utcnow() + timedelta(seconds=state_ttl),
     )
     db.session.add(state)
+    if secrets.randbelow(100) == 0:
+        purge_expired_states()  # opportunistic: no cron needed on a single server
     db.session.commit()
     return LoginRedirect(
         url=authorization_url(platform, state, base_url),
@@ -147,3 +151,11 @@ def give_up_platform_storage(state_value: str) -> OidcState | None:
     state.storage_target = None
     db.session.commit()
     return state
+
+
+def purge_expired_states(older_than: timedelta = timedelta(hours=1)) -> int:
+    """Delete login states that expired a while ago (used or not). Caller commits."""
+    result = db.session.execute(
+        delete(OidcState).where(OidcState.expires_at < utcnow() - older_than)
+    )
+    return int(result.rowcount or 0)

@@ -153,3 +153,17 @@ def test_key_set_respects_max_age(flow: Flow, app: Flask) -> None:
         state, nonce = flow.login()
         assert flow.launch(flow.good_token(nonce), state).status_code == 303
     assert flow.platform.jwks_requests == 2
+
+
+def test_cleanup_removes_expired_login_states(flow: Flow, app: Flask, runner: FlaskCliRunner) -> None:
+    from lti_tool.models import OidcState
+
+    old_state, _ = flow.login()
+    fresh_state, _ = flow.login()
+    with app.app_context():
+        db.session.get(OidcState, old_state).expires_at = utcnow() - timedelta(hours=2)
+        db.session.commit()
+    assert "Removed 1" in runner.invoke(args=["cleanup"]).output
+    with app.app_context():
+        assert db.session.get(OidcState, old_state) is None
+        assert db.session.get(OidcState, fresh_state) is not None
