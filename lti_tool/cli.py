@@ -7,7 +7,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from lti_tool.lti import keys as tool_keys
 from lti_tool.services import platforms as platform_service
@@ -110,6 +110,7 @@ def keys_list() -> None:
 
 
 @click.command("cleanup")
+@with_appcontext
 def cleanup() -> None:
     """Delete expired login states (also done now and then during logins)."""
     from lti_tool.extensions import db
