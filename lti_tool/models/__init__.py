@@ -2,8 +2,12 @@
 
 from lti_tool.models.launch import CourseContext, Launch, LaunchFailure, LtiUser, OidcState, ResourceLink
 from lti_tool.models.platform import Deployment, Platform, ToolKey
+from lti_tool.models.registration import AdminCredential, DynamicRegistration, RegistrationLink
 
 __all__ = [
+    "AdminCredential",
+    "DynamicRegistration",
+    "RegistrationLink",
     "CourseContext",
     "Deployment",
     "Launch",
