@@ -120,6 +120,7 @@ def test_dashboard_lists_platforms_keys_and_failures(admin_app: Flask, admin: Ad
     assert page.headers["Cache-Control"] == "no-store"
 
 
+@pytest.mark.both_dbs
 def test_add_edit_disable_remove_platform(admin_app: Flask, admin: Admin) -> None:
     bad = admin.post("/admin/platforms/new", issuer="https://moodle.example", client_id="",
                      auth_login_url="not a url", auth_token_url="https://moodle.example/t",

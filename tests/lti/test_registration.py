@@ -55,6 +55,7 @@ def assert_refused(response: requests.Response, status: int, reason: str) -> Non
     assert f"<code>{reason}</code>" in response.text, response.text[:800]
 
 
+@pytest.mark.both_dbs
 def test_moodle_registration_then_launch_through_it(app: Flask, moodle: RegisteringPlatform
                                                     ) -> None:
     page = start(app, moodle)
@@ -190,6 +191,7 @@ def _link(app: Flask, **changes: Any) -> str:
     return code
 
 
+@pytest.mark.both_dbs
 def test_token_mode_needs_a_one_time_link(make_app: Any, moodle: RegisteringPlatform) -> None:
     app = make_app(REGISTRATION_MODE="token")
     assert_refused(start(app, moodle), 403, "registration_link_required")
