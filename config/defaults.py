@@ -38,3 +38,23 @@ COOKIE_SECURE = None  # None: derived from BASE_URL's scheme
 # Plugin names (or "kind:name") that are never loaded.
 PLUGINS_BLOCKED = ""
 LOG_LEVEL = "INFO"
+
+# --- Installation: dynamic registration and the administrator area ---
+# Who may register the tool through LTI Dynamic Registration (/lti/register):
+#   "open"      anyone who opens the registration URL (development default),
+#   "allowlist" platforms whose issuer is in REGISTRATION_ALLOWED_ISSUERS, or a one-time link,
+#   "token"     only with a one-time registration link made in /admin (production default),
+#   "off"       never: register platforms by hand in /admin or with `flask platform add`.
+REGISTRATION_MODE = None  # None: "token" in production, "open" otherwise
+# Issuers (space or comma separated) allowed to register in "allowlist" mode.
+REGISTRATION_ALLOWED_ISSUERS = ""
+# Hours a one-time registration link stays usable.
+REGISTRATION_LINK_TTL_HOURS = 72
+# The tool's name as platforms show it.
+TOOL_NAME = "P3 Workshop"
+# Password of the administrator area (/admin). Only its hash is kept in memory; a hash made
+# with werkzeug.security (e.g. "scrypt:...") is accepted as is. `flask admin set-password`
+# stores a hash in the database instead, which then takes precedence.
+ADMIN_PASSWORD = None
+# Seconds an administrator stays signed in.
+ADMIN_SESSION_TTL = 8 * 3600

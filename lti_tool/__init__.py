@@ -45,6 +45,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(lti.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(deep_linking.bp)
+    from lti_tool.views import admin, registration
+
+    app.register_blueprint(registration.bp)
+    app.register_blueprint(admin.bp)
     errors.register_error_handlers(app)
     app.before_request(_start_timer)
     app.after_request(_security_headers)

@@ -121,10 +121,41 @@ def cleanup() -> None:
     click.echo(f"Removed {removed} expired login state(s).")
 
 
+admin_cli = AppGroup("admin", help="The administrator area (/admin).")
+
+
+@admin_cli.command("set-password")
+@click.password_option("--password", prompt="New administrator password",
+                       help="Asked for (twice) when not given.")
+def admin_set_password(password: str) -> None:
+    """Store the administrator password's hash in the database (it wins over the setting)."""
+    from lti_tool.services import registration as registration_service
+
+    if len(password) < 12:
+        click.echo("Error: use at least 12 characters.", err=True)
+        sys.exit(2)
+    registration_service.set_admin_password(password)
+    click.echo("Administrator password set.")
+
+
+@admin_cli.command("registration-link")
+@click.option("--label", default="", help="Who the link is for.")
+def admin_registration_link(label: str) -> None:
+    """Create a one-time dynamic registration link (printed once)."""
+    from lti_tool.services import registration as registration_service
+
+    cfg = current_app.config
+    link, code = registration_service.create_link(label, cfg["REGISTRATION_LINK_TTL_HOURS"])
+    click.echo(f"{cfg['BASE_URL']}/lti/register?reg={code}")
+    click.echo(f"Link #{link.id}, single use, expires {link.expires_at:%Y-%m-%d %H:%M} UTC.",
+               err=True)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(cleanup)
     app.cli.add_command(platform_cli)
     app.cli.add_command(keys_cli)
+    app.cli.add_command(admin_cli)
     if app.config["DEMO"]:
         from lti_tool.demo.cli import demo_cli
 

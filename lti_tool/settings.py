@@ -53,6 +53,32 @@ def _derive(settings: dict[str, Any]) -> None:
     if not settings.get("DEMO_URL"):
         settings["DEMO_URL"] = default_demo_url(settings["BASE_URL"])
     settings["DEMO_URL"] = str(settings["DEMO_URL"]).rstrip("/")
+    _derive_installation(settings)
+
+
+REGISTRATION_MODES = ("open", "allowlist", "token", "off")
+_HASH_PREFIXES = ("scrypt:", "pbkdf2:")
+
+
+def _derive_installation(settings: dict[str, Any]) -> None:
+    """Registration mode and allow-list, and the admin password reduced to its hash."""
+    mode = settings.get("REGISTRATION_MODE")
+    if mode in (None, ""):
+        mode = "token" if settings["ENV"] == "production" else "open"
+    settings["REGISTRATION_MODE"] = str(mode).strip().lower()
+    allowed = settings.get("REGISTRATION_ALLOWED_ISSUERS") or ""
+    if isinstance(allowed, str):
+        allowed = allowed.replace(",", " ").split()
+    settings["REGISTRATION_ALLOWED_ISSUERS"] = [str(i).rstrip("/") for i in allowed]
+    password = settings.pop("ADMIN_PASSWORD", None)
+    if password and not settings.get("ADMIN_PASSWORD_HASH"):
+        from werkzeug.security import generate_password_hash
+
+        password = str(password)
+        settings["ADMIN_PASSWORD_HASH"] = (
+            password if password.startswith(_HASH_PREFIXES) else generate_password_hash(password)
+        )
+    settings.setdefault("ADMIN_PASSWORD_HASH", None)
 
 
 def default_demo_url(base_url: str) -> str:
@@ -72,6 +98,10 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         raise SettingsError(f"{ENV_PREFIX}ENV must be development or production, got {settings['ENV']!r}")
     if urlsplit(settings["BASE_URL"]).scheme not in {"http", "https"}:
         raise SettingsError(f"{ENV_PREFIX}BASE_URL must be an http(s) URL, got {settings['BASE_URL']!r}")
+    if settings.get("REGISTRATION_MODE", "open") not in REGISTRATION_MODES:
+        raise SettingsError(f"{ENV_PREFIX}REGISTRATION_MODE must be one of "
+                            f"{', '.join(REGISTRATION_MODES)}, "
+                            f"got {settings['REGISTRATION_MODE']!r}")
     if settings["ENV"] != "production":
         return
     problems = []

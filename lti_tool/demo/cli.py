@@ -1,15 +1,21 @@
 """flask demo setup: register the demo LMS with the tool."""
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from lti_tool.demo import service
+from lti_tool.demo import dynreg, service
 
 demo_cli = AppGroup("demo", help="The demo LMS.")
 
 
 @demo_cli.command("setup")
 def setup() -> None:
-    """Register the demo LMS with the tool and create its course activity."""
+    """Register the tool with the demo LMS (LTI Dynamic Registration) and create its activity."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if dynreg.register_demo_dynamically(app):
+        click.echo(f"Registered with the demo LMS by dynamic registration "
+                   f"(issuer {service.issuer()}, client id {service.CLIENT_ID}).")
+    else:
+        click.echo(f"Demo LMS already registered (issuer {service.issuer()}).")
     service.ensure_registered()
-    click.echo(f"Demo LMS registered (issuer {service.issuer()}).")

@@ -79,6 +79,15 @@ class PlatformKeys:
     def jwks(self) -> dict[str, list[dict[str, Any]]]:
         return {"keys": [public_jwk(self.private_pem, self.kid)]}
 
+    def private_pem_public(self) -> str:
+        """The public half, PEM-encoded, for verifying what this key signed."""
+        from cryptography.hazmat.primitives import serialization
+
+        key = serialization.load_pem_private_key(self.private_pem.encode(), password=None)
+        return key.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        ).decode()
+
     def sign(self, payload: dict[str, Any]) -> str:
         return jwt.encode(payload, self.private_pem, algorithm="RS256",
                           headers={"kid": self.kid, "typ": "JWT"})

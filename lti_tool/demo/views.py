@@ -8,8 +8,8 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
+from lti_tool.demo import dynreg, service
 from lti_tool.demo import platform as demo
-from lti_tool.demo import service
 from lti_tool.lti import claims as C
 
 bp = Blueprint("demo", __name__, url_prefix="/demo")
@@ -17,6 +17,8 @@ bp = Blueprint("demo", __name__, url_prefix="/demo")
 
 @bp.before_request
 def _registered() -> None:
+    if request.endpoint in dynreg.ENDPOINTS:
+        return  # the registration endpoints must not register the demo behind their back
     service.ensure_registered()
 
 
@@ -139,3 +141,6 @@ def authorize() -> str:
 @bp.get("/jwks")
 def jwks() -> Response:
     return jsonify(service.keys().jwks())
+
+
+dynreg.register_routes(bp)

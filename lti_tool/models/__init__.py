@@ -9,8 +9,12 @@ from lti_tool.models.launch import (
     ResourceLink,
 )
 from lti_tool.models.platform import Deployment, Platform, ToolKey
+from lti_tool.models.registration import AdminCredential, DynamicRegistration, RegistrationLink
 
 __all__ = [
+    "AdminCredential",
+    "DynamicRegistration",
+    "RegistrationLink",
     "CourseContext",
     "Deployment",
     "Launch",

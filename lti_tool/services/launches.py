@@ -141,3 +141,15 @@ def record_failure(error: LaunchError) -> None:
 def recent_failures(limit: int = 50) -> list[LaunchFailure]:
     return list(db.session.scalars(
         select(LaunchFailure).order_by(LaunchFailure.id.desc()).limit(limit)))
+
+
+def failure_summary(limit: int = 500) -> list[dict[str, Any]]:
+    """Recent refusals counted by platform (issuer + client id) and reason, most frequent first."""
+    counts: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for failure in recent_failures(limit):
+        key = (failure.issuer, failure.client_id, failure.reason)
+        row = counts.setdefault(key, {"issuer": failure.issuer, "client_id": failure.client_id,
+                                      "reason": failure.reason, "count": 0,
+                                      "last_at": failure.created_at, "detail": failure.detail})
+        row["count"] += 1
+    return sorted(counts.values(), key=lambda r: (-r["count"], r["issuer"], r["reason"]))

@@ -87,3 +87,30 @@ def find_platform_by_ref(ref: str) -> Platform | None:
 def remove_platform(platform: Platform) -> None:
     db.session.delete(platform)
     db.session.commit()
+
+
+def update_platform(platform: Platform, data: dict[str, Any]) -> Platform:
+    """Edit a registration with the same validation as add_platform; deployments are replaced."""
+    try:
+        clean = PlatformSchema().load(data)
+    except ValidationError as exc:
+        raise PlatformError(exc.normalized_messages()) from exc  # type: ignore[arg-type]
+    other = get_platform(clean["issuer"], clean["client_id"])
+    if other is not None and other.id != platform.id:
+        raise PlatformError({"client_id": [
+            f"issuer {clean['issuer']!r} already has client id {clean['client_id']!r} "
+            f"(platform #{other.id})"]})
+    wanted = list(dict.fromkeys(clean.pop("deployment_ids")))
+    for name, value in clean.items():
+        setattr(platform, name, value)
+    platform.deployments = [d for d in platform.deployments if d.deployment_id in wanted]
+    for deployment_id in wanted:
+        if deployment_id not in platform.deployment_ids:
+            platform.deployments.append(Deployment(deployment_id=deployment_id))
+    db.session.commit()
+    return platform
+
+
+def set_enabled(platform: Platform, enabled: bool) -> None:
+    platform.enabled = enabled
+    db.session.commit()

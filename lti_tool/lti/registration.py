@@ -1,0 +1,367 @@
+"""LTI Dynamic Registration 1.0, the tool's side: read the platform's OpenID configuration,
+send the tool's client registration, read back client_id and deployment_id.
+
+No database here (lti_tool.services.registration stores the result). HTTP goes through a
+small Transport so the demo can register in-process (docs/decisions/0006).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import requests
+
+from lti_tool.lti import claims as C
+from lti_tool.lti.errors import LaunchError
+
+TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
+CANVAS = "https://canvas.instructure.com/lti/"
+
+AGS = "https://purl.imsglobal.org/spec/lti-ags/scope/"
+SCOPES = (
+    AGS + "lineitem",
+    AGS + "lineitem.readonly",
+    AGS + "result.readonly",
+    AGS + "score",
+    "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
+)
+CLAIMS = ("iss", "sub", "name", "given_name", "family_name", "email")
+REQUIRED_ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri",
+                      "registration_endpoint")
+# Instructure-hosted Canvas serves its configuration from each school's domain but names one
+# issuer for all of them: the only accepted exception to "issuer origin == URL origin".
+CANVAS_ISSUERS = ("https://canvas.instructure.com", "https://canvas.beta.instructure.com",
+                  "https://canvas.test.instructure.com")
+
+
+class RegistrationError(LaunchError):
+    """A registration that must be refused; rendered as a 4xx page like a launch refusal."""
+
+    def __init__(self, reason: str, message: str, hint: str = "", status: int = 400) -> None:
+        super().__init__(reason, message, hint, status)
+
+
+@dataclass(frozen=True)
+class HttpAnswer:
+    status: int
+    body: bytes
+    content_type: str = ""
+
+    def json(self) -> Any:
+        import json
+
+        return json.loads(self.body)
+
+
+class Transport(Protocol):
+    def get(self, url: str, headers: dict[str, str]) -> HttpAnswer: ...
+
+    def post_json(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> HttpAnswer: ...
+
+
+class RequestsTransport:
+    """Real HTTP, the way a tool talks to Moodle or Canvas."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+
+    def get(self, url: str, headers: dict[str, str]) -> HttpAnswer:
+        r = requests.get(url, headers=headers, timeout=self.timeout, allow_redirects=False)
+        return HttpAnswer(r.status_code, r.content, r.headers.get("Content-Type", ""))
+
+    def post_json(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> HttpAnswer:
+        r = requests.post(url, json=body, headers=headers, timeout=self.timeout,
+                          allow_redirects=False)
+        return HttpAnswer(r.status_code, r.content, r.headers.get("Content-Type", ""))
+
+
+@dataclass(frozen=True)
+class PlatformConfiguration:
+    url: str
+    issuer: str
+    authorization_endpoint: str
+    token_endpoint: str
+    jwks_uri: str
+    registration_endpoint: str
+    authorization_server: str | None
+    product_family_code: str
+    messages_supported: tuple[str, ...]
+    scopes_supported: tuple[str, ...] | None
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    @property
+    def is_canvas(self) -> bool:
+        return self.product_family_code.lower() == "canvas"
+
+    @property
+    def is_moodle(self) -> bool:
+        return self.product_family_code.lower() == "moodle"
+
+    @property
+    def name(self) -> str:
+        return {"canvas": "Canvas", "moodle": "Moodle"}.get(
+            self.product_family_code.lower(), self.product_family_code or "LMS")
+
+
+@dataclass(frozen=True)
+class ToolDescription:
+    """What the tool says about itself; URLs derive from its BASE_URL."""
+
+    base_url: str
+    name: str
+
+    @property
+    def login_url(self) -> str:
+        return self.base_url + "/lti/login"
+
+    @property
+    def launch_url(self) -> str:
+        return self.base_url + "/lti/launch"
+
+    @property
+    def jwks_url(self) -> str:
+        return self.base_url + "/lti/jwks"
+
+    @property
+    def logo_url(self) -> str:
+        return self.base_url + "/static/logo.svg"
+
+    @property
+    def domain(self) -> str:
+        """host:port as Moodle compares it (the port only when the URL names one)."""
+        return urlsplit(self.base_url).netloc
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).hostname or ""
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    client_id: str
+    deployment_id: str | None
+    response: dict[str, Any]
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _absolute(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
+def check_configuration_url(url: str, *, require_https: bool) -> None:
+    if not _absolute(url):
+        raise RegistrationError(
+            "bad_configuration_url",
+            "The registration request has no valid openid_configuration URL.",
+            "Start the registration from the LMS: it adds openid_configuration and "
+            "registration_token to the tool's registration URL.")
+    if require_https and urlsplit(url).scheme != "https":
+        raise RegistrationError(
+            "insecure_configuration_url",
+            "The platform's configuration URL is not https.",
+            "In production the LMS must be reached over https.")
+
+
+def fetch_platform_configuration(
+    url: str, registration_token: str | None, transport: Transport
+) -> PlatformConfiguration:
+    """GET the OpenID configuration and check everything the tool relies on."""
+    headers = {"Accept": "application/json"}
+    if registration_token:
+        # Canvas wants the token on this request too; Moodle ignores it.
+        headers["Authorization"] = "Bearer " + registration_token
+    try:
+        answer = transport.get(url, headers)
+    except requests.RequestException as exc:
+        raise RegistrationError(
+            "configuration_unreachable",
+            "The tool could not fetch the platform's configuration.",
+            f"{url} did not answer ({type(exc).__name__}). Check that the tool's server can "
+            "reach the LMS (firewall, DNS, proxy).") from exc
+    if answer.status != 200:
+        raise RegistrationError(
+            "configuration_unreachable",
+            f"The platform's configuration URL answered HTTP {answer.status}.",
+            f"{url} must answer 200 with JSON. The registration token may have expired: "
+            "start the registration again from the LMS.")
+    try:
+        data = answer.json()
+    except ValueError as exc:
+        raise RegistrationError("bad_configuration", "The platform's configuration is not JSON.",
+                                f"{url} answered something else.") from exc
+    if not isinstance(data, dict):
+        raise RegistrationError("bad_configuration", "The platform's configuration is not a JSON "
+                                "object.")
+    return validate_platform_configuration(url, data)
+
+
+def validate_platform_configuration(url: str, data: dict[str, Any]) -> PlatformConfiguration:
+    issuer = data.get("issuer")
+    if not _absolute(issuer):
+        raise RegistrationError("bad_configuration",
+                                "The platform's configuration has no issuer URL.")
+    platform_conf = data.get(PLATFORM_CONFIGURATION)
+    platform_conf = platform_conf if isinstance(platform_conf, dict) else {}
+    family = str(platform_conf.get("product_family_code") or "")
+    issuer = str(issuer).rstrip("/")
+    canvas_exception = family.lower() == "canvas" and issuer in CANVAS_ISSUERS
+    if origin(issuer) != origin(url) and not canvas_exception:
+        raise RegistrationError(
+            "issuer_mismatch",
+            "The platform's issuer does not match the address its configuration came from.",
+            f"Issuer {issuer!r} is not on {origin(url)!r}. A platform can only register "
+            "for its own issuer.", 400)
+    missing = [n for n in REQUIRED_ENDPOINTS if not _absolute(data.get(n))]
+    if missing:
+        raise RegistrationError(
+            "bad_configuration",
+            "The platform's configuration lacks required endpoints: " + ", ".join(missing) + ".",
+            "The LMS must support LTI 1.3 Dynamic Registration.")
+    algs = data.get("id_token_signing_alg_values_supported")
+    if isinstance(algs, list) and "RS256" not in algs:
+        raise RegistrationError("unsupported_platform", "The platform does not sign with RS256.")
+    auth_methods = data.get("token_endpoint_auth_methods_supported")
+    if isinstance(auth_methods, list) and "private_key_jwt" not in auth_methods:
+        raise RegistrationError("unsupported_platform",
+                                "The platform does not accept private_key_jwt client assertions.")
+    messages = tuple(
+        str(m.get("type")) for m in platform_conf.get("messages_supported") or []
+        if isinstance(m, dict) and m.get("type"))
+    if messages and C.RESOURCE_LINK_REQUEST not in messages:
+        raise RegistrationError("unsupported_platform",
+                                "The platform does not support resource link launches.")
+    scopes = data.get("scopes_supported")
+    return PlatformConfiguration(
+        url=url,
+        issuer=issuer,
+        authorization_endpoint=data["authorization_endpoint"],
+        token_endpoint=data["token_endpoint"],
+        jwks_uri=data["jwks_uri"],
+        registration_endpoint=data["registration_endpoint"],
+        authorization_server=data.get("authorization_server")
+        if isinstance(data.get("authorization_server"), str) else None,
+        product_family_code=family,
+        messages_supported=messages,
+        scopes_supported=tuple(map(str, scopes)) if isinstance(scopes, list) else None,
+        raw=data,
+    )
+
+
+def registration_request(tool: ToolDescription, platform: PlatformConfiguration) -> dict[str, Any]:
+    """The client registration the tool POSTs (IMS DR 1.0 §3.3, plus Canvas's extensions)."""
+    scopes = [s for s in SCOPES
+              if platform.scopes_supported is None or s in platform.scopes_supported]
+    deep_linking = not platform.messages_supported or (
+        C.DEEP_LINKING_REQUEST in platform.messages_supported)
+    link: dict[str, Any] = {"type": C.RESOURCE_LINK_REQUEST, "target_link_uri": tool.launch_url,
+                            "label": tool.name}
+    picker: dict[str, Any] = {"type": C.DEEP_LINKING_REQUEST, "target_link_uri": tool.launch_url,
+                              "label": f"Add {tool.name} content"}
+    if platform.is_canvas:
+        link["placements"] = ["course_navigation"]
+        link[CANVAS + "course_navigation/default_enabled"] = False
+        picker["placements"] = ["link_selection", "assignment_selection"]
+    else:
+        picker["placements"] = ["ContentArea"]
+    configuration: dict[str, Any] = {
+        "domain": tool.domain,
+        "target_link_uri": tool.launch_url,
+        "description": "The P3 workshop and the partnership self-assessment.",
+        "claims": list(CLAIMS),
+        "messages": [link, picker] if deep_linking else [link],
+    }
+    if platform.is_canvas:
+        configuration[CANVAS + "privacy_level"] = "public"
+        configuration[CANVAS + "tool_id"] = "p3-workshop"
+    return {
+        "application_type": "web",
+        "response_types": ["id_token"],
+        "grant_types": ["implicit", "client_credentials"],
+        "initiate_login_uri": tool.login_url,
+        "redirect_uris": [tool.launch_url],
+        "client_name": tool.name,
+        "client_name#en": tool.name,
+        "jwks_uri": tool.jwks_url,
+        "logo_uri": tool.logo_url,
+        "token_endpoint_auth_method": "private_key_jwt",
+        "scope": " ".join(scopes),
+        TOOL_CONFIGURATION: configuration,
+    }
+
+
+def register_with_platform(
+    platform: PlatformConfiguration, body: dict[str, Any], registration_token: str | None,
+    transport: Transport,
+) -> RegistrationResult:
+    """POST the registration; the answer must carry the client_id the platform assigned."""
+    headers = {"Accept": "application/json", "Content-Type": "application/json"}
+    if registration_token:
+        headers["Authorization"] = "Bearer " + registration_token
+    try:
+        answer = transport.post_json(platform.registration_endpoint, body, headers)
+    except requests.RequestException as exc:
+        raise RegistrationError(
+            "platform_unreachable", "The platform's registration endpoint did not answer.",
+            f"{platform.registration_endpoint}: {type(exc).__name__}.") from exc
+    if answer.status not in (200, 201):
+        detail = answer.body[:300].decode("utf-8", "replace")
+        raise RegistrationError(
+            "platform_refused",
+            f"The platform refused the registration (HTTP {answer.status}).",
+            f"It said: {detail or 'nothing'}. An expired or already used registration token is "
+            "the usual cause: start the registration again from the LMS.")
+    try:
+        data = answer.json()
+    except ValueError as exc:
+        raise RegistrationError("platform_refused",
+                                "The platform's registration answer is not JSON.") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("client_id"), str | int) or not str(
+            data.get("client_id")):
+        raise RegistrationError("platform_refused",
+                                "The platform's registration answer has no client_id.")
+    conf = data.get(TOOL_CONFIGURATION)
+    deployment = conf.get("deployment_id") if isinstance(conf, dict) else None
+    return RegistrationResult(
+        client_id=str(data["client_id"]),
+        deployment_id=str(deployment) if deployment not in (None, "") else None,
+        response=data,
+    )
+
+
+def canvas_developer_key(tool: ToolDescription) -> dict[str, Any]:
+    """The JSON an administrator pastes into Canvas (Developer Keys > + LTI Key > Paste JSON)."""
+    placements = [
+        {"placement": "link_selection", "message_type": C.DEEP_LINKING_REQUEST,
+         "target_link_uri": tool.launch_url, "text": f"{tool.name}", "icon_url": tool.logo_url},
+        {"placement": "assignment_selection", "message_type": C.DEEP_LINKING_REQUEST,
+         "target_link_uri": tool.launch_url, "text": f"{tool.name}", "icon_url": tool.logo_url},
+        {"placement": "course_navigation", "message_type": C.RESOURCE_LINK_REQUEST,
+         "target_link_uri": tool.launch_url, "text": tool.name, "icon_url": tool.logo_url,
+         "default": "disabled", "visibility": "members"},
+    ]
+    return {
+        "title": tool.name,
+        "description": "The P3 workshop and the partnership self-assessment.",
+        "oidc_initiation_url": tool.login_url,
+        "target_link_uri": tool.launch_url,
+        "public_jwk_url": tool.jwks_url,
+        "scopes": list(SCOPES),
+        "extensions": [{
+            "platform": "canvas.instructure.com",
+            "domain": tool.host,
+            "tool_id": "p3-workshop",
+            "privacy_level": "public",
+            "settings": {"text": tool.name, "icon_url": tool.logo_url, "placements": placements},
+        }],
+        "custom_fields": {},
+    }

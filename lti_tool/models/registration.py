@@ -1,0 +1,63 @@
+"""Installation records: dynamic registrations, one-time registration links, admin credential."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lti_tool.extensions import db
+from lti_tool.models.base import utcnow
+from lti_tool.models.platform import Platform
+
+
+class DynamicRegistration(db.Model):
+    """How a platform registered itself: kept so administrators know what the LMS was told."""
+
+    __tablename__ = "dynamic_registration"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
+    product_family_code: Mapped[str] = mapped_column(String(100), default="")
+    openid_configuration_url: Mapped[str] = mapped_column(String(1000))
+    response_json: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    platform: Mapped[Platform] = relationship()
+
+
+class RegistrationLink(db.Model):
+    """A one-time registration link: only the SHA-256 of its code is stored."""
+
+    __tablename__ = "registration_link"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    platform_id: Mapped[int | None] = mapped_column(
+        ForeignKey("platform.id", ondelete="SET NULL"), nullable=True
+    )
+
+    def state(self, now: datetime) -> str:
+        if self.revoked_at:
+            return "revoked"
+        if self.used_at:
+            return "used"
+        if self.expires_at <= now:
+            return "expired"
+        return "usable"
+
+
+class AdminCredential(db.Model):
+    """The administrator password's hash, set with `flask admin set-password`."""
+
+    __tablename__ = "admin_credential"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)

@@ -1,0 +1,236 @@
+"""Dynamic registration as a whole (who may register, what is stored), one-time registration
+links, and the administrator credential."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lti_tool.extensions import db
+from lti_tool.lti import registration as dr
+from lti_tool.models import AdminCredential, DynamicRegistration, Platform, RegistrationLink
+from lti_tool.models.base import utcnow
+from lti_tool.services import platforms as platform_service
+
+log = logging.getLogger("lti_tool.registration")
+
+
+@dataclass(frozen=True)
+class Registered:
+    platform: Platform
+    configuration: dr.PlatformConfiguration
+    result: dr.RegistrationResult
+
+    @property
+    def pending_activation(self) -> bool:
+        """Moodle (and Canvas) keep a dynamically registered tool off until an admin acts."""
+        return self.configuration.is_moodle or self.configuration.is_canvas
+
+
+# --- one-time registration links -------------------------------------------------------------
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+def create_link(label: str, ttl_hours: int) -> tuple[RegistrationLink, str]:
+    """A new single-use link; the code is returned once and only its hash is stored."""
+    code = secrets.token_urlsafe(24)
+    link = RegistrationLink(code_hash=_hash(code), label=label.strip()[:200],
+                            expires_at=utcnow() + timedelta(hours=ttl_hours))
+    db.session.add(link)
+    db.session.commit()
+    return link, code
+
+
+def list_links() -> list[RegistrationLink]:
+    return list(db.session.scalars(select(RegistrationLink).order_by(RegistrationLink.id.desc())))
+
+
+def revoke_link(link_id: int) -> bool:
+    link = db.session.get(RegistrationLink, link_id)
+    if link is None or link.revoked_at or link.used_at:
+        return False
+    link.revoked_at = utcnow()
+    db.session.commit()
+    return True
+
+
+def _claim_link(code: str) -> RegistrationLink:
+    """Mark the link used atomically (two registrations racing cannot both use it)."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(RegistrationLink)
+        .where(RegistrationLink.code_hash == _hash(code), RegistrationLink.used_at.is_(None),
+               RegistrationLink.revoked_at.is_(None), RegistrationLink.expires_at > now)
+        .values(used_at=now)
+    ).rowcount
+    db.session.commit()
+    link = db.session.scalars(
+        select(RegistrationLink).where(RegistrationLink.code_hash == _hash(code))).first()
+    if not claimed or link is None:
+        state = link.state(now) if link else "unknown"
+        raise dr.RegistrationError(
+            "registration_link_" + state,
+            {"unknown": "This registration link is not valid.",
+             "used": "This registration link has already been used.",
+             "revoked": "This registration link has been revoked.",
+             "expired": "This registration link has expired."}.get(state, "Invalid link."),
+            "Ask the tool's administrator for a new one-time registration link.", 403)
+    return link
+
+
+def _release_link(link: RegistrationLink) -> None:
+    """A failed registration gives the link back: nothing was registered with it."""
+    db.session.rollback()
+    db.session.execute(update(RegistrationLink).where(RegistrationLink.id == link.id)
+                       .values(used_at=None, platform_id=None))
+    db.session.commit()
+
+
+# --- who may register ------------------------------------------------------------------------
+
+def _check_mode(settings: Mapping[str, Any], reg_code: str | None) -> None:
+    mode = settings["REGISTRATION_MODE"]
+    if mode == "off":
+        raise dr.RegistrationError(
+            "registration_disabled", "Dynamic registration is switched off for this tool.",
+            "The tool's administrator registers platforms by hand (see docs/install-moodle.md "
+            "and docs/install-canvas.md).", 403)
+    if mode == "token" and not reg_code:
+        raise dr.RegistrationError(
+            "registration_link_required",
+            "This tool only accepts registrations through a one-time registration link.",
+            "The tool's administrator creates one under /admin and gives you its URL to paste "
+            "into the LMS.", 403)
+
+
+def _check_allowlist(settings: Mapping[str, Any], issuer: str) -> None:
+    allowed = settings["REGISTRATION_ALLOWED_ISSUERS"]
+    if issuer.rstrip("/") not in allowed:
+        raise dr.RegistrationError(
+            "issuer_not_allowed", f"Platform {issuer!r} may not register this tool.",
+            "The tool's administrator can add the issuer to REGISTRATION_ALLOWED_ISSUERS or "
+            "create a one-time registration link.", 403)
+
+
+def _allowlist_precheck(settings: Mapping[str, Any], url: str) -> None:
+    """Before any request: an allow-listed issuer's configuration lives on its own origin
+    (or on a Canvas school domain), so unknown hosts are not fetched at all."""
+    allowed = settings["REGISTRATION_ALLOWED_ISSUERS"]
+    if dr.origin(url) in {dr.origin(i) for i in allowed}:
+        return
+    if any(i in dr.CANVAS_ISSUERS for i in allowed) and dr.origin(url).endswith(
+            ".instructure.com"):
+        return
+    _check_allowlist(settings, url)
+
+
+# --- the flow --------------------------------------------------------------------------------
+
+def register(
+    params: Mapping[str, str], settings: Mapping[str, Any], transport: dr.Transport,
+    *, trusted: bool = False,
+) -> Registered:
+    """The whole dynamic registration: checks, platform exchange, storage. `trusted` skips the
+    registration mode (the administrator's own CLI)."""
+    url = (params.get("openid_configuration") or "").strip()
+    token = (params.get("registration_token") or "").strip() or None
+    reg_code = (params.get("reg") or "").strip() or None
+    dr.check_configuration_url(url, require_https=settings["ENV"] == "production")
+    mode = settings["REGISTRATION_MODE"]
+    link: RegistrationLink | None = None
+    if not trusted:
+        _check_mode(settings, reg_code)
+        if mode == "allowlist" and not reg_code:
+            _allowlist_precheck(settings, url)
+        if reg_code:
+            link = _claim_link(reg_code)
+    try:
+        configuration = dr.fetch_platform_configuration(url, token, transport)
+        if not trusted and mode == "allowlist" and link is None:
+            _check_allowlist(settings, configuration.issuer)
+        tool = dr.ToolDescription(settings["BASE_URL"], settings["TOOL_NAME"])
+        body = dr.registration_request(tool, configuration)
+        result = dr.register_with_platform(configuration, body, token, transport)
+        platform = _store(configuration, result, link)
+    except Exception:
+        if link is not None:
+            _release_link(link)
+        raise
+    log.info("dynamic registration: %s (%s) client_id=%s deployment=%s", configuration.issuer,
+             configuration.product_family_code or "?", result.client_id, result.deployment_id)
+    return Registered(platform, configuration, result)
+
+
+def _store(configuration: dr.PlatformConfiguration, result: dr.RegistrationResult,
+           link: RegistrationLink | None) -> Platform:
+    data = {
+        "name": f"{configuration.name} ({dr.origin(configuration.url).split('://', 1)[1]})",
+        "issuer": configuration.issuer,
+        "client_id": result.client_id,
+        "deployment_ids": [result.deployment_id] if result.deployment_id else [],
+        "auth_login_url": configuration.authorization_endpoint,
+        "auth_token_url": configuration.token_endpoint,
+        "key_set_url": configuration.jwks_uri,
+        "auth_audience": configuration.authorization_server,
+    }
+    try:
+        platform = platform_service.add_platform(data)
+    except platform_service.PlatformError as exc:
+        raise dr.RegistrationError(
+            "registration_not_stored",
+            "The platform's registration could not be stored: " + str(exc),
+            "If the tool was registered before with the same client id, remove the old "
+            "registration in /admin first.", 409) from exc
+    db.session.add(DynamicRegistration(
+        platform_id=platform.id, product_family_code=configuration.product_family_code[:100],
+        openid_configuration_url=configuration.url[:1000],
+        response_json=json.dumps(result.response)[:100_000]))
+    if link is not None:
+        db.session.execute(update(RegistrationLink).where(RegistrationLink.id == link.id)
+                           .values(platform_id=platform.id))
+    db.session.commit()
+    return platform
+
+
+def registration_of(platform: Platform) -> DynamicRegistration | None:
+    return db.session.scalars(select(DynamicRegistration).where(
+        DynamicRegistration.platform_id == platform.id)).first()
+
+
+# --- the administrator credential ------------------------------------------------------------
+
+def set_admin_password(password: str) -> None:
+    row = db.session.scalars(select(AdminCredential).limit(1)).first()
+    if row is None:
+        row = AdminCredential(password_hash="")
+        db.session.add(row)
+    row.password_hash = generate_password_hash(password)
+    db.session.commit()
+
+
+def admin_password_hash(settings: Mapping[str, Any]) -> str | None:
+    """The database credential (flask admin set-password) wins over the setting."""
+    row = db.session.scalars(select(AdminCredential).limit(1)).first()
+    return row.password_hash if row else settings.get("ADMIN_PASSWORD_HASH")
+
+
+_DUMMY_HASH = generate_password_hash("never-a-password")
+
+
+def check_admin_password(settings: Mapping[str, Any], password: str) -> bool:
+    stored = admin_password_hash(settings)
+    if not stored:
+        check_password_hash(_DUMMY_HASH, password)  # same time whether configured or not
+        return False
+    return check_password_hash(stored, password)  # compares with hmac.compare_digest

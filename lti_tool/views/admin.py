@@ -1,0 +1,254 @@
+"""The administrator area (/admin): platforms, deployments, keys, launch failures, registration
+links. Its own password and its own first-party session; an LTI launch grants nothing here.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from lti_tool.lti import keys as tool_keys
+from lti_tool.models.base import utcnow
+from lti_tool.services import launches as launch_service
+from lti_tool.services import platforms as platform_service
+from lti_tool.services import registration as registration_service
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+F = TypeVar("F", bound=Callable[..., Any])
+_ADMIN = "admin_since"
+_CSRF = "admin_csrf"
+
+
+def _signed_in() -> bool:
+    since = session.get(_ADMIN)
+    if not isinstance(since, int | float):
+        return False
+    if time.time() - since > current_app.config["ADMIN_SESSION_TTL"]:
+        session.pop(_ADMIN, None)
+        return False
+    # A changed password (or one removed) ends existing sessions.
+    return session.get("admin_pw") == _password_fingerprint()
+
+
+def _password_fingerprint() -> str:
+    stored = registration_service.admin_password_hash(current_app.config) or ""
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), stored.encode(),
+                    "sha256").hexdigest()[:16]
+
+
+def admin_csrf_token() -> str:
+    if _CSRF not in session:
+        session[_CSRF] = secrets.token_urlsafe(32)
+    return str(session[_CSRF])
+
+
+def _check_csrf() -> None:
+    sent = request.form.get("csrf_token", "")
+    expected = session.get(_CSRF, "")
+    if not expected or not hmac.compare_digest(sent, expected):
+        abort(400, description="The form's security token is missing or wrong. Reload the page "
+              "and try again.")
+
+
+def admin_required(view: F) -> F:
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not _signed_in():
+            if request.method == "GET":
+                return redirect(url_for("admin.login", next=request.path))
+            abort(401, description="Sign in to the administrator area first.")
+        if request.method == "POST":
+            _check_csrf()
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    configured = bool(registration_service.admin_password_hash(current_app.config))
+    error = None
+    if request.method == "POST":
+        _check_csrf()
+        if registration_service.check_admin_password(current_app.config,
+                                                     request.form.get("password", "")):
+            csrf = session.get(_CSRF)
+            session.clear()  # also ends any LTI launch session in this browser
+            session[_ADMIN] = time.time()
+            session["admin_pw"] = _password_fingerprint()
+            session[_CSRF] = csrf or secrets.token_urlsafe(32)
+            target = request.args.get("next", "")
+            if not target.startswith("/admin") or target.startswith("//"):
+                target = url_for("admin.dashboard")
+            return redirect(target, code=303)
+        error = "That password is not right." if configured else (
+            "No administrator password is set.")
+        return render_template("admin/login.html", error=error, configured=configured), 401
+    return render_template("admin/login.html", error=error, configured=configured)
+
+
+@bp.post("/logout")
+@admin_required
+def logout() -> Response:
+    session.clear()
+    return redirect(url_for("admin.login"), code=303)
+
+
+@bp.get("/")
+@admin_required
+def dashboard() -> str:
+    cfg = current_app.config
+    return render_template(
+        "admin/dashboard.html",
+        platforms=platform_service.list_platforms(),
+        registration_of=registration_service.registration_of,
+        keys=tool_keys.published_keys(),
+        failures=launch_service.failure_summary(),
+        links=registration_service.list_links(),
+        now=utcnow(),
+        new_link=session.pop("new_link", None),
+        mode=cfg["REGISTRATION_MODE"],
+        register_url=cfg["BASE_URL"] + url_for("registration.register"),
+        canvas_json_url=cfg["BASE_URL"] + url_for("registration.canvas_json"),
+    )
+
+
+def _form_data() -> dict[str, Any]:
+    form = request.form
+    data: dict[str, Any] = {k: form.get(k, "").strip() for k in (
+        "name", "issuer", "client_id", "auth_login_url", "auth_token_url", "key_set_url")}
+    data["auth_audience"] = form.get("auth_audience", "").strip() or None
+    raw = form.get("deployment_ids", "").replace(",", "\n")
+    data["deployment_ids"] = [d.strip() for d in raw.splitlines() if d.strip()]
+    return data
+
+
+def _platform_or_404(platform_id: int):  # type: ignore[no-untyped-def]
+    platform = platform_service.find_platform_by_ref(str(platform_id))
+    if platform is None:
+        abort(404, description="No such platform.")
+    return platform
+
+
+@bp.route("/platforms/new", methods=["GET", "POST"])
+@admin_required
+def platform_new() -> Any:
+    values: dict[str, Any] = {}
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        values = _form_data()
+        try:
+            platform = platform_service.add_platform(values)
+        except platform_service.PlatformError as exc:
+            errors = exc.errors
+        else:
+            flash(f"Platform #{platform.id} added.")
+            return redirect(url_for("admin.dashboard"), code=303)
+    status = 400 if errors else 200
+    return render_template("admin/platform_form.html", values=values, errors=errors,
+                           platform=None), status
+
+
+@bp.route("/platforms/<int:platform_id>/edit", methods=["GET", "POST"])
+@admin_required
+def platform_edit(platform_id: int) -> Any:
+    platform = _platform_or_404(platform_id)
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        values = _form_data()
+        try:
+            platform_service.update_platform(platform, values)
+        except platform_service.PlatformError as exc:
+            errors = exc.errors
+        else:
+            flash(f"Platform #{platform.id} saved.")
+            return redirect(url_for("admin.dashboard"), code=303)
+    else:
+        values = {c: getattr(platform, c) for c in (
+            "name", "issuer", "client_id", "auth_login_url", "auth_token_url", "key_set_url",
+            "auth_audience")}
+        values["deployment_ids"] = platform.deployment_ids
+    status = 400 if errors else 200
+    return render_template("admin/platform_form.html", values=values, errors=errors,
+                           platform=platform), status
+
+
+@bp.post("/platforms/<int:platform_id>/enabled")
+@admin_required
+def platform_enabled(platform_id: int) -> Response:
+    platform = _platform_or_404(platform_id)
+    enable = request.form.get("enabled") == "1"
+    platform_service.set_enabled(platform, enable)
+    flash(f"Platform #{platform.id} {'enabled' if enable else 'disabled'}.")
+    return redirect(url_for("admin.dashboard"), code=303)
+
+
+@bp.post("/platforms/<int:platform_id>/delete")
+@admin_required
+def platform_delete(platform_id: int) -> Response:
+    platform = _platform_or_404(platform_id)
+    if request.form.get("confirm") != "yes":
+        abort(400, description="Tick the confirmation box to remove a platform.")
+    platform_service.remove_platform(platform)
+    flash(f"Platform #{platform_id} removed with its deployments and launch records.")
+    return redirect(url_for("admin.dashboard"), code=303)
+
+
+@bp.post("/keys/rotate")
+@admin_required
+def keys_rotate() -> Response:
+    cfg = current_app.config
+    new_key, _ = tool_keys.rotate(cfg["SECRET_KEY"], cfg["KEY_ROTATION_OVERLAP_DAYS"])
+    flash(f"New signing key {new_key.kid}; previous keys stay published for "
+          f"{cfg['KEY_ROTATION_OVERLAP_DAYS']} days.")
+    return redirect(url_for("admin.dashboard"), code=303)
+
+
+@bp.post("/links")
+@admin_required
+def link_create() -> Response:
+    cfg = current_app.config
+    _, code = registration_service.create_link(request.form.get("label", ""),
+                                               cfg["REGISTRATION_LINK_TTL_HOURS"])
+    # Shown once, on the next page: only the code's hash is stored.
+    session["new_link"] = cfg["BASE_URL"] + url_for("registration.register", reg=code)
+    return redirect(url_for("admin.dashboard") + "#links", code=303)
+
+
+@bp.post("/links/<int:link_id>/revoke")
+@admin_required
+def link_revoke(link_id: int) -> Response:
+    if not registration_service.revoke_link(link_id):
+        abort(404, description="No usable registration link with that number.")
+    flash(f"Registration link #{link_id} revoked.")
+    return redirect(url_for("admin.dashboard") + "#links", code=303)
+
+
+@bp.context_processor
+def _template_helpers() -> dict[str, Any]:
+    return {"admin_csrf_token": admin_csrf_token}

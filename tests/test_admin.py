@@ -1,0 +1,194 @@
+"""The administrator area: its own password and session; an LTI launch grants nothing there."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+from sqlalchemy import func, select
+
+from lti_tool.extensions import db
+from lti_tool.models import Platform, RegistrationLink, ToolKey
+from tests.support.lms import INSTRUCTOR, DemoLms
+
+PASSWORD = "correct horse battery staple"
+
+
+def csrf(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, html[:500]
+    return match.group(1)
+
+
+class Admin:
+    def __init__(self, app: Flask) -> None:
+        self.base = app.config["BASE_URL"]
+        self.browser = requests.Session()
+        self.token = ""
+
+    def login(self, password: str = PASSWORD) -> requests.Response:
+        page = self.browser.get(self.base + "/admin/login", timeout=5)
+        return self.browser.post(self.base + "/admin/login", timeout=5,
+                                 data={"password": password, "csrf_token": csrf(page.text)})
+
+    def get(self, path: str) -> requests.Response:
+        page = self.browser.get(self.base + path, timeout=5)
+        if 'name="csrf_token"' in page.text:
+            self.token = csrf(page.text)
+        return page
+
+    def post(self, path: str, **data: str) -> requests.Response:
+        if not self.token:
+            self.get("/admin/")
+        return self.browser.post(self.base + path, data={"csrf_token": self.token, **data},
+                                 timeout=5)
+
+
+@pytest.fixture
+def admin_app(make_app: Any) -> Flask:
+    return make_app(ADMIN_PASSWORD=PASSWORD)
+
+
+@pytest.fixture
+def admin(admin_app: Flask) -> Admin:
+    signed_in = Admin(admin_app)
+    assert signed_in.login().status_code == 200
+    return signed_in
+
+
+def count(app: Flask, model: Any) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_anonymous_is_refused_everywhere(admin_app: Flask) -> None:
+    base = admin_app.config["BASE_URL"]
+    page = requests.get(base + "/admin/", timeout=5, allow_redirects=False)
+    assert page.status_code == 302 and "/admin/login" in page.headers["Location"]
+    for path in ("/admin/keys/rotate", "/admin/links", "/admin/platforms/1/delete"):
+        assert requests.post(base + path, data={"confirm": "yes"}, timeout=5).status_code == 401
+    assert count(admin_app, ToolKey) == 0 and count(admin_app, RegistrationLink) == 0
+
+
+def test_wrong_password_and_missing_csrf(admin_app: Flask) -> None:
+    visitor = Admin(admin_app)
+    wrong = visitor.login("not the password")
+    assert wrong.status_code == 401 and "not right" in wrong.text
+    no_csrf = visitor.browser.post(visitor.base + "/admin/login", data={"password": PASSWORD},
+                                   timeout=5)
+    assert no_csrf.status_code == 400
+    assert visitor.browser.get(visitor.base + "/admin/", timeout=5).url.endswith(
+        "/admin/login?next=/admin/")
+
+
+def test_lti_launch_grants_nothing(admin_app: Flask) -> None:
+    lms = DemoLms(admin_app.config["BASE_URL"], admin_app.config["DEMO_URL"])
+    browser, page = lms.launch(INSTRUCTOR)
+    assert page.status_code == 200
+    token = lms.token_of(page)
+    base = admin_app.config["BASE_URL"]
+    dash = browser.get(base + "/admin/", params={"lt": token}, timeout=5, allow_redirects=False)
+    assert dash.status_code == 302 and "/admin/login" in dash.headers["Location"]
+    rotate = browser.post(base + "/admin/keys/rotate", headers={"X-Launch-Token": token},
+                          data={"lt": token}, timeout=5)
+    assert rotate.status_code == 401
+    assert count(admin_app, ToolKey) == 0  # nothing rotated
+
+
+def test_no_password_configured_means_no_way_in(app: Flask) -> None:
+    visitor = Admin(app)
+    refused = visitor.login("")
+    assert refused.status_code == 401 and "No administrator password is set" in refused.text
+
+
+def test_dashboard_lists_platforms_keys_and_failures(admin_app: Flask, admin: Admin) -> None:
+    base = admin_app.config["BASE_URL"]
+    for _ in range(3):
+        requests.post(base + "/lti/login", timeout=5, data={
+            "iss": "https://stranger.example", "login_hint": "x",
+            "target_link_uri": base + "/lti/launch"})
+    requests.get(admin_app.config["DEMO_URL"] + "/demo/", timeout=5)  # registers the demo
+    page = admin.get("/admin/")
+    assert page.status_code == 200
+    assert "p3-demo-lms" in page.text
+    row = re.search(r"stranger\.example.*?<code>unknown_issuer</code></td><td class=\"count\">"
+                    r"(\d+)<", page.text, re.S)
+    assert row and row.group(1) == "3"
+    assert page.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.both_dbs
+def test_add_edit_disable_remove_platform(admin_app: Flask, admin: Admin) -> None:
+    bad = admin.post("/admin/platforms/new", issuer="https://moodle.example", client_id="",
+                     auth_login_url="not a url", auth_token_url="https://moodle.example/t",
+                     key_set_url="https://moodle.example/k")
+    assert bad.status_code == 400 and 'id="e-auth_login_url"' in bad.text
+    assert count(admin_app, Platform) == 0
+    added = admin.post("/admin/platforms/new", name="Moodle", issuer="https://moodle.example",
+                       client_id="abc", auth_login_url="https://moodle.example/auth",
+                       auth_token_url="https://moodle.example/token",
+                       key_set_url="https://moodle.example/jwks", deployment_ids="1\n2")
+    assert added.status_code == 200 and "Platform #1 added" in added.text
+    edited = admin.post("/admin/platforms/1/edit", name="Moodle", issuer="https://moodle.example",
+                        client_id="abc", auth_login_url="https://moodle.example/auth",
+                        auth_token_url="https://moodle.example/token",
+                        key_set_url="https://moodle.example/jwks", deployment_ids="2, 3")
+    assert edited.status_code == 200
+    with admin_app.app_context():
+        assert db.session.get(Platform, 1).deployment_ids == ["2", "3"]
+    admin.post("/admin/platforms/1/enabled", enabled="0")
+    with admin_app.app_context():
+        assert db.session.get(Platform, 1).enabled is False
+    assert admin.post("/admin/platforms/1/delete").status_code == 400  # not confirmed
+    assert admin.post("/admin/platforms/1/delete", confirm="yes").status_code == 200
+    assert count(admin_app, Platform) == 0
+    assert admin.get("/admin/platforms/1/edit").status_code == 404
+
+
+def test_csrf_is_checked_when_signed_in(admin_app: Flask, admin: Admin) -> None:
+    forged = admin.browser.post(admin.base + "/admin/keys/rotate", data={"csrf_token": "x"},
+                                timeout=5)
+    assert forged.status_code == 400
+    assert count(admin_app, ToolKey) == 0
+
+
+def test_rotate_keys(admin_app: Flask, admin: Admin) -> None:
+    before = requests.get(admin.base + "/lti/jwks", timeout=5).json()["keys"]
+    assert admin.post("/admin/keys/rotate").status_code == 200
+    after = requests.get(admin.base + "/lti/jwks", timeout=5).json()["keys"]
+    assert len(after) == 2 and before[0]["kid"] in {k["kid"] for k in after}
+
+
+def test_registration_links_create_list_revoke(admin_app: Flask, admin: Admin) -> None:
+    created = admin.post("/admin/links", label="University Moodle")
+    link = re.search(r'<code id="new-link">([^<]+)</code>', created.text)
+    assert link and "/lti/register?reg=" in link.group(1)
+    assert "University Moodle" in created.text and "usable" in created.text
+    again = admin.get("/admin/")
+    assert 'id="new-link"' not in again.text  # shown once
+    assert admin.post("/admin/links/1/revoke").status_code == 200
+    assert "revoked" in admin.get("/admin/").text
+    code = link.group(1).split("reg=", 1)[1]
+    refused = requests.get(admin.base + "/lti/register", timeout=5, params={
+        "openid_configuration": "https://moodle.example/openid", "reg": code})
+    assert refused.status_code == 403 and "registration_link_revoked" in refused.text
+
+
+def test_cli_set_password(make_app: Any) -> None:
+    app = make_app(ADMIN_PASSWORD=PASSWORD)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["admin", "set-password", "--password", "short"]).exit_code == 2
+    result = runner.invoke(args=["admin", "set-password", "--password", "a-new-long-password"])
+    assert result.exit_code == 0, result.output
+    assert Admin(app).login("a-new-long-password").status_code == 200
+    assert Admin(app).login(PASSWORD).status_code == 401  # the database credential wins
+    link = runner.invoke(args=["admin", "registration-link", "--label", "x"])
+    assert link.exit_code == 0 and "/lti/register?reg=" in link.output
+
+
+def test_password_setting_is_kept_only_as_a_hash(admin_app: Flask) -> None:
+    assert "ADMIN_PASSWORD" not in admin_app.config
+    assert PASSWORD not in str(admin_app.config["ADMIN_PASSWORD_HASH"])
