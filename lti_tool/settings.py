@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from config import defaults
+from lti_tool_config import defaults
 
 ENV_PREFIX = "LTI_TOOL_"
 DEV_SECRET_KEY = "dev-only-secret-change-me"
