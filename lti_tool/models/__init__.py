@@ -2,6 +2,7 @@
 
 from lti_tool.models.launch import CourseContext, Launch, LaunchFailure, LtiUser, OidcState, ResourceLink
 from lti_tool.models.platform import Deployment, Platform, ToolKey
+from lti_tool.models.progress import SessionProgress
 
 __all__ = [
     "CourseContext",
@@ -12,5 +13,6 @@ __all__ = [
     "OidcState",
     "Platform",
     "ResourceLink",
+    "SessionProgress",
     "ToolKey",
 ]

@@ -18,6 +18,9 @@ from lti_tool.models import CourseContext, Launch, LaunchFailure, LtiUser, Resou
 
 log = logging.getLogger("lti_tool.launch")
 
+# The custom parameter naming the workshop item a resource link opens (see deep_linking).
+ITEM_PARAM = "p3_item"
+
 
 def _dict(claims: dict[str, Any], key: str) -> dict[str, Any]:
     value = claims.get(key)
@@ -82,6 +85,11 @@ def _upsert_resource_link(context: CourseContext | None, claims: dict[str, Any])
         row = ResourceLink(context_pk=context.id, resource_link_id=link_id)
         db.session.add(row)
     row.title = _text(link.get("title") or row.title, 500)
+    # The item a Deep Linking placement was made for. Kept when a later launch does not
+    # repeat the custom parameter (some LMSs drop custom values after editing a link).
+    item = _dict(claims, C.CUSTOM).get(ITEM_PARAM)
+    if isinstance(item, str) and item.strip():
+        row.item_ref = _text(item.strip(), 255)
     return row
 
 
