@@ -11,15 +11,13 @@ from sqlalchemy import select
 
 from lti_tool.extensions import db
 from lti_tool.lti import claims as C
+from lti_tool.lti.deep_linking import ITEM_PARAM
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.launch import ValidatedLaunch
 from lti_tool.lti.roles import tool_role
 from lti_tool.models import CourseContext, Launch, LaunchFailure, LtiUser, ResourceLink
 
 log = logging.getLogger("lti_tool.launch")
-
-# The custom parameter naming the workshop item a resource link opens (see deep_linking).
-ITEM_PARAM = "p3_item"
 
 
 def _dict(claims: dict[str, Any], key: str) -> dict[str, Any]:

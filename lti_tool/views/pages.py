@@ -12,8 +12,8 @@ from werkzeug.wrappers import Response
 from lti_tool import items as item_registry
 from lti_tool.content import Session, Workshop
 from lti_tool.lti import session as launch_session
+from lti_tool.lti.deep_linking import ITEM_PARAM
 from lti_tool.services import progress as progress_service
-from lti_tool.services.launches import ITEM_PARAM
 from lti_tool.views.errors import wants_json
 
 bp = Blueprint("pages", __name__, url_prefix="/app")
