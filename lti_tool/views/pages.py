@@ -52,7 +52,10 @@ def home() -> Response:
     registry = item_registry.registry()
     item_id = _launch_item_id()
     if item_id is None:
-        first = next(iter(registry.workshops))
+        first = next(iter(registry.workshops), None)
+        if first is None:
+            abort(404, description="No workshop is installed in this tool yet. Ask your "
+                  "administrator to add the workshop content.")
         return redirect(launch_session.launch_url("pages.overview", workshop=first), code=303)
     item = registry.find(item_id)
     if item is None:
