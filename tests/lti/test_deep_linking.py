@@ -134,6 +134,7 @@ def test_settings_follow_accept_multiple() -> None:
         read_settings(None)
 
 
+@pytest.mark.both_dbs
 def test_teacher_adds_items_and_learner_opens_them(app: Flask, lms: DemoLms) -> None:
     done = lms.add_content([SESSION_2, ASSESSMENT], **{f"points:{ASSESSMENT}": "25"})
     assert done.status_code == 200

@@ -100,6 +100,7 @@ def test_opening_a_session_is_kept_as_progress(lms: DemoLms, base_url: str) -> N
     assert 'data-testid="status-session-3">Not opened yet' in overview
 
 
+@pytest.mark.both_dbs
 def test_reflection_saved_without_javascript_survives_relaunch(
         lms: DemoLms, base_url: str) -> None:
     _, launched = lms.launch(LEARNERS[0])
@@ -145,6 +146,7 @@ def test_saving_needs_the_csrf_token_and_a_launch(lms: DemoLms, base_url: str) -
                                  get(base_url, SESSION_1, token).text, re.S)[0]
 
 
+@pytest.mark.both_dbs
 def test_a_learner_never_sees_another_learners_reflection(lms: DemoLms, base_url: str) -> None:
     _, ben = lms.launch(LEARNERS[0])
     save_form(get(base_url, SESSION_1, lms.token_of(ben)), "Ben's private thoughts")
