@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 
 from lti_tool import items as item_registry
 from lti_tool.content import DEFAULT_MAX_POINTS, LinkableItem
@@ -73,7 +74,7 @@ def _read_choices(form: Mapping[str, str], picked: list[str], items: list[Linkab
         points: int | None = None
         if item.graded:
             raw = choices.points[item_id].strip()
-            if not raw.isdigit() or not 1 <= int(raw) <= POINTS_MAX:
+            if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= POINTS_MAX:
                 choices.errors[f"points:{item_id}"] = (
                     f"Enter a whole number of points from 1 to {POINTS_MAX}.")
             else:
@@ -82,7 +83,8 @@ def _read_choices(form: Mapping[str, str], picked: list[str], items: list[Linkab
     return choices, chosen
 
 
-def _picker(settings: deep_linking.DeepLinkingSettings, choices: Choices, status: int = 200):  # type: ignore[no-untyped-def]
+def _picker(settings: deep_linking.DeepLinkingSettings, choices: Choices,
+            status: int = 200) -> ResponseReturnValue:
     items = item_registry.registry().items()
     return render_template(
         "deep_linking/picker.html", launch=launch_session.current(), items=items,
@@ -93,7 +95,7 @@ def _picker(settings: deep_linking.DeepLinkingSettings, choices: Choices, status
 
 @bp.get("/")
 @launch_session.launch_required(role=INSTRUCTOR)
-def picker():  # type: ignore[no-untyped-def]
+def picker() -> ResponseReturnValue:
     settings = _settings()
     items = item_registry.registry().items()
     choices, _ = _read_choices({}, [], items, settings.accept_multiple)
@@ -102,7 +104,7 @@ def picker():  # type: ignore[no-untyped-def]
 
 @bp.post("/")
 @launch_session.launch_required(role=INSTRUCTOR)
-def respond():  # type: ignore[no-untyped-def]
+def respond() -> ResponseReturnValue:
     """Sign the chosen items (or none, on cancel) and post them back to the LMS."""
     settings = _settings()
     launch = launch_session.current()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
 from lti_tool import items as item_registry
@@ -103,7 +104,7 @@ def session(workshop: str, session: str) -> tuple[str, int]:
 
 @bp.post("/w/<workshop>/sessions/<session>/reflection")
 @launch_session.launch_required()
-def save_reflection(workshop: str, session: str):  # type: ignore[no-untyped-def]
+def save_reflection(workshop: str, session: str) -> ResponseReturnValue:
     """Autosave (fetch, JSON answer) and the plain form's fallback (redirect back)."""
     found = _workshop_or_404(workshop)
     chosen = _session_or_404(found, session)

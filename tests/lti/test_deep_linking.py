@@ -95,6 +95,7 @@ def test_cancel_sends_an_empty_response(lms: DemoLms, base_url: str, app: Flask)
     ([], {}, "Choose at least one item to add."),
     ([ASSESSMENT], {f"points:{ASSESSMENT}": "ten"}, POINTS_MESSAGE),
     ([ASSESSMENT], {f"points:{ASSESSMENT}": "0"}, POINTS_MESSAGE),
+    ([ASSESSMENT], {f"points:{ASSESSMENT}": "\u00b2"}, POINTS_MESSAGE),  # a digit, not ASCII
     (["p3-art-of-the-possible/session-99"], {}, "no longer exists"),
 ])
 def test_picker_refuses_bad_choices_in_plain_words(lms: DemoLms, items: list[str],
