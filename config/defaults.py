@@ -35,6 +35,10 @@ PROXY_FIX = 0
 # Serve cookies with SameSite=None; Secure; Partitioned (needed inside an LMS iframe over HTTPS).
 COOKIE_SECURE = None  # None: derived from BASE_URL's scheme
 
+# Folder of workshop YAML files (None: the workshops shipped with the tool).
+# Checked at start-up; `flask content check` names any problem's file, entry and field.
+CONTENT_DIR = None
+
 # Plugin names (or "kind:name") that are never loaded.
 PLUGINS_BLOCKED = ""
 LOG_LEVEL = "INFO"

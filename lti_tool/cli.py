@@ -152,10 +152,13 @@ def admin_registration_link(label: str) -> None:
 
 
 def register(app: Flask) -> None:
+    from lti_tool.content.cli import content_cli
+
     app.cli.add_command(cleanup)
     app.cli.add_command(platform_cli)
     app.cli.add_command(keys_cli)
     app.cli.add_command(admin_cli)
+    app.cli.add_command(content_cli)  # also a flask.commands plugin: works when start-up fails
     if app.config["DEMO"]:
         from lti_tool.demo.cli import demo_cli
 

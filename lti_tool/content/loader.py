@@ -186,7 +186,7 @@ def _split(trail: list[str | int]) -> tuple[str | None, str | None]:
 
 # --- Deep Linking ---------------------------------------------------------------------------
 
-ItemKind = Literal["workshop", "session", "assignment"]
+ItemKind = Literal["workshop", "session", "assignment", "assessment"]
 
 
 @dataclass(frozen=True)

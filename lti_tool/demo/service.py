@@ -6,12 +6,15 @@ import json
 from pathlib import Path
 from typing import Any
 
+import jwt
+import requests
 from flask import current_app
 from sqlalchemy import select
 
 from lti_tool.demo.models import DemoActivity
 from lti_tool.demo.platform import PlatformKeys
 from lti_tool.extensions import db
+from lti_tool.lti import claims as C
 from lti_tool.services import platforms as platform_service
 
 CLIENT_ID = "p3-demo-lms"
@@ -64,3 +67,72 @@ def activity(activity_id: int) -> DemoActivity | None:
 def custom_of(activity: DemoActivity) -> dict[str, str]:
     value = json.loads(activity.custom_json or "{}")
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+# --- Deep Linking: the platform's side --------------------------------------------------------
+
+
+class DeepLinkReturnError(ValueError):
+    """The tool's Deep Linking response was refused; the message says why."""
+
+
+def _tool_key(kid: str) -> Any:
+    url = current_app.config["BASE_URL"] + "/lti/jwks"
+    try:
+        response = requests.get(url, timeout=current_app.config["HTTP_TIMEOUT"])
+        response.raise_for_status()
+        keys = response.json().get("keys", [])
+    except (requests.RequestException, ValueError) as exc:
+        raise DeepLinkReturnError(f"The tool's key set ({url}) could not be read.") from exc
+    jwk = next((k for k in keys if isinstance(k, dict) and k.get("kid") == kid), None)
+    if jwk is None:
+        raise DeepLinkReturnError("The response is signed with a key the tool does not publish.")
+    return jwt.PyJWK(jwk, algorithm="RS256").key
+
+
+def accept_deep_link_response(token: str, expected_data: str | None) -> list[DemoActivity]:
+    """Verify the tool's LtiDeepLinkingResponse as an LMS does; add its items to the course."""
+    try:
+        kid = jwt.get_unverified_header(token).get("kid")
+    except jwt.InvalidTokenError as exc:
+        raise DeepLinkReturnError("The response is not a readable JWT.") from exc
+    if not isinstance(kid, str) or not kid:
+        raise DeepLinkReturnError("The response names no key id (kid).")
+    try:
+        claims = jwt.decode(
+            token, _tool_key(kid), algorithms=["RS256"], audience=issuer(), issuer=CLIENT_ID,
+            leeway=current_app.config["JWT_LEEWAY"],
+            options={"require": ["iss", "aud", "exp", "iat", "nonce"]},
+        )
+    except jwt.InvalidTokenError as exc:
+        raise DeepLinkReturnError(f"The response was refused: {exc}.") from exc
+    if claims.get(C.MESSAGE_TYPE) != C.DEEP_LINKING_RESPONSE or claims.get(C.VERSION) != "1.3.0":
+        raise DeepLinkReturnError("The message is not an LTI 1.3 LtiDeepLinkingResponse.")
+    if claims.get(C.DEPLOYMENT_ID) != DEPLOYMENT_ID:
+        raise DeepLinkReturnError("The response is for another deployment.")
+    if claims.get(C.DL_DATA) != expected_data:
+        raise DeepLinkReturnError("The response does not carry back the request's data.")
+    seen: set[str] = current_app.extensions.setdefault("lti_tool.demo_dl_nonces", set())
+    nonce = str(claims["nonce"])
+    if nonce in seen:
+        raise DeepLinkReturnError("This response was already used (its nonce was seen before).")
+    seen.add(nonce)
+    items = claims.get(C.DL_CONTENT_ITEMS) or []
+    if not isinstance(items, list):
+        raise DeepLinkReturnError("content_items is not a list.")
+    added = []
+    for item in items:
+        if not isinstance(item, dict) or item.get("type") != "ltiResourceLink":
+            continue
+        custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
+        line_item = item.get("lineItem") if isinstance(item.get("lineItem"), dict) else None
+        activity = DemoActivity(
+            title=str(item.get("title") or "Untitled activity")[:500],
+            url=str(item.get("url") or "")[:1000],
+            custom_json=json.dumps(custom),
+            line_item_json=json.dumps(line_item) if line_item else None,
+        )
+        db.session.add(activity)
+        added.append(activity)
+    db.session.commit()
+    return added

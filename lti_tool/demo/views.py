@@ -144,3 +144,17 @@ def jwks() -> Response:
 
 
 dynreg.register_routes(bp)
+
+
+@bp.post("/deep-link-return")
+def deep_link_return() -> str:
+    """The LMS end of Deep Linking: verify the tool's signed answer, add the items."""
+    who = _person_or_404(request.args.get("as"))
+    token = request.form.get("JWT", "")
+    if not token:
+        abort(400, description="The tool sent no JWT.")
+    try:
+        added = service.accept_deep_link_response(token, json.dumps({"as": who.id}))
+    except service.DeepLinkReturnError as exc:
+        abort(400, description="Demo LMS refused the content: " + str(exc))
+    return render_template("demo/deep_link_done.html", who=who, course=demo.COURSE, added=added)

@@ -9,6 +9,7 @@ from lti_tool.models.launch import (
     ResourceLink,
 )
 from lti_tool.models.platform import Deployment, Platform, ToolKey
+from lti_tool.models.progress import SessionProgress
 from lti_tool.models.registration import AdminCredential, DynamicRegistration, RegistrationLink
 
 __all__ = [
@@ -23,5 +24,6 @@ __all__ = [
     "OidcState",
     "Platform",
     "ResourceLink",
+    "SessionProgress",
     "ToolKey",
 ]

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from lti_tool.extensions import db
 from lti_tool.lti import claims as C
+from lti_tool.lti.deep_linking import ITEM_PARAM
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.launch import ValidatedLaunch
 from lti_tool.lti.roles import tool_role
@@ -82,6 +83,11 @@ def _upsert_resource_link(context: CourseContext | None, claims: dict[str, Any])
         row = ResourceLink(context_pk=context.id, resource_link_id=link_id)
         db.session.add(row)
     row.title = _text(link.get("title") or row.title, 500)
+    # The item a Deep Linking placement was made for. Kept when a later launch does not
+    # repeat the custom parameter (some LMSs drop custom values after editing a link).
+    item = _dict(claims, C.CUSTOM).get(ITEM_PARAM)
+    if isinstance(item, str) and item.strip():
+        row.item_ref = _text(item.strip(), 255)
     return row
 
 

@@ -1,16 +1,128 @@
-"""Deep Linking: the teacher's picker (content items are added by the content feature)."""
+"""Deep Linking: the teacher's picker, and the signed answer auto-posted to the LMS.
+
+The protocol work (settings, the signed JWT) is in lti_tool.lti.deep_linking.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from flask import Blueprint, abort, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+
+from lti_tool import items as item_registry
+from lti_tool.content import DEFAULT_MAX_POINTS, LinkableItem
+from lti_tool.lti import deep_linking
 from lti_tool.lti import session as launch_session
+from lti_tool.lti.keys import current_signing_key
 from lti_tool.lti.roles import INSTRUCTOR
 
 bp = Blueprint("deep_linking", __name__, url_prefix="/app/deep-linking")
 
+TITLE_MAX = 255
+POINTS_MAX = 1000
+KIND_LABELS = {
+    "workshop": "The whole workshop",
+    "session": "Session page",
+    "assignment": "Assignment (graded)",
+    "assessment": "Self-assessment (graded)",
+}
+
+
+@dataclass
+class Choices:
+    """What the teacher picked, as typed, with a message per field that needs fixing."""
+
+    picked: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+    points: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def _settings() -> deep_linking.DeepLinkingSettings:
+    launch = launch_session.current()
+    try:
+        return deep_linking.read_settings(launch.deep_linking_json)
+    except deep_linking.DeepLinkingError:
+        abort(400, description="This page opens only when you add content from your course "
+              "(the LMS's \"add an activity\" or \"external tool\" button).")
+
+
+def _read_choices(form: Mapping[str, str], picked: list[str], items: list[LinkableItem],
+                  accept_multiple: bool) -> tuple[Choices, list[deep_linking.ContentItem]]:
+    choices = Choices(picked=picked)
+    chosen: list[deep_linking.ContentItem] = []
+    by_id = {item.item_id: item for item in items}
+    launch_url = current_app.config["BASE_URL"] + "/lti/launch"
+    for item in items:
+        choices.titles[item.item_id] = form.get(f"title:{item.item_id}", item.title)
+        choices.points[item.item_id] = form.get(
+            f"points:{item.item_id}", str(item.max_points or DEFAULT_MAX_POINTS))
+    if not picked:
+        choices.errors["item"] = "Choose at least one item to add."
+    elif len(picked) > 1 and not accept_multiple:
+        choices.errors["item"] = "Your course accepts one item at a time: choose just one."
+    for item_id in picked:
+        item = by_id.get(item_id)
+        if item is None:
+            choices.errors["item"] = "One of the chosen items no longer exists. Choose again."
+            continue
+        title = " ".join(choices.titles[item_id].split()) or item.title
+        if len(title) > TITLE_MAX:
+            choices.errors[f"title:{item_id}"] = f"Keep the title under {TITLE_MAX} characters."
+        points: int | None = None
+        if item.graded:
+            raw = choices.points[item_id].strip()
+            if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= POINTS_MAX:
+                choices.errors[f"points:{item_id}"] = (
+                    f"Enter a whole number of points from 1 to {POINTS_MAX}.")
+            else:
+                points = int(raw)
+        chosen.append(deep_linking.ContentItem(item_id, title, launch_url, points))
+    return choices, chosen
+
+
+def _picker(settings: deep_linking.DeepLinkingSettings, choices: Choices,
+            status: int = 200) -> ResponseReturnValue:
+    items = item_registry.registry().items()
+    return render_template(
+        "deep_linking/picker.html", launch=launch_session.current(), items=items,
+        settings=settings, choices=choices, kind_labels=KIND_LABELS, points_max=POINTS_MAX,
+        title_max=TITLE_MAX,
+    ), status
+
 
 @bp.get("/")
 @launch_session.launch_required(role=INSTRUCTOR)
-def picker() -> str:
-    return render_template("deep_linking/picker.html", launch=launch_session.current(), items=[])
+def picker() -> ResponseReturnValue:
+    settings = _settings()
+    items = item_registry.registry().items()
+    choices, _ = _read_choices({}, [], items, settings.accept_multiple)
+    return _picker(settings, Choices(titles=choices.titles, points=choices.points))
+
+
+@bp.post("/")
+@launch_session.launch_required(role=INSTRUCTOR)
+def respond() -> ResponseReturnValue:
+    """Sign the chosen items (or none, on cancel) and post them back to the LMS."""
+    settings = _settings()
+    launch = launch_session.current()
+    items = item_registry.registry().items()
+    if request.form.get("action") == "cancel":
+        chosen: list[deep_linking.ContentItem] = []
+    else:
+        picked = [i for i in dict.fromkeys(request.form.getlist("item")) if i]
+        choices, chosen = _read_choices(request.form, picked, items, settings.accept_multiple)
+        if choices.errors:
+            return _picker(settings, choices, status=400)
+    key = current_signing_key(current_app.config["SECRET_KEY"])
+    try:
+        token = deep_linking.response_jwt(
+            platform=launch.platform, deployment_id=launch.deployment.deployment_id,
+            settings=settings, items=chosen, key=key,
+        )
+    except deep_linking.DeepLinkingError as exc:
+        abort(400, description=str(exc))
+    return render_template("deep_linking/return.html", action=settings.return_url, jwt=token,
+                           count=len(chosen))

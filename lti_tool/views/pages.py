@@ -1,22 +1,163 @@
-"""The learner's and instructor's pages inside the LMS."""
+"""The learner's and instructor's pages inside the LMS: the workshop, its sessions, the
+assignment and the bibliography. Thin: content comes from lti_tool.items, progress from
+lti_tool.services.progress."""
 
 from __future__ import annotations
 
 import json
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, jsonify, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
 
+from lti_tool import items as item_registry
+from lti_tool.content import Session, Workshop
 from lti_tool.lti import session as launch_session
+from lti_tool.lti.deep_linking import ITEM_PARAM
+from lti_tool.services import progress as progress_service
+from lti_tool.views.errors import wants_json
 
 bp = Blueprint("pages", __name__, url_prefix="/app")
 
 
+def _workshop_or_404(slug: str) -> Workshop:
+    workshop = item_registry.workshops().get(slug)
+    if workshop is None:
+        abort(404, description="This workshop does not exist. Open the activity again from "
+              "your course.")
+    return workshop
+
+
+def _session_or_404(workshop: Workshop, slug: str) -> Session:
+    session = workshop.session_by_slug(slug)
+    if session is None:
+        abort(404, description="This session is not part of the workshop. Use the workshop "
+              "menu to choose a session.")
+    return session
+
+
+def _launch_item_id() -> str | None:
+    """The item this launch's resource link was placed for, if any."""
+    launch = launch_session.current()
+    if launch.resource_link is not None and launch.resource_link.item_ref:
+        return launch.resource_link.item_ref
+    custom = json.loads(launch.custom_json or "{}")
+    value = custom.get(ITEM_PARAM) if isinstance(custom, dict) else None
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
 @bp.get("/")
 @launch_session.launch_required()
-def home() -> str:
+def home() -> Response:
+    """Where a launch lands: the item the link was made for, or the workshop overview."""
+    registry = item_registry.registry()
+    item_id = _launch_item_id()
+    if item_id is None:
+        first = next(iter(registry.workshops), None)
+        if first is None:
+            abort(404, description="No workshop is installed in this tool yet. Ask your "
+                  "administrator to add the workshop content.")
+        return redirect(launch_session.launch_url("pages.overview", workshop=first), code=303)
+    item = registry.find(item_id)
+    if item is None:
+        abort(404, description=f"This activity opens workshop content that is no longer "
+              f"available ({item_id}). Ask your instructor to replace the activity; "
+              "your saved work is kept.")
+    endpoint, values = registry.target(item)
+    return redirect(launch_session.launch_url(endpoint, **values), code=303)
+
+
+@bp.get("/w/<workshop>/")
+@launch_session.launch_required()
+def overview(workshop: str) -> str:
+    found = _workshop_or_404(workshop)
     launch = launch_session.current()
-    custom = json.loads(launch.custom_json or "{}")
-    return render_template("home.html", launch=launch, custom=custom)
+    return render_template(
+        "pages/overview.html", workshop=found, launch=launch, page="overview",
+        progress=progress_service.workshop_progress(launch, found.slug),
+    )
+
+
+def _render_session(workshop: Workshop, session: Session, progress: progress_service.Progress,
+                    *, saved: bool = False, error: str = "", text: str | None = None,
+                    status: int = 200) -> tuple[str, int]:
+    numbers = [s.number for s in workshop.sessions]
+    index = numbers.index(session.number)
+    return render_template(
+        "pages/session.html", workshop=workshop, session=session, page=session.slug,
+        progress=progress, saved=saved, error=error,
+        reflection=progress.reflection if text is None else text,
+        previous=workshop.sessions[index - 1] if index > 0 else None,
+        next=workshop.sessions[index + 1] if index + 1 < len(numbers) else None,
+        max_chars=progress_service.REFLECTION_MAX_CHARS,
+    ), status
+
+
+@bp.get("/w/<workshop>/sessions/<session>")
+@launch_session.launch_required()
+def session(workshop: str, session: str) -> tuple[str, int]:
+    found = _workshop_or_404(workshop)
+    chosen = _session_or_404(found, session)
+    progress = progress_service.mark_opened(launch_session.current(), found.slug, chosen.slug)
+    return _render_session(found, chosen, progress, saved=request.args.get("saved") == "1")
+
+
+@bp.post("/w/<workshop>/sessions/<session>/reflection")
+@launch_session.launch_required()
+def save_reflection(workshop: str, session: str) -> ResponseReturnValue:
+    """Autosave (fetch, JSON answer) and the plain form's fallback (redirect back)."""
+    found = _workshop_or_404(workshop)
+    chosen = _session_or_404(found, session)
+    launch = launch_session.current()
+    text = request.form.get("reflection", "").replace("\r\n", "\n")
+    try:
+        saved = progress_service.save_reflection(launch, found.slug, chosen.slug, text)
+    except progress_service.ReflectionTooLong as exc:
+        if wants_json():
+            return jsonify({"error": "too_long", "message": str(exc)}), 400
+        current = progress_service.session_progress(launch, found.slug, chosen.slug)
+        return _render_session(found, chosen, current, error=str(exc), text=text, status=400)
+    if wants_json():
+        stamp = saved.reflection_saved_at
+        return jsonify({"saved": True, "saved_at": stamp.isoformat() + "Z" if stamp else None})
+    target = launch_session.launch_url("pages.session", workshop=found.slug,
+                                       session=chosen.slug, saved="1")
+    return redirect(target + "#reflection", code=303)
+
+
+@bp.get("/w/<workshop>/assignment")
+@launch_session.launch_required()
+def assignment(workshop: str) -> str:
+    found = _workshop_or_404(workshop)
+    if found.assignment is None:
+        abort(404, description="This workshop has no assignment.")
+    registry = item_registry.registry()
+    assessment = registry.find(found.assignment.assessment_ref or "")
+    assessment_url = None
+    if assessment is not None:
+        endpoint, values = registry.target(assessment)
+        assessment_url = launch_session.launch_url(endpoint, **values)
+    return render_template("pages/assignment.html", workshop=found, page="assignment",
+                           assignment=found.assignment, assessment_url=assessment_url)
+
+
+@bp.get("/w/<workshop>/bibliography")
+@launch_session.launch_required()
+def bibliography(workshop: str) -> str:
+    found = _workshop_or_404(workshop)
+    return render_template("pages/bibliography.html", workshop=found, page="bibliography")
+
+
+@bp.get("/items/<path:item_id>")
+@launch_session.launch_required()
+def coming_soon(item_id: str) -> str:
+    """Items whose feature has not registered its own page yet."""
+    item = item_registry.registry().find(item_id)
+    if item is None:
+        abort(404, description="This item does not exist.")
+    workshop = item_registry.workshops().get(item.workshop_slug)
+    return render_template("pages/coming_soon.html", item=item, workshop=workshop,
+                           page="assignment")
 
 
 @bp.get("/session-check")

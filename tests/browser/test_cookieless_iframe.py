@@ -13,6 +13,8 @@ from sqlalchemy import select
 from lti_tool.extensions import db
 from lti_tool.models import LaunchFailure
 
+TITLE = "Private-Public Partnerships: The Art of the Possible"
+
 
 @pytest.fixture
 def blocked_page(chromium_no_3p_cookies: Any) -> Iterator[Any]:
@@ -38,7 +40,23 @@ def test_launch_and_session_survive_without_third_party_cookies(
     app: Flask, blocked_page: Any, storage: bool
 ) -> None:
     frame = open_activity(blocked_page, app, storage)
-    frame.get_by_role("heading", name="Welcome, Ben Tremblay").wait_for()
+    frame.get_by_role("heading", level=1, name=TITLE).wait_for()
+    # Several pages, then a real form post (the no-JavaScript save), then back again.
+    nav = frame.get_by_role("navigation", name="Workshop")
+    nav.get_by_role("link", name="Session 1", exact=True).click()
+    frame.get_by_role("heading", level=1).filter(has_text="Session 1:").wait_for()
+    nav.get_by_role("link", name="Bibliography", exact=True).click()
+    frame.get_by_role("heading", level=1, name="Bibliography").wait_for()
+    nav.get_by_role("link", name="Session 4", exact=True).click()
+    box = frame.get_by_role("textbox", name="Notes on this session (optional)")
+    box.fill("Capacity needs patience.")
+    frame.get_by_role("button", name="Save reflection").click()
+    frame.get_by_role("heading", level=1).filter(has_text="Session 4:").wait_for()
+    nav.get_by_role("link", name="Assignment", exact=True).click()
+    frame.get_by_role("heading", level=1).filter(has_text="Assignment:").wait_for()
+    nav.get_by_role("link", name="Session 4", exact=True).click()
+    assert frame.get_by_role("textbox", name="Notes on this session (optional)").input_value() == (
+        "Capacity needs patience.")
     # The tool sees no cookie at all: its session rides on the launch token.
     tool_frame = next(f for f in blocked_page.frames if f.url.startswith(app.config["BASE_URL"]))
     assert blocked_page.context.cookies(app.config["BASE_URL"]) == []

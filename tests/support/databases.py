@@ -50,9 +50,9 @@ class SqliteTemplates:
 
 
 class PostgresTemplates:
-    TEMPLATE = "p3_test_template"
-
     def __init__(self, admin_url: str) -> None:
+        # One template per test run: runs from several checkouts may share a server.
+        self.TEMPLATE = f"p3_test_template_{uuid.uuid4().hex[:8]}"
         self.admin_url = admin_url
         self.engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
         self.created: list[str] = []

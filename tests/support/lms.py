@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -36,3 +38,35 @@ class DemoLms:
     @staticmethod
     def token_of(response: requests.Response) -> str:
         return parse_qs(urlsplit(response.url).query)["lt"][0]
+
+    def picker(self, session: requests.Session | None = None
+               ) -> tuple[requests.Session, requests.Response]:
+        """The instructor's Deep Linking picker, opened from the demo course."""
+        return self.launch(INSTRUCTOR, deep_link=True, session=session)
+
+    @staticmethod
+    def pick(browser: requests.Session, picker: requests.Response, items: list[str],
+             **fields: str) -> requests.Response:
+        """Submit the picker with these items chosen (and extra fields, e.g. titles)."""
+        form = first_form(picker.text, picker.url)
+        data: dict[str, object] = {**form.fields, "item": items, "action": "add", **fields}
+        return browser.post(form.action, data=data, timeout=10)
+
+    @staticmethod
+    def deliver(browser: requests.Session, answer: requests.Response) -> requests.Response:
+        """Follow the tool's auto-posted Deep Linking answer to the LMS."""
+        form = first_form(answer.text, answer.url)
+        return browser.post(form.action, data=form.fields, timeout=10)
+
+    def add_content(self, items: list[str], **fields: str) -> requests.Response:
+        browser, picker = self.picker()
+        answer = self.pick(browser, picker, items, **fields)
+        assert answer.status_code == 200, answer.text
+        return self.deliver(browser, answer)
+
+    def activities(self, person: str = LEARNERS[0]) -> dict[str, int]:
+        """The demo course's activities as a person sees them: title -> activity id."""
+        page = requests.get(self.demo_url + "/demo/course", params={"as": person}, timeout=10)
+        page.raise_for_status()
+        found = re.findall(r'activity=(\d+)">([^<]+)</a>', page.text)
+        return {html.unescape(title): int(activity) for activity, title in found}

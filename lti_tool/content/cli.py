@@ -1,0 +1,79 @@
+"""`flask content check`: validate the workshop YAML and name every problem's place.
+
+Registered as a Flask plugin command (entry point `flask.commands`), so it works even when
+broken content stops the app itself from starting.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .loader import (
+    YAML_SUFFIXES,
+    ContentError,
+    default_content_dir,
+    linkable_items,
+    load_workshop,
+    load_workshops,
+)
+
+content_cli = click.Group("content", help="The workshop content (YAML files).")
+
+
+def _configured_dir() -> Path:
+    # Read straight from the environment: the other settings need not be valid to check content.
+    configured = os.environ.get("LTI_TOOL_CONTENT_DIR")
+    return Path(configured) if configured else default_content_dir()
+
+
+def _report(error: ContentError) -> None:
+    for problem in error.problems:
+        where = [error.file]
+        if error.line is not None:
+            where.append(f"line {error.line}")
+        if problem.location():
+            where.append(problem.location())
+        click.echo(f"Error: {': '.join(where)}: {problem.message}", err=True)
+
+
+@content_cli.command("check")
+@click.option(
+    "--dir", "directory", type=click.Path(path_type=Path), default=None,
+    help="The folder of workshop YAML files (default: LTI_TOOL_CONTENT_DIR, or the "
+    "workshops shipped with the tool).",
+)
+def check(directory: Path | None) -> None:
+    """Check every workshop file; each problem names its file, entry and field."""
+    directory = directory or _configured_dir()
+    if not directory.is_dir():
+        click.echo(f"Error: {directory} is not a folder.", err=True)
+        sys.exit(1)
+    files = sorted(p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES)
+    if not files:
+        click.echo(f"Error: no workshop files (*.yaml) in {directory}.", err=True)
+        sys.exit(1)
+    problems = 0
+    for path in files:  # every file, so one run shows every broken file
+        try:
+            load_workshop(path)
+        except ContentError as error:
+            _report(error)
+            problems += len(error.problems)
+    if not problems:
+        try:
+            workshops = load_workshops(directory)  # checks across files (duplicate slugs)
+        except ContentError as error:
+            _report(error)
+            problems += len(error.problems)
+    if problems:
+        click.echo(f"The content in {directory} has {problems} problem(s) to fix.", err=True)
+        sys.exit(1)
+    for workshop in workshops.values():
+        items = linkable_items(workshop)
+        click.echo(f"OK: {workshop.slug}: {len(workshop.sessions)} sessions, "
+                   f"{len(items)} items to link, {len(workshop.bibliography)} bibliography "
+                   "entries.")

@@ -1,0 +1,170 @@
+"""Deep Linking: the picker, the signed response, and the demo LMS placing the items."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+import jwt
+import pytest
+import requests
+from flask import Flask
+
+from lti_tool.demo import service as demo_service
+from lti_tool.demo.models import DemoActivity
+from lti_tool.extensions import db
+from lti_tool.lti import claims as C
+from lti_tool.lti.deep_linking import DeepLinkingError, read_settings
+from tests.support.forms import first_form
+from tests.support.lms import INSTRUCTOR, LEARNERS, DemoLms
+
+SESSION_2 = "p3-art-of-the-possible/session-2"
+ASSESSMENT = "partnership-assessment"
+ASSIGNMENT = "p3-art-of-the-possible/assignment"
+POINTS_MESSAGE = "Enter a whole number of points from 1 to 1000."
+
+
+def verify_with_published_key(base_url: str, token: str, audience: str) -> dict[str, Any]:
+    """Check the response as a platform would: the tool's JWKS over HTTP, by kid."""
+    kid = jwt.get_unverified_header(token)["kid"]
+    keys = requests.get(base_url + "/lti/jwks", timeout=5).json()["keys"]
+    jwk = next(k for k in keys if k["kid"] == kid)
+    return jwt.decode(token, jwt.PyJWK(jwk, algorithm="RS256").key, algorithms=["RS256"],
+                      audience=audience, issuer=demo_service.CLIENT_ID)
+
+
+def answer_jwt(answer: requests.Response) -> tuple[str, str]:
+    form = first_form(answer.text, answer.url)
+    assert form.method == "post"
+    assert set(form.fields) == {"JWT"}
+    return form.action, form.fields["JWT"]
+
+
+def test_picker_lists_the_workshop_sessions_assignment_and_assessment(lms: DemoLms) -> None:
+    _, picker = lms.picker()
+    assert picker.status_code == 200
+    form = first_form(picker.text, picker.url)
+    assert {"lt", "csrf_token"} <= set(form.fields)
+    for value in ["p3-art-of-the-possible", SESSION_2, ASSIGNMENT, ASSESSMENT]:
+        assert f'value="{value}"' in picker.text
+    assert 'type="checkbox" name="item"' in picker.text  # the demo accepts several
+    assert 'name="points:partnership-assessment"' in picker.text
+    assert 'name="points:p3-art-of-the-possible/session-2"' not in picker.text  # not graded
+
+
+def test_signed_response_carries_the_chosen_items(app: Flask, lms: DemoLms,
+                                                  base_url: str) -> None:
+    browser, picker = lms.picker()
+    answer = lms.pick(browser, picker, [SESSION_2, ASSESSMENT], **{
+        f"title:{SESSION_2}": "  Week 2:   governance ", f"points:{ASSESSMENT}": "40"})
+    assert answer.status_code == 200
+    action, token = answer_jwt(answer)
+    issuer = app.config["DEMO_URL"] + "/demo"
+    assert action == issuer + "/deep-link-return?as=" + INSTRUCTOR
+
+    claims = verify_with_published_key(base_url, token, audience=issuer)
+    assert claims[C.MESSAGE_TYPE] == "LtiDeepLinkingResponse"
+    assert claims[C.VERSION] == "1.3.0"
+    assert claims[C.DEPLOYMENT_ID] == demo_service.DEPLOYMENT_ID
+    assert claims["nonce"]
+    assert claims[C.DL_DATA] == json.dumps({"as": INSTRUCTOR})  # echoed unchanged
+    session_item, assessment_item = claims[C.DL_CONTENT_ITEMS]
+    assert session_item == {
+        "type": "ltiResourceLink", "title": "Week 2: governance",
+        "url": base_url + "/lti/launch", "custom": {"p3_item": SESSION_2},
+    }
+    assert assessment_item["title"] == "Partnership self-assessment"
+    assert assessment_item["custom"] == {"p3_item": ASSESSMENT}
+    assert assessment_item["lineItem"] == {
+        "scoreMaximum": 40, "label": "Partnership self-assessment",
+        "resourceId": ASSESSMENT, "tag": "p3-workshop",
+    }
+
+
+def test_cancel_sends_an_empty_response(lms: DemoLms, base_url: str, app: Flask) -> None:
+    browser, picker = lms.picker()
+    form = first_form(picker.text, picker.url)
+    answer = browser.post(form.action, data={**form.fields, "action": "cancel"}, timeout=10)
+    _, token = answer_jwt(answer)
+    claims = verify_with_published_key(base_url, token, app.config["DEMO_URL"] + "/demo")
+    assert claims[C.DL_CONTENT_ITEMS] == []
+
+
+@pytest.mark.parametrize(("items", "fields", "message"), [
+    ([], {}, "Choose at least one item to add."),
+    ([ASSESSMENT], {f"points:{ASSESSMENT}": "ten"}, POINTS_MESSAGE),
+    ([ASSESSMENT], {f"points:{ASSESSMENT}": "0"}, POINTS_MESSAGE),
+    ([ASSESSMENT], {f"points:{ASSESSMENT}": "\u00b2"}, POINTS_MESSAGE),  # a digit, not ASCII
+    (["p3-art-of-the-possible/session-99"], {}, "no longer exists"),
+])
+def test_picker_refuses_bad_choices_in_plain_words(lms: DemoLms, items: list[str],
+                                                   fields: dict[str, str], message: str) -> None:
+    browser, picker = lms.picker()
+    answer = lms.pick(browser, picker, items, **fields)
+    assert answer.status_code == 400
+    assert message in answer.text
+    assert 'name="JWT"' not in answer.text
+
+
+def test_a_learner_cannot_reach_the_picker(lms: DemoLms, base_url: str) -> None:
+    _, page = lms.launch(LEARNERS[0])
+    token = lms.token_of(page)
+    assert requests.get(base_url + "/app/deep-linking/", params={"lt": token},
+                        timeout=5).status_code == 403
+    posted = requests.post(base_url + "/app/deep-linking/",
+                           data={"lt": token, "item": ASSESSMENT}, timeout=5)
+    assert posted.status_code == 403
+    assert "JWT" not in posted.text
+
+
+def test_the_picker_needs_a_deep_linking_launch(lms: DemoLms, base_url: str) -> None:
+    _, page = lms.launch(INSTRUCTOR)  # an ordinary resource-link launch
+    answer = requests.get(base_url + "/app/deep-linking/", params={"lt": lms.token_of(page)},
+                          timeout=5)
+    assert answer.status_code == 400
+    assert "only when you add content" in answer.text
+
+
+def test_settings_follow_accept_multiple() -> None:
+    single = read_settings(json.dumps({"deep_link_return_url": "https://lms/x",
+                                       "accept_multiple": False}))
+    assert single.accept_multiple is False and single.has_data is False
+    assert read_settings(json.dumps({"deep_link_return_url": "https://lms/x"})).accept_multiple
+    with pytest.raises(DeepLinkingError):
+        read_settings(None)
+
+
+@pytest.mark.both_dbs
+def test_teacher_adds_items_and_learner_opens_them(app: Flask, lms: DemoLms) -> None:
+    done = lms.add_content([SESSION_2, ASSESSMENT], **{f"points:{ASSESSMENT}": "25"})
+    assert done.status_code == 200
+    assert "Content added" in done.text
+    activities = lms.activities()
+    with app.app_context():
+        assessment = db.session.get(DemoActivity, activities["Partnership self-assessment"])
+        assert json.loads(assessment.custom_json) == {"p3_item": ASSESSMENT}
+        assert json.loads(assessment.line_item_json)["scoreMaximum"] == 25
+
+    _, page = lms.launch(LEARNERS[0], activities["Session 2: The Art of Governance"])
+    assert urlsplit(page.url).path == "/app/w/p3-art-of-the-possible/sessions/session-2"
+    assert "Session 2: The Art of Governance</h1>" in page.text
+    _, page = lms.launch(LEARNERS[0], activities["Partnership self-assessment"])
+    assert urlsplit(page.url).path == "/app/items/partnership-assessment"
+    assert "Coming soon" in page.text
+
+
+def test_demo_lms_refuses_a_tampered_or_replayed_response(app: Flask, lms: DemoLms) -> None:
+    browser, picker = lms.picker()
+    action, token = answer_jwt(lms.pick(browser, picker, [SESSION_2]))
+    header, body, signature = token.split(".")
+    forged = ".".join([header, body[:-4] + ("AAAA" if body[-4:] != "AAAA" else "BBBB"),
+                       signature])
+    assert browser.post(action, data={"JWT": forged}, timeout=10).status_code == 400
+    assert browser.post(action, data={"JWT": token}, timeout=10).status_code == 200
+    replay = browser.post(action, data={"JWT": token}, timeout=10)
+    assert replay.status_code == 400
+    assert "already used" in replay.text
+    with app.app_context():
+        titles = [a.title for a in db.session.query(DemoActivity)]
+    assert titles.count("Session 2: The Art of Governance") == 1
