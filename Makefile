@@ -22,14 +22,18 @@ install-dev: $(BIN)/python
 browser-deps:
 	@bash scripts/browser-deps.sh
 
+# The demo's administrator password (/admin); set your own for anything but a demo.
+DEMO_ADMIN_PASSWORD ?= demo-admin-password
+
 run: install
 	LTI_TOOL_DEMO=1 $(BIN)/flask --app lti_tool db upgrade
 	LTI_TOOL_DEMO=1 $(BIN)/flask --app lti_tool demo setup
 	@echo ""
 	@echo "  Demo LMS:  http://localhost:5000/demo/   (choose a person, open an activity)"
 	@echo "  The tool:  http://127.0.0.1:5000/"
+	@echo "  Admin:     http://127.0.0.1:5000/admin/   (password: $(DEMO_ADMIN_PASSWORD))"
 	@echo ""
-	LTI_TOOL_DEMO=1 $(BIN)/flask --app lti_tool run --host 127.0.0.1 --port 5000
+	LTI_TOOL_DEMO=1 LTI_TOOL_ADMIN_PASSWORD=$(DEMO_ADMIN_PASSWORD) $(BIN)/flask --app lti_tool run --host 127.0.0.1 --port 5000
 
 test: install-dev browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
