@@ -6,6 +6,7 @@ kid the cached set does not hold (the platform rotated its keys). Never on every
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -74,12 +75,18 @@ def _find(keyset: dict[str, Any] | None, kid: str) -> dict[str, Any] | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
+def _parse(keyset_json: str) -> dict[str, Any]:
+    # Parsed once per process per key set version, not on every launch.
+    return json.loads(keyset_json)  # type: ignore[no-any-return]
+
+
 def platform_public_key(
     platform: Platform, kid: str, *, default_ttl: int, timeout: float
 ) -> dict[str, Any]:
     """The JWK with this kid from the platform's key set, fetching only when needed."""
     now = utcnow()
-    cached = json.loads(platform.keyset_json) if platform.keyset_json else None
+    cached = _parse(platform.keyset_json) if platform.keyset_json else None
     fresh = cached is not None and platform.keyset_expires_at and platform.keyset_expires_at > now
     if not fresh:
         cached = _fetch(platform, default_ttl, timeout)

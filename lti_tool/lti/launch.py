@@ -8,6 +8,7 @@ state is single use, and platform key sets are cached (docs/decisions/0001-lti-c
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -225,7 +226,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
             timeout=self._policy.http_timeout,
         )
         try:
-            key = jwt.PyJWK(jwk, algorithm="RS256").key
+            key = _public_key(json.dumps(jwk, sort_keys=True))
             return jwt.decode(
                 id_token,
                 key,
@@ -306,6 +307,11 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
             db.session.rollback()
             raise self._fail("state_used", "This launch has already been used.",
                              "Open the activity again from the LMS.", 403)
+
+
+@functools.lru_cache(maxsize=64)
+def _public_key(jwk_json: str) -> Any:
+    return jwt.PyJWK(json.loads(jwk_json), algorithm="RS256").key
 
 
 def claims_json(claims: Mapping[str, Any], key: str) -> str | None:

@@ -8,6 +8,7 @@ from pylti1p3.deployment import Deployment as PyltiDeployment
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from lti_tool.extensions import db
 from lti_tool.models import Deployment, Platform
@@ -36,19 +37,18 @@ def find_platform(issuer: str, client_id: str) -> Platform | None:
 
 
 def platforms_for_issuer(issuer: str) -> list[Platform]:
+    # Deployments come in the same query: the launch checks them next.
     return list(
         db.session.scalars(
-            select(Platform).where(Platform.issuer == issuer, Platform.enabled.is_(True))
-        )
+            select(Platform)
+            .options(joinedload(Platform.deployments))
+            .where(Platform.issuer == issuer, Platform.enabled.is_(True))
+        ).unique()
     )
 
 
 def find_deployment(platform: Platform, deployment_id: str) -> Deployment | None:
-    return db.session.scalars(
-        select(Deployment).where(
-            Deployment.platform_id == platform.id, Deployment.deployment_id == deployment_id
-        )
-    ).first()
+    return next((d for d in platform.deployments if d.deployment_id == deployment_id), None)
 
 
 class DatabaseToolConf(ToolConfAbstract[Any]):
