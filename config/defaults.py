@@ -41,6 +41,8 @@ CONTENT_DIR = None
 
 # Plugin names (or "kind:name") that are never loaded.
 PLUGINS_BLOCKED = ""
+# Plugin names (or "kind:name") that must load, or start-up stops naming them.
+PLUGINS_REQUIRED = ""
 LOG_LEVEL = "INFO"
 
 # --- Installation: dynamic registration and the administrator area ---

@@ -242,3 +242,36 @@ class PluginManager:
     ) -> Any:
         """Run a plugin method; a failure becomes ``PluginRuntimeError``, never a crash."""
         return call_safely(plugin, method, *args, expect=expect, **kwargs)
+
+
+EXTENSION_KEY = "lti_tool.plugins"
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [n.strip() for n in value.split(",") if n.strip()]
+    return list(value or ())
+
+
+def init_app(app: Any) -> PluginManager:
+    """Discover the plugins at start-up; a PluginConfigError stops the app, naming the plugin.
+
+    PLUGINS_EXTRA (a mapping of kind name to plugin classes) exists for tests that need a
+    throwaway plugin next to the installed ones.
+    """
+    kinds = tuple(DEFAULT_KINDS)
+    sources: dict[str, list[Any]] = {
+        kind.name: list(entry_points(group=kind.group)) for kind in kinds
+    }
+    for kind_name, classes in (app.config.get("PLUGINS_EXTRA") or {}).items():
+        sources.setdefault(kind_name, []).extend(classes)
+    manager = PluginManager(sources, kinds, blocked=_names(app.config.get("PLUGINS_BLOCKED")),
+                            required=_names(app.config.get("PLUGINS_REQUIRED")))
+    app.extensions[EXTENSION_KEY] = manager
+    return manager
+
+
+def plugins(app: Any = None) -> PluginManager:
+    from flask import current_app
+
+    return (app or current_app).extensions[EXTENSION_KEY]  # type: ignore[no-any-return]

@@ -1,5 +1,6 @@
 """Database models. Only lti_tool.services (and the LTI protocol layer) use them directly."""
 
+from lti_tool.models.assessment import ActivitySettings, AssessmentAnswer, AssessmentAttempt
 from lti_tool.models.launch import (
     CourseContext,
     Launch,
@@ -13,6 +14,9 @@ from lti_tool.models.progress import SessionProgress
 from lti_tool.models.registration import AdminCredential, DynamicRegistration, RegistrationLink
 
 __all__ = [
+    "ActivitySettings",
+    "AssessmentAnswer",
+    "AssessmentAttempt",
     "AdminCredential",
     "DynamicRegistration",
     "RegistrationLink",

@@ -1,0 +1,120 @@
+"""Each assessment activity's settings: which scoring model and catalogues, how it is graded.
+
+Settings are validated before they are stored (each plugin's own marshmallow schema, then a
+trial run of each catalogue), so what is stored always loads; nothing is saved when any
+field is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from lti_tool.assessment.instrument import Instrument
+from lti_tool.extensions import db
+from lti_tool.models import ActivitySettings
+from lti_tool.plugin_api import SettingsError, validate_settings
+from lti_tool.plugin_manager import PluginManager, UnknownPluginError
+
+GRADING_MODES = ("completion", "model")
+DEFAULTS: dict[str, Any] = {
+    "scoring_model": "threshold_bands",
+    "scoring_settings": {},
+    "catalogues": ["workshop"],
+    "catalogue_settings": {},
+    "grading": "completion",
+    "score_maximum": 100.0,
+    "retakes": False,
+}
+
+
+@dataclass
+class SettingsProblems:
+    """Errors by form section: "activity", "scoring", or a catalogue's name; then by field."""
+
+    by_section: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    def add(self, section: str, name: str, message: str) -> None:
+        self.by_section.setdefault(section, {}).setdefault(name, []).append(message)
+
+    def __bool__(self) -> bool:
+        return bool(self.by_section)
+
+
+def load(resource_link_pk: int) -> dict[str, Any]:
+    row = db.session.get(ActivitySettings, resource_link_pk)
+    stored = json.loads(row.settings_json) if row else {}
+    return {**DEFAULTS, **stored}
+
+
+def save(resource_link_pk: int, settings: Mapping[str, Any]) -> None:
+    row = db.session.get(ActivitySettings, resource_link_pk)
+    if row is None:
+        row = ActivitySettings(resource_link_pk=resource_link_pk)
+        db.session.add(row)
+    row.settings_json = json.dumps(dict(settings))
+    db.session.commit()
+
+
+def _plugin_settings(section: str, plugin_cls: type, raw: Mapping[str, Any],
+                     problems: SettingsProblems) -> dict[str, Any]:
+    try:
+        return validate_settings(plugin_cls, raw)
+    except SettingsError as exc:
+        for name, messages in exc.errors.items():
+            for message in messages:
+                problems.add(section, name, message)
+        return {}
+
+
+def validate(raw: Mapping[str, Any], manager: PluginManager,
+             instrument: Instrument) -> tuple[dict[str, Any], SettingsProblems]:
+    """Check submitted settings. `raw` holds the activity fields and, per plugin, its raw
+    settings: {"scoring_model", "scoring_settings": {model: {...}}, "catalogues": [...],
+    "catalogue_settings": {name: {...}}, "grading", "score_maximum", "retakes"}."""
+    problems = SettingsProblems()
+    clean: dict[str, Any] = {}
+    model_name = str(raw.get("scoring_model", ""))
+    try:
+        model = manager.get("scoring_models", model_name)
+        clean["scoring_model"] = model_name
+        clean["scoring_settings"] = _plugin_settings(
+            "scoring", type(model), raw.get("scoring_settings", {}).get(model_name, {}), problems)
+    except UnknownPluginError as exc:
+        problems.add("scoring", "scoring_model", str(exc))
+    clean["catalogues"], clean["catalogue_settings"] = [], {}
+    for name in raw.get("catalogues", []):
+        try:
+            catalogue = manager.get("mechanism_catalogues", name)
+        except UnknownPluginError as exc:
+            problems.add("catalogues", "catalogues", str(exc))
+            continue
+        loaded = _plugin_settings(name, type(catalogue), raw.get("catalogue_settings", {}).get(name, {}),
+                                  problems)
+        if name in problems.by_section:
+            continue
+        try:  # a trial run: an uploaded file with a bad row is refused now, not at report time
+            catalogue.mechanisms(instrument, loaded)
+        except Exception as exc:  # noqa: BLE001 - any plugin failure is the teacher's message
+            problems.add(name, "_schema", str(exc))
+        clean["catalogues"].append(name)
+        clean["catalogue_settings"][name] = loaded
+    _activity_fields(raw, clean, problems)
+    return clean, problems
+
+
+def _activity_fields(raw: Mapping[str, Any], clean: dict[str, Any], problems: SettingsProblems) -> None:
+    grading = raw.get("grading")
+    if grading not in GRADING_MODES:
+        problems.add("activity", "grading", "Choose completion or the model's overall result.")
+    clean["grading"] = grading
+    try:
+        maximum = float(raw.get("score_maximum", ""))
+        if not 0 < maximum <= 1000:
+            raise ValueError
+        clean["score_maximum"] = maximum
+    except (TypeError, ValueError):
+        problems.add("activity", "score_maximum", "Enter a number of points from 1 to 1000.")
+    clean["retakes"] = bool(raw.get("retakes"))

@@ -1,0 +1,238 @@
+"""Attempts and answers of the partnership self-assessment, and what a report is made of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lti_tool.assessment.instrument import NA, Instrument, default_instrument, get_instrument
+from lti_tool.assessment.model import Responses, missing_answers
+from lti_tool.assessment.report import Report, build_report
+from lti_tool.extensions import db
+from lti_tool.models import AssessmentAnswer, AssessmentAttempt, Launch, LtiUser
+from lti_tool.models.assessment import DRAFT, SUBMITTED
+from lti_tool.models.base import utcnow
+from lti_tool.plugin_api import PluginRuntimeError, SettingsError
+from lti_tool.plugin_manager import PluginManager, UnknownPluginError
+from lti_tool.signals import activity_graded
+
+IMPORTANCE_PREFIX = "importance:"
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit the instrument; the message names the problem."""
+
+
+class SubmitRefused(ValueError):
+    def __init__(self, message: str, missing: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.missing = missing or []
+
+
+def instrument_of(attempt: AssessmentAttempt) -> Instrument:
+    return get_instrument(attempt.instrument_version, attempt.instrument_id)
+
+
+def attempts(resource_link_pk: int, user_pk: int | None = None) -> list[AssessmentAttempt]:
+    query = select(AssessmentAttempt).where(AssessmentAttempt.resource_link_pk == resource_link_pk)
+    if user_pk is not None:
+        query = query.where(AssessmentAttempt.user_pk == user_pk)
+    return list(db.session.scalars(query.order_by(AssessmentAttempt.user_pk, AssessmentAttempt.number)))
+
+
+def attempts_with_people(resource_link_pk: int) -> list[tuple[AssessmentAttempt, LtiUser]]:
+    rows = db.session.execute(
+        select(AssessmentAttempt, LtiUser)
+        .join(LtiUser, LtiUser.id == AssessmentAttempt.user_pk)
+        .where(AssessmentAttempt.resource_link_pk == resource_link_pk)
+        .order_by(LtiUser.name, AssessmentAttempt.number)
+    )
+    return [(a, u) for a, u in rows]
+
+
+def latest(launch: Launch) -> AssessmentAttempt | None:
+    found = attempts(launch.resource_link_pk, launch.user_pk)  # type: ignore[arg-type]
+    return found[-1] if found else None
+
+
+def _create(launch: Launch, number: int) -> AssessmentAttempt:
+    instrument = default_instrument()
+    attempt = AssessmentAttempt(
+        resource_link_pk=launch.resource_link_pk, user_pk=launch.user_pk, launch_id=launch.id,
+        number=number, instrument_id=instrument.id, instrument_version=instrument.version,
+        status=DRAFT,
+    )
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:  # another tab created it a moment ago: use that one
+        db.session.rollback()
+        return next(a for a in attempts(launch.resource_link_pk, launch.user_pk)  # type: ignore[arg-type]
+                    if a.number == number)
+    return attempt
+
+
+def draft_for(launch: Launch) -> AssessmentAttempt:
+    """The learner's attempt in progress, started on first use."""
+    current = latest(launch)
+    if current is None:
+        return _create(launch, 1)
+    return current
+
+
+def start_retake(launch: Launch, retakes_allowed: bool) -> AssessmentAttempt:
+    current = latest(launch)
+    if current is None or current.status == DRAFT:
+        return draft_for(launch)
+    if not retakes_allowed:
+        raise SubmitRefused("This activity does not allow another attempt.")
+    return _create(launch, current.number + 1)
+
+
+def answers(attempt: AssessmentAttempt) -> dict[str, str]:
+    rows = db.session.scalars(select(AssessmentAnswer).where(AssessmentAnswer.attempt_id == attempt.id))
+    return {row.item: row.value for row in rows}
+
+
+def responses(attempt: AssessmentAttempt) -> Responses:
+    ratings: dict[str, Any] = {}
+    importance: dict[str, Any] = {}
+    for item, value in answers(attempt).items():
+        if item.startswith(IMPORTANCE_PREFIX):
+            importance[item[len(IMPORTANCE_PREFIX):]] = value
+        else:
+            ratings[item] = value
+    return Responses.from_raw(ratings, importance)
+
+
+def check_answer(instrument: Instrument, item: str, value: str) -> None:
+    if item.startswith(IMPORTANCE_PREFIX):
+        dimension = item[len(IMPORTANCE_PREFIX):]
+        if dimension not in instrument.dimension_ids:
+            raise AnswerError(f"There is no dimension {dimension!r}.")
+        if not instrument.importance_scale.contains(_int(value)):
+            raise AnswerError("Importance must be a whole number from 1 to 5.")
+        return
+    if item not in instrument.statement_ids:
+        raise AnswerError(f"There is no statement {item!r}.")
+    if value != NA and not instrument.scale.contains(_int(value)):
+        raise AnswerError("A rating must be a whole number from 1 to 5, or 'na'.")
+
+
+def _int(value: str) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def save_answers(attempt: AssessmentAttempt, given: dict[str, str]) -> None:
+    """Save answers as they are given. A submitted attempt is final."""
+    if attempt.status != DRAFT:
+        raise SubmitRefused("This attempt has been submitted; its answers are final.")
+    instrument = instrument_of(attempt)
+    for item, value in given.items():
+        check_answer(instrument, item, value)
+    existing = {a.item: a for a in db.session.scalars(
+        select(AssessmentAnswer).where(AssessmentAnswer.attempt_id == attempt.id,
+                                       AssessmentAnswer.item.in_(list(given))))}
+    now = utcnow()
+    for item, value in given.items():
+        if item in existing:
+            existing[item].value, existing[item].saved_at = value, now
+        else:
+            db.session.add(AssessmentAnswer(attempt_id=attempt.id, item=item, value=value, saved_at=now))
+    attempt.updated_at = now
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same answer saved twice at once: the later value wins
+        db.session.rollback()
+        save_answers(attempt, given)
+
+
+def missing(attempt: AssessmentAttempt) -> list[Any]:
+    instrument = instrument_of(attempt)
+    rated = responses(attempt)
+    gaps: list[Any] = list(missing_answers(instrument, rated))
+    gaps += [d for d in instrument.dimensions if d.id not in rated.importance]
+    return gaps
+
+
+def submit(attempt: AssessmentAttempt, launch: Launch, settings: dict[str, Any],
+           manager: PluginManager) -> bool:
+    """Submit once. Returns False when it was already submitted (a double click, a second tab).
+    The grade goes into the same transaction as the submission, through activity_graded."""
+    gaps = missing(attempt)
+    if gaps and attempt.status == DRAFT:
+        raise SubmitRefused("Some answers are missing.", gaps)
+    result = db.session.execute(
+        update(AssessmentAttempt)
+        .where(AssessmentAttempt.id == attempt.id, AssessmentAttempt.status == DRAFT)
+        .values(status=SUBMITTED, submitted_at=utcnow(), launch_id=launch.id)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    maximum = float(settings.get("score_maximum") or 0)
+    if maximum > 0:
+        activity_graded.send(
+            current_app._get_current_object(),  # type: ignore[attr-defined]
+            launch=launch, score_given=_score(attempt, settings, manager) * maximum,
+            score_maximum=maximum, comment="Partnership self-assessment submitted",
+            source_ref=f"attempt:{attempt.id}",
+        )
+    db.session.commit()
+    db.session.refresh(attempt)
+    return True
+
+
+def _score(attempt: AssessmentAttempt, settings: dict[str, Any], manager: PluginManager) -> float:
+    if settings.get("grading") != "model":
+        return 1.0
+    outcome = report(attempt, settings, manager)
+    overall = outcome.report.overall if outcome.report else None
+    return float(overall) if overall is not None else 0.0
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    report: Report | None
+    problem: str | None = None
+
+
+def report(attempt: AssessmentAttempt, settings: dict[str, Any], manager: PluginManager) -> ReportOutcome:
+    """The report, from stored answers and the activity's current settings."""
+    instrument = instrument_of(attempt)
+    try:
+        model = manager.get("scoring_models", settings["scoring_model"])
+    except UnknownPluginError as exc:
+        return ReportOutcome(None, f"The scoring model chosen for this activity cannot be used: {exc}")
+    catalogues = []
+    for name in settings.get("catalogues", []):
+        try:
+            catalogues.append((manager.get("mechanism_catalogues", name),
+                               settings.get("catalogue_settings", {}).get(name, {})))
+        except UnknownPluginError:
+            continue  # shown as missing in the report's catalogue list
+    try:
+        return ReportOutcome(build_report(instrument, responses(attempt), model,
+                                          settings.get("scoring_settings", {}), catalogues))
+    except (PluginRuntimeError, SettingsError) as exc:
+        return ReportOutcome(None, f"The scoring model {model.label!r} failed on these answers: {exc}")
+
+
+def count_answered(attempt: AssessmentAttempt) -> tuple[int, int]:
+    instrument = instrument_of(attempt)
+    given = answers(attempt)
+    total = len(instrument.statement_ids) + len(instrument.dimension_ids)
+    return len(given), total
+
+
+def next_number(resource_link_pk: int, user_pk: int) -> int:
+    value = db.session.scalar(select(func.max(AssessmentAttempt.number)).where(
+        AssessmentAttempt.resource_link_pk == resource_link_pk, AssessmentAttempt.user_pk == user_pk))
+    return int(value or 0) + 1

@@ -1,0 +1,74 @@
+"""Form fields generated from a plugin's marshmallow settings schema, and back again."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from marshmallow import fields, missing, validate
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: str
+    kind: str  # number | integer | select | checkbox | textarea | text
+    default: Any
+    help: str
+    choices: tuple[str, ...] = ()
+
+
+def _kind(field: fields.Field) -> tuple[str, tuple[str, ...]]:
+    for validator in field.validators:
+        if isinstance(validator, validate.OneOf):
+            return "select", tuple(str(c) for c in validator.choices)
+    if isinstance(field, fields.Boolean):
+        return "checkbox", ()
+    if isinstance(field, fields.Integer):
+        return "integer", ()
+    if isinstance(field, fields.Number):
+        return "number", ()
+    if isinstance(field, fields.String):
+        long_text = any(isinstance(v, validate.Length) and (v.max or 0) > 500 for v in field.validators)
+        return ("textarea" if long_text else "text"), ()
+    return "text", ()
+
+
+def form_fields(schema_cls: type) -> list[FormField]:
+    schema = schema_cls()
+    result = []
+    for name, field in schema.fields.items():
+        kind, choices = _kind(field)
+        default = field.load_default if field.load_default is not missing else ""
+        meta = field.metadata or {}
+        result.append(FormField(
+            name=name,
+            label=str(meta.get("label") or name.replace("_", " ").capitalize()),
+            kind=kind,
+            default=default() if callable(default) else default,
+            help=str(meta.get("description") or meta.get("help") or ""),
+            choices=choices,
+        ))
+    return result
+
+
+def raw_values(schema_cls: type, form: Mapping[str, str], prefix: str) -> dict[str, Any]:
+    """The submitted values for one plugin, typed just enough for strict schemas."""
+    values: dict[str, Any] = {}
+    for spec in form_fields(schema_cls):
+        key = f"{prefix}.{spec.name}"
+        if spec.kind == "checkbox":
+            values[spec.name] = key in form
+            continue
+        if key not in form:
+            continue
+        value = form[key]
+        if spec.kind == "integer":
+            try:
+                values[spec.name] = int(value)
+            except ValueError:
+                values[spec.name] = value  # the schema names the problem
+        else:
+            values[spec.name] = value
+    return values
