@@ -112,6 +112,9 @@ def keys_list() -> None:
 def register(app: Flask) -> None:
     app.cli.add_command(platform_cli)
     app.cli.add_command(keys_cli)
+    from lti_tool.cli_grades import grades_cli
+
+    app.cli.add_command(grades_cli)
     if app.config["DEMO"]:
         from lti_tool.demo.cli import demo_cli
 
