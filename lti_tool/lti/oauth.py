@@ -107,9 +107,14 @@ def request_token(
 class TokenCache:
     """Access tokens per platform and scope set: memory first, then the shared store."""
 
-    def __init__(self, store: TokenStore | None = None, margin: float = 60) -> None:
+    def __init__(self, store: TokenStore | None = None, margin: float = 60,
+                 failure_ttl: float = 1.0) -> None:
         self.store = store
         self.margin = margin
+        # A failed token request is remembered this long, so that the deliveries waiting on
+        # it fail at once instead of each asking a platform that is down.
+        self.failure_ttl = failure_ttl
+        self._failures: dict[tuple[int, str], tuple[float, TransportError]] = {}
         self._tokens: dict[tuple[int, str], AccessToken] = {}
         self._locks: dict[tuple[int, str], threading.Lock] = {}
         self._guard = threading.Lock()
@@ -132,7 +137,15 @@ class TokenCache:
             if not self._fresh(token) and self.store is not None:
                 token = self.store.load(*key)
             if not self._fresh(token):
-                token = fetch()
+                failed = self._failures.get(key)
+                if failed is not None and time.monotonic() - failed[0] < self.failure_ttl:
+                    raise failed[1]
+                try:
+                    token = fetch()
+                except TransportError as error:
+                    self._failures[key] = (time.monotonic(), error)
+                    raise
+                self._failures.pop(key, None)
                 if self.store is not None:
                     self.store.save(*key, token)
             self._tokens[key] = token  # type: ignore[assignment]

@@ -23,9 +23,9 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,14 +33,14 @@ import requests
 from flask import Flask, current_app
 from sqlalchemy import case, delete, event, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from lti_tool.extensions import db
 from lti_tool.lti import keys as tool_keys
 from lti_tool.lti import nrps
 from lti_tool.lti.ags import AgsTransport, ServiceClient, granted_ags_scopes
 from lti_tool.lti.oauth import AccessToken, PlatformAuth, TokenCache
-from lti_tool.models import Grade, GradeLineItem, Launch, LtiUser, Platform, ServiceToken
+from lti_tool.models import Grade, GradeLineItem, Launch, Platform, ServiceToken
 from lti_tool.models.base import utcnow
 from lti_tool.models.grades import DELIVERED, FAILED, PENDING
 from lti_tool.plugin_api import (
@@ -58,6 +58,7 @@ log = logging.getLogger("lti_tool.grades")
 
 PREFERRED_PLUGINS = ("lti_ags", "gradebook_export")
 LINE_ITEM_CLAIM_SECONDS = 60
+RESULTS_PER_COMMIT = 16
 _KICK = "lti_tool.grades_kick"
 
 
@@ -115,7 +116,9 @@ class DbTokenStore:
 
     def load(self, platform_id: int, scope_key: str) -> AccessToken | None:
         row = db.session.get(ServiceToken, (platform_id, scope_key), populate_existing=True)
-        return AccessToken(row.access_token, _as_epoch(row.expires_at)) if row else None
+        token = AccessToken(row.access_token, _as_epoch(row.expires_at)) if row else None
+        db.session.commit()  # never hold a pooled connection while HTTP calls are made
+        return token
 
     def save(self, platform_id: int, scope_key: str, token: AccessToken) -> None:
         values = {"platform_id": platform_id, "scope_key": scope_key,
@@ -139,8 +142,13 @@ def service_client(platform: Platform, app: Flask | None = None) -> ServiceClien
     auth = PlatformAuth(platform.id, platform.client_id, platform.auth_token_url,
                         platform.auth_audience or None)
     secret = app.config["SECRET_KEY"]
-    return ServiceClient(_session(), auth, token_cache(app),
-                         lambda: tool_keys.current_signing_key(secret),
+
+    def signing_key() -> tool_keys.SigningKey:
+        key = tool_keys.current_signing_key(secret)
+        db.session.commit()  # release the connection before the token request
+        return key
+
+    return ServiceClient(_session(), auth, token_cache(app), signing_key,
                          float(app.config["HTTP_TIMEOUT"]))
 
 
@@ -281,8 +289,15 @@ def claim_due(app: Flask, limit: int) -> tuple[str, list[int]]:
     due = (select(Grade.id).where(Grade.status == PENDING, Grade.next_attempt_at <= now, free)
            .order_by(Grade.next_attempt_at, Grade.id).limit(limit)
            .with_for_update(skip_locked=True))
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Rows locked by another worker are skipped; ours stay locked until the commit below.
+        # (Not a subquery of the UPDATE: PostgreSQL may run that more than once, and with
+        # SKIP LOCKED each run finds other rows.)
+        target: Any = list(db.session.scalars(due))
+    else:
+        target = due.scalar_subquery()  # SQLite: one statement (FOR UPDATE is not SQLite)
     db.session.execute(
-        update(Grade).where(Grade.id.in_(due.scalar_subquery()), Grade.status == PENDING, free)
+        update(Grade).where(Grade.id.in_(target), Grade.status == PENDING, free)
         .values(lease_token=lease, lease_until=now + timedelta(
             seconds=int(app.config["GRADES_LEASE_SECONDS"])), attempts=Grade.attempts + 1)
         .execution_options(synchronize_session=False))
@@ -300,9 +315,9 @@ def _backoff(app: Flask, attempts: int, retry_after: float | None) -> float:
     return random.uniform(delay / 2, delay)  # jitter: workers do not retry in step
 
 
-def _line_item_slot(grade: Grade) -> tuple[str | None, bool]:
+def _line_item_slot(resource_link_pk: int) -> tuple[str | None, bool]:
     """(known line item URL, whether this worker may create it)."""
-    slot = db.session.get(GradeLineItem, grade.resource_link_pk, populate_existing=True)
+    slot = db.session.get(GradeLineItem, resource_link_pk, populate_existing=True)
     if slot is not None and slot.url:
         return slot.url, False
     now = utcnow()
@@ -310,93 +325,138 @@ def _line_item_slot(grade: Grade) -> tuple[str | None, bool]:
         return None, False  # another delivery is finding or creating it
     if slot is not None:  # a stale claim: its worker died
         db.session.execute(delete(GradeLineItem).where(
-            GradeLineItem.resource_link_pk == grade.resource_link_pk, GradeLineItem.url.is_(None),
+            GradeLineItem.resource_link_pk == resource_link_pk, GradeLineItem.url.is_(None),
             GradeLineItem.created_at == slot.created_at))
     won = db.session.execute(_insert(GradeLineItem).values(
-        resource_link_pk=grade.resource_link_pk, url=None, created_at=now)
+        resource_link_pk=resource_link_pk, url=None, created_at=now)
         .on_conflict_do_nothing(index_elements=["resource_link_pk"])).rowcount
     db.session.commit()
     return None, bool(won)
 
 
-def _call_plugin(app: Flask, grade: Grade, to_send: GradeToSend) -> PassbackResult:
-    manager = plugins(app)
-    try:
-        plugin = manager.get(GRADE_PASSBACK, grade.plugin)
-    except KeyError as exc:
-        return PassbackResult.retry(f"the {grade.plugin} plugin is not available ({exc})")
-    transport = None
-    if getattr(plugin, "uses_transport", True):
-        platform = db.session.get(Platform, grade.platform_id)
-        if platform is None:
-            return PassbackResult.permanent("the platform of this grade is no longer registered")
-        transport = AgsTransport(service_client(platform, app), to_send.scopes)
-    result: PassbackResult | None = None
-    for _ in range(2):  # a refused token is refreshed once
-        try:
-            result = manager.call_safely(plugin, "deliver", to_send, transport, {},
-                                         expect=PassbackResult)
-        except PluginRuntimeError as exc:
-            return PassbackResult.retry(f"the {grade.plugin} plugin failed: {exc.error}")
-        if result.outcome != PassbackOutcome.TOKEN_EXPIRED:
-            return result
-        if transport is not None:  # the client forgot the refused token; make sure
-            transport.client.tokens._tokens.pop(
-                (grade.platform_id, " ".join(sorted(set(to_send.scopes)))), None)
-    assert result is not None
-    return PassbackResult.retry(result.message + " (again after a new token)", None, 401)
+@dataclass
+class Job:
+    """One leased grade version to deliver, as plain data: no database needed to send it."""
+
+    grade_id: int
+    lease: str
+    version: int
+    attempts: int
+    plugin: str
+    resource_link_pk: int
+    grade: GradeToSend
+    auth: PlatformAuth | None
+    creating_line_item: bool = False
+    early: PassbackResult | None = None  # decided without calling the plugin
 
 
-def deliver(app: Flask, grade_id: int, lease: str) -> str:
-    """Deliver one leased grade; returns delivered / retrying / failed / lease_lost."""
-    grade = db.session.get(Grade, grade_id, populate_existing=True)
+def prepare(app: Flask, grade_id: int, lease: str, commit: bool = True) -> Job | None:
+    """Read a leased grade into a Job (None if the lease was lost)."""
+    grade = db.session.get(Grade, grade_id)
     if grade is None or grade.lease_token != lease:
-        return "lease_lost"
-    version = grade.version
+        return None
     claim = json.loads(grade.ags_json) if grade.ags_json else {}
-    user = db.session.get(LtiUser, grade.user_pk)
+    user = grade.user
     link = grade.resource_link
+    platform = db.session.get(Platform, grade.platform_id)
     to_send = _grade_for(
         claim, user_id=user.sub if user else "", score_given=grade.score_given,
         score_maximum=grade.score_maximum, comment=grade.comment,
         timestamp=grade.graded_at.replace(tzinfo=UTC).isoformat(timespec="milliseconds"),
         resource_link_id=link.resource_link_id if link else "",
         resource_link_title=link.title if link else "")
-    creating = False
-    if grade.plugin == "lti_ags" and not to_send.line_item_url and to_send.line_items_url:
-        known, creating = _line_item_slot(grade)
+    auth = PlatformAuth(platform.id, platform.client_id, platform.auth_token_url,
+                        platform.auth_audience or None) if platform else None
+    job = Job(grade.id, lease, grade.version, grade.attempts, grade.plugin,
+              grade.resource_link_pk, to_send, auth)
+    if auth is None:
+        job.early = PassbackResult.permanent("the platform of this grade is no longer registered")
+    elif grade.plugin == "lti_ags" and not to_send.line_item_url and to_send.line_items_url:
+        known, job.creating_line_item = _line_item_slot(grade.resource_link_pk)
         if known:
-            to_send = _replace(to_send, line_item_url=known)
-        elif not creating:
-            return _finish(app, grade, lease, version, PassbackResult.retry(
-                "waiting for the line item to be created", 1.0))
-    db.session.commit()  # no transaction stays open during HTTP
-    result = _call_plugin(app, grade, to_send)
-    if creating:
+            job.grade = replace(to_send, line_item_url=known)
+        elif not job.creating_line_item:
+            job.early = PassbackResult.retry("waiting for the line item to be created", 1.0)
+    if commit:
+        db.session.commit()
+    return job
+
+
+def prepare_many(app: Flask, ids: list[int], lease: str) -> list[Job]:
+    if not ids:
+        return []
+    db.session.scalars(select(Grade).where(Grade.id.in_(ids)).options(
+        selectinload(Grade.user), selectinload(Grade.resource_link))).all()  # one query each
+    return [job for job in (prepare(app, i, lease, commit=False) for i in ids)
+            if job is not None]
+
+
+def _client(app: Flask, auth: PlatformAuth) -> ServiceClient:
+    secret = app.config["SECRET_KEY"]
+
+    def signing_key() -> tool_keys.SigningKey:  # only when a new token is needed
+        key = tool_keys.current_signing_key(secret)
+        db.session.commit()  # release the connection before the token request
+        return key
+
+    return ServiceClient(_session(), auth, token_cache(app), signing_key,
+                         float(app.config["HTTP_TIMEOUT"]))
+
+
+def send(app: Flask, job: Job) -> PassbackResult:
+    """The plugin call (HTTP only, no database connection held); a refused token is renewed
+    once. Never raises."""
+    if job.early is not None:
+        return job.early
+    with app.app_context():  # the token store is in the database
+        try:
+            return _send(app, job)
+        finally:
+            db.session.remove()
+
+
+def _send(app: Flask, job: Job) -> PassbackResult:
+    manager = plugins(app)
+    try:
+        plugin = manager.get(GRADE_PASSBACK, job.plugin)
+    except KeyError as exc:
+        return PassbackResult.retry(f"the {job.plugin} plugin is not available ({exc})")
+    transport = None
+    if getattr(plugin, "uses_transport", True) and job.auth is not None:
+        transport = AgsTransport(_client(app, job.auth), job.grade.scopes)
+    result = PassbackResult.token_expired()
+    for _ in range(2):
+        try:
+            result = manager.call_safely(plugin, "deliver", job.grade, transport, {},
+                                         expect=PassbackResult)
+        except PluginRuntimeError as exc:
+            return PassbackResult.retry(f"the {job.plugin} plugin failed: {exc.error}")
+        except Exception as exc:  # e.g. the token store's database: retried later
+            log.exception("grade %s: delivery failed unexpectedly", job.grade_id)
+            return PassbackResult.retry(f"delivery failed: {exc}")
+        if result.outcome != PassbackOutcome.TOKEN_EXPIRED:
+            return result
+        # The transport dropped the refused token: the second try asks for a new one.
+    return PassbackResult.retry(result.message + " (again with a new token)", None, 401)
+
+
+def finish(app: Flask, job: Job, result: PassbackResult, commit: bool = True) -> str:
+    """Record a delivery's result, if this worker still holds the lease."""
+    now = utcnow()
+    if job.creating_line_item:
         if result.line_item_url:
             db.session.execute(update(GradeLineItem).where(
-                GradeLineItem.resource_link_pk == grade.resource_link_pk)
+                GradeLineItem.resource_link_pk == job.resource_link_pk)
                 .values(url=result.line_item_url[:1000]))
         else:
             db.session.execute(delete(GradeLineItem).where(
-                GradeLineItem.resource_link_pk == grade.resource_link_pk,
+                GradeLineItem.resource_link_pk == job.resource_link_pk,
                 GradeLineItem.url.is_(None)))
-    return _finish(app, grade, lease, version, result)
-
-
-def _replace(grade: GradeToSend, **changes: Any) -> GradeToSend:
-    from dataclasses import replace
-
-    return replace(grade, **changes)
-
-
-def _finish(app: Flask, grade: Grade, lease: str, version: int, result: PassbackResult) -> str:
-    now = utcnow()
-    same = Grade.version == version  # False when a newer grade arrived meanwhile
+    same = Grade.version == job.version  # False when a newer grade arrived meanwhile
     values: dict[str, Any] = {"lease_token": None, "lease_until": None, "updated_at": now}
     if result.outcome == PassbackOutcome.DELIVERED:
         outcome = DELIVERED
-        values.update(delivered_version=version, delivered_at=now, last_status=None,
+        values.update(delivered_version=job.version, delivered_at=now, last_status=None,
                       last_error=result.message[:2000],
                       status=case((same, DELIVERED), else_=PENDING),
                       attempts=case((same, Grade.attempts), else_=0))
@@ -407,45 +467,70 @@ def _finish(app: Flask, grade: Grade, lease: str, version: int, result: Passback
                       next_attempt_at=now)
     else:
         outcome = "retrying"
-        delay = _backoff(app, grade.attempts, result.retry_after)
+        delay = _backoff(app, job.attempts, result.retry_after)
         values.update(status=PENDING, last_error=result.message[:2000],
                       last_status=result.status_code,
                       next_attempt_at=case((same, now + timedelta(seconds=delay)), else_=now))
-    done = db.session.execute(update(Grade).where(Grade.id == grade.id, Grade.lease_token == lease)
-                              .values(**values).execution_options(synchronize_session=False))
-    db.session.commit()
+    done = db.session.execute(
+        update(Grade).where(Grade.id == job.grade_id, Grade.lease_token == job.lease)
+        .values(**values).execution_options(synchronize_session=False))
+    if commit:
+        db.session.commit()
     if not done.rowcount:
-        log.warning("grade %s: lease lost before the result was recorded (%s)", grade.id, outcome)
+        log.warning("grade %s: lease lost before the result was recorded (%s)", job.grade_id,
+                    outcome)
         return "lease_lost"
-    level = logging.INFO if outcome == DELIVERED else logging.WARNING
-    log.log(level, "grade %s v%s for user %s: %s %s", grade.id, version, grade.user_pk, outcome,
-            result.message)
+    level = logging.WARNING if outcome == FAILED else logging.INFO
+    log.log(level, "grade %s v%s: %s %s", job.grade_id, job.version, outcome, result.message)
     return outcome
 
 
-def _deliver_in_context(app: Flask, grade_id: int, lease: str) -> str:
-    with app.app_context():
-        try:
-            return deliver(app, grade_id, lease)
-        except Exception:  # a bug or a database hiccup: the lease expires and it is retried
-            log.exception("grade %s: delivery failed unexpectedly", grade_id)
-            db.session.rollback()
-            return "error"
-        finally:
-            db.session.remove()
+def deliver(app: Flask, grade_id: int, lease: str) -> str:
+    """Deliver one leased grade now (prepare, send, finish in this thread)."""
+    job = prepare(app, grade_id, lease)
+    return "lease_lost" if job is None else finish(app, job, send(app, job))
 
 
-def work_batch(app: Flask, pool: ThreadPoolExecutor, stats: WorkStats | None = None) -> int:
-    """Claim one batch of due grades and deliver them concurrently; returns how many."""
+def work_batch(app: Flask, pool: ThreadPoolExecutor, stats: WorkStats | None = None,
+               stop: Callable[[], bool] = lambda: False) -> int:
+    """Deliver due grades until none is due (or ``stop()``); returns how many were claimed.
+
+    This thread does every database write (claims, then results as they come back) while the
+    pool's threads make the HTTP calls: new grades are claimed as soon as deliveries finish, so
+    the pool stays busy; SQLite sees one writer, and results are committed a few at a time (at
+    the price of re-sending at most those few if this process dies before the commit).
+    """
+    concurrency = int(app.config["GRADES_CONCURRENCY"])
+    batch = int(app.config["GRADES_BATCH_SIZE"])
+    in_flight: dict[Future[PassbackResult], Job] = {}
+    claimed = unsaved = 0
+    exhausted = False
     with app.app_context():
         try:
-            lease, ids = claim_due(app, int(app.config["GRADES_BATCH_SIZE"]))
+            while True:
+                room = 2 * concurrency - len(in_flight)
+                if not exhausted and room >= min(concurrency, batch) and not stop():
+                    lease, ids = claim_due(app, min(batch, room))
+                    claimed += len(ids)
+                    exhausted = not ids
+                    for job in prepare_many(app, ids, lease):
+                        in_flight[pool.submit(send, app, job)] = job
+                    db.session.commit()
+                if not in_flight:
+                    break
+                done, _ = wait(in_flight, timeout=1.0, return_when=FIRST_COMPLETED)
+                for future in done:
+                    outcome = finish(app, in_flight.pop(future), future.result(), commit=False)
+                    unsaved += 1
+                    if stats is not None:
+                        stats.add(outcome)
+                if unsaved >= RESULTS_PER_COMMIT or (unsaved and len(in_flight) < concurrency):
+                    db.session.commit()
+                    unsaved = 0
         finally:
+            db.session.commit()
             db.session.remove()
-    for outcome in pool.map(lambda i: _deliver_in_context(app, i, lease), ids):
-        if stats is not None:
-            stats.add(outcome)
-    return len(ids)
+    return claimed
 
 
 def seconds_until_due(app: Flask) -> float | None:
@@ -473,7 +558,8 @@ def run_worker(app: Flask, once: bool = False, max_seconds: float | None = None,
     with ThreadPoolExecutor(int(app.config["GRADES_CONCURRENCY"]),
                             thread_name_prefix="grades") as pool:
         while deadline is None or time.monotonic() < deadline:
-            if work_batch(app, pool, stats):
+            stop = (lambda: time.monotonic() >= deadline) if deadline else (lambda: False)
+            if work_batch(app, pool, stats, stop):
                 continue
             if once:
                 break

@@ -59,3 +59,54 @@ def settle(app: Flask, timeout: float = 20) -> None:
 @pytest.fixture
 def fast_app(make_app: Any) -> Flask:
     return make_app(**FAST)
+
+
+def register(app: Flask, platform: Any) -> None:
+    from lti_tool.services import platforms as platform_service
+
+    platform.tool_jwks_url = app.config["BASE_URL"] + "/lti/jwks"
+    reg = platform.registration()
+    with app.app_context():
+        platform_service.add_platform({
+            "issuer": reg["issuer"], "client_id": reg["client_id"],
+            "deployment_ids": [reg["deployment_id"]], "auth_login_url": reg["auth_login_url"],
+            "auth_token_url": reg["auth_token_url"], "key_set_url": reg["key_set_url"]})
+        db.session.remove()
+
+
+def record_launches(app: Flask, platform: Any, subs: list[str], ags: dict[str, Any] | None,
+                    nrps_url: str | None = None, role: str = "Learner") -> list[str]:
+    """Launches of the platform's users, recorded by the tool's own launch service (the id_token
+    checks are covered by tests/lti; here only the records matter)."""
+    from lti_tool.lti import claims as C
+    from lti_tool.lti.launch import ValidatedLaunch
+    from lti_tool.services import platforms as platform_service
+    from lti_tool.services.launches import record_launch
+
+    ids = []
+    with app.app_context():
+        row = platform_service.get_platform(platform.issuer, platform.client_id)
+        for sub in subs:
+            extra: dict[str, Any] = {
+                "sub": sub, "name": f"Learner {sub}",
+                C.ROLES: [f"http://purl.imsglobal.org/vocab/lis/v2/membership#{role}"]}
+            if ags is not None:
+                extra[C.AGS] = ags
+            if nrps_url:
+                extra[C.NRPS] = {"context_memberships_url": nrps_url,
+                                 "service_versions": ["2.0"]}
+            claims = platform.claims("nonce", app.config["BASE_URL"] + "/lti/launch", **extra)
+            launch = record_launch(ValidatedLaunch(claims, row, row.deployments[0], None,  # type: ignore[arg-type]
+                                                   False))
+            ids.append(launch.id)
+        db.session.remove()
+    return ids
+
+
+@pytest.fixture
+def ags_platform() -> Any:
+    from tests.support.ags_platform import AgsPlatform
+
+    platform = AgsPlatform()
+    yield platform
+    platform.stop()
