@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 
 from tests.conftest import TEST_SECRET
 from tests.grades.conftest import FAST, grades, record_launches, register, settle, submit, wait_for
