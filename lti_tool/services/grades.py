@@ -505,12 +505,14 @@ def work_batch(app: Flask, pool: ThreadPoolExecutor, stats: WorkStats | None = N
     in_flight: dict[Future[PassbackResult], Job] = {}
     claimed = unsaved = 0
     exhausted = False
+    leases_taken: list[str] = []
     with app.app_context():
         try:
             while True:
                 room = 2 * concurrency - len(in_flight)
                 if not exhausted and room >= min(concurrency, batch) and not stop():
                     lease, ids = claim_due(app, min(batch, room))
+                    leases_taken.append(lease)
                     claimed += len(ids)
                     exhausted = not ids
                     for job in prepare_many(app, ids, lease):
@@ -527,8 +529,20 @@ def work_batch(app: Flask, pool: ThreadPoolExecutor, stats: WorkStats | None = N
                 if unsaved >= RESULTS_PER_COMMIT or (unsaved and len(in_flight) < concurrency):
                     db.session.commit()
                     unsaved = 0
-        finally:
             db.session.commit()
+        except Exception:
+            # A database hiccup: give back the leases whose results were not recorded, so that
+            # those grades are retried now rather than when the lease expires.
+            db.session.rollback()
+            wait(in_flight)
+            leases = {job.lease for job in in_flight.values()} | set(leases_taken)
+            if leases:
+                db.session.execute(update(Grade).where(Grade.lease_token.in_(leases))
+                                   .values(lease_token=None, lease_until=None)
+                                   .execution_options(synchronize_session=False))
+                db.session.commit()
+            raise
+        finally:
             db.session.remove()
     return claimed
 
@@ -592,25 +606,33 @@ class GradePump:
     def _run(self) -> None:
         app = self.app
         poll = float(app.config["GRADES_POLL_SECONDS"])
-        try:
-            with ThreadPoolExecutor(int(app.config["GRADES_CONCURRENCY"]),
-                                    thread_name_prefix="grade-pump") as pool:
-                while True:
+        failures = 0
+        with ThreadPoolExecutor(int(app.config["GRADES_CONCURRENCY"]),
+                                thread_name_prefix="grade-pump") as pool:
+            while True:
+                try:
                     self._wake.clear()
                     if work_batch(app, pool, self.stats):
+                        failures = 0
                         continue
-                    wait = seconds_until_due(app)
-                    if wait is None:
+                    wait_s = seconds_until_due(app)
+                    failures = 0
+                except Exception:  # a database hiccup: try again; give up if it persists
+                    failures += 1
+                    log.warning("grade delivery failed (%s in a row)", failures, exc_info=True)
+                    if failures >= 5:  # e.g. the database is gone (tests drop theirs)
                         with self._lock:
-                            if not self._wake.is_set():
-                                self._thread = None
-                                return
-                        continue
-                    self._wake.wait(min(max(wait, 0.05), poll))
-        except Exception:  # the database went away (tests drop theirs): stop quietly
-            log.warning("grade delivery thread stopped", exc_info=True)
-            with self._lock:
-                self._thread = None
+                            self._thread = None
+                        return
+                    time.sleep(min(poll, 1.0))
+                    continue
+                if wait_s is None:
+                    with self._lock:
+                        if not self._wake.is_set():
+                            self._thread = None
+                            return
+                    continue
+                self._wake.wait(min(max(wait_s, 0.05), poll))
 
     def wait_idle(self, timeout: float) -> bool:
         """Tests and benchmarks: wait until the thread has nothing left to do."""
