@@ -102,10 +102,11 @@ def main() -> None:
         print(f"writing the outbox (one transaction per submission): {outbox_s:6.2f} s")
         print(f"delivering:                                          {elapsed:6.2f} s "
               f"({args.grades / elapsed:.0f} grades/s)")
+        scores = platform_stats["scores"]
+        learners = len({s["userId"] for s in scores})
         print(f"delivered {delivered} (worker: {stats.delivered} delivered, {stats.retrying} "
               f"retrying, {stats.failed} failed); scores received by the platform: "
-              f"{len(platform_stats['scores'])}, of {len({s['userId'] for s in platform_stats['scores']})} "
-              "learners")
+              f"{len(scores)}, of {learners} learners")
         print(f"token requests: {platform_stats['token_requests']}")
     finally:
         platform.stop()
