@@ -64,3 +64,27 @@ TOOL_NAME = "P3 Workshop"
 ADMIN_PASSWORD = None
 # Seconds an administrator stays signed in.
 ADMIN_SESSION_TTL = 8 * 3600
+
+# --- Grade passback (docs/grades.md) ---
+# Which grade_passback plugin delivers grades: "auto" (LTI AGS when the launch offers it,
+# otherwise the CSV gradebook export) or a plugin name.
+GRADES_PASSBACK = "auto"
+# Deliver right after the submission commits, in a background thread of the web process that
+# also retries while grades are pending (no extra process needed on one server). Run
+# `flask grades work` as well on several servers or to survive restarts.
+GRADES_DELIVER_IN_PROCESS = True
+# Deliveries in flight at once per worker (a thread pool), and rows claimed per batch.
+GRADES_CONCURRENCY = 16
+GRADES_BATCH_SIZE = 64
+# Seconds a worker owns a claimed grade (must exceed a delivery's HTTP time).
+GRADES_LEASE_SECONDS = 300
+# Retry delays (seconds): exponential from BASE, capped at MAX, with jitter; Retry-After wins.
+GRADES_BACKOFF_BASE = 5
+GRADES_BACKOFF_MAX = 3600
+# Seconds the worker command sleeps when nothing is due.
+GRADES_POLL_SECONDS = 2
+# An access token is renewed this many seconds before it expires.
+GRADES_TOKEN_MARGIN = 60
+# Demo LMS only: faults its services inject, e.g. "rate_limit:2,server_error:1" (see
+# lti_tool/demo/faults.py); also switchable over HTTP at /demo/faults.
+DEMO_FAULTS = ""

@@ -33,6 +33,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from lti_tool import cli, db_setup, items
     from lti_tool import models as _models  # noqa: F401  (tables known to migrations)
+    from lti_tool.demo import gradebook_models as _demo_grades  # noqa: F401
     from lti_tool.demo import models as _demo_models  # noqa: F401
     from lti_tool.extensions import db, migrate
 
@@ -40,10 +41,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
     db_setup.register(app)
     items.init_app(app)  # workshop content: a ContentError here stops start-up
+    plugin_manager.init_app(app)  # a PluginConfigError here stops start-up, naming the plugin
 
-    from lti_tool.views import deep_linking, errors, lti, pages
+    from lti_tool.services import grades as grade_service
+    from lti_tool.views import deep_linking, errors, grades, lti, pages
 
     app.register_blueprint(lti.bp)
+    app.register_blueprint(grades.bp)
+    grade_service.register(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(deep_linking.bp)
     from lti_tool.views import admin, registration
@@ -59,6 +64,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         from lti_tool.demo import views as demo_views
 
         app.register_blueprint(demo_views.bp)
+        from lti_tool.demo import services_api
+
+        app.register_blueprint(services_api.bp)
 
     cli.register(app)
     _register_template_helpers(app)

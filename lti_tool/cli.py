@@ -159,6 +159,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(keys_cli)
     app.cli.add_command(admin_cli)
     app.cli.add_command(content_cli)  # also a flask.commands plugin: works when start-up fails
+    from lti_tool.cli_grades import grades_cli
+
+    app.cli.add_command(grades_cli)
     if app.config["DEMO"]:
         from lti_tool.demo.cli import demo_cli
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, TypeVar
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from marshmallow import RAISE, Schema, ValidationError
 
@@ -131,3 +133,100 @@ def call_safely(
         log.error("plugin %r %s() %s", name, method, message)
         raise PluginRuntimeError(name, method, message)
     return result
+
+
+# --- grade passback -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradeToSend:
+    """One grade version to deliver, as plain data (the AGS score fields, and where to)."""
+
+    user_id: str  # the platform's user id (the launch's sub)
+    score_given: float
+    score_maximum: float
+    comment: str
+    timestamp: str  # ISO 8601 with a time zone: when the grade was given
+    activity_progress: str = "Completed"
+    grading_progress: str = "FullyGraded"
+    resource_link_id: str = ""
+    resource_link_title: str = ""
+    line_item_url: str | None = None  # the launch's (or an already found) line item
+    line_items_url: str | None = None  # the launch's line items container
+    scopes: tuple[str, ...] = ()  # the AGS scopes the platform granted
+
+
+class PassbackOutcome(StrEnum):
+    DELIVERED = "delivered"
+    RETRY_AFTER = "retry_after"
+    PERMANENT_ERROR = "permanent_error"
+    TOKEN_EXPIRED = "token_expired"
+
+
+@dataclass(frozen=True)
+class PassbackResult:
+    outcome: PassbackOutcome
+    message: str = ""
+    retry_after: float | None = None  # seconds the platform asked us to wait, if it said
+    status_code: int | None = None
+    line_item_url: str | None = None  # the line item found or created, for reuse
+
+    @classmethod
+    def delivered(cls, message: str = "", line_item_url: str | None = None) -> PassbackResult:
+        return cls(PassbackOutcome.DELIVERED, message, line_item_url=line_item_url)
+
+    @classmethod
+    def retry(cls, message: str, retry_after: float | None = None,
+              status_code: int | None = None) -> PassbackResult:
+        return cls(PassbackOutcome.RETRY_AFTER, message, retry_after, status_code)
+
+    @classmethod
+    def permanent(cls, message: str, status_code: int | None = None) -> PassbackResult:
+        return cls(PassbackOutcome.PERMANENT_ERROR, message, status_code=status_code)
+
+    @classmethod
+    def token_expired(cls, message: str = "the access token was refused") -> PassbackResult:
+        return cls(PassbackOutcome.TOKEN_EXPIRED, message, status_code=401)
+
+
+class TransportError(Exception):
+    """Raised by a GradeTransport: ``kind`` is retry, permanent or token_expired."""
+
+    def __init__(self, kind: str, message: str, status_code: int | None = None,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.status_code = status_code
+        self.retry_after = retry_after
+
+
+class GradeTransport(Protocol):
+    """What the app hands a passback plugin to reach the platform's AGS (lti_tool.lti.ags).
+
+    Every method raises ``TransportError`` when the platform cannot be reached or refuses.
+    """
+
+    def post_score(self, line_item_url: str, score: Mapping[str, Any]) -> None: ...
+
+    def find_line_item(self, line_items_url: str, *, resource_link_id: str, resource_id: str,
+                       tag: str) -> str | None: ...
+
+    def create_line_item(self, line_items_url: str, *, label: str, score_maximum: float,
+                         resource_link_id: str, resource_id: str, tag: str) -> str: ...
+
+
+class GradePassback(Plugin):
+    """Takes a learner's grade to wherever the course keeps grades."""
+
+    #: False for plugins that need no network (the app then passes ``transport=None``).
+    uses_transport: ClassVar[bool] = True
+
+    def supports(self, grade: GradeToSend) -> bool:
+        """Whether this plugin can deliver grades of that launch (used to pick one)."""
+        return True
+
+    @abstractmethod
+    def deliver(
+        self, grade: GradeToSend, transport: GradeTransport | None, settings: Mapping[str, Any]
+    ) -> PassbackResult: ...

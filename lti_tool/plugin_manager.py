@@ -19,7 +19,13 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, TypeVar
 
-from lti_tool.plugin_api import MechanismCatalogue, Plugin, ScoringModel, call_safely
+from lti_tool.plugin_api import (
+    GradePassback,
+    MechanismCatalogue,
+    Plugin,
+    ScoringModel,
+    call_safely,
+)
 
 log = logging.getLogger("lti_tool.plugins")
 
@@ -44,8 +50,10 @@ SCORING_MODELS = PluginKind("scoring_models", "lti_tool.scoring_models", Scoring
                             "Scoring models")
 MECHANISM_CATALOGUES = PluginKind("mechanism_catalogues", "lti_tool.mechanism_catalogues",
                                   MechanismCatalogue, "Mechanism catalogues")
+GRADE_PASSBACK = PluginKind("grade_passback", "lti_tool.grade_passback", GradePassback,
+                            "Grade passback")
 # Adding a kind: define its interface in plugin_api and add one PluginKind line here.
-DEFAULT_KINDS: tuple[PluginKind, ...] = (SCORING_MODELS, MECHANISM_CATALOGUES)
+DEFAULT_KINDS: tuple[PluginKind, ...] = (SCORING_MODELS, MECHANISM_CATALOGUES, GRADE_PASSBACK)
 
 
 class PluginConfigError(RuntimeError):

@@ -99,10 +99,13 @@ def _launch_request(who: demo.Person, hint: dict[str, object]) -> demo.LaunchReq
     activity = service.activity(int(hint.get("activity") or 0))  # type: ignore[call-overload]
     if activity is None:
         abort(400, description="The login hint names no activity of the demo course.")
+    from lti_tool.demo import services_api
+
     return demo.LaunchRequest(
         person=who,
         resource_link={"id": f"demo-link-{activity.id}", "title": activity.title},
         custom=service.custom_of(activity),
+        ags=services_api.ags_claim(activity), nrps_url=services_api.nrps_url(),
     )
 
 

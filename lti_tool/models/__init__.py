@@ -1,6 +1,7 @@
 """Database models. Only lti_tool.services (and the LTI protocol layer) use them directly."""
 
 from lti_tool.models.assessment import ActivitySettings, AssessmentAnswer, AssessmentAttempt
+from lti_tool.models.grades import Grade, GradeLineItem, ServiceToken
 from lti_tool.models.launch import (
     CourseContext,
     Launch,
@@ -22,6 +23,8 @@ __all__ = [
     "RegistrationLink",
     "CourseContext",
     "Deployment",
+    "Grade",
+    "GradeLineItem",
     "Launch",
     "LaunchFailure",
     "LtiUser",
@@ -29,5 +32,6 @@ __all__ = [
     "Platform",
     "ResourceLink",
     "SessionProgress",
+    "ServiceToken",
     "ToolKey",
 ]

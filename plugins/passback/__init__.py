@@ -1,0 +1,1 @@
+"""Built-in grade passback plugins: LTI AGS, and a CSV export for platforms without AGS."""

@@ -181,8 +181,8 @@ def test_required_plugins():
 
 def test_unknown_kind_and_name():
     manager = scoring_manager(ep("threshold_bands", BANDS))
-    with pytest.raises(UnknownPluginError, match="unknown plugin kind 'grade_passback'"):
-        manager.available("grade_passback")
+    with pytest.raises(UnknownPluginError, match="unknown plugin kind 'report_exporters'"):
+        manager.available("report_exporters")
     with pytest.raises(UnknownPluginError, match="no available scoring_models plugin named 'x'"):
         manager.get(SCORING_MODELS, "x")
     with pytest.raises(PluginConfigError, match="unknown plugin kind"):

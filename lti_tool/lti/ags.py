@@ -1,0 +1,175 @@
+"""LTI Assignment and Grade Services client: line items and scores over HTTP.
+
+``ServiceClient`` makes authorised requests to a platform's LTI Advantage services (AGS, NRPS)
+and sorts every failure into retry / permanent / token_expired (``TransportError``);
+``AgsTransport`` is the GradeTransport a passback plugin is given.
+
+URLs keep their query: Moodle's line item URLs carry ``?type_id=N``, so the scores URL of
+``.../lineitems/2/lineitem?type_id=1`` is ``.../lineitems/2/lineitem/scores?type_id=1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import requests
+
+from lti_tool.lti.keys import SigningKey
+from lti_tool.lti.oauth import AccessToken, PlatformAuth, TokenCache, error_message, request_token
+from lti_tool.lti.oauth import retry_after_seconds as _retry_after
+from lti_tool.plugin_api import TransportError
+
+SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+SCOPE_LINEITEM_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
+SCOPE_RESULT_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
+SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+SCOPE_NRPS = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+
+SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
+LINEITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
+LINEITEMS_TYPE = "application/vnd.ims.lis.v2.lineitemcontainer+json"
+MAX_PAGES = 50
+
+
+def scores_url(line_item_url: str) -> str:
+    """The scores endpoint of a line item: path + /scores, query kept."""
+    return _with_path_suffix(line_item_url, "/scores")
+
+
+def _with_path_suffix(url: str, suffix: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + suffix))
+
+
+def with_query(url: str, params: Mapping[str, str]) -> str:
+    """Add query parameters, keeping the ones the URL already has (type_id)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    query += [(k, v) for k, v in params.items() if v]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def granted_ags_scopes(claim: Mapping[str, Any]) -> tuple[str, ...]:
+    """The AGS scopes the tool asks a token for: what it uses of what the platform granted."""
+    scopes = claim.get("scope")
+    granted = {s for s in scopes if isinstance(s, str)} if isinstance(scopes, list) else set()
+    return tuple(sorted(granted & {SCOPE_LINEITEM, SCOPE_SCORE}))
+
+
+class ServiceClient:
+    """Authorised requests to one platform's services, with an access token per scope set."""
+
+    def __init__(self, http: requests.Session, auth: PlatformAuth, tokens: TokenCache,
+                 signing_key: Callable[[], SigningKey], timeout: float) -> None:
+        self.http = http
+        self.auth = auth
+        self.tokens = tokens
+        self.signing_key = signing_key
+        self.timeout = timeout
+        self.token_requests = 0
+
+    def _fetch_token(self, scopes: Iterable[str]) -> AccessToken:
+        self.token_requests += 1
+        return request_token(self.http, self.auth, self.signing_key(), scopes, self.timeout)
+
+    def token(self, scopes: Iterable[str]) -> str:
+        scopes = tuple(scopes)
+        return self.tokens.get(self.auth, scopes, lambda: self._fetch_token(scopes))
+
+    def request(self, method: str, url: str, scopes: Iterable[str], *,
+                json: Any = None, content_type: str | None = None,
+                accept: str | None = None) -> requests.Response:
+        scopes = tuple(scopes)
+        token = self.token(scopes)
+        headers = {"Authorization": f"Bearer {token}"}
+        if content_type:
+            headers["Content-Type"] = content_type
+        if accept:
+            headers["Accept"] = accept
+        try:
+            response = self.http.request(
+                method, url, headers=headers, timeout=self.timeout,
+                data=None if json is None else _dumps(json))
+        except requests.RequestException as exc:
+            raise TransportError("retry", f"the LMS is not reachable ({exc})") from exc
+        status = response.status_code
+        if 200 <= status < 300:
+            return response
+        if status == 401:
+            self.tokens.invalidate(self.auth, scopes, token)
+            message = "the LMS refused the access token: " + error_message(response)
+            raise TransportError("token_expired", message, 401)
+        if status in (408, 425, 429) or status >= 500:
+            raise TransportError("retry", "the LMS answered " + error_message(response, 200),
+                                 status, _retry_after(response))
+        raise TransportError("permanent", "the LMS refused the request: " + error_message(response),
+                             status)
+
+    def get_json(
+        self, url: str, scopes: Iterable[str], accept: str
+    ) -> tuple[Any, requests.Response]:
+        response = self.request("GET", url, scopes, accept=accept)
+        try:
+            return response.json(), response
+        except ValueError as exc:
+            raise TransportError("retry", f"the LMS answered {url} with malformed JSON",
+                                 response.status_code) from exc
+
+
+def _dumps(value: Any) -> bytes:
+    import json
+
+    return json.dumps(value).encode()
+
+
+class AgsTransport:
+    """The GradeTransport of lti_tool.plugin_api, over AGS."""
+
+    def __init__(self, client: ServiceClient, scopes: Iterable[str]) -> None:
+        self.client = client
+        self.scopes = tuple(scopes)
+
+    def post_score(self, line_item_url: str, score: Mapping[str, Any]) -> None:
+        self.client.request("POST", scores_url(line_item_url), self.scopes, json=dict(score),
+                            content_type=SCORE_TYPE)
+
+    def find_line_item(self, line_items_url: str, *, resource_link_id: str, resource_id: str,
+                       tag: str) -> str | None:
+        url: str | None = with_query(line_items_url, {"resource_link_id": resource_link_id})
+        for _ in range(MAX_PAGES):
+            if url is None:
+                break
+            body, response = self.client.get_json(url, self.scopes, LINEITEMS_TYPE)
+            items = body if isinstance(body, list) else []
+            for item in items:
+                if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                    continue
+                # Platforms may ignore the filters: check them here too.
+                if str(item.get("resourceLinkId") or "") != resource_link_id:
+                    continue
+                if tag and item.get("tag") and item.get("tag") != tag:
+                    continue
+                if resource_id and item.get("resourceId") and item.get("resourceId") != resource_id:
+                    continue
+                return item["id"]
+            url = response.links.get("next", {}).get("url")
+        return None
+
+    def create_line_item(self, line_items_url: str, *, label: str, score_maximum: float,
+                         resource_link_id: str, resource_id: str, tag: str) -> str:
+        body: dict[str, Any] = {"label": label, "scoreMaximum": score_maximum,
+                                "resourceLinkId": resource_link_id}
+        if resource_id:
+            body["resourceId"] = resource_id
+        if tag:
+            body["tag"] = tag
+        response = self.client.request("POST", line_items_url, self.scopes, json=body,
+                                       content_type=LINEITEM_TYPE, accept=LINEITEM_TYPE)
+        try:
+            created = response.json()
+            return str(created["id"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise TransportError("retry", "the LMS created a line item but its answer has no id",
+                                 response.status_code) from exc

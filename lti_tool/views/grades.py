@@ -1,0 +1,57 @@
+"""The activity's gradebook for instructors, and a learner's own grade status."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, redirect, render_template, request
+
+from lti_tool.lti import session as launch_session
+from lti_tool.lti.roles import INSTRUCTOR
+from lti_tool.services import grades as grade_service
+
+bp = Blueprint("grades", __name__, url_prefix="/app/grades")
+
+
+def _launch_in_activity():  # type: ignore[no-untyped-def]
+    launch = launch_session.current()
+    if launch.resource_link_pk is None:
+        abort(404, description="Grades belong to an activity: open one from your course.")
+    return launch
+
+
+@bp.get("/")
+@launch_session.launch_required(role=INSTRUCTOR)
+def instructor() -> str:
+    launch = _launch_in_activity()
+    rows, roster_problem = grade_service.gradebook(launch)
+    return render_template("grades/instructor.html", launch=launch, rows=rows,
+                           roster_problem=roster_problem, status_of=grade_service.status_of,
+                           resent=request.args.get("resent"))
+
+
+@bp.post("/resend")
+@launch_session.launch_required(role=INSTRUCTOR)
+def resend() -> Response:
+    launch = _launch_in_activity()
+    grade_id = request.form.get("grade_id", type=int)
+    if grade_id is None or not grade_service.resend(launch, grade_id):
+        abort(400, description="That grade cannot be sent again from this activity (it may "
+              "already be in the LMS gradebook).")
+    return redirect(launch_session.launch_url("grades.instructor", resent=grade_id), code=303)
+
+
+@bp.get("/export.csv")
+@launch_session.launch_required(role=INSTRUCTOR)
+def export() -> Response:
+    launch = _launch_in_activity()
+    return Response(grade_service.export_csv(launch), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=grades.csv"})
+
+
+@bp.get("/mine")
+@launch_session.launch_required()
+def mine() -> str:
+    launch = _launch_in_activity()
+    grade = grade_service.learner_grade(launch)
+    status, words = grade_service.status_of(grade)
+    return render_template("grades/mine.html", launch=launch, grade=grade, status=status,
+                           words=words)

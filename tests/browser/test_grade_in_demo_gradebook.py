@@ -1,0 +1,36 @@
+"""A learner's grade appears in the demo LMS gradebook (the assessment's submission is
+stood in for by sending activity_graded in-process with the browser's own launch)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from flask import Flask
+
+from lti_tool.lti.session import read_token
+from lti_tool.services import grades as grade_service
+from tests.grades.conftest import FAST, submit
+
+
+def test_grade_submitted_in_demo_course_appears_in_demo_gradebook(make_app: Any,
+                                                                  page: Any) -> None:
+    app: Flask = make_app(**FAST)
+    page.goto(app.config["DEMO_URL"] + "/demo/")
+    page.get_by_role("link", name="Ben Tremblay").click()
+    page.get_by_role("link", name="P3 Workshop", exact=True).click()
+    frame = page.frame_locator("iframe[name=tool-frame]")
+    frame.get_by_role("heading", name="Welcome, Ben Tremblay").wait_for()
+    tool_url = next(f.url for f in page.frames if "/app/" in f.url)
+    with app.test_request_context():
+        launch_id = read_token(parse_qs(urlsplit(tool_url).query)["lt"][0]).id
+    submit(app, launch_id, 8.5, comment="Partnership self-assessment completed")
+    assert grade_service.pump(app).wait_idle(20)
+
+    frame.get_by_role("link", name="Your grade").click()
+    assert frame.get_by_test_id("grade-status").get_attribute("data-status") == "delivered"
+    page.get_by_role("link", name="Back to the course").click()
+    page.get_by_role("link", name="Gradebook").click()
+    row = page.locator("#demo-gradebook tr[data-user='201']")
+    assert "8.5" in row.inner_text()
+    assert "Partnership self-assessment completed" in row.inner_text()

@@ -1,0 +1,105 @@
+"""No grade is lost or sent twice: an LMS that refuses connections, and several workers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import TEST_SECRET
+from tests.grades.conftest import FAST, grades, record_launches, register, settle, submit, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_wave_of_200_while_the_lms_refuses_connections(make_app: Any, ags_platform: Any) -> None:
+    app = make_app(**FAST)
+    register(app, ags_platform)
+    line_item = ags_platform.add_line_item()
+    subs = [f"learner-{n}" for n in range(200)]
+    launches = record_launches(app, ags_platform, subs, ags_platform.ags_claim(line_item))
+    ags_platform.down()
+    with ThreadPoolExecutor(8) as pool:  # 200 submissions, several at a time
+        list(pool.map(lambda pair: submit(app, pair[1], pair[0] % 10 + 0.5,
+                                          source_ref=f"a{pair[0]}"), enumerate(launches)))
+    wait_for(lambda: all(r.attempts >= 2 for r in grades(app)), 20, "retries while down")
+    rows = grades(app)
+    assert len(rows) == 200 and {r.status for r in rows} == {"pending"}
+    assert all("not reachable" in r.last_error for r in rows)
+    ags_platform.up()
+    wait_for(lambda: all(r.status == "delivered" for r in grades(app)), 30, "all delivered")
+    settle(app)
+    counts = ags_platform.score_counts()
+    assert sum(counts.values()) == 200
+    assert set(counts.values()) == {1}
+    assert {user for user, _ in counts} == set(subs)
+    assert ags_platform.token_requests == 1
+
+
+def test_line_item_is_created_once_for_concurrent_first_grades(make_app: Any,
+                                                              ags_platform: Any) -> None:
+    app = make_app(**FAST)
+    register(app, ags_platform)
+    launches = record_launches(app, ags_platform, [f"s{n}" for n in range(20)],
+                               ags_platform.ags_claim(None))
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda lid: submit(app, lid, 3), launches))
+    wait_for(lambda: all(r.status == "delivered" for r in grades(app)), 20, "all delivered")
+    assert len(ags_platform.line_items) == 1
+    assert sum(ags_platform.score_counts().values()) == 20
+
+
+def test_server_errors_then_delivered_with_backoff(make_app: Any, ags_platform: Any) -> None:
+    app = make_app(**FAST)
+    register(app, ags_platform)
+    [launch] = record_launches(app, ags_platform, ["x"],
+                               ags_platform.ags_claim(ags_platform.add_line_item()))
+    ags_platform.answers = [(503, {}, "{}"), (502, {}, "bad gateway"),
+                            (429, {"Retry-After": "0.2"}, "{}")]
+    started = time.monotonic()
+    submit(app, launch, 8)
+    wait_for(lambda: grades(app)[0].status == "delivered", 15, "delivered")
+    assert time.monotonic() - started >= 0.2  # Retry-After was honoured
+    [row] = grades(app)
+    assert row.attempts == 4
+    assert sum(ags_platform.score_counts().values()) == 1
+
+
+@pytest.mark.both_dbs
+def test_workers_never_deliver_a_grade_twice(make_app: Any, ags_platform: Any,
+                                             database_url: str, db_backend: str) -> None:
+    app = make_app(GRADES_DELIVER_IN_PROCESS=False, **FAST)
+    register(app, ags_platform)
+    ags_platform.delay = 0.01
+    launches = record_launches(app, ags_platform, [f"w{n}" for n in range(200)],
+                               ags_platform.ags_claim(ags_platform.add_line_item()))
+    for n, launch in enumerate(launches):
+        submit(app, launch, n % 10)
+    assert {r.status for r in grades(app)} == {"pending"}  # nothing delivered in-process
+    env = {**os.environ, "LTI_TOOL_DATABASE_URL": database_url, "LTI_TOOL_SECRET_KEY": TEST_SECRET,
+           "LTI_TOOL_ENV": "testing", "LTI_TOOL_GRADES_BATCH_SIZE": "5",
+           "LTI_TOOL_GRADES_CONCURRENCY": "4", "LTI_TOOL_LOG_LEVEL": "WARNING"}
+    workers = 2 if db_backend == "postgresql" else 1
+    command = [sys.executable, "-m", "flask", "--app", "lti_tool", "grades", "work", "--once"]
+    ags_platform.gate.clear()  # hold the first deliveries until every worker has claimed some
+    procs = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(workers)]
+    wait_for(lambda: sum(r.lease_token is not None for r in grades(app)) >= 5 * workers, 30,
+             "every worker holding grades")
+    ags_platform.gate.set()
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), outputs
+    delivered = [int(out.split("delivered ")[1].split(",")[0]) for out, _ in outputs]
+    assert sum(delivered) == 200, outputs
+    if workers == 2:
+        assert all(n > 0 for n in delivered), outputs  # both really worked
+    counts = ags_platform.score_counts()
+    assert sum(counts.values()) == 200 and set(counts.values()) == {1}
+    assert {r.status for r in grades(app)} == {"delivered"}
+    assert ags_platform.token_requests <= workers
