@@ -51,6 +51,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     grade_service.register(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(deep_linking.bp)
+    from lti_tool.views import assessment as assessment_views
+
+    app.register_blueprint(assessment_views.bp)
     from lti_tool.views import admin, registration
 
     app.register_blueprint(registration.bp)

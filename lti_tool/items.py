@@ -126,7 +126,7 @@ def init_app(app: Flask) -> None:
     registry.register_kind("workshop", "pages.overview", _workshop_values)
     registry.register_kind("session", "pages.session", _session_values)
     registry.register_kind("assignment", "pages.assignment", _workshop_values)
-    registry.register_kind("assessment", "pages.coming_soon", _item_values)
+    registry.register_kind("assessment", "assessment.start", lambda item: {})
     registry.add_item(assessment_item(workshops))
     app.extensions[WORKSHOPS_KEY] = workshops
     app.extensions[ITEMS_KEY] = registry

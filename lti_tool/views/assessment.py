@@ -1,0 +1,278 @@
+"""The partnership self-assessment: taking it, submitting, the report, the instructor's pages.
+
+Thin: answers, attempts and settings live in lti_tool.services; scoring and reports in
+lti_tool.assessment and the plugins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, redirect, render_template, request
+from werkzeug.wrappers import Response
+
+from lti_tool.assessment.instrument import NA, Instrument
+from lti_tool.assessment.radar import radar_svg
+from lti_tool.lti import session as launch_session
+from lti_tool.lti.roles import INSTRUCTOR
+from lti_tool.models import AssessmentAttempt, Launch
+from lti_tool.models.assessment import DRAFT
+from lti_tool.plugin_manager import plugins
+from lti_tool.services import activity_settings
+from lti_tool.services import assessment as service
+from lti_tool.services.assessment import IMPORTANCE_PREFIX, AnswerError, SubmitRefused
+from lti_tool.views.schema_form import form_fields, raw_values
+
+bp = Blueprint("assessment", __name__, url_prefix="/app/assessment")
+
+
+def _activity_launch() -> Launch:
+    launch = launch_session.current()
+    if launch.resource_link_pk is None:
+        abort(400, description="Open the self-assessment from its activity in your course.")
+    return launch
+
+
+def _settings(launch: Launch) -> dict[str, Any]:
+    return activity_settings.load(launch.resource_link_pk)  # type: ignore[arg-type]
+
+
+def _go(endpoint: str, **values: Any) -> Response:
+    return redirect(launch_session.launch_url(endpoint, **values), code=303)
+
+
+@bp.get("/")
+@launch_session.launch_required()
+def start() -> Any:
+    launch = _activity_launch()
+    if launch.role == INSTRUCTOR:
+        return _overview(launch)
+    settings = _settings(launch)
+    history = service.attempts(launch.resource_link_pk, launch.user_pk)  # type: ignore[arg-type]
+    current = history[-1] if history else None
+    answered, total = service.count_answered(current) if current else (0, 0)
+    return render_template("assessment/start.html", current=current, history=history,
+                           answered=answered, total=total, retakes=settings["retakes"])
+
+
+def _overview(launch: Launch) -> str:
+    rows = service.attempts_with_people(launch.resource_link_pk)  # type: ignore[arg-type]
+    settings = _settings(launch)
+    model = next((p for p in plugins().available("scoring_models")
+                  if p.name == settings["scoring_model"]), None)
+    return render_template("assessment/overview.html", rows=rows, settings=settings, model=model)
+
+
+def _own_draft(launch: Launch) -> AssessmentAttempt:
+    attempt = service.draft_for(launch)
+    if attempt.status != DRAFT:
+        abort(409, description="Your self-assessment is submitted. Open your report, or start a "
+              "new attempt if your instructor allows it.")
+    return attempt
+
+
+def _page_index(instrument: Instrument, attempt: AssessmentAttempt) -> int:
+    """The requested dimension, or where the learner left off: the first with a gap."""
+    asked = request.args.get("d", type=int)
+    count = len(instrument.dimensions)
+    if asked is not None:
+        return min(max(asked, 1), count)
+    given = service.answers(attempt)
+    for index, dimension in enumerate(instrument.dimensions, start=1):
+        items = [s.id for s in dimension.statements] + [IMPORTANCE_PREFIX + dimension.id]
+        if any(i not in given for i in items):
+            return index
+    return count
+
+
+@bp.get("/take")
+@launch_session.launch_required()
+def take() -> str:
+    launch = _activity_launch()
+    attempt = _own_draft(launch)
+    instrument = service.instrument_of(attempt)
+    index = _page_index(instrument, attempt)
+    answered, total = service.count_answered(attempt)
+    return render_template(
+        "assessment/take.html", instrument=instrument, attempt=attempt, index=index,
+        dimension=instrument.dimensions[index - 1], count=len(instrument.dimensions),
+        given=service.answers(attempt), answered=answered, total=total, NA=NA,
+        importance_key=IMPORTANCE_PREFIX,
+    )
+
+
+@bp.post("/take")
+@launch_session.launch_required()
+def save_page() -> Response:
+    """The no-JavaScript way: the page's answers in one form post, then the next page."""
+    launch = _activity_launch()
+    attempt = _own_draft(launch)
+    given = {k[2:]: v for k, v in request.form.items() if k.startswith("a.") and v}
+    try:
+        service.save_answers(attempt, given)
+    except AnswerError as exc:
+        abort(400, description=str(exc))
+    index = request.form.get("d", type=int) or 1
+    count = len(service.instrument_of(attempt).dimensions)
+    if request.form.get("go") == "previous":
+        return _go("assessment.take", d=max(index - 1, 1))
+    if index >= count or request.form.get("go") == "review":
+        return _go("assessment.review")
+    return _go("assessment.take", d=index + 1)
+
+
+@bp.post("/answer")
+@launch_session.launch_required()
+def save_answer() -> Any:
+    """One answer, saved as it is given (fetch from the take page)."""
+    launch = _activity_launch()
+    data = request.get_json(silent=True) if request.is_json else request.form
+    if not data or not isinstance(data.get("item"), str) or not isinstance(data.get("value"), str):
+        return jsonify(error="bad_answer", message="Send an item and a value."), 400
+    try:
+        attempt = service.draft_for(launch)
+        service.save_answers(attempt, {data["item"]: data["value"]})
+    except AnswerError as exc:
+        return jsonify(error="bad_answer", message=str(exc)), 400
+    except SubmitRefused as exc:
+        return jsonify(error="submitted", message=str(exc)), 409
+    answered, total = service.count_answered(attempt)
+    return jsonify(saved=True, answered=answered, total=total)
+
+
+@bp.get("/review")
+@launch_session.launch_required()
+def review() -> str:
+    launch = _activity_launch()
+    attempt = _own_draft(launch)
+    instrument = service.instrument_of(attempt)
+    return render_template("assessment/review.html", attempt=attempt, instrument=instrument,
+                           missing=_missing_with_pages(instrument, attempt))
+
+
+def _missing_with_pages(instrument: Instrument, attempt: AssessmentAttempt) -> list[dict[str, Any]]:
+    page_of = {}
+    for index, dimension in enumerate(instrument.dimensions, start=1):
+        page_of[dimension.id] = (index, dimension.title)
+        for statement in dimension.statements:
+            page_of[statement.id] = (index, dimension.title)
+    result = []
+    for gap in service.missing(attempt):
+        index, title = page_of[gap.id]
+        text = getattr(gap, "text", None)
+        result.append({"page": index, "dimension": title,
+                       "what": f"“{text}”" if text else "how important this area is"})
+    return result
+
+
+@bp.post("/submit")
+@launch_session.launch_required()
+def submit() -> Response:
+    launch = _activity_launch()
+    attempt = service.latest(launch)
+    if attempt is None:
+        abort(400, description="There is nothing to submit yet.")
+    try:
+        service.submit(attempt, launch, _settings(launch), plugins())
+    except SubmitRefused:
+        return _go("assessment.review")
+    return _go("assessment.report", attempt_id=attempt.id)
+
+
+@bp.post("/retake")
+@launch_session.launch_required()
+def retake() -> Response:
+    launch = _activity_launch()
+    try:
+        service.start_retake(launch, bool(_settings(launch)["retakes"]))
+    except SubmitRefused as exc:
+        abort(403, description=str(exc))
+    return _go("assessment.take")
+
+
+def _viewable(launch: Launch, attempt_id: int) -> AssessmentAttempt:
+    """A learner sees only their own attempts; an instructor, those of their activity."""
+    from lti_tool.extensions import db
+
+    attempt = db.session.get(AssessmentAttempt, attempt_id)
+    if attempt is None or attempt.resource_link_pk != launch.resource_link_pk:
+        abort(404, description="No such attempt in this activity.")
+    if launch.role != INSTRUCTOR and attempt.user_pk != launch.user_pk:
+        abort(403, description="You can only see your own report.")
+    return attempt
+
+
+@bp.get("/report/<int:attempt_id>")
+@launch_session.launch_required()
+def report(attempt_id: int) -> str:
+    launch = _activity_launch()
+    attempt = _viewable(launch, attempt_id)
+    outcome = service.report(attempt, _settings(launch), plugins())
+    chart = None
+    if outcome.report:
+        rows = outcome.report.dimensions
+        chart = radar_svg([r.title for r in rows], [r.score.mean for r in rows],
+                          title="Partnership profile",
+                          description="Mean rating of each dimension on a scale of 1 to 5.")
+    from lti_tool.extensions import db
+    from lti_tool.models import LtiUser
+
+    person = db.session.get(LtiUser, attempt.user_pk)
+    return render_template("assessment/report.html", attempt=attempt, outcome=outcome,
+                           report=outcome.report, chart=chart, person=person,
+                           retakes=_settings(launch)["retakes"])
+
+
+# --- instructor settings -------------------------------------------------------------------
+
+def _settings_form_context(settings: dict[str, Any], problems: Any = None) -> dict[str, Any]:
+    manager = plugins()
+    return {
+        "settings": settings,
+        "models": [(p, form_fields(p.settings_schema)) for p in manager.available("scoring_models")],
+        "catalogues": [(p, form_fields(p.settings_schema))
+                       for p in manager.available("mechanism_catalogues")],
+        "unavailable": [i for i in manager.describe() if i.status != "available"
+                        and i.kind in {"scoring_models", "mechanism_catalogues"}],
+        "problems": problems.by_section if problems else {},
+    }
+
+
+@bp.get("/settings")
+@launch_session.launch_required(role=INSTRUCTOR)
+def settings_form() -> str:
+    launch = _activity_launch()
+    return render_template("assessment/settings.html", **_settings_form_context(_settings(launch)))
+
+
+@bp.post("/settings")
+@launch_session.launch_required(role=INSTRUCTOR)
+def save_settings() -> Any:
+    launch = _activity_launch()
+    manager = plugins()
+    form = request.form
+    upload = request.files.get("catalogue.uploaded.file")
+    form_values = form.to_dict()
+    if upload and upload.filename:
+        form_values["catalogue.uploaded.text"] = upload.read(300_000).decode("utf-8", "replace")
+    raw: dict[str, Any] = {
+        "scoring_model": form.get("scoring_model", ""),
+        "scoring_settings": {p.name: raw_values(p.settings_schema, form_values, f"scoring.{p.name}")
+                             for p in manager.available("scoring_models")},
+        "catalogues": form.getlist("catalogues"),
+        "catalogue_settings": {p.name: raw_values(p.settings_schema, form_values, f"catalogue.{p.name}")
+                               for p in manager.available("mechanism_catalogues")},
+        "grading": form.get("grading"),
+        "score_maximum": form.get("score_maximum"),
+        "retakes": form.get("retakes") == "on",
+    }
+    from lti_tool.assessment.instrument import default_instrument
+
+    clean, problems = activity_settings.validate(raw, manager, default_instrument())
+    if problems:
+        shown = {**_settings(launch), **{k: v for k, v in raw.items() if not k.endswith("_settings")}}
+        shown["submitted"] = raw
+        return render_template("assessment/settings.html",
+                               **_settings_form_context(shown, problems)), 400
+    activity_settings.save(launch.resource_link_pk, clean)  # type: ignore[arg-type]
+    return _go("assessment.start", saved=1)
