@@ -151,7 +151,24 @@ def admin_registration_link(label: str) -> None:
                err=True)
 
 
+@click.group("plugins", help="Scoring models, mechanism catalogues and grade passback.")
+def plugins_cli() -> None:
+    pass
+
+
+@plugins_cli.command("list")
+@with_appcontext
+def plugins_list() -> None:
+    """Every plugin found: kind, name, version, source package, status (and its error)."""
+    from lti_tool.plugin_manager import plugins
+
+    for info in plugins().describe():
+        line = f"{info.kind:<22} {info.name:<18} {info.version:<8} {info.source:<22} {info.status}"
+        click.echo(line + (f": {info.error}" if info.error else ""))
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(plugins_cli)
     from lti_tool.content.cli import content_cli
 
     app.cli.add_command(cleanup)

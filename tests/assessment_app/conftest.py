@@ -4,7 +4,6 @@ from typing import Any
 
 import pytest
 import requests
-from flask import Flask
 
 from lti_tool.assessment.instrument import default_instrument
 from tests.support.lms import INSTRUCTOR, DemoLms
@@ -46,7 +45,8 @@ class Taker:
         pairs = []
         for d in instrument.dimensions:  # in page order: a dimension's statements, its importance
             pairs += [(s.id, str(rating(s.id) if callable(rating) else rating)) for s in d.statements]
-            pairs.append(("importance:" + d.id, str(importance(d.id) if callable(importance) else importance)))
+            weight = importance(d.id) if callable(importance) else importance
+            pairs.append(("importance:" + d.id, str(weight)))
         for item, value in pairs[: len(pairs) - skip]:
             assert self.answer(item, value, csrf).status_code == 200
 
@@ -68,5 +68,3 @@ def teacher(taker: Any) -> Taker:
     return taker(INSTRUCTOR)
 
 
-def assessment_app(app: Flask) -> Flask:
-    return app

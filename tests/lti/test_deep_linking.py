@@ -150,8 +150,8 @@ def test_teacher_adds_items_and_learner_opens_them(app: Flask, lms: DemoLms) -> 
     assert urlsplit(page.url).path == "/app/w/p3-art-of-the-possible/sessions/session-2"
     assert "Session 2: The Art of Governance</h1>" in page.text
     _, page = lms.launch(LEARNERS[0], activities["Partnership self-assessment"])
-    assert urlsplit(page.url).path == "/app/items/partnership-assessment"
-    assert "Coming soon" in page.text
+    assert urlsplit(page.url).path == "/app/assessment/"
+    assert "Begin the self-assessment" in page.text
 
 
 def test_demo_lms_refuses_a_tampered_or_replayed_response(app: Flask, lms: DemoLms) -> None:
