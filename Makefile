@@ -15,7 +15,7 @@ install: $(BIN)/python
 
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
-	$(BIN)/pip install --quiet -e tests/sample_plugin 2>/dev/null || true
+	$(BIN)/pip install --quiet -e tests/sample_plugin
 
 # Chromium from Debian and axe-core from npm, for the browser tests. Best effort:
 # without them the browser tests are skipped and say so.
@@ -36,13 +36,16 @@ run: install
 	LTI_TOOL_DEMO=1 LTI_TOOL_ADMIN_PASSWORD=$(DEMO_ADMIN_PASSWORD) $(BIN)/flask --app lti_tool run --host 127.0.0.1 --port 5000
 
 test: install-dev browser-deps
+	$(BIN)/ruff check lti_tool plugins tests benchmarks config
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check lti_tool plugins tests benchmarks
 
 bench: install-dev
-	$(BIN)/python benchmarks/launch_bench.py
+	cd benchmarks && ../$(BIN)/python launch_bench.py
+	cd benchmarks && ../$(BIN)/python assessment_bench.py
+	cd benchmarks && ../$(BIN)/python grades_bench.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -45,3 +45,18 @@ def test_production_with_safe_settings_starts() -> None:
 def test_demo_lms_is_on_another_site() -> None:
     settings = load_settings({}, {"BASE_URL": "http://127.0.0.1:5000"})
     assert settings["DEMO_URL"] == "http://localhost:5000"
+
+
+def test_a_required_plugin_that_is_missing_stops_start_up() -> None:
+    from lti_tool.plugin_manager import PluginConfigError
+
+    with pytest.raises(PluginConfigError, match="no_such_model"):
+        create_app({"ENV": "testing", "DATABASE_URL": "sqlite://", "PLUGINS_REQUIRED": "no_such_model"})
+
+
+def test_blocked_plugin_is_listed_as_blocked() -> None:
+    app = create_app({"ENV": "testing", "DATABASE_URL": "sqlite://", "PLUGINS_BLOCKED": "importance_gap"})
+    from lti_tool.plugin_manager import plugins
+
+    status = {i.name: i.status for i in plugins(app).describe()}
+    assert status["importance_gap"] == "blocked" and status["threshold_bands"] == "available"
