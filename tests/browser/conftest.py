@@ -54,13 +54,23 @@ def chromium_no_3p_cookies(playwright_instance: Any) -> Iterator[Any]:
     browser.close()
 
 
-@pytest.fixture
-def page(chromium: Any) -> Iterator[Any]:
-    context = chromium.new_context()
+def _page_of(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def page(chromium: Any) -> Iterator[Any]:
+    yield from _page_of(chromium)
+
+
+@pytest.fixture
+def blocked_page(chromium_no_3p_cookies: Any) -> Iterator[Any]:
+    """A page in a Chromium that blocks third-party cookies."""
+    yield from _page_of(chromium_no_3p_cookies)
 
 
 def run_axe(page: Any, frame: Any = None) -> list[dict[str, Any]]:

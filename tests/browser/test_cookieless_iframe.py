@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,15 +13,6 @@ from lti_tool.extensions import db
 from lti_tool.models import LaunchFailure
 
 TITLE = "Private-Public Partnerships: The Art of the Possible"
-
-
-@pytest.fixture
-def blocked_page(chromium_no_3p_cookies: Any) -> Iterator[Any]:
-    context = chromium_no_3p_cookies.new_context()
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
 
 
 def open_activity(page: Any, app: Flask, storage: bool) -> Any:
