@@ -26,7 +26,7 @@ def test_grade_submitted_in_demo_course_appears_in_demo_gradebook(make_app: Any,
     with app.test_request_context():
         launch_id = read_token(parse_qs(urlsplit(tool_url).query)["lt"][0]).id
     submit(app, launch_id, 8.5, comment="Partnership self-assessment completed")
-    assert grade_service.pump(app).wait_idle(20)
+    assert grade_service.pump(app).wait_idle(60)
 
     tool = page.frame(name="tool-frame")
     token = parse_qs(urlsplit(tool.url).query)["lt"][0]

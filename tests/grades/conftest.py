@@ -43,7 +43,7 @@ def grades(app: Flask) -> list[Grade]:
         return rows
 
 
-def wait_for(predicate: Any, timeout: float = 15, message: str = "condition") -> None:
+def wait_for(predicate: Any, timeout: float = 45, message: str = "condition") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -52,7 +52,7 @@ def wait_for(predicate: Any, timeout: float = 15, message: str = "condition") ->
     raise AssertionError(f"timed out waiting for {message}")
 
 
-def settle(app: Flask, timeout: float = 20) -> None:
+def settle(app: Flask, timeout: float = 60) -> None:
     assert grade_service.pump(app).wait_idle(timeout), "delivery thread still busy"
 
 

@@ -28,12 +28,12 @@ def test_wave_of_200_while_the_lms_refuses_connections(make_app: Any, ags_platfo
     with ThreadPoolExecutor(8) as pool:  # 200 submissions, several at a time
         list(pool.map(lambda pair: submit(app, pair[1], pair[0] % 10 + 0.5,
                                           source_ref=f"a{pair[0]}"), enumerate(launches)))
-    wait_for(lambda: all(r.attempts >= 2 for r in grades(app)), 20, "retries while down")
+    wait_for(lambda: all(r.attempts >= 2 for r in grades(app)), 60, "retries while down")
     rows = grades(app)
     assert len(rows) == 200 and {r.status for r in rows} == {"pending"}
     assert all("not reachable" in r.last_error for r in rows)
     ags_platform.up()
-    wait_for(lambda: all(r.status == "delivered" for r in grades(app)), 30, "all delivered")
+    wait_for(lambda: all(r.status == "delivered" for r in grades(app)), 90, "all delivered")
     settle(app)
     counts = ags_platform.score_counts()
     assert sum(counts.values()) == 200
@@ -50,7 +50,7 @@ def test_line_item_is_created_once_for_concurrent_first_grades(make_app: Any,
                                ags_platform.ags_claim(None))
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda lid: submit(app, lid, 3), launches))
-    wait_for(lambda: all(r.status == "delivered" for r in grades(app)), 20, "all delivered")
+    wait_for(lambda: all(r.status == "delivered" for r in grades(app)), 60, "all delivered")
     assert len(ags_platform.line_items) == 1
     assert sum(ags_platform.score_counts().values()) == 20
 
@@ -64,7 +64,7 @@ def test_server_errors_then_delivered_with_backoff(make_app: Any, ags_platform: 
                             (429, {"Retry-After": "0.2"}, "{}")]
     started = time.monotonic()
     submit(app, launch, 8)
-    wait_for(lambda: grades(app)[0].status == "delivered", 15, "delivered")
+    wait_for(lambda: grades(app)[0].status == "delivered", 45, "delivered")
     assert time.monotonic() - started >= 0.2  # Retry-After was honoured
     [row] = grades(app)
     assert row.attempts == 4
@@ -90,7 +90,7 @@ def test_workers_never_deliver_a_grade_twice(make_app: Any, ags_platform: Any,
     ags_platform.gate.clear()  # hold the first deliveries until every worker has claimed some
     procs = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(workers)]
-    wait_for(lambda: sum(r.lease_token is not None for r in grades(app)) >= 5 * workers, 30,
+    wait_for(lambda: sum(r.lease_token is not None for r in grades(app)) >= 5 * workers, 90,
              "every worker holding grades")
     ags_platform.gate.set()
     outputs = [p.communicate(timeout=120) for p in procs]
