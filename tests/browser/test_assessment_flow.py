@@ -76,9 +76,12 @@ def test_learner_takes_leaves_resumes_submits_and_teacher_switches_model(app: Fl
 
     frame = open_assessment(app, page, "Ada Okafor")
     frame.get_by_role("link", name="Change the settings").click()
+    frame.get_by_role("heading", level=1, name="Self-assessment settings").wait_for()
+    assert serious(page) == []
     frame.get_by_role("radio", name="Importance and performance").check()
     frame.get_by_role("button", name="Save settings").click()
     frame.get_by_role("status").filter(has_text="Settings saved.").wait_for()
+    assert serious(page) == []  # the instructor's overview
     frame.get_by_role("link", name="Report of Ben Tremblay, attempt 1").click()
     assert frame.locator("#scoring-model").inner_text() == "Importance and performance"
     # Area 3 (all 1s, importance 1) led; now an area rated 2 but more important leads.
