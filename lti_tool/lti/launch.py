@@ -313,7 +313,3 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
 def _public_key(jwk_json: str) -> Any:
     return jwt.PyJWK(json.loads(jwk_json), algorithm="RS256").key
 
-
-def claims_json(claims: Mapping[str, Any], key: str) -> str | None:
-    value = claims.get(key)
-    return json.dumps(value) if value is not None else None

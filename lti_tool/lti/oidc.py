@@ -142,7 +142,7 @@ def authorization_url(platform: Platform, state: OidcState, base_url: str) -> st
     return platform.auth_login_url + separator + urlencode(query)
 
 
-def give_up_platform_storage(state_value: str) -> OidcState | None:
+def give_up_platform_storage(state_value: str) -> tuple[OidcState, Platform] | None:
     """The login page could not store the state in the platform: fall back to the
     server-side record for this login (as for a platform that offers no storage)."""
     state = db.session.get(OidcState, state_value[:64])
@@ -150,7 +150,7 @@ def give_up_platform_storage(state_value: str) -> OidcState | None:
         return None
     state.storage_target = None
     db.session.commit()
-    return state
+    return state, db.session.get(Platform, state.platform_id)  # type: ignore[return-value]
 
 
 def purge_expired_states(older_than: timedelta = timedelta(hours=1)) -> int:

@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from lti_tool.extensions import db
 from lti_tool.lti.launch import state_cookie_value
+from lti_tool.models import Launch, OidcState
 
 STATE_KEY_PREFIX = "p3_state_"
 PENDING_MAX_AGE = 120
@@ -51,6 +53,15 @@ def read_pending(secret_key: str, reference: str) -> tuple[str, str] | None:
     if not isinstance(data, dict) or not {"l", "s"} <= set(data):
         return None
     return str(data["l"]), str(data["s"])
+
+
+def load_pending(secret_key: str, reference: str) -> tuple[Launch, OidcState] | None:
+    """The launch held pending by this reference, and its login state."""
+    pending = read_pending(secret_key, reference)
+    if pending is None:
+        return None
+    launch, state = db.session.get(Launch, pending[0]), db.session.get(OidcState, pending[1])
+    return (launch, state) if launch is not None and state is not None else None
 
 
 def value_matches(secret_key: str, state: str, value: str) -> bool:

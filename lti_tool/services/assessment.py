@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool.assessment.instrument import NA, Instrument, default_instrument, get_instrument
@@ -232,7 +232,10 @@ def count_answered(attempt: AssessmentAttempt) -> tuple[int, int]:
     return len(given), total
 
 
-def next_number(resource_link_pk: int, user_pk: int) -> int:
-    value = db.session.scalar(select(func.max(AssessmentAttempt.number)).where(
-        AssessmentAttempt.resource_link_pk == resource_link_pk, AssessmentAttempt.user_pk == user_pk))
-    return int(value or 0) + 1
+
+def get_attempt(attempt_id: int) -> AssessmentAttempt | None:
+    return db.session.get(AssessmentAttempt, attempt_id)
+
+
+def person(user_pk: int) -> LtiUser | None:
+    return db.session.get(LtiUser, user_pk)

@@ -192,9 +192,7 @@ def retake() -> Response:
 
 def _viewable(launch: Launch, attempt_id: int) -> AssessmentAttempt:
     """A learner sees only their own attempts; an instructor, those of their activity."""
-    from lti_tool.extensions import db
-
-    attempt = db.session.get(AssessmentAttempt, attempt_id)
+    attempt = service.get_attempt(attempt_id)
     if attempt is None or attempt.resource_link_pk != launch.resource_link_pk:
         abort(404, description="No such attempt in this activity.")
     if launch.role != INSTRUCTOR and attempt.user_pk != launch.user_pk:
@@ -214,10 +212,7 @@ def report(attempt_id: int) -> str:
         chart = radar_svg([r.title for r in rows], [r.score.mean for r in rows],
                           title="Partnership profile",
                           description="Mean rating of each dimension on a scale of 1 to 5.")
-    from lti_tool.extensions import db
-    from lti_tool.models import LtiUser
-
-    person = db.session.get(LtiUser, attempt.user_pk)
+    person = service.person(attempt.user_pk)
     return render_template("assessment/report.html", attempt=attempt, outcome=outcome,
                            report=outcome.report, chart=chart, person=person,
                            retakes=_settings(launch)["retakes"])

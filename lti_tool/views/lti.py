@@ -15,7 +15,6 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from lti_tool.extensions import db
 from lti_tool.lti import claims as C
 from lti_tool.lti import keys, storage
 from lti_tool.lti import session as launch_session
@@ -124,11 +123,11 @@ def _verify_with_platform_storage(record: Launch, state: OidcState, platform: Pl
 @bp.get("/login/continue")
 def login_without_storage() -> Response:
     """The login page could not use platform storage: continue with the server-side state."""
-    state = give_up_platform_storage(request.args.get("state", ""))
-    if state is None:
+    found = give_up_platform_storage(request.args.get("state", ""))
+    if found is None:
         abort(400, description="This sign-in has expired or was already used. Open the "
               "activity again from the LMS.")
-    platform = db.session.get(Platform, state.platform_id)
+    state, platform = found
     return redirect(authorization_url(platform, state, current_app.config["BASE_URL"]))
 
 
@@ -136,17 +135,12 @@ def login_without_storage() -> Response:
 def confirm_launch() -> Response:
     """The launch page read the state back from platform storage: check it and enter."""
     secret = current_app.config["SECRET_KEY"]
-    pending = storage.read_pending(secret, request.form.get("pending", ""))
+    pending = storage.load_pending(secret, request.form.get("pending", ""))
     if pending is None:
         raise LaunchError("pending_launch_invalid", "This sign-in has expired.",
                           "Open the activity again from the LMS.", 403)
-    launch_id, state_value = pending
-    record = db.session.get(Launch, launch_id)
-    state = db.session.get(OidcState, state_value)
-    if record is None or state is None:
-        raise LaunchError("pending_launch_invalid", "This sign-in has expired.",
-                          "Open the activity again from the LMS.", 403)
-    if not storage.value_matches(secret, state_value, request.form.get("value", "")):
+    record, state = pending
+    if not storage.value_matches(secret, state.state, request.form.get("value", "")):
         error = LaunchError(
             "state_not_in_platform_storage",
             "The sign-in could not be confirmed in this browser.",
