@@ -36,11 +36,11 @@ run: install
 	LTI_TOOL_DEMO=1 LTI_TOOL_ADMIN_PASSWORD=$(DEMO_ADMIN_PASSWORD) $(BIN)/flask --app lti_tool run --host 127.0.0.1 --port 5000
 
 test: install-dev browser-deps
-	$(BIN)/ruff check lti_tool plugins tests benchmarks config
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check lti_tool plugins tests benchmarks
+	$(BIN)/ruff check .
 
 bench: install-dev
 	cd benchmarks && ../$(BIN)/python launch_bench.py

@@ -10,6 +10,7 @@ them. See docs/decisions/0008-grade-outbox.md.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -25,6 +26,8 @@ from lti_tool.plugin_api import TransportError
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_LIFETIME = 300
+
+log = logging.getLogger("lti_tool.oauth")
 
 
 @dataclass(frozen=True)
@@ -147,9 +150,18 @@ class TokenCache:
                     raise
                 self._failures.pop(key, None)
                 if self.store is not None:
-                    self.store.save(*key, token)
+                    self._share(key, token)  # type: ignore[arg-type]
             self._tokens[key] = token  # type: ignore[assignment]
             return token.value  # type: ignore[union-attr]
+
+    def _share(self, key: tuple[int, str], token: AccessToken) -> None:
+        # The token is good whether or not other workers get to see it: a store that fails
+        # costs them a token request, never this delivery.
+        try:
+            self.store.save(*key, token)  # type: ignore[union-attr]
+        except Exception:
+            log.warning("could not store the access token of platform %s for other workers",
+                        key[0], exc_info=True)
 
     def invalidate(self, auth: PlatformAuth, scopes: Iterable[str], value: str) -> None:
         """Forget a token the platform refused (only that one: a newer one may be cached)."""

@@ -59,6 +59,7 @@ log = logging.getLogger("lti_tool.grades")
 PREFERRED_PLUGINS = ("lti_ags", "gradebook_export")
 LINE_ITEM_CLAIM_SECONDS = 60
 RESULTS_PER_COMMIT = 16
+RESULTS_PAUSE_SECONDS = 0.05  # no result for this long: commit those waiting
 _KICK = "lti_tool.grades_kick"
 
 
@@ -127,8 +128,12 @@ class DbTokenStore:
         stmt = stmt.on_conflict_do_update(
             index_elements=["platform_id", "scope_key"],
             set_={"access_token": token.value, "expires_at": values["expires_at"]})
-        db.session.execute(stmt)
-        db.session.commit()
+        try:
+            db.session.execute(stmt)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
 
     def forget(self, platform_id: int, scope_key: str, value: str) -> None:
         db.session.execute(delete(ServiceToken).where(
@@ -520,13 +525,18 @@ def work_batch(app: Flask, pool: ThreadPoolExecutor, stats: WorkStats | None = N
                     db.session.commit()
                 if not in_flight:
                     break
-                done, _ = wait(in_flight, timeout=1.0, return_when=FIRST_COMPLETED)
+                done, _ = wait(in_flight, timeout=RESULTS_PAUSE_SECONDS if unsaved else 1.0,
+                               return_when=FIRST_COMPLETED)
                 for future in done:
                     outcome = finish(app, in_flight.pop(future), future.result(), commit=False)
                     unsaved += 1
                     if stats is not None:
                         stats.add(outcome)
-                if unsaved >= RESULTS_PER_COMMIT or (unsaved and len(in_flight) < concurrency):
+                # Results also go in as soon as they stop arriving: a delivery thread may be
+                # waiting to write (a renewed access token), and on SQLite it would wait for
+                # this very transaction while this thread waits for it.
+                if unsaved and (not done or unsaved >= RESULTS_PER_COMMIT
+                                or len(in_flight) < concurrency):
                     db.session.commit()
                     unsaved = 0
             db.session.commit()

@@ -103,3 +103,27 @@ def test_workers_never_deliver_a_grade_twice(make_app: Any, ags_platform: Any,
     assert sum(counts.values()) == 200 and set(counts.values()) == {1}
     assert {r.status for r in grades(app)} == {"delivered"}
     assert ags_platform.token_requests <= workers
+
+
+@pytest.mark.both_dbs
+def test_tokens_renewed_while_results_wait_to_be_committed(make_app: Any, ags_platform: Any,
+                                                           caplog: Any) -> None:
+    """A delivery thread that must store a new access token never waits on the worker's own
+    uncommitted results (on SQLite that wait was a deadlock until the busy timeout)."""
+    from lti_tool.services.grades import run_worker
+
+    app = make_app(GRADES_DELIVER_IN_PROCESS=False, GRADES_CONCURRENCY=4, GRADES_BATCH_SIZE=4,
+                   GRADES_TOKEN_MARGIN=60.8, **FAST)
+    register(app, ags_platform)
+    ags_platform.token_lifetime = 61  # each token is usable for 0.2 s: renewed mid-run
+    ags_platform.delay = 0.01
+    launches = record_launches(app, ags_platform, [f"t{n}" for n in range(200)],
+                               ags_platform.ags_claim(ags_platform.add_line_item()))
+    for n, launch in enumerate(launches):
+        submit(app, launch, n % 10)
+    stats = run_worker(app, once=True)
+    assert stats.delivered == 200 and stats.retrying == 0, stats
+    assert ags_platform.token_requests >= 2  # tokens really were renewed while delivering
+    assert "could not store the access token" not in caplog.text
+    rows = grades(app)
+    assert {r.status for r in rows} == {"delivered"} and {r.attempts for r in rows} == {1}

@@ -40,6 +40,7 @@ class AgsPlatform(IndependentPlatform):
         self.line_items: dict[int, dict[str, Any]] = {}
         self.answers: list[tuple[int, dict[str, str], str]] = []
         self.delay = 0.0
+        self.token_lifetime = 3600  # expires_in of the access tokens it grants
         self.gate = threading.Event()  # cleared: score requests wait until it is set again
         self.gate.set()
         self.tool_jwks_url = ""
@@ -193,7 +194,7 @@ class AgsPlatform(IndependentPlatform):
                     self._send(400, {"error": "invalid_client", "error_description": str(exc)})
                     return
                 self._send(200, {"access_token": "token-1", "token_type": "Bearer",
-                                 "expires_in": 3600, "scope": form.get("scope", "")})
+                                 "expires_in": platform.token_lifetime, "scope": form.get("scope", "")})
 
             def log_message(self, *args: Any) -> None:
                 pass
