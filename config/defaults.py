@@ -64,6 +64,10 @@ TOOL_NAME = "P3 Workshop"
 ADMIN_PASSWORD = None
 # Seconds an administrator stays signed in.
 ADMIN_SESSION_TTL = 8 * 3600
+# Wrong passwords a client (IP address, see PROXY_FIX) may try within the window before it
+# must wait; the wait ends when the oldest of those failures leaves the window.
+ADMIN_SIGN_IN_MAX_FAILURES = 5
+ADMIN_SIGN_IN_WINDOW_SECONDS = 15 * 60
 
 # --- Grade passback (docs/grades.md) ---
 # Which grade_passback plugin delivers grades: "auto" (LTI AGS when the launch offers it,

@@ -112,13 +112,19 @@ def keys_list() -> None:
 @click.command("cleanup")
 @with_appcontext
 def cleanup() -> None:
-    """Delete expired login states (also done now and then during logins)."""
+    """Delete expired login states (also done now and then during logins) and old
+    administrator sign-in failures."""
+    from flask import current_app
+
     from lti_tool.extensions import db
     from lti_tool.lti.oidc import purge_expired_states
+    from lti_tool.services.registration import purge_sign_in_failures
 
     removed = purge_expired_states()
     db.session.commit()
     click.echo(f"Removed {removed} expired login state(s).")
+    failures = purge_sign_in_failures(current_app.config)
+    click.echo(f"Removed {failures} old administrator sign-in failure(s).")
 
 
 admin_cli = AppGroup("admin", help="The administrator area (/admin).")

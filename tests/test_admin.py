@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -11,7 +13,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from lti_tool.extensions import db
-from lti_tool.models import Platform, RegistrationLink, ToolKey
+from lti_tool.models import AdminSignInFailure, Platform, RegistrationLink, ToolKey
 from tests.support.lms import INSTRUCTOR, DemoLms
 
 PASSWORD = "correct horse battery staple"
@@ -29,9 +31,11 @@ class Admin:
         self.browser = requests.Session()
         self.token = ""
 
-    def login(self, password: str = PASSWORD) -> requests.Response:
+    def login(self, password: str = PASSWORD, address: str | None = None) -> requests.Response:
+        """Sign in; ``address`` poses as that client (the app must trust X-Forwarded-For)."""
+        headers = {"X-Forwarded-For": address} if address else {}
         page = self.browser.get(self.base + "/admin/login", timeout=5)
-        return self.browser.post(self.base + "/admin/login", timeout=5,
+        return self.browser.post(self.base + "/admin/login", timeout=5, headers=headers,
                                  data={"password": password, "csrf_token": csrf(page.text)})
 
     def get(self, path: str) -> requests.Response:
@@ -192,3 +196,52 @@ def test_cli_set_password(make_app: Any) -> None:
 def test_password_setting_is_kept_only_as_a_hash(admin_app: Flask) -> None:
     assert "ADMIN_PASSWORD" not in admin_app.config
     assert PASSWORD not in str(admin_app.config["ADMIN_PASSWORD_HASH"])
+
+
+@pytest.fixture
+def guarded_app(make_app: Any) -> Flask:
+    return make_app(ADMIN_PASSWORD=PASSWORD, PROXY_FIX=1, ADMIN_SIGN_IN_MAX_FAILURES=3,
+                    ADMIN_SIGN_IN_WINDOW_SECONDS=600)
+
+
+def test_password_guessing_is_slowed_down_per_client(guarded_app: Flask) -> None:
+    guesser = Admin(guarded_app)
+    for _ in range(3):
+        assert guesser.login("guess", address="203.0.113.5").status_code == 401
+    refused = guesser.login(PASSWORD, address="203.0.113.5")  # even the right one, for now
+    assert refused.status_code == 429 and "Too many wrong passwords" in refused.text
+    assert 590 <= int(refused.headers["Retry-After"]) <= 600
+    assert guesser.browser.get(guesser.base + "/admin/", timeout=5).url.endswith("/admin/login"
+                                                                                 "?next=/admin/")
+    assert Admin(guarded_app).login(address="198.51.100.7").status_code == 200  # others not
+    with guarded_app.app_context():  # no readable address is stored
+        clients = db.session.scalars(select(AdminSignInFailure.client)).all()
+    assert len(clients) == 3 and not any("203.0.113" in c for c in clients)
+
+
+def test_the_right_password_forgets_earlier_failures(guarded_app: Flask) -> None:
+    admin = Admin(guarded_app)
+    for _ in range(2):
+        assert admin.login("typo", address="192.0.2.1").status_code == 401
+    assert admin.login(address="192.0.2.1").status_code == 200
+    for _ in range(3):
+        assert Admin(guarded_app).login("typo", address="192.0.2.1").status_code == 401
+
+
+@pytest.mark.both_dbs
+def test_concurrent_guesses_get_no_more_tries(guarded_app: Flask) -> None:
+    def guess(_: int) -> int:
+        return Admin(guarded_app).login("guess", address="203.0.113.9").status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(guess, range(12)))
+    assert statuses.count(401) <= 3 and statuses.count(401) + statuses.count(429) == 12
+
+
+def test_cleanup_forgets_failures_outside_the_window(make_app: Any) -> None:
+    app = make_app(ADMIN_PASSWORD=PASSWORD, ADMIN_SIGN_IN_WINDOW_SECONDS=1)
+    assert Admin(app).login("guess").status_code == 401
+    time.sleep(1.1)
+    output = app.test_cli_runner().invoke(args=["cleanup"]).output
+    assert "Removed 1 old administrator sign-in failure(s)." in output
+    assert count(app, AdminSignInFailure) == 0

@@ -12,13 +12,19 @@ from lti_tool.models.launch import (
 )
 from lti_tool.models.platform import Deployment, Platform, ToolKey
 from lti_tool.models.progress import SessionProgress
-from lti_tool.models.registration import AdminCredential, DynamicRegistration, RegistrationLink
+from lti_tool.models.registration import (
+    AdminCredential,
+    AdminSignInFailure,
+    DynamicRegistration,
+    RegistrationLink,
+)
 
 __all__ = [
     "ActivitySettings",
     "AssessmentAnswer",
     "AssessmentAttempt",
     "AdminCredential",
+    "AdminSignInFailure",
     "DynamicRegistration",
     "RegistrationLink",
     "CourseContext",

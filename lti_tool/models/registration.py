@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.extensions import db
@@ -61,3 +61,14 @@ class AdminCredential(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class AdminSignInFailure(db.Model):
+    """A wrong administrator password, kept for a while to slow down guessing (per client)."""
+
+    __tablename__ = "admin_sign_in_failure"
+    __table_args__ = (Index("ix_admin_sign_in_failure_client", "client", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client: Mapped[str] = mapped_column(String(64))  # a keyed hash of the client's address
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import hmac
+import math
 import secrets
 import time
 from collections.abc import Callable
@@ -95,8 +96,17 @@ def login() -> Any:
     error = None
     if request.method == "POST":
         _check_csrf()
+        address = request.remote_addr or ""
+        wait = registration_service.begin_sign_in(current_app.config, address)
+        if wait:
+            minutes = math.ceil(wait / 60)
+            error = (f"Too many wrong passwords from this computer. Try again in {minutes} "
+                     f"minute{'s' if minutes != 1 else ''}.")
+            page = render_template("admin/login.html", error=error, configured=configured)
+            return page, 429, {"Retry-After": str(wait)}
         if registration_service.check_admin_password(current_app.config,
                                                      request.form.get("password", "")):
+            registration_service.sign_in_succeeded(current_app.config, address)
             csrf = session.get(_CSRF)
             session.clear()  # also ends any LTI launch session in this browser
             session[_ADMIN] = time.time()
