@@ -9,19 +9,11 @@ from typing import Any
 from flask import Flask
 
 from tests.browser.conftest import run_axe
-
-FRAME = "iframe[name=tool-frame]"
-
-
-def open_course(app: Flask, page: Any, person: str) -> None:
-    page.goto(app.config["DEMO_URL"] + "/demo/")
-    page.get_by_role("link", name=person).click()
+from tests.browser.demo_course import FRAME, open_activity, open_course
 
 
 def open_assessment(app: Flask, page: Any, person: str) -> Any:
-    open_course(app, page, person)
-    page.get_by_role("link", name="Partnership self-assessment", exact=True).click()
-    frame = page.frame_locator(FRAME)
+    frame = open_activity(app, page, person, "Partnership self-assessment")
     frame.get_by_role("heading", level=1).first.wait_for()
     return frame
 

@@ -11,25 +11,23 @@ from sqlalchemy import select
 
 from lti_tool.extensions import db
 from lti_tool.models import LaunchFailure
+from tests.browser.demo_course import WORKSHOP_TITLE as TITLE
+from tests.browser.demo_course import open_activity
 
-TITLE = "Private-Public Partnerships: The Art of the Possible"
 
-
-def open_activity(page: Any, app: Flask, storage: bool) -> Any:
-    page.goto(app.config["DEMO_URL"] + "/demo/")
-    page.get_by_role("link", name="Ben Tremblay").click()
-    page.get_by_role("link", name="P3 Workshop", exact=True).click()
+def open_workshop(page: Any, app: Flask, storage: bool) -> Any:
+    frame = open_activity(app, page, "Ben Tremblay")
     if not storage:
         page.get_by_role("link", name="turn off").click()
         assert page.locator("#storage-mode").inner_text() == "off"
-    return page.frame_locator("iframe[name=tool-frame]")
+    return frame
 
 
 @pytest.mark.parametrize("storage", [True, False], ids=["platform-storage", "no-storage"])
 def test_launch_and_session_survive_without_third_party_cookies(
     app: Flask, blocked_page: Any, storage: bool
 ) -> None:
-    frame = open_activity(blocked_page, app, storage)
+    frame = open_workshop(blocked_page, app, storage)
     frame.get_by_role("heading", level=1, name=TITLE).wait_for()
     # Several pages, then a real form post (the no-JavaScript save), then back again.
     nav = frame.get_by_role("navigation", name="Workshop")

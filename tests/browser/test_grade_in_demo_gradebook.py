@@ -10,18 +10,15 @@ from flask import Flask
 
 from lti_tool.lti.session import read_token
 from lti_tool.services import grades as grade_service
+from tests.browser.demo_course import WORKSHOP_TITLE, open_activity
 from tests.grades.conftest import FAST, submit
 
 
 def test_grade_submitted_in_demo_course_appears_in_demo_gradebook(make_app: Any,
                                                                   page: Any) -> None:
     app: Flask = make_app(**FAST)
-    page.goto(app.config["DEMO_URL"] + "/demo/")
-    page.get_by_role("link", name="Ben Tremblay").click()
-    page.get_by_role("link", name="P3 Workshop", exact=True).click()
-    frame = page.frame_locator("iframe[name=tool-frame]")
-    frame.get_by_role("heading", level=1,
-                      name="Private-Public Partnerships: The Art of the Possible").wait_for()
+    frame = open_activity(app, page, "Ben Tremblay")
+    frame.get_by_role("heading", level=1, name=WORKSHOP_TITLE).wait_for()
     tool_url = next(f.url for f in page.frames if "/app/" in f.url)
     with app.test_request_context():
         launch_id = read_token(parse_qs(urlsplit(tool_url).query)["lt"][0]).id

@@ -9,20 +9,8 @@ from typing import Any
 from flask import Flask
 
 from tests.browser.conftest import run_axe
-
-FRAME = "iframe[name=tool-frame]"
-TITLE = "Private-Public Partnerships: The Art of the Possible"
-
-
-def open_course(app: Flask, page: Any, person: str) -> None:
-    page.goto(app.config["DEMO_URL"] + "/demo/")
-    page.get_by_role("link", name=person).click()
-
-
-def open_activity(app: Flask, page: Any, person: str, activity: str) -> Any:
-    open_course(app, page, person)
-    page.get_by_role("link", name=activity, exact=True).click()
-    return page.frame_locator(FRAME)
+from tests.browser.demo_course import FRAME, open_activity, open_course
+from tests.browser.demo_course import WORKSHOP_TITLE as TITLE
 
 
 def test_teacher_adds_a_session_and_the_assessment_and_a_learner_opens_them(
