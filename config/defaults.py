@@ -89,6 +89,9 @@ GRADES_BACKOFF_MAX = 3600
 GRADES_POLL_SECONDS = 2
 # An access token is renewed this many seconds before it expires.
 GRADES_TOKEN_MARGIN = 60
+# Seconds the course roster (NRPS) fetched for the gradebook page is reused (0: every view
+# asks the LMS). The page's "Refresh the roster" link always asks again.
+ROSTER_CACHE_SECONDS = 120
 # Demo LMS only: faults its services inject, e.g. "rate_limit:2,server_error:1" (see
 # lti_tool/demo/faults.py); also switchable over HTTP at /demo/faults.
 DEMO_FAULTS = ""

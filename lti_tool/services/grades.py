@@ -704,25 +704,64 @@ def learner_grade(launch: Launch) -> Grade | None:
         Grade.user_pk == launch.user_pk)).first()
 
 
-def roster(launch: Launch) -> tuple[list[nrps.Member], str]:
+class RosterCache:
+    """Rosters recently fetched, per platform and memberships URL (the URL names the course),
+    so that reloading the gradebook, or coming back to it after "send again", does not page
+    through the whole roster again."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._rosters: dict[tuple[int, str], tuple[float, list[nrps.Member]]] = {}
+        self._guard = threading.Lock()
+
+    def get(self, key: tuple[int, str]) -> list[nrps.Member] | None:
+        with self._guard:
+            found = self._rosters.get(key)
+        if found is None or time.monotonic() - found[0] > self.ttl:
+            return None
+        return found[1]
+
+    def put(self, key: tuple[int, str], members: list[nrps.Member]) -> None:
+        if self.ttl > 0:
+            with self._guard:
+                self._rosters[key] = (time.monotonic(), members)
+
+
+def _roster_cache(app: Flask) -> RosterCache:
+    cache = app.extensions.get("lti_tool.roster_cache")
+    if cache is None:
+        cache = RosterCache(float(app.config["ROSTER_CACHE_SECONDS"]))
+        app.extensions["lti_tool.roster_cache"] = cache
+    return cache  # type: ignore[no-any-return]
+
+
+def roster(launch: Launch, refresh: bool = False) -> tuple[list[nrps.Member], str]:
     """The course's members from the platform (NRPS), or an explanation of why not."""
     if not launch.nrps_url:
         return [], "The LMS did not offer its course roster (Names and Role Provisioning)."
+    cache = _roster_cache(current_app)
+    key = (launch.platform_id, launch.nrps_url)
+    cached = None if refresh else cache.get(key)
+    if cached is not None:
+        return cached, ""
     client = service_client(launch.platform)
     for _ in range(2):
         try:
-            return nrps.members(client, launch.nrps_url), ""
+            members = nrps.members(client, launch.nrps_url)
         except TransportError as error:
             if error.kind != "token_expired":
                 return [], f"The course roster could not be fetched: {error.message}"
+            continue
+        cache.put(key, members)
+        return members, ""
     return [], "The course roster could not be fetched: the LMS refused the access token."
 
 
-def gradebook(launch: Launch) -> tuple[list[GradebookRow], str]:
+def gradebook(launch: Launch, refresh_roster: bool = False) -> tuple[list[GradebookRow], str]:
     """Each learner of the roster with their grade, then graded users not in the roster."""
     grades = grades_of_link(launch.resource_link_pk) if launch.resource_link_pk else []
     by_sub = {g.user.sub: g for g in grades}
-    members, problem = roster(launch)
+    members, problem = roster(launch, refresh_roster)
     rows = [GradebookRow(m.user_id, m.name, m.email, by_sub.pop(m.user_id, None), True)
             for m in members if m.is_learner]
     rows += [GradebookRow(g.user.sub, g.user.name, g.user.email, g, False)

@@ -22,7 +22,8 @@ def _launch_in_activity():  # type: ignore[no-untyped-def]
 @launch_session.launch_required(role=INSTRUCTOR)
 def instructor() -> str:
     launch = _launch_in_activity()
-    rows, roster_problem = grade_service.gradebook(launch)
+    rows, roster_problem = grade_service.gradebook(
+        launch, refresh_roster=request.args.get("refresh") == "roster")
     return render_template("grades/instructor.html", launch=launch, rows=rows,
                            roster_problem=roster_problem, status_of=grade_service.status_of,
                            resent=request.args.get("resent"))

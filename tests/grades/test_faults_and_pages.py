@@ -3,7 +3,10 @@ the course roster (NRPS) and "send again", the learner's status, the CSV export.
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
+from urllib.parse import urljoin
 
 import requests
 from flask import Flask
@@ -83,6 +86,9 @@ def test_rejected_grade_shows_on_instructor_page_and_send_again_works(fast_app: 
     for name in ("Ben Tremblay", "Chloe Singh", "Dev Lavoie"):
         assert name in book.text
     assert "Ada Okafor" not in book.text  # the instructor is not a learner
+    [refresh] = [url for url in re.findall(r'href="([^"]+)"', book.text) if "refresh=roster" in url]
+    refreshed = browser.get(urljoin(book.url, html.unescape(refresh)), timeout=10)
+    assert refreshed.status_code == 200 and "Chloe Singh" in refreshed.text
 
     requests.post(fast_app.config["DEMO_URL"] + "/demo/faults", json={"clear": True}, timeout=5)
     [form] = [f for f in forms(book.text, book.url) if f.action.endswith("/resend")]
@@ -153,3 +159,25 @@ def test_platform_without_ags_keeps_grades_for_csv_export(make_app: Any, ags_pla
     assert csv.headers["Content-Type"].startswith("text/csv")
     assert "csv-1,Learner csv-1,,7.0,10.0,70.0," in csv.text
     assert "'=HYPERLINK" in csv.text  # a formula is kept as text
+
+
+def test_roster_is_reused_for_a_while_and_refreshed_on_request(make_app: Any,
+                                                               ags_platform: Any) -> None:
+    from lti_tool.extensions import db
+    from lti_tool.models import Launch
+    from lti_tool.services import grades as grade_service
+
+    app = make_app(ROSTER_CACHE_SECONDS=300)
+    register(app, ags_platform)
+    [teacher] = record_launches(app, ags_platform, ["t"], ags_platform.ags_claim(None),
+                                nrps_url=ags_platform.url + "/memberships", role="Instructor")
+    with app.test_request_context():
+        launch = db.session.get(Launch, teacher)
+        first, problem = grade_service.gradebook(launch)
+        assert problem == "" and [r.user_id for r in first] == ["u0", "u1", "u2"]
+        ags_platform.members.append({"user_id": "u3", "name": "Late Joiner",
+                                     "roles": ["Learner"], "status": "Active"})
+        again, _ = grade_service.gradebook(launch)  # e.g. back after "send again"
+        assert len(again) == 3 and ags_platform.roster_requests == 1
+        fresh, _ = grade_service.gradebook(launch, refresh_roster=True)
+        assert [r.name for r in fresh][-1] == "Late Joiner" and ags_platform.roster_requests == 2

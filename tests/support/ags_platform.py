@@ -36,6 +36,7 @@ class AgsPlatform(IndependentPlatform):
     def __init__(self, **kwargs: Any) -> None:
         self.lock = threading.Lock()
         self.token_requests = 0
+        self.roster_requests = 0
         self.scores: list[dict[str, Any]] = []
         self.line_items: dict[int, dict[str, Any]] = {}
         self.answers: list[tuple[int, dict[str, str], str]] = []
@@ -136,6 +137,8 @@ class AgsPlatform(IndependentPlatform):
                 if self._scripted() or not self._authorised():
                     return
                 if parts.path == "/memberships":
+                    with platform.lock:
+                        platform.roster_requests += 1
                     self._send(200, {"id": platform.url + "/memberships",
                                      "members": platform.members})
                     return
