@@ -21,3 +21,14 @@ def open_activity(app: Flask, page: Any, person: str, activity: str = "P3 Worksh
     open_course(app, page, person)
     page.get_by_role("link", name=activity, exact=True).click()
     return page.frame_locator(FRAME)
+
+
+def place_items(app: Flask, page: Any, *labels: str) -> None:
+    """The demo teacher adds items to the course through the Deep Linking picker."""
+    open_course(app, page, "Ada Okafor")
+    page.get_by_role("link", name="Add content from P3 Workshop").click()
+    frame = page.frame_locator(FRAME)
+    for label in labels:
+        frame.get_by_role("checkbox", name=label, exact=True).check()
+    frame.get_by_role("button", name="Add to the course").click()
+    frame.get_by_role("heading", name="Content added").wait_for()

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from tests.browser.conftest import run_axe
-from tests.browser.demo_course import FRAME, open_activity, open_course
+from tests.browser.demo_course import open_activity, place_items
 
 
 def open_assessment(app: Flask, page: Any, person: str) -> Any:
@@ -31,12 +31,7 @@ def serious(page: Any) -> list[str]:
 
 
 def test_learner_takes_leaves_resumes_submits_and_teacher_switches_model(app: Flask, page: Any) -> None:
-    open_course(app, page, "Ada Okafor")
-    page.get_by_role("link", name="Add content from P3 Workshop").click()
-    frame = page.frame_locator(FRAME)
-    frame.get_by_role("checkbox", name="Partnership self-assessment", exact=True).check()
-    frame.get_by_role("button", name="Add to the course").click()
-    frame.get_by_role("heading", name="Content added").wait_for()
+    place_items(app, page, "Partnership self-assessment")
 
     frame = open_assessment(app, page, "Ben Tremblay")
     frame.get_by_role("link", name="Begin the self-assessment").click()

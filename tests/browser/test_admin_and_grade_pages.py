@@ -1,0 +1,60 @@
+"""The pages around the workshop: the administrator area (keyboard only, axe-checked) and the
+grade pages that teachers and learners open inside the LMS iframe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from tests.browser.conftest import run_axe
+from tests.browser.demo_course import FRAME, open_activity, place_items
+
+PASSWORD = "correct horse battery staple"
+ASSESSMENT = "Partnership self-assessment"  # a graded activity of the demo course
+
+
+def serious(page: Any, frame: Any = None) -> list[str]:
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in run_axe(page, frame)]
+
+
+def test_administrator_signs_in_and_adds_a_platform_with_the_keyboard(make_app: Any,
+                                                                      page: Any) -> None:
+    app: Flask = make_app(ADMIN_PASSWORD=PASSWORD)
+    found: dict[str, list[str]] = {}
+    page.goto(app.config["BASE_URL"] + "/admin/login")
+    page.keyboard.press("Tab")  # the skip link first
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "password"
+    page.keyboard.type("not it")
+    page.keyboard.press("Enter")
+    page.get_by_role("alert").wait_for()
+    found["sign-in with error"] = serious(page)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.get_by_role("heading", level=1, name="Administration").wait_for()
+    found["dashboard"] = serious(page)
+    page.get_by_role("link", name="Add a platform").click()
+    page.get_by_label("Issuer").fill("https://moodle.example")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("alert").first.wait_for()
+    found["platform form with errors"] = serious(page)
+    assert page.get_by_label("Client ID").get_attribute("aria-invalid") == "true"
+    assert found == {kind: [] for kind in found}, found
+
+
+def test_gradebook_and_learner_grade_pages_in_the_iframe(app: Flask, page: Any) -> None:
+    found: dict[str, list[str]] = {}
+    place_items(app, page, ASSESSMENT)
+    frame = open_activity(app, page, "Ben Tremblay", ASSESSMENT)
+    frame.get_by_role("link", name="Your grade").click()
+    frame.get_by_role("heading", level=1).filter(has_text="grade").wait_for()
+    found["learner's grade"] = serious(page, page.frame(name="tool-frame"))
+    frame = open_activity(app, page, "Ada Okafor", ASSESSMENT)
+    frame.get_by_role("link", name="Gradebook").click()
+    frame.get_by_role("table").wait_for()
+    assert frame.get_by_role("row").filter(has_text="Chloe Singh").count() == 1  # the roster
+    found["gradebook"] = serious(page, page.frame(name="tool-frame"))
+    assert found == {kind: [] for kind in found}, found
+    assert page.frame_locator(FRAME).get_by_role("link", name="Refresh the roster").count() == 1
