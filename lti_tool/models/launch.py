@@ -97,6 +97,8 @@ class Launch(db.Model):
     document_target: Mapped[str] = mapped_column(String(20), default="")
     return_url: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # A deep linking launch answers the platform once: set when its response is signed.
+    deep_link_answered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     platform: Mapped[Platform] = relationship()
     deployment: Mapped[Deployment] = relationship()

@@ -7,7 +7,7 @@ import logging
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lti_tool.extensions import db
 from lti_tool.lti import claims as C
@@ -16,6 +16,7 @@ from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.launch import ValidatedLaunch
 from lti_tool.lti.roles import tool_role
 from lti_tool.models import CourseContext, Launch, LaunchFailure, LtiUser, ResourceLink
+from lti_tool.models.base import utcnow
 
 log = logging.getLogger("lti_tool.launch")
 
@@ -159,3 +160,13 @@ def failure_summary(limit: int = 500) -> list[dict[str, Any]]:
                                       "last_at": failure.created_at, "detail": failure.detail})
         row["count"] += 1
     return sorted(counts.values(), key=lambda r: (-r["count"], r["issuer"], r["reason"]))
+
+
+def claim_deep_link_answer(launch_id: str) -> bool:
+    """Mark a deep linking launch as answered; False when it already was (a second tab, the
+    back button, a double click): the platform gets one response per request."""
+    claimed = db.session.execute(
+        update(Launch).where(Launch.id == launch_id, Launch.deep_link_answered_at.is_(None))
+        .values(deep_link_answered_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.commit()
+    return bool(claimed.rowcount)

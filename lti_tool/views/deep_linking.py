@@ -17,6 +17,7 @@ from lti_tool.lti import deep_linking
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.keys import current_signing_key
 from lti_tool.lti.roles import INSTRUCTOR
+from lti_tool.services import launches as launch_service
 
 bp = Blueprint("deep_linking", __name__, url_prefix="/app/deep-linking")
 
@@ -124,5 +125,8 @@ def respond() -> ResponseReturnValue:
         )
     except deep_linking.DeepLinkingError as exc:
         abort(400, description=str(exc))
+    if not launch_service.claim_deep_link_answer(launch.id):
+        abort(409, description="This selection was already sent to the LMS. To add more, "
+              "start \"Add content\" again from the course.")
     return render_template("deep_linking/return.html", action=settings.return_url, jwt=token,
                            count=len(chosen))

@@ -91,6 +91,17 @@ def test_cancel_sends_an_empty_response(lms: DemoLms, base_url: str, app: Flask)
     assert claims[C.DL_CONTENT_ITEMS] == []
 
 
+def test_a_deep_linking_request_is_answered_once(lms: DemoLms) -> None:
+    browser, picker = lms.picker()
+    first = lms.pick(browser, picker, [SESSION_2])
+    answer_jwt(first)
+    again = lms.pick(browser, picker, [ASSESSMENT])  # the back button, or a second tab
+    assert again.status_code == 409 and "already sent to the LMS" in again.text
+    assert "JWT" not in again.text
+    _, fresh = lms.picker()  # a new "Add content" is a new request: answered again
+    assert answer_jwt(lms.pick(browser, fresh, [ASSESSMENT]))[1]
+
+
 @pytest.mark.parametrize(("items", "fields", "message"), [
     ([], {}, "Choose at least one item to add."),
     ([ASSESSMENT], {f"points:{ASSESSMENT}": "ten"}, POINTS_MESSAGE),
