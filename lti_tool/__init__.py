@@ -31,7 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         n = int(settings["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
 
-    from lti_tool import cli, db_setup, items, plugin_manager
+    from lti_tool import cli, db_setup, items, plugin_manager, security
     from lti_tool import models as _models  # noqa: F401  (tables known to migrations)
     from lti_tool.demo import gradebook_models as _demo_grades  # noqa: F401
     from lti_tool.demo import models as _demo_models  # noqa: F401
@@ -61,6 +61,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.register_error_handlers(app)
     app.before_request(_start_timer)
     app.after_request(_security_headers)
+    security.init_app(app)
     app.add_url_rule("/", "index", _index)
 
     if settings["DEMO"]:

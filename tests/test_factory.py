@@ -60,3 +60,18 @@ def test_blocked_plugin_is_listed_as_blocked() -> None:
 
     status = {i.name: i.status for i in plugins(app).describe()}
     assert status["importance_gap"] == "blocked" and status["threshold_bands"] == "available"
+
+
+def test_html_pages_allow_only_their_own_scripts(app) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    client = app.test_client()
+    first = client.post("/lti/launch/confirm", data={"pending": "x"})  # any HTML page
+    second = client.get("/admin/login")
+    policies = [r.headers["Content-Security-Policy"] for r in (first, second)]
+    nonces = [re.search(r"'nonce-([^']+)'", p).group(1) for p in policies]  # type: ignore[union-attr]
+    assert nonces[0] != nonces[1]  # a new nonce each response
+    assert all("object-src 'none'" in p and "base-uri 'none'" in p for p in policies)
+    assert "unsafe-inline" not in policies[0].split("script-src")[1].split(";")[0]
+    jwks = client.get("/lti/jwks")
+    assert "Content-Security-Policy" not in jwks.headers  # JSON runs no script

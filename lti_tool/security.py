@@ -1,0 +1,31 @@
+"""Content Security Policy: scripts run only from the tool's own files or with this response's
+nonce, so that injected markup cannot run script where launch tokens live."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, g
+from werkzeug.wrappers import Response
+
+
+def csp_nonce() -> str:
+    """This response's script nonce (templates: ``<script nonce="{{ csp_nonce() }}">``)."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return str(g.csp_nonce)
+
+
+def _content_security_policy(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        # Only scripts are restricted: styles, images and frames stay open, because the demo
+        # LMS frames the tool from another origin and the radar chart is inline SVG.
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            f"script-src 'self' 'nonce-{csp_nonce()}'; object-src 'none'; base-uri 'none'")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_content_security_policy)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
