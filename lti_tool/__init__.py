@@ -45,6 +45,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from lti_tool.services import grades as grade_service
     from lti_tool.views import deep_linking, errors, grades, lti, pages
+    from lti_tool.views.params import RecordIdConverter
+
+    app.url_map.converters["int"] = RecordIdConverter  # before any route is added
 
     app.register_blueprint(lti.bp)
     app.register_blueprint(grades.bp)

@@ -1,12 +1,22 @@
-"""Content Security Policy: scripts run only from the tool's own files or with this response's
-nonce, so that injected markup cannot run script where launch tokens live."""
+"""Small security primitives shared by every layer: constant-time comparison of secrets that
+came from a request, and the Content Security Policy (scripts run only from the tool's own
+files or with this response's nonce, so that injected markup cannot run where launch tokens
+live)."""
 
 from __future__ import annotations
 
+import hmac
 import secrets
 
 from flask import Flask, g
 from werkzeug.wrappers import Response
+
+
+def same_secret(sent: str | None, expected: str) -> bool:
+    """Constant-time equality of a value from a request and the expected secret. Compares bytes:
+    ``hmac.compare_digest`` raises TypeError for non-ASCII text, which a visitor controls."""
+    return hmac.compare_digest((sent or "").encode("utf-8", "surrogatepass"),
+                               expected.encode("utf-8", "surrogatepass"))
 
 
 def csp_nonce() -> str:

@@ -30,6 +30,7 @@ from lti_tool.lti.oidc import restart_url
 from lti_tool.lti.tool_conf import DatabaseToolConf, find_deployment, platforms_for_issuer
 from lti_tool.models import Deployment, OidcState, Platform
 from lti_tool.models.base import utcnow
+from lti_tool.security import same_secret
 
 SUPPORTED_MESSAGE_TYPES = {C.RESOURCE_LINK_REQUEST, C.DEEP_LINKING_REQUEST}
 STATE_COOKIE_PREFIX = "lti1p3_state_"
@@ -199,7 +200,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
             raise self._fail("state_expired", "This launch took too long to complete.",
                              "Open the activity again from the LMS.", 403)
         cookie = self._cookies.get(STATE_COOKIE_PREFIX + state.state)
-        if cookie is not None and not hmac.compare_digest(
+        if cookie is not None and not same_secret(
             cookie, state_cookie_value(self._policy.secret_key, state.state)
         ):
             raise self._fail("state_mismatch", "The launch does not belong to this browser.",
@@ -294,7 +295,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
                 raise self._fail("missing_claim", "The deep linking request has no return URL.")
 
     def _consume_state(self, state: OidcState, claims: dict[str, Any], platform: Platform) -> None:
-        if not hmac.compare_digest(str(claims.get("nonce", "")), state.nonce):
+        if not same_secret(str(claims.get("nonce", "")), state.nonce):
             raise self._fail("nonce_mismatch", "The launch token's nonce does not match its login.",
                              "The token may be replayed from another launch.", 403)
         # Single use, even with two requests racing: only one UPDATE can match.

@@ -21,6 +21,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from lti_tool.extensions import db
 from lti_tool.models import Launch
+from lti_tool.security import same_secret
 
 TOKEN_PARAM = "lt"
 TOKEN_HEADER = "X-Launch-Token"
@@ -123,7 +124,7 @@ def csrf_token() -> str:
 
 def check_csrf() -> None:
     sent = request.form.get(CSRF_FIELD) or request.headers.get("X-CSRF-Token") or ""
-    if not hmac.compare_digest(sent, csrf_token()):
+    if not same_secret(sent, csrf_token()):
         abort(400, description="The form's security token is missing or wrong. Reload the page "
               "and try again.")
 

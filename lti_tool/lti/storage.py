@@ -10,7 +10,6 @@ short-lived signed reference, not a session.
 
 from __future__ import annotations
 
-import hmac
 from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -18,6 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from lti_tool.extensions import db
 from lti_tool.lti.launch import state_cookie_value
 from lti_tool.models import Launch, OidcState
+from lti_tool.security import same_secret
 
 STATE_KEY_PREFIX = "p3_state_"
 PENDING_MAX_AGE = 120
@@ -65,4 +65,4 @@ def load_pending(secret_key: str, reference: str) -> tuple[Launch, OidcState] | 
 
 
 def value_matches(secret_key: str, state: str, value: str) -> bool:
-    return hmac.compare_digest(value or "", storage_value(secret_key, state))
+    return same_secret(value, storage_value(secret_key, state))

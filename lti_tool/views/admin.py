@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response
 
 from lti_tool.lti import keys as tool_keys
 from lti_tool.models.base import utcnow
+from lti_tool.security import same_secret
 from lti_tool.services import launches as launch_service
 from lti_tool.services import platforms as platform_service
 from lti_tool.services import registration as registration_service
@@ -64,7 +65,7 @@ def admin_csrf_token() -> str:
 def _check_csrf() -> None:
     sent = request.form.get("csrf_token", "")
     expected = session.get(_CSRF, "")
-    if not expected or not hmac.compare_digest(sent, expected):
+    if not expected or not same_secret(sent, expected):
         abort(400, description="The form's security token is missing or wrong. Reload the page "
               "and try again.")
 

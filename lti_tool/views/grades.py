@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.services import grades as grade_service
+from lti_tool.views.params import record_id
 
 bp = Blueprint("grades", __name__, url_prefix="/app/grades")
 
@@ -33,7 +34,7 @@ def instructor() -> str:
 @launch_session.launch_required(role=INSTRUCTOR)
 def resend() -> Response:
     launch = _launch_in_activity()
-    grade_id = request.form.get("grade_id", type=int)
+    grade_id = request.form.get("grade_id", type=record_id)
     if grade_id is None or not grade_service.resend(launch, grade_id):
         abort(400, description="That grade cannot be sent again from this activity (it may "
               "already be in the LMS gradebook).")
