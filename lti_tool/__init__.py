@@ -57,8 +57,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lti_tool.views import assessment as assessment_views
 
     app.register_blueprint(assessment_views.bp)
-    from lti_tool.views import admin, registration
+    from lti_tool.views import admin, health, registration
 
+    app.register_blueprint(health.bp)
     app.register_blueprint(registration.bp)
     app.register_blueprint(admin.bp)
     errors.register_error_handlers(app)

@@ -75,3 +75,14 @@ def test_html_pages_allow_only_their_own_scripts(app) -> None:  # type: ignore[n
     assert "unsafe-inline" not in policies[0].split("script-src")[1].split(";")[0]
     jwks = client.get("/lti/jwks")
     assert "Content-Security-Policy" not in jwks.headers  # JSON runs no script
+
+
+def test_health_check_says_whether_the_database_answers(make_app) -> None:  # type: ignore[no-untyped-def]
+    import requests
+
+    app = make_app()
+    ok = requests.get(app.config["BASE_URL"] + "/healthz", timeout=5)
+    assert ok.status_code == 200 and ok.json() == {"status": "ok"}
+    broken = make_app(DATABASE_URL="sqlite:////nonexistent-dir/nowhere.sqlite")
+    down = requests.get(broken.config["BASE_URL"] + "/healthz", timeout=5)
+    assert down.status_code == 503 and down.json()["reason"] == "database"
