@@ -25,6 +25,10 @@ STATE_TTL = 600
 PLATFORM_KEYSET_TTL = 3600
 # Seconds an in-page launch token (the cookie-less session) stays valid.
 LAUNCH_TOKEN_TTL = 4 * 3600
+# Days launch records (who launched, with which claims) and refused launches are kept;
+# `flask cleanup` deletes older ones. Launches are kept at least as long as their tokens live.
+LAUNCH_RETENTION_DAYS = 30
+LAUNCH_FAILURE_RETENTION_DAYS = 90
 # Days a rotated-out tool key stays published in the JWKS.
 KEY_ROTATION_OVERLAP_DAYS = 7
 # HTTP timeout (seconds) for calls to platforms.

@@ -112,12 +112,13 @@ def keys_list() -> None:
 @click.command("cleanup")
 @with_appcontext
 def cleanup() -> None:
-    """Delete expired login states (also done now and then during logins) and old
-    administrator sign-in failures."""
+    """Delete expired login states (also done now and then during logins), old administrator
+    sign-in failures, and launch records past their retention."""
     from flask import current_app
 
     from lti_tool.extensions import db
     from lti_tool.lti.oidc import purge_expired_states
+    from lti_tool.services.launches import purge_old_records
     from lti_tool.services.registration import purge_sign_in_failures
 
     removed = purge_expired_states()
@@ -125,6 +126,9 @@ def cleanup() -> None:
     click.echo(f"Removed {removed} expired login state(s).")
     failures = purge_sign_in_failures(current_app.config)
     click.echo(f"Removed {failures} old administrator sign-in failure(s).")
+    launches, refusals = purge_old_records(current_app.config)
+    click.echo(f"Removed {launches} launch record(s) and {refusals} refused launch record(s) "
+               "past their retention.")
 
 
 admin_cli = AppGroup("admin", help="The administrator area (/admin).")

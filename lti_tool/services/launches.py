@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from lti_tool.extensions import db
 from lti_tool.lti import claims as C
@@ -170,3 +172,18 @@ def claim_deep_link_answer(launch_id: str) -> bool:
         .values(deep_link_answered_at=utcnow()).execution_options(synchronize_session=False))
     db.session.commit()
     return bool(claimed.rowcount)
+
+
+def purge_old_records(settings: Mapping[str, Any]) -> tuple[int, int]:
+    """Delete launches and refusals past their retention (`flask cleanup`); returns the counts.
+
+    A launch is kept at least as long as its in-page token can be used."""
+    now = utcnow()
+    launch_age = max(timedelta(days=int(settings["LAUNCH_RETENTION_DAYS"])),
+                     timedelta(seconds=int(settings["LAUNCH_TOKEN_TTL"])))
+    launches = db.session.execute(delete(Launch).where(Launch.created_at < now - launch_age))
+    failures = db.session.execute(delete(LaunchFailure).where(
+        LaunchFailure.created_at < now - timedelta(
+            days=int(settings["LAUNCH_FAILURE_RETENTION_DAYS"]))))
+    db.session.commit()
+    return int(launches.rowcount or 0), int(failures.rowcount or 0)

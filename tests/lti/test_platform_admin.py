@@ -9,6 +9,7 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskCliRunner
+from sqlalchemy import select
 
 from lti_tool.extensions import db
 from lti_tool.lti.roles import tool_role
@@ -167,3 +168,25 @@ def test_cleanup_removes_expired_login_states(flow: Flow, app: Flask, runner: Fl
     with app.app_context():
         assert db.session.get(OidcState, old_state) is None
         assert db.session.get(OidcState, fresh_state) is not None
+
+
+def test_cleanup_removes_launch_records_past_their_retention(
+        flow: Flow, app: Flask, runner: FlaskCliRunner) -> None:
+    from lti_tool.models import Launch, LaunchFailure
+
+    for _ in range(2):
+        state, nonce = flow.login()
+        assert flow.launch(flow.good_token(nonce), state).status_code == 303
+    flow.launch("not a token", "no-such-state")  # one refusal
+    with app.app_context():
+        old, recent = db.session.scalars(select(Launch).order_by(Launch.created_at)).all()
+        old.created_at = utcnow() - timedelta(days=31)
+        db.session.scalars(select(LaunchFailure)).one().created_at = utcnow() - timedelta(days=91)
+        db.session.commit()
+        old_id, recent_id = old.id, recent.id
+    output = runner.invoke(args=["cleanup"]).output
+    assert "Removed 1 launch record(s) and 1 refused launch record(s)" in output
+    with app.app_context():
+        assert [launch.id for launch in db.session.scalars(select(Launch))] == [recent_id]
+        assert db.session.get(Launch, old_id) is None
+        assert db.session.scalars(select(LaunchFailure)).all() == []
