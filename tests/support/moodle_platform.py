@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import html
 import json
+import re
 import secrets
 import threading
 import time
@@ -47,6 +48,27 @@ DEPLOYMENT_ID = LTI + "deployment_id"
 SERVICES = "/mod/lti/services.php/"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/scope/"
 NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+# Moodle's gradebookservices::validate_iso8601_date, verbatim.
+ISO8601 = re.compile(
+    r"^([\+-]?\d{4}(?!\d{2}\b))((-?)((0[1-9]|1[0-2])(\3([12]\d|0[1-9]|3[01]))?|W([0-4]\d|5[0-2])"
+    r"(-?[1-7])?|(00[1-9]|0[1-9]\d|[12]\d{2}|3([0-5]\d|6[1-6])))([T\s]((([01]\d|2[0-3])"
+    r"((:?)[0-5]\d)?|24\:?00)([\.,]\d+(?!:))?)?(\17[0-5]\d([\.,]\d+)?)?([zZ]|([\+-])"
+    r"([01]\d|2[0-3]):?([0-5]\d)?)?)?)?$")
+
+
+def moodle_refuses_score(score: Any) -> bool:
+    """The checks of Moodle's scores endpoint (mod/lti/service/gradebookservices): it answers
+    400 "Incorrect score received" for these, and for users it cannot grade."""
+    if not isinstance(score, dict):
+        return True
+    required = ("userId", "gradingProgress", "activityProgress", "timestamp")
+    numeric = all(isinstance(score.get(k), int | float) for k in ("scoreGiven", "scoreMaximum")
+                  if k in score)
+    gradable = {m["user_id"] for m in OBSERVED["nrps_members"] if "Learner" in m["roles"]}
+    return (any(k not in score for k in required) or not numeric
+            or not ISO8601.match(str(score["timestamp"]))
+            or ("scoreGiven" in score and "scoreMaximum" not in score)
+            or score["userId"] not in gradable)
 
 
 def rewrite_urls(value: Any, prefixes: dict[str, str]) -> Any:
@@ -264,6 +286,8 @@ class MoodlePlatform(RegisteringPlatform):
         if method == "GET" and path.endswith("/lineitems"):
             return 200, self.rewrite(OBSERVED["ags_lineitems"])
         if method == "POST" and path.endswith("/lineitem/scores") and "type_id=" in query:
+            if moodle_refuses_score(json.loads(body or b"null")):
+                return 400, {"error": "Incorrect score received"}
             return 200, None
         return 404, {"error": "not found"}
 
