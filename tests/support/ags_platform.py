@@ -26,6 +26,22 @@ TYPE_ID = "7"
 SCORE_PATH = re.compile(r"^/lineitems/(\d+)/lineitem/scores$")
 
 
+def verify_with_tool_key(token: str, tool_jwks_url: str, audience: str) -> dict[str, Any]:
+    """Check a JWT the tool signed, as a platform does: the tool's JWKS over HTTP, by kid."""
+    keys = jwt.PyJWKSet.from_dict(requests.get(tool_jwks_url, timeout=5).json())
+    kid = jwt.get_unverified_header(token)["kid"]
+    key = next(k for k in keys.keys if k.key_id == kid)
+    return jwt.decode(token, key.key, algorithms=["RS256"], audience=audience)
+
+
+def check_client_assertion(form: dict[str, str], tool_jwks_url: str, token_url: str,
+                           client_id: str) -> None:
+    """An OAuth2 client_credentials request with the tool's signed assertion; raises if bad."""
+    claims = verify_with_tool_key(form["client_assertion"], tool_jwks_url, token_url)
+    assert claims["iss"] == claims["sub"] == client_id
+    assert form["grant_type"] == "client_credentials"
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -185,14 +201,8 @@ class AgsPlatform(IndependentPlatform):
                     platform.token_requests += 1
                 form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
                 try:
-                    keys = jwt.PyJWKSet.from_dict(
-                        requests.get(platform.tool_jwks_url, timeout=5).json())
-                    kid = jwt.get_unverified_header(form["client_assertion"])["kid"]
-                    key = next(k for k in keys.keys if k.key_id == kid)
-                    claims = jwt.decode(form["client_assertion"], key.key, algorithms=["RS256"],
-                                        audience=platform.url + "/token")
-                    assert claims["iss"] == claims["sub"] == platform.client_id
-                    assert form["grant_type"] == "client_credentials"
+                    check_client_assertion(form, platform.tool_jwks_url,
+                                           platform.url + "/token", platform.client_id)
                 except Exception as exc:  # noqa: BLE001 - any failure is a refusal
                     self._send(400, {"error": "invalid_client", "error_description": str(exc)})
                     return

@@ -19,6 +19,11 @@ from jwt.algorithms import RSAAlgorithm
 
 
 class IndependentPlatform:
+    # Where its endpoints live; a platform imitating a real LMS uses that LMS's paths.
+    AUTH_PATH = "/auth"
+    TOKEN_PATH = "/token"
+    JWKS_PATH = "/jwks"
+
     def __init__(self, client_id: str = "independent-client", deployment_id: str = "dep-1") -> None:
         self.client_id = client_id
         self.deployment_id = deployment_id
@@ -49,7 +54,7 @@ class IndependentPlatform:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
-                if self.path != "/jwks":
+                if self.path != platform.JWKS_PATH:
                     self.send_error(404)
                     return
                 platform.jwks_requests += 1
@@ -71,9 +76,9 @@ class IndependentPlatform:
             "issuer": self.issuer,
             "client_id": self.client_id,
             "deployment_id": self.deployment_id,
-            "auth_login_url": self.url + "/auth",
-            "auth_token_url": self.url + "/token",
-            "key_set_url": self.url + "/jwks",
+            "auth_login_url": self.url + self.AUTH_PATH,
+            "auth_token_url": self.url + self.TOKEN_PATH,
+            "key_set_url": self.url + self.JWKS_PATH,
         }
 
     def claims(self, nonce: str, target_link_uri: str, **overrides: Any) -> dict[str, Any]:

@@ -17,6 +17,8 @@ PLATFORM_CONF = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 
 
 class RegisteringPlatform(IndependentPlatform):
+    REGISTRATION_PATH = "/register"
+
     def __init__(self, product_family_code: str = "moodle") -> None:
         self.product_family_code = product_family_code
         self.registration_token = "reg-" + secrets.token_urlsafe(16)
@@ -33,12 +35,12 @@ class RegisteringPlatform(IndependentPlatform):
     def openid_configuration(self) -> dict[str, Any]:
         conf = {
             "issuer": self.issuer,
-            "token_endpoint": self.url + "/token",
+            "token_endpoint": self.url + self.TOKEN_PATH,
             "token_endpoint_auth_methods_supported": ["private_key_jwt"],
             "token_endpoint_auth_signing_alg_values_supported": ["RS256"],
-            "jwks_uri": self.url + "/jwks",
-            "authorization_endpoint": self.url + "/auth",
-            "registration_endpoint": self.url + "/register",
+            "jwks_uri": self.url + self.JWKS_PATH,
+            "authorization_endpoint": self.url + self.AUTH_PATH,
+            "registration_endpoint": self.url + self.REGISTRATION_PATH,
             "scopes_supported": [
                 "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
                 "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
@@ -112,7 +114,7 @@ class RegisteringPlatform(IndependentPlatform):
                 super().do_GET()
 
             def do_POST(self) -> None:  # noqa: N802
-                if self.path != "/register":
+                if self.path != platform.REGISTRATION_PATH:
                     self.send_error(404)
                     return
                 length = int(self.headers.get("Content-Length") or 0)
