@@ -303,6 +303,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
             update(OidcState)
             .where(OidcState.state == state.state, OidcState.used_at.is_(None))
             .values(used_at=utcnow())
+            .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
             db.session.rollback()

@@ -32,7 +32,6 @@ from typing import Any
 import requests
 from flask import Flask, current_app
 from sqlalchemy import case, delete, event, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from lti_tool.extensions import db
@@ -52,6 +51,7 @@ from lti_tool.plugin_api import (
     TransportError,
 )
 from lti_tool.plugin_manager import GRADE_PASSBACK, PluginManager
+from lti_tool.services.sql import insert_for
 from lti_tool.signals import activity_graded
 
 log = logging.getLogger("lti_tool.grades")
@@ -107,11 +107,6 @@ def _from_epoch(value: float) -> datetime:
     return datetime.fromtimestamp(value, UTC).replace(tzinfo=None)
 
 
-def _insert(model: Any) -> Any:
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
-
-
 class DbTokenStore:
     """Access tokens in the service_token table, so that every worker shares them."""
 
@@ -124,7 +119,7 @@ class DbTokenStore:
     def save(self, platform_id: int, scope_key: str, token: AccessToken) -> None:
         values = {"platform_id": platform_id, "scope_key": scope_key,
                   "access_token": token.value, "expires_at": _from_epoch(token.expires_at)}
-        stmt = _insert(ServiceToken).values(**values)
+        stmt = insert_for(ServiceToken).values(**values)
         stmt = stmt.on_conflict_do_update(
             index_elements=["platform_id", "scope_key"],
             set_={"access_token": token.value, "expires_at": values["expires_at"]})
@@ -223,7 +218,7 @@ def record_grade(launch: Launch, score_given: float, score_maximum: float, comme
     }
     key = {"resource_link_pk": launch.resource_link_pk, "user_pk": launch.user_pk}
     inserted = db.session.execute(
-        _insert(Grade).values(platform_id=launch.platform_id, version=1, delivered_version=0,
+        insert_for(Grade).values(platform_id=launch.platform_id, version=1, delivered_version=0,
                               created_at=now, **key, **values)
         .on_conflict_do_nothing(index_elements=["resource_link_pk", "user_pk"]))
     grade_id = db.session.scalars(select(Grade.id).filter_by(**key)).one()
@@ -332,7 +327,7 @@ def _line_item_slot(resource_link_pk: int) -> tuple[str | None, bool]:
         db.session.execute(delete(GradeLineItem).where(
             GradeLineItem.resource_link_pk == resource_link_pk, GradeLineItem.url.is_(None),
             GradeLineItem.created_at == slot.created_at))
-    won = db.session.execute(_insert(GradeLineItem).values(
+    won = db.session.execute(insert_for(GradeLineItem).values(
         resource_link_pk=resource_link_pk, url=None, created_at=now)
         .on_conflict_do_nothing(index_elements=["resource_link_pk"])).rowcount
     db.session.commit()

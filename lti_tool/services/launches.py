@@ -19,6 +19,7 @@ from lti_tool.lti.launch import ValidatedLaunch
 from lti_tool.lti.roles import tool_role
 from lti_tool.models import CourseContext, Launch, LaunchFailure, LtiUser, ResourceLink
 from lti_tool.models.base import utcnow
+from lti_tool.services.sql import ensure_row
 
 log = logging.getLogger("lti_tool.launch")
 
@@ -32,75 +33,54 @@ def _text(value: Any, limit: int) -> str:
     return str(value)[:limit] if value is not None else ""
 
 
-def _upsert_user(platform_id: int, claims: dict[str, Any]) -> LtiUser:
-    sub = _text(claims.get("sub"), 255)
-    user = db.session.scalars(
-        select(LtiUser).where(LtiUser.platform_id == platform_id, LtiUser.sub == sub)
-    ).first()
-    if user is None:
-        user = LtiUser(platform_id=platform_id, sub=sub)
-        db.session.add(user)
+def _user_id(platform_id: int, claims: dict[str, Any]) -> int:
+    fields = {}
     name = claims.get("name") or " ".join(
         filter(None, [claims.get("given_name"), claims.get("family_name")])
     )
     if name:
-        user.name = _text(name, 255)
+        fields["name"] = _text(name, 255)
     if claims.get("email"):
-        user.email = _text(claims["email"], 255)
-    return user
+        fields["email"] = _text(claims["email"], 255)
+    return ensure_row(LtiUser, {"platform_id": platform_id, "sub": _text(claims.get("sub"), 255)},
+                      fields)
 
 
-def _upsert_context(launch: ValidatedLaunch) -> CourseContext | None:
+def _context_id(launch: ValidatedLaunch) -> int | None:
     context = _dict(launch.claims, C.CONTEXT)
     if not context.get("id"):
         return None
-    context_id = _text(context["id"], 255)
-    row = db.session.scalars(
-        select(CourseContext).where(
-            CourseContext.deployment_pk == launch.deployment.id,
-            CourseContext.context_id == context_id,
-        )
-    ).first()
-    if row is None:
-        row = CourseContext(
-            platform_id=launch.platform.id, deployment_pk=launch.deployment.id,
-            context_id=context_id,
-        )
-        db.session.add(row)
-    row.title = _text(context.get("title") or row.title, 500)
-    row.label = _text(context.get("label") or row.label, 255)
-    return row
+    fields: dict[str, Any] = {"platform_id": launch.platform.id}
+    if context.get("title"):  # an LMS that leaves them out keeps what an earlier launch said
+        fields["title"] = _text(context["title"], 500)
+    if context.get("label"):
+        fields["label"] = _text(context["label"], 255)
+    key = {"deployment_pk": launch.deployment.id, "context_id": _text(context["id"], 255)}
+    return ensure_row(CourseContext, key, fields)
 
 
-def _upsert_resource_link(context: CourseContext | None, claims: dict[str, Any]) -> ResourceLink | None:
+def _resource_link_id(context_pk: int | None, claims: dict[str, Any]) -> int | None:
     link = _dict(claims, C.RESOURCE_LINK)
-    if context is None or not link.get("id"):
+    if context_pk is None or not link.get("id"):
         return None
-    link_id = _text(link["id"], 255)
-    row = db.session.scalars(
-        select(ResourceLink).where(
-            ResourceLink.context_pk == context.id, ResourceLink.resource_link_id == link_id
-        )
-    ).first()
-    if row is None:
-        row = ResourceLink(context_pk=context.id, resource_link_id=link_id)
-        db.session.add(row)
-    row.title = _text(link.get("title") or row.title, 500)
+    fields = {}
+    if link.get("title"):
+        fields["title"] = _text(link["title"], 500)
     # The item a Deep Linking placement was made for. Kept when a later launch does not
     # repeat the custom parameter (some LMSs drop custom values after editing a link).
     item = _dict(claims, C.CUSTOM).get(ITEM_PARAM)
     if isinstance(item, str) and item.strip():
-        row.item_ref = _text(item.strip(), 255)
-    return row
+        fields["item_ref"] = _text(item.strip(), 255)
+    key = {"context_pk": context_pk, "resource_link_id": _text(link["id"], 255)}
+    return ensure_row(ResourceLink, key, fields)
 
 
 def record_launch(launch: ValidatedLaunch) -> Launch:
+    """The launch, with its user, course and link, in the transaction that consumed the state."""
     claims = launch.claims
-    user = _upsert_user(launch.platform.id, claims)
-    context = _upsert_context(launch)
-    db.session.flush()
-    resource_link = _upsert_resource_link(context, claims)
-    db.session.flush()
+    user_pk = _user_id(launch.platform.id, claims)
+    context_pk = _context_id(launch)
+    resource_link_pk = _resource_link_id(context_pk, claims)
     roles = [r for r in claims.get(C.ROLES, []) if isinstance(r, str)]
     presentation = _dict(claims, C.LAUNCH_PRESENTATION)
     nrps = _dict(claims, C.NRPS)
@@ -108,9 +88,9 @@ def record_launch(launch: ValidatedLaunch) -> Launch:
         id=str(uuid.uuid4()),
         platform_id=launch.platform.id,
         deployment_pk=launch.deployment.id,
-        user_pk=user.id,
-        context_pk=context.id if context else None,
-        resource_link_pk=resource_link.id if resource_link else None,
+        user_pk=user_pk,
+        context_pk=context_pk,
+        resource_link_pk=resource_link_pk,
         message_type=claims[C.MESSAGE_TYPE],
         role=tool_role(roles),
         roles_json=json.dumps(roles),
@@ -126,7 +106,7 @@ def record_launch(launch: ValidatedLaunch) -> Launch:
     db.session.add(row)
     db.session.commit()
     log.info("launch %s: platform=%s user=%s role=%s type=%s", row.id, launch.platform.issuer,
-             user.sub, row.role, row.message_type)
+             claims.get("sub"), row.role, row.message_type)
     return row
 
 

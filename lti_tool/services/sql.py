@@ -1,0 +1,42 @@
+"""Statements the services share: an INSERT that can say ON CONFLICT on both databases, and
+"the id of this row, created if missing", safe when several requests create it at once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lti_tool.extensions import db
+
+
+def insert_for(model: Any) -> Any:
+    """``insert(model)`` of the session's dialect, with ``on_conflict_do_*``."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+
+
+def ensure_row(model: Any, key: Mapping[str, Any], fields: Mapping[str, Any]) -> int:
+    """The id of the row with this unique ``key``, inserted with ``fields`` if missing, else
+    updated where ``fields`` differ (nothing written when nothing changed).
+
+    Core statements, not the ORM unit of work: a launch does this three times, and a class
+    opening a new activity at once must not collide on the unique key (ON CONFLICT)."""
+    table = model.__table__
+    where = [table.c[name] == value for name, value in key.items()]
+    found = db.session.execute(select(table.c.id, *(table.c[f] for f in fields))
+                               .where(*where)).first()
+    if found is None:
+        created = db.session.execute(
+            insert_for(model).values(**key, **fields)
+            .on_conflict_do_nothing(index_elements=list(key)).returning(table.c.id)).first()
+        if created is not None:
+            return int(created.id)
+        found = db.session.execute(select(table.c.id, *(table.c[f] for f in fields))
+                                   .where(*where)).one()  # created by a concurrent request
+    changed = {f: v for f, v in fields.items() if getattr(found, f) != v}
+    if changed:
+        db.session.execute(update(table).where(table.c.id == found.id).values(**changed))
+    return int(found.id)
