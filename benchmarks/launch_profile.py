@@ -1,0 +1,130 @@
+"""The launch POST in-process (Flask test client, no HTTP server, no other process on the
+CPU): where the server time goes, without gunicorn's scheduling noise.
+
+    .venv/bin/python benchmarks/launch_profile.py [--n 300] [--runs 3] [--database-url URL]
+
+Prints, per run, the median and p95 of the launch POST, then the time per launch of each step
+of validation and recording (the steps are wrapped with timers only in the last run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from _common import ROOT, SECRET, percentile
+
+from tests.support.independent_platform import IndependentPlatform
+
+BASE = "http://127.0.0.1:5000"
+STEPS = {
+    "lti_tool.lti.launch:LaunchValidator": ["_find_platform", "_check_state", "_verify_signature",
+                                            "_check_message", "_consume_state"],
+    "lti_tool.services.launches": ["_user_id", "_context_id", "_resource_link_id"],
+    "lti_tool.views.lti": ["_enter"],
+}
+
+
+def build_app(database_url: str | None) -> Any:
+    url = database_url or f"sqlite:///{tempfile.mkdtemp(prefix='p3-profile-')}/profile.sqlite"
+    env = {"LTI_TOOL_DATABASE_URL": url, "LTI_TOOL_SECRET_KEY": SECRET, "PATH": ""}
+    subprocess.run([sys.executable, "-m", "flask", "--app", "lti_tool", "db", "upgrade"],
+                   env=env, check=True, capture_output=True, cwd=ROOT)
+    from lti_tool import create_app
+
+    return create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "BASE_URL": BASE,
+                       "LOG_LEVEL": "WARNING"})
+
+
+def register(app: Any, platform: IndependentPlatform) -> None:
+    reg = platform.registration()
+    args = ["platform", "add"]
+    for option in ("issuer", "client_id", "deployment_id", "auth_login_url", "auth_token_url",
+                   "key_set_url"):
+        args += ["--" + option.replace("_", "-"), reg[option]]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+
+
+def prepared_launch(app: Any, platform: IndependentPlatform) -> tuple[Any, str, str]:
+    client = app.test_client()
+    target = BASE + "/lti/launch"
+    login = client.post("/lti/login", data={"iss": platform.issuer, "login_hint": "u",
+                                            "target_link_uri": target,
+                                            "client_id": platform.client_id})
+    query = parse_qs(urlsplit(login.headers["Location"]).query)
+    return client, platform.sign(platform.claims(query["nonce"][0], target)), query["state"][0]
+
+
+def launch(client: Any, token: str, state: str) -> float:
+    started = time.perf_counter()
+    response = client.post("/lti/launch", data={"id_token": token, "state": state})
+    assert response.status_code == 303, response.data[:300]
+    return (time.perf_counter() - started) * 1000
+
+
+def timed_steps() -> dict[str, float]:
+    """Wrap each step with a timer; returns the totals (ms) it fills."""
+    import importlib
+
+    totals: dict[str, float] = collections.defaultdict(float)
+
+    def wrap(owner: Any, name: str) -> None:
+        inner: Callable[..., Any] = getattr(owner, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                totals[name] += (time.perf_counter() - started) * 1000
+
+        setattr(owner, name, timed)
+
+    for where, names in STEPS.items():
+        module_name, _, attr = where.partition(":")
+        owner = importlib.import_module(module_name)
+        owner = getattr(owner, attr) if attr else owner
+        for name in names:
+            wrap(owner, name)
+    import lti_tool.views.lti as views  # the view imported record_launch by name
+
+    wrap(views, "record_launch")
+    return totals
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    platform = IndependentPlatform()
+    app = build_app(args.database_url)
+    register(app, platform)
+    for _ in range(20):
+        launch(*prepared_launch(app, platform))  # warm-up: key set fetch, caches
+    totals: dict[str, float] = {}
+    for run in range(1, args.runs + 1):
+        if run == args.runs:
+            totals = timed_steps()
+        prepared = [prepared_launch(app, platform) for _ in range(args.n)]
+        times = [launch(*p) for p in prepared]
+        print(f"run {run}: launch POST in-process median {statistics.median(times):6.2f} ms"
+              f"   p95 {percentile(times, 0.95):6.2f} ms   n={args.n}")
+    print("steps of the last run (ms per launch; timers add a little):")
+    for name, total in sorted(totals.items(), key=lambda item: -item[1]):
+        print(f"  {name:<20} {total / args.n:6.3f}")
+    platform.stop()
+
+
+if __name__ == "__main__":
+    main()
