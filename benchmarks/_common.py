@@ -20,6 +20,31 @@ sys.path.insert(0, str(ROOT))
 SECRET = "benchmark-secret-key-long-enough-for-production-checks"
 
 
+@contextmanager
+def scratch_database(server_url: str | None) -> Iterator[str]:
+    """A new, empty database for one benchmark run, dropped afterwards: a temporary SQLite
+    file, or (given ``postgresql://.../db``) a new database on that server. Never the given
+    database itself, so a benchmark never writes into a database someone uses."""
+    if not server_url:
+        yield f"sqlite:///{tempfile.mkdtemp(prefix='p3-bench-')}/bench.sqlite"
+        return
+    import uuid
+
+    import sqlalchemy as sa
+
+    admin_url = server_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    name = f"p3_bench_{uuid.uuid4().hex[:8]}"
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -39,13 +64,19 @@ def summary(label: str, values_ms: list[float]) -> str:
 @contextmanager
 def served_app(database_url: str | None = None, workers: int = 2, threads: int = 4,
                extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, dict[str, str]]]:
-    """Migrate a fresh database and serve the app with gunicorn; yields (base_url, env)."""
-    tmp = tempfile.mkdtemp(prefix="p3-bench-")
+    """Migrate a fresh database (on the server of ``database_url``, if given) and serve the app
+    with gunicorn; yields (base_url, env)."""
+    with scratch_database(database_url) as url:
+        yield from _served(url, workers, threads, extra_env)
+
+
+def _served(database_url: str, workers: int, threads: int,
+            extra_env: dict[str, str] | None) -> Iterator[tuple[str, dict[str, str]]]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
-        "LTI_TOOL_DATABASE_URL": database_url or f"sqlite:///{tmp}/bench.sqlite",
+        "LTI_TOOL_DATABASE_URL": database_url,
         "LTI_TOOL_BASE_URL": base_url,
         "LTI_TOOL_SECRET_KEY": SECRET,
         "LTI_TOOL_LOG_LEVEL": "WARNING",

@@ -15,7 +15,6 @@ import json
 import logging
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _common import scratch_database  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from lti_tool import create_app  # noqa: E402
@@ -71,46 +71,49 @@ def main() -> None:
     args = parser.parse_args()
     logging.disable(logging.WARNING)
 
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='p3-grades-')}/bench.sqlite"
-    server = LiveServer()
-    app = create_app({"ENV": "testing", "SECRET_KEY": SECRET, "DATABASE_URL": url,
-                      "BASE_URL": server.url, "GRADES_DELIVER_IN_PROCESS": False,
-                      "GRADES_CONCURRENCY": args.concurrency, "LOG_LEVEL": "ERROR"})
-    with app.app_context():
-        upgrade()
-        db.session.remove()
-    server.start(app)
-    platform = RemotePlatform(server.url + "/lti/jwks", args.delay)
-    try:
-        register(app, platform)
-        launches = record_launches(app, platform, [f"b{n}" for n in range(args.grades)],
-                                   platform.ags)
-        started = time.perf_counter()
-        for n, launch in enumerate(launches):
-            submit(app, launch, n % 10, source_ref=f"bench:{n}")
-        outbox_s = time.perf_counter() - started
-        started = time.perf_counter()
-        stats = grade_service.run_worker(app, once=True)
-        elapsed = time.perf_counter() - started
+    with scratch_database(args.database_url) as url:
+        server = LiveServer()
+        app = create_app({"ENV": "testing", "SECRET_KEY": SECRET, "DATABASE_URL": url,
+                          "BASE_URL": server.url, "GRADES_DELIVER_IN_PROCESS": False,
+                          "GRADES_CONCURRENCY": args.concurrency, "LOG_LEVEL": "ERROR"})
         with app.app_context():
-            delivered = db.session.scalar(db.select(db.func.count()).select_from(Grade)
-                                          .where(Grade.status == "delivered"))
-        platform_stats = platform.stats()
-        backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-        print(f"database {backend}, {args.grades} grades, platform answers after "
-              f"{args.delay * 1000:.0f} ms, {args.concurrency} deliveries in flight")
-        print(f"writing the outbox (one transaction per submission): {outbox_s:6.2f} s")
-        print(f"delivering:                                          {elapsed:6.2f} s "
-              f"({args.grades / elapsed:.0f} grades/s)")
-        scores = platform_stats["scores"]
-        learners = len({s["userId"] for s in scores})
-        print(f"delivered {delivered} (worker: {stats.delivered} delivered, {stats.retrying} "
-              f"retrying, {stats.failed} failed); scores received by the platform: "
-              f"{len(scores)}, of {learners} learners")
-        print(f"token requests: {platform_stats['token_requests']}")
-    finally:
-        platform.stop()
-        server.stop()
+            upgrade()
+            db.session.remove()
+        server.start(app)
+        platform = RemotePlatform(server.url + "/lti/jwks", args.delay)
+        try:
+            register(app, platform)
+            launches = record_launches(app, platform, [f"b{n}" for n in range(args.grades)],
+                                       platform.ags)
+            started = time.perf_counter()
+            for n, launch in enumerate(launches):
+                submit(app, launch, n % 10, source_ref=f"bench:{n}")
+            outbox_s = time.perf_counter() - started
+            started = time.perf_counter()
+            stats = grade_service.run_worker(app, once=True)
+            elapsed = time.perf_counter() - started
+            with app.app_context():
+                delivered = db.session.scalar(db.select(db.func.count()).select_from(Grade)
+                                              .where(Grade.status == "delivered"))
+            platform_stats = platform.stats()
+            backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+            print(f"database {backend}, {args.grades} grades, platform answers after "
+                  f"{args.delay * 1000:.0f} ms, {args.concurrency} deliveries in flight")
+            print(f"writing the outbox (one transaction per submission): {outbox_s:6.2f} s")
+            print(f"delivering:                                          {elapsed:6.2f} s "
+                  f"({args.grades / elapsed:.0f} grades/s)")
+            scores = platform_stats["scores"]
+            learners = len({s["userId"] for s in scores})
+            print(f"delivered {delivered} (worker: {stats.delivered} delivered, {stats.retrying} "
+                  f"retrying, {stats.failed} failed); scores received by the platform: "
+                  f"{len(scores)}, of {learners} learners")
+            print(f"token requests: {platform_stats['token_requests']}")
+        finally:
+            platform.stop()
+            server.stop()
+
+        with app.app_context():
+            db.engine.dispose()  # before the scratch database is dropped
 
 
 if __name__ == "__main__":

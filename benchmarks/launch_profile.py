@@ -14,13 +14,12 @@ import collections
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from _common import ROOT, SECRET, percentile
+from _common import ROOT, SECRET, percentile, scratch_database
 
 from tests.support.independent_platform import IndependentPlatform
 
@@ -33,8 +32,7 @@ STEPS = {
 }
 
 
-def build_app(database_url: str | None) -> Any:
-    url = database_url or f"sqlite:///{tempfile.mkdtemp(prefix='p3-profile-')}/profile.sqlite"
+def build_app(url: str) -> Any:
     env = {"LTI_TOOL_DATABASE_URL": url, "LTI_TOOL_SECRET_KEY": SECRET, "PATH": ""}
     subprocess.run([sys.executable, "-m", "flask", "--app", "lti_tool", "db", "upgrade"],
                    env=env, check=True, capture_output=True, cwd=ROOT)
@@ -107,23 +105,31 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
+    with scratch_database(args.database_url) as url:
+        profile(build_app(url), args.n, args.runs)
+
+
+def profile(app: Any, n: int, runs: int) -> None:
     platform = IndependentPlatform()
-    app = build_app(args.database_url)
     register(app, platform)
     for _ in range(20):
         launch(*prepared_launch(app, platform))  # warm-up: key set fetch, caches
     totals: dict[str, float] = {}
-    for run in range(1, args.runs + 1):
-        if run == args.runs:
+    for run in range(1, runs + 1):
+        if run == runs:
             totals = timed_steps()
-        prepared = [prepared_launch(app, platform) for _ in range(args.n)]
+        prepared = [prepared_launch(app, platform) for _ in range(n)]
         times = [launch(*p) for p in prepared]
         print(f"run {run}: launch POST in-process median {statistics.median(times):6.2f} ms"
-              f"   p95 {percentile(times, 0.95):6.2f} ms   n={args.n}")
+              f"   p95 {percentile(times, 0.95):6.2f} ms   n={n}")
     print("steps of the last run (ms per launch; timers add a little):")
     for name, total in sorted(totals.items(), key=lambda item: -item[1]):
-        print(f"  {name:<20} {total / args.n:6.3f}")
+        print(f"  {name:<20} {total / n:6.3f}")
     platform.stop()
+    with app.app_context():
+        from lti_tool.extensions import db
+
+        db.engine.dispose()  # before a scratch PostgreSQL database is dropped
 
 
 if __name__ == "__main__":
