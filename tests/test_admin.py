@@ -245,3 +245,27 @@ def test_cleanup_forgets_failures_outside_the_window(make_app: Any) -> None:
     output = app.test_cli_runner().invoke(args=["cleanup"]).output
     assert "Removed 1 old administrator sign-in failure(s)." in output
     assert count(app, AdminSignInFailure) == 0
+
+
+def test_dashboard_shows_grade_delivery_per_platform(make_app: Any) -> None:
+    from tests.grades.conftest import FAST, launch_id_of, settle, submit
+    from tests.support.lms import LEARNERS
+
+    app = make_app(ADMIN_PASSWORD=PASSWORD, **FAST)
+    lms = DemoLms(app.config["BASE_URL"], app.config["DEMO_URL"])
+    launches = [launch_id_of(app, lms.launch(learner)[1]) for learner in LEARNERS[:2]]
+    submit(app, launches[0], 7)
+    settle(app)
+    requests.post(app.config["DEMO_URL"] + "/demo/faults", timeout=5, json={"faults": [
+        {"kind": "reject", "times": -1, "target": "ags", "message": "Grade item is locked"}]})
+    submit(app, launches[1], 4)
+    settle(app)
+    admin = Admin(app)
+    assert admin.login().status_code == 200
+    page = admin.get("/admin/")
+    row = re.search(r'<tr data-platform="\d+"><th scope="row">([^<]*)</th>(.*?)</tr>',
+                    page.text, re.S)
+    assert row and "(p3-demo-lms)" in row.group(1)  # the demo platform's client id
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(2), re.S)
+    assert [c.strip() for c in cells[:3]] == ["1", "0", "1"]  # delivered, pending, failed
+    assert "Grade item is locked" in cells[4]

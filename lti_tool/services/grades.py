@@ -798,6 +798,44 @@ def export_csv(launch: Launch) -> str:
     return out.getvalue()
 
 
+@dataclass(frozen=True)
+class PlatformDelivery:
+    """Grade delivery to one platform, for the administrator's dashboard."""
+
+    platform_id: int
+    label: str
+    pending: int
+    delivered: int
+    failed: int
+    oldest_pending: datetime | None
+    last_problem: str
+
+
+def delivery_by_platform() -> list[PlatformDelivery]:
+    """Per platform with grades: counts by status, the oldest pending grade, the latest problem."""
+    rows = db.session.execute(
+        select(Grade.platform_id, Grade.status, func.count(), func.min(Grade.graded_at))
+        .group_by(Grade.platform_id, Grade.status)).all()
+    found: dict[int, dict[str, Any]] = {}
+    for platform_id, status, count, oldest in rows:
+        entry = found.setdefault(platform_id, {PENDING: 0, DELIVERED: 0, FAILED: 0,
+                                               "oldest": None})
+        entry[status] = count
+        if status == PENDING:
+            entry["oldest"] = oldest
+    result = []
+    for platform_id, entry in sorted(found.items()):
+        platform = db.session.get(Platform, platform_id)
+        problem = db.session.scalars(
+            select(Grade.last_error).where(Grade.platform_id == platform_id,
+                                           Grade.status != DELIVERED, Grade.last_error != "")
+            .order_by(Grade.updated_at.desc()).limit(1)).first()
+        label = f"{platform.name or platform.issuer} ({platform.client_id})" if platform else "?"
+        result.append(PlatformDelivery(platform_id, label, entry[PENDING], entry[DELIVERED],
+                                       entry[FAILED], entry["oldest"], problem or ""))
+    return result
+
+
 def counts() -> dict[str, int]:
     rows = db.session.execute(select(Grade.status, func.count()).group_by(Grade.status))
     return {status: n for status, n in rows}

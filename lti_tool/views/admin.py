@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response
 from lti_tool.lti import keys as tool_keys
 from lti_tool.models.base import utcnow
 from lti_tool.security import same_secret
+from lti_tool.services import grades as grade_service
 from lti_tool.services import launches as launch_service
 from lti_tool.services import platforms as platform_service
 from lti_tool.services import registration as registration_service
@@ -140,6 +141,7 @@ def dashboard() -> str:
         registration_of=registration_service.registration_of,
         keys=tool_keys.published_keys(),
         failures=launch_service.failure_summary(),
+        deliveries=grade_service.delivery_by_platform(),
         links=registration_service.list_links(),
         now=utcnow(),
         new_link=session.pop("new_link", None),
