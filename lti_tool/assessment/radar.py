@@ -14,9 +14,11 @@ from xml.sax.saxutils import escape, quoteattr
 from lti_tool.assessment.model import format_number
 
 RADIUS = 120.0
-CENTRE_X, CENTRE_Y = 250.0, 190.0  # room on both sides for the axis labels
-WIDTH, HEIGHT = 500, 380
+# Room on both sides for axis labels of up to two lines of ~20 characters at 12px.
+CENTRE_X, CENTRE_Y = 280.0, 190.0
+WIDTH, HEIGHT = 560, 380
 LABEL_GAP = 16.0
+ONE_LINE_MAX = 18  # longer labels are split in two lines at the most balanced space
 
 
 def _point(index: int, count: int, fraction: float) -> tuple[float, float]:
@@ -32,12 +34,27 @@ def _points(fractions: Sequence[float]) -> str:
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
 
 
+def label_lines(text: str) -> list[str]:
+    """One line, or two split at the space that makes the longer line shortest."""
+    words = text.split()
+    if len(text) <= ONE_LINE_MAX or len(words) < 2:
+        return [text]
+    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    return list(min(splits, key=lambda pair: max(len(pair[0]), len(pair[1]))))
+
+
 def _label(index: int, count: int, text: str) -> str:
     x, y = _point(index, count, (RADIUS + LABEL_GAP) / RADIUS)
     dx = x - CENTRE_X
     anchor = "middle" if abs(dx) < 1 else ("start" if dx > 0 else "end")
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" '
-            f'dominant-baseline="middle" class="radar-label">{escape(text)}</text>')
+    lines = label_lines(text)
+    start = f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" dominant-baseline="middle" ' \
+            'class="radar-label">'
+    if len(lines) == 1:
+        return f"{start}{escape(text)}</text>"
+    first, second = (escape(line) for line in lines)
+    return (f'{start}<tspan x="{x:.1f}" dy="-0.6em">{first}</tspan>'
+            f'<tspan x="{x:.1f}" dy="1.2em">{second}</tspan></text>')
 
 
 def radar_svg(

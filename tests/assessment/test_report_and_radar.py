@@ -4,7 +4,7 @@ from xml.etree import ElementTree
 import pytest
 
 from lti_tool.assessment.model import Mechanism, Responses
-from lti_tool.assessment.radar import radar_svg
+from lti_tool.assessment.radar import label_lines, radar_svg
 from lti_tool.assessment.report import build_report
 from lti_tool.plugin_api import MechanismCatalogue, PluginRuntimeError, SettingsError
 from lti_tool_plugins.catalogues.uploaded import UploadedCatalogue
@@ -123,11 +123,29 @@ def test_radar_svg_is_accessible_escaped_and_deterministic():
     data = root.find(".//s:polygon[@class='radar-values']", ns)
     points = data.get("points").split()
     assert len(points) == 4
-    # Axis 0 points straight up: 4.5 / 5 of radius 120 = 108 above the centre (250, 190).
-    assert points[0] == "250.0,82.0"
+    # Axis 0 points straight up: 4.5 / 5 of radius 120 = 108 above the centre (280, 190).
+    assert points[0] == "280.0,82.0"
     # The missing value sits at the centre.
-    assert points[2] == "250.0,190.0"
+    assert points[2] == "280.0,190.0"
     assert all(re.fullmatch(r"\d+\.\d,\d+\.\d", p) for p in points)
+
+
+def test_long_radar_labels_wrap_in_two_lines_inside_the_picture():
+    labels = ["Information sharing and reporting", "Accountability and learning", "Trust",
+              "Culture and incentives"]
+    assert label_lines("Information sharing and reporting") == ["Information sharing",
+                                                                "and reporting"]
+    assert label_lines("Trust") == ["Trust"]
+    root = ElementTree.fromstring(radar_svg(labels, [3, 3, 3, 3]))
+    texts = list(root.iter("{http://www.w3.org/2000/svg}text"))
+    spans = [[s.text for s in t] for t in texts]
+    assert spans[0] == ["Information sharing", "and reporting"] and spans[2] == []
+    width = float(root.get("viewBox").split()[2])
+    for text, label in zip(texts, labels, strict=True):
+        x = float(text.get("x"))
+        longest = max(len(line) for line in label_lines(label)) * 7  # ~7px a character at 12px
+        room = {"start": width - x, "end": x, "middle": 2 * min(x, width - x)}
+        assert longest <= room[text.get("text-anchor")], label
 
 
 def test_radar_svg_rejects_bad_input():

@@ -60,6 +60,11 @@ def test_learner_takes_leaves_resumes_submits_and_teacher_switches_model(app: Fl
     assert frame.locator("#scoring-model").inner_text() == "Strength, borderline, concern"
     first_priority = frame.locator(".priority h3").first.inner_text()
     assert serious(page) == []
+    page.set_viewport_size({"width": 352, "height": 800})  # the report in a 320px iframe
+    tool = page.frame(name="tool-frame")
+    assert tool.evaluate("document.documentElement.scrollWidth"
+                         " - document.documentElement.clientWidth") <= 0  # no sideways page
+    page.set_viewport_size({"width": 1280, "height": 720})
 
     frame = open_assessment(app, page, "Ada Okafor")
     frame.get_by_role("link", name="Change the settings").click()
