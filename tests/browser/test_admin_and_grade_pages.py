@@ -58,3 +58,5 @@ def test_gradebook_and_learner_grade_pages_in_the_iframe(app: Flask, page: Any) 
     found["gradebook"] = serious(page, page.frame(name="tool-frame"))
     assert found == {kind: [] for kind in found}, found
     assert page.frame_locator(FRAME).get_by_role("link", name="Refresh the roster").count() == 1
+    frame.get_by_role("link", name="Back to the activity").click()
+    frame.get_by_role("heading", level=1, name=ASSESSMENT).wait_for()
