@@ -60,3 +60,26 @@ def test_gradebook_and_learner_grade_pages_in_the_iframe(app: Flask, page: Any) 
     assert page.frame_locator(FRAME).get_by_role("link", name="Refresh the roster").count() == 1
     frame.get_by_role("link", name="Back to the activity").click()
     frame.get_by_role("heading", level=1, name=ASSESSMENT).wait_for()
+
+
+def test_a_learner_answers_with_the_keyboard_alone(app: Flask, page: Any) -> None:
+    """Tab into each question, arrow keys choose (and autosave), Enter on the button goes on."""
+    place_items(app, page, ASSESSMENT)
+    frame = open_activity(app, page, "Ben Tremblay", ASSESSMENT)
+    frame.get_by_role("link", name="Begin the self-assessment").focus()
+    page.keyboard.press("Enter")
+    frame.get_by_text("Area 1 of 10").wait_for()
+    groups = frame.locator("fieldset.rating")
+    groups.first.get_by_role("radio").first.focus()
+    for question in range(groups.count()):
+        page.keyboard.press("ArrowRight")  # in a radio group: moves to and checks the next
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Tab")  # on to the next question's group
+        assert groups.nth(question).locator("input:checked").get_attribute("value") == "3"
+    frame.locator("#save-status").filter(has_text="Saved.").wait_for()
+    answered = frame.locator("#answered-count").inner_text()
+    assert answered == str(groups.count())
+    focused = frame.locator(":focus")
+    assert focused.inner_text() == "Save and continue"
+    page.keyboard.press("Enter")
+    frame.get_by_text("Area 2 of 10").wait_for()
