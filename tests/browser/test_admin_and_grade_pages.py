@@ -56,6 +56,10 @@ def test_gradebook_and_learner_grade_pages_in_the_iframe(app: Flask, page: Any) 
     frame.get_by_role("table").wait_for()
     assert frame.get_by_role("row").filter(has_text="Chloe Singh").count() == 1  # the roster
     found["gradebook"] = serious(page, page.frame(name="tool-frame"))
+    page.set_viewport_size({"width": 352, "height": 800})  # in a 320px iframe
+    assert page.frame(name="tool-frame").evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    page.set_viewport_size({"width": 1280, "height": 720})
     assert found == {kind: [] for kind in found}, found
     assert page.frame_locator(FRAME).get_by_role("link", name="Refresh the roster").count() == 1
     frame.get_by_role("link", name="Back to the activity").click()
@@ -83,3 +87,7 @@ def test_a_learner_answers_with_the_keyboard_alone(app: Flask, page: Any) -> Non
     assert focused.inner_text() == "Save and continue"
     page.keyboard.press("Enter")
     frame.get_by_text("Area 2 of 10").wait_for()
+    page.set_viewport_size({"width": 352, "height": 800})  # the same page in a 320px iframe
+    tool = page.frame(name="tool-frame")
+    assert tool.evaluate("document.documentElement.scrollWidth"
+                         " - document.documentElement.clientWidth") <= 0
