@@ -37,10 +37,12 @@ run: install
 
 test: install-dev browser-deps
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: install-dev
 	cd benchmarks && ../$(BIN)/python launch_bench.py

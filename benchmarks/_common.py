@@ -57,21 +57,28 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def summary(label: str, values_ms: list[float]) -> str:
-    return (f"{label:<44} median {statistics.median(values_ms):7.2f} ms   "
-            f"p95 {percentile(values_ms, 0.95):7.2f} ms   n={len(values_ms)}")
+    return (
+        f"{label:<44} median {statistics.median(values_ms):7.2f} ms   "
+        f"p95 {percentile(values_ms, 0.95):7.2f} ms   n={len(values_ms)}"
+    )
 
 
 @contextmanager
-def served_app(database_url: str | None = None, workers: int = 2, threads: int = 4,
-               extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, dict[str, str]]]:
+def served_app(
+    database_url: str | None = None,
+    workers: int = 2,
+    threads: int = 4,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[tuple[str, dict[str, str]]]:
     """Migrate a fresh database (on the server of ``database_url``, if given) and serve the app
     with gunicorn; yields (base_url, env)."""
     with scratch_database(database_url) as url:
         yield from _served(url, workers, threads, extra_env)
 
 
-def _served(database_url: str, workers: int, threads: int,
-            extra_env: dict[str, str] | None) -> Iterator[tuple[str, dict[str, str]]]:
+def _served(
+    database_url: str, workers: int, threads: int, extra_env: dict[str, str] | None
+) -> Iterator[tuple[str, dict[str, str]]]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
@@ -85,9 +92,22 @@ def _served(database_url: str, workers: int, threads: int,
     flask = [sys.executable, "-m", "flask", "--app", "lti_tool"]
     subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads),
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "lti_tool:create_app()"],
-        env=env, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "lti_tool:create_app()",
+        ],
+        env=env,
+        cwd=ROOT,
     )
     try:
         for _ in range(100):

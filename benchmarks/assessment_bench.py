@@ -25,8 +25,9 @@ def learner_session(base: str, platform: IndependentPlatform, sub: str) -> tuple
     """Launch a learner into the assessment activity; returns (launch token, CSRF token)."""
     with requests.Session() as s:
         state, nonce = login(s, base, platform)
-        claims = platform.claims(nonce, base + "/lti/launch", sub=sub,
-                                 **{CUSTOM: {"p3_item": "partnership-assessment"}})
+        claims = platform.claims(
+            nonce, base + "/lti/launch", sub=sub, **{CUSTOM: {"p3_item": "partnership-assessment"}}
+        )
         location = launch(s, base, platform.sign(claims), state).headers["Location"]
         token = location.split("lt=")[1].split("&")[0]
         page = s.get(base + "/app/assessment/", params={"lt": token}, timeout=10).text
@@ -35,8 +36,12 @@ def learner_session(base: str, platform: IndependentPlatform, sub: str) -> tuple
 
 
 def post_answer(base: str, token: str, csrf: str, item: str, value: str) -> requests.Response:
-    response = requests.post(base + "/app/assessment/answer", json={"item": item, "value": value},
-                             headers={"X-Launch-Token": token, "X-CSRF-Token": csrf}, timeout=10)
+    response = requests.post(
+        base + "/app/assessment/answer",
+        json={"item": item, "value": value},
+        headers={"X-Launch-Token": token, "X-CSRF-Token": csrf},
+        timeout=10,
+    )
     assert response.status_code == 200, response.text
     return response
 
@@ -63,8 +68,12 @@ def main() -> None:
         print(summary("save one answer: round trip", trip))
         for dimension in instrument.dimensions:
             post_answer(base, token, csrf, "importance:" + dimension.id, "4")
-        done = requests.post(base + "/app/assessment/submit", data={"lt": token, "csrf_token": csrf},
-                             allow_redirects=False, timeout=10)
+        done = requests.post(
+            base + "/app/assessment/submit",
+            data={"lt": token, "csrf_token": csrf},
+            allow_redirects=False,
+            timeout=10,
+        )
         report_path = done.headers["Location"].split("?")[0]
         server, trip = [], []
         for _ in range(args.n):

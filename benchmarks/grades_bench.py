@@ -42,9 +42,20 @@ class RemotePlatform(IndependentPlatform):
 
     def __init__(self, tool_jwks_url: str, delay: float) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.support.ags_platform", "--tool-jwks-url",
-             tool_jwks_url, "--delay", str(delay)],
-            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "tests.support.ags_platform",
+                "--tool-jwks-url",
+                tool_jwks_url,
+                "--delay",
+                str(delay),
+            ],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert self.process.stdout is not None
         info = json.loads(self.process.stdout.readline())
         self.url, self.issuer = info["url"], info["issuer"]
@@ -58,6 +69,7 @@ class RemotePlatform(IndependentPlatform):
         assert self.process.stdin is not None
         self.process.stdin.close()
         self.process.wait(timeout=10)
+
 
 SECRET = "benchmark-secret-key-long-enough-for-production-checks"
 
@@ -73,9 +85,17 @@ def main() -> None:
 
     with scratch_database(args.database_url) as url:
         server = LiveServer()
-        app = create_app({"ENV": "testing", "SECRET_KEY": SECRET, "DATABASE_URL": url,
-                          "BASE_URL": server.url, "GRADES_DELIVER_IN_PROCESS": False,
-                          "GRADES_CONCURRENCY": args.concurrency, "LOG_LEVEL": "ERROR"})
+        app = create_app(
+            {
+                "ENV": "testing",
+                "SECRET_KEY": SECRET,
+                "DATABASE_URL": url,
+                "BASE_URL": server.url,
+                "GRADES_DELIVER_IN_PROCESS": False,
+                "GRADES_CONCURRENCY": args.concurrency,
+                "LOG_LEVEL": "ERROR",
+            }
+        )
         with app.app_context():
             upgrade()
             db.session.remove()
@@ -83,8 +103,7 @@ def main() -> None:
         platform = RemotePlatform(server.url + "/lti/jwks", args.delay)
         try:
             register(app, platform)
-            launches = record_launches(app, platform, [f"b{n}" for n in range(args.grades)],
-                                       platform.ags)
+            launches = record_launches(app, platform, [f"b{n}" for n in range(args.grades)], platform.ags)
             started = time.perf_counter()
             for n, launch in enumerate(launches):
                 submit(app, launch, n % 10, source_ref=f"bench:{n}")
@@ -93,20 +112,27 @@ def main() -> None:
             stats = grade_service.run_worker(app, once=True)
             elapsed = time.perf_counter() - started
             with app.app_context():
-                delivered = db.session.scalar(db.select(db.func.count()).select_from(Grade)
-                                              .where(Grade.status == "delivered"))
+                delivered = db.session.scalar(
+                    db.select(db.func.count()).select_from(Grade).where(Grade.status == "delivered")
+                )
             platform_stats = platform.stats()
             backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-            print(f"database {backend}, {args.grades} grades, platform answers after "
-                  f"{args.delay * 1000:.0f} ms, {args.concurrency} deliveries in flight")
+            print(
+                f"database {backend}, {args.grades} grades, platform answers after "
+                f"{args.delay * 1000:.0f} ms, {args.concurrency} deliveries in flight"
+            )
             print(f"writing the outbox (one transaction per submission): {outbox_s:6.2f} s")
-            print(f"delivering:                                          {elapsed:6.2f} s "
-                  f"({args.grades / elapsed:.0f} grades/s)")
+            print(
+                f"delivering:                                          {elapsed:6.2f} s "
+                f"({args.grades / elapsed:.0f} grades/s)"
+            )
             scores = platform_stats["scores"]
             learners = len({s["userId"] for s in scores})
-            print(f"delivered {delivered} (worker: {stats.delivered} delivered, {stats.retrying} "
-                  f"retrying, {stats.failed} failed); scores received by the platform: "
-                  f"{len(scores)}, of {learners} learners")
+            print(
+                f"delivered {delivered} (worker: {stats.delivered} delivered, {stats.retrying} "
+                f"retrying, {stats.failed} failed); scores received by the platform: "
+                f"{len(scores)}, of {learners} learners"
+            )
             print(f"token requests: {platform_stats['token_requests']}")
         finally:
             platform.stop()

@@ -26,25 +26,54 @@ from tests.support.independent_platform import IndependentPlatform
 def register(platform: IndependentPlatform, env: dict[str, str]) -> None:
     reg = platform.registration()
     subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "lti_tool", "platform", "add",
-         "--issuer", reg["issuer"], "--client-id", reg["client_id"],
-         "--deployment-id", reg["deployment_id"], "--auth-login-url", reg["auth_login_url"],
-         "--auth-token-url", reg["auth_token_url"], "--key-set-url", reg["key_set_url"]],
-        env=env, check=True, capture_output=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "lti_tool",
+            "platform",
+            "add",
+            "--issuer",
+            reg["issuer"],
+            "--client-id",
+            reg["client_id"],
+            "--deployment-id",
+            reg["deployment_id"],
+            "--auth-login-url",
+            reg["auth_login_url"],
+            "--auth-token-url",
+            reg["auth_token_url"],
+            "--key-set-url",
+            reg["key_set_url"],
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
     )
 
 
 def login(session: requests.Session, base: str, platform: IndependentPlatform) -> tuple[str, str]:
-    response = session.post(base + "/lti/login", data={
-        "iss": platform.issuer, "login_hint": "u", "target_link_uri": base + "/lti/launch",
-        "client_id": platform.client_id}, allow_redirects=False, timeout=10)
+    response = session.post(
+        base + "/lti/login",
+        data={
+            "iss": platform.issuer,
+            "login_hint": "u",
+            "target_link_uri": base + "/lti/launch",
+            "client_id": platform.client_id,
+        },
+        allow_redirects=False,
+        timeout=10,
+    )
     query = parse_qs(urlsplit(response.headers["Location"]).query)
     return query["state"][0], query["nonce"][0]
 
 
 def launch(session: requests.Session, base: str, token: str, state: str) -> requests.Response:
-    response = session.post(base + "/lti/launch", data={"id_token": token, "state": state},
-                            allow_redirects=False, timeout=10)
+    response = session.post(
+        base + "/lti/launch", data={"id_token": token, "state": state}, allow_redirects=False, timeout=10
+    )
     assert response.status_code == 303, response.text[:300]
     return response
 
@@ -73,8 +102,7 @@ def run(n: int, clients: int, base: str, platform: IndependentPlatform) -> None:
             response = launch(s, base, token, state)
             return (time.perf_counter() - started) * 1000, server_ms(response)
 
-    for label, fn in (("full OIDC login + launch", full_round_trip),
-                      ("launch POST alone", launch_only)):
+    for label, fn in (("full OIDC login + launch", full_round_trip), ("launch POST alone", launch_only)):
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=clients) as pool:
             results = list(pool.map(fn, range(n)))
@@ -83,8 +111,7 @@ def run(n: int, clients: int, base: str, platform: IndependentPlatform) -> None:
         app_ms = [r[1] for r in results]
         print(summary(f"{label}, {clients} client(s): round trip", client_ms))
         print(summary(f"{label}, {clients} client(s): server time", app_ms))
-        print(f"{'':<44} throughput {n / elapsed:7.1f} /s   "
-              f"mean server {statistics.mean(app_ms):.2f} ms")
+        print(f"{'':<44} throughput {n / elapsed:7.1f} /s   mean server {statistics.mean(app_ms):.2f} ms")
 
 
 def main() -> None:
@@ -103,8 +130,10 @@ def main() -> None:
         fetches_before = platform.jwks_requests
         for clients in (int(c) for c in args.clients.split(",")):
             run(args.n, clients, base, platform)
-        print(f"key set fetches during the steady stream: {platform.jwks_requests - fetches_before}"
-              f" (warm-up: {fetches_before})")
+        print(
+            f"key set fetches during the steady stream: {platform.jwks_requests - fetches_before}"
+            f" (warm-up: {fetches_before})"
+        )
     platform.stop()
 
 

@@ -25,8 +25,13 @@ from tests.support.independent_platform import IndependentPlatform
 
 BASE = "http://127.0.0.1:5000"
 STEPS = {
-    "lti_tool.lti.launch:LaunchValidator": ["_find_platform", "_check_state", "_verify_signature",
-                                            "_check_message", "_consume_state"],
+    "lti_tool.lti.launch:LaunchValidator": [
+        "_find_platform",
+        "_check_state",
+        "_verify_signature",
+        "_check_message",
+        "_consume_state",
+    ],
     "lti_tool.services.launches": ["_user_id", "_context_id", "_resource_link_id"],
     "lti_tool.views.lti": ["_enter"],
 }
@@ -34,19 +39,22 @@ STEPS = {
 
 def build_app(url: str) -> Any:
     env = {"LTI_TOOL_DATABASE_URL": url, "LTI_TOOL_SECRET_KEY": SECRET, "PATH": ""}
-    subprocess.run([sys.executable, "-m", "flask", "--app", "lti_tool", "db", "upgrade"],
-                   env=env, check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "lti_tool", "db", "upgrade"],
+        env=env,
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
     from lti_tool import create_app
 
-    return create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "BASE_URL": BASE,
-                       "LOG_LEVEL": "WARNING"})
+    return create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "BASE_URL": BASE, "LOG_LEVEL": "WARNING"})
 
 
 def register(app: Any, platform: IndependentPlatform) -> None:
     reg = platform.registration()
     args = ["platform", "add"]
-    for option in ("issuer", "client_id", "deployment_id", "auth_login_url", "auth_token_url",
-                   "key_set_url"):
+    for option in ("issuer", "client_id", "deployment_id", "auth_login_url", "auth_token_url", "key_set_url"):
         args += ["--" + option.replace("_", "-"), reg[option]]
     result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 0, result.output
@@ -55,9 +63,15 @@ def register(app: Any, platform: IndependentPlatform) -> None:
 def prepared_launch(app: Any, platform: IndependentPlatform) -> tuple[Any, str, str]:
     client = app.test_client()
     target = BASE + "/lti/launch"
-    login = client.post("/lti/login", data={"iss": platform.issuer, "login_hint": "u",
-                                            "target_link_uri": target,
-                                            "client_id": platform.client_id})
+    login = client.post(
+        "/lti/login",
+        data={
+            "iss": platform.issuer,
+            "login_hint": "u",
+            "target_link_uri": target,
+            "client_id": platform.client_id,
+        },
+    )
     query = parse_qs(urlsplit(login.headers["Location"]).query)
     return client, platform.sign(platform.claims(query["nonce"][0], target)), query["state"][0]
 
@@ -120,8 +134,10 @@ def profile(app: Any, n: int, runs: int) -> None:
             totals = timed_steps()
         prepared = [prepared_launch(app, platform) for _ in range(n)]
         times = [launch(*p) for p in prepared]
-        print(f"run {run}: launch POST in-process median {statistics.median(times):6.2f} ms"
-              f"   p95 {percentile(times, 0.95):6.2f} ms   n={n}")
+        print(
+            f"run {run}: launch POST in-process median {statistics.median(times):6.2f} ms"
+            f"   p95 {percentile(times, 0.95):6.2f} ms   n={n}"
+        )
     print("steps of the last run (ms per launch; timers add a little):")
     for name, total in sorted(totals.items(), key=lambda item: -item[1]):
         print(f"  {name:<20} {total / n:6.3f}")

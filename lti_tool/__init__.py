@@ -87,9 +87,9 @@ def _database_uri(url: str, app: Flask) -> str:
         import os
 
         os.makedirs(app.instance_path, exist_ok=True)
-        return "sqlite:///" + os.path.join(app.instance_path, url[len("sqlite:///"):])
+        return "sqlite:///" + os.path.join(app.instance_path, url[len("sqlite:///") :])
     if url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + url[len("postgresql://"):]
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 

@@ -60,8 +60,10 @@ def platform_list() -> None:
     if not rows:
         click.echo("No platforms registered.")
     for p in rows:
-        click.echo(f"#{p.id}\t{p.issuer}\t{p.client_id}\tdeployments={','.join(p.deployment_ids)}"
-                   f"\t{'enabled' if p.enabled else 'disabled'}")
+        click.echo(
+            f"#{p.id}\t{p.issuer}\t{p.client_id}\tdeployments={','.join(p.deployment_ids)}"
+            f"\t{'enabled' if p.enabled else 'disabled'}"
+        )
 
 
 def _resolve(ref: str):  # type: ignore[no-untyped-def]
@@ -127,16 +129,18 @@ def cleanup() -> None:
     failures = purge_sign_in_failures(current_app.config)
     click.echo(f"Removed {failures} old administrator sign-in failure(s).")
     launches, refusals = purge_old_records(current_app.config)
-    click.echo(f"Removed {launches} launch record(s) and {refusals} refused launch record(s) "
-               "past their retention.")
+    click.echo(
+        f"Removed {launches} launch record(s) and {refusals} refused launch record(s) past their retention."
+    )
 
 
 admin_cli = AppGroup("admin", help="The administrator area (/admin).")
 
 
 @admin_cli.command("set-password")
-@click.password_option("--password", prompt="New administrator password",
-                       help="Asked for (twice) when not given.")
+@click.password_option(
+    "--password", prompt="New administrator password", help="Asked for (twice) when not given."
+)
 def admin_set_password(password: str) -> None:
     """Store the administrator password's hash in the database (it wins over the setting)."""
     from lti_tool.services import registration as registration_service
@@ -157,8 +161,7 @@ def admin_registration_link(label: str) -> None:
     cfg = current_app.config
     link, code = registration_service.create_link(label, cfg["REGISTRATION_LINK_TTL_HOURS"])
     click.echo(f"{cfg['BASE_URL']}/lti/register?reg={code}")
-    click.echo(f"Link #{link.id}, single use, expires {link.expires_at:%Y-%m-%d %H:%M} UTC.",
-               err=True)
+    click.echo(f"Link #{link.id}, single use, expires {link.expires_at:%Y-%m-%d %H:%M} UTC.", err=True)
 
 
 @click.group("plugins", help="Scoring models, mechanism catalogues and grade passback.")

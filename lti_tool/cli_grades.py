@@ -13,14 +13,20 @@ grades_cli = AppGroup("grades", help="Grade passback: the delivery worker and th
 
 @grades_cli.command("work")
 @click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
-@click.option("--max-seconds", type=click.FloatRange(min=0), default=None,
-              help="Stop after this many seconds.")
+@click.option(
+    "--max-seconds", type=click.FloatRange(min=0), default=None, help="Stop after this many seconds."
+)
 def work(once: bool, max_seconds: float | None) -> None:
     """Deliver pending grades to the platforms (safe to run on several servers at once)."""
-    stats = grade_service.run_worker(current_app._get_current_object(),  # type: ignore[attr-defined]
-                                     once=once, max_seconds=max_seconds)
-    click.echo(f"delivered {stats.delivered}, retrying {stats.retrying}, failed {stats.failed}"
-               + (f", leases lost {stats.lost_leases}" if stats.lost_leases else ""))
+    stats = grade_service.run_worker(
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        once=once,
+        max_seconds=max_seconds,
+    )
+    click.echo(
+        f"delivered {stats.delivered}, retrying {stats.retrying}, failed {stats.failed}"
+        + (f", leases lost {stats.lost_leases}" if stats.lost_leases else "")
+    )
 
 
 @grades_cli.command("status")

@@ -96,8 +96,7 @@ class ItemRegistry:
 def assessment_item(workshops: Mapping[str, Workshop]) -> LinkableItem:
     """The partnership self-assessment, graded like the assignment that uses it."""
     workshop = next(
-        (w for w in workshops.values()
-         if w.assignment and w.assignment.assessment_ref == ASSESSMENT_ITEM_ID),
+        (w for w in workshops.values() if w.assignment and w.assignment.assessment_ref == ASSESSMENT_ITEM_ID),
         None,
     )
     points = workshop.assignment.max_points if workshop and workshop.assignment else None
@@ -107,8 +106,7 @@ def assessment_item(workshops: Mapping[str, Workshop]) -> LinkableItem:
         workshop_slug=workshop.slug if workshop else "",
         ref=None,
         title="Partnership self-assessment",
-        description="Rate how your organization works in partnership and see where to "
-        "focus first.",
+        description="Rate how your organization works in partnership and see where to focus first.",
         graded=True,
         max_points=points or DEFAULT_MAX_POINTS,
     )

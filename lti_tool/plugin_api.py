@@ -81,13 +81,9 @@ class MechanismCatalogue(Plugin):
     """Offers mechanisms (practical remedies), each mapped to the dimensions it addresses."""
 
     @abstractmethod
-    def mechanisms(
-        self, instrument: Instrument, settings: Mapping[str, Any]
-    ) -> list[Mechanism]: ...
+    def mechanisms(self, instrument: Instrument, settings: Mapping[str, Any]) -> list[Mechanism]: ...
 
-    def uncovered_notes(
-        self, instrument: Instrument, settings: Mapping[str, Any]
-    ) -> dict[str, str]:
+    def uncovered_notes(self, instrument: Instrument, settings: Mapping[str, Any]) -> dict[str, str]:
         """Optional: why the catalogue deliberately offers nothing for some dimensions."""
         return {}
 
@@ -112,9 +108,7 @@ def default_settings(plugin_cls: type[Plugin]) -> dict[str, Any]:
     return validate_settings(plugin_cls, {})
 
 
-def call_safely(
-    plugin: Plugin, method: str, *args: Any, expect: type[T] | None = None, **kwargs: Any
-) -> Any:
+def call_safely(plugin: Plugin, method: str, *args: Any, expect: type[T] | None = None, **kwargs: Any) -> Any:
     """Call ``plugin.method``; turn any exception into ``PluginRuntimeError`` (and log it).
 
     ``SettingsError`` passes through unchanged: it is the caller's input that is wrong.
@@ -176,8 +170,9 @@ class PassbackResult:
         return cls(PassbackOutcome.DELIVERED, message, line_item_url=line_item_url)
 
     @classmethod
-    def retry(cls, message: str, retry_after: float | None = None,
-              status_code: int | None = None) -> PassbackResult:
+    def retry(
+        cls, message: str, retry_after: float | None = None, status_code: int | None = None
+    ) -> PassbackResult:
         return cls(PassbackOutcome.RETRY_AFTER, message, retry_after, status_code)
 
     @classmethod
@@ -192,8 +187,9 @@ class PassbackResult:
 class TransportError(Exception):
     """Raised by a GradeTransport: ``kind`` is retry, permanent or token_expired."""
 
-    def __init__(self, kind: str, message: str, status_code: int | None = None,
-                 retry_after: float | None = None) -> None:
+    def __init__(
+        self, kind: str, message: str, status_code: int | None = None, retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
@@ -209,11 +205,20 @@ class GradeTransport(Protocol):
 
     def post_score(self, line_item_url: str, score: Mapping[str, Any]) -> None: ...
 
-    def find_line_item(self, line_items_url: str, *, resource_link_id: str, resource_id: str,
-                       tag: str) -> str | None: ...
+    def find_line_item(
+        self, line_items_url: str, *, resource_link_id: str, resource_id: str, tag: str
+    ) -> str | None: ...
 
-    def create_line_item(self, line_items_url: str, *, label: str, score_maximum: float,
-                         resource_link_id: str, resource_id: str, tag: str) -> str: ...
+    def create_line_item(
+        self,
+        line_items_url: str,
+        *,
+        label: str,
+        score_maximum: float,
+        resource_link_id: str,
+        resource_id: str,
+        tag: str,
+    ) -> str: ...
 
 
 class GradePassback(Plugin):

@@ -46,12 +46,11 @@ class PluginKind:
     label: str
 
 
-SCORING_MODELS = PluginKind("scoring_models", "lti_tool.scoring_models", ScoringModel,
-                            "Scoring models")
-MECHANISM_CATALOGUES = PluginKind("mechanism_catalogues", "lti_tool.mechanism_catalogues",
-                                  MechanismCatalogue, "Mechanism catalogues")
-GRADE_PASSBACK = PluginKind("grade_passback", "lti_tool.grade_passback", GradePassback,
-                            "Grade passback")
+SCORING_MODELS = PluginKind("scoring_models", "lti_tool.scoring_models", ScoringModel, "Scoring models")
+MECHANISM_CATALOGUES = PluginKind(
+    "mechanism_catalogues", "lti_tool.mechanism_catalogues", MechanismCatalogue, "Mechanism catalogues"
+)
+GRADE_PASSBACK = PluginKind("grade_passback", "lti_tool.grade_passback", GradePassback, "Grade passback")
 # Adding a kind: define its interface in plugin_api and add one PluginKind line here.
 DEFAULT_KINDS: tuple[PluginKind, ...] = (SCORING_MODELS, MECHANISM_CATALOGUES, GRADE_PASSBACK)
 
@@ -158,8 +157,9 @@ class PluginManager:
                 self._load_one(kind, candidate)
             else:
                 log.info("plugin %s:%s is blocked", kind.name, candidate.name)
-                self._infos.append(PluginInfo(kind.name, candidate.name, candidate.name, "", "",
-                                              candidate.source, BLOCKED))
+                self._infos.append(
+                    PluginInfo(kind.name, candidate.name, candidate.name, "", "", candidate.source, BLOCKED)
+                )
 
     @staticmethod
     def _check_duplicates(kind: PluginKind, candidates: list[Candidate]) -> None:
@@ -178,14 +178,27 @@ class PluginManager:
             plugin = self._instantiate(kind, candidate)
         except Exception as exc:  # any failure of a plugin must not stop the others
             error = f"{type(exc).__name__}: {exc}"
-            log.error("plugin %s:%s from %s is unavailable: %s", kind.name, candidate.name,
-                      candidate.source, error)
-            self._infos.append(PluginInfo(kind.name, candidate.name, candidate.name, "", "",
-                                          candidate.source, UNAVAILABLE, error))
+            log.error(
+                "plugin %s:%s from %s is unavailable: %s", kind.name, candidate.name, candidate.source, error
+            )
+            self._infos.append(
+                PluginInfo(
+                    kind.name, candidate.name, candidate.name, "", "", candidate.source, UNAVAILABLE, error
+                )
+            )
             return
         self._plugins[kind.name][candidate.name] = plugin
-        self._infos.append(PluginInfo(kind.name, candidate.name, plugin.label, plugin.version,
-                                      plugin.description, candidate.source, AVAILABLE))
+        self._infos.append(
+            PluginInfo(
+                kind.name,
+                candidate.name,
+                plugin.label,
+                plugin.version,
+                plugin.description,
+                candidate.source,
+                AVAILABLE,
+            )
+        )
 
     @staticmethod
     def _instantiate(kind: PluginKind, candidate: Candidate) -> Plugin:
@@ -194,8 +207,7 @@ class PluginManager:
             raise TypeError(f"{plugin_cls!r} is not a subclass of {kind.interface.__name__}")
         declared = getattr(plugin_cls, "name", None)
         if declared != candidate.name:
-            raise ValueError(f"class declares name {declared!r} but is registered as "
-                             f"{candidate.name!r}")
+            raise ValueError(f"class declares name {declared!r} but is registered as {candidate.name!r}")
         for attr in ("label", "settings_schema"):
             if not hasattr(plugin_cls, attr):
                 raise TypeError(f"{plugin_cls.__name__} has no {attr!r}")
@@ -233,11 +245,10 @@ class PluginManager:
         try:
             return self._plugins[kind.name][name]
         except KeyError:
-            status = next((i.status for i in self._infos
-                           if i.kind == kind.name and i.name == name), "not installed")
-            raise UnknownPluginError(
-                f"no available {kind.name} plugin named {name!r} ({status})"
-            ) from None
+            status = next(
+                (i.status for i in self._infos if i.kind == kind.name and i.name == name), "not installed"
+            )
+            raise UnknownPluginError(f"no available {kind.name} plugin named {name!r} ({status})") from None
 
     def describe(self) -> list[PluginInfo]:
         """Every plugin seen, whatever its status, sorted by kind then name."""
@@ -245,7 +256,11 @@ class PluginManager:
         return sorted(self._infos, key=lambda i: (order.index(i.kind), i.name))
 
     def call_safely(
-        self, plugin: Plugin, method: str, *args: Any, expect: type[T] | None = None,
+        self,
+        plugin: Plugin,
+        method: str,
+        *args: Any,
+        expect: type[T] | None = None,
         **kwargs: Any,
     ) -> Any:
         """Run a plugin method; a failure becomes ``PluginRuntimeError``, never a crash."""
@@ -268,13 +283,15 @@ def init_app(app: Any) -> PluginManager:
     throwaway plugin next to the installed ones.
     """
     kinds = tuple(DEFAULT_KINDS)
-    sources: dict[str, list[Any]] = {
-        kind.name: list(entry_points(group=kind.group)) for kind in kinds
-    }
+    sources: dict[str, list[Any]] = {kind.name: list(entry_points(group=kind.group)) for kind in kinds}
     for kind_name, classes in (app.config.get("PLUGINS_EXTRA") or {}).items():
         sources.setdefault(kind_name, []).extend(classes)
-    manager = PluginManager(sources, kinds, blocked=_names(app.config.get("PLUGINS_BLOCKED")),
-                            required=_names(app.config.get("PLUGINS_REQUIRED")))
+    manager = PluginManager(
+        sources,
+        kinds,
+        blocked=_names(app.config.get("PLUGINS_BLOCKED")),
+        required=_names(app.config.get("PLUGINS_REQUIRED")),
+    )
     app.extensions[EXTENSION_KEY] = manager
     return manager
 

@@ -15,8 +15,9 @@ from werkzeug.wrappers import Response
 def same_secret(sent: str | None, expected: str) -> bool:
     """Constant-time equality of a value from a request and the expected secret. Compares bytes:
     ``hmac.compare_digest`` raises TypeError for non-ASCII text, which a visitor controls."""
-    return hmac.compare_digest((sent or "").encode("utf-8", "surrogatepass"),
-                               expected.encode("utf-8", "surrogatepass"))
+    return hmac.compare_digest(
+        (sent or "").encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+    )
 
 
 def csp_nonce() -> str:
@@ -32,7 +33,8 @@ def _content_security_policy(response: Response) -> Response:
         # LMS frames the tool from another origin and the radar chart is inline SVG.
         response.headers.setdefault(
             "Content-Security-Policy",
-            f"script-src 'self' 'nonce-{csp_nonce()}'; object-src 'none'; base-uri 'none'")
+            f"script-src 'self' 'nonce-{csp_nonce()}'; object-src 'none'; base-uri 'none'",
+        )
     return response
 
 

@@ -99,9 +99,11 @@ def check_settings(settings: Mapping[str, Any]) -> None:
     if urlsplit(settings["BASE_URL"]).scheme not in {"http", "https"}:
         raise SettingsError(f"{ENV_PREFIX}BASE_URL must be an http(s) URL, got {settings['BASE_URL']!r}")
     if settings.get("REGISTRATION_MODE", "open") not in REGISTRATION_MODES:
-        raise SettingsError(f"{ENV_PREFIX}REGISTRATION_MODE must be one of "
-                            f"{', '.join(REGISTRATION_MODES)}, "
-                            f"got {settings['REGISTRATION_MODE']!r}")
+        raise SettingsError(
+            f"{ENV_PREFIX}REGISTRATION_MODE must be one of "
+            f"{', '.join(REGISTRATION_MODES)}, "
+            f"got {settings['REGISTRATION_MODE']!r}"
+        )
     if settings["ENV"] != "production":
         return
     problems = []

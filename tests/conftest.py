@@ -135,5 +135,7 @@ def lms(app: Flask) -> DemoLms:
 def pytest_report_header(config: pytest.Config) -> str:
     if postgres_admin_url():
         return "databases: SQLite, and PostgreSQL for tests marked both_dbs"
-    return (f"databases: SQLite only ({POSTGRES_ENV} unset): the PostgreSQL runs of tests "
-            "marked both_dbs are skipped")
+    return (
+        f"databases: SQLite only ({POSTGRES_ENV} unset): the PostgreSQL runs of tests "
+        "marked both_dbs are skipped"
+    )

@@ -35,8 +35,12 @@ class Admin:
         """Sign in; ``address`` poses as that client (the app must trust X-Forwarded-For)."""
         headers = {"X-Forwarded-For": address} if address else {}
         page = self.browser.get(self.base + "/admin/login", timeout=5)
-        return self.browser.post(self.base + "/admin/login", timeout=5, headers=headers,
-                                 data={"password": password, "csrf_token": csrf(page.text)})
+        return self.browser.post(
+            self.base + "/admin/login",
+            timeout=5,
+            headers=headers,
+            data={"password": password, "csrf_token": csrf(page.text)},
+        )
 
     def get(self, path: str) -> requests.Response:
         page = self.browser.get(self.base + path, timeout=5)
@@ -47,8 +51,7 @@ class Admin:
     def post(self, path: str, **data: str) -> requests.Response:
         if not self.token:
             self.get("/admin/")
-        return self.browser.post(self.base + path, data={"csrf_token": self.token, **data},
-                                 timeout=5)
+        return self.browser.post(self.base + path, data={"csrf_token": self.token, **data}, timeout=5)
 
 
 @pytest.fixture
@@ -81,11 +84,9 @@ def test_wrong_password_and_missing_csrf(admin_app: Flask) -> None:
     visitor = Admin(admin_app)
     wrong = visitor.login("not the password")
     assert wrong.status_code == 401 and "not right" in wrong.text
-    no_csrf = visitor.browser.post(visitor.base + "/admin/login", data={"password": PASSWORD},
-                                   timeout=5)
+    no_csrf = visitor.browser.post(visitor.base + "/admin/login", data={"password": PASSWORD}, timeout=5)
     assert no_csrf.status_code == 400
-    assert visitor.browser.get(visitor.base + "/admin/", timeout=5).url.endswith(
-        "/admin/login?next=/admin/")
+    assert visitor.browser.get(visitor.base + "/admin/", timeout=5).url.endswith("/admin/login?next=/admin/")
 
 
 def test_lti_launch_grants_nothing(admin_app: Flask) -> None:
@@ -96,8 +97,9 @@ def test_lti_launch_grants_nothing(admin_app: Flask) -> None:
     base = admin_app.config["BASE_URL"]
     dash = browser.get(base + "/admin/", params={"lt": token}, timeout=5, allow_redirects=False)
     assert dash.status_code == 302 and "/admin/login" in dash.headers["Location"]
-    rotate = browser.post(base + "/admin/keys/rotate", headers={"X-Launch-Token": token},
-                          data={"lt": token}, timeout=5)
+    rotate = browser.post(
+        base + "/admin/keys/rotate", headers={"X-Launch-Token": token}, data={"lt": token}, timeout=5
+    )
     assert rotate.status_code == 401
     assert count(admin_app, ToolKey) == 0  # nothing rotated
 
@@ -111,35 +113,62 @@ def test_no_password_configured_means_no_way_in(app: Flask) -> None:
 def test_dashboard_lists_platforms_keys_and_failures(admin_app: Flask, admin: Admin) -> None:
     base = admin_app.config["BASE_URL"]
     for _ in range(3):
-        requests.post(base + "/lti/login", timeout=5, data={
-            "iss": "https://stranger.example", "login_hint": "x",
-            "target_link_uri": base + "/lti/launch"})
+        requests.post(
+            base + "/lti/login",
+            timeout=5,
+            data={
+                "iss": "https://stranger.example",
+                "login_hint": "x",
+                "target_link_uri": base + "/lti/launch",
+            },
+        )
     requests.get(admin_app.config["DEMO_URL"] + "/demo/", timeout=5)  # registers the demo
     page = admin.get("/admin/")
     assert page.status_code == 200
     assert "p3-demo-lms" in page.text
-    row = re.search(r"stranger\.example.*?<code>unknown_issuer</code></td><td class=\"count\">"
-                    r"(\d+)<", page.text, re.S)
+    row = re.search(
+        r"stranger\.example.*?<code>unknown_issuer</code></td><td class=\"count\">"
+        r"(\d+)<",
+        page.text,
+        re.S,
+    )
     assert row and row.group(1) == "3"
     assert page.headers["Cache-Control"] == "no-store"
 
 
 @pytest.mark.both_dbs
 def test_add_edit_disable_remove_platform(admin_app: Flask, admin: Admin) -> None:
-    bad = admin.post("/admin/platforms/new", issuer="https://moodle.example", client_id="",
-                     auth_login_url="not a url", auth_token_url="https://moodle.example/t",
-                     key_set_url="https://moodle.example/k")
+    bad = admin.post(
+        "/admin/platforms/new",
+        issuer="https://moodle.example",
+        client_id="",
+        auth_login_url="not a url",
+        auth_token_url="https://moodle.example/t",
+        key_set_url="https://moodle.example/k",
+    )
     assert bad.status_code == 400 and 'id="e-auth_login_url"' in bad.text
     assert count(admin_app, Platform) == 0
-    added = admin.post("/admin/platforms/new", name="Moodle", issuer="https://moodle.example",
-                       client_id="abc", auth_login_url="https://moodle.example/auth",
-                       auth_token_url="https://moodle.example/token",
-                       key_set_url="https://moodle.example/jwks", deployment_ids="1\n2")
+    added = admin.post(
+        "/admin/platforms/new",
+        name="Moodle",
+        issuer="https://moodle.example",
+        client_id="abc",
+        auth_login_url="https://moodle.example/auth",
+        auth_token_url="https://moodle.example/token",
+        key_set_url="https://moodle.example/jwks",
+        deployment_ids="1\n2",
+    )
     assert added.status_code == 200 and "Platform #1 added" in added.text
-    edited = admin.post("/admin/platforms/1/edit", name="Moodle", issuer="https://moodle.example",
-                        client_id="abc", auth_login_url="https://moodle.example/auth",
-                        auth_token_url="https://moodle.example/token",
-                        key_set_url="https://moodle.example/jwks", deployment_ids="2, 3")
+    edited = admin.post(
+        "/admin/platforms/1/edit",
+        name="Moodle",
+        issuer="https://moodle.example",
+        client_id="abc",
+        auth_login_url="https://moodle.example/auth",
+        auth_token_url="https://moodle.example/token",
+        key_set_url="https://moodle.example/jwks",
+        deployment_ids="2, 3",
+    )
     assert edited.status_code == 200
     with admin_app.app_context():
         assert db.session.get(Platform, 1).deployment_ids == ["2", "3"]
@@ -153,8 +182,7 @@ def test_add_edit_disable_remove_platform(admin_app: Flask, admin: Admin) -> Non
 
 
 def test_csrf_is_checked_when_signed_in(admin_app: Flask, admin: Admin) -> None:
-    forged = admin.browser.post(admin.base + "/admin/keys/rotate", data={"csrf_token": "x"},
-                                timeout=5)
+    forged = admin.browser.post(admin.base + "/admin/keys/rotate", data={"csrf_token": "x"}, timeout=5)
     assert forged.status_code == 400
     assert count(admin_app, ToolKey) == 0
 
@@ -176,8 +204,11 @@ def test_registration_links_create_list_revoke(admin_app: Flask, admin: Admin) -
     assert admin.post("/admin/links/1/revoke").status_code == 200
     assert "revoked" in admin.get("/admin/").text
     code = link.group(1).split("reg=", 1)[1]
-    refused = requests.get(admin.base + "/lti/register", timeout=5, params={
-        "openid_configuration": "https://moodle.example/openid", "reg": code})
+    refused = requests.get(
+        admin.base + "/lti/register",
+        timeout=5,
+        params={"openid_configuration": "https://moodle.example/openid", "reg": code},
+    )
     assert refused.status_code == 403 and "registration_link_revoked" in refused.text
 
 
@@ -200,8 +231,9 @@ def test_password_setting_is_kept_only_as_a_hash(admin_app: Flask) -> None:
 
 @pytest.fixture
 def guarded_app(make_app: Any) -> Flask:
-    return make_app(ADMIN_PASSWORD=PASSWORD, PROXY_FIX=1, ADMIN_SIGN_IN_MAX_FAILURES=3,
-                    ADMIN_SIGN_IN_WINDOW_SECONDS=600)
+    return make_app(
+        ADMIN_PASSWORD=PASSWORD, PROXY_FIX=1, ADMIN_SIGN_IN_MAX_FAILURES=3, ADMIN_SIGN_IN_WINDOW_SECONDS=600
+    )
 
 
 def test_password_guessing_is_slowed_down_per_client(guarded_app: Flask) -> None:
@@ -211,8 +243,7 @@ def test_password_guessing_is_slowed_down_per_client(guarded_app: Flask) -> None
     refused = guesser.login(PASSWORD, address="203.0.113.5")  # even the right one, for now
     assert refused.status_code == 429 and "Too many wrong passwords" in refused.text
     assert 590 <= int(refused.headers["Retry-After"]) <= 600
-    assert guesser.browser.get(guesser.base + "/admin/", timeout=5).url.endswith("/admin/login"
-                                                                                 "?next=/admin/")
+    assert guesser.browser.get(guesser.base + "/admin/", timeout=5).url.endswith("/admin/login?next=/admin/")
     assert Admin(guarded_app).login(address="198.51.100.7").status_code == 200  # others not
     with guarded_app.app_context():  # no readable address is stored
         clients = db.session.scalars(select(AdminSignInFailure.client)).all()
@@ -256,15 +287,19 @@ def test_dashboard_shows_grade_delivery_per_platform(make_app: Any) -> None:
     launches = [launch_id_of(app, lms.launch(learner)[1]) for learner in LEARNERS[:2]]
     submit(app, launches[0], 7)
     settle(app)
-    requests.post(app.config["DEMO_URL"] + "/demo/faults", timeout=5, json={"faults": [
-        {"kind": "reject", "times": -1, "target": "ags", "message": "Grade item is locked"}]})
+    requests.post(
+        app.config["DEMO_URL"] + "/demo/faults",
+        timeout=5,
+        json={
+            "faults": [{"kind": "reject", "times": -1, "target": "ags", "message": "Grade item is locked"}]
+        },
+    )
     submit(app, launches[1], 4)
     settle(app)
     admin = Admin(app)
     assert admin.login().status_code == 200
     page = admin.get("/admin/")
-    row = re.search(r'<tr data-platform="\d+"><th scope="row">([^<]*)</th>(.*?)</tr>',
-                    page.text, re.S)
+    row = re.search(r'<tr data-platform="\d+"><th scope="row">([^<]*)</th>(.*?)</tr>', page.text, re.S)
     assert row and "(p3-demo-lms)" in row.group(1)  # the demo platform's client id
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(2), re.S)
     assert [c.strip() for c in cells[:3]] == ["1", "0", "1"]  # delivered, pending, failed

@@ -13,15 +13,46 @@ from flask import Flask
 
 from tests.support.lms import INSTRUCTOR, LEARNERS, DemoLms
 
-GARBAGE = ["", "0", "-1", "abc", "9" * 40, "1e309", "nan", "\u00b2", "<script>", "'; drop", "%00",
-           "a" * 5000]
-FIELDS = ["lt", "csrf_token", "item", "grade_id", "value", "reflection", "pending", "password",
-          "label", "kind", "enabled", "confirm", "action", "page", "go", "d", "state", "next",
-          "limit", "refresh", "saved", "issuer", "client_id", "deployment_ids", "model",
-          "statement", "answer", "attempt", "catalogue", "retakes", "grade_mode"]
+GARBAGE = ["", "0", "-1", "abc", "9" * 40, "1e309", "nan", "\u00b2", "<script>", "'; drop", "%00", "a" * 5000]
+FIELDS = [
+    "lt",
+    "csrf_token",
+    "item",
+    "grade_id",
+    "value",
+    "reflection",
+    "pending",
+    "password",
+    "label",
+    "kind",
+    "enabled",
+    "confirm",
+    "action",
+    "page",
+    "go",
+    "d",
+    "state",
+    "next",
+    "limit",
+    "refresh",
+    "saved",
+    "issuer",
+    "client_id",
+    "deployment_ids",
+    "model",
+    "statement",
+    "answer",
+    "attempt",
+    "catalogue",
+    "retakes",
+    "grade_mode",
+]
 ADMIN_PASSWORD = "correct horse battery staple"
-PATH_VALUES = {"int": ["1", "999999", "9" * 30], "default": ["x", "..%2F..", "p3-art-of-the-possible"],
-               "path": ["x/y", "p3-art-of-the-possible/session-99"]}
+PATH_VALUES = {
+    "int": ["1", "999999", "9" * 30],
+    "default": ["x", "..%2F..", "p3-art-of-the-possible"],
+    "path": ["x/y", "p3-art-of-the-possible/session-99"],
+}
 
 
 def urls(app: Flask) -> list[tuple[str, str]]:
@@ -42,8 +73,12 @@ def urls(app: Flask) -> list[tuple[str, str]]:
 
 
 def csrf_of(browser: requests.Session, base: str, token: str) -> str:
-    for path in ("/app/assessment/settings", "/app/grades/", "/app/assessment/",
-                 "/app/w/p3-art-of-the-possible/sessions/session-1"):
+    for path in (
+        "/app/assessment/settings",
+        "/app/grades/",
+        "/app/assessment/",
+        "/app/w/p3-art-of-the-possible/sessions/session-1",
+    ):
         page = browser.get(base + path, params={"lt": token}, timeout=10)
         match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         if match:
@@ -51,8 +86,7 @@ def csrf_of(browser: requests.Session, base: str, token: str) -> str:
     return ""
 
 
-def sweep(app: Flask, browser: requests.Session, token: str, csrf: str,
-          admin: bool = False) -> list[str]:
+def sweep(app: Flask, browser: requests.Session, token: str, csrf: str, admin: bool = False) -> list[str]:
     base = app.config["BASE_URL"]
     problems = []
     for method, path in urls(app):
@@ -66,15 +100,20 @@ def sweep(app: Flask, browser: requests.Session, token: str, csrf: str,
             if method == "GET":
                 answer = browser.get(url, params=data, timeout=10, allow_redirects=False)
             else:
-                answer = browser.post(url, data=data, params={"lt": token} if token else None,
-                                      timeout=10, allow_redirects=False)
+                answer = browser.post(
+                    url, data=data, params={"lt": token} if token else None, timeout=10, allow_redirects=False
+                )
             if answer.status_code >= 500:
                 problems.append(f"{method} {path} [{junk[:12]!r}] -> {answer.status_code}")
         if method == "POST":  # JSON bodies: malformed, and of the wrong shape
             for body in ("{", "[]", '{"statement": [], "value": {}}', "null"):
-                answer = browser.post(url, data=body, params={"lt": token} if token else None,
-                                      headers={"Content-Type": "application/json",
-                                               "X-CSRF-Token": csrf}, timeout=10)
+                answer = browser.post(
+                    url,
+                    data=body,
+                    params={"lt": token} if token else None,
+                    headers={"Content-Type": "application/json", "X-CSRF-Token": csrf},
+                    timeout=10,
+                )
                 if answer.status_code >= 500:
                     problems.append(f"{method} {path} [json {body}] -> {answer.status_code}")
     return problems
@@ -85,8 +124,9 @@ def signed_in_admin(app: Flask) -> tuple[requests.Session, str]:
     base = app.config["BASE_URL"]
     login = browser.get(base + "/admin/login", timeout=5)
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
-    signed = browser.post(base + "/admin/login", data={"password": ADMIN_PASSWORD,
-                                                       "csrf_token": csrf}, timeout=5)
+    signed = browser.post(
+        base + "/admin/login", data={"password": ADMIN_PASSWORD, "csrf_token": csrf}, timeout=5
+    )
     assert signed.status_code == 200
     return browser, csrf
 

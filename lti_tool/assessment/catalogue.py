@@ -37,8 +37,7 @@ class MechanismSchema(Schema):
     id = fields.String(required=True, validate=[SLUG, validate.Length(max=80)])
     title = fields.String(required=True, validate=validate.Length(min=1, max=120))
     summary = fields.String(required=True, validate=validate.Length(min=1, max=2000))
-    dimensions = fields.List(fields.String(validate=SLUG), required=True,
-                             validate=validate.Length(min=1))
+    dimensions = fields.List(fields.String(validate=SLUG), required=True, validate=validate.Length(min=1))
     effort = fields.String(required=True, validate=validate.OneOf(EFFORTS))
     horizon = fields.String(required=True, validate=validate.OneOf(HORIZONS))
     source = fields.String(required=True, validate=validate.Length(min=1, max=300))
@@ -84,16 +83,22 @@ def _row_errors(row: int, messages: Any) -> list[str]:
 
 
 def _check_row(
-    row: int, data: dict[str, Any], dimension_ids: Collection[str] | None,
+    row: int,
+    data: dict[str, Any],
+    dimension_ids: Collection[str] | None,
     first_row: dict[str, int],
 ) -> list[str]:
     errors = []
     if data.get("id") in first_row:
-        errors.append(f"row {row}, field id: duplicate id {data['id']!r} "
-                      f"(first used in row {first_row[data['id']]})")
+        errors.append(
+            f"row {row}, field id: duplicate id {data['id']!r} (first used in row {first_row[data['id']]})"
+        )
     if dimension_ids is not None:
-        errors.extend(f"row {row}, field dimensions: unknown dimension {dim!r}"
-                      for dim in data.get("dimensions", ()) if dim not in dimension_ids)
+        errors.extend(
+            f"row {row}, field dimensions: unknown dimension {dim!r}"
+            for dim in data.get("dimensions", ())
+            if dim not in dimension_ids
+        )
     return errors
 
 
@@ -105,8 +110,7 @@ def parse_catalogue(text: str, fmt: str, instrument: Instrument) -> list[Mechani
     if not records:
         raise CatalogueError(["the catalogue has no mechanisms"])
     if len(records) > MAX_ROWS:
-        raise CatalogueError([f"the catalogue has {len(records)} mechanisms; at most "
-                              f"{MAX_ROWS} are allowed"])
+        raise CatalogueError([f"the catalogue has {len(records)} mechanisms; at most {MAX_ROWS} are allowed"])
     return mechanisms_from_records(records, set(instrument.dimension_ids))
 
 
@@ -121,19 +125,22 @@ def _csv_records(text: str) -> list[tuple[int, Any]]:
     records = []
     for row, cells in rows[1:]:
         if len(cells) > len(columns):
-            raise CatalogueError([f"row {row}: {len(cells)} cells but only {len(columns)} "
-                                  "columns in the header"])
+            raise CatalogueError(
+                [f"row {row}: {len(cells)} cells but only {len(columns)} columns in the header"]
+            )
         record = {col: cell.strip() for col, cell in zip(columns, cells, strict=False) if cell}
         if "dimensions" in record:
-            record["dimensions"] = [d.strip() for d in record["dimensions"].split(";")
-                                    if d.strip()]
+            record["dimensions"] = [d.strip() for d in record["dimensions"].split(";") if d.strip()]
         records.append((row, record))
     return records
 
 
 def _check_header(columns: list[str]) -> None:
-    errors = [f"row 1, field {c or '(blank)'}: unknown column; expected "
-              f"{', '.join(CSV_COLUMNS)}" for c in columns if c not in CSV_COLUMNS]
+    errors = [
+        f"row 1, field {c or '(blank)'}: unknown column; expected {', '.join(CSV_COLUMNS)}"
+        for c in columns
+        if c not in CSV_COLUMNS
+    ]
     missing = [c for c in CSV_COLUMNS if c not in columns]
     if missing:
         errors.append(f"row 1: missing column(s) {', '.join(missing)}")
@@ -158,6 +165,5 @@ def _yaml_records(text: str) -> list[tuple[int, Any]]:
     records = list(enumerate(raw, start=1))
     for _, record in records:  # allow the CSV spelling "need; trust" in YAML too
         if isinstance(record, dict) and isinstance(record.get("dimensions"), str):
-            record["dimensions"] = [d.strip() for d in record["dimensions"].split(";")
-                                    if d.strip()]
+            record["dimensions"] = [d.strip() for d in record["dimensions"].split(";") if d.strip()]
     return records

@@ -54,8 +54,8 @@ class Scale:
 
     def contains(self, value: object) -> bool:
         # bool is an int subclass; True must not pass as a rating of 1.
-        return isinstance(value, int) and not isinstance(value, bool) and (
-            self.minimum <= value <= self.maximum
+        return (
+            isinstance(value, int) and not isinstance(value, bool) and (self.minimum <= value <= self.maximum)
         )
 
 
@@ -140,9 +140,7 @@ class DimensionSchema(Schema):
     id = fields.String(required=True, validate=SLUG)
     title = fields.String(required=True, validate=validate.Length(min=1, max=80))
     description = fields.String(required=True, validate=validate.Length(min=1))
-    statements = fields.List(
-        fields.Nested(StatementSchema), required=True, validate=validate.Length(min=1)
-    )
+    statements = fields.List(fields.Nested(StatementSchema), required=True, validate=validate.Length(min=1))
 
 
 class InstrumentSchema(Schema):
@@ -156,9 +154,7 @@ class InstrumentSchema(Schema):
     help = fields.String(required=True)
     scale = fields.Nested(ScaleSchema, required=True)
     importance_scale = fields.Nested(ScaleSchema, required=True)
-    dimensions = fields.List(
-        fields.Nested(DimensionSchema), required=True, validate=validate.Length(min=1)
-    )
+    dimensions = fields.List(fields.Nested(DimensionSchema), required=True, validate=validate.Length(min=1))
 
     @validates_schema
     def _ids_unique(self, data: dict[str, Any], **_: Any) -> None:
@@ -199,8 +195,7 @@ def flatten_errors(messages: Any, path: str = "") -> list[str]:
 
 def _to_instrument(data: dict[str, Any]) -> Instrument:
     def scale(raw: dict[str, Any]) -> Scale:
-        return Scale(raw["minimum"], raw["maximum"], tuple(raw["labels"]),
-                     raw["not_applicable_label"])
+        return Scale(raw["minimum"], raw["maximum"], tuple(raw["labels"]), raw["not_applicable_label"])
 
     dims = tuple(
         Dimension(
@@ -212,9 +207,14 @@ def _to_instrument(data: dict[str, Any]) -> Instrument:
         for d in data["dimensions"]
     )
     return Instrument(
-        id=data["id"], version=data["version"], title=data["title"], intro=data["intro"],
-        help=data["help"], scale=scale(data["scale"]),
-        importance_scale=scale(data["importance_scale"]), dimensions=dims,
+        id=data["id"],
+        version=data["version"],
+        title=data["title"],
+        intro=data["intro"],
+        help=data["help"],
+        scale=scale(data["scale"]),
+        importance_scale=scale(data["importance_scale"]),
+        dimensions=dims,
     )
 
 
@@ -229,8 +229,7 @@ def parse_instrument(text: str, source: str = "<instrument>") -> Instrument:
     try:
         data = InstrumentSchema().load(raw)
     except ValidationError as exc:
-        raise InstrumentError([f"{source}: {line}" for line in flatten_errors(exc.messages)]) \
-            from exc
+        raise InstrumentError([f"{source}: {line}" for line in flatten_errors(exc.messages)]) from exc
     return _to_instrument(data)
 
 
@@ -273,4 +272,3 @@ def default_instrument() -> Instrument:
     """The newest version of the partnership assessment (what new attempts use)."""
     versions = instruments_by_version()
     return versions[max(versions)]
-

@@ -32,9 +32,7 @@ class Responses:
         object.__setattr__(self, "importance", _frozen(self.importance))
 
     @classmethod
-    def from_raw(
-        cls, ratings: Mapping[str, Any], importance: Mapping[str, Any] | None = None
-    ) -> Responses:
+    def from_raw(cls, ratings: Mapping[str, Any], importance: Mapping[str, Any] | None = None) -> Responses:
         """Build from form or JSON values: ``"na"`` (or ``None``) means N/A, digits are ratings."""
         return cls(
             {k: _parse_value(v) for k, v in ratings.items()},
@@ -168,8 +166,9 @@ def rating_counts(instrument: Instrument, responses: Responses) -> list[RatingCo
                 not_applicable += 1
             else:
                 values.append(value)
-        counts.append(RatingCounts(dim.id, tuple(values), not_applicable, unanswered,
-                                   responses.importance.get(dim.id)))
+        counts.append(
+            RatingCounts(dim.id, tuple(values), not_applicable, unanswered, responses.importance.get(dim.id))
+        )
     return counts
 
 
@@ -180,15 +179,15 @@ def format_number(value: float) -> str:
 
 
 def overall_score(
-    scores: Iterable[DimensionScore], instrument: Instrument,
+    scores: Iterable[DimensionScore],
+    instrument: Instrument,
     weights: Mapping[str, float] | None = None,
 ) -> float | None:
     """(Weighted) mean of the dimension means mapped from the rating scale onto 0..1.
 
     0..1 so that it can be sent as a grade; None when no dimension has a mean.
     """
-    pairs = [(s.mean, (weights or {}).get(s.dimension_id, 1.0))
-             for s in scores if s.mean is not None]
+    pairs = [(s.mean, (weights or {}).get(s.dimension_id, 1.0)) for s in scores if s.mean is not None]
     total_weight = sum(w for _, w in pairs)
     if not pairs or total_weight <= 0:
         return None

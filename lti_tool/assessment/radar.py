@@ -24,8 +24,7 @@ ONE_LINE_MAX = 18  # longer labels are split in two lines at the most balanced s
 def _point(index: int, count: int, fraction: float) -> tuple[float, float]:
     # Start at the top and go clockwise, as people read a clock face.
     angle = -math.pi / 2 + 2 * math.pi * index / count
-    return (CENTRE_X + RADIUS * fraction * math.cos(angle),
-            CENTRE_Y + RADIUS * fraction * math.sin(angle))
+    return (CENTRE_X + RADIUS * fraction * math.cos(angle), CENTRE_Y + RADIUS * fraction * math.sin(angle))
 
 
 def _points(fractions: Sequence[float]) -> str:
@@ -48,13 +47,17 @@ def _label(index: int, count: int, text: str) -> str:
     dx = x - CENTRE_X
     anchor = "middle" if abs(dx) < 1 else ("start" if dx > 0 else "end")
     lines = label_lines(text)
-    start = f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" dominant-baseline="middle" ' \
-            'class="radar-label">'
+    start = (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" dominant-baseline="middle" '
+        'class="radar-label">'
+    )
     if len(lines) == 1:
         return f"{start}{escape(text)}</text>"
     first, second = (escape(line) for line in lines)
-    return (f'{start}<tspan x="{x:.1f}" dy="-0.6em">{first}</tspan>'
-            f'<tspan x="{x:.1f}" dy="1.2em">{second}</tspan></text>')
+    return (
+        f'{start}<tspan x="{x:.1f}" dy="-0.6em">{first}</tspan>'
+        f'<tspan x="{x:.1f}" dy="1.2em">{second}</tspan></text>'
+    )
 
 
 def radar_svg(
@@ -78,7 +81,8 @@ def radar_svg(
     if description is None:
         described = "; ".join(
             f"{label}: {'no score' if v is None else format_number(v)}"
-            for label, v in zip(labels, values, strict=True))
+            for label, v in zip(labels, values, strict=True)
+        )
         description = f"Score out of {max_value:g} per dimension. {described}."
     rings = max(int(max_value), 1)
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
@@ -88,10 +92,11 @@ def radar_svg(
         f"<title id={quoteattr(title_id)}>{escape(title)}</title>",
         f"<desc id={quoteattr(desc_id)}>{escape(description)}</desc>",
         '<g class="radar-grid" fill="none" stroke="#bbb" stroke-width="1">',
-        *(f'<polygon points="{_points([ring / rings] * count)}"/>'
-          for ring in range(1, rings + 1)),
-        *(f'<line x1="{CENTRE_X:.1f}" y1="{CENTRE_Y:.1f}" x2="{x:.1f}" y2="{y:.1f}"/>'
-          for x, y in (_point(i, count, 1.0) for i in range(count))),
+        *(f'<polygon points="{_points([ring / rings] * count)}"/>' for ring in range(1, rings + 1)),
+        *(
+            f'<line x1="{CENTRE_X:.1f}" y1="{CENTRE_Y:.1f}" x2="{x:.1f}" y2="{y:.1f}"/>'
+            for x, y in (_point(i, count, 1.0) for i in range(count))
+        ),
         "</g>",
         f'<polygon class="radar-values" points="{_points(fractions)}" fill="#1f77b4" '
         'fill-opacity="0.3" stroke="#1f77b4" stroke-width="2"/>',

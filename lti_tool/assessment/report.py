@@ -84,16 +84,23 @@ def build_report(
     catalogues: Sequence[tuple[MechanismCatalogue, Mapping[str, Any]]],
 ) -> Report:
     settings = validate_settings(type(scoring_model), scoring_settings)
-    result: ScoringResult = call_safely(scoring_model, "score", instrument, responses, settings,
-                                        expect=ScoringResult)
+    result: ScoringResult = call_safely(
+        scoring_model, "score", instrument, responses, settings, expect=ScoringResult
+    )
     _check_result(scoring_model, instrument, result)
     mechanisms, notes, used, warnings = _collect_mechanisms(instrument, catalogues)
     titles = {d.id: d.title for d in instrument.dimensions}
     priorities = tuple(
-        Priority(area.rank, area.dimension_id, titles[area.dimension_id], area.reason,
-                 area.score, area.details,
-                 tuple(sorted(mechanisms.get(area.dimension_id, []), key=lambda m: m.sort_key)),
-                 notes.get(area.dimension_id))
+        Priority(
+            area.rank,
+            area.dimension_id,
+            titles[area.dimension_id],
+            area.reason,
+            area.score,
+            area.details,
+            tuple(sorted(mechanisms.get(area.dimension_id, []), key=lambda m: m.sort_key)),
+            notes.get(area.dimension_id),
+        )
         for area in result.ranked_areas
     )
     return Report(
@@ -101,11 +108,15 @@ def build_report(
         instrument_version=instrument.version,
         scoring_model=scoring_model.name,
         scoring_label=scoring_model.label,
-        dimensions=tuple(DimensionRow(d.id, d.title, d.description, result.score_for(d.id))
-                         for d in instrument.dimensions),
+        dimensions=tuple(
+            DimensionRow(d.id, d.title, d.description, result.score_for(d.id)) for d in instrument.dimensions
+        ),
         priorities=priorities,
-        no_mechanism_areas=tuple(NoMechanismArea(p.rank, p.dimension_id, p.title, p.reason, p.note)
-                                 for p in priorities if not p.mechanisms),
+        no_mechanism_areas=tuple(
+            NoMechanismArea(p.rank, p.dimension_id, p.title, p.reason, p.note)
+            for p in priorities
+            if not p.mechanisms
+        ),
         not_applicable={s.dimension_id: s.not_applicable for s in result.dimension_scores},
         not_applicable_total=sum(s.not_applicable for s in result.dimension_scores),
         unanswered_total=len(missing_answers(instrument, responses)),
@@ -121,8 +132,9 @@ def _check_result(model: ScoringModel, instrument: Instrument, result: ScoringRe
     scored = [s.dimension_id for s in result.dimension_scores]
     ranked = {a.dimension_id for a in result.ranked_areas}
     if sorted(scored) != sorted(instrument.dimension_ids) or not ranked <= set(scored):
-        raise PluginRuntimeError(model.name, "score",
-                                 "returned scores that do not match the instrument's dimensions")
+        raise PluginRuntimeError(
+            model.name, "score", "returned scores that do not match the instrument's dimensions"
+        )
 
 
 def _collect_mechanisms(

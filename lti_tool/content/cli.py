@@ -42,7 +42,10 @@ def _report(error: ContentError) -> None:
 
 @content_cli.command("check")
 @click.option(
-    "--dir", "directory", type=click.Path(path_type=Path), default=None,
+    "--dir",
+    "directory",
+    type=click.Path(path_type=Path),
+    default=None,
     help="The folder of workshop YAML files (default: LTI_TOOL_CONTENT_DIR, or the "
     "workshops shipped with the tool).",
 )
@@ -74,6 +77,8 @@ def check(directory: Path | None) -> None:
         sys.exit(1)
     for workshop in workshops.values():
         items = linkable_items(workshop)
-        click.echo(f"OK: {workshop.slug}: {len(workshop.sessions)} sessions, "
-                   f"{len(items)} items to link, {len(workshop.bibliography)} bibliography "
-                   "entries.")
+        click.echo(
+            f"OK: {workshop.slug}: {len(workshop.sessions)} sessions, "
+            f"{len(items)} items to link, {len(workshop.bibliography)} bibliography "
+            "entries."
+        )

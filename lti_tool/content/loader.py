@@ -117,9 +117,7 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[An
             continue
         key = loader.construct_object(key_node)
         if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         seen.add(key)
     return loader.construct_mapping(node)
 
@@ -147,9 +145,7 @@ def _read_yaml(path: Path) -> Any:
 def _content_error(path: Path, messages: Any) -> ContentError:
     problems = tuple(_problems(messages, []))
     first = problems[0]
-    return ContentError(
-        path, first.message, entry=first.entry, field=first.field, problems=problems
-    )
+    return ContentError(path, first.message, entry=first.entry, field=first.field, problems=problems)
 
 
 def _problems(messages: Any, trail: list[str | int]) -> Iterator[Problem]:

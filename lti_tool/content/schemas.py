@@ -101,12 +101,8 @@ class AssignmentSchema(StrictSchema):
     summary = _text(max_len=SUMMARY_MAX)
     steps = _text_list()
     # Slug of a self-assessment defined elsewhere; not resolved here.
-    assessment_ref = fields.String(
-        allow_none=True, load_default=None, validate=validate.Regexp(SLUG_RE)
-    )
-    max_points = fields.Integer(
-        strict=True, load_default=DEFAULT_MAX_POINTS, validate=validate.Range(min=1)
-    )
+    assessment_ref = fields.String(allow_none=True, load_default=None, validate=validate.Regexp(SLUG_RE))
+    max_points = fields.Integer(strict=True, load_default=DEFAULT_MAX_POINTS, validate=validate.Range(min=1))
 
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> Assignment:
@@ -121,9 +117,7 @@ class WorkshopSchema(StrictSchema):
     summary = _text(max_len=SUMMARY_MAX)
     background = _text_list()
     objectives = _text_list()
-    sessions = fields.List(
-        fields.Nested(SessionSchema), required=True, validate=validate.Length(min=1)
-    )
+    sessions = fields.List(fields.Nested(SessionSchema), required=True, validate=validate.Length(min=1))
     assignment = fields.Nested(AssignmentSchema, allow_none=True, load_default=None)
     text = fields.Nested(ReadingSchema, allow_none=True, load_default=None)
     bibliography = fields.List(fields.Nested(ReadingSchema), load_default=list)

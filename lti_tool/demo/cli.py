@@ -14,8 +14,10 @@ def setup() -> None:
     """Register the tool with the demo LMS (LTI Dynamic Registration) and create its activity."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if dynreg.register_demo_dynamically(app):
-        click.echo(f"Registered with the demo LMS by dynamic registration "
-                   f"(issuer {service.issuer()}, client id {service.CLIENT_ID}).")
+        click.echo(
+            f"Registered with the demo LMS by dynamic registration "
+            f"(issuer {service.issuer()}, client id {service.CLIENT_ID})."
+        )
     else:
         click.echo(f"Demo LMS already registered (issuer {service.issuer()}).")
     service.ensure_registered()

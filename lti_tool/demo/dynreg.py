@@ -28,8 +28,7 @@ def openid_configuration_url() -> str:
 def registration_token(lifetime: int = 3600) -> str:
     """What Moodle puts in registration_token: a JWT naming the future client id, scope reg."""
     now = int(time.time())
-    return service.keys().sign({"sub": service.CLIENT_ID, "scope": "reg", "iat": now,
-                                "exp": now + lifetime})
+    return service.keys().sign({"sub": service.CLIENT_ID, "scope": "reg", "iat": now, "exp": now + lifetime})
 
 
 def _stored_path() -> Path:
@@ -76,26 +75,30 @@ def register_routes(bp: Blueprint) -> None:
     @bp.get("/.well-known/openid-configuration")
     def openid_configuration() -> Response:
         base = service.issuer()
-        return jsonify({
-            "issuer": base,
-            "authorization_endpoint": base + "/auth",
-            "token_endpoint": base + "/token",
-            "jwks_uri": base + "/jwks",
-            "registration_endpoint": base + "/register",
-            "token_endpoint_auth_methods_supported": ["private_key_jwt"],
-            "token_endpoint_auth_signing_alg_values_supported": ["RS256"],
-            "id_token_signing_alg_values_supported": ["RS256"],
-            "response_types_supported": ["id_token"],
-            "subject_types_supported": ["public", "pairwise"],
-            "scopes_supported": ["openid", *dr.SCOPES],
-            "claims_supported": ["sub", "iss", "name", "given_name", "family_name", "email"],
-            dr.PLATFORM_CONFIGURATION: {
-                "product_family_code": "p3-demo-lms",
-                "version": "1.0",
-                "messages_supported": [{"type": C.RESOURCE_LINK_REQUEST},
-                                       {"type": C.DEEP_LINKING_REQUEST}],
-            },
-        })
+        return jsonify(
+            {
+                "issuer": base,
+                "authorization_endpoint": base + "/auth",
+                "token_endpoint": base + "/token",
+                "jwks_uri": base + "/jwks",
+                "registration_endpoint": base + "/register",
+                "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+                "token_endpoint_auth_signing_alg_values_supported": ["RS256"],
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "response_types_supported": ["id_token"],
+                "subject_types_supported": ["public", "pairwise"],
+                "scopes_supported": ["openid", *dr.SCOPES],
+                "claims_supported": ["sub", "iss", "name", "given_name", "family_name", "email"],
+                dr.PLATFORM_CONFIGURATION: {
+                    "product_family_code": "p3-demo-lms",
+                    "version": "1.0",
+                    "messages_supported": [
+                        {"type": C.RESOURCE_LINK_REQUEST},
+                        {"type": C.DEEP_LINKING_REQUEST},
+                    ],
+                },
+            }
+        )
 
     @bp.post("/register")
     def dynamic_register() -> Response:
@@ -103,8 +106,9 @@ def register_routes(bp: Blueprint) -> None:
         if not auth.startswith("Bearer "):
             abort(401, description="No registration token.")
         try:
-            token = jwt.decode(auth[len("Bearer "):], service.keys().private_pem_public(),
-                               algorithms=["RS256"])
+            token = jwt.decode(
+                auth[len("Bearer ") :], service.keys().private_pem_public(), algorithms=["RS256"]
+            )
         except jwt.PyJWTError:
             abort(401, description="The registration token is not valid.")
         if token.get("scope") != "reg":
@@ -114,9 +118,11 @@ def register_routes(bp: Blueprint) -> None:
         if problems:
             abort(400, description="Registration refused: " + "; ".join(problems))
         conf = body[dr.TOOL_CONFIGURATION]
-        answer = {**body, "client_id": service.CLIENT_ID,
-                  dr.TOOL_CONFIGURATION: {**conf, "version": "1.3.0",
-                                          "deployment_id": service.DEPLOYMENT_ID}}
+        answer = {
+            **body,
+            "client_id": service.CLIENT_ID,
+            dr.TOOL_CONFIGURATION: {**conf, "version": "1.3.0", "deployment_id": service.DEPLOYMENT_ID},
+        }
         path = _stored_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(answer, indent=2))
@@ -146,7 +152,6 @@ def register_demo_dynamically(app: Flask) -> bool:
 
     if platform_service.get_platform(service.issuer(), service.CLIENT_ID) is not None:
         return False
-    params = {"openid_configuration": openid_configuration_url(),
-              "registration_token": registration_token()}
+    params = {"openid_configuration": openid_configuration_url(), "registration_token": registration_token()}
     registration_service.register(params, app.config, FlaskClientTransport(app), trusted=True)
     return True

@@ -49,11 +49,14 @@ class Fault:
             raise FaultSpecError(f"unknown fault field(s): {', '.join(sorted(unknown))}")
         try:
             fault = cls(
-                kind=str(raw.get("kind", "")), times=int(raw.get("times", 1)),
-                target=str(raw.get("target", "any")), status=int(raw.get("status", 503)),
+                kind=str(raw.get("kind", "")),
+                times=int(raw.get("times", 1)),
+                target=str(raw.get("target", "any")),
+                status=int(raw.get("status", 503)),
                 retry_after=float(raw.get("retry_after", 1.0)),
                 delay=float(raw.get("delay", 1.0)),
-                message=str(raw.get("message", cls.message))[:500])
+                message=str(raw.get("message", cls.message))[:500],
+            )
         except (TypeError, ValueError) as exc:
             raise FaultSpecError(f"bad fault value: {exc}") from exc
         if fault.kind not in KINDS:

@@ -30,9 +30,7 @@ class DemoScore(db.Model):
     __tablename__ = "demo_score"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    line_item_id: Mapped[int] = mapped_column(
-        ForeignKey("demo_line_item.id", ondelete="CASCADE"), index=True
-    )
+    line_item_id: Mapped[int] = mapped_column(ForeignKey("demo_line_item.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[str] = mapped_column(String(255))
     score_given: Mapped[float | None] = mapped_column(Float, nullable=True)
     score_maximum: Mapped[float | None] = mapped_column(Float, nullable=True)

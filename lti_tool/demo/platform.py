@@ -48,8 +48,12 @@ PEOPLE = (
     Person("202", "Chloe", "Singh", ROLE_LEARNER),
     Person("203", "Dev", "Lavoie", ROLE_LEARNER),
 )
-COURSE = {"id": "course-101", "label": "PPP101", "title": "Partnerships in Practice",
-          "type": ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"]}
+COURSE = {
+    "id": "course-101",
+    "label": "PPP101",
+    "title": "Partnerships in Practice",
+    "type": ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"],
+}
 
 
 def person(person_id: str) -> Person | None:
@@ -84,13 +88,16 @@ class PlatformKeys:
         from cryptography.hazmat.primitives import serialization
 
         key = serialization.load_pem_private_key(self.private_pem.encode(), password=None)
-        return key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ).decode()
+        return (
+            key.public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode()
+        )
 
     def sign(self, payload: dict[str, Any]) -> str:
-        return jwt.encode(payload, self.private_pem, algorithm="RS256",
-                          headers={"kid": self.kid, "typ": "JWT"})
+        return jwt.encode(
+            payload, self.private_pem, algorithm="RS256", headers={"kid": self.kid, "typ": "JWT"}
+        )
 
 
 @dataclass
@@ -109,15 +116,28 @@ class LaunchRequest:
 
 
 def build_claims(
-    *, issuer: str, client_id: str, deployment_id: str, target_link_uri: str, nonce: str,
-    request: LaunchRequest, lifetime: int = 60,
+    *,
+    issuer: str,
+    client_id: str,
+    deployment_id: str,
+    target_link_uri: str,
+    nonce: str,
+    request: LaunchRequest,
+    lifetime: int = 60,
 ) -> dict[str, Any]:
     """Claims as Moodle 4.5 sends them (aud a string, a 60-second lifetime)."""
     now = int(time.time())
     p = request.person
     claims: dict[str, Any] = {
-        "iss": issuer, "aud": client_id, "sub": p.id, "iat": now, "exp": now + lifetime,
-        "nonce": nonce, "name": p.name, "given_name": p.given_name, "family_name": p.family_name,
+        "iss": issuer,
+        "aud": client_id,
+        "sub": p.id,
+        "iat": now,
+        "exp": now + lifetime,
+        "nonce": nonce,
+        "name": p.name,
+        "given_name": p.given_name,
+        "family_name": p.family_name,
         "email": p.email,
         C.DEPLOYMENT_ID: deployment_id,
         C.MESSAGE_TYPE: request.message_type,
@@ -126,8 +146,7 @@ def build_claims(
         C.ROLES: [p.role],
         C.CONTEXT: COURSE,
         C.LAUNCH_PRESENTATION: {"locale": "en", "document_target": request.document_target},
-        C.TOOL_PLATFORM: {"product_family_code": "p3-demo-lms", "name": "Demo LMS",
-                          "guid": "p3-demo-lms"},
+        C.TOOL_PLATFORM: {"product_family_code": "p3-demo-lms", "name": "Demo LMS", "guid": "p3-demo-lms"},
     }
     if request.custom:
         claims[C.CUSTOM] = request.custom
@@ -147,8 +166,7 @@ def build_claims(
     if request.ags:
         claims[C.AGS] = request.ags
     if request.nrps_url:
-        claims[C.NRPS] = {"context_memberships_url": request.nrps_url,
-                          "service_versions": ["2.0"]}
+        claims[C.NRPS] = {"context_memberships_url": request.nrps_url, "service_versions": ["2.0"]}
     return claims
 
 

@@ -100,7 +100,11 @@ def accept_deep_link_response(token: str, expected_data: str | None) -> list[Dem
         raise DeepLinkReturnError("The response names no key id (kid).")
     try:
         claims = jwt.decode(
-            token, _tool_key(kid), algorithms=["RS256"], audience=issuer(), issuer=CLIENT_ID,
+            token,
+            _tool_key(kid),
+            algorithms=["RS256"],
+            audience=issuer(),
+            issuer=CLIENT_ID,
             leeway=current_app.config["JWT_LEEWAY"],
             options={"require": ["iss", "aud", "exp", "iat", "nonce"]},
         )

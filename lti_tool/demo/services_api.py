@@ -84,10 +84,13 @@ def line_item_url(item: DemoLineItem) -> str:
 
 def ags_claim(activity: DemoActivity) -> dict[str, Any]:
     """The AGS claim of a launch into an activity: the container, and its line item if any."""
-    claim: dict[str, Any] = {"scope": list(SCOPES),
-                             "lineitems": f"{service.issuer()}/ags/lineitems{type_query()}"}
-    item = db.session.scalars(select(DemoLineItem).where(DemoLineItem.activity_id == activity.id)
-                              .order_by(DemoLineItem.id)).first()
+    claim: dict[str, Any] = {
+        "scope": list(SCOPES),
+        "lineitems": f"{service.issuer()}/ags/lineitems{type_query()}",
+    }
+    item = db.session.scalars(
+        select(DemoLineItem).where(DemoLineItem.activity_id == activity.id).order_by(DemoLineItem.id)
+    ).first()
     if item is not None:
         claim["lineitem"] = line_item_url(item)
     return claim
@@ -125,8 +128,12 @@ def _inject(target: str) -> Response | None:
     if fault.kind == "server_error":
         return _error(fault.status, "server_error", "The demo LMS failed (injected fault).")
     if fault.kind == "rate_limit":
-        return _error(429, "rate_limited", "Too many requests (injected fault).",
-                      **{"Retry-After": f"{fault.retry_after:g}"})
+        return _error(
+            429,
+            "rate_limited",
+            "Too many requests (injected fault).",
+            **{"Retry-After": f"{fault.retry_after:g}"},
+        )
     if fault.kind == "expired_token":
         state().tokens_valid_after = time.time()
         return _error(401, "invalid_token", "The access token has expired (injected fault).")
@@ -163,8 +170,9 @@ def _guard(target: str, *scopes: str) -> Response | None:
 
 
 def _tool_keys() -> jwt.PyJWKSet:
-    answer = requests.get(current_app.config["BASE_URL"] + "/lti/jwks",
-                          timeout=current_app.config["HTTP_TIMEOUT"])
+    answer = requests.get(
+        current_app.config["BASE_URL"] + "/lti/jwks", timeout=current_app.config["HTTP_TIMEOUT"]
+    )
     answer.raise_for_status()
     return jwt.PyJWKSet.from_dict(answer.json())
 
@@ -188,9 +196,14 @@ def token() -> Response:
         key = next((k for k in keys.keys if k.key_id == kid), None)
         if key is None:
             return _error(400, "invalid_client", f"No key {kid!r} in the tool's key set.")
-        claims = jwt.decode(assertion, key.key, algorithms=["RS256"],
-                            audience=service.issuer() + "/token", leeway=60,
-                            options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]})
+        claims = jwt.decode(
+            assertion,
+            key.key,
+            algorithms=["RS256"],
+            audience=service.issuer() + "/token",
+            leeway=60,
+            options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]},
+        )
     except (jwt.PyJWTError, requests.RequestException, ValueError) as exc:
         return _error(400, "invalid_client", f"The client assertion was refused: {exc}")
     if claims["iss"] != service.CLIENT_ID or claims["sub"] != service.CLIENT_ID:
@@ -200,8 +213,14 @@ def token() -> Response:
     if not granted:
         return _error(400, "invalid_scope", "None of the requested scopes is offered.")
     value = _serializer().dumps({"s": granted, "i": time.time()})
-    return jsonify({"access_token": value, "token_type": "Bearer", "expires_in": TOKEN_LIFETIME,
-                    "scope": " ".join(granted)})
+    return jsonify(
+        {
+            "access_token": value,
+            "token_type": "Bearer",
+            "expires_in": TOKEN_LIFETIME,
+            "scope": " ".join(granted),
+        }
+    )
 
 
 # --- AGS -------------------------------------------------------------------------------
@@ -214,9 +233,14 @@ def _check_type_id() -> Response | None:
 
 
 def _item_json(item: DemoLineItem) -> dict[str, Any]:
-    return {"id": line_item_url(item), "label": item.label, "scoreMaximum": item.score_maximum,
-            "resourceId": item.resource_id, "tag": item.tag,
-            "resourceLinkId": item.resource_link_id}
+    return {
+        "id": line_item_url(item),
+        "label": item.label,
+        "scoreMaximum": item.score_maximum,
+        "resourceId": item.resource_id,
+        "tag": item.tag,
+        "resourceLinkId": item.resource_link_id,
+    }
 
 
 def _json_body() -> dict[str, Any] | None:
@@ -240,13 +264,15 @@ def line_items() -> Response:
         if guard:
             return guard
         query = select(DemoLineItem).order_by(DemoLineItem.id)
-        for arg, column in (("resource_link_id", DemoLineItem.resource_link_id),
-                            ("resource_id", DemoLineItem.resource_id), ("tag", DemoLineItem.tag)):
+        for arg, column in (
+            ("resource_link_id", DemoLineItem.resource_link_id),
+            ("resource_id", DemoLineItem.resource_id),
+            ("tag", DemoLineItem.tag),
+        ):
             if request.args.get(arg):
                 query = query.where(column == request.args[arg])
         items = [_item_json(i) for i in db.session.scalars(query)]
-        return Response(json.dumps(items),
-                        mimetype="application/vnd.ims.lis.v2.lineitemcontainer+json")
+        return Response(json.dumps(items), mimetype="application/vnd.ims.lis.v2.lineitemcontainer+json")
     guard = _guard("ags", SCOPES[0])
     if guard:
         return guard
@@ -258,14 +284,19 @@ def line_items() -> Response:
     activity_id = None
     if link_id.startswith("demo-link-") and link_id[10:].isdigit():
         activity_id = service.activity(int(link_id[10:])) and int(link_id[10:])
-    item = DemoLineItem(label=str(body["label"])[:500], score_maximum=maximum,
-                        resource_id=str(body.get("resourceId") or "")[:255],
-                        resource_link_id=link_id, tag=str(body.get("tag") or "")[:255],
-                        activity_id=activity_id)
+    item = DemoLineItem(
+        label=str(body["label"])[:500],
+        score_maximum=maximum,
+        resource_id=str(body.get("resourceId") or "")[:255],
+        resource_link_id=link_id,
+        tag=str(body.get("tag") or "")[:255],
+        activity_id=activity_id,
+    )
     db.session.add(item)
     db.session.commit()
-    response = Response(json.dumps(_item_json(item)), status=201,
-                        mimetype="application/vnd.ims.lis.v2.lineitem+json")
+    response = Response(
+        json.dumps(_item_json(item)), status=201, mimetype="application/vnd.ims.lis.v2.lineitem+json"
+    )
     return response
 
 
@@ -281,8 +312,9 @@ def line_item(item_id: int) -> Response:
     problem = _check_type_id() or _guard("ags", SCOPES[1], SCOPES[0])
     if problem:
         return problem
-    return Response(json.dumps(_item_json(_item_or_404(item_id))),
-                    mimetype="application/vnd.ims.lis.v2.lineitem+json")
+    return Response(
+        json.dumps(_item_json(_item_or_404(item_id))), mimetype="application/vnd.ims.lis.v2.lineitem+json"
+    )
 
 
 @bp.post("/ags/lineitems/<int:item_id>/lineitem/scores")
@@ -292,38 +324,49 @@ def scores(item_id: int) -> Response:
         return problem
     item = _item_or_404(item_id)
     if request.mimetype != "application/vnd.ims.lis.v1.score+json":
-        return _error(415, "unsupported_media_type",
-                      "Scores must be sent as application/vnd.ims.lis.v1.score+json.")
+        return _error(
+            415, "unsupported_media_type", "Scores must be sent as application/vnd.ims.lis.v1.score+json."
+        )
     body = _json_body()
     if body is None:
         return _error(400, "invalid_request", "The score is not a JSON object.")
     who = demo.person(str(body.get("userId") or ""))
     if who is None or who.is_instructor:
-        return _error(422, "unprocessable",
-                      f"User {body.get('userId')!r} is not enrolled as a learner in this course.")
+        return _error(
+            422, "unprocessable", f"User {body.get('userId')!r} is not enrolled as a learner in this course."
+        )
     given, maximum = _number(body.get("scoreGiven")), _number(body.get("scoreMaximum"))
-    if body.get("scoreGiven") is not None and (given is None or maximum is None or maximum <= 0
-                                                 or given < 0):
+    if body.get("scoreGiven") is not None and (given is None or maximum is None or maximum <= 0 or given < 0):
         return _error(400, "invalid_request", "scoreGiven needs a scoreMaximum > 0.")
-    if body.get("activityProgress") not in ACTIVITY_PROGRESS or body.get(
-            "gradingProgress") not in GRADING_PROGRESS:
+    if (
+        body.get("activityProgress") not in ACTIVITY_PROGRESS
+        or body.get("gradingProgress") not in GRADING_PROGRESS
+    ):
         return _error(400, "invalid_request", "activityProgress or gradingProgress is missing.")
     stamp = str(body.get("timestamp") or "")
     try:
         when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
     except ValueError:
         return _error(400, "invalid_request", "timestamp must be an ISO 8601 date and time.")
-    latest = db.session.scalars(select(DemoScore).where(
-        DemoScore.line_item_id == item.id, DemoScore.user_id == who.id)
-        .order_by(DemoScore.id.desc())).first()
-    if latest is not None and datetime.fromisoformat(
-            latest.timestamp.replace("Z", "+00:00")) > when:
+    latest = db.session.scalars(
+        select(DemoScore)
+        .where(DemoScore.line_item_id == item.id, DemoScore.user_id == who.id)
+        .order_by(DemoScore.id.desc())
+    ).first()
+    if latest is not None and datetime.fromisoformat(latest.timestamp.replace("Z", "+00:00")) > when:
         return Response(status=204)  # older than what we have: ignored, as the spec says
-    db.session.add(DemoScore(
-        line_item_id=item.id, user_id=who.id, score_given=given, score_maximum=maximum,
-        comment=str(body.get("comment") or "")[:4000],
-        activity_progress=str(body["activityProgress"]),
-        grading_progress=str(body["gradingProgress"]), timestamp=stamp[:64]))
+    db.session.add(
+        DemoScore(
+            line_item_id=item.id,
+            user_id=who.id,
+            score_given=given,
+            score_maximum=maximum,
+            comment=str(body.get("comment") or "")[:4000],
+            activity_progress=str(body["activityProgress"]),
+            grading_progress=str(body["gradingProgress"]),
+            timestamp=stamp[:64],
+        )
+    )
     db.session.commit()
     return Response(status=204)
 
@@ -335,14 +378,26 @@ def results(item_id: int) -> Response:
         return problem
     item = _item_or_404(item_id)
     latest: dict[str, DemoScore] = {}
-    for score in db.session.scalars(select(DemoScore).where(DemoScore.line_item_id == item.id)
-                                    .order_by(DemoScore.id)):
+    for score in db.session.scalars(
+        select(DemoScore).where(DemoScore.line_item_id == item.id).order_by(DemoScore.id)
+    ):
         latest[score.user_id] = score
-    return Response(json.dumps([
-        {"id": f"{line_item_url(item)}&user={s.user_id}", "scoreOf": line_item_url(item),
-         "userId": s.user_id, "resultScore": s.score_given, "resultMaximum": s.score_maximum,
-         "comment": s.comment} for s in latest.values()]),
-        mimetype="application/vnd.ims.lis.v2.resultcontainer+json")
+    return Response(
+        json.dumps(
+            [
+                {
+                    "id": f"{line_item_url(item)}&user={s.user_id}",
+                    "scoreOf": line_item_url(item),
+                    "userId": s.user_id,
+                    "resultScore": s.score_given,
+                    "resultMaximum": s.score_maximum,
+                    "comment": s.comment,
+                }
+                for s in latest.values()
+            ]
+        ),
+        mimetype="application/vnd.ims.lis.v2.resultcontainer+json",
+    )
 
 
 # --- NRPS ------------------------------------------------------------------------------
@@ -355,16 +410,24 @@ def memberships() -> Response:
         return problem
     limit = min(max(request.args.get("limit", 2, type=int), 1), 100)
     page = max(request.args.get("page", 1, type=int), 1)
-    people = demo.PEOPLE[(page - 1) * limit: page * limit]
+    people = demo.PEOPLE[(page - 1) * limit : page * limit]
     body = {
         "id": nrps_url(),
         "context": {k: demo.COURSE[k] for k in ("id", "label", "title")},
-        "members": [{"status": "Active", "user_id": p.id, "roles": [p.role], "name": p.name,
-                     "given_name": p.given_name, "family_name": p.family_name,
-                     "email": p.email} for p in people],
+        "members": [
+            {
+                "status": "Active",
+                "user_id": p.id,
+                "roles": [p.role],
+                "name": p.name,
+                "given_name": p.given_name,
+                "family_name": p.family_name,
+                "email": p.email,
+            }
+            for p in people
+        ],
     }
-    response = Response(json.dumps(body),
-                        mimetype="application/vnd.ims.lti-nrps.v2.membershipcontainer+json")
+    response = Response(json.dumps(body), mimetype="application/vnd.ims.lti-nrps.v2.membershipcontainer+json")
     if page * limit < len(demo.PEOPLE):
         next_url = nrps_url() + "?" + urlencode({"limit": limit, "page": page + 1})
         response.headers["Link"] = f'<{next_url}>; rel="next"'
@@ -385,10 +448,18 @@ def gradebook() -> str:
     cells: dict[tuple[int, str], DemoScore] = {}
     for score in db.session.scalars(select(DemoScore).order_by(DemoScore.id)):
         cells[(score.line_item_id, score.user_id)] = score
-    return render_template("demo/gradebook.html", who=who, course=demo.COURSE, items=items,
-                           learners=learners, cells=cells, faults=state().faults.describe(),
-                           kinds=[k for k in ("down", "server_error", "rate_limit",
-                                              "expired_token", "reject", "slow", "malformed")])
+    return render_template(
+        "demo/gradebook.html",
+        who=who,
+        course=demo.COURSE,
+        items=items,
+        learners=learners,
+        cells=cells,
+        faults=state().faults.describe(),
+        kinds=[
+            k for k in ("down", "server_error", "rate_limit", "expired_token", "reject", "slow", "malformed")
+        ],
+    )
 
 
 @bp.route("/faults", methods=["GET", "POST"])
@@ -415,11 +486,20 @@ def faults() -> Response:
                 if request.form.get("clear"):
                     plan.clear()
                 else:
-                    plan.set([Fault.from_dict({"kind": request.form.get("kind", ""),
-                                               "times": request.form.get("times", "1")})])
+                    plan.set(
+                        [
+                            Fault.from_dict(
+                                {
+                                    "kind": request.form.get("kind", ""),
+                                    "times": request.form.get("times", "1"),
+                                }
+                            )
+                        ]
+                    )
             except FaultSpecError as exc:
                 abort(400, description=str(exc))
             back = request.form.get("as", "101")
             return redirect(url_for("demo_services.gradebook", **{"as": back}), code=303)
-    return jsonify({"faults": plan.describe(), "injected": plan.injected[-50:],
-                    "token_requests": state().token_requests})
+    return jsonify(
+        {"faults": plan.describe(), "injected": plan.injected[-50:], "token_requests": state().token_requests}
+    )

@@ -37,8 +37,7 @@ def home() -> str:
 @bp.get("/course")
 def course() -> str:
     who = _person_or_404(request.args.get("as"))
-    return render_template("demo/course.html", who=who, course=demo.COURSE,
-                           activities=service.activities())
+    return render_template("demo/course.html", who=who, course=demo.COURSE, activities=service.activities())
 
 
 @bp.get("/launch")
@@ -53,11 +52,21 @@ def launch_frame() -> str:
     if not deep_link and activity is None:
         abort(404, description="No such activity in the demo course.")
     storage = request.args.get("storage", "1") != "0"
-    init_query = {"as": who.id, "storage": "1" if storage else "0",
-                  **({"deep_link": "1"} if deep_link else {"activity": activity.id})}  # type: ignore[union-attr]
-    return render_template("demo/launch.html", who=who, course=demo.COURSE, activity=activity,
-                           deep_link=deep_link, init_query=urlencode(init_query),
-                           storage=storage, tool_origin=_origin(current_app.config["BASE_URL"]))
+    init_query = {
+        "as": who.id,
+        "storage": "1" if storage else "0",
+        **({"deep_link": "1"} if deep_link else {"activity": activity.id}),
+    }  # type: ignore[union-attr]
+    return render_template(
+        "demo/launch.html",
+        who=who,
+        course=demo.COURSE,
+        activity=activity,
+        deep_link=deep_link,
+        init_query=urlencode(init_query),
+        storage=storage,
+        tool_origin=_origin(current_app.config["BASE_URL"]),
+    )
 
 
 def _origin(url: str) -> str:
@@ -69,8 +78,11 @@ def _origin(url: str) -> str:
 def init_login() -> str:
     """Third-party login initiation: an auto-submitted POST to the tool, like Moodle's."""
     who = _person_or_404(request.args.get("as"))
-    hint = {"deep_link": True} if request.args.get("deep_link") == "1" else {
-        "activity": request.args.get("activity", type=int)}
+    hint = (
+        {"deep_link": True}
+        if request.args.get("deep_link") == "1"
+        else {"activity": request.args.get("activity", type=int)}
+    )
     base = current_app.config["BASE_URL"]
     fields = {
         "iss": service.issuer(),
@@ -83,8 +95,9 @@ def init_login() -> str:
     if request.args.get("storage", "1") != "0":
         # The demo's launch page answers lti.put_data / lti.get_data (platform storage).
         fields["lti_storage_target"] = "_parent"
-    return render_template("demo/autopost.html", action=base + "/lti/login", fields=fields,
-                           label="Opening the activity")
+    return render_template(
+        "demo/autopost.html", action=base + "/lti/login", fields=fields, label="Opening the activity"
+    )
 
 
 def _launch_request(who: demo.Person, hint: dict[str, object]) -> demo.LaunchRequest:
@@ -92,7 +105,8 @@ def _launch_request(who: demo.Person, hint: dict[str, object]) -> demo.LaunchReq
         if not who.is_instructor:
             abort(403, description="Only the instructor can add content.")
         return demo.LaunchRequest(
-            person=who, message_type=C.DEEP_LINKING_REQUEST,
+            person=who,
+            message_type=C.DEEP_LINKING_REQUEST,
             deep_link_return_url=service.issuer() + "/deep-link-return?as=" + who.id,
             deep_link_data=json.dumps({"as": who.id}),
         )
@@ -105,7 +119,8 @@ def _launch_request(who: demo.Person, hint: dict[str, object]) -> demo.LaunchReq
         person=who,
         resource_link={"id": f"demo-link-{activity.id}", "title": activity.title},
         custom=service.custom_of(activity),
-        ags=services_api.ags_claim(activity), nrps_url=services_api.nrps_url(),
+        ags=services_api.ags_claim(activity),
+        nrps_url=services_api.nrps_url(),
     )
 
 
@@ -131,14 +146,20 @@ def authorize() -> str:
     except ValueError:
         abort(400, description="lti_message_hint is not JSON.")
     claims = demo.build_claims(
-        issuer=service.issuer(), client_id=service.CLIENT_ID,
-        deployment_id=service.DEPLOYMENT_ID, target_link_uri=base + "/lti/launch",
-        nonce=params["nonce"], request=_launch_request(who, hint),
+        issuer=service.issuer(),
+        client_id=service.CLIENT_ID,
+        deployment_id=service.DEPLOYMENT_ID,
+        target_link_uri=base + "/lti/launch",
+        nonce=params["nonce"],
+        request=_launch_request(who, hint),
     )
     id_token = service.keys().sign(claims)
-    return render_template("demo/autopost.html", action=params["redirect_uri"],
-                           fields={"id_token": id_token, "state": params["state"]},
-                           label="Signing you in to the activity")
+    return render_template(
+        "demo/autopost.html",
+        action=params["redirect_uri"],
+        fields={"id_token": id_token, "state": params["state"]},
+        label="Signing you in to the activity",
+    )
 
 
 @bp.get("/jwks")

@@ -61,8 +61,14 @@ def granted_ags_scopes(claim: Mapping[str, Any]) -> tuple[str, ...]:
 class ServiceClient:
     """Authorised requests to one platform's services, with an access token per scope set."""
 
-    def __init__(self, http: requests.Session, auth: PlatformAuth, tokens: TokenCache,
-                 signing_key: Callable[[], SigningKey], timeout: float) -> None:
+    def __init__(
+        self,
+        http: requests.Session,
+        auth: PlatformAuth,
+        tokens: TokenCache,
+        signing_key: Callable[[], SigningKey],
+        timeout: float,
+    ) -> None:
         self.http = http
         self.auth = auth
         self.tokens = tokens
@@ -78,9 +84,16 @@ class ServiceClient:
         scopes = tuple(scopes)
         return self.tokens.get(self.auth, scopes, lambda: self._fetch_token(scopes))
 
-    def request(self, method: str, url: str, scopes: Iterable[str], *,
-                json: Any = None, content_type: str | None = None,
-                accept: str | None = None) -> requests.Response:
+    def request(
+        self,
+        method: str,
+        url: str,
+        scopes: Iterable[str],
+        *,
+        json: Any = None,
+        content_type: str | None = None,
+        accept: str | None = None,
+    ) -> requests.Response:
         scopes = tuple(scopes)
         token = self.token(scopes)
         headers = {"Authorization": f"Bearer {token}"}
@@ -90,8 +103,12 @@ class ServiceClient:
             headers["Accept"] = accept
         try:
             response = self.http.request(
-                method, url, headers=headers, timeout=self.timeout,
-                data=None if json is None else _dumps(json))
+                method,
+                url,
+                headers=headers,
+                timeout=self.timeout,
+                data=None if json is None else _dumps(json),
+            )
         except requests.RequestException as exc:
             raise TransportError("retry", f"the LMS is not reachable ({exc})") from exc
         status = response.status_code
@@ -102,20 +119,19 @@ class ServiceClient:
             message = "the LMS refused the access token: " + error_message(response)
             raise TransportError("token_expired", message, 401)
         if status in (408, 425, 429) or status >= 500:
-            raise TransportError("retry", "the LMS answered " + error_message(response, 200),
-                                 status, _retry_after(response))
-        raise TransportError("permanent", "the LMS refused the request: " + error_message(response),
-                             status)
+            raise TransportError(
+                "retry", "the LMS answered " + error_message(response, 200), status, _retry_after(response)
+            )
+        raise TransportError("permanent", "the LMS refused the request: " + error_message(response), status)
 
-    def get_json(
-        self, url: str, scopes: Iterable[str], accept: str
-    ) -> tuple[Any, requests.Response]:
+    def get_json(self, url: str, scopes: Iterable[str], accept: str) -> tuple[Any, requests.Response]:
         response = self.request("GET", url, scopes, accept=accept)
         try:
             return response.json(), response
         except ValueError as exc:
-            raise TransportError("retry", f"the LMS answered {url} with malformed JSON",
-                                 response.status_code) from exc
+            raise TransportError(
+                "retry", f"the LMS answered {url} with malformed JSON", response.status_code
+            ) from exc
 
 
 def _dumps(value: Any) -> bytes:
@@ -132,11 +148,13 @@ class AgsTransport:
         self.scopes = tuple(scopes)
 
     def post_score(self, line_item_url: str, score: Mapping[str, Any]) -> None:
-        self.client.request("POST", scores_url(line_item_url), self.scopes, json=dict(score),
-                            content_type=SCORE_TYPE)
+        self.client.request(
+            "POST", scores_url(line_item_url), self.scopes, json=dict(score), content_type=SCORE_TYPE
+        )
 
-    def find_line_item(self, line_items_url: str, *, resource_link_id: str, resource_id: str,
-                       tag: str) -> str | None:
+    def find_line_item(
+        self, line_items_url: str, *, resource_link_id: str, resource_id: str, tag: str
+    ) -> str | None:
         url: str | None = with_query(line_items_url, {"resource_link_id": resource_link_id})
         for _ in range(MAX_PAGES):
             if url is None:
@@ -157,19 +175,32 @@ class AgsTransport:
             url = response.links.get("next", {}).get("url")
         return None
 
-    def create_line_item(self, line_items_url: str, *, label: str, score_maximum: float,
-                         resource_link_id: str, resource_id: str, tag: str) -> str:
-        body: dict[str, Any] = {"label": label, "scoreMaximum": score_maximum,
-                                "resourceLinkId": resource_link_id}
+    def create_line_item(
+        self,
+        line_items_url: str,
+        *,
+        label: str,
+        score_maximum: float,
+        resource_link_id: str,
+        resource_id: str,
+        tag: str,
+    ) -> str:
+        body: dict[str, Any] = {
+            "label": label,
+            "scoreMaximum": score_maximum,
+            "resourceLinkId": resource_link_id,
+        }
         if resource_id:
             body["resourceId"] = resource_id
         if tag:
             body["tag"] = tag
-        response = self.client.request("POST", line_items_url, self.scopes, json=body,
-                                       content_type=LINEITEM_TYPE, accept=LINEITEM_TYPE)
+        response = self.client.request(
+            "POST", line_items_url, self.scopes, json=body, content_type=LINEITEM_TYPE, accept=LINEITEM_TYPE
+        )
         try:
             created = response.json()
             return str(created["id"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise TransportError("retry", "the LMS created a line item but its answer has no id",
-                                 response.status_code) from exc
+            raise TransportError(
+                "retry", "the LMS created a line item but its answer has no id", response.status_code
+            ) from exc

@@ -60,8 +60,7 @@ def read_settings(settings_json: str | None) -> DeepLinkingSettings:
         return_url=raw["deep_link_return_url"],
         # The spec's default for a missing accept_multiple is true.
         accept_multiple=_flag(raw.get("accept_multiple", True)),
-        accept_types=tuple(t for t in types if isinstance(t, str)) if isinstance(types, list)
-        else (),
+        accept_types=tuple(t for t in types if isinstance(t, str)) if isinstance(types, list) else (),
         data=raw.get("data"),
         has_data="data" in raw,
     )
@@ -100,13 +99,13 @@ def _resource(item: ContentItem) -> DeepLinkResource:
 class _SignedDeepLink(DeepLink):
     """pylti1p3's message, signed with the tool's current key and its own kid."""
 
-    def __init__(self, platform: Platform, deployment_id: str, settings: DeepLinkingSettings,
-                 key: SigningKey) -> None:
+    def __init__(
+        self, platform: Platform, deployment_id: str, settings: DeepLinkingSettings, key: SigningKey
+    ) -> None:
         deep_link_settings: dict[str, Any] = {"deep_link_return_url": settings.return_url}
         if settings.has_data:
             deep_link_settings["data"] = settings.data
-        super().__init__(registration_for(platform, key.private_pem), deployment_id,
-                         deep_link_settings)  # type: ignore[arg-type]
+        super().__init__(registration_for(platform, key.private_pem), deployment_id, deep_link_settings)  # type: ignore[arg-type]
         self._key = key
         self._echo_data = settings.has_data
 
@@ -117,12 +116,22 @@ class _SignedDeepLink(DeepLink):
         return message
 
     def encode_jwt(self, message: Mapping[str, Any]) -> str:
-        return jwt.encode(dict(message), self._key.private_pem, algorithm="RS256",
-                          headers={"kid": self._key.kid, "typ": "JWT"})
+        return jwt.encode(
+            dict(message),
+            self._key.private_pem,
+            algorithm="RS256",
+            headers={"kid": self._key.kid, "typ": "JWT"},
+        )
 
 
-def response_jwt(*, platform: Platform, deployment_id: str, settings: DeepLinkingSettings,
-                 items: Sequence[ContentItem], key: SigningKey) -> str:
+def response_jwt(
+    *,
+    platform: Platform,
+    deployment_id: str,
+    settings: DeepLinkingSettings,
+    items: Sequence[ContentItem],
+    key: SigningKey,
+) -> str:
     """The signed LtiDeepLinkingResponse carrying these items (may be none: a cancel)."""
     if len(items) > 1 and not settings.accept_multiple:
         raise DeepLinkingError("The course accepts only one item at a time.")

@@ -54,7 +54,7 @@ def _fetch(platform: Platform, default_ttl: int, timeout: float) -> dict[str, An
         raise LaunchError(
             "keyset_invalid",
             "The platform's key set is not a JSON Web Key Set.",
-            f"{platform.key_set_url} must answer with {{\"keys\": [...]}}.",
+            f'{platform.key_set_url} must answer with {{"keys": [...]}}.',
             status=502,
             issuer=platform.issuer,
             platform_id=platform.id,
@@ -81,9 +81,7 @@ def _parse(keyset_json: str) -> dict[str, Any]:
     return json.loads(keyset_json)  # type: ignore[no-any-return]
 
 
-def platform_public_key(
-    platform: Platform, kid: str, *, default_ttl: int, timeout: float
-) -> dict[str, Any]:
+def platform_public_key(platform: Platform, kid: str, *, default_ttl: int, timeout: float) -> dict[str, Any]:
     """The JWK with this kid from the platform's key set, fetching only when needed."""
     now = utcnow()
     cached = _parse(platform.keyset_json) if platform.keyset_json else None

@@ -70,9 +70,7 @@ class _Request:
 
 
 class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
-    def __init__(
-        self, params: Mapping[str, str], cookies: Mapping[str, str], policy: LaunchPolicy
-    ) -> None:
+    def __init__(self, params: Mapping[str, str], cookies: Mapping[str, str], policy: LaunchPolicy) -> None:
         super().__init__(
             _Request(params), DatabaseToolConf(), session_service=object(), cookie_service=object()
         )
@@ -156,8 +154,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
             raise self._fail(
                 "unknown_issuer",
                 "This platform is not registered with the tool.",
-                f"An administrator can register issuer {iss!r} (flask platform add or the "
-                "admin pages).",
+                f"An administrator can register issuer {iss!r} (flask platform add or the admin pages).",
                 403,
             )
         aud = body.get("aud")
@@ -188,23 +185,34 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         if state is None or state.platform_id != platform.id:
             raise self._fail(
                 "state_not_found",
-                "This launch was not started by this tool's login step, or it is not "
-                "this platform's.",
+                "This launch was not started by this tool's login step, or it is not this platform's.",
                 "Open the activity again from the LMS.",
                 403,
             )
         if state.used_at is not None:
-            raise self._fail("state_used", "This launch has already been used.", "Open the "
-                             "activity again from the LMS.", 403)
+            raise self._fail(
+                "state_used",
+                "This launch has already been used.",
+                "Open the activity again from the LMS.",
+                403,
+            )
         if state.expires_at < utcnow():
-            raise self._fail("state_expired", "This launch took too long to complete.",
-                             "Open the activity again from the LMS.", 403)
+            raise self._fail(
+                "state_expired",
+                "This launch took too long to complete.",
+                "Open the activity again from the LMS.",
+                403,
+            )
         cookie = self._cookies.get(STATE_COOKIE_PREFIX + state.state)
         if cookie is not None and not same_secret(
             cookie, state_cookie_value(self._policy.secret_key, state.state)
         ):
-            raise self._fail("state_mismatch", "The launch does not belong to this browser.",
-                             "Open the activity again from the LMS.", 403)
+            raise self._fail(
+                "state_mismatch",
+                "The launch does not belong to this browser.",
+                "Open the activity again from the LMS.",
+                403,
+            )
         if cookie is None and self._policy.require_state_cookie and not state.storage_target:
             error = self._fail(
                 "state_not_bound",
@@ -238,25 +246,39 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
                 options={"require": ["exp", "iat", "iss", "aud", "nonce"]},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise self._fail("token_expired", "The launch token has expired.",
-                             "Check the platform's and the tool's clocks; open the activity "
-                             "again.", 401) from exc
+            raise self._fail(
+                "token_expired",
+                "The launch token has expired.",
+                "Check the platform's and the tool's clocks; open the activity again.",
+                401,
+            ) from exc
         except jwt.ImmatureSignatureError as exc:
-            raise self._fail("token_not_yet_valid", "The launch token was issued in the future.",
-                             "The platform's clock is ahead of the tool's by more than the "
-                             "allowed leeway (LTI_TOOL_JWT_LEEWAY).", 401) from exc
+            raise self._fail(
+                "token_not_yet_valid",
+                "The launch token was issued in the future.",
+                "The platform's clock is ahead of the tool's by more than the "
+                "allowed leeway (LTI_TOOL_JWT_LEEWAY).",
+                401,
+            ) from exc
         except jwt.InvalidAudienceError as exc:
-            raise self._fail("wrong_audience", "The launch token is not addressed to this tool.",
-                             status=401) from exc
+            raise self._fail(
+                "wrong_audience", "The launch token is not addressed to this tool.", status=401
+            ) from exc
         except jwt.MissingRequiredClaimError as exc:
-            raise self._fail("missing_claim", f"The launch token lacks the {exc.claim!r} claim.",
-                             status=400) from exc
+            raise self._fail(
+                "missing_claim", f"The launch token lacks the {exc.claim!r} claim.", status=400
+            ) from exc
         except jwt.InvalidSignatureError as exc:
-            raise self._fail("bad_signature", "The launch token's signature is not valid.",
-                             "The token was not signed by the registered platform's key.", 401) from exc
+            raise self._fail(
+                "bad_signature",
+                "The launch token's signature is not valid.",
+                "The token was not signed by the registered platform's key.",
+                401,
+            ) from exc
         except (jwt.InvalidTokenError, jwt.PyJWKError, ValueError, TypeError) as exc:
-            raise self._fail("invalid_token", "The launch token could not be verified.",
-                             str(exc), 401) from exc
+            raise self._fail(
+                "invalid_token", "The launch token could not be verified.", str(exc), 401
+            ) from exc
 
     def _check_deployment(self, platform: Platform, claims: dict[str, Any]) -> Deployment:
         deployment_id = claims.get(C.DEPLOYMENT_ID)
@@ -296,8 +318,12 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
 
     def _consume_state(self, state: OidcState, claims: dict[str, Any], platform: Platform) -> None:
         if not same_secret(str(claims.get("nonce", "")), state.nonce):
-            raise self._fail("nonce_mismatch", "The launch token's nonce does not match its login.",
-                             "The token may be replayed from another launch.", 403)
+            raise self._fail(
+                "nonce_mismatch",
+                "The launch token's nonce does not match its login.",
+                "The token may be replayed from another launch.",
+                403,
+            )
         # Single use, even with two requests racing: only one UPDATE can match.
         result = db.session.execute(
             update(OidcState)
@@ -307,11 +333,14 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         )
         if result.rowcount != 1:
             db.session.rollback()
-            raise self._fail("state_used", "This launch has already been used.",
-                             "Open the activity again from the LMS.", 403)
+            raise self._fail(
+                "state_used",
+                "This launch has already been used.",
+                "Open the activity again from the LMS.",
+                403,
+            )
 
 
 @functools.lru_cache(maxsize=64)
 def _public_key(jwk_json: str) -> Any:
     return jwt.PyJWK(json.loads(jwk_json), algorithm="RS256").key
-

@@ -40,8 +40,16 @@ def members(client: ServiceClient, url: str) -> list[Member]:
                 continue
             roles = raw.get("roles") if isinstance(raw.get("roles"), list) else []
             name = raw.get("name") or " ".join(
-                str(raw[k]) for k in ("given_name", "family_name") if raw.get(k))
-            found.append(Member(str(raw["user_id"]), str(name or ""), str(raw.get("email") or ""),
-                                tuple(str(r) for r in roles), str(raw.get("status") or "Active")))
+                str(raw[k]) for k in ("given_name", "family_name") if raw.get(k)
+            )
+            found.append(
+                Member(
+                    str(raw["user_id"]),
+                    str(name or ""),
+                    str(raw.get("email") or ""),
+                    tuple(str(r) for r in roles),
+                    str(raw.get("status") or "Active"),
+                )
+            )
         next_url = response.links.get("next", {}).get("url")
     return found

@@ -70,12 +70,14 @@ def client_assertion(auth: PlatformAuth, key: SigningKey, now: float | None = No
         "exp": issued + ASSERTION_LIFETIME,
         "jti": uuid.uuid4().hex,
     }
-    return jwt.encode(payload, key.private_pem, algorithm="RS256",
-                      headers={"kid": key.kid, "typ": "JWT"})
+    return jwt.encode(payload, key.private_pem, algorithm="RS256", headers={"kid": key.kid, "typ": "JWT"})
 
 
 def request_token(
-    http: requests.Session, auth: PlatformAuth, key: SigningKey, scopes: Iterable[str],
+    http: requests.Session,
+    auth: PlatformAuth,
+    key: SigningKey,
+    scopes: Iterable[str],
     timeout: float,
 ) -> AccessToken:
     """One token request. Raises TransportError (retry or permanent) when it fails."""
@@ -86,32 +88,41 @@ def request_token(
         "scope": scope_key(scopes),
     }
     try:
-        response = http.post(auth.token_url, data=data, timeout=timeout,
-                             headers={"Accept": "application/json"})
+        response = http.post(
+            auth.token_url, data=data, timeout=timeout, headers={"Accept": "application/json"}
+        )
     except requests.RequestException as exc:
         raise TransportError("retry", f"the LMS token endpoint is not reachable ({exc})") from exc
     if response.status_code == 429 or response.status_code >= 500:
-        raise TransportError("retry", f"the LMS token endpoint answered {response.status_code}",
-                             response.status_code, retry_after_seconds(response))
+        raise TransportError(
+            "retry",
+            f"the LMS token endpoint answered {response.status_code}",
+            response.status_code,
+            retry_after_seconds(response),
+        )
     if response.status_code != 200:
         raise TransportError(
-            "permanent", "the LMS refused the tool's access token request: "
-            + error_message(response), response.status_code)
+            "permanent",
+            "the LMS refused the tool's access token request: " + error_message(response),
+            response.status_code,
+        )
     try:
         body = response.json()
         value = str(body["access_token"])
         lifetime = float(body.get("expires_in") or 3600)
     except (ValueError, KeyError, TypeError) as exc:
-        raise TransportError("retry", "the LMS token endpoint did not answer with a token "
-                             "(malformed JSON)", response.status_code) from exc
+        raise TransportError(
+            "retry",
+            "the LMS token endpoint did not answer with a token (malformed JSON)",
+            response.status_code,
+        ) from exc
     return AccessToken(value, time.time() + lifetime)
 
 
 class TokenCache:
     """Access tokens per platform and scope set: memory first, then the shared store."""
 
-    def __init__(self, store: TokenStore | None = None, margin: float = 60,
-                 failure_ttl: float = 1.0) -> None:
+    def __init__(self, store: TokenStore | None = None, margin: float = 60, failure_ttl: float = 1.0) -> None:
         self.store = store
         self.margin = margin
         # A failed token request is remembered this long, so that the deliveries waiting on
@@ -129,8 +140,7 @@ class TokenCache:
     def _fresh(self, token: AccessToken | None) -> bool:
         return token is not None and token.expires_at - self.margin > time.time()
 
-    def get(self, auth: PlatformAuth, scopes: Iterable[str],
-            fetch: Callable[[], AccessToken]) -> str:
+    def get(self, auth: PlatformAuth, scopes: Iterable[str], fetch: Callable[[], AccessToken]) -> str:
         key = (auth.platform_id, scope_key(scopes))
         token = self._tokens.get(key)
         if self._fresh(token):
@@ -160,8 +170,9 @@ class TokenCache:
         try:
             self.store.save(*key, token)  # type: ignore[union-attr]
         except Exception:
-            log.warning("could not store the access token of platform %s for other workers",
-                        key[0], exc_info=True)
+            log.warning(
+                "could not store the access token of platform %s for other workers", key[0], exc_info=True
+            )
 
     def invalidate(self, auth: PlatformAuth, scopes: Iterable[str], value: str) -> None:
         """Forget a token the platform refused (only that one: a newer one may be cached)."""
@@ -199,8 +210,7 @@ def error_message(response: requests.Response, limit: int = 500) -> str:
     except ValueError:
         body = None
     if isinstance(body, dict):
-        parts = [str(body[k]) for k in ("error", "error_description", "message", "reason")
-                 if body.get(k)]
+        parts = [str(body[k]) for k in ("error", "error_description", "message", "reason") if body.get(k)]
         text = ": ".join(parts)
     if not text:
         text = " ".join(response.text.split())

@@ -18,8 +18,14 @@ from lti_tool.models import OidcState, Platform
 from lti_tool.models.base import utcnow
 
 # What a new window needs to start the same login again (no storage target: top-level).
-RESTART_PARAMS = ("iss", "login_hint", "lti_message_hint", "target_link_uri", "client_id",
-                  "lti_deployment_id")
+RESTART_PARAMS = (
+    "iss",
+    "login_hint",
+    "lti_message_hint",
+    "target_link_uri",
+    "client_id",
+    "lti_deployment_id",
+)
 
 
 def restart_url(state: OidcState, base_url: str) -> str:
@@ -80,8 +86,7 @@ def begin_login(params: Mapping[str, str], *, base_url: str, state_ttl: int) -> 
     login_hint = _param(params, "login_hint")
     target_link_uri = _param(params, "target_link_uri", 1000)
     client_id = _param(params, "client_id", 255)
-    for name, value in (("iss", issuer), ("login_hint", login_hint),
-                        ("target_link_uri", target_link_uri)):
+    for name, value in (("iss", issuer), ("login_hint", login_hint), ("target_link_uri", target_link_uri)):
         if not value:
             raise LaunchError(
                 f"missing_{name}",
@@ -155,7 +160,5 @@ def give_up_platform_storage(state_value: str) -> tuple[OidcState, Platform] | N
 
 def purge_expired_states(older_than: timedelta = timedelta(hours=1)) -> int:
     """Delete login states that expired a while ago (used or not). Caller commits."""
-    result = db.session.execute(
-        delete(OidcState).where(OidcState.expires_at < utcnow() - older_than)
-    )
+    result = db.session.execute(delete(OidcState).where(OidcState.expires_at < utcnow() - older_than))
     return int(result.rowcount or 0)

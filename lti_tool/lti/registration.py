@@ -29,12 +29,14 @@ SCOPES = (
     "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
 )
 CLAIMS = ("iss", "sub", "name", "given_name", "family_name", "email")
-REQUIRED_ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri",
-                      "registration_endpoint")
+REQUIRED_ENDPOINTS = ("authorization_endpoint", "token_endpoint", "jwks_uri", "registration_endpoint")
 # Instructure-hosted Canvas serves its configuration from each school's domain but names one
 # issuer for all of them: the only accepted exception to "issuer origin == URL origin".
-CANVAS_ISSUERS = ("https://canvas.instructure.com", "https://canvas.beta.instructure.com",
-                  "https://canvas.test.instructure.com")
+CANVAS_ISSUERS = (
+    "https://canvas.instructure.com",
+    "https://canvas.beta.instructure.com",
+    "https://canvas.test.instructure.com",
+)
 
 
 class RegistrationError(LaunchError):
@@ -73,8 +75,7 @@ class RequestsTransport:
         return HttpAnswer(r.status_code, r.content, r.headers.get("Content-Type", ""))
 
     def post_json(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> HttpAnswer:
-        r = requests.post(url, json=body, headers=headers, timeout=self.timeout,
-                          allow_redirects=False)
+        r = requests.post(url, json=body, headers=headers, timeout=self.timeout, allow_redirects=False)
         return HttpAnswer(r.status_code, r.content, r.headers.get("Content-Type", ""))
 
 
@@ -103,7 +104,8 @@ class PlatformConfiguration:
     @property
     def name(self) -> str:
         return {"canvas": "Canvas", "moodle": "Moodle"}.get(
-            self.product_family_code.lower(), self.product_family_code or "LMS")
+            self.product_family_code.lower(), self.product_family_code or "LMS"
+        )
 
 
 @dataclass(frozen=True)
@@ -164,12 +166,14 @@ def check_configuration_url(url: str, *, require_https: bool) -> None:
             "bad_configuration_url",
             "The registration request has no valid openid_configuration URL.",
             "Start the registration from the LMS: it adds openid_configuration and "
-            "registration_token to the tool's registration URL.")
+            "registration_token to the tool's registration URL.",
+        )
     if require_https and urlsplit(url).scheme != "https":
         raise RegistrationError(
             "insecure_configuration_url",
             "The platform's configuration URL is not https.",
-            "In production the LMS must be reached over https.")
+            "In production the LMS must be reached over https.",
+        )
 
 
 def fetch_platform_configuration(
@@ -187,29 +191,32 @@ def fetch_platform_configuration(
             "configuration_unreachable",
             "The tool could not fetch the platform's configuration.",
             f"{url} did not answer ({type(exc).__name__}). Check that the tool's server can "
-            "reach the LMS (firewall, DNS, proxy).") from exc
+            "reach the LMS (firewall, DNS, proxy).",
+        ) from exc
     if answer.status != 200:
         raise RegistrationError(
             "configuration_unreachable",
             f"The platform's configuration URL answered HTTP {answer.status}.",
             f"{url} must answer 200 with JSON. The registration token may have expired: "
-            "start the registration again from the LMS.")
+            "start the registration again from the LMS.",
+        )
     try:
         data = answer.json()
     except ValueError as exc:
-        raise RegistrationError("bad_configuration", "The platform's configuration is not JSON.",
-                                f"{url} answered something else.") from exc
+        raise RegistrationError(
+            "bad_configuration",
+            "The platform's configuration is not JSON.",
+            f"{url} answered something else.",
+        ) from exc
     if not isinstance(data, dict):
-        raise RegistrationError("bad_configuration", "The platform's configuration is not a JSON "
-                                "object.")
+        raise RegistrationError("bad_configuration", "The platform's configuration is not a JSON object.")
     return validate_platform_configuration(url, data)
 
 
 def validate_platform_configuration(url: str, data: dict[str, Any]) -> PlatformConfiguration:
     issuer = data.get("issuer")
     if not _absolute(issuer):
-        raise RegistrationError("bad_configuration",
-                                "The platform's configuration has no issuer URL.")
+        raise RegistrationError("bad_configuration", "The platform's configuration has no issuer URL.")
     platform_conf = data.get(PLATFORM_CONFIGURATION)
     platform_conf = platform_conf if isinstance(platform_conf, dict) else {}
     family = str(platform_conf.get("product_family_code") or "")
@@ -219,27 +226,33 @@ def validate_platform_configuration(url: str, data: dict[str, Any]) -> PlatformC
         raise RegistrationError(
             "issuer_mismatch",
             "The platform's issuer does not match the address its configuration came from.",
-            f"Issuer {issuer!r} is not on {origin(url)!r}. A platform can only register "
-            "for its own issuer.", 400)
+            f"Issuer {issuer!r} is not on {origin(url)!r}. A platform can only register for its own issuer.",
+            400,
+        )
     missing = [n for n in REQUIRED_ENDPOINTS if not _absolute(data.get(n))]
     if missing:
         raise RegistrationError(
             "bad_configuration",
             "The platform's configuration lacks required endpoints: " + ", ".join(missing) + ".",
-            "The LMS must support LTI 1.3 Dynamic Registration.")
+            "The LMS must support LTI 1.3 Dynamic Registration.",
+        )
     algs = data.get("id_token_signing_alg_values_supported")
     if isinstance(algs, list) and "RS256" not in algs:
         raise RegistrationError("unsupported_platform", "The platform does not sign with RS256.")
     auth_methods = data.get("token_endpoint_auth_methods_supported")
     if isinstance(auth_methods, list) and "private_key_jwt" not in auth_methods:
-        raise RegistrationError("unsupported_platform",
-                                "The platform does not accept private_key_jwt client assertions.")
+        raise RegistrationError(
+            "unsupported_platform", "The platform does not accept private_key_jwt client assertions."
+        )
     messages = tuple(
-        str(m.get("type")) for m in platform_conf.get("messages_supported") or []
-        if isinstance(m, dict) and m.get("type"))
+        str(m.get("type"))
+        for m in platform_conf.get("messages_supported") or []
+        if isinstance(m, dict) and m.get("type")
+    )
     if messages and C.RESOURCE_LINK_REQUEST not in messages:
-        raise RegistrationError("unsupported_platform",
-                                "The platform does not support resource link launches.")
+        raise RegistrationError(
+            "unsupported_platform", "The platform does not support resource link launches."
+        )
     scopes = data.get("scopes_supported")
     return PlatformConfiguration(
         url=url,
@@ -249,7 +262,8 @@ def validate_platform_configuration(url: str, data: dict[str, Any]) -> PlatformC
         jwks_uri=data["jwks_uri"],
         registration_endpoint=data["registration_endpoint"],
         authorization_server=data.get("authorization_server")
-        if isinstance(data.get("authorization_server"), str) else None,
+        if isinstance(data.get("authorization_server"), str)
+        else None,
         product_family_code=family,
         messages_supported=messages,
         scopes_supported=tuple(map(str, scopes)) if isinstance(scopes, list) else None,
@@ -259,14 +273,18 @@ def validate_platform_configuration(url: str, data: dict[str, Any]) -> PlatformC
 
 def registration_request(tool: ToolDescription, platform: PlatformConfiguration) -> dict[str, Any]:
     """The client registration the tool POSTs (IMS DR 1.0 §3.3, plus Canvas's extensions)."""
-    scopes = [s for s in SCOPES
-              if platform.scopes_supported is None or s in platform.scopes_supported]
-    deep_linking = not platform.messages_supported or (
-        C.DEEP_LINKING_REQUEST in platform.messages_supported)
-    link: dict[str, Any] = {"type": C.RESOURCE_LINK_REQUEST, "target_link_uri": tool.launch_url,
-                            "label": tool.name}
-    picker: dict[str, Any] = {"type": C.DEEP_LINKING_REQUEST, "target_link_uri": tool.launch_url,
-                              "label": f"Add {tool.name} content"}
+    scopes = [s for s in SCOPES if platform.scopes_supported is None or s in platform.scopes_supported]
+    deep_linking = not platform.messages_supported or (C.DEEP_LINKING_REQUEST in platform.messages_supported)
+    link: dict[str, Any] = {
+        "type": C.RESOURCE_LINK_REQUEST,
+        "target_link_uri": tool.launch_url,
+        "label": tool.name,
+    }
+    picker: dict[str, Any] = {
+        "type": C.DEEP_LINKING_REQUEST,
+        "target_link_uri": tool.launch_url,
+        "label": f"Add {tool.name} content",
+    }
     if platform.is_canvas:
         link["placements"] = ["course_navigation"]
         link[CANVAS + "course_navigation/default_enabled"] = False
@@ -300,7 +318,9 @@ def registration_request(tool: ToolDescription, platform: PlatformConfiguration)
 
 
 def register_with_platform(
-    platform: PlatformConfiguration, body: dict[str, Any], registration_token: str | None,
+    platform: PlatformConfiguration,
+    body: dict[str, Any],
+    registration_token: str | None,
     transport: Transport,
 ) -> RegistrationResult:
     """POST the registration; the answer must carry the client_id the platform assigned."""
@@ -311,24 +331,30 @@ def register_with_platform(
         answer = transport.post_json(platform.registration_endpoint, body, headers)
     except requests.RequestException as exc:
         raise RegistrationError(
-            "platform_unreachable", "The platform's registration endpoint did not answer.",
-            f"{platform.registration_endpoint}: {type(exc).__name__}.") from exc
+            "platform_unreachable",
+            "The platform's registration endpoint did not answer.",
+            f"{platform.registration_endpoint}: {type(exc).__name__}.",
+        ) from exc
     if answer.status not in (200, 201):
         detail = answer.body[:300].decode("utf-8", "replace")
         raise RegistrationError(
             "platform_refused",
             f"The platform refused the registration (HTTP {answer.status}).",
             f"It said: {detail or 'nothing'}. An expired or already used registration token is "
-            "the usual cause: start the registration again from the LMS.")
+            "the usual cause: start the registration again from the LMS.",
+        )
     try:
         data = answer.json()
     except ValueError as exc:
-        raise RegistrationError("platform_refused",
-                                "The platform's registration answer is not JSON.") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("client_id"), str | int) or not str(
-            data.get("client_id")):
-        raise RegistrationError("platform_refused",
-                                "The platform's registration answer has no client_id.")
+        raise RegistrationError(
+            "platform_refused", "The platform's registration answer is not JSON."
+        ) from exc
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("client_id"), str | int)
+        or not str(data.get("client_id"))
+    ):
+        raise RegistrationError("platform_refused", "The platform's registration answer has no client_id.")
     conf = data.get(TOOL_CONFIGURATION)
     deployment = conf.get("deployment_id") if isinstance(conf, dict) else None
     return RegistrationResult(
@@ -341,13 +367,29 @@ def register_with_platform(
 def canvas_developer_key(tool: ToolDescription) -> dict[str, Any]:
     """The JSON an administrator pastes into Canvas (Developer Keys > + LTI Key > Paste JSON)."""
     placements = [
-        {"placement": "link_selection", "message_type": C.DEEP_LINKING_REQUEST,
-         "target_link_uri": tool.launch_url, "text": f"{tool.name}", "icon_url": tool.logo_url},
-        {"placement": "assignment_selection", "message_type": C.DEEP_LINKING_REQUEST,
-         "target_link_uri": tool.launch_url, "text": f"{tool.name}", "icon_url": tool.logo_url},
-        {"placement": "course_navigation", "message_type": C.RESOURCE_LINK_REQUEST,
-         "target_link_uri": tool.launch_url, "text": tool.name, "icon_url": tool.logo_url,
-         "default": "disabled", "visibility": "members"},
+        {
+            "placement": "link_selection",
+            "message_type": C.DEEP_LINKING_REQUEST,
+            "target_link_uri": tool.launch_url,
+            "text": f"{tool.name}",
+            "icon_url": tool.logo_url,
+        },
+        {
+            "placement": "assignment_selection",
+            "message_type": C.DEEP_LINKING_REQUEST,
+            "target_link_uri": tool.launch_url,
+            "text": f"{tool.name}",
+            "icon_url": tool.logo_url,
+        },
+        {
+            "placement": "course_navigation",
+            "message_type": C.RESOURCE_LINK_REQUEST,
+            "target_link_uri": tool.launch_url,
+            "text": tool.name,
+            "icon_url": tool.logo_url,
+            "default": "disabled",
+            "visibility": "members",
+        },
     ]
     return {
         "title": tool.name,
@@ -356,12 +398,14 @@ def canvas_developer_key(tool: ToolDescription) -> dict[str, Any]:
         "target_link_uri": tool.launch_url,
         "public_jwk_url": tool.jwks_url,
         "scopes": list(SCOPES),
-        "extensions": [{
-            "platform": "canvas.instructure.com",
-            "domain": tool.host,
-            "tool_id": "p3-workshop",
-            "privacy_level": "public",
-            "settings": {"text": tool.name, "icon_url": tool.logo_url, "placements": placements},
-        }],
+        "extensions": [
+            {
+                "platform": "canvas.instructure.com",
+                "domain": tool.host,
+                "tool_id": "p3-workshop",
+                "privacy_level": "public",
+                "settings": {"text": tool.name, "icon_url": tool.logo_url, "placements": placements},
+            }
+        ],
         "custom_fields": {},
     }

@@ -21,7 +21,7 @@ def role_name(uri: str) -> str:
     """The last segment of a role URI: '...membership#Instructor' -> 'Instructor'."""
     for prefix in _STAFF_PREFIXES:
         if prefix and uri.startswith(prefix):
-            return uri[len(prefix):]
+            return uri[len(prefix) :]
     return uri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 

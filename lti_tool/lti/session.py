@@ -125,8 +125,9 @@ def csrf_token() -> str:
 def check_csrf() -> None:
     sent = request.form.get(CSRF_FIELD) or request.headers.get("X-CSRF-Token") or ""
     if not same_secret(sent, csrf_token()):
-        abort(400, description="The form's security token is missing or wrong. Reload the page "
-              "and try again.")
+        abort(
+            400, description="The form's security token is missing or wrong. Reload the page and try again."
+        )
 
 
 def launch_required(role: str | None = None) -> Callable[[F], F]:
@@ -140,8 +141,7 @@ def launch_required(role: str | None = None) -> Callable[[F], F]:
             except LaunchTokenError as exc:
                 abort(401, description=exc.message + " Open the activity again from your course.")
             if launch is None:
-                abort(401, description="No launch: open this activity from your course in the "
-                      "LMS.")
+                abort(401, description="No launch: open this activity from your course in the LMS.")
             if role and launch.role != role:
                 abort(403, description="This page is for instructors.")
             if request.method == "POST":

@@ -32,9 +32,7 @@ class Grade(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
     user_pk: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
-    resource_link_pk: Mapped[int] = mapped_column(
-        ForeignKey("resource_link.id", ondelete="CASCADE")
-    )
+    resource_link_pk: Mapped[int] = mapped_column(ForeignKey("resource_link.id", ondelete="CASCADE"))
     # The grade_passback plugin that delivers it, and the launch's AGS claim (JSON) it uses.
     plugin: Mapped[str] = mapped_column(String(64))
     ags_json: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -77,9 +75,7 @@ class ServiceToken(db.Model):
 
     __tablename__ = "service_token"
 
-    platform_id: Mapped[int] = mapped_column(
-        ForeignKey("platform.id", ondelete="CASCADE"), primary_key=True
-    )
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"), primary_key=True)
     scope_key: Mapped[str] = mapped_column(String(500), primary_key=True)
     access_token: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[datetime] = mapped_column(DateTime)

@@ -60,9 +60,7 @@ class ResourceLink(db.Model):
     """One placement of the tool in a course: the activity whose settings instructors edit."""
 
     __tablename__ = "resource_link"
-    __table_args__ = (
-        UniqueConstraint("context_pk", "resource_link_id", name="uq_resource_link_ctx_link"),
-    )
+    __table_args__ = (UniqueConstraint("context_pk", "resource_link_id", name="uq_resource_link_ctx_link"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     context_pk: Mapped[int] = mapped_column(ForeignKey("course_context.id", ondelete="CASCADE"))

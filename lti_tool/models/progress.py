@@ -16,8 +16,13 @@ class SessionProgress(db.Model):
 
     __tablename__ = "session_progress"
     __table_args__ = (
-        UniqueConstraint("user_pk", "context_pk", "workshop_slug", "session_slug",
-                         name="uq_session_progress_user_ctx_session"),
+        UniqueConstraint(
+            "user_pk",
+            "context_pk",
+            "workshop_slug",
+            "session_slug",
+            name="uq_session_progress_user_ctx_session",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -58,8 +58,9 @@ def save(resource_link_pk: int, settings: Mapping[str, Any]) -> None:
     db.session.commit()
 
 
-def _plugin_settings(section: str, plugin_cls: type, raw: Mapping[str, Any],
-                     problems: SettingsProblems) -> dict[str, Any]:
+def _plugin_settings(
+    section: str, plugin_cls: type, raw: Mapping[str, Any], problems: SettingsProblems
+) -> dict[str, Any]:
     try:
         return validate_settings(plugin_cls, raw)
     except SettingsError as exc:
@@ -69,8 +70,9 @@ def _plugin_settings(section: str, plugin_cls: type, raw: Mapping[str, Any],
         return {}
 
 
-def validate(raw: Mapping[str, Any], manager: PluginManager,
-             instrument: Instrument) -> tuple[dict[str, Any], SettingsProblems]:
+def validate(
+    raw: Mapping[str, Any], manager: PluginManager, instrument: Instrument
+) -> tuple[dict[str, Any], SettingsProblems]:
     """Check submitted settings. `raw` holds the activity fields and, per plugin, its raw
     settings: {"scoring_model", "scoring_settings": {model: {...}}, "catalogues": [...],
     "catalogue_settings": {name: {...}}, "grading", "score_maximum", "retakes"}."""
@@ -81,7 +83,8 @@ def validate(raw: Mapping[str, Any], manager: PluginManager,
         model = manager.get("scoring_models", model_name)
         clean["scoring_model"] = model_name
         clean["scoring_settings"] = _plugin_settings(
-            "scoring", type(model), raw.get("scoring_settings", {}).get(model_name, {}), problems)
+            "scoring", type(model), raw.get("scoring_settings", {}).get(model_name, {}), problems
+        )
     except UnknownPluginError as exc:
         problems.add("scoring", "scoring_model", str(exc))
     clean["catalogues"], clean["catalogue_settings"] = [], {}
@@ -91,8 +94,9 @@ def validate(raw: Mapping[str, Any], manager: PluginManager,
         except UnknownPluginError as exc:
             problems.add("catalogues", "catalogues", str(exc))
             continue
-        loaded = _plugin_settings(name, type(catalogue), raw.get("catalogue_settings", {}).get(name, {}),
-                                  problems)
+        loaded = _plugin_settings(
+            name, type(catalogue), raw.get("catalogue_settings", {}).get(name, {}), problems
+        )
         if name in problems.by_section:
             continue
         try:  # a trial run: an uploaded file with a bad row is refused now, not at report time

@@ -62,8 +62,12 @@ def latest(launch: Launch) -> AssessmentAttempt | None:
 def _create(launch: Launch, number: int) -> AssessmentAttempt:
     instrument = default_instrument()
     attempt = AssessmentAttempt(
-        resource_link_pk=launch.resource_link_pk, user_pk=launch.user_pk, launch_id=launch.id,
-        number=number, instrument_id=instrument.id, instrument_version=instrument.version,
+        resource_link_pk=launch.resource_link_pk,
+        user_pk=launch.user_pk,
+        launch_id=launch.id,
+        number=number,
+        instrument_id=instrument.id,
+        instrument_version=instrument.version,
         status=DRAFT,
     )
     db.session.add(attempt)
@@ -71,8 +75,11 @@ def _create(launch: Launch, number: int) -> AssessmentAttempt:
         db.session.commit()
     except IntegrityError:  # another tab created it a moment ago: use that one
         db.session.rollback()
-        return next(a for a in attempts(launch.resource_link_pk, launch.user_pk)  # type: ignore[arg-type]
-                    if a.number == number)
+        return next(
+            a
+            for a in attempts(launch.resource_link_pk, launch.user_pk)  # type: ignore[arg-type]
+            if a.number == number
+        )
     return attempt
 
 
@@ -103,7 +110,7 @@ def responses(attempt: AssessmentAttempt) -> Responses:
     importance: dict[str, Any] = {}
     for item, value in answers(attempt).items():
         if item.startswith(IMPORTANCE_PREFIX):
-            importance[item[len(IMPORTANCE_PREFIX):]] = value
+            importance[item[len(IMPORTANCE_PREFIX) :]] = value
         else:
             ratings[item] = value
     return Responses.from_raw(ratings, importance)
@@ -111,7 +118,7 @@ def responses(attempt: AssessmentAttempt) -> Responses:
 
 def check_answer(instrument: Instrument, item: str, value: str) -> None:
     if item.startswith(IMPORTANCE_PREFIX):
-        dimension = item[len(IMPORTANCE_PREFIX):]
+        dimension = item[len(IMPORTANCE_PREFIX) :]
         if dimension not in instrument.dimension_ids:
             raise AnswerError(f"There is no dimension {dimension!r}.")
         if not instrument.importance_scale.contains(_int(value)):
@@ -137,9 +144,14 @@ def save_answers(attempt: AssessmentAttempt, given: dict[str, str]) -> None:
     instrument = instrument_of(attempt)
     for item, value in given.items():
         check_answer(instrument, item, value)
-    existing = {a.item: a for a in db.session.scalars(
-        select(AssessmentAnswer).where(AssessmentAnswer.attempt_id == attempt.id,
-                                       AssessmentAnswer.item.in_(list(given))))}
+    existing = {
+        a.item: a
+        for a in db.session.scalars(
+            select(AssessmentAnswer).where(
+                AssessmentAnswer.attempt_id == attempt.id, AssessmentAnswer.item.in_(list(given))
+            )
+        )
+    }
     now = utcnow()
     for item, value in given.items():
         if item in existing:
@@ -162,8 +174,9 @@ def missing(attempt: AssessmentAttempt) -> list[Any]:
     return gaps
 
 
-def submit(attempt: AssessmentAttempt, launch: Launch, settings: dict[str, Any],
-           manager: PluginManager) -> bool:
+def submit(
+    attempt: AssessmentAttempt, launch: Launch, settings: dict[str, Any], manager: PluginManager
+) -> bool:
     """Submit once. Returns False when it was already submitted (a double click, a second tab).
     The grade goes into the same transaction as the submission, through activity_graded."""
     gaps = missing(attempt)
@@ -181,8 +194,10 @@ def submit(attempt: AssessmentAttempt, launch: Launch, settings: dict[str, Any],
     if maximum > 0:
         activity_graded.send(
             current_app._get_current_object(),  # type: ignore[attr-defined]
-            launch=launch, score_given=_score(attempt, settings, manager) * maximum,
-            score_maximum=maximum, comment="Partnership self-assessment submitted",
+            launch=launch,
+            score_given=_score(attempt, settings, manager) * maximum,
+            score_maximum=maximum,
+            comment="Partnership self-assessment submitted",
             source_ref=f"attempt:{attempt.id}",
         )
     db.session.commit()
@@ -214,13 +229,20 @@ def report(attempt: AssessmentAttempt, settings: dict[str, Any], manager: Plugin
     catalogues = []
     for name in settings.get("catalogues", []):
         try:
-            catalogues.append((manager.get("mechanism_catalogues", name),
-                               settings.get("catalogue_settings", {}).get(name, {})))
+            catalogues.append(
+                (
+                    manager.get("mechanism_catalogues", name),
+                    settings.get("catalogue_settings", {}).get(name, {}),
+                )
+            )
         except UnknownPluginError:
             continue  # shown as missing in the report's catalogue list
     try:
-        return ReportOutcome(build_report(instrument, responses(attempt), model,
-                                          settings.get("scoring_settings", {}), catalogues))
+        return ReportOutcome(
+            build_report(
+                instrument, responses(attempt), model, settings.get("scoring_settings", {}), catalogues
+            )
+        )
     except (PluginRuntimeError, SettingsError) as exc:
         return ReportOutcome(None, f"The scoring model {model.label!r} failed on these answers: {exc}")
 
@@ -230,7 +252,6 @@ def count_answered(attempt: AssessmentAttempt) -> tuple[int, int]:
     given = answers(attempt)
     total = len(instrument.statement_ids) + len(instrument.dimension_ids)
     return len(given), total
-
 
 
 def get_attempt(attempt_id: int) -> AssessmentAttempt | None:

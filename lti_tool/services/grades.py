@@ -74,8 +74,7 @@ def plugins(app: Flask | None = None) -> PluginManager:
     app = app or current_app
     manager = app.extensions.get("lti_tool.plugins")
     if manager is None:
-        blocked = [b.strip() for b in str(app.config.get("PLUGINS_BLOCKED") or "").split(",")
-                   if b.strip()]
+        blocked = [b.strip() for b in str(app.config.get("PLUGINS_BLOCKED") or "").split(",") if b.strip()]
         manager = PluginManager.from_entry_points(blocked=blocked)
         app.extensions["lti_tool.plugins"] = manager
     return manager
@@ -117,12 +116,17 @@ class DbTokenStore:
         return token
 
     def save(self, platform_id: int, scope_key: str, token: AccessToken) -> None:
-        values = {"platform_id": platform_id, "scope_key": scope_key,
-                  "access_token": token.value, "expires_at": _from_epoch(token.expires_at)}
+        values = {
+            "platform_id": platform_id,
+            "scope_key": scope_key,
+            "access_token": token.value,
+            "expires_at": _from_epoch(token.expires_at),
+        }
         stmt = insert_for(ServiceToken).values(**values)
         stmt = stmt.on_conflict_do_update(
             index_elements=["platform_id", "scope_key"],
-            set_={"access_token": token.value, "expires_at": values["expires_at"]})
+            set_={"access_token": token.value, "expires_at": values["expires_at"]},
+        )
         try:
             db.session.execute(stmt)
             db.session.commit()
@@ -131,16 +135,21 @@ class DbTokenStore:
             raise
 
     def forget(self, platform_id: int, scope_key: str, value: str) -> None:
-        db.session.execute(delete(ServiceToken).where(
-            ServiceToken.platform_id == platform_id, ServiceToken.scope_key == scope_key,
-            ServiceToken.access_token == value))
+        db.session.execute(
+            delete(ServiceToken).where(
+                ServiceToken.platform_id == platform_id,
+                ServiceToken.scope_key == scope_key,
+                ServiceToken.access_token == value,
+            )
+        )
         db.session.commit()
 
 
 def service_client(platform: Platform, app: Flask | None = None) -> ServiceClient:
     app = app or current_app
-    auth = PlatformAuth(platform.id, platform.client_id, platform.auth_token_url,
-                        platform.auth_audience or None)
+    auth = PlatformAuth(
+        platform.id, platform.client_id, platform.auth_token_url, platform.auth_audience or None
+    )
     secret = app.config["SECRET_KEY"]
 
     def signing_key() -> tool_keys.SigningKey:
@@ -148,8 +157,7 @@ def service_client(platform: Platform, app: Flask | None = None) -> ServiceClien
         db.session.commit()  # release the connection before the token request
         return key
 
-    return ServiceClient(_session(), auth, token_cache(app), signing_key,
-                         float(app.config["HTTP_TIMEOUT"]))
+    return ServiceClient(_session(), auth, token_cache(app), signing_key, float(app.config["HTTP_TIMEOUT"]))
 
 
 # --- the receiver: the outbox row, in the submission's transaction -------------------------
@@ -168,8 +176,12 @@ def _grade_for(claim: dict[str, Any], **fields: Any) -> GradeToSend:
         value = claim.get(key)
         return value if isinstance(value, str) and value else None
 
-    return GradeToSend(line_item_url=url("lineitem"), line_items_url=url("lineitems"),
-                       scopes=granted_ags_scopes(claim), **fields)
+    return GradeToSend(
+        line_item_url=url("lineitem"),
+        line_items_url=url("lineitems"),
+        scopes=granted_ags_scopes(claim),
+        **fields,
+    )
 
 
 def choose_plugin(claim: dict[str, Any], app: Flask | None = None) -> str:
@@ -180,19 +192,20 @@ def choose_plugin(claim: dict[str, Any], app: Flask | None = None) -> str:
     if configured != "auto":
         manager.get(GRADE_PASSBACK, configured)  # fails loudly when it is not available
         return configured
-    probe = _grade_for(claim, user_id="", score_given=0, score_maximum=1, comment="",
-                       timestamp="")
+    probe = _grade_for(claim, user_id="", score_given=0, score_maximum=1, comment="", timestamp="")
     available = {p.name: p for p in manager.available(GRADE_PASSBACK)}
     ordered = [n for n in PREFERRED_PLUGINS if n in available] + sorted(
-        set(available) - set(PREFERRED_PLUGINS))
+        set(available) - set(PREFERRED_PLUGINS)
+    )
     for name in ordered:
         if isinstance(available[name], GradePassback) and available[name].supports(probe):
             return name
     raise GradeError("no grade_passback plugin is available (see `flask plugins list`)")
 
 
-def record_grade(launch: Launch, score_given: float, score_maximum: float, comment: str = "",
-                 source_ref: str = "") -> int | None:
+def record_grade(
+    launch: Launch, score_given: float, score_maximum: float, comment: str = "", source_ref: str = ""
+) -> int | None:
     """Write a learner's grade into the outbox (no commit: the caller's transaction decides).
 
     Returns the grade row's id, or None when the launch is not in a resource link.
@@ -201,8 +214,7 @@ def record_grade(launch: Launch, score_given: float, score_maximum: float, comme
         given, maximum = float(score_given), float(score_maximum)
     except (TypeError, ValueError) as exc:
         raise GradeError("score_given and score_maximum must be numbers") from exc
-    if not (math.isfinite(given) and math.isfinite(maximum) and maximum > 0
-            and 0 <= given <= maximum):
+    if not (math.isfinite(given) and math.isfinite(maximum) and maximum > 0 and 0 <= given <= maximum):
         raise GradeError(f"score {given} out of {maximum} is not a grade")
     if launch.resource_link_pk is None:
         log.warning("grade of launch %s ignored: the launch has no resource link", launch.id)
@@ -210,35 +222,53 @@ def record_grade(launch: Launch, score_given: float, score_maximum: float, comme
     claim = _ags_claim(launch)
     now = utcnow()
     values = {
-        "plugin": choose_plugin(claim), "ags_json": json.dumps(claim) if claim else None,
-        "source_ref": str(source_ref)[:255], "score_given": given, "score_maximum": maximum,
-        "comment": str(comment or "")[:4000], "graded_at": now, "status": PENDING,
-        "attempts": 0, "next_attempt_at": now, "last_error": "", "last_status": None,
+        "plugin": choose_plugin(claim),
+        "ags_json": json.dumps(claim) if claim else None,
+        "source_ref": str(source_ref)[:255],
+        "score_given": given,
+        "score_maximum": maximum,
+        "comment": str(comment or "")[:4000],
+        "graded_at": now,
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": "",
+        "last_status": None,
         "updated_at": now,
     }
     key = {"resource_link_pk": launch.resource_link_pk, "user_pk": launch.user_pk}
     inserted = db.session.execute(
-        insert_for(Grade).values(platform_id=launch.platform_id, version=1, delivered_version=0,
-                              created_at=now, **key, **values)
-        .on_conflict_do_nothing(index_elements=["resource_link_pk", "user_pk"]))
+        insert_for(Grade)
+        .values(
+            platform_id=launch.platform_id, version=1, delivered_version=0, created_at=now, **key, **values
+        )
+        .on_conflict_do_nothing(index_elements=["resource_link_pk", "user_pk"])
+    )
     grade_id = db.session.scalars(select(Grade.id).filter_by(**key)).one()
     if not inserted.rowcount:
         current = db.session.execute(
-            select(Grade.source_ref, Grade.score_given, Grade.score_maximum, Grade.comment)
-            .where(Grade.id == grade_id)).one()
-        if source_ref and tuple(current) == (values["source_ref"], given, maximum,
-                                             values["comment"]):
+            select(Grade.source_ref, Grade.score_given, Grade.score_maximum, Grade.comment).where(
+                Grade.id == grade_id
+            )
+        ).one()
+        if source_ref and tuple(current) == (values["source_ref"], given, maximum, values["comment"]):
             return grade_id  # the same grade sent again: nothing new to deliver
         # A new version supersedes whatever was not delivered yet.
-        db.session.execute(update(Grade).where(Grade.id == grade_id)
-                           .values(version=Grade.version + 1, **values))
+        db.session.execute(
+            update(Grade).where(Grade.id == grade_id).values(version=Grade.version + 1, **values)
+        )
     db.session.info[_KICK] = current_app._get_current_object()  # type: ignore[attr-defined]
     return grade_id
 
 
 def _on_activity_graded(sender: Any, **kwargs: Any) -> None:
-    record_grade(kwargs["launch"], kwargs["score_given"], kwargs["score_maximum"],
-                 kwargs.get("comment", ""), kwargs.get("source_ref", ""))
+    record_grade(
+        kwargs["launch"],
+        kwargs["score_given"],
+        kwargs["score_maximum"],
+        kwargs.get("comment", ""),
+        kwargs.get("source_ref", ""),
+    )
 
 
 def _after_commit(session: Session) -> None:
@@ -286,9 +316,13 @@ def claim_due(app: Flask, limit: int) -> tuple[str, list[int]]:
     now = utcnow()
     lease = uuid.uuid4().hex
     free = or_(Grade.lease_until.is_(None), Grade.lease_until < now)
-    due = (select(Grade.id).where(Grade.status == PENDING, Grade.next_attempt_at <= now, free)
-           .order_by(Grade.next_attempt_at, Grade.id).limit(limit)
-           .with_for_update(skip_locked=True))
+    due = (
+        select(Grade.id)
+        .where(Grade.status == PENDING, Grade.next_attempt_at <= now, free)
+        .order_by(Grade.next_attempt_at, Grade.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
     if db.session.get_bind().dialect.name == "postgresql":
         # Rows locked by another worker are skipped; ours stay locked until the commit below.
         # (Not a subquery of the UPDATE: PostgreSQL may run that more than once, and with
@@ -297,10 +331,15 @@ def claim_due(app: Flask, limit: int) -> tuple[str, list[int]]:
     else:
         target = due.scalar_subquery()  # SQLite: one statement (FOR UPDATE is not SQLite)
     db.session.execute(
-        update(Grade).where(Grade.id.in_(target), Grade.status == PENDING, free)
-        .values(lease_token=lease, lease_until=now + timedelta(
-            seconds=int(app.config["GRADES_LEASE_SECONDS"])), attempts=Grade.attempts + 1)
-        .execution_options(synchronize_session=False))
+        update(Grade)
+        .where(Grade.id.in_(target), Grade.status == PENDING, free)
+        .values(
+            lease_token=lease,
+            lease_until=now + timedelta(seconds=int(app.config["GRADES_LEASE_SECONDS"])),
+            attempts=Grade.attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
     ids = list(db.session.scalars(select(Grade.id).where(Grade.lease_token == lease)))
     db.session.commit()
     return lease, ids
@@ -324,12 +363,18 @@ def _line_item_slot(resource_link_pk: int) -> tuple[str | None, bool]:
     if slot is not None and slot.created_at > now - timedelta(seconds=LINE_ITEM_CLAIM_SECONDS):
         return None, False  # another delivery is finding or creating it
     if slot is not None:  # a stale claim: its worker died
-        db.session.execute(delete(GradeLineItem).where(
-            GradeLineItem.resource_link_pk == resource_link_pk, GradeLineItem.url.is_(None),
-            GradeLineItem.created_at == slot.created_at))
-    won = db.session.execute(insert_for(GradeLineItem).values(
-        resource_link_pk=resource_link_pk, url=None, created_at=now)
-        .on_conflict_do_nothing(index_elements=["resource_link_pk"])).rowcount
+        db.session.execute(
+            delete(GradeLineItem).where(
+                GradeLineItem.resource_link_pk == resource_link_pk,
+                GradeLineItem.url.is_(None),
+                GradeLineItem.created_at == slot.created_at,
+            )
+        )
+    won = db.session.execute(
+        insert_for(GradeLineItem)
+        .values(resource_link_pk=resource_link_pk, url=None, created_at=now)
+        .on_conflict_do_nothing(index_elements=["resource_link_pk"])
+    ).rowcount
     db.session.commit()
     return None, bool(won)
 
@@ -360,15 +405,23 @@ def prepare(app: Flask, grade_id: int, lease: str, commit: bool = True) -> Job |
     link = grade.resource_link
     platform = db.session.get(Platform, grade.platform_id)
     to_send = _grade_for(
-        claim, user_id=user.sub if user else "", score_given=grade.score_given,
-        score_maximum=grade.score_maximum, comment=grade.comment,
+        claim,
+        user_id=user.sub if user else "",
+        score_given=grade.score_given,
+        score_maximum=grade.score_maximum,
+        comment=grade.comment,
         timestamp=grade.graded_at.replace(tzinfo=UTC).isoformat(timespec="milliseconds"),
         resource_link_id=link.resource_link_id if link else "",
-        resource_link_title=link.title if link else "")
-    auth = PlatformAuth(platform.id, platform.client_id, platform.auth_token_url,
-                        platform.auth_audience or None) if platform else None
-    job = Job(grade.id, lease, grade.version, grade.attempts, grade.plugin,
-              grade.resource_link_pk, to_send, auth)
+        resource_link_title=link.title if link else "",
+    )
+    auth = (
+        PlatformAuth(platform.id, platform.client_id, platform.auth_token_url, platform.auth_audience or None)
+        if platform
+        else None
+    )
+    job = Job(
+        grade.id, lease, grade.version, grade.attempts, grade.plugin, grade.resource_link_pk, to_send, auth
+    )
     if auth is None:
         job.early = PassbackResult.permanent("the platform of this grade is no longer registered")
     elif grade.plugin == "lti_ags" and not to_send.line_item_url and to_send.line_items_url:
@@ -385,10 +438,12 @@ def prepare(app: Flask, grade_id: int, lease: str, commit: bool = True) -> Job |
 def prepare_many(app: Flask, ids: list[int], lease: str) -> list[Job]:
     if not ids:
         return []
-    db.session.scalars(select(Grade).where(Grade.id.in_(ids)).options(
-        selectinload(Grade.user), selectinload(Grade.resource_link))).all()  # one query each
-    return [job for job in (prepare(app, i, lease, commit=False) for i in ids)
-            if job is not None]
+    db.session.scalars(
+        select(Grade)
+        .where(Grade.id.in_(ids))
+        .options(selectinload(Grade.user), selectinload(Grade.resource_link))
+    ).all()  # one query each
+    return [job for job in (prepare(app, i, lease, commit=False) for i in ids) if job is not None]
 
 
 def _client(app: Flask, auth: PlatformAuth) -> ServiceClient:
@@ -399,8 +454,7 @@ def _client(app: Flask, auth: PlatformAuth) -> ServiceClient:
         db.session.commit()  # release the connection before the token request
         return key
 
-    return ServiceClient(_session(), auth, token_cache(app), signing_key,
-                         float(app.config["HTTP_TIMEOUT"]))
+    return ServiceClient(_session(), auth, token_cache(app), signing_key, float(app.config["HTTP_TIMEOUT"]))
 
 
 def send(app: Flask, job: Job) -> PassbackResult:
@@ -427,8 +481,7 @@ def _send(app: Flask, job: Job) -> PassbackResult:
     result = PassbackResult.token_expired()
     for _ in range(2):
         try:
-            result = manager.call_safely(plugin, "deliver", job.grade, transport, {},
-                                         expect=PassbackResult)
+            result = manager.call_safely(plugin, "deliver", job.grade, transport, {}, expect=PassbackResult)
         except PluginRuntimeError as exc:
             return PassbackResult.retry(f"the {job.plugin} plugin failed: {exc.error}")
         except Exception as exc:  # e.g. the token store's database: retried later
@@ -445,40 +498,56 @@ def finish(app: Flask, job: Job, result: PassbackResult, commit: bool = True) ->
     now = utcnow()
     if job.creating_line_item:
         if result.line_item_url:
-            db.session.execute(update(GradeLineItem).where(
-                GradeLineItem.resource_link_pk == job.resource_link_pk)
-                .values(url=result.line_item_url[:1000]))
+            db.session.execute(
+                update(GradeLineItem)
+                .where(GradeLineItem.resource_link_pk == job.resource_link_pk)
+                .values(url=result.line_item_url[:1000])
+            )
         else:
-            db.session.execute(delete(GradeLineItem).where(
-                GradeLineItem.resource_link_pk == job.resource_link_pk,
-                GradeLineItem.url.is_(None)))
+            db.session.execute(
+                delete(GradeLineItem).where(
+                    GradeLineItem.resource_link_pk == job.resource_link_pk, GradeLineItem.url.is_(None)
+                )
+            )
     same = Grade.version == job.version  # False when a newer grade arrived meanwhile
     values: dict[str, Any] = {"lease_token": None, "lease_until": None, "updated_at": now}
     if result.outcome == PassbackOutcome.DELIVERED:
         outcome = DELIVERED
-        values.update(delivered_version=job.version, delivered_at=now, last_status=None,
-                      last_error=result.message[:2000],
-                      status=case((same, DELIVERED), else_=PENDING),
-                      attempts=case((same, Grade.attempts), else_=0))
+        values.update(
+            delivered_version=job.version,
+            delivered_at=now,
+            last_status=None,
+            last_error=result.message[:2000],
+            status=case((same, DELIVERED), else_=PENDING),
+            attempts=case((same, Grade.attempts), else_=0),
+        )
     elif result.outcome == PassbackOutcome.PERMANENT_ERROR:
         outcome = FAILED
-        values.update(status=case((same, FAILED), else_=PENDING),
-                      last_error=result.message[:2000], last_status=result.status_code,
-                      next_attempt_at=now)
+        values.update(
+            status=case((same, FAILED), else_=PENDING),
+            last_error=result.message[:2000],
+            last_status=result.status_code,
+            next_attempt_at=now,
+        )
     else:
         outcome = "retrying"
         delay = _backoff(app, job.attempts, result.retry_after)
-        values.update(status=PENDING, last_error=result.message[:2000],
-                      last_status=result.status_code,
-                      next_attempt_at=case((same, now + timedelta(seconds=delay)), else_=now))
+        values.update(
+            status=PENDING,
+            last_error=result.message[:2000],
+            last_status=result.status_code,
+            next_attempt_at=case((same, now + timedelta(seconds=delay)), else_=now),
+        )
     done = db.session.execute(
-        update(Grade).where(Grade.id == job.grade_id, Grade.lease_token == job.lease)
-        .values(**values).execution_options(synchronize_session=False))
+        update(Grade)
+        .where(Grade.id == job.grade_id, Grade.lease_token == job.lease)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     if commit:
         db.session.commit()
     if not done.rowcount:
-        log.warning("grade %s: lease lost before the result was recorded (%s)", job.grade_id,
-                    outcome)
+        log.warning("grade %s: lease lost before the result was recorded (%s)", job.grade_id, outcome)
         return "lease_lost"
     level = logging.WARNING if outcome == FAILED else logging.INFO
     log.log(level, "grade %s v%s: %s %s", job.grade_id, job.version, outcome, result.message)
@@ -491,8 +560,12 @@ def deliver(app: Flask, grade_id: int, lease: str) -> str:
     return "lease_lost" if job is None else finish(app, job, send(app, job))
 
 
-def work_batch(app: Flask, pool: ThreadPoolExecutor, stats: WorkStats | None = None,
-               stop: Callable[[], bool] = lambda: False) -> int:
+def work_batch(
+    app: Flask,
+    pool: ThreadPoolExecutor,
+    stats: WorkStats | None = None,
+    stop: Callable[[], bool] = lambda: False,
+) -> int:
     """Deliver due grades until none is due (or ``stop()``); returns how many were claimed.
 
     This thread does every database write (claims, then results as they come back) while the
@@ -520,8 +593,9 @@ def work_batch(app: Flask, pool: ThreadPoolExecutor, stats: WorkStats | None = N
                     db.session.commit()
                 if not in_flight:
                     break
-                done, _ = wait(in_flight, timeout=RESULTS_PAUSE_SECONDS if unsaved else 1.0,
-                               return_when=FIRST_COMPLETED)
+                done, _ = wait(
+                    in_flight, timeout=RESULTS_PAUSE_SECONDS if unsaved else 1.0, return_when=FIRST_COMPLETED
+                )
                 for future in done:
                     outcome = finish(app, in_flight.pop(future), future.result(), commit=False)
                     unsaved += 1
@@ -530,8 +604,7 @@ def work_batch(app: Flask, pool: ThreadPoolExecutor, stats: WorkStats | None = N
                 # Results also go in as soon as they stop arriving: a delivery thread may be
                 # waiting to write (a renewed access token), and on SQLite it would wait for
                 # this very transaction while this thread waits for it.
-                if unsaved and (not done or unsaved >= RESULTS_PER_COMMIT
-                                or len(in_flight) < concurrency):
+                if unsaved and (not done or unsaved >= RESULTS_PER_COMMIT or len(in_flight) < concurrency):
                     db.session.commit()
                     unsaved = 0
             db.session.commit()
@@ -542,9 +615,12 @@ def work_batch(app: Flask, pool: ThreadPoolExecutor, stats: WorkStats | None = N
             wait(in_flight)
             leases = {job.lease for job in in_flight.values()} | set(leases_taken)
             if leases:
-                db.session.execute(update(Grade).where(Grade.lease_token.in_(leases))
-                                   .values(lease_token=None, lease_until=None)
-                                   .execution_options(synchronize_session=False))
+                db.session.execute(
+                    update(Grade)
+                    .where(Grade.lease_token.in_(leases))
+                    .values(lease_token=None, lease_until=None)
+                    .execution_options(synchronize_session=False)
+                )
                 db.session.commit()
             raise
         finally:
@@ -556,9 +632,11 @@ def seconds_until_due(app: Flask) -> float | None:
     """Until the next pending grade is due (0 if now), or None when nothing is pending."""
     with app.app_context():
         try:
-            row = db.session.execute(select(
-                func.min(Grade.next_attempt_at), func.min(Grade.lease_until), func.count())
-                .where(Grade.status == PENDING)).one()
+            row = db.session.execute(
+                select(func.min(Grade.next_attempt_at), func.min(Grade.lease_until), func.count()).where(
+                    Grade.status == PENDING
+                )
+            ).one()
         finally:
             db.session.remove()
     next_at, lease_until, count = row
@@ -568,14 +646,14 @@ def seconds_until_due(app: Flask) -> float | None:
     return max(0.0, (min(candidates) - utcnow()).total_seconds()) if candidates else 0.0
 
 
-def run_worker(app: Flask, once: bool = False, max_seconds: float | None = None,
-               stats: WorkStats | None = None) -> WorkStats:
+def run_worker(
+    app: Flask, once: bool = False, max_seconds: float | None = None, stats: WorkStats | None = None
+) -> WorkStats:
     """The worker loop of `flask grades work`."""
     stats = stats or WorkStats()
     deadline = time.monotonic() + max_seconds if max_seconds else None
     poll = float(app.config["GRADES_POLL_SECONDS"])
-    with ThreadPoolExecutor(int(app.config["GRADES_CONCURRENCY"]),
-                            thread_name_prefix="grades") as pool:
+    with ThreadPoolExecutor(int(app.config["GRADES_CONCURRENCY"]), thread_name_prefix="grades") as pool:
         while deadline is None or time.monotonic() < deadline:
             stop = (lambda: time.monotonic() >= deadline) if deadline else (lambda: False)
             if work_batch(app, pool, stats, stop):
@@ -612,8 +690,9 @@ class GradePump:
         app = self.app
         poll = float(app.config["GRADES_POLL_SECONDS"])
         failures = 0
-        with ThreadPoolExecutor(int(app.config["GRADES_CONCURRENCY"]),
-                                thread_name_prefix="grade-pump") as pool:
+        with ThreadPoolExecutor(
+            int(app.config["GRADES_CONCURRENCY"]), thread_name_prefix="grade-pump"
+        ) as pool:
             while True:
                 try:
                     self._wake.clear()
@@ -681,22 +760,27 @@ def status_of(grade: Grade | None) -> tuple[str, str]:
     if grade.status == FAILED:
         return "failed", f"Not accepted by the LMS: {grade.last_error}"
     if grade.attempts and grade.last_error:
-        return "pending", (f"Waiting to reach the LMS (attempt {grade.attempts}: "
-                           f"{grade.last_error}); next try {grade.next_attempt_at:%H:%M:%S} UTC")
+        return "pending", (
+            f"Waiting to reach the LMS (attempt {grade.attempts}: "
+            f"{grade.last_error}); next try {grade.next_attempt_at:%H:%M:%S} UTC"
+        )
     return "pending", "Waiting to reach the LMS"
 
 
 def grades_of_link(resource_link_pk: int) -> list[Grade]:
-    return list(db.session.scalars(select(Grade).where(Grade.resource_link_pk == resource_link_pk)
-                                   .order_by(Grade.id)))
+    return list(
+        db.session.scalars(select(Grade).where(Grade.resource_link_pk == resource_link_pk).order_by(Grade.id))
+    )
 
 
 def learner_grade(launch: Launch) -> Grade | None:
     if launch.resource_link_pk is None:
         return None
-    return db.session.scalars(select(Grade).where(
-        Grade.resource_link_pk == launch.resource_link_pk,
-        Grade.user_pk == launch.user_pk)).first()
+    return db.session.scalars(
+        select(Grade).where(
+            Grade.resource_link_pk == launch.resource_link_pk, Grade.user_pk == launch.user_pk
+        )
+    ).first()
 
 
 class RosterCache:
@@ -757,21 +841,27 @@ def gradebook(launch: Launch, refresh_roster: bool = False) -> tuple[list[Gradeb
     grades = grades_of_link(launch.resource_link_pk) if launch.resource_link_pk else []
     by_sub = {g.user.sub: g for g in grades}
     members, problem = roster(launch, refresh_roster)
-    rows = [GradebookRow(m.user_id, m.name, m.email, by_sub.pop(m.user_id, None), True)
-            for m in members if m.is_learner]
-    rows += [GradebookRow(g.user.sub, g.user.name, g.user.email, g, False)
-             for g in by_sub.values()]
+    rows = [
+        GradebookRow(m.user_id, m.name, m.email, by_sub.pop(m.user_id, None), True)
+        for m in members
+        if m.is_learner
+    ]
+    rows += [GradebookRow(g.user.sub, g.user.name, g.user.email, g, False) for g in by_sub.values()]
     return rows, problem
 
 
 def resend(launch: Launch, grade_id: int) -> bool:
     """Send a grade again (after the cause of a failure was fixed). False if not this link's."""
     done = db.session.execute(
-        update(Grade).where(Grade.id == grade_id,
-                            Grade.resource_link_pk == launch.resource_link_pk,
-                            Grade.status.in_([FAILED, PENDING]))
+        update(Grade)
+        .where(
+            Grade.id == grade_id,
+            Grade.resource_link_pk == launch.resource_link_pk,
+            Grade.status.in_([FAILED, PENDING]),
+        )
         .values(status=PENDING, attempts=0, next_attempt_at=utcnow(), updated_at=utcnow())
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if done:
         db.session.info[_KICK] = current_app._get_current_object()  # type: ignore[attr-defined]
     db.session.commit()
@@ -787,14 +877,37 @@ def _cell(value: object) -> str:
 def export_csv(launch: Launch) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["user_id", "name", "email", "score_given", "score_maximum", "percent",
-                     "comment", "graded_at", "status"])
+    writer.writerow(
+        [
+            "user_id",
+            "name",
+            "email",
+            "score_given",
+            "score_maximum",
+            "percent",
+            "comment",
+            "graded_at",
+            "status",
+        ]
+    )
     for grade in grades_of_link(launch.resource_link_pk) if launch.resource_link_pk else []:
         percent = round(100 * grade.score_given / grade.score_maximum, 2)
-        writer.writerow([_cell(v) for v in (
-            grade.user.sub, grade.user.name, grade.user.email, grade.score_given,
-            grade.score_maximum, percent, grade.comment,
-            grade.graded_at.strftime("%Y-%m-%d %H:%M:%S"), grade.status)])
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    grade.user.sub,
+                    grade.user.name,
+                    grade.user.email,
+                    grade.score_given,
+                    grade.score_maximum,
+                    percent,
+                    grade.comment,
+                    grade.graded_at.strftime("%Y-%m-%d %H:%M:%S"),
+                    grade.status,
+                )
+            ]
+        )
     return out.getvalue()
 
 
@@ -814,12 +927,13 @@ class PlatformDelivery:
 def delivery_by_platform() -> list[PlatformDelivery]:
     """Per platform with grades: counts by status, the oldest pending grade, the latest problem."""
     rows = db.session.execute(
-        select(Grade.platform_id, Grade.status, func.count(), func.min(Grade.graded_at))
-        .group_by(Grade.platform_id, Grade.status)).all()
+        select(Grade.platform_id, Grade.status, func.count(), func.min(Grade.graded_at)).group_by(
+            Grade.platform_id, Grade.status
+        )
+    ).all()
     found: dict[int, dict[str, Any]] = {}
     for platform_id, status, count, oldest in rows:
-        entry = found.setdefault(platform_id, {PENDING: 0, DELIVERED: 0, FAILED: 0,
-                                               "oldest": None})
+        entry = found.setdefault(platform_id, {PENDING: 0, DELIVERED: 0, FAILED: 0, "oldest": None})
         entry[status] = count
         if status == PENDING:
             entry["oldest"] = oldest
@@ -827,12 +941,23 @@ def delivery_by_platform() -> list[PlatformDelivery]:
     for platform_id, entry in sorted(found.items()):
         platform = db.session.get(Platform, platform_id)
         problem = db.session.scalars(
-            select(Grade.last_error).where(Grade.platform_id == platform_id,
-                                           Grade.status != DELIVERED, Grade.last_error != "")
-            .order_by(Grade.updated_at.desc()).limit(1)).first()
+            select(Grade.last_error)
+            .where(Grade.platform_id == platform_id, Grade.status != DELIVERED, Grade.last_error != "")
+            .order_by(Grade.updated_at.desc())
+            .limit(1)
+        ).first()
         label = f"{platform.name or platform.issuer} ({platform.client_id})" if platform else "?"
-        result.append(PlatformDelivery(platform_id, label, entry[PENDING], entry[DELIVERED],
-                                       entry[FAILED], entry["oldest"], problem or ""))
+        result.append(
+            PlatformDelivery(
+                platform_id,
+                label,
+                entry[PENDING],
+                entry[DELIVERED],
+                entry[FAILED],
+                entry["oldest"],
+                problem or "",
+            )
+        )
     return result
 
 

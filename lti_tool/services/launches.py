@@ -35,15 +35,12 @@ def _text(value: Any, limit: int) -> str:
 
 def _user_id(platform_id: int, claims: dict[str, Any]) -> int:
     fields = {}
-    name = claims.get("name") or " ".join(
-        filter(None, [claims.get("given_name"), claims.get("family_name")])
-    )
+    name = claims.get("name") or " ".join(filter(None, [claims.get("given_name"), claims.get("family_name")]))
     if name:
         fields["name"] = _text(name, 255)
     if claims.get("email"):
         fields["email"] = _text(claims["email"], 255)
-    return ensure_row(LtiUser, {"platform_id": platform_id, "sub": _text(claims.get("sub"), 255)},
-                      fields)
+    return ensure_row(LtiUser, {"platform_id": platform_id, "sub": _text(claims.get("sub"), 255)}, fields)
 
 
 def _context_id(launch: ValidatedLaunch) -> int | None:
@@ -98,15 +95,22 @@ def record_launch(launch: ValidatedLaunch) -> Launch:
         nrps_url=_text(nrps.get("context_memberships_url"), 1000) or None,
         custom_json=json.dumps(_dict(claims, C.CUSTOM)),
         deep_linking_json=json.dumps(claims[C.DEEP_LINKING_SETTINGS])
-        if isinstance(claims.get(C.DEEP_LINKING_SETTINGS), dict) else None,
+        if isinstance(claims.get(C.DEEP_LINKING_SETTINGS), dict)
+        else None,
         locale=_text(presentation.get("locale") or claims.get("locale"), 35),
         document_target=_text(presentation.get("document_target"), 20),
         return_url=_text(presentation.get("return_url"), 1000),
     )
     db.session.add(row)
     db.session.commit()
-    log.info("launch %s: platform=%s user=%s role=%s type=%s", row.id, launch.platform.issuer,
-             claims.get("sub"), row.role, row.message_type)
+    log.info(
+        "launch %s: platform=%s user=%s role=%s type=%s",
+        row.id,
+        launch.platform.issuer,
+        claims.get("sub"),
+        row.role,
+        row.message_type,
+    )
     return row
 
 
@@ -123,13 +127,17 @@ def record_failure(error: LaunchError) -> None:
         )
     )
     db.session.commit()
-    log.warning("launch refused: platform=%s client_id=%s reason=%s: %s", error.issuer or "?",
-                error.client_id or "?", error.reason, error.message)
+    log.warning(
+        "launch refused: platform=%s client_id=%s reason=%s: %s",
+        error.issuer or "?",
+        error.client_id or "?",
+        error.reason,
+        error.message,
+    )
 
 
 def recent_failures(limit: int = 50) -> list[LaunchFailure]:
-    return list(db.session.scalars(
-        select(LaunchFailure).order_by(LaunchFailure.id.desc()).limit(limit)))
+    return list(db.session.scalars(select(LaunchFailure).order_by(LaunchFailure.id.desc()).limit(limit)))
 
 
 def failure_summary(limit: int = 500) -> list[dict[str, Any]]:
@@ -137,9 +145,17 @@ def failure_summary(limit: int = 500) -> list[dict[str, Any]]:
     counts: dict[tuple[str, str, str], dict[str, Any]] = {}
     for failure in recent_failures(limit):
         key = (failure.issuer, failure.client_id, failure.reason)
-        row = counts.setdefault(key, {"issuer": failure.issuer, "client_id": failure.client_id,
-                                      "reason": failure.reason, "count": 0,
-                                      "last_at": failure.created_at, "detail": failure.detail})
+        row = counts.setdefault(
+            key,
+            {
+                "issuer": failure.issuer,
+                "client_id": failure.client_id,
+                "reason": failure.reason,
+                "count": 0,
+                "last_at": failure.created_at,
+                "detail": failure.detail,
+            },
+        )
         row["count"] += 1
     return sorted(counts.values(), key=lambda r: (-r["count"], r["issuer"], r["reason"]))
 
@@ -148,8 +164,11 @@ def claim_deep_link_answer(launch_id: str) -> bool:
     """Mark a deep linking launch as answered; False when it already was (a second tab, the
     back button, a double click): the platform gets one response per request."""
     claimed = db.session.execute(
-        update(Launch).where(Launch.id == launch_id, Launch.deep_link_answered_at.is_(None))
-        .values(deep_link_answered_at=utcnow()).execution_options(synchronize_session=False))
+        update(Launch)
+        .where(Launch.id == launch_id, Launch.deep_link_answered_at.is_(None))
+        .values(deep_link_answered_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     return bool(claimed.rowcount)
 
@@ -159,11 +178,15 @@ def purge_old_records(settings: Mapping[str, Any]) -> tuple[int, int]:
 
     A launch is kept at least as long as its in-page token can be used."""
     now = utcnow()
-    launch_age = max(timedelta(days=int(settings["LAUNCH_RETENTION_DAYS"])),
-                     timedelta(seconds=int(settings["LAUNCH_TOKEN_TTL"])))
+    launch_age = max(
+        timedelta(days=int(settings["LAUNCH_RETENTION_DAYS"])),
+        timedelta(seconds=int(settings["LAUNCH_TOKEN_TTL"])),
+    )
     launches = db.session.execute(delete(Launch).where(Launch.created_at < now - launch_age))
-    failures = db.session.execute(delete(LaunchFailure).where(
-        LaunchFailure.created_at < now - timedelta(
-            days=int(settings["LAUNCH_FAILURE_RETENTION_DAYS"]))))
+    failures = db.session.execute(
+        delete(LaunchFailure).where(
+            LaunchFailure.created_at < now - timedelta(days=int(settings["LAUNCH_FAILURE_RETENTION_DAYS"]))
+        )
+    )
     db.session.commit()
     return int(launches.rowcount or 0), int(failures.rowcount or 0)

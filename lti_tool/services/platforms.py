@@ -19,9 +19,7 @@ class PlatformSchema(Schema):
     name = fields.String(load_default="", validate=validate.Length(max=200))
     issuer = fields.String(required=True, validate=validate.Length(min=1, max=500))
     client_id = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    deployment_ids = fields.List(
-        fields.String(validate=validate.Length(min=1, max=255)), load_default=list
-    )
+    deployment_ids = fields.List(fields.String(validate=validate.Length(min=1, max=255)), load_default=list)
     auth_login_url = _URL
     auth_token_url = _URL
     key_set_url = _URL
@@ -34,8 +32,10 @@ class PlatformError(ValueError):
     def __init__(self, errors: dict[str, Any]) -> None:
         self.errors = errors
         super().__init__(
-            "; ".join(f"{field}: {' '.join(map(str, msgs)) if isinstance(msgs, list) else msgs}"
-                      for field, msgs in errors.items())
+            "; ".join(
+                f"{field}: {' '.join(map(str, msgs)) if isinstance(msgs, list) else msgs}"
+                for field, msgs in errors.items()
+            )
         )
 
 
@@ -46,9 +46,14 @@ def add_platform(data: dict[str, Any]) -> Platform:
         raise PlatformError(exc.normalized_messages()) from exc  # type: ignore[arg-type]
     existing = get_platform(clean["issuer"], clean["client_id"])
     if existing:
-        raise PlatformError({"client_id": [
-            f"issuer {clean['issuer']!r} already has client id {clean['client_id']!r} "
-            f"(platform #{existing.id})"]})
+        raise PlatformError(
+            {
+                "client_id": [
+                    f"issuer {clean['issuer']!r} already has client id {clean['client_id']!r} "
+                    f"(platform #{existing.id})"
+                ]
+            }
+        )
     deployment_ids = clean.pop("deployment_ids")
     platform = Platform(**clean)
     platform.deployments = [Deployment(deployment_id=d) for d in dict.fromkeys(deployment_ids)]
@@ -97,9 +102,14 @@ def update_platform(platform: Platform, data: dict[str, Any]) -> Platform:
         raise PlatformError(exc.normalized_messages()) from exc  # type: ignore[arg-type]
     other = get_platform(clean["issuer"], clean["client_id"])
     if other is not None and other.id != platform.id:
-        raise PlatformError({"client_id": [
-            f"issuer {clean['issuer']!r} already has client id {clean['client_id']!r} "
-            f"(platform #{other.id})"]})
+        raise PlatformError(
+            {
+                "client_id": [
+                    f"issuer {clean['issuer']!r} already has client id {clean['client_id']!r} "
+                    f"(platform #{other.id})"
+                ]
+            }
+        )
     wanted = list(dict.fromkeys(clean.pop("deployment_ids")))
     for name, value in clean.items():
         setattr(platform, name, value)

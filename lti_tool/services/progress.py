@@ -32,8 +32,11 @@ class Progress:
 
 
 def _query(launch: Launch, workshop_slug: str):  # type: ignore[no-untyped-def]
-    context = (SessionProgress.context_pk.is_(None) if launch.context_pk is None
-               else SessionProgress.context_pk == launch.context_pk)
+    context = (
+        SessionProgress.context_pk.is_(None)
+        if launch.context_pk is None
+        else SessionProgress.context_pk == launch.context_pk
+    )
     return select(SessionProgress).where(
         SessionProgress.user_pk == launch.user_pk,
         context,
@@ -47,8 +50,13 @@ def _row(launch: Launch, workshop_slug: str, session_slug: str) -> SessionProgre
     row = db.session.scalars(query).first()
     if row is not None:
         return row
-    row = SessionProgress(user_pk=launch.user_pk, context_pk=launch.context_pk,
-                          workshop_slug=workshop_slug, session_slug=session_slug, reflection="")
+    row = SessionProgress(
+        user_pk=launch.user_pk,
+        context_pk=launch.context_pk,
+        workshop_slug=workshop_slug,
+        session_slug=session_slug,
+        reflection="",
+    )
     try:
         with db.session.begin_nested():
             db.session.add(row)
@@ -86,8 +94,7 @@ def workshop_progress(launch: Launch, workshop_slug: str) -> dict[str, Progress]
 def save_reflection(launch: Launch, workshop_slug: str, session_slug: str, text: str) -> Progress:
     if len(text) > REFLECTION_MAX_CHARS:
         raise ReflectionTooLong(
-            f"Your reflection is longer than {REFLECTION_MAX_CHARS:,} characters. Shorten it "
-            "and save again."
+            f"Your reflection is longer than {REFLECTION_MAX_CHARS:,} characters. Shorten it and save again."
         )
     row = _row(launch, workshop_slug, session_slug)
     row.reflection = text

@@ -46,6 +46,7 @@ class Registered:
 
 # --- one-time registration links -------------------------------------------------------------
 
+
 def _hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
@@ -53,8 +54,9 @@ def _hash(code: str) -> str:
 def create_link(label: str, ttl_hours: int) -> tuple[RegistrationLink, str]:
     """A new single-use link; the code is returned once and only its hash is stored."""
     code = secrets.token_urlsafe(24)
-    link = RegistrationLink(code_hash=_hash(code), label=label.strip()[:200],
-                            expires_at=utcnow() + timedelta(hours=ttl_hours))
+    link = RegistrationLink(
+        code_hash=_hash(code), label=label.strip()[:200], expires_at=utcnow() + timedelta(hours=ttl_hours)
+    )
     db.session.add(link)
     db.session.commit()
     return link, code
@@ -78,57 +80,75 @@ def _claim_link(code: str) -> RegistrationLink:
     now = utcnow()
     claimed = db.session.execute(
         update(RegistrationLink)
-        .where(RegistrationLink.code_hash == _hash(code), RegistrationLink.used_at.is_(None),
-               RegistrationLink.revoked_at.is_(None), RegistrationLink.expires_at > now)
+        .where(
+            RegistrationLink.code_hash == _hash(code),
+            RegistrationLink.used_at.is_(None),
+            RegistrationLink.revoked_at.is_(None),
+            RegistrationLink.expires_at > now,
+        )
         .values(used_at=now)
     ).rowcount
     db.session.commit()
     link = db.session.scalars(
-        select(RegistrationLink).where(RegistrationLink.code_hash == _hash(code))).first()
+        select(RegistrationLink).where(RegistrationLink.code_hash == _hash(code))
+    ).first()
     if not claimed or link is None:
         state = link.state(now) if link else "unknown"
         raise dr.RegistrationError(
             "registration_link_" + state,
-            {"unknown": "This registration link is not valid.",
-             "used": "This registration link has already been used.",
-             "revoked": "This registration link has been revoked.",
-             "expired": "This registration link has expired."}.get(state, "Invalid link."),
-            "Ask the tool's administrator for a new one-time registration link.", 403)
+            {
+                "unknown": "This registration link is not valid.",
+                "used": "This registration link has already been used.",
+                "revoked": "This registration link has been revoked.",
+                "expired": "This registration link has expired.",
+            }.get(state, "Invalid link."),
+            "Ask the tool's administrator for a new one-time registration link.",
+            403,
+        )
     return link
 
 
 def _release_link(link: RegistrationLink) -> None:
     """A failed registration gives the link back: nothing was registered with it."""
     db.session.rollback()
-    db.session.execute(update(RegistrationLink).where(RegistrationLink.id == link.id)
-                       .values(used_at=None, platform_id=None))
+    db.session.execute(
+        update(RegistrationLink).where(RegistrationLink.id == link.id).values(used_at=None, platform_id=None)
+    )
     db.session.commit()
 
 
 # --- who may register ------------------------------------------------------------------------
 
+
 def _check_mode(settings: Mapping[str, Any], reg_code: str | None) -> None:
     mode = settings["REGISTRATION_MODE"]
     if mode == "off":
         raise dr.RegistrationError(
-            "registration_disabled", "Dynamic registration is switched off for this tool.",
+            "registration_disabled",
+            "Dynamic registration is switched off for this tool.",
             "The tool's administrator registers platforms by hand (see docs/install-moodle.md "
-            "and docs/install-canvas.md).", 403)
+            "and docs/install-canvas.md).",
+            403,
+        )
     if mode == "token" and not reg_code:
         raise dr.RegistrationError(
             "registration_link_required",
             "This tool only accepts registrations through a one-time registration link.",
-            "The tool's administrator creates one under /admin and gives you its URL to paste "
-            "into the LMS.", 403)
+            "The tool's administrator creates one under /admin and gives you its URL to paste into the LMS.",
+            403,
+        )
 
 
 def _check_allowlist(settings: Mapping[str, Any], issuer: str) -> None:
     allowed = settings["REGISTRATION_ALLOWED_ISSUERS"]
     if issuer.rstrip("/") not in allowed:
         raise dr.RegistrationError(
-            "issuer_not_allowed", f"Platform {issuer!r} may not register this tool.",
+            "issuer_not_allowed",
+            f"Platform {issuer!r} may not register this tool.",
             "The tool's administrator can add the issuer to REGISTRATION_ALLOWED_ISSUERS or "
-            "create a one-time registration link.", 403)
+            "create a one-time registration link.",
+            403,
+        )
 
 
 def _allowlist_precheck(settings: Mapping[str, Any], url: str) -> None:
@@ -137,17 +157,20 @@ def _allowlist_precheck(settings: Mapping[str, Any], url: str) -> None:
     allowed = settings["REGISTRATION_ALLOWED_ISSUERS"]
     if dr.origin(url) in {dr.origin(i) for i in allowed}:
         return
-    if any(i in dr.CANVAS_ISSUERS for i in allowed) and dr.origin(url).endswith(
-            ".instructure.com"):
+    if any(i in dr.CANVAS_ISSUERS for i in allowed) and dr.origin(url).endswith(".instructure.com"):
         return
     _check_allowlist(settings, url)
 
 
 # --- the flow --------------------------------------------------------------------------------
 
+
 def register(
-    params: Mapping[str, str], settings: Mapping[str, Any], transport: dr.Transport,
-    *, trusted: bool = False,
+    params: Mapping[str, str],
+    settings: Mapping[str, Any],
+    transport: dr.Transport,
+    *,
+    trusted: bool = False,
 ) -> Registered:
     """The whole dynamic registration: checks, platform exchange, storage. `trusted` skips the
     registration mode (the administrator's own CLI)."""
@@ -175,13 +198,19 @@ def register(
         if link is not None:
             _release_link(link)
         raise
-    log.info("dynamic registration: %s (%s) client_id=%s deployment=%s", configuration.issuer,
-             configuration.product_family_code or "?", result.client_id, result.deployment_id)
+    log.info(
+        "dynamic registration: %s (%s) client_id=%s deployment=%s",
+        configuration.issuer,
+        configuration.product_family_code or "?",
+        result.client_id,
+        result.deployment_id,
+    )
     return Registered(platform, configuration, result)
 
 
-def _store(configuration: dr.PlatformConfiguration, result: dr.RegistrationResult,
-           link: RegistrationLink | None) -> Platform:
+def _store(
+    configuration: dr.PlatformConfiguration, result: dr.RegistrationResult, link: RegistrationLink | None
+) -> Platform:
     data = {
         "name": f"{configuration.name} ({dr.origin(configuration.url).split('://', 1)[1]})",
         "issuer": configuration.issuer,
@@ -199,24 +228,33 @@ def _store(configuration: dr.PlatformConfiguration, result: dr.RegistrationResul
             "registration_not_stored",
             "The platform's registration could not be stored: " + str(exc),
             "If the tool was registered before with the same client id, remove the old "
-            "registration in /admin first.", 409) from exc
-    db.session.add(DynamicRegistration(
-        platform_id=platform.id, product_family_code=configuration.product_family_code[:100],
-        openid_configuration_url=configuration.url[:1000],
-        response_json=json.dumps(result.response)[:100_000]))
+            "registration in /admin first.",
+            409,
+        ) from exc
+    db.session.add(
+        DynamicRegistration(
+            platform_id=platform.id,
+            product_family_code=configuration.product_family_code[:100],
+            openid_configuration_url=configuration.url[:1000],
+            response_json=json.dumps(result.response)[:100_000],
+        )
+    )
     if link is not None:
-        db.session.execute(update(RegistrationLink).where(RegistrationLink.id == link.id)
-                           .values(platform_id=platform.id))
+        db.session.execute(
+            update(RegistrationLink).where(RegistrationLink.id == link.id).values(platform_id=platform.id)
+        )
     db.session.commit()
     return platform
 
 
 def registration_of(platform: Platform) -> DynamicRegistration | None:
-    return db.session.scalars(select(DynamicRegistration).where(
-        DynamicRegistration.platform_id == platform.id)).first()
+    return db.session.scalars(
+        select(DynamicRegistration).where(DynamicRegistration.platform_id == platform.id)
+    ).first()
 
 
 # --- the administrator credential ------------------------------------------------------------
+
 
 def set_admin_password(password: str) -> None:
     row = db.session.scalars(select(AdminCredential).limit(1)).first()
@@ -249,8 +287,7 @@ def check_admin_password(settings: Mapping[str, Any], password: str) -> bool:
 
 def _client_key(settings: Mapping[str, Any], address: str) -> str:
     # Keyed, so that the table holds no readable IP addresses.
-    return hmac.new(str(settings["SECRET_KEY"]).encode(), address.encode(),
-                    "sha256").hexdigest()[:64]
+    return hmac.new(str(settings["SECRET_KEY"]).encode(), address.encode(), "sha256").hexdigest()[:64]
 
 
 def begin_sign_in(settings: Mapping[str, Any], address: str) -> int:
@@ -265,19 +302,29 @@ def begin_sign_in(settings: Mapping[str, Any], address: str) -> int:
     client = _client_key(settings, address)
     now = utcnow()
     window = timedelta(seconds=int(settings["ADMIN_SIGN_IN_WINDOW_SECONDS"]))
-    db.session.execute(delete(AdminSignInFailure).where(
-        AdminSignInFailure.client == client, AdminSignInFailure.created_at <= now - window))
+    db.session.execute(
+        delete(AdminSignInFailure).where(
+            AdminSignInFailure.client == client, AdminSignInFailure.created_at <= now - window
+        )
+    )
     attempt = AdminSignInFailure(client=client, created_at=now)
     db.session.add(attempt)
     db.session.commit()
-    recent = db.session.scalar(select(func.count()).where(
-        AdminSignInFailure.client == client, AdminSignInFailure.created_at > now - window))
+    recent = db.session.scalar(
+        select(func.count()).where(
+            AdminSignInFailure.client == client, AdminSignInFailure.created_at > now - window
+        )
+    )
     if recent <= limit:
         return 0
     db.session.delete(attempt)  # refused unchecked: it does not make the wait longer
     oldest = db.session.scalars(
-        select(AdminSignInFailure.created_at).where(AdminSignInFailure.client == client)
-        .order_by(AdminSignInFailure.created_at.desc()).offset(limit - 1).limit(1)).first()
+        select(AdminSignInFailure.created_at)
+        .where(AdminSignInFailure.client == client)
+        .order_by(AdminSignInFailure.created_at.desc())
+        .offset(limit - 1)
+        .limit(1)
+    ).first()
     db.session.commit()
     log.warning("administrator sign-in refused: too many wrong passwords from one client")
     return max(1, math.ceil(((oldest or now) + window - now).total_seconds()))
@@ -285,15 +332,17 @@ def begin_sign_in(settings: Mapping[str, Any], address: str) -> int:
 
 def sign_in_succeeded(settings: Mapping[str, Any], address: str) -> None:
     """The right password: this client's earlier failures are forgotten."""
-    db.session.execute(delete(AdminSignInFailure).where(
-        AdminSignInFailure.client == _client_key(settings, address)))
+    db.session.execute(
+        delete(AdminSignInFailure).where(AdminSignInFailure.client == _client_key(settings, address))
+    )
     db.session.commit()
 
 
 def purge_sign_in_failures(settings: Mapping[str, Any]) -> int:
     """Forget failures that no longer count (`flask cleanup`)."""
     window = timedelta(seconds=int(settings["ADMIN_SIGN_IN_WINDOW_SECONDS"]))
-    removed = db.session.execute(delete(AdminSignInFailure).where(
-        AdminSignInFailure.created_at <= utcnow() - window)).rowcount
+    removed = db.session.execute(
+        delete(AdminSignInFailure).where(AdminSignInFailure.created_at <= utcnow() - window)
+    ).rowcount
     db.session.commit()
     return int(removed or 0)

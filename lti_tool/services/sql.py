@@ -26,16 +26,19 @@ def ensure_row(model: Any, key: Mapping[str, Any], fields: Mapping[str, Any]) ->
     opening a new activity at once must not collide on the unique key (ON CONFLICT)."""
     table = model.__table__
     where = [table.c[name] == value for name, value in key.items()]
-    found = db.session.execute(select(table.c.id, *(table.c[f] for f in fields))
-                               .where(*where)).first()
+    found = db.session.execute(select(table.c.id, *(table.c[f] for f in fields)).where(*where)).first()
     if found is None:
         created = db.session.execute(
-            insert_for(model).values(**key, **fields)
-            .on_conflict_do_nothing(index_elements=list(key)).returning(table.c.id)).first()
+            insert_for(model)
+            .values(**key, **fields)
+            .on_conflict_do_nothing(index_elements=list(key))
+            .returning(table.c.id)
+        ).first()
         if created is not None:
             return int(created.id)
-        found = db.session.execute(select(table.c.id, *(table.c[f] for f in fields))
-                                   .where(*where)).one()  # created by a concurrent request
+        found = db.session.execute(
+            select(table.c.id, *(table.c[f] for f in fields)).where(*where)
+        ).one()  # created by a concurrent request
     changed = {f: v for f, v in fields.items() if getattr(found, f) != v}
     if changed:
         db.session.execute(update(table).where(table.c.id == found.id).values(**changed))

@@ -53,8 +53,7 @@ def _signed_in() -> bool:
 
 def _password_fingerprint() -> str:
     stored = registration_service.admin_password_hash(current_app.config) or ""
-    return hmac.new(current_app.config["SECRET_KEY"].encode(), stored.encode(),
-                    "sha256").hexdigest()[:16]
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), stored.encode(), "sha256").hexdigest()[:16]
 
 
 def admin_csrf_token() -> str:
@@ -67,8 +66,9 @@ def _check_csrf() -> None:
     sent = request.form.get("csrf_token", "")
     expected = session.get(_CSRF, "")
     if not expected or not same_secret(sent, expected):
-        abort(400, description="The form's security token is missing or wrong. Reload the page "
-              "and try again.")
+        abort(
+            400, description="The form's security token is missing or wrong. Reload the page and try again."
+        )
 
 
 def admin_required(view: F) -> F:
@@ -102,12 +102,13 @@ def login() -> Any:
         wait = registration_service.begin_sign_in(current_app.config, address)
         if wait:
             minutes = math.ceil(wait / 60)
-            error = (f"Too many wrong passwords from this computer. Try again in {minutes} "
-                     f"minute{'s' if minutes != 1 else ''}.")
+            error = (
+                f"Too many wrong passwords from this computer. Try again in {minutes} "
+                f"minute{'s' if minutes != 1 else ''}."
+            )
             page = render_template("admin/login.html", error=error, configured=configured)
             return page, 429, {"Retry-After": str(wait)}
-        if registration_service.check_admin_password(current_app.config,
-                                                     request.form.get("password", "")):
+        if registration_service.check_admin_password(current_app.config, request.form.get("password", "")):
             registration_service.sign_in_succeeded(current_app.config, address)
             csrf = session.get(_CSRF)
             session.clear()  # also ends any LTI launch session in this browser
@@ -118,8 +119,7 @@ def login() -> Any:
             if not target.startswith("/admin") or target.startswith("//"):
                 target = url_for("admin.dashboard")
             return redirect(target, code=303)
-        error = "That password is not right." if configured else (
-            "No administrator password is set.")
+        error = "That password is not right." if configured else ("No administrator password is set.")
         return render_template("admin/login.html", error=error, configured=configured), 401
     return render_template("admin/login.html", error=error, configured=configured)
 
@@ -153,8 +153,10 @@ def dashboard() -> str:
 
 def _form_data() -> dict[str, Any]:
     form = request.form
-    data: dict[str, Any] = {k: form.get(k, "").strip() for k in (
-        "name", "issuer", "client_id", "auth_login_url", "auth_token_url", "key_set_url")}
+    data: dict[str, Any] = {
+        k: form.get(k, "").strip()
+        for k in ("name", "issuer", "client_id", "auth_login_url", "auth_token_url", "key_set_url")
+    }
     data["auth_audience"] = form.get("auth_audience", "").strip() or None
     raw = form.get("deployment_ids", "").replace(",", "\n")
     data["deployment_ids"] = [d.strip() for d in raw.splitlines() if d.strip()]
@@ -183,8 +185,7 @@ def platform_new() -> Any:
             flash(f"Platform #{platform.id} added.")
             return redirect(url_for("admin.dashboard"), code=303)
     status = 400 if errors else 200
-    return render_template("admin/platform_form.html", values=values, errors=errors,
-                           platform=None), status
+    return render_template("admin/platform_form.html", values=values, errors=errors, platform=None), status
 
 
 @bp.route("/platforms/<int:platform_id>/edit", methods=["GET", "POST"])
@@ -202,13 +203,23 @@ def platform_edit(platform_id: int) -> Any:
             flash(f"Platform #{platform.id} saved.")
             return redirect(url_for("admin.dashboard"), code=303)
     else:
-        values = {c: getattr(platform, c) for c in (
-            "name", "issuer", "client_id", "auth_login_url", "auth_token_url", "key_set_url",
-            "auth_audience")}
+        values = {
+            c: getattr(platform, c)
+            for c in (
+                "name",
+                "issuer",
+                "client_id",
+                "auth_login_url",
+                "auth_token_url",
+                "key_set_url",
+                "auth_audience",
+            )
+        }
         values["deployment_ids"] = platform.deployment_ids
     status = 400 if errors else 200
-    return render_template("admin/platform_form.html", values=values, errors=errors,
-                           platform=platform), status
+    return render_template(
+        "admin/platform_form.html", values=values, errors=errors, platform=platform
+    ), status
 
 
 @bp.post("/platforms/<int:platform_id>/enabled")
@@ -237,8 +248,10 @@ def platform_delete(platform_id: int) -> Response:
 def keys_rotate() -> Response:
     cfg = current_app.config
     new_key, _ = tool_keys.rotate(cfg["SECRET_KEY"], cfg["KEY_ROTATION_OVERLAP_DAYS"])
-    flash(f"New signing key {new_key.kid}; previous keys stay published for "
-          f"{cfg['KEY_ROTATION_OVERLAP_DAYS']} days.")
+    flash(
+        f"New signing key {new_key.kid}; previous keys stay published for "
+        f"{cfg['KEY_ROTATION_OVERLAP_DAYS']} days."
+    )
     return redirect(url_for("admin.dashboard"), code=303)
 
 
@@ -246,8 +259,9 @@ def keys_rotate() -> Response:
 @admin_required
 def link_create() -> Response:
     cfg = current_app.config
-    _, code = registration_service.create_link(request.form.get("label", ""),
-                                               cfg["REGISTRATION_LINK_TTL_HOURS"])
+    _, code = registration_service.create_link(
+        request.form.get("label", ""), cfg["REGISTRATION_LINK_TTL_HOURS"]
+    )
     # Shown once, on the next page: only the code's hash is stored.
     session["new_link"] = cfg["BASE_URL"] + url_for("registration.register", reg=code)
     return redirect(url_for("admin.dashboard") + "#links", code=303)

@@ -51,23 +51,33 @@ def start() -> Any:
     history = service.attempts(launch.resource_link_pk, launch.user_pk)  # type: ignore[arg-type]
     current = history[-1] if history else None
     answered, total = service.count_answered(current) if current else (0, 0)
-    return render_template("assessment/start.html", current=current, history=history,
-                           answered=answered, total=total, retakes=settings["retakes"])
+    return render_template(
+        "assessment/start.html",
+        current=current,
+        history=history,
+        answered=answered,
+        total=total,
+        retakes=settings["retakes"],
+    )
 
 
 def _overview(launch: Launch) -> str:
     rows = service.attempts_with_people(launch.resource_link_pk)  # type: ignore[arg-type]
     settings = _settings(launch)
-    model = next((p for p in plugins().available("scoring_models")
-                  if p.name == settings["scoring_model"]), None)
+    model = next(
+        (p for p in plugins().available("scoring_models") if p.name == settings["scoring_model"]), None
+    )
     return render_template("assessment/overview.html", rows=rows, settings=settings, model=model)
 
 
 def _own_draft(launch: Launch) -> AssessmentAttempt:
     attempt = service.draft_for(launch)
     if attempt.status != DRAFT:
-        abort(409, description="Your self-assessment is submitted. Open your report, or start a "
-              "new attempt if your instructor allows it.")
+        abort(
+            409,
+            description="Your self-assessment is submitted. Open your report, or start a "
+            "new attempt if your instructor allows it.",
+        )
     return attempt
 
 
@@ -94,9 +104,16 @@ def take() -> str:
     index = _page_index(instrument, attempt)
     answered, total = service.count_answered(attempt)
     return render_template(
-        "assessment/take.html", instrument=instrument, attempt=attempt, index=index,
-        dimension=instrument.dimensions[index - 1], count=len(instrument.dimensions),
-        given=service.answers(attempt), answered=answered, total=total, NA=NA,
+        "assessment/take.html",
+        instrument=instrument,
+        attempt=attempt,
+        index=index,
+        dimension=instrument.dimensions[index - 1],
+        count=len(instrument.dimensions),
+        given=service.answers(attempt),
+        answered=answered,
+        total=total,
+        NA=NA,
         importance_key=IMPORTANCE_PREFIX,
     )
 
@@ -146,8 +163,12 @@ def review() -> str:
     launch = _activity_launch()
     attempt = _own_draft(launch)
     instrument = service.instrument_of(attempt)
-    return render_template("assessment/review.html", attempt=attempt, instrument=instrument,
-                           missing=_missing_with_pages(instrument, attempt))
+    return render_template(
+        "assessment/review.html",
+        attempt=attempt,
+        instrument=instrument,
+        missing=_missing_with_pages(instrument, attempt),
+    )
 
 
 def _missing_with_pages(instrument: Instrument, attempt: AssessmentAttempt) -> list[dict[str, Any]]:
@@ -160,8 +181,9 @@ def _missing_with_pages(instrument: Instrument, attempt: AssessmentAttempt) -> l
     for gap in service.missing(attempt):
         index, title = page_of[gap.id]
         text = getattr(gap, "text", None)
-        result.append({"page": index, "dimension": title,
-                       "what": f"“{text}”" if text else "how important this area is"})
+        result.append(
+            {"page": index, "dimension": title, "what": f"“{text}”" if text else "how important this area is"}
+        )
     return result
 
 
@@ -209,26 +231,40 @@ def report(attempt_id: int) -> str:
     chart = None
     if outcome.report:
         rows = outcome.report.dimensions
-        chart = radar_svg([r.title for r in rows], [r.score.mean for r in rows],
-                          title="Partnership profile",
-                          description="Mean rating of each dimension on a scale of 1 to 5.")
+        chart = radar_svg(
+            [r.title for r in rows],
+            [r.score.mean for r in rows],
+            title="Partnership profile",
+            description="Mean rating of each dimension on a scale of 1 to 5.",
+        )
     person = service.person(attempt.user_pk)
-    return render_template("assessment/report.html", attempt=attempt, outcome=outcome,
-                           report=outcome.report, chart=chart, person=person,
-                           retakes=_settings(launch)["retakes"])
+    return render_template(
+        "assessment/report.html",
+        attempt=attempt,
+        outcome=outcome,
+        report=outcome.report,
+        chart=chart,
+        person=person,
+        retakes=_settings(launch)["retakes"],
+    )
 
 
 # --- instructor settings -------------------------------------------------------------------
+
 
 def _settings_form_context(settings: dict[str, Any], problems: Any = None) -> dict[str, Any]:
     manager = plugins()
     return {
         "settings": settings,
         "models": [(p, form_fields(p.settings_schema)) for p in manager.available("scoring_models")],
-        "catalogues": [(p, form_fields(p.settings_schema))
-                       for p in manager.available("mechanism_catalogues")],
-        "unavailable": [i for i in manager.describe() if i.status != "available"
-                        and i.kind in {"scoring_models", "mechanism_catalogues"}],
+        "catalogues": [
+            (p, form_fields(p.settings_schema)) for p in manager.available("mechanism_catalogues")
+        ],
+        "unavailable": [
+            i
+            for i in manager.describe()
+            if i.status != "available" and i.kind in {"scoring_models", "mechanism_catalogues"}
+        ],
         "problems": problems.by_section if problems else {},
     }
 
@@ -252,11 +288,15 @@ def save_settings() -> Any:
         form_values["catalogue.uploaded.text"] = upload.read(300_000).decode("utf-8", "replace")
     raw: dict[str, Any] = {
         "scoring_model": form.get("scoring_model", ""),
-        "scoring_settings": {p.name: raw_values(p.settings_schema, form_values, f"scoring.{p.name}")
-                             for p in manager.available("scoring_models")},
+        "scoring_settings": {
+            p.name: raw_values(p.settings_schema, form_values, f"scoring.{p.name}")
+            for p in manager.available("scoring_models")
+        },
         "catalogues": form.getlist("catalogues"),
-        "catalogue_settings": {p.name: raw_values(p.settings_schema, form_values, f"catalogue.{p.name}")
-                               for p in manager.available("mechanism_catalogues")},
+        "catalogue_settings": {
+            p.name: raw_values(p.settings_schema, form_values, f"catalogue.{p.name}")
+            for p in manager.available("mechanism_catalogues")
+        },
         "grading": form.get("grading"),
         "score_maximum": form.get("score_maximum"),
         "retakes": form.get("retakes") == "on",
@@ -267,7 +307,6 @@ def save_settings() -> Any:
     if problems:
         shown = {**_settings(launch), **{k: v for k, v in raw.items() if not k.endswith("_settings")}}
         shown["submitted"] = raw
-        return render_template("assessment/settings.html",
-                               **_settings_form_context(shown, problems)), 400
+        return render_template("assessment/settings.html", **_settings_form_context(shown, problems)), 400
     activity_settings.save(launch.resource_link_pk, clean)  # type: ignore[arg-type]
     return _go("assessment.start", saved=1)

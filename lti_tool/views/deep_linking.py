@@ -46,12 +46,16 @@ def _settings() -> deep_linking.DeepLinkingSettings:
     try:
         return deep_linking.read_settings(launch.deep_linking_json)
     except deep_linking.DeepLinkingError:
-        abort(400, description="This page opens only when you add content from your course "
-              "(the LMS's \"add an activity\" or \"external tool\" button).")
+        abort(
+            400,
+            description="This page opens only when you add content from your course "
+            '(the LMS\'s "add an activity" or "external tool" button).',
+        )
 
 
-def _read_choices(form: Mapping[str, str], picked: list[str], items: list[LinkableItem],
-                  accept_multiple: bool) -> tuple[Choices, list[deep_linking.ContentItem]]:
+def _read_choices(
+    form: Mapping[str, str], picked: list[str], items: list[LinkableItem], accept_multiple: bool
+) -> tuple[Choices, list[deep_linking.ContentItem]]:
     choices = Choices(picked=picked)
     chosen: list[deep_linking.ContentItem] = []
     by_id = {item.item_id: item for item in items}
@@ -59,7 +63,8 @@ def _read_choices(form: Mapping[str, str], picked: list[str], items: list[Linkab
     for item in items:
         choices.titles[item.item_id] = form.get(f"title:{item.item_id}", item.title)
         choices.points[item.item_id] = form.get(
-            f"points:{item.item_id}", str(item.max_points or DEFAULT_MAX_POINTS))
+            f"points:{item.item_id}", str(item.max_points or DEFAULT_MAX_POINTS)
+        )
     if not picked:
         choices.errors["item"] = "Choose at least one item to add."
     elif len(picked) > 1 and not accept_multiple:
@@ -77,19 +82,26 @@ def _read_choices(form: Mapping[str, str], picked: list[str], items: list[Linkab
             raw = choices.points[item_id].strip()
             if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= POINTS_MAX:
                 choices.errors[f"points:{item_id}"] = (
-                    f"Enter a whole number of points from 1 to {POINTS_MAX}.")
+                    f"Enter a whole number of points from 1 to {POINTS_MAX}."
+                )
             else:
                 points = int(raw)
         chosen.append(deep_linking.ContentItem(item_id, title, launch_url, points))
     return choices, chosen
 
 
-def _picker(settings: deep_linking.DeepLinkingSettings, choices: Choices,
-            status: int = 200) -> ResponseReturnValue:
+def _picker(
+    settings: deep_linking.DeepLinkingSettings, choices: Choices, status: int = 200
+) -> ResponseReturnValue:
     items = item_registry.registry().items()
     return render_template(
-        "deep_linking/picker.html", launch=launch_session.current(), items=items,
-        settings=settings, choices=choices, kind_labels=KIND_LABELS, points_max=POINTS_MAX,
+        "deep_linking/picker.html",
+        launch=launch_session.current(),
+        items=items,
+        settings=settings,
+        choices=choices,
+        kind_labels=KIND_LABELS,
+        points_max=POINTS_MAX,
         title_max=TITLE_MAX,
     ), status
 
@@ -120,13 +132,20 @@ def respond() -> ResponseReturnValue:
     key = current_signing_key(current_app.config["SECRET_KEY"])
     try:
         token = deep_linking.response_jwt(
-            platform=launch.platform, deployment_id=launch.deployment.deployment_id,
-            settings=settings, items=chosen, key=key,
+            platform=launch.platform,
+            deployment_id=launch.deployment.deployment_id,
+            settings=settings,
+            items=chosen,
+            key=key,
         )
     except deep_linking.DeepLinkingError as exc:
         abort(400, description=str(exc))
     if not launch_service.claim_deep_link_answer(launch.id):
-        abort(409, description="This selection was already sent to the LMS. To add more, "
-              "start \"Add content\" again from the course.")
-    return render_template("deep_linking/return.html", action=settings.return_url, jwt=token,
-                           count=len(chosen))
+        abort(
+            409,
+            description="This selection was already sent to the LMS. To add more, "
+            'start "Add content" again from the course.',
+        )
+    return render_template(
+        "deep_linking/return.html", action=settings.return_url, jwt=token, count=len(chosen)
+    )

@@ -27,8 +27,13 @@ def wants_json() -> bool:
     return request.is_json or accept["application/json"] > accept["text/html"]
 
 
-def _render(status: int, reason: str, message: str, hint: str = "",  # type: ignore[no-untyped-def]
-            retry_url: str | None = None):
+def _render(
+    status: int,
+    reason: str,
+    message: str,
+    hint: str = "",  # type: ignore[no-untyped-def]
+    retry_url: str | None = None,
+):
     if wants_json():
         body = {"error": reason, "message": message, "hint": hint}
         if retry_url:
@@ -36,7 +41,12 @@ def _render(status: int, reason: str, message: str, hint: str = "",  # type: ign
         return jsonify(body), status
     title = _TITLES.get(status, "Something went wrong")
     return render_template(
-        "error.html", status=status, title=title, reason=reason, message=message, hint=hint,
+        "error.html",
+        status=status,
+        title=title,
+        reason=reason,
+        message=message,
+        hint=hint,
         retry_url=retry_url,
     ), status
 

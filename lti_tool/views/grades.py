@@ -24,10 +24,16 @@ def _launch_in_activity():  # type: ignore[no-untyped-def]
 def instructor() -> str:
     launch = _launch_in_activity()
     rows, roster_problem = grade_service.gradebook(
-        launch, refresh_roster=request.args.get("refresh") == "roster")
-    return render_template("grades/instructor.html", launch=launch, rows=rows,
-                           roster_problem=roster_problem, status_of=grade_service.status_of,
-                           resent=request.args.get("resent"))
+        launch, refresh_roster=request.args.get("refresh") == "roster"
+    )
+    return render_template(
+        "grades/instructor.html",
+        launch=launch,
+        rows=rows,
+        roster_problem=roster_problem,
+        status_of=grade_service.status_of,
+        resent=request.args.get("resent"),
+    )
 
 
 @bp.post("/resend")
@@ -36,8 +42,11 @@ def resend() -> Response:
     launch = _launch_in_activity()
     grade_id = request.form.get("grade_id", type=record_id)
     if grade_id is None or not grade_service.resend(launch, grade_id):
-        abort(400, description="That grade cannot be sent again from this activity (it may "
-              "already be in the LMS gradebook).")
+        abort(
+            400,
+            description="That grade cannot be sent again from this activity (it may "
+            "already be in the LMS gradebook).",
+        )
     return redirect(launch_session.launch_url("grades.instructor", resent=grade_id), code=303)
 
 
@@ -45,8 +54,11 @@ def resend() -> Response:
 @launch_session.launch_required(role=INSTRUCTOR)
 def export() -> Response:
     launch = _launch_in_activity()
-    return Response(grade_service.export_csv(launch), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=grades.csv"})
+    return Response(
+        grade_service.export_csv(launch),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=grades.csv"},
+    )
 
 
 @bp.get("/mine")
@@ -55,5 +67,4 @@ def mine() -> str:
     launch = _launch_in_activity()
     grade = grade_service.learner_grade(launch)
     status, words = grade_service.status_of(grade)
-    return render_template("grades/mine.html", launch=launch, grade=grade, status=status,
-                           words=words)
+    return render_template("grades/mine.html", launch=launch, grade=grade, status=status, words=words)

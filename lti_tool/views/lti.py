@@ -61,15 +61,17 @@ def login() -> Response:
     if login.storage_target:
         # The platform offers storage: keep the state there too, then go on to the
         # platform. The cookie is still set for browsers that accept it.
-        response = make_response(render_template(
-            "lti/store_state.html",
-            next_url=login.url,
-            fallback_url=f"{cfg['BASE_URL']}/lti/login/continue?state={login.state}",
-            target=login.storage_target,
-            origin=storage.platform_origin(login.platform.auth_login_url),
-            key=storage.storage_key(login.state),
-            value=storage.storage_value(cfg["SECRET_KEY"], login.state),
-        ))
+        response = make_response(
+            render_template(
+                "lti/store_state.html",
+                next_url=login.url,
+                fallback_url=f"{cfg['BASE_URL']}/lti/login/continue?state={login.state}",
+                target=login.storage_target,
+                origin=storage.platform_origin(login.platform.auth_login_url),
+                key=storage.storage_key(login.state),
+                value=storage.storage_value(cfg["SECRET_KEY"], login.state),
+            )
+        )
     else:
         response = redirect(login.url, code=302)
     response.set_cookie(
@@ -111,13 +113,15 @@ def _enter(record: Launch) -> Response:
 def _verify_with_platform_storage(record: Launch, state: OidcState, platform: Platform) -> Response:
     """No cookie came back: read the state from the platform's storage before entering."""
     secret = current_app.config["SECRET_KEY"]
-    return make_response(render_template(
-        "lti/verify_state.html",
-        pending=storage.pending_reference(secret, record.id, state.state),
-        target=state.storage_target,
-        origin=storage.platform_origin(platform.auth_login_url),
-        key=storage.storage_key(state.state),
-    ))
+    return make_response(
+        render_template(
+            "lti/verify_state.html",
+            pending=storage.pending_reference(secret, record.id, state.state),
+            target=state.storage_target,
+            origin=storage.platform_origin(platform.auth_login_url),
+            key=storage.storage_key(state.state),
+        )
+    )
 
 
 @bp.get("/login/continue")
@@ -125,8 +129,10 @@ def login_without_storage() -> Response:
     """The login page could not use platform storage: continue with the server-side state."""
     found = give_up_platform_storage(request.args.get("state", ""))
     if found is None:
-        abort(400, description="This sign-in has expired or was already used. Open the "
-              "activity again from the LMS.")
+        abort(
+            400,
+            description="This sign-in has expired or was already used. Open the activity again from the LMS.",
+        )
     state, platform = found
     return redirect(authorization_url(platform, state, current_app.config["BASE_URL"]))
 
@@ -137,8 +143,12 @@ def confirm_launch() -> Response:
     secret = current_app.config["SECRET_KEY"]
     pending = storage.load_pending(secret, request.form.get("pending", ""))
     if pending is None:
-        raise LaunchError("pending_launch_invalid", "This sign-in has expired.",
-                          "Open the activity again from the LMS.", 403)
+        raise LaunchError(
+            "pending_launch_invalid",
+            "This sign-in has expired.",
+            "Open the activity again from the LMS.",
+            403,
+        )
     record, state = pending
     if not storage.value_matches(secret, state.state, request.form.get("value", "")):
         error = LaunchError(

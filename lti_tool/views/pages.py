@@ -23,16 +23,18 @@ bp = Blueprint("pages", __name__, url_prefix="/app")
 def _workshop_or_404(slug: str) -> Workshop:
     workshop = item_registry.workshops().get(slug)
     if workshop is None:
-        abort(404, description="This workshop does not exist. Open the activity again from "
-              "your course.")
+        abort(404, description="This workshop does not exist. Open the activity again from your course.")
     return workshop
 
 
 def _session_or_404(workshop: Workshop, slug: str) -> Session:
     session = workshop.session_by_slug(slug)
     if session is None:
-        abort(404, description="This session is not part of the workshop. Use the workshop "
-              "menu to choose a session.")
+        abort(
+            404,
+            description="This session is not part of the workshop. Use the workshop "
+            "menu to choose a session.",
+        )
     return session
 
 
@@ -55,14 +57,20 @@ def home() -> Response:
     if item_id is None:
         first = next(iter(registry.workshops), None)
         if first is None:
-            abort(404, description="No workshop is installed in this tool yet. Ask your "
-                  "administrator to add the workshop content.")
+            abort(
+                404,
+                description="No workshop is installed in this tool yet. Ask your "
+                "administrator to add the workshop content.",
+            )
         return redirect(launch_session.launch_url("pages.overview", workshop=first), code=303)
     item = registry.find(item_id)
     if item is None:
-        abort(404, description=f"This activity opens workshop content that is no longer "
-              f"available ({item_id}). Ask your instructor to replace the activity; "
-              "your saved work is kept.")
+        abort(
+            404,
+            description=f"This activity opens workshop content that is no longer "
+            f"available ({item_id}). Ask your instructor to replace the activity; "
+            "your saved work is kept.",
+        )
     endpoint, values = registry.target(item)
     return redirect(launch_session.launch_url(endpoint, **values), code=303)
 
@@ -73,19 +81,34 @@ def overview(workshop: str) -> str:
     found = _workshop_or_404(workshop)
     launch = launch_session.current()
     return render_template(
-        "pages/overview.html", workshop=found, launch=launch, page="overview",
+        "pages/overview.html",
+        workshop=found,
+        launch=launch,
+        page="overview",
         progress=progress_service.workshop_progress(launch, found.slug),
     )
 
 
-def _render_session(workshop: Workshop, session: Session, progress: progress_service.Progress,
-                    *, saved: bool = False, error: str = "", text: str | None = None,
-                    status: int = 200) -> tuple[str, int]:
+def _render_session(
+    workshop: Workshop,
+    session: Session,
+    progress: progress_service.Progress,
+    *,
+    saved: bool = False,
+    error: str = "",
+    text: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
     numbers = [s.number for s in workshop.sessions]
     index = numbers.index(session.number)
     return render_template(
-        "pages/session.html", workshop=workshop, session=session, page=session.slug,
-        progress=progress, saved=saved, error=error,
+        "pages/session.html",
+        workshop=workshop,
+        session=session,
+        page=session.slug,
+        progress=progress,
+        saved=saved,
+        error=error,
         reflection=progress.reflection if text is None else text,
         previous=workshop.sessions[index - 1] if index > 0 else None,
         next=workshop.sessions[index + 1] if index + 1 < len(numbers) else None,
@@ -120,8 +143,7 @@ def save_reflection(workshop: str, session: str) -> ResponseReturnValue:
     if wants_json():
         stamp = saved.reflection_saved_at
         return jsonify({"saved": True, "saved_at": stamp.isoformat() + "Z" if stamp else None})
-    target = launch_session.launch_url("pages.session", workshop=found.slug,
-                                       session=chosen.slug, saved="1")
+    target = launch_session.launch_url("pages.session", workshop=found.slug, session=chosen.slug, saved="1")
     return redirect(target + "#reflection", code=303)
 
 
@@ -137,8 +159,13 @@ def assignment(workshop: str) -> str:
     if assessment is not None:
         endpoint, values = registry.target(assessment)
         assessment_url = launch_session.launch_url(endpoint, **values)
-    return render_template("pages/assignment.html", workshop=found, page="assignment",
-                           assignment=found.assignment, assessment_url=assessment_url)
+    return render_template(
+        "pages/assignment.html",
+        workshop=found,
+        page="assignment",
+        assignment=found.assignment,
+        assessment_url=assessment_url,
+    )
 
 
 @bp.get("/w/<workshop>/bibliography")
@@ -156,8 +183,7 @@ def coming_soon(item_id: str) -> str:
     if item is None:
         abort(404, description="This item does not exist.")
     workshop = item_registry.workshops().get(item.workshop_slug)
-    return render_template("pages/coming_soon.html", item=item, workshop=workshop,
-                           page="assignment")
+    return render_template("pages/coming_soon.html", item=item, workshop=workshop, page="assignment")
 
 
 @bp.get("/session-check")

@@ -15,12 +15,17 @@ bp = Blueprint("registration", __name__, url_prefix="/lti")
 def register() -> str:
     """Opened by the LMS (in an iframe or a new window) with openid_configuration and
     registration_token; registers, then tells the LMS to close its dialog."""
-    params = {k: request.args.get(k, "")[:2000]
-              for k in ("openid_configuration", "registration_token", "reg")}
+    params = {
+        k: request.args.get(k, "")[:2000] for k in ("openid_configuration", "registration_token", "reg")
+    }
     transport = dr.RequestsTransport(current_app.config["HTTP_TIMEOUT"])
     registered = registration_service.register(params, current_app.config, transport)
-    return render_template("registration/done.html", registered=registered,
-                           platform=registered.platform, configuration=registered.configuration)
+    return render_template(
+        "registration/done.html",
+        registered=registered,
+        platform=registered.platform,
+        configuration=registered.configuration,
+    )
 
 
 @bp.get("/canvas.json")

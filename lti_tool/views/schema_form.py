@@ -42,14 +42,16 @@ def form_fields(schema_cls: type) -> list[FormField]:
         kind, choices = _kind(field)
         default = field.load_default if field.load_default is not missing else ""
         meta = field.metadata or {}
-        result.append(FormField(
-            name=name,
-            label=str(meta.get("label") or name.replace("_", " ").capitalize()),
-            kind=kind,
-            default=default() if callable(default) else default,
-            help=str(meta.get("description") or meta.get("help") or ""),
-            choices=choices,
-        ))
+        result.append(
+            FormField(
+                name=name,
+                label=str(meta.get("label") or name.replace("_", " ").capitalize()),
+                kind=kind,
+                default=default() if callable(default) else default,
+                help=str(meta.get("description") or meta.get("help") or ""),
+                choices=choices,
+            )
+        )
     return result
 
 

@@ -3,6 +3,7 @@
 Revision ID: 0002
 Revises: 0001
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -21,9 +22,12 @@ def upgrade():
         sa.Column("openid_configuration_url", sa.String(length=1000), nullable=False),
         sa.Column("response_json", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(["platform_id"], ["platform.id"],
-                                name=op.f("fk_dynamic_registration_platform_id_platform"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["platform_id"],
+            ["platform.id"],
+            name=op.f("fk_dynamic_registration_platform_id_platform"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dynamic_registration")),
     )
     op.create_table(
@@ -36,9 +40,12 @@ def upgrade():
         sa.Column("used_at", sa.DateTime(), nullable=True),
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
         sa.Column("platform_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["platform_id"], ["platform.id"],
-                                name=op.f("fk_registration_link_platform_id_platform"),
-                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["platform_id"],
+            ["platform.id"],
+            name=op.f("fk_registration_link_platform_id_platform"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_registration_link")),
         sa.UniqueConstraint("code_hash", name=op.f("uq_registration_link_code_hash")),
     )

@@ -5,6 +5,7 @@ Revises: 0002
 Create Date: 2026-11-28 15:50:48.112634
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -28,16 +29,23 @@ def upgrade():
         sa.Column("reflection", sa.Text(), nullable=False),
         sa.Column("reflection_saved_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["context_pk"], ["course_context.id"],
-            name=op.f("fk_session_progress_context_pk_course_context"), ondelete="CASCADE",
+            ["context_pk"],
+            ["course_context.id"],
+            name=op.f("fk_session_progress_context_pk_course_context"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["user_pk"], ["lti_user.id"],
-            name=op.f("fk_session_progress_user_pk_lti_user"), ondelete="CASCADE",
+            ["user_pk"],
+            ["lti_user.id"],
+            name=op.f("fk_session_progress_user_pk_lti_user"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_session_progress")),
         sa.UniqueConstraint(
-            "user_pk", "context_pk", "workshop_slug", "session_slug",
+            "user_pk",
+            "context_pk",
+            "workshop_slug",
+            "session_slug",
             name="uq_session_progress_user_ctx_session",
         ),
     )

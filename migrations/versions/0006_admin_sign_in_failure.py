@@ -3,6 +3,7 @@
 Revision ID: 0006
 Revises: 0005
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -20,8 +21,9 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_admin_sign_in_failure")),
     )
-    op.create_index("ix_admin_sign_in_failure_client", "admin_sign_in_failure",
-                    ["client", "created_at"], unique=False)
+    op.create_index(
+        "ix_admin_sign_in_failure_client", "admin_sign_in_failure", ["client", "created_at"], unique=False
+    )
 
 
 def downgrade():

@@ -31,13 +31,22 @@ class UploadedCatalogueSettings(Schema):
     class Meta:
         unknown = RAISE
 
-    text = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT), metadata={
-        "label": "Catalogue file contents",
-        "help": "Columns: " + ", ".join(CSV_COLUMNS) + "; separate dimensions with ';'.",
-    })
-    format = fields.String(load_default="csv", validate=validate.OneOf(FORMATS), metadata={
-        "label": "Format", "help": "csv or yaml",
-    })
+    text = fields.String(
+        load_default="",
+        validate=validate.Length(max=MAX_TEXT),
+        metadata={
+            "label": "Catalogue file contents",
+            "help": "Columns: " + ", ".join(CSV_COLUMNS) + "; separate dimensions with ';'.",
+        },
+    )
+    format = fields.String(
+        load_default="csv",
+        validate=validate.OneOf(FORMATS),
+        metadata={
+            "label": "Format",
+            "help": "csv or yaml",
+        },
+    )
 
 
 class UploadedCatalogue(MechanismCatalogue):

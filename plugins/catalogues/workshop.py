@@ -28,10 +28,14 @@ class WorkshopCatalogueSettings(Schema):
     class Meta:
         unknown = RAISE
 
-    max_effort = fields.String(load_default="high", validate=validate.OneOf(EFFORTS), metadata={
-        "label": "Largest effort shown",
-        "help": "Hide mechanisms that take more effort than this (low, medium or high).",
-    })
+    max_effort = fields.String(
+        load_default="high",
+        validate=validate.OneOf(EFFORTS),
+        metadata={
+            "label": "Largest effort shown",
+            "help": "Hide mechanisms that take more effort than this (low, medium or high).",
+        },
+    )
 
 
 @functools.cache  # the file ships with the package and does not change at run time
@@ -69,8 +73,6 @@ class WorkshopCatalogue(MechanismCatalogue):
                 result.append(dataclasses.replace(mechanism, dimensions=dims))
         return result
 
-    def uncovered_notes(
-        self, instrument: Instrument, settings: Mapping[str, Any]
-    ) -> dict[str, str]:
+    def uncovered_notes(self, instrument: Instrument, settings: Mapping[str, Any]) -> dict[str, str]:
         notes = load_workshop_data()[1]
         return {d: notes[d] for d in instrument.dimension_ids if d in notes}

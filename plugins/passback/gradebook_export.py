@@ -14,8 +14,10 @@ from lti_tool.plugin_api import GradePassback, GradeToSend, GradeTransport, Pass
 class GradebookExportPassback(GradePassback):
     name = "gradebook_export"
     label = "Gradebook export (CSV)"
-    description = ("Keeps grades in the tool for a CSV export from the instructor's gradebook "
-                   "page, for platforms without Assignment and Grade Services.")
+    description = (
+        "Keeps grades in the tool for a CSV export from the instructor's gradebook "
+        "page, for platforms without Assignment and Grade Services."
+    )
     version = "1"
     uses_transport = False
 

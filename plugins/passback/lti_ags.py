@@ -28,19 +28,25 @@ class LtiAgsSettings(Schema):
     class Meta:
         unknown = RAISE
 
-    tag = fields.String(load_default="p3-workshop", validate=validate.Length(max=255),
-                        metadata={"label": "Line item tag",
-                                  "help": "Tag of the line items the tool creates and looks for."})
-    resource_id = fields.String(load_default="", validate=validate.Length(max=255),
-                                metadata={"label": "Resource id",
-                                          "help": "resourceId of the line items the tool creates."})
+    tag = fields.String(
+        load_default="p3-workshop",
+        validate=validate.Length(max=255),
+        metadata={"label": "Line item tag", "help": "Tag of the line items the tool creates and looks for."},
+    )
+    resource_id = fields.String(
+        load_default="",
+        validate=validate.Length(max=255),
+        metadata={"label": "Resource id", "help": "resourceId of the line items the tool creates."},
+    )
 
 
 class LtiAgsPassback(GradePassback):
     name = "lti_ags"
     label = "LTI AGS"
-    description = ("Sends each grade to the LMS gradebook through LTI Assignment and Grade "
-                   "Services (Moodle, Canvas, and any LTI 1.3 Advantage platform).")
+    description = (
+        "Sends each grade to the LMS gradebook through LTI Assignment and Grade "
+        "Services (Moodle, Canvas, and any LTI 1.3 Advantage platform)."
+    )
     version = "1"
     settings_schema = LtiAgsSettings
 
@@ -56,7 +62,8 @@ class LtiAgsPassback(GradePassback):
         if not self.supports(grade):
             return PassbackResult.permanent(
                 "The launch has no AGS line item (or line items) URL with the score scope: "
-                "the activity is probably not graded in the LMS.")
+                "the activity is probably not graded in the LMS."
+            )
         try:
             line_item = grade.line_item_url or self._line_item(grade, transport, options)
             transport.post_score(line_item, score_payload(grade))
@@ -65,21 +72,30 @@ class LtiAgsPassback(GradePassback):
         return PassbackResult.delivered(line_item_url=line_item)
 
     @staticmethod
-    def _line_item(grade: GradeToSend, transport: GradeTransport,
-                   options: Mapping[str, Any]) -> str:
+    def _line_item(grade: GradeToSend, transport: GradeTransport, options: Mapping[str, Any]) -> str:
         assert grade.line_items_url is not None
         if LINEITEM_SCOPE not in grade.scopes:
-            raise TransportError("permanent", "The launch carries no line item and the platform "
-                                 "did not grant the lineitem scope to create one.")
+            raise TransportError(
+                "permanent",
+                "The launch carries no line item and the platform "
+                "did not grant the lineitem scope to create one.",
+            )
         found = transport.find_line_item(
-            grade.line_items_url, resource_link_id=grade.resource_link_id,
-            resource_id=options["resource_id"], tag=options["tag"])
+            grade.line_items_url,
+            resource_link_id=grade.resource_link_id,
+            resource_id=options["resource_id"],
+            tag=options["tag"],
+        )
         if found:
             return found
         return transport.create_line_item(
-            grade.line_items_url, label=grade.resource_link_title or "P3 Workshop",
-            score_maximum=grade.score_maximum, resource_link_id=grade.resource_link_id,
-            resource_id=options["resource_id"], tag=options["tag"])
+            grade.line_items_url,
+            label=grade.resource_link_title or "P3 Workshop",
+            score_maximum=grade.score_maximum,
+            resource_link_id=grade.resource_link_id,
+            resource_id=options["resource_id"],
+            tag=options["tag"],
+        )
 
 
 def score_payload(grade: GradeToSend) -> dict[str, Any]:

@@ -40,15 +40,17 @@ from lti_tool.assessment.model import (
 from lti_tool.plugin_api import ScoringModel
 
 QUADRANTS = {
-    "concentrate_here": ("Concentrate here",
-                         "Important to you and not going well: the first place to act."),
+    "concentrate_here": ("Concentrate here", "Important to you and not going well: the first place to act."),
     "keep_up": ("Keep up the good work", "Important to you and going well."),
-    "low_priority": ("Low priority",
-                     "Not going well, but you rate it as less important: watch, act later."),
-    "possible_overkill": ("Possible overkill",
-                          "Going well although you rate it as less important: effort to spare?"),
-    "insufficient": ("Not enough answers",
-                     "Every statement was answered don't know / not applicable, so no score."),
+    "low_priority": ("Low priority", "Not going well, but you rate it as less important: watch, act later."),
+    "possible_overkill": (
+        "Possible overkill",
+        "Going well although you rate it as less important: effort to spare?",
+    ),
+    "insufficient": (
+        "Not enough answers",
+        "Every statement was answered don't know / not applicable, so no score.",
+    ),
 }
 ATTENTION = ("concentrate_here", "low_priority")  # in the order they are listed
 CUT_RANGE = validate.Range(min=1, max=5)
@@ -58,18 +60,31 @@ class ImportanceGapSettings(Schema):
     class Meta:
         unknown = RAISE
 
-    performance_cut = fields.Float(load_default=3.0, validate=CUT_RANGE, metadata={
-        "label": "Performance cut-off",
-        "help": "A mean below this value counts as low performance.",
-    })
-    importance_cut = fields.Float(load_default=3.0, validate=CUT_RANGE, metadata={
-        "label": "Importance cut-off",
-        "help": "An importance rating at or above this value counts as important.",
-    })
-    default_importance = fields.Integer(load_default=3, strict=True, validate=CUT_RANGE, metadata={
-        "label": "Importance when not rated",
-        "help": "Used for a dimension whose importance the participant left blank.",
-    })
+    performance_cut = fields.Float(
+        load_default=3.0,
+        validate=CUT_RANGE,
+        metadata={
+            "label": "Performance cut-off",
+            "help": "A mean below this value counts as low performance.",
+        },
+    )
+    importance_cut = fields.Float(
+        load_default=3.0,
+        validate=CUT_RANGE,
+        metadata={
+            "label": "Importance cut-off",
+            "help": "An importance rating at or above this value counts as important.",
+        },
+    )
+    default_importance = fields.Integer(
+        load_default=3,
+        strict=True,
+        validate=CUT_RANGE,
+        metadata={
+            "label": "Importance when not rated",
+            "help": "Used for a dimension whose importance the participant left blank.",
+        },
+    )
 
     @pre_load
     def _form_digits(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -114,15 +129,23 @@ class ImportanceGapModel(ScoringModel):
         quadrant = "insufficient" if mean is None else _quadrant(mean, importance, cfg)
         label, reading = QUADRANTS[quadrant]
         return DimensionScore(
-            dimension_id=counts.dimension_id, mean=mean, answered=len(counts.values),
-            not_applicable=counts.not_applicable, band=quadrant, band_label=label,
-            reading=reading, unanswered=counts.unanswered, importance=counts.importance,
+            dimension_id=counts.dimension_id,
+            mean=mean,
+            answered=len(counts.values),
+            not_applicable=counts.not_applicable,
+            band=quadrant,
+            band_label=label,
+            reading=reading,
+            unanswered=counts.unanswered,
+            importance=counts.importance,
         )
 
     @staticmethod
     def _rank(
-        scores: tuple[DimensionScore, ...], counts: list[RatingCounts],
-        cfg: Mapping[str, Any], top: int,
+        scores: tuple[DimensionScore, ...],
+        counts: list[RatingCounts],
+        cfg: Mapping[str, Any],
+        top: int,
     ) -> tuple[RankedArea, ...]:
         rows = []
         for index, (score, count) in enumerate(zip(scores, counts, strict=True)):
@@ -130,14 +153,21 @@ class ImportanceGapModel(ScoringModel):
                 continue
             importance = _importance(count, cfg)
             shortfall = top - score.mean
-            rows.append((ATTENTION.index(score.band), -importance * shortfall, index,
-                         score, importance, shortfall))
+            rows.append(
+                (ATTENTION.index(score.band), -importance * shortfall, index, score, importance, shortfall)
+            )
         rows.sort(key=lambda r: r[:3])
         return tuple(
             RankedArea(
-                score.dimension_id, rank, _reason(score, importance, shortfall, top),
-                score, {"importance": importance, "shortfall": round(shortfall, 4),
-                        "priority": round(importance * shortfall, 4)},
+                score.dimension_id,
+                rank,
+                _reason(score, importance, shortfall, top),
+                score,
+                {
+                    "importance": importance,
+                    "shortfall": round(shortfall, 4),
+                    "priority": round(importance * shortfall, 4),
+                },
             )
             for rank, (_, _, _, score, importance, shortfall) in enumerate(rows, start=1)
         )

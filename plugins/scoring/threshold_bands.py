@@ -44,14 +44,22 @@ class ThresholdBandsSettings(Schema):
     class Meta:
         unknown = RAISE
 
-    strength_min = fields.Float(load_default=4.0, validate=CUT_RANGE, metadata={
-        "label": "Strength from",
-        "help": "A dimension whose mean reaches this value is read as a strength.",
-    })
-    borderline_min = fields.Float(load_default=3.0, validate=CUT_RANGE, metadata={
-        "label": "Borderline from",
-        "help": "Means from here up to the strength cut-off are borderline; below it, a concern.",
-    })
+    strength_min = fields.Float(
+        load_default=4.0,
+        validate=CUT_RANGE,
+        metadata={
+            "label": "Strength from",
+            "help": "A dimension whose mean reaches this value is read as a strength.",
+        },
+    )
+    borderline_min = fields.Float(
+        load_default=3.0,
+        validate=CUT_RANGE,
+        metadata={
+            "label": "Borderline from",
+            "help": "Means from here up to the strength cut-off are borderline; below it, a concern.",
+        },
+    )
 
     @validates_schema(skip_on_field_errors=True)
     def _ordered(self, data: dict[str, Any], **_: Any) -> None:
@@ -94,15 +102,19 @@ class ThresholdBandsModel(ScoringModel):
         else:
             band = "concern"
         return DimensionScore(
-            dimension_id=counts.dimension_id, mean=mean, answered=len(counts.values),
-            not_applicable=counts.not_applicable, band=band, band_label=BAND_LABELS[band],
-            reading=READINGS[band], unanswered=counts.unanswered, importance=counts.importance,
+            dimension_id=counts.dimension_id,
+            mean=mean,
+            answered=len(counts.values),
+            not_applicable=counts.not_applicable,
+            band=band,
+            band_label=BAND_LABELS[band],
+            reading=READINGS[band],
+            unanswered=counts.unanswered,
+            importance=counts.importance,
         )
 
     @staticmethod
-    def _rank(
-        scores: tuple[DimensionScore, ...], cfg: Mapping[str, float]
-    ) -> tuple[RankedArea, ...]:
+    def _rank(scores: tuple[DimensionScore, ...], cfg: Mapping[str, float]) -> tuple[RankedArea, ...]:
         order = {s.dimension_id: i for i, s in enumerate(scores)}
         weak = [s for s in scores if s.band in ("concern", "borderline")]
         # Lowest mean first; on a tie the area rated more important, then instrument order.
@@ -122,8 +134,12 @@ def _reason(score: DimensionScore, cfg: Mapping[str, float]) -> str:
 
 def _summary(scores: tuple[DimensionScore, ...]) -> str:
     parts = []
-    for band, word in (("strength", "strength"), ("borderline", "borderline area"),
-                       ("concern", "concern"), ("insufficient", "without enough answers")):
+    for band, word in (
+        ("strength", "strength"),
+        ("borderline", "borderline area"),
+        ("concern", "concern"),
+        ("insufficient", "without enough answers"),
+    ):
         n = sum(1 for s in scores if s.band == band)
         if n and band == "insufficient":
             parts.append(f"{n} {word}")

@@ -46,8 +46,15 @@ def test_uploaded_csv_ok(instrument):
         "charter,Team charter,Agree ground rules,structure,medium,medium,Session 5\n"
     )
     mechanisms = parse_catalogue(text, "csv", instrument)
-    assert mechanisms[0] == Mechanism("buddy", "Buddy system", "Pair staff, one from each partner",
-                                      ("trust", "continuity"), "low", "short", "Our team")
+    assert mechanisms[0] == Mechanism(
+        "buddy",
+        "Buddy system",
+        "Pair staff, one from each partner",
+        ("trust", "continuity"),
+        "low",
+        "short",
+        "Our team",
+    )
     assert [m.id for m in mechanisms] == ["buddy", "charter"]
 
 
@@ -59,10 +66,10 @@ def _errors(text: str, fmt: str, instrument) -> list[str]:
 
 def test_uploaded_csv_errors_name_row_and_field(instrument):
     text = HEADER + (
-        "a,A,Summary,trust,low,short,src\n"                 # row 2: fine
-        "b,B,Summary,need,huge,short,src\n"                 # row 3: bad effort
-        "c,C,Summary,trusst;need,low,short,src\n"           # row 4: unknown dimension
-        "a,D,,need,low,short,src\n"                         # row 5: duplicate id, no summary
+        "a,A,Summary,trust,low,short,src\n"  # row 2: fine
+        "b,B,Summary,need,huge,short,src\n"  # row 3: bad effort
+        "c,C,Summary,trusst;need,low,short,src\n"  # row 4: unknown dimension
+        "a,D,,need,low,short,src\n"  # row 5: duplicate id, no summary
     )
     assert _errors(text, "csv", instrument) == [
         "row 3, field effort: Must be one of: low, medium, high.",
@@ -71,14 +78,15 @@ def test_uploaded_csv_errors_name_row_and_field(instrument):
         "row 5, field id: duplicate id 'a' (first used in row 2)",
     ]
     dup = HEADER + "a,A,S,trust,low,short,src\na,B,S,need,low,short,src\n"
-    assert _errors(dup, "csv", instrument) == [
-        "row 3, field id: duplicate id 'a' (first used in row 2)"]
+    assert _errors(dup, "csv", instrument) == ["row 3, field id: duplicate id 'a' (first used in row 2)"]
 
 
 def test_uploaded_csv_header_errors(instrument):
     errors = _errors("id,title,colour\nx,y,z\n", "csv", instrument)
-    assert "row 1, field colour: unknown column; expected " \
+    assert (
+        "row 1, field colour: unknown column; expected "
         "id, title, summary, dimensions, effort, horizon, source" in errors
+    )
     assert "row 1: missing column(s) summary, dimensions, effort, horizon, source" in errors
     too_many = _errors(HEADER + "a,A,S,trust,low,short,src,extra\n", "csv", instrument)
     assert too_many == ["row 2: 8 cells but only 7 columns in the header"]
@@ -112,14 +120,16 @@ def test_uploaded_yaml_errors_name_row_and_field(instrument):
     ]
     assert _errors("a: [", "yaml", instrument)[0].startswith("not valid YAML")
     assert _errors("{a: 1}", "yaml", instrument) == [
-        "expected a list of mechanisms (or a 'mechanisms:' list)"]
+        "expected a list of mechanisms (or a 'mechanisms:' list)"
+    ]
 
 
 def test_uploaded_yaml_dimension_error(instrument):
-    text = "mechanisms:\n- {id: x, title: X, summary: S, dimensions: [trusst], effort: low, " \
-           "horizon: short, source: me}\n"
-    assert _errors(text, "yaml", instrument) == [
-        "row 1, field dimensions: unknown dimension 'trusst'"]
+    text = (
+        "mechanisms:\n- {id: x, title: X, summary: S, dimensions: [trusst], effort: low, "
+        "horizon: short, source: me}\n"
+    )
+    assert _errors(text, "yaml", instrument) == ["row 1, field dimensions: unknown dimension 'trusst'"]
 
 
 def test_uploaded_catalogue_plugin(instrument):

@@ -14,8 +14,16 @@ from lti_tool.assessment.instrument import (
 
 V1 = INSTRUMENTS_DIR / "partnership-v1.yaml"
 REQUIRED_THEMES = {
-    "need", "structure", "trust", "accountability", "identity", "risk", "resources",
-    "culture", "information", "continuity",
+    "need",
+    "structure",
+    "trust",
+    "accountability",
+    "identity",
+    "risk",
+    "resources",
+    "culture",
+    "information",
+    "continuity",
 }
 
 
@@ -54,7 +62,9 @@ def test_registry_keeps_old_versions(tmp_path: Path):
     (tmp_path / "p-v1.yaml").write_text(text)
     (tmp_path / "p-v2.yaml").write_text(
         text.replace("version: 1", "version: 2").replace(
-            "Partnership self-assessment", "Partnership self-assessment (revised)"))
+            "Partnership self-assessment", "Partnership self-assessment (revised)"
+        )
+    )
     versions = instruments_by_version("partnership-assessment", tmp_path)
     assert sorted(versions) == [1, 2]
     assert versions[1].title == "Partnership self-assessment"
@@ -73,8 +83,7 @@ def test_error_names_file_entry_and_field():
         "        text: Our joint meetings are used to learn",
         "        txet: Our joint meetings are used to learn",
     )
-    assert "broken.yaml: dimensions[3].statements[1].text: Missing data for required field." \
-        in errors
+    assert "broken.yaml: dimensions[3].statements[1].text: Missing data for required field." in errors
     assert "broken.yaml: dimensions[3].statements[1].txet: Unknown field." in errors
 
 
@@ -86,8 +95,7 @@ def test_unknown_top_level_field_rejected():
 
 def test_duplicate_ids_rejected():
     errors = _broken("id: trust-2", "id: trust-1")
-    assert errors == ["broken.yaml: dimensions[2].statements[1].id: Duplicate statement id "
-                      "'trust-1'."]
+    assert errors == ["broken.yaml: dimensions[2].statements[1].id: Duplicate statement id 'trust-1'."]
 
 
 def test_scale_labels_must_match_points():

@@ -89,8 +89,10 @@ def test_discovers_third_party_sample_plugin():
     try:
         distribution("p3-sample-plugin")
     except Exception:
-        pytest.skip("p3-sample-plugin is not installed: run "
-                    "`.venv/bin/pip install -e tests/sample_plugin` (make install-dev does)")
+        pytest.skip(
+            "p3-sample-plugin is not installed: run "
+            "`.venv/bin/pip install -e tests/sample_plugin` (make install-dev does)"
+        )
     manager = PluginManager.from_entry_points(required=["scoring_models:weakest_link"])
     model = manager.get(SCORING_MODELS, "weakest_link")
     info = next(i for i in manager.describe() if i.name == "weakest_link")
@@ -121,9 +123,9 @@ def test_import_error_is_isolated_and_reported(caplog):
 
 def test_wrong_type_mismatched_name_and_failing_init_are_unavailable():
     manager = scoring_manager(
-        ep("loads", "json:loads"),                       # not a class
+        ep("loads", "json:loads"),  # not a class
         ep("catalogue", "lti_tool_plugins.catalogues.workshop:WorkshopCatalogue"),  # wrong kind
-        ep("alias", BANDS),                              # name differs from the class's name
+        ep("alias", BANDS),  # name differs from the class's name
         FailsOnInit,
     )
     errors = {i.name: i.error for i in manager.describe()}
@@ -140,14 +142,19 @@ def test_plugin_raising_at_score_time_becomes_runtime_error(instrument, caplog):
     from lti_tool.assessment.model import ScoringResult
 
     with pytest.raises(PluginRuntimeError) as info:
-        manager.call_safely(manager.get(SCORING_MODELS, "exploding"), "score",
-                            instrument, Responses(), {})
+        manager.call_safely(manager.get(SCORING_MODELS, "exploding"), "score", instrument, Responses(), {})
     assert info.value.plugin_name == "exploding"
     assert "division by zero in a plugin" in str(info.value)
     assert "exploding" in caplog.text
     with pytest.raises(PluginRuntimeError, match="returned dict, expected ScoringResult"):
-        manager.call_safely(manager.get(SCORING_MODELS, "wrong_result"), "score",
-                            instrument, Responses(), {}, expect=ScoringResult)
+        manager.call_safely(
+            manager.get(SCORING_MODELS, "wrong_result"),
+            "score",
+            instrument,
+            Responses(),
+            {},
+            expect=ScoringResult,
+        )
 
 
 def test_duplicate_names_raise_config_error():
@@ -156,15 +163,17 @@ def test_duplicate_names_raise_config_error():
 
 
 def test_block_list_skips_and_resolves_duplicates():
-    manager = scoring_manager(ep("threshold_bands", BANDS), ExplodingModel,
-                              blocked={"scoring_models:exploding"})
+    manager = scoring_manager(
+        ep("threshold_bands", BANDS), ExplodingModel, blocked={"scoring_models:exploding"}
+    )
     status = {i.name: i.status for i in manager.describe()}
     assert status == {"exploding": BLOCKED, "threshold_bands": AVAILABLE}
     with pytest.raises(UnknownPluginError, match="blocked"):
         manager.get(SCORING_MODELS, "exploding")
     # Blocking a name also silences a clash between two plugins of that name.
-    clash = scoring_manager(ep("threshold_bands", BANDS), ep("threshold_bands", BANDS),
-                            blocked={"threshold_bands"})
+    clash = scoring_manager(
+        ep("threshold_bands", BANDS), ep("threshold_bands", BANDS), blocked={"threshold_bands"}
+    )
     assert clash.available(SCORING_MODELS) == []
 
 
@@ -175,8 +184,9 @@ def test_required_plugins():
     with pytest.raises(PluginConfigError, match="ghost"):
         scoring_manager(ep("ghost", "p3_no_such_module:Model"), required=["ghost"])
     with pytest.raises(PluginConfigError, match="threshold_bands"):
-        scoring_manager(ep("threshold_bands", BANDS), blocked=["threshold_bands"],
-                        required=["threshold_bands"])
+        scoring_manager(
+            ep("threshold_bands", BANDS), blocked=["threshold_bands"], required=["threshold_bands"]
+        )
 
 
 def test_unknown_kind_and_name():

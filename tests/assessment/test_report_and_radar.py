@@ -26,8 +26,7 @@ def _weak_responses(instrument, weak: dict[str, int]) -> Responses:
 
 def test_report_priorities_mechanisms_and_no_mechanism_areas(instrument):
     responses = _weak_responses(instrument, {"identity": 1, "trust": 2, "structure": 3})
-    report = build_report(instrument, responses, ThresholdBandsModel(), {},
-                          [(WorkshopCatalogue(), {})])
+    report = build_report(instrument, responses, ThresholdBandsModel(), {}, [(WorkshopCatalogue(), {})])
     assert [p.dimension_id for p in report.priorities] == ["identity", "trust", "structure"]
     identity, trust, structure = report.priorities
     # Collective identity is deliberately uncovered: listed for discussion, with the note.
@@ -61,14 +60,16 @@ def test_report_deduplicates_mechanisms_across_catalogues(instrument):
     )
     responses = _weak_responses(instrument, {"continuity": 2, "identity": 2})
     report = build_report(
-        instrument, responses, ThresholdBandsModel(), {},
+        instrument,
+        responses,
+        ThresholdBandsModel(),
+        {},
         [(WorkshopCatalogue(), {}), (UploadedCatalogue(), {"text": upload, "format": "csv"})],
     )
     by_dim = {p.dimension_id: p for p in report.priorities}
     ids = [m.id for m in by_dim["continuity"].mechanisms]
     assert ids.count("succession-handover-plans") == 1
-    handover = next(m for m in by_dim["continuity"].mechanisms
-                    if m.id == "succession-handover-plans")
+    handover = next(m for m in by_dim["continuity"].mechanisms if m.id == "succession-handover-plans")
     assert handover.title == "Succession and handover plans"  # first catalogue wins
     assert [m.id for m in by_dim["identity"].mechanisms] == ["identity-day"]
     assert report.no_mechanism_areas == ()
@@ -84,8 +85,13 @@ def test_broken_catalogue_becomes_a_warning(instrument):
 
     bad_upload = (UploadedCatalogue(), {"text": HEADER + "x,X,S,trusst,low,short,s\n"})
     responses = _weak_responses(instrument, {"need": 1})
-    report = build_report(instrument, responses, ThresholdBandsModel(), {},
-                          [(Broken(), {}), bad_upload, (WorkshopCatalogue(), {})])
+    report = build_report(
+        instrument,
+        responses,
+        ThresholdBandsModel(),
+        {},
+        [(Broken(), {}), bad_upload, (WorkshopCatalogue(), {})],
+    )
     assert len(report.warnings) == 2
     assert "disk gone" in report.warnings[0]
     assert "unknown dimension 'trusst'" in report.warnings[1]
@@ -131,10 +137,13 @@ def test_radar_svg_is_accessible_escaped_and_deterministic():
 
 
 def test_long_radar_labels_wrap_in_two_lines_inside_the_picture():
-    labels = ["Information sharing and reporting", "Accountability and learning", "Trust",
-              "Culture and incentives"]
-    assert label_lines("Information sharing and reporting") == ["Information sharing",
-                                                                "and reporting"]
+    labels = [
+        "Information sharing and reporting",
+        "Accountability and learning",
+        "Trust",
+        "Culture and incentives",
+    ]
+    assert label_lines("Information sharing and reporting") == ["Information sharing", "and reporting"]
     assert label_lines("Trust") == ["Trust"]
     root = ElementTree.fromstring(radar_svg(labels, [3, 3, 3, 3]))
     texts = list(root.iter("{http://www.w3.org/2000/svg}text"))

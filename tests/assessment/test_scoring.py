@@ -15,9 +15,17 @@ def small(make_instrument):
 
 def test_threshold_bands_hand_worked(small):
     responses = Responses(
-        {"a-1": 5, "a-2": 4, "a-3": 4,            # a: (5+4+4)/3 = 13/3 = 4.333 -> strength
-         "b-1": 3, "b-2": 4, "b-3": None,         # b: (3+4)/2 = 3.5, 1 N/A -> borderline
-         "c-1": 2, "c-2": 2, "c-3": 3},           # c: (2+2+3)/3 = 2.333, c-4 missing -> concern
+        {
+            "a-1": 5,
+            "a-2": 4,
+            "a-3": 4,  # a: (5+4+4)/3 = 13/3 = 4.333 -> strength
+            "b-1": 3,
+            "b-2": 4,
+            "b-3": None,  # b: (3+4)/2 = 3.5, 1 N/A -> borderline
+            "c-1": 2,
+            "c-2": 2,
+            "c-3": 3,
+        },  # c: (2+2+3)/3 = 2.333, c-4 missing -> concern
         {"a": 2, "b": 5, "c": 4},
     )
     result = ThresholdBandsModel().score(small, responses, {})
@@ -75,21 +83,34 @@ def test_threshold_ties_broken_by_importance_then_order(make_instrument):
 def test_importance_gap_hand_worked(make_instrument):
     inst = make_instrument({"p": 2, "q": 2, "r": 2, "s": 2, "t": 2})
     responses = Responses(
-        {"p-1": 2, "p-2": 3,    # p: 2.5, imp 5 -> concentrate; priority 5 * (5 - 2.5) = 12.5
-         "q-1": 1, "q-2": 2,    # q: 1.5, imp 3 -> concentrate; priority 3 * (5 - 1.5) = 10.5
-         "r-1": 4, "r-2": 5,    # r: 4.5, imp 4 -> keep up the good work (not ranked)
-         "s-1": 1, "s-2": 1,    # s: 1.0, imp 2 -> low priority; priority 2 * 4.0 = 8.0
-         "t-1": 4, "t-2": 4},   # t: 4.0, imp 1 -> possible overkill (not ranked)
+        {
+            "p-1": 2,
+            "p-2": 3,  # p: 2.5, imp 5 -> concentrate; priority 5 * (5 - 2.5) = 12.5
+            "q-1": 1,
+            "q-2": 2,  # q: 1.5, imp 3 -> concentrate; priority 3 * (5 - 1.5) = 10.5
+            "r-1": 4,
+            "r-2": 5,  # r: 4.5, imp 4 -> keep up the good work (not ranked)
+            "s-1": 1,
+            "s-2": 1,  # s: 1.0, imp 2 -> low priority; priority 2 * 4.0 = 8.0
+            "t-1": 4,
+            "t-2": 4,
+        },  # t: 4.0, imp 1 -> possible overkill (not ranked)
         {"p": 5, "q": 3, "r": 4, "s": 2, "t": 1},
     )
     result = ImportanceGapModel().score(inst, responses, {})
     assert [s.band for s in result.dimension_scores] == [
-        "concentrate_here", "concentrate_here", "keep_up", "low_priority", "possible_overkill"]
+        "concentrate_here",
+        "concentrate_here",
+        "keep_up",
+        "low_priority",
+        "possible_overkill",
+    ]
     ranked = result.ranked_areas
     assert [r.dimension_id for r in ranked] == ["p", "q", "s"]
     assert [r.details["priority"] for r in ranked] == [12.5, 10.5, 8.0]
     assert ranked[0].reason == (
-        "Concentrate here: importance 5 of 5, mean 2.5 falls 2.5 short of 5, priority 12.5")
+        "Concentrate here: importance 5 of 5, mean 2.5 falls 2.5 short of 5, priority 12.5"
+    )
     # overall weighted by importance: (2.5*5 + 1.5*3 + 4.5*4 + 1*2 + 4*1) / 15
     #   = (12.5 + 4.5 + 18 + 2 + 4) / 15 = 41 / 15 = 2.7333 -> (2.7333 - 1) / 4 = 0.4333
     assert result.overall == pytest.approx((41 / 15 - 1) / 4)
@@ -118,8 +139,16 @@ def test_the_two_models_rank_differently(make_instrument):
     """
     inst = make_instrument({"mild": 4, "severe": 4})
     responses = Responses(
-        {"mild-1": 3, "mild-2": 2, "mild-3": 3, "mild-4": 3,
-         "severe-1": 1, "severe-2": 2, "severe-3": 1, "severe-4": 2},
+        {
+            "mild-1": 3,
+            "mild-2": 2,
+            "mild-3": 3,
+            "mild-4": 3,
+            "severe-1": 1,
+            "severe-2": 2,
+            "severe-3": 1,
+            "severe-4": 2,
+        },
         {"mild": 5, "severe": 1},
     )
     bands = ThresholdBandsModel().score(inst, responses, {})
@@ -150,10 +179,12 @@ def test_bad_settings_rejected_with_field_names(model, raw, field):
 
 
 def test_settings_defaults():
-    assert validate_settings(ThresholdBandsModel, {}) == {
-        "strength_min": 4.0, "borderline_min": 3.0}
+    assert validate_settings(ThresholdBandsModel, {}) == {"strength_min": 4.0, "borderline_min": 3.0}
     assert validate_settings(ImportanceGapModel, {}) == {
-        "performance_cut": 3.0, "importance_cut": 3.0, "default_importance": 3}
+        "performance_cut": 3.0,
+        "importance_cut": 3.0,
+        "default_importance": 3,
+    }
     with pytest.raises(SettingsError):
         ThresholdBandsModel().score(None, Responses(), {"strength_min": 9})
 
@@ -169,7 +200,9 @@ def test_responses_from_raw_and_errors(small):
     responses = Responses.from_raw({"a-1": "4", "a-2": "na", "zz-1": 3, "b-1": 9}, {"a": "5"})
     assert responses.ratings["a-1"] == 4 and responses.ratings["a-2"] is None
     assert response_errors(small, responses) == [
-        "ratings.zz-1: unknown statement", "ratings.b-1: 9 is not on the rating scale"]
+        "ratings.zz-1: unknown statement",
+        "ratings.b-1: 9 is not on the rating scale",
+    ]
     with pytest.raises(ValueError):
         Responses.from_raw({"a-1": "four"})
     with pytest.raises(TypeError):
@@ -177,6 +210,8 @@ def test_responses_from_raw_and_errors(small):
 
 
 def test_form_strings_accepted_in_settings():
-    assert validate_settings(ImportanceGapModel, {"default_importance": "4",
-                                                  "performance_cut": "2.5"}) == {
-        "performance_cut": 2.5, "importance_cut": 3.0, "default_importance": 4}
+    assert validate_settings(ImportanceGapModel, {"default_importance": "4", "performance_cut": "2.5"}) == {
+        "performance_cut": 2.5,
+        "importance_cut": 3.0,
+        "default_importance": 4,
+    }

@@ -29,9 +29,12 @@ class Taker:
         return page.split('<meta name="csrf-token" content="')[1].split('"')[0]
 
     def answer(self, item: str, value: str, csrf: str | None = None) -> requests.Response:
-        return requests.post(self.base + "/app/assessment/answer", json={"item": item, "value": value},
-                             headers={"X-Launch-Token": self.token,
-                                      "X-CSRF-Token": csrf or self.csrf()}, timeout=10)
+        return requests.post(
+            self.base + "/app/assessment/answer",
+            json={"item": item, "value": value},
+            headers={"X-Launch-Token": self.token, "X-CSRF-Token": csrf or self.csrf()},
+            timeout=10,
+        )
 
     def post(self, path: str, data: dict[str, Any] | None = None, **kw: Any) -> requests.Response:
         csrf = self.csrf() if "csrf_token" not in (data or {}) else None
@@ -66,5 +69,3 @@ def taker(lms: DemoLms, activity: int) -> Any:
 @pytest.fixture
 def teacher(taker: Any) -> Taker:
     return taker(INSTRUCTOR)
-
-

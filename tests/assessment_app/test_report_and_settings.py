@@ -16,8 +16,12 @@ from lti_tool.plugin_api import ScoringModel
 from tests.assessment_app.conftest import Taker
 from tests.support.lms import LEARNERS, DemoLms
 
-SETTINGS = {"scoring_model": "threshold_bands", "catalogues": "workshop", "grading": "completion",
-            "score_maximum": "100"}
+SETTINGS = {
+    "scoring_model": "threshold_bands",
+    "catalogues": "workshop",
+    "grading": "completion",
+    "score_maximum": "100",
+}
 
 
 def priorities(report_html: str) -> list[str]:
@@ -28,9 +32,10 @@ def priorities(report_html: str) -> list[str]:
 def submitted(taker: Any) -> tuple[Taker, int]:
     """Ben rates trust very low but unimportant, and resources a little low but vital."""
     ben = taker(LEARNERS[0])
-    ben.answer_all(rating=lambda sid: 1 if sid.startswith("trust") else (2 if sid.startswith("resources")
-                                                                            else 5),
-                   importance=lambda did: {"trust": 1, "resources": 5}.get(did, 3))
+    ben.answer_all(
+        rating=lambda sid: 1 if sid.startswith("trust") else (2 if sid.startswith("resources") else 5),
+        importance=lambda did: {"trust": 1, "resources": 5}.get(did, 3),
+    )
     done = ben.post("/app/assessment/submit", allow_redirects=False)
     return ben, int(done.headers["Location"].split("/report/")[1].split("?")[0])
 
@@ -48,8 +53,9 @@ def test_report_has_chart_table_priorities_mechanisms_and_no_mechanism_section(t
 def test_switching_the_scoring_model_changes_every_report(taker: Any, teacher: Taker) -> None:
     ben, attempt = submitted(taker)
     before = priorities(ben.get(f"/app/assessment/report/{attempt}").text)
-    saved = teacher.post("/app/assessment/settings", {**SETTINGS, "scoring_model": "importance_gap"},
-                         allow_redirects=False)
+    saved = teacher.post(
+        "/app/assessment/settings", {**SETTINGS, "scoring_model": "importance_gap"}, allow_redirects=False
+    )
     assert saved.status_code == 303
     after = priorities(ben.get(f"/app/assessment/report/{attempt}").text)
     assert before and after and before != after
@@ -58,13 +64,19 @@ def test_switching_the_scoring_model_changes_every_report(taker: Any, teacher: T
     assert "resource" in after[0].lower() and "Empathy and trust" in after
 
 
-@pytest.mark.parametrize(("fields", "section_text"), [
-    ({"scoring.threshold_bands.strength_min": "3", "scoring.threshold_bands.borderline_min": "3.5"},
-     "borderline"),
-    ({"score_maximum": "-4"}, "Enter a number of points"),
-])
-def test_invalid_settings_are_shown_and_nothing_is_saved(teacher: Taker, fields: dict[str, str],
-                                                         section_text: str) -> None:
+@pytest.mark.parametrize(
+    ("fields", "section_text"),
+    [
+        (
+            {"scoring.threshold_bands.strength_min": "3", "scoring.threshold_bands.borderline_min": "3.5"},
+            "borderline",
+        ),
+        ({"score_maximum": "-4"}, "Enter a number of points"),
+    ],
+)
+def test_invalid_settings_are_shown_and_nothing_is_saved(
+    teacher: Taker, fields: dict[str, str], section_text: str
+) -> None:
     refused = teacher.post("/app/assessment/settings", {**SETTINGS, **fields})
     assert refused.status_code == 400
     assert "Nothing was saved" in refused.text and 'class="field-error"' in refused.text
@@ -73,18 +85,33 @@ def test_invalid_settings_are_shown_and_nothing_is_saved(teacher: Taker, fields:
 
 
 def test_uploaded_catalogue_errors_name_row_and_field(teacher: Taker) -> None:
-    csv = ("id,title,summary,dimensions,effort,horizon,source\n"
-           "m1,Good one,Fine,trust,low,short,me\n"
-           "m2,Bad one,Broken,trusst,low,short,me\n")
-    refused = teacher.post("/app/assessment/settings", {
-        **SETTINGS, "catalogues": ["workshop", "uploaded"], "catalogue.uploaded.text": csv,
-        "catalogue.uploaded.format": "csv"})
+    csv = (
+        "id,title,summary,dimensions,effort,horizon,source\n"
+        "m1,Good one,Fine,trust,low,short,me\n"
+        "m2,Bad one,Broken,trusst,low,short,me\n"
+    )
+    refused = teacher.post(
+        "/app/assessment/settings",
+        {
+            **SETTINGS,
+            "catalogues": ["workshop", "uploaded"],
+            "catalogue.uploaded.text": csv,
+            "catalogue.uploaded.format": "csv",
+        },
+    )
     assert refused.status_code == 400
     assert "row 3" in refused.text and "trusst" in refused.text
     fixed = csv.replace("trusst", "trust")
-    saved = teacher.post("/app/assessment/settings", {
-        **SETTINGS, "catalogues": ["workshop", "uploaded"], "catalogue.uploaded.text": fixed,
-        "catalogue.uploaded.format": "csv"}, allow_redirects=False)
+    saved = teacher.post(
+        "/app/assessment/settings",
+        {
+            **SETTINGS,
+            "catalogues": ["workshop", "uploaded"],
+            "catalogue.uploaded.text": fixed,
+            "catalogue.uploaded.format": "csv",
+        },
+        allow_redirects=False,
+    )
     assert saved.status_code == 303
 
 
@@ -93,9 +120,11 @@ def test_sample_third_party_plugin_is_configurable_and_used(taker: Any, teacher:
     assert 'value="weakest_link"' in form
     assert "Concern when any rating is below" in form  # generated from its settings schema
     ben, attempt = submitted(taker)
-    saved = teacher.post("/app/assessment/settings", {
-        **SETTINGS, "scoring_model": "weakest_link", "scoring.weakest_link.concern_below": "4"},
-        allow_redirects=False)
+    saved = teacher.post(
+        "/app/assessment/settings",
+        {**SETTINGS, "scoring_model": "weakest_link", "scoring.weakest_link.concern_below": "4"},
+        allow_redirects=False,
+    )
     assert saved.status_code == 303
     report = ben.get(f"/app/assessment/report/{attempt}").text
     assert 'id="scoring-model">Weakest link<' in report
@@ -107,8 +136,9 @@ class ExplodingModel(ScoringModel):
     description = "Raises on every call."
     version = "1"
 
-    def score(self, instrument: Instrument, responses: Responses,
-              settings: Mapping[str, Any]) -> ScoringResult:
+    def score(
+        self, instrument: Instrument, responses: Responses, settings: Mapping[str, Any]
+    ) -> ScoringResult:
         raise RuntimeError("boom")
 
 
@@ -118,8 +148,12 @@ def test_a_broken_plugin_is_isolated(make_app: Any) -> None:
     lms.add_content(["partnership-assessment"])
     activity = lms.activities()["Partnership self-assessment"]
     teacher = Taker(lms, "101", activity)
-    assert teacher.post("/app/assessment/settings", {**SETTINGS, "scoring_model": "exploding"},
-                        allow_redirects=False).status_code == 303
+    assert (
+        teacher.post(
+            "/app/assessment/settings", {**SETTINGS, "scoring_model": "exploding"}, allow_redirects=False
+        ).status_code
+        == 303
+    )
     ben = Taker(lms, LEARNERS[0], activity)  # the launch still works
     ben.answer_all()
     done = ben.post("/app/assessment/submit", allow_redirects=False)

@@ -37,23 +37,33 @@ def test_answers_are_saved_as_given_and_resumed_after_relaunch(taker: Any) -> No
 
 def test_bad_answers_get_a_400_naming_the_problem(taker: Any) -> None:
     ben = taker(LEARNERS[0])
-    for item, value, words in [("nope-1", "3", "no statement"), ("need-1", "9", "from 1 to 5"),
-                               ("importance:need", "na", "Importance")]:
+    for item, value, words in [
+        ("nope-1", "3", "no statement"),
+        ("need-1", "9", "from 1 to 5"),
+        ("importance:need", "na", "Importance"),
+    ]:
         answer = ben.answer(item, value)
         assert answer.status_code == 400 and words in answer.json()["message"]
 
 
 def test_answer_without_csrf_is_refused(taker: Any) -> None:
     ben = taker(LEARNERS[0])
-    answer = requests.post(ben.base + "/app/assessment/answer", json={"item": "need-1", "value": "3"},
-                           headers={"X-Launch-Token": ben.token}, timeout=5)
+    answer = requests.post(
+        ben.base + "/app/assessment/answer",
+        json={"item": "need-1", "value": "3"},
+        headers={"X-Launch-Token": ben.token},
+        timeout=5,
+    )
     assert answer.status_code == 400
 
 
 def test_no_javascript_form_saves_the_page(taker: Any) -> None:
     ben = taker(LEARNERS[0])
-    saved = ben.post("/app/assessment/take", {"d": "1", "a.need-1": "2", "a.importance:need": "5",
-                                              "go": "next"}, allow_redirects=False)
+    saved = ben.post(
+        "/app/assessment/take",
+        {"d": "1", "a.need-1": "2", "a.importance:need": "5", "go": "next"},
+        allow_redirects=False,
+    )
     assert saved.status_code == 303 and "d=2" in saved.headers["Location"]
     assert 'value="2" checked' in ben.get("/app/assessment/take", d=1).text
 
@@ -79,10 +89,15 @@ def test_concurrent_submits_submit_once_and_grade_once(taker: Any, app: Flask) -
 
     activity_graded.connect(record)
     try:
+
         def submit(_: int) -> int:
-            return requests.post(ben.base + "/app/assessment/submit",
-                                 data={"lt": ben.token, "csrf_token": csrf},
-                                 allow_redirects=False, timeout=10).status_code
+            return requests.post(
+                ben.base + "/app/assessment/submit",
+                data={"lt": ben.token, "csrf_token": csrf},
+                allow_redirects=False,
+                timeout=10,
+            ).status_code
+
         with ThreadPoolExecutor(max_workers=5) as pool:
             statuses = list(pool.map(submit, range(5)))
     finally:
@@ -100,9 +115,17 @@ def test_submitted_answers_are_final_and_retakes_follow_the_setting(taker: Any, 
     assert ben.post("/app/assessment/submit", allow_redirects=False).status_code == 303
     assert ben.answer("need-1", "1").status_code == 409
     assert ben.post("/app/assessment/retake").status_code == 403
-    saved = teacher.post("/app/assessment/settings", {
-        "scoring_model": "threshold_bands", "catalogues": "workshop", "grading": "completion",
-        "score_maximum": "100", "retakes": "on"}, allow_redirects=False)
+    saved = teacher.post(
+        "/app/assessment/settings",
+        {
+            "scoring_model": "threshold_bands",
+            "catalogues": "workshop",
+            "grading": "completion",
+            "score_maximum": "100",
+            "retakes": "on",
+        },
+        allow_redirects=False,
+    )
     assert saved.status_code == 303
     assert ben.post("/app/assessment/retake", allow_redirects=False).status_code == 303
     start = ben.get("/app/assessment/")

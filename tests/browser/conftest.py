@@ -12,8 +12,13 @@ import pytest
 
 CHROMIUM = os.environ.get("LTI_TOOL_TEST_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -59,8 +64,10 @@ def _page_of(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     page.set_default_timeout(15000)
     refused: list[str] = []  # scripts the Content Security Policy stopped: a broken page
-    page.on("console", lambda message: refused.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     yield page
     context.close()
     assert refused == [], refused

@@ -18,8 +18,7 @@ def serious(page: Any, frame: Any = None) -> list[str]:
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in run_axe(page, frame)]
 
 
-def test_administrator_signs_in_and_adds_a_platform_with_the_keyboard(make_app: Any,
-                                                                      page: Any) -> None:
+def test_administrator_signs_in_and_adds_a_platform_with_the_keyboard(make_app: Any, page: Any) -> None:
     app: Flask = make_app(ADMIN_PASSWORD=PASSWORD)
     found: dict[str, list[str]] = {}
     page.goto(app.config["BASE_URL"] + "/admin/login")
@@ -57,8 +56,12 @@ def test_gradebook_and_learner_grade_pages_in_the_iframe(app: Flask, page: Any) 
     assert frame.get_by_role("row").filter(has_text="Chloe Singh").count() == 1  # the roster
     found["gradebook"] = serious(page, page.frame(name="tool-frame"))
     page.set_viewport_size({"width": 352, "height": 800})  # in a 320px iframe
-    assert page.frame(name="tool-frame").evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert (
+        page.frame(name="tool-frame").evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        <= 0
+    )
     page.set_viewport_size({"width": 1280, "height": 720})
     assert found == {kind: [] for kind in found}, found
     assert page.frame_locator(FRAME).get_by_role("link", name="Refresh the roster").count() == 1
@@ -89,5 +92,4 @@ def test_a_learner_answers_with_the_keyboard_alone(app: Flask, page: Any) -> Non
     frame.get_by_text("Area 2 of 10").wait_for()
     page.set_viewport_size({"width": 352, "height": 800})  # the same page in a 320px iframe
     tool = page.frame(name="tool-frame")
-    assert tool.evaluate("document.documentElement.scrollWidth"
-                         " - document.documentElement.clientWidth") <= 0
+    assert tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0

@@ -55,15 +55,15 @@ def test_learner_takes_leaves_resumes_submits_and_teacher_switches_model(app: Fl
     frame.get_by_role("heading", level=1, name="Partnership self-assessment: report").wait_for()
     assert frame.locator("svg[role=img]").count() == 1
     assert frame.get_by_role("heading", name="Areas needing attention, in priority order").is_visible()
-    assert frame.get_by_role("heading",
-                             name="Areas needing attention with no obvious mechanism").is_visible()
+    assert frame.get_by_role("heading", name="Areas needing attention with no obvious mechanism").is_visible()
     assert frame.locator("#scoring-model").inner_text() == "Strength, borderline, concern"
     first_priority = frame.locator(".priority h3").first.inner_text()
     assert serious(page) == []
     page.set_viewport_size({"width": 352, "height": 800})  # the report in a 320px iframe
     tool = page.frame(name="tool-frame")
-    assert tool.evaluate("document.documentElement.scrollWidth"
-                         " - document.documentElement.clientWidth") <= 0  # no sideways page
+    assert (
+        tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    )  # no sideways page
     page.set_viewport_size({"width": 1280, "height": 720})
 
     frame = open_assessment(app, page, "Ada Okafor")

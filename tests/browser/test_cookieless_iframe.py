@@ -44,12 +44,12 @@ def test_launch_and_session_survive_without_third_party_cookies(
     frame.get_by_role("heading", level=1).filter(has_text="Assignment:").wait_for()
     nav.get_by_role("link", name="Session 4", exact=True).click()
     assert frame.get_by_role("textbox", name="Notes on this session (optional)").input_value() == (
-        "Capacity needs patience.")
+        "Capacity needs patience."
+    )
     # The tool sees no cookie at all: its session rides on the launch token.
     tool_frame = next(f for f in blocked_page.frames if f.url.startswith(app.config["BASE_URL"]))
     assert blocked_page.context.cookies(app.config["BASE_URL"]) == []
-    who = tool_frame.evaluate(
-        "async () => (await fetch('/app/session-check' + location.search)).json()")
+    who = tool_frame.evaluate("async () => (await fetch('/app/session-check' + location.search)).json()")
     assert who == {"user": "201", "role": "learner", "context": "course-101"}
     with app.app_context():
         assert db.session.scalars(select(LaunchFailure)).all() == []

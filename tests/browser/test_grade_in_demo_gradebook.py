@@ -14,8 +14,7 @@ from tests.browser.demo_course import WORKSHOP_TITLE, open_activity
 from tests.grades.conftest import FAST, submit
 
 
-def test_grade_submitted_in_demo_course_appears_in_demo_gradebook(make_app: Any,
-                                                                  page: Any) -> None:
+def test_grade_submitted_in_demo_course_appears_in_demo_gradebook(make_app: Any, page: Any) -> None:
     app: Flask = make_app(**FAST)
     frame = open_activity(app, page, "Ben Tremblay")
     frame.get_by_role("heading", level=1, name=WORKSHOP_TITLE).wait_for()

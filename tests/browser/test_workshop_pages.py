@@ -13,15 +13,15 @@ from tests.browser.demo_course import FRAME, open_activity, open_course
 from tests.browser.demo_course import WORKSHOP_TITLE as TITLE
 
 
-def test_teacher_adds_a_session_and_the_assessment_and_a_learner_opens_them(
-        app: Flask, page: Any) -> None:
+def test_teacher_adds_a_session_and_the_assessment_and_a_learner_opens_them(app: Flask, page: Any) -> None:
     open_course(app, page, "Ada Okafor")
     page.get_by_role("link", name="Add content from P3 Workshop").click()
     frame = page.frame_locator(FRAME)
     frame.get_by_role("checkbox", name="Session 2: The Art of Governance", exact=True).check()
     frame.get_by_role("checkbox", name="Partnership self-assessment", exact=True).check()
-    frame.get_by_role("spinbutton", name="Maximum points for Partnership self-assessment",
-                      exact=True).fill("30")
+    frame.get_by_role("spinbutton", name="Maximum points for Partnership self-assessment", exact=True).fill(
+        "30"
+    )
     frame.get_by_role("button", name="Add to the course").click()
     frame.get_by_role("heading", name="Content added").wait_for()
     frame.get_by_role("link", name="Back to the course").click()
@@ -95,10 +95,16 @@ def test_pages_fit_a_320px_iframe_and_show_keyboard_focus(app: Flask, page: Any)
     tool = page.frame(name="tool-frame")
     assert tool.evaluate("document.documentElement.clientWidth") <= 320
     for path in ["/", "/sessions/session-5", "/bibliography"]:
-        tool.goto(tool.url.split("/app/w/")[0] + "/app/w/p3-art-of-the-possible" + path
-                  + "?" + tool.url.split("?", 1)[1])
+        tool.goto(
+            tool.url.split("/app/w/")[0]
+            + "/app/w/p3-art-of-the-possible"
+            + path
+            + "?"
+            + tool.url.split("?", 1)[1]
+        )
         overflow = tool.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
     skip = tool.get_by_role("link", name="Skip to content")
     skip.focus()

@@ -89,17 +89,13 @@ def test_p3_reading_facts(p3: Workshop) -> None:
 
     session2 = p3.session(2)
     assert session2 is not None
-    porcupine = [
-        r for r in session2.required_readings if r.title == "P3s and the Porcupine problem"
-    ]
+    porcupine = [r for r in session2.required_readings if r.title == "P3s and the Porcupine problem"]
     assert [r.authors for r in porcupine] == [("Hubbard", "Paquet")]
 
     session5 = p3.session_by_slug("session-5")
     assert session5 is not None
     assert session5.required_readings[0].authors == ("Dutil", "Langford", "Roy")
-    assert (
-        session5.required_readings[0].url == "http://www.ipac.ca/files/New%20Directions%20%2317.pdf"
-    )
+    assert session5.required_readings[0].url == "http://www.ipac.ca/files/New%20Directions%20%2317.pdf"
 
     rothstein = p3.session(3).additional_readings[0]  # type: ignore[union-attr]
     assert (rothstein.source, rothstein.year) == ("Cambridge University Press", 2005)
@@ -108,8 +104,7 @@ def test_p3_reading_facts(p3: Workshop) -> None:
 def test_p3_text_and_chapters(p3: Workshop) -> None:
     assert p3.text is not None
     assert p3.text.title == (
-        "Business and Government in Canada: Corporate and Collaborative Governance "
-        "in an Interdependent Era"
+        "Business and Government in Canada: Corporate and Collaborative Governance in an Interdependent Era"
     )
     assert (p3.text.authors, p3.text.source, p3.text.year) == (
         ("Jeffrey Roy",),
@@ -217,8 +212,7 @@ def test_missing_directory(tmp_path: Path) -> None:
             "missing_title.yaml",
             "sessions[0].additional_readings[1]",
             "title",
-            "missing_title.yaml: sessions[0].additional_readings[1].title: "
-            "Missing data for required field.",
+            "missing_title.yaml: sessions[0].additional_readings[1].title: Missing data for required field.",
         ),
         (
             "unknown_field.yaml",
@@ -230,8 +224,7 @@ def test_missing_directory(tmp_path: Path) -> None:
             "duplicate_session.yaml",
             "sessions[1]",
             "number",
-            "duplicate_session.yaml: sessions[1].number: "
-            "Duplicate session number (same as sessions[0]).",
+            "duplicate_session.yaml: sessions[1].number: Duplicate session number (same as sessions[0]).",
         ),
     ],
 )
@@ -306,9 +299,7 @@ def _set_session(index: int, key: str, value: Any) -> Any:
             "Duplicate entry (same as bibliography[0])",
         ),
         (
-            lambda d: d.update(
-                assignment={"title": "A", "summary": "S", "steps": ["x"], "max_points": 0}
-            ),
+            lambda d: d.update(assignment={"title": "A", "summary": "S", "steps": ["x"], "max_points": 0}),
             "assignment.max_points",
             "greater than or equal to 1",
         ),
@@ -346,9 +337,7 @@ def test_linkable_items(p3: Workshop) -> None:
     assert [i.kind for i in items] == ["workshop"] + ["session"] * 6 + ["assignment"]
     assert items[0].item_id == P3 and items[0].ref is None
     assert items[3].item_id == f"{P3}/session-3" and items[3].ref == "session-3"
-    assert items[3].title == (
-        "Session 3: Contingent Cooperation and the Dynamics of Relationship Management"
-    )
+    assert items[3].title == ("Session 3: Contingent Cooperation and the Dynamics of Relationship Management")
     assert items[3].description == p3.sessions[2].summary
     assert items[-1].item_id == f"{P3}/assignment"
     assert [i for i in items if i.graded] == [items[-1]]

@@ -36,13 +36,21 @@ def test_check_passes_on_the_shipped_workshop(runner: FlaskCliRunner) -> None:
 
 
 def test_check_names_file_entry_and_field_of_every_problem(tmp_path: Path) -> None:
-    folder = bad_dir(tmp_path, "minimal.yaml", "missing_title.yaml", "bad_url.yaml",
-                     "unknown_field.yaml", "syntax_error.yaml")
+    folder = bad_dir(
+        tmp_path,
+        "minimal.yaml",
+        "missing_title.yaml",
+        "bad_url.yaml",
+        "unknown_field.yaml",
+        "syntax_error.yaml",
+    )
     result = CliRunner().invoke(content_cli, ["check", "--dir", str(folder)])
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert ("Error: missing_title.yaml: sessions[0].additional_readings[1].title: "
-            "Missing data for required field.") in lines
+    assert (
+        "Error: missing_title.yaml: sessions[0].additional_readings[1].title: "
+        "Missing data for required field."
+    ) in lines
     assert "Error: bad_url.yaml: sessions[2].required_readings[0].url: Not a valid URL." in lines
     assert "Error: unknown_field.yaml: assignment.max_pionts: Unknown field." in lines
     syntax = "Error: syntax_error.yaml: line 4: YAML syntax error"
@@ -61,23 +69,36 @@ def test_check_reports_duplicate_slugs_across_files(tmp_path: Path) -> None:
 
 def test_check_works_from_the_flask_command_even_when_start_up_fails(tmp_path: Path) -> None:
     folder = bad_dir(tmp_path, "missing_title.yaml")
-    env = {**os.environ, "LTI_TOOL_CONTENT_DIR": str(folder),
-           "LTI_TOOL_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}"}
+    env = {
+        **os.environ,
+        "LTI_TOOL_CONTENT_DIR": str(folder),
+        "LTI_TOOL_DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}",
+    }
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "lti_tool", "content", "check"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 1, result.stdout + result.stderr
-    assert ("missing_title.yaml: sessions[0].additional_readings[1].title: Missing data "
-            "for required field.") in result.stderr
+    assert (
+        "missing_title.yaml: sessions[0].additional_readings[1].title: Missing data for required field."
+    ) in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_start_up_fails_with_the_content_error(tmp_path: Path) -> None:
     folder = bad_dir(tmp_path, "bad_url.yaml")
     with pytest.raises(ContentError) as info:
-        create_app({"ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}",
-                    "CONTENT_DIR": str(folder)})
+        create_app(
+            {
+                "ENV": "testing",
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}",
+                "CONTENT_DIR": str(folder),
+            }
+        )
     assert str(info.value) == "bad_url.yaml: sessions[2].required_readings[0].url: Not a valid URL."
 
 

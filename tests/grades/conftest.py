@@ -16,8 +16,7 @@ from lti_tool.services import grades as grade_service
 from lti_tool.signals import activity_graded
 from tests.support.lms import DemoLms
 
-FAST = {"GRADES_BACKOFF_BASE": 0.05, "GRADES_BACKOFF_MAX": 0.3, "GRADES_POLL_SECONDS": 0.1,
-        "HTTP_TIMEOUT": 5}
+FAST = {"GRADES_BACKOFF_BASE": 0.05, "GRADES_BACKOFF_MAX": 0.3, "GRADES_POLL_SECONDS": 0.1, "HTTP_TIMEOUT": 5}
 
 
 def launch_id_of(app: Flask, page: requests.Response) -> str:
@@ -25,13 +24,25 @@ def launch_id_of(app: Flask, page: requests.Response) -> str:
         return read_token(DemoLms.token_of(page)).id
 
 
-def submit(app: Flask, launch_id: str, score: float, maximum: float = 10.0,
-           comment: str = "Well done", source_ref: str = "attempt:1") -> None:
+def submit(
+    app: Flask,
+    launch_id: str,
+    score: float,
+    maximum: float = 10.0,
+    comment: str = "Well done",
+    source_ref: str = "attempt:1",
+) -> None:
     """What the assessment does: the signal inside its own transaction, then commit."""
     with app.app_context():
         launch = db.session.get(Launch, launch_id)
-        activity_graded.send(app, launch=launch, score_given=score, score_maximum=maximum,
-                             comment=comment, source_ref=source_ref)
+        activity_graded.send(
+            app,
+            launch=launch,
+            score_given=score,
+            score_maximum=maximum,
+            comment=comment,
+            source_ref=source_ref,
+        )
         db.session.commit()
         db.session.remove()
 
@@ -67,15 +78,27 @@ def register(app: Flask, platform: Any) -> None:
     platform.tool_jwks_url = app.config["BASE_URL"] + "/lti/jwks"
     reg = platform.registration()
     with app.app_context():
-        platform_service.add_platform({
-            "issuer": reg["issuer"], "client_id": reg["client_id"],
-            "deployment_ids": [reg["deployment_id"]], "auth_login_url": reg["auth_login_url"],
-            "auth_token_url": reg["auth_token_url"], "key_set_url": reg["key_set_url"]})
+        platform_service.add_platform(
+            {
+                "issuer": reg["issuer"],
+                "client_id": reg["client_id"],
+                "deployment_ids": [reg["deployment_id"]],
+                "auth_login_url": reg["auth_login_url"],
+                "auth_token_url": reg["auth_token_url"],
+                "key_set_url": reg["key_set_url"],
+            }
+        )
         db.session.remove()
 
 
-def record_launches(app: Flask, platform: Any, subs: list[str], ags: dict[str, Any] | None,
-                    nrps_url: str | None = None, role: str = "Learner") -> list[str]:
+def record_launches(
+    app: Flask,
+    platform: Any,
+    subs: list[str],
+    ags: dict[str, Any] | None,
+    nrps_url: str | None = None,
+    role: str = "Learner",
+) -> list[str]:
     """Launches of the platform's users, recorded by the tool's own launch service (the id_token
     checks are covered by tests/lti; here only the records matter)."""
     from lti_tool.lti import claims as C
@@ -88,16 +111,24 @@ def record_launches(app: Flask, platform: Any, subs: list[str], ags: dict[str, A
         row = platform_service.get_platform(platform.issuer, platform.client_id)
         for sub in subs:
             extra: dict[str, Any] = {
-                "sub": sub, "name": f"Learner {sub}",
-                C.ROLES: [f"http://purl.imsglobal.org/vocab/lis/v2/membership#{role}"]}
+                "sub": sub,
+                "name": f"Learner {sub}",
+                C.ROLES: [f"http://purl.imsglobal.org/vocab/lis/v2/membership#{role}"],
+            }
             if ags is not None:
                 extra[C.AGS] = ags
             if nrps_url:
-                extra[C.NRPS] = {"context_memberships_url": nrps_url,
-                                 "service_versions": ["2.0"]}
+                extra[C.NRPS] = {"context_memberships_url": nrps_url, "service_versions": ["2.0"]}
             claims = platform.claims("nonce", app.config["BASE_URL"] + "/lti/launch", **extra)
-            launch = record_launch(ValidatedLaunch(claims, row, row.deployments[0], None,  # type: ignore[arg-type]
-                                                   False))
+            launch = record_launch(
+                ValidatedLaunch(
+                    claims,
+                    row,
+                    row.deployments[0],
+                    None,  # type: ignore[arg-type]
+                    False,
+                )
+            )
             ids.append(launch.id)
         db.session.remove()
     return ids

@@ -29,15 +29,13 @@ def test_grade_creates_line_item_and_reaches_demo_gradebook(fast_app: Flask) -> 
     assert (score.user_id, score.score_given, score.score_maximum) == ("201", 7.5, 10.0)
     with fast_app.app_context():
         [item] = db.session.scalars(db.select(DemoLineItem)).all()
-        assert (item.resource_link_id, item.activity_id, item.tag) == ("demo-link-1", 1,
-                                                                      "p3-workshop")
+        assert (item.resource_link_id, item.activity_id, item.tag) == ("demo-link-1", 1, "p3-workshop")
     # The next launch carries the line item itself (with Moodle's ?type_id= query).
     _, page = lms.launch(LEARNERS[1])
     submit(fast_app, launch_id_of(fast_app, page), 4)
     settle(fast_app)
     assert [s.user_id for s in _scores(fast_app)] == ["201", "202"]
-    book = requests.get(fast_app.config["DEMO_URL"] + "/demo/gradebook", params={"as": "101"},
-                        timeout=5)
+    book = requests.get(fast_app.config["DEMO_URL"] + "/demo/gradebook", params={"as": "101"}, timeout=5)
     assert "7.5" in book.text and "Chloe Singh" in book.text
 
 

@@ -26,8 +26,12 @@ def test_wave_of_200_while_the_lms_refuses_connections(make_app: Any, ags_platfo
     launches = record_launches(app, ags_platform, subs, ags_platform.ags_claim(line_item))
     ags_platform.down()
     with ThreadPoolExecutor(8) as pool:  # 200 submissions, several at a time
-        list(pool.map(lambda pair: submit(app, pair[1], pair[0] % 10 + 0.5,
-                                          source_ref=f"a{pair[0]}"), enumerate(launches)))
+        list(
+            pool.map(
+                lambda pair: submit(app, pair[1], pair[0] % 10 + 0.5, source_ref=f"a{pair[0]}"),
+                enumerate(launches),
+            )
+        )
     wait_for(lambda: all(r.attempts >= 2 for r in grades(app)), 60, "retries while down")
     rows = grades(app)
     assert len(rows) == 200 and {r.status for r in rows} == {"pending"}
@@ -42,12 +46,10 @@ def test_wave_of_200_while_the_lms_refuses_connections(make_app: Any, ags_platfo
     assert ags_platform.token_requests == 1
 
 
-def test_line_item_is_created_once_for_concurrent_first_grades(make_app: Any,
-                                                              ags_platform: Any) -> None:
+def test_line_item_is_created_once_for_concurrent_first_grades(make_app: Any, ags_platform: Any) -> None:
     app = make_app(**FAST)
     register(app, ags_platform)
-    launches = record_launches(app, ags_platform, [f"s{n}" for n in range(20)],
-                               ags_platform.ags_claim(None))
+    launches = record_launches(app, ags_platform, [f"s{n}" for n in range(20)], ags_platform.ags_claim(None))
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda lid: submit(app, lid, 3), launches))
     wait_for(lambda: all(r.status == "delivered" for r in grades(app)), 60, "all delivered")
@@ -58,10 +60,8 @@ def test_line_item_is_created_once_for_concurrent_first_grades(make_app: Any,
 def test_server_errors_then_delivered_with_backoff(make_app: Any, ags_platform: Any) -> None:
     app = make_app(**FAST)
     register(app, ags_platform)
-    [launch] = record_launches(app, ags_platform, ["x"],
-                               ags_platform.ags_claim(ags_platform.add_line_item()))
-    ags_platform.answers = [(503, {}, "{}"), (502, {}, "bad gateway"),
-                            (429, {"Retry-After": "0.2"}, "{}")]
+    [launch] = record_launches(app, ags_platform, ["x"], ags_platform.ags_claim(ags_platform.add_line_item()))
+    ags_platform.answers = [(503, {}, "{}"), (502, {}, "bad gateway"), (429, {"Retry-After": "0.2"}, "{}")]
     started = time.monotonic()
     submit(app, launch, 8)
     wait_for(lambda: grades(app)[0].status == "delivered", 45, "delivered")
@@ -72,26 +72,41 @@ def test_server_errors_then_delivered_with_backoff(make_app: Any, ags_platform: 
 
 
 @pytest.mark.both_dbs
-def test_workers_never_deliver_a_grade_twice(make_app: Any, ags_platform: Any,
-                                             database_url: str, db_backend: str) -> None:
+def test_workers_never_deliver_a_grade_twice(
+    make_app: Any, ags_platform: Any, database_url: str, db_backend: str
+) -> None:
     app = make_app(GRADES_DELIVER_IN_PROCESS=False, **FAST)
     register(app, ags_platform)
     ags_platform.delay = 0.01
-    launches = record_launches(app, ags_platform, [f"w{n}" for n in range(200)],
-                               ags_platform.ags_claim(ags_platform.add_line_item()))
+    launches = record_launches(
+        app, ags_platform, [f"w{n}" for n in range(200)], ags_platform.ags_claim(ags_platform.add_line_item())
+    )
     for n, launch in enumerate(launches):
         submit(app, launch, n % 10)
     assert {r.status for r in grades(app)} == {"pending"}  # nothing delivered in-process
-    env = {**os.environ, "LTI_TOOL_DATABASE_URL": database_url, "LTI_TOOL_SECRET_KEY": TEST_SECRET,
-           "LTI_TOOL_ENV": "testing", "LTI_TOOL_GRADES_BATCH_SIZE": "5",
-           "LTI_TOOL_GRADES_CONCURRENCY": "4", "LTI_TOOL_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "LTI_TOOL_DATABASE_URL": database_url,
+        "LTI_TOOL_SECRET_KEY": TEST_SECRET,
+        "LTI_TOOL_ENV": "testing",
+        "LTI_TOOL_GRADES_BATCH_SIZE": "5",
+        "LTI_TOOL_GRADES_CONCURRENCY": "4",
+        "LTI_TOOL_LOG_LEVEL": "WARNING",
+    }
     workers = 2 if db_backend == "postgresql" else 1
     command = [sys.executable, "-m", "flask", "--app", "lti_tool", "grades", "work", "--once"]
     ags_platform.gate.clear()  # hold the first deliveries until every worker has claimed some
-    procs = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(workers)]
-    wait_for(lambda: sum(r.lease_token is not None for r in grades(app)) >= 5 * workers, 90,
-             "every worker holding grades")
+    procs = [
+        subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(workers)
+    ]
+    wait_for(
+        lambda: sum(r.lease_token is not None for r in grades(app)) >= 5 * workers,
+        90,
+        "every worker holding grades",
+    )
     ags_platform.gate.set()
     outputs = [p.communicate(timeout=120) for p in procs]
     assert all(p.returncode == 0 for p in procs), outputs
@@ -106,19 +121,26 @@ def test_workers_never_deliver_a_grade_twice(make_app: Any, ags_platform: Any,
 
 
 @pytest.mark.both_dbs
-def test_tokens_renewed_while_results_wait_to_be_committed(make_app: Any, ags_platform: Any,
-                                                           caplog: Any) -> None:
+def test_tokens_renewed_while_results_wait_to_be_committed(
+    make_app: Any, ags_platform: Any, caplog: Any
+) -> None:
     """A delivery thread that must store a new access token never waits on the worker's own
     uncommitted results (on SQLite that wait was a deadlock until the busy timeout)."""
     from lti_tool.services.grades import run_worker
 
-    app = make_app(GRADES_DELIVER_IN_PROCESS=False, GRADES_CONCURRENCY=4, GRADES_BATCH_SIZE=4,
-                   GRADES_TOKEN_MARGIN=60.8, **FAST)
+    app = make_app(
+        GRADES_DELIVER_IN_PROCESS=False,
+        GRADES_CONCURRENCY=4,
+        GRADES_BATCH_SIZE=4,
+        GRADES_TOKEN_MARGIN=60.8,
+        **FAST,
+    )
     register(app, ags_platform)
     ags_platform.token_lifetime = 61  # each token is usable for 0.2 s: renewed mid-run
     ags_platform.delay = 0.01
-    launches = record_launches(app, ags_platform, [f"t{n}" for n in range(200)],
-                               ags_platform.ags_claim(ags_platform.add_line_item()))
+    launches = record_launches(
+        app, ags_platform, [f"t{n}" for n in range(200)], ags_platform.ags_claim(ags_platform.add_line_item())
+    )
     for n, launch in enumerate(launches):
         submit(app, launch, n % 10)
     stats = run_worker(app, once=True)

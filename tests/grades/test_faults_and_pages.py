@@ -17,8 +17,7 @@ from tests.support.lms import INSTRUCTOR, LEARNERS, DemoLms
 
 
 def _faults(app: Flask, *faults: dict[str, Any]) -> dict[str, Any]:
-    answer = requests.post(app.config["DEMO_URL"] + "/demo/faults",
-                           json={"faults": list(faults)}, timeout=5)
+    answer = requests.post(app.config["DEMO_URL"] + "/demo/faults", json={"faults": list(faults)}, timeout=5)
     assert answer.status_code == 200, answer.text
     return answer.json()
 
@@ -55,8 +54,12 @@ def test_expired_token_is_refreshed_once(fast_app: Flask) -> None:
 def test_malformed_token_answer_and_server_error_are_retried(fast_app: Flask) -> None:
     lms = DemoLms(fast_app.config["BASE_URL"], fast_app.config["DEMO_URL"])
     _, page = lms.launch(LEARNERS[1])
-    _faults(fast_app, {"kind": "malformed", "target": "token"},
-            {"kind": "server_error", "target": "ags"}, {"kind": "down", "target": "ags"})
+    _faults(
+        fast_app,
+        {"kind": "malformed", "target": "token"},
+        {"kind": "server_error", "target": "ags"},
+        {"kind": "down", "target": "ags"},
+    )
     submit(fast_app, launch_id_of(fast_app, page), 2)
     settle(fast_app)
     [grade] = grades(fast_app)
@@ -68,8 +71,7 @@ def test_rejected_grade_shows_on_instructor_page_and_send_again_works(fast_app: 
     lms = DemoLms(fast_app.config["BASE_URL"], fast_app.config["DEMO_URL"])
     _, page = lms.launch(LEARNERS[0])
     learner_token = lms.token_of(page)
-    _faults(fast_app, {"kind": "reject", "times": -1, "target": "ags",
-                       "message": "Grade item is locked"})
+    _faults(fast_app, {"kind": "reject", "times": -1, "target": "ags", "message": "Grade item is locked"})
     submit(fast_app, launch_id_of(fast_app, page), 9)
     settle(fast_app)
     [grade] = grades(fast_app)
@@ -112,27 +114,52 @@ def test_grade_pages_refuse_bad_requests(fast_app: Flask) -> None:
     token = lms.token_of(teacher)
     book = browser.get(base + "/app/grades/", params={"lt": token}, timeout=10)
     assert "No grade yet" in book.text
-    csrf = book.text.split('name="csrf_token" value="')[1].split('"')[0] \
-        if 'name="csrf_token"' in book.text else ""
-    for data in ({"lt": token}, {"lt": token, "csrf_token": "x", "grade_id": "1"},
-                 {"lt": token, "csrf_token": csrf, "grade_id": "abc"},
-                 {"lt": token, "csrf_token": csrf, "grade_id": "999"}):
+    csrf = (
+        book.text.split('name="csrf_token" value="')[1].split('"')[0]
+        if 'name="csrf_token"' in book.text
+        else ""
+    )
+    for data in (
+        {"lt": token},
+        {"lt": token, "csrf_token": "x", "grade_id": "1"},
+        {"lt": token, "csrf_token": csrf, "grade_id": "abc"},
+        {"lt": token, "csrf_token": csrf, "grade_id": "999"},
+    ):
         answer = browser.post(base + "/app/grades/resend", data=data, timeout=5)
         assert answer.status_code == 400, (data, answer.status_code)
     demo = fast_app.config["DEMO_URL"] + "/demo"
-    assert requests.post(demo + "/faults", json={"faults": [{"kind": "boom"}]},
-                         timeout=5).status_code == 400
-    assert requests.post(demo + "/faults", data="[", headers={"Content-Type": "application/json"},
-                         timeout=5).status_code == 400
-    assert requests.post(demo + "/token", data={"grant_type": "client_credentials",
-                                                "client_assertion_type": "x"},
-                         timeout=5).status_code == 400
-    assert requests.post(demo + "/token", data={
-        "grant_type": "client_credentials",
-        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-        "client_assertion": "not.a.jwt", "scope": "x"}, timeout=5).status_code == 400
-    assert requests.post(demo + "/ags/lineitems/1/lineitem/scores?type_id=1", data="{}",
-                         timeout=5).status_code == 401
+    assert requests.post(demo + "/faults", json={"faults": [{"kind": "boom"}]}, timeout=5).status_code == 400
+    assert (
+        requests.post(
+            demo + "/faults", data="[", headers={"Content-Type": "application/json"}, timeout=5
+        ).status_code
+        == 400
+    )
+    assert (
+        requests.post(
+            demo + "/token",
+            data={"grant_type": "client_credentials", "client_assertion_type": "x"},
+            timeout=5,
+        ).status_code
+        == 400
+    )
+    assert (
+        requests.post(
+            demo + "/token",
+            data={
+                "grant_type": "client_credentials",
+                "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion": "not.a.jwt",
+                "scope": "x",
+            },
+            timeout=5,
+        ).status_code
+        == 400
+    )
+    assert (
+        requests.post(demo + "/ags/lineitems/1/lineitem/scores?type_id=1", data="{}", timeout=5).status_code
+        == 401
+    )
     assert requests.get(demo + "/gradebook", params={"as": "nobody"}, timeout=5).status_code == 404
 
 
@@ -141,7 +168,7 @@ def test_platform_without_ags_keeps_grades_for_csv_export(make_app: Any, ags_pla
     register(app, ags_platform)
     [learner] = record_launches(app, ags_platform, ["csv-1"], None)
     [teacher] = record_launches(app, ags_platform, ["t-1"], None, role="Instructor")
-    submit(app, learner, 7, comment="=HYPERLINK(\"x\")")
+    submit(app, learner, 7, comment='=HYPERLINK("x")')
     settle(app)
     [grade] = grades(app)
     assert (grade.plugin, grade.status) == ("gradebook_export", "delivered")
@@ -161,22 +188,28 @@ def test_platform_without_ags_keeps_grades_for_csv_export(make_app: Any, ags_pla
     assert "'=HYPERLINK" in csv.text  # a formula is kept as text
 
 
-def test_roster_is_reused_for_a_while_and_refreshed_on_request(make_app: Any,
-                                                               ags_platform: Any) -> None:
+def test_roster_is_reused_for_a_while_and_refreshed_on_request(make_app: Any, ags_platform: Any) -> None:
     from lti_tool.extensions import db
     from lti_tool.models import Launch
     from lti_tool.services import grades as grade_service
 
     app = make_app(ROSTER_CACHE_SECONDS=300)
     register(app, ags_platform)
-    [teacher] = record_launches(app, ags_platform, ["t"], ags_platform.ags_claim(None),
-                                nrps_url=ags_platform.url + "/memberships", role="Instructor")
+    [teacher] = record_launches(
+        app,
+        ags_platform,
+        ["t"],
+        ags_platform.ags_claim(None),
+        nrps_url=ags_platform.url + "/memberships",
+        role="Instructor",
+    )
     with app.test_request_context():
         launch = db.session.get(Launch, teacher)
         first, problem = grade_service.gradebook(launch)
         assert problem == "" and [r.user_id for r in first] == ["u0", "u1", "u2"]
-        ags_platform.members.append({"user_id": "u3", "name": "Late Joiner",
-                                     "roles": ["Learner"], "status": "Active"})
+        ags_platform.members.append(
+            {"user_id": "u3", "name": "Late Joiner", "roles": ["Learner"], "status": "Active"}
+        )
         again, _ = grade_service.gradebook(launch)  # e.g. back after "send again"
         assert len(again) == 3 and ags_platform.roster_requests == 1
         fresh, _ = grade_service.gradebook(launch, refresh_roster=True)

@@ -35,8 +35,9 @@ def learner_launch(moodle: MoodlePlatform, app: Flask, **changes: Any) -> str:
     return launch_id_of(app, page)
 
 
-def test_grade_goes_to_the_observed_line_item_with_its_type_id(fast_app: Flask,
-                                                               moodle: MoodlePlatform) -> None:
+def test_grade_goes_to_the_observed_line_item_with_its_type_id(
+    fast_app: Flask, moodle: MoodlePlatform
+) -> None:
     submit(fast_app, learner_launch(moodle, fast_app), 7, maximum=10)
     settle(fast_app)
     [grade] = grades(fast_app)
@@ -49,7 +50,8 @@ def test_grade_goes_to_the_observed_line_item_with_its_type_id(fast_app: Flask,
 
 
 def test_without_lineitem_the_observed_line_item_is_found_in_lineitems(
-        fast_app: Flask, moodle: MoodlePlatform) -> None:
+    fast_app: Flask, moodle: MoodlePlatform
+) -> None:
     ags = moodle.rewrite(OBSERVED["student_resource_link_claims"][C.AGS])
     del ags["lineitem"]  # as in the teacher's launch: only the container
     submit(fast_app, learner_launch(moodle, fast_app, **{C.AGS: ags}), 9, maximum=10)
@@ -60,18 +62,20 @@ def test_without_lineitem_the_observed_line_item_is_found_in_lineitems(
     assert (lookup["method"], lookup["path"]) == ("GET", "/mod/lti/services.php/2/lineitems")
     assert lookup["query"] == "type_id=1&resource_link_id=1"
     assert (score["path"], score["query"]) == (
-        "/mod/lti/services.php/2/lineitems/2/lineitem/scores", "type_id=1")
+        "/mod/lti/services.php/2/lineitems/2/lineitem/scores",
+        "type_id=1",
+    )
 
 
-def test_observed_members_are_read_from_moodles_roster(fast_app: Flask,
-                                                       moodle: MoodlePlatform) -> None:
+def test_observed_members_are_read_from_moodles_roster(fast_app: Flask, moodle: MoodlePlatform) -> None:
     launch_id = learner_launch(moodle, fast_app)
     with fast_app.test_request_context():
         members, problem = grade_service.roster(db.session.get(Launch, launch_id))
     assert problem == ""
     assert members == [
         Member("4", "Sam Student", "student1@example.com", ("Learner",), "Active"),
-        Member("3", "Terry Teacher", "teacher1@example.com", ("Instructor",), "Active")]
+        Member("3", "Terry Teacher", "teacher1@example.com", ("Instructor",), "Active"),
+    ]
     assert [m.is_learner for m in members] == [True, False]
     [request] = moodle.service_requests
     assert request["path"] == "/mod/lti/services.php/CourseSection/2/bindings/1/memberships"

@@ -23,11 +23,24 @@ def platform() -> Iterator[IndependentPlatform]:
 def registered(platform: IndependentPlatform, runner: FlaskCliRunner) -> IndependentPlatform:
     """The independent platform, registered through the CLI as an administrator would."""
     reg = platform.registration()
-    result = runner.invoke(args=[
-        "platform", "add", "--issuer", reg["issuer"], "--client-id", reg["client_id"],
-        "--deployment-id", reg["deployment_id"], "--auth-login-url", reg["auth_login_url"],
-        "--auth-token-url", reg["auth_token_url"], "--key-set-url", reg["key_set_url"],
-    ])
+    result = runner.invoke(
+        args=[
+            "platform",
+            "add",
+            "--issuer",
+            reg["issuer"],
+            "--client-id",
+            reg["client_id"],
+            "--deployment-id",
+            reg["deployment_id"],
+            "--auth-login-url",
+            reg["auth_login_url"],
+            "--auth-token-url",
+            reg["auth_token_url"],
+            "--key-set-url",
+            reg["key_set_url"],
+        ]
+    )
     assert result.exit_code == 0, result.output
     return platform
 
@@ -42,21 +55,32 @@ class Flow:
         self.target = base_url + "/lti/launch"
 
     def login(self, **params: str) -> tuple[str, str]:
-        data = {"iss": self.platform.issuer, "login_hint": "learner-7",
-                "target_link_uri": self.target, "client_id": self.platform.client_id,
-                "lti_deployment_id": self.platform.deployment_id, **params}
-        response = self.browser.post(self.base_url + "/lti/login", data=data,
-                                     allow_redirects=False, timeout=10)
+        data = {
+            "iss": self.platform.issuer,
+            "login_hint": "learner-7",
+            "target_link_uri": self.target,
+            "client_id": self.platform.client_id,
+            "lti_deployment_id": self.platform.deployment_id,
+            **params,
+        }
+        response = self.browser.post(
+            self.base_url + "/lti/login", data=data, allow_redirects=False, timeout=10
+        )
         assert response.status_code == 302, response.text
         query = parse_qs(urlsplit(response.headers["Location"]).query)
         return query["state"][0], query["nonce"][0]
 
-    def launch(self, id_token: str | None, state: str | None,
-               headers: dict[str, str] | None = None,
-               browser: requests.Session | None = None) -> requests.Response:
+    def launch(
+        self,
+        id_token: str | None,
+        state: str | None,
+        headers: dict[str, str] | None = None,
+        browser: requests.Session | None = None,
+    ) -> requests.Response:
         data = {k: v for k, v in {"id_token": id_token, "state": state}.items() if v is not None}
-        return (browser or self.browser).post(self.target, data=data, headers=headers or {},
-                                              allow_redirects=False, timeout=10)
+        return (browser or self.browser).post(
+            self.target, data=data, headers=headers or {}, allow_redirects=False, timeout=10
+        )
 
     def good_token(self, nonce: str, **overrides: Any) -> str:
         return self.platform.sign(self.platform.claims(nonce, self.target, **overrides))

@@ -13,14 +13,23 @@ KNOWN_SCOPES = set(SCOPES) | {
     "https://canvas.instructure.com/lti/public_jwk/scope/update",
     "https://canvas.instructure.com/lti/account_lookup/scope/show",
 }
-CANVAS_PLACEMENTS = {"link_selection", "assignment_selection", "course_navigation",
-                     "editor_button", "homework_submission", "account_navigation"}
+CANVAS_PLACEMENTS = {
+    "link_selection",
+    "assignment_selection",
+    "course_navigation",
+    "editor_button",
+    "homework_submission",
+    "account_navigation",
+}
 
 
 def _urls(value: object) -> list[str]:
     if isinstance(value, dict):
-        return [u for k, v in value.items() for u in (
-            [v] if k.endswith(("_url", "_uri")) and isinstance(v, str) else _urls(v))]
+        return [
+            u
+            for k, v in value.items()
+            for u in ([v] if k.endswith(("_url", "_uri")) and isinstance(v, str) else _urls(v))
+        ]
     if isinstance(value, list):
         return [u for v in value for u in _urls(v)]
     return []
@@ -32,8 +41,15 @@ def test_canvas_json_has_what_canvas_requires(app: Flask) -> None:
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("application/json")
     key = response.json()
-    for field in ("title", "description", "oidc_initiation_url", "target_link_uri", "scopes",
-                  "extensions", "public_jwk_url"):
+    for field in (
+        "title",
+        "description",
+        "oidc_initiation_url",
+        "target_link_uri",
+        "scopes",
+        "extensions",
+        "public_jwk_url",
+    ):
         assert key.get(field), field
     assert key["oidc_initiation_url"] == base + "/lti/login"
     assert key["target_link_uri"] == base + "/lti/launch"
@@ -53,6 +69,5 @@ def test_canvas_json_has_what_canvas_requires(app: Flask) -> None:
     assert placements["link_selection"]["message_type"] == "LtiDeepLinkingRequest"
     assert placements["assignment_selection"]["message_type"] == "LtiDeepLinkingRequest"
     assert placements["course_navigation"]["message_type"] == "LtiResourceLinkRequest"
-    assert all(p["text"] and p["target_link_uri"] == base + "/lti/launch"
-               for p in placements.values())
+    assert all(p["text"] and p["target_link_uri"] == base + "/lti/launch" for p in placements.values())
     assert requests.get(base + "/lti/jwks", timeout=5).json()["keys"]

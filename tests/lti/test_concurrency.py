@@ -41,9 +41,20 @@ def test_a_class_opening_a_new_activity_at_once_all_get_in(app: Flask, flow: Flo
     for sub in subs:
         flow.browser = requests.Session()
         state, nonce = flow.login(login_hint=sub)
-        prepared.append((flow.browser, flow.good_token(nonce, sub=sub, **{
-            LTI + "context": {"id": "new-course", "title": f"New course ({sub})"},
-            LTI + "resource_link": {"id": "new-link", "title": "Open it now"}}), state))
+        prepared.append(
+            (
+                flow.browser,
+                flow.good_token(
+                    nonce,
+                    sub=sub,
+                    **{
+                        LTI + "context": {"id": "new-course", "title": f"New course ({sub})"},
+                        LTI + "resource_link": {"id": "new-link", "title": "Open it now"},
+                    },
+                ),
+                state,
+            )
+        )
 
     def post(item: tuple[requests.Session, str, str]) -> int:
         browser, token, state = item

@@ -30,8 +30,13 @@ def verify_with_published_key(base_url: str, token: str, audience: str) -> dict[
     kid = jwt.get_unverified_header(token)["kid"]
     keys = requests.get(base_url + "/lti/jwks", timeout=5).json()["keys"]
     jwk = next(k for k in keys if k["kid"] == kid)
-    return jwt.decode(token, jwt.PyJWK(jwk, algorithm="RS256").key, algorithms=["RS256"],
-                      audience=audience, issuer=demo_service.CLIENT_ID)
+    return jwt.decode(
+        token,
+        jwt.PyJWK(jwk, algorithm="RS256").key,
+        algorithms=["RS256"],
+        audience=audience,
+        issuer=demo_service.CLIENT_ID,
+    )
 
 
 def answer_jwt(answer: requests.Response) -> tuple[str, str]:
@@ -53,11 +58,14 @@ def test_picker_lists_the_workshop_sessions_assignment_and_assessment(lms: DemoL
     assert 'name="points:p3-art-of-the-possible/session-2"' not in picker.text  # not graded
 
 
-def test_signed_response_carries_the_chosen_items(app: Flask, lms: DemoLms,
-                                                  base_url: str) -> None:
+def test_signed_response_carries_the_chosen_items(app: Flask, lms: DemoLms, base_url: str) -> None:
     browser, picker = lms.picker()
-    answer = lms.pick(browser, picker, [SESSION_2, ASSESSMENT], **{
-        f"title:{SESSION_2}": "  Week 2:   governance ", f"points:{ASSESSMENT}": "40"})
+    answer = lms.pick(
+        browser,
+        picker,
+        [SESSION_2, ASSESSMENT],
+        **{f"title:{SESSION_2}": "  Week 2:   governance ", f"points:{ASSESSMENT}": "40"},
+    )
     assert answer.status_code == 200
     action, token = answer_jwt(answer)
     issuer = app.config["DEMO_URL"] + "/demo"
@@ -71,14 +79,18 @@ def test_signed_response_carries_the_chosen_items(app: Flask, lms: DemoLms,
     assert claims[C.DL_DATA] == json.dumps({"as": INSTRUCTOR})  # echoed unchanged
     session_item, assessment_item = claims[C.DL_CONTENT_ITEMS]
     assert session_item == {
-        "type": "ltiResourceLink", "title": "Week 2: governance",
-        "url": base_url + "/lti/launch", "custom": {"p3_item": SESSION_2},
+        "type": "ltiResourceLink",
+        "title": "Week 2: governance",
+        "url": base_url + "/lti/launch",
+        "custom": {"p3_item": SESSION_2},
     }
     assert assessment_item["title"] == "Partnership self-assessment"
     assert assessment_item["custom"] == {"p3_item": ASSESSMENT}
     assert assessment_item["lineItem"] == {
-        "scoreMaximum": 40, "label": "Partnership self-assessment",
-        "resourceId": ASSESSMENT, "tag": "p3-workshop",
+        "scoreMaximum": 40,
+        "label": "Partnership self-assessment",
+        "resourceId": ASSESSMENT,
+        "tag": "p3-workshop",
     }
 
 
@@ -102,15 +114,19 @@ def test_a_deep_linking_request_is_answered_once(lms: DemoLms) -> None:
     assert answer_jwt(lms.pick(browser, fresh, [ASSESSMENT]))[1]
 
 
-@pytest.mark.parametrize(("items", "fields", "message"), [
-    ([], {}, "Choose at least one item to add."),
-    ([ASSESSMENT], {f"points:{ASSESSMENT}": "ten"}, POINTS_MESSAGE),
-    ([ASSESSMENT], {f"points:{ASSESSMENT}": "0"}, POINTS_MESSAGE),
-    ([ASSESSMENT], {f"points:{ASSESSMENT}": "\u00b2"}, POINTS_MESSAGE),  # a digit, not ASCII
-    (["p3-art-of-the-possible/session-99"], {}, "no longer exists"),
-])
-def test_picker_refuses_bad_choices_in_plain_words(lms: DemoLms, items: list[str],
-                                                   fields: dict[str, str], message: str) -> None:
+@pytest.mark.parametrize(
+    ("items", "fields", "message"),
+    [
+        ([], {}, "Choose at least one item to add."),
+        ([ASSESSMENT], {f"points:{ASSESSMENT}": "ten"}, POINTS_MESSAGE),
+        ([ASSESSMENT], {f"points:{ASSESSMENT}": "0"}, POINTS_MESSAGE),
+        ([ASSESSMENT], {f"points:{ASSESSMENT}": "\u00b2"}, POINTS_MESSAGE),  # a digit, not ASCII
+        (["p3-art-of-the-possible/session-99"], {}, "no longer exists"),
+    ],
+)
+def test_picker_refuses_bad_choices_in_plain_words(
+    lms: DemoLms, items: list[str], fields: dict[str, str], message: str
+) -> None:
     browser, picker = lms.picker()
     answer = lms.pick(browser, picker, items, **fields)
     assert answer.status_code == 400
@@ -121,25 +137,21 @@ def test_picker_refuses_bad_choices_in_plain_words(lms: DemoLms, items: list[str
 def test_a_learner_cannot_reach_the_picker(lms: DemoLms, base_url: str) -> None:
     _, page = lms.launch(LEARNERS[0])
     token = lms.token_of(page)
-    assert requests.get(base_url + "/app/deep-linking/", params={"lt": token},
-                        timeout=5).status_code == 403
-    posted = requests.post(base_url + "/app/deep-linking/",
-                           data={"lt": token, "item": ASSESSMENT}, timeout=5)
+    assert requests.get(base_url + "/app/deep-linking/", params={"lt": token}, timeout=5).status_code == 403
+    posted = requests.post(base_url + "/app/deep-linking/", data={"lt": token, "item": ASSESSMENT}, timeout=5)
     assert posted.status_code == 403
     assert "JWT" not in posted.text
 
 
 def test_the_picker_needs_a_deep_linking_launch(lms: DemoLms, base_url: str) -> None:
     _, page = lms.launch(INSTRUCTOR)  # an ordinary resource-link launch
-    answer = requests.get(base_url + "/app/deep-linking/", params={"lt": lms.token_of(page)},
-                          timeout=5)
+    answer = requests.get(base_url + "/app/deep-linking/", params={"lt": lms.token_of(page)}, timeout=5)
     assert answer.status_code == 400
     assert "only when you add content" in answer.text
 
 
 def test_settings_follow_accept_multiple() -> None:
-    single = read_settings(json.dumps({"deep_link_return_url": "https://lms/x",
-                                       "accept_multiple": False}))
+    single = read_settings(json.dumps({"deep_link_return_url": "https://lms/x", "accept_multiple": False}))
     assert single.accept_multiple is False and single.has_data is False
     assert read_settings(json.dumps({"deep_link_return_url": "https://lms/x"})).accept_multiple
     with pytest.raises(DeepLinkingError):
@@ -169,8 +181,7 @@ def test_demo_lms_refuses_a_tampered_or_replayed_response(app: Flask, lms: DemoL
     browser, picker = lms.picker()
     action, token = answer_jwt(lms.pick(browser, picker, [SESSION_2]))
     header, body, signature = token.split(".")
-    forged = ".".join([header, body[:-4] + ("AAAA" if body[-4:] != "AAAA" else "BBBB"),
-                       signature])
+    forged = ".".join([header, body[:-4] + ("AAAA" if body[-4:] != "AAAA" else "BBBB"), signature])
     assert browser.post(action, data={"JWT": forged}, timeout=10).status_code == 400
     assert browser.post(action, data={"JWT": token}, timeout=10).status_code == 200
     replay = browser.post(action, data={"JWT": token}, timeout=10)

@@ -36,22 +36,32 @@ def test_demo_register_endpoint_checks_token_and_domain(app: Flask) -> None:
     demo = app.config["DEMO_URL"] + "/demo"
     config = requests.get(demo + "/.well-known/openid-configuration", timeout=5).json()
     assert config["issuer"] == demo and config["registration_endpoint"] == demo + "/register"
-    body = {"application_type": "web", "response_types": ["id_token"],
-            "grant_types": ["implicit", "client_credentials"],
-            "token_endpoint_auth_method": "private_key_jwt",
-            "initiate_login_uri": "http://127.0.0.1:1/lti/login",
-            "redirect_uris": ["http://127.0.0.1:1/lti/launch"],
-            "jwks_uri": "http://127.0.0.1:1/lti/jwks",
-            "https://purl.imsglobal.org/spec/lti-tool-configuration": {
-                "domain": "tool.example", "target_link_uri": "http://127.0.0.1:1/lti/launch"}}
+    body = {
+        "application_type": "web",
+        "response_types": ["id_token"],
+        "grant_types": ["implicit", "client_credentials"],
+        "token_endpoint_auth_method": "private_key_jwt",
+        "initiate_login_uri": "http://127.0.0.1:1/lti/login",
+        "redirect_uris": ["http://127.0.0.1:1/lti/launch"],
+        "jwks_uri": "http://127.0.0.1:1/lti/jwks",
+        "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+            "domain": "tool.example",
+            "target_link_uri": "http://127.0.0.1:1/lti/launch",
+        },
+    }
     assert requests.post(demo + "/register", json=body, timeout=5).status_code == 401
     forged = jwt.encode({"scope": "reg"}, "not-the-demo-key-" + "x" * 40, algorithm="HS256")
-    assert requests.post(demo + "/register", json=body, timeout=5,
-                         headers={"Authorization": "Bearer " + forged}).status_code == 401
+    assert (
+        requests.post(
+            demo + "/register", json=body, timeout=5, headers={"Authorization": "Bearer " + forged}
+        ).status_code
+        == 401
+    )
     with app.app_context():
         from lti_tool.demo.dynreg import registration_token
 
         token = registration_token()
-    refused = requests.post(demo + "/register", json=body, timeout=5,
-                            headers={"Authorization": "Bearer " + token})
+    refused = requests.post(
+        demo + "/register", json=body, timeout=5, headers={"Authorization": "Bearer " + token}
+    )
     assert refused.status_code == 400 and "domain" in refused.text

@@ -53,16 +53,18 @@ def test_unregistered_issuer_is_refused(flow: Flow) -> None:
 
 
 def test_unregistered_issuer_login_is_refused(flow: Flow) -> None:
-    response = flow.browser.post(flow.base_url + "/lti/login", data={
-        "iss": "https://nobody.example", "login_hint": "x", "target_link_uri": flow.target},
-        allow_redirects=False, timeout=5)
+    response = flow.browser.post(
+        flow.base_url + "/lti/login",
+        data={"iss": "https://nobody.example", "login_hint": "x", "target_link_uri": flow.target},
+        allow_redirects=False,
+        timeout=5,
+    )
     assert_refused(response, 403, "unknown_issuer")
 
 
 def test_wrong_audience_is_refused(flow: Flow) -> None:
     state, nonce = flow.login()
-    assert_refused(flow.launch(flow.good_token(nonce, aud="someone-else"), state), 403,
-                   "unknown_client_id")
+    assert_refused(flow.launch(flow.good_token(nonce, aud="someone-else"), state), 403, "unknown_client_id")
 
 
 def test_several_audiences_need_azp(flow: Flow) -> None:
@@ -73,8 +75,7 @@ def test_several_audiences_need_azp(flow: Flow) -> None:
 
 def test_several_audiences_with_azp_are_accepted(flow: Flow) -> None:
     state, nonce = flow.login()
-    token = flow.good_token(nonce, aud=["other", flow.platform.client_id],
-                            azp=flow.platform.client_id)
+    token = flow.good_token(nonce, aud=["other", flow.platform.client_id], azp=flow.platform.client_id)
     assert flow.launch(token, state).status_code == 303
 
 
@@ -95,8 +96,9 @@ def test_clock_skew_within_leeway_is_accepted(flow: Flow) -> None:
 def test_token_from_the_future_is_refused(flow: Flow) -> None:
     state, nonce = flow.login()
     now = int(time.time()) + 600
-    assert_refused(flow.launch(flow.good_token(nonce, iat=now, exp=now + 60), state), 401,
-                   "token_not_yet_valid")
+    assert_refused(
+        flow.launch(flow.good_token(nonce, iat=now, exp=now + 60), state), 401, "token_not_yet_valid"
+    )
 
 
 def test_replayed_id_token_is_refused(flow: Flow) -> None:
@@ -126,8 +128,7 @@ def test_state_from_another_browser_is_refused(flow: Flow) -> None:
     other_state, _ = Flow(flow.base_url, flow.platform).login()
     # The other browser carries a state cookie of the right name but another login's value.
     other.cookies.set(f"lti1p3_state_{state}", "0" * 64)
-    assert_refused(flow.launch(flow.good_token(nonce), state, browser=other), 403,
-                   "state_mismatch")
+    assert_refused(flow.launch(flow.good_token(nonce), state, browser=other), 403, "state_mismatch")
     assert other_state != state
 
 
@@ -135,8 +136,9 @@ def test_state_cookie_can_be_required(make_app, registered) -> None:  # type: ig
     app = make_app(REQUIRE_STATE_COOKIE=True)
     flow = Flow(app.config["BASE_URL"], registered)
     state, nonce = flow.login()
-    assert_refused(flow.launch(flow.good_token(nonce), state, browser=requests.Session()), 403,
-                   "state_not_bound")
+    assert_refused(
+        flow.launch(flow.good_token(nonce), state, browser=requests.Session()), 403, "state_not_bound"
+    )
 
 
 def test_unknown_deployment_is_refused(flow: Flow) -> None:
@@ -147,8 +149,9 @@ def test_unknown_deployment_is_refused(flow: Flow) -> None:
 
 def test_wrong_version_is_refused(flow: Flow) -> None:
     state, nonce = flow.login()
-    assert_refused(flow.launch(flow.good_token(nonce, **{LTI + "version": "1.1"}), state), 400,
-                   "wrong_version")
+    assert_refused(
+        flow.launch(flow.good_token(nonce, **{LTI + "version": "1.1"}), state), 400, "wrong_version"
+    )
 
 
 def test_unknown_message_type_is_refused(flow: Flow) -> None:
@@ -165,19 +168,24 @@ def test_resource_link_without_id_is_refused(flow: Flow) -> None:
 
 def test_deep_linking_without_return_url_is_refused(flow: Flow) -> None:
     state, nonce = flow.login()
-    token = flow.good_token(nonce, **{
-        LTI + "message_type": "LtiDeepLinkingRequest",
-        LTI + "roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"],
-        "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": {
-            "accept_types": ["ltiResourceLink"]},
-    })
+    token = flow.good_token(
+        nonce,
+        **{
+            LTI + "message_type": "LtiDeepLinkingRequest",
+            LTI + "roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"],
+            "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings": {
+                "accept_types": ["ltiResourceLink"]
+            },
+        },
+    )
     assert_refused(flow.launch(token, state), 400, "missing_claim")
 
 
 def test_missing_nonce_is_refused(flow: Flow) -> None:
     state, _ = flow.login()
-    token = flow.platform.sign({k: v for k, v in flow.platform.claims("x", flow.target).items()
-                                if k != "nonce"})
+    token = flow.platform.sign(
+        {k: v for k, v in flow.platform.claims("x", flow.target).items() if k != "nonce"}
+    )
     assert_refused(flow.launch(token, state), 400, "missing_claim")
 
 
@@ -190,8 +198,12 @@ def test_alg_none_is_refused(flow: Flow) -> None:
     def b64(obj: object) -> str:
         return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
 
-    token = b64({"alg": "none", "kid": flow.platform.kid}) + "." + b64(
-        flow.platform.claims(nonce, flow.target)) + "."
+    token = (
+        b64({"alg": "none", "kid": flow.platform.kid})
+        + "."
+        + b64(flow.platform.claims(nonce, flow.target))
+        + "."
+    )
     assert_refused(flow.launch(token, state), 400, "unsupported_algorithm")
 
 
@@ -209,8 +221,7 @@ def test_missing_state_and_token(flow: Flow) -> None:
 
 def test_refusal_in_json_when_asked(flow: Flow) -> None:
     state, nonce = flow.login()
-    response = flow.launch(flow.good_token(nonce, aud="nope"), state,
-                           headers={"Accept": "application/json"})
+    response = flow.launch(flow.good_token(nonce, aud="nope"), state, headers={"Accept": "application/json"})
     assert response.status_code == 403
     assert response.json()["error"] == "unknown_client_id"
     assert response.json()["message"]
@@ -226,15 +237,31 @@ def test_refusals_are_recorded_for_administrators(flow: Flow, app: Flask) -> Non
 
 
 def test_login_with_foreign_target_link_uri_is_refused(flow: Flow) -> None:
-    response = flow.browser.post(flow.base_url + "/lti/login", data={
-        "iss": flow.platform.issuer, "login_hint": "x", "client_id": flow.platform.client_id,
-        "target_link_uri": "https://evil.example/steal"}, allow_redirects=False, timeout=5)
+    response = flow.browser.post(
+        flow.base_url + "/lti/login",
+        data={
+            "iss": flow.platform.issuer,
+            "login_hint": "x",
+            "client_id": flow.platform.client_id,
+            "target_link_uri": "https://evil.example/steal",
+        },
+        allow_redirects=False,
+        timeout=5,
+    )
     assert_refused(response, 400, "bad_target_link_uri")
 
 
 def test_login_get_is_supported(flow: Flow) -> None:
-    response = flow.browser.get(flow.base_url + "/lti/login", params={
-        "iss": flow.platform.issuer, "login_hint": "x", "client_id": flow.platform.client_id,
-        "target_link_uri": flow.target}, allow_redirects=False, timeout=5)
+    response = flow.browser.get(
+        flow.base_url + "/lti/login",
+        params={
+            "iss": flow.platform.issuer,
+            "login_hint": "x",
+            "client_id": flow.platform.client_id,
+            "target_link_uri": flow.target,
+        },
+        allow_redirects=False,
+        timeout=5,
+    )
     assert response.status_code == 302
     assert response.headers["Location"].startswith(flow.platform.url + "/auth?")

@@ -14,8 +14,9 @@ from tests.support.lms import INSTRUCTOR, LEARNERS, DemoLms
 
 def check(base_url: str, token: str, path: str = "/app/session-check") -> requests.Response:
     # A fresh session: no cookie, only the token, as in a browser that blocks them.
-    return requests.get(base_url + path, params={"lt": token}, timeout=5,
-                        headers={"Accept": "application/json"})
+    return requests.get(
+        base_url + path, params={"lt": token}, timeout=5, headers={"Accept": "application/json"}
+    )
 
 
 def test_token_alone_carries_the_session(lms: DemoLms, base_url: str) -> None:
@@ -26,8 +27,9 @@ def test_token_alone_carries_the_session(lms: DemoLms, base_url: str) -> None:
 
 def test_token_in_header_works_too(lms: DemoLms, base_url: str) -> None:
     _, page = lms.launch(LEARNERS[0])
-    answer = requests.get(base_url + "/app/session-check", timeout=5,
-                          headers={"X-Launch-Token": lms.token_of(page)})
+    answer = requests.get(
+        base_url + "/app/session-check", timeout=5, headers={"X-Launch-Token": lms.token_of(page)}
+    )
     assert answer.json()["role"] == "learner"
 
 

@@ -47,8 +47,7 @@ def enter(browser: requests.Session, launched: requests.Response) -> requests.Re
     return browser.get(urljoin(launched.url, launched.headers["Location"]), timeout=10)
 
 
-def test_login_initiation_and_auth_request_are_moodles(registered: MoodlePlatform,
-                                                       base_url: str) -> None:
+def test_login_initiation_and_auth_request_are_moodles(registered: MoodlePlatform, base_url: str) -> None:
     params = registered.login_params(STUDENT)
     observed = OBSERVED["oidc_login_params_student"]
     assert set(params) == set(observed)
@@ -64,8 +63,7 @@ def test_login_initiation_and_auth_request_are_moodles(registered: MoodlePlatfor
     assert auth["redirect_uri"] == base_url + "/lti/launch"
 
 
-def test_learner_launch_is_recorded_as_moodle_sent_it(app: Flask,
-                                                      registered: MoodlePlatform) -> None:
+def test_learner_launch_is_recorded_as_moodle_sent_it(app: Flask, registered: MoodlePlatform) -> None:
     browser, launched = registered.open_activity(STUDENT)
     page = enter(browser, launched)
     assert page.status_code == 200
@@ -73,13 +71,17 @@ def test_learner_launch_is_recorded_as_moodle_sent_it(app: Flask,
     observed = registered.rewrite(OBSERVED[STUDENT])
     with app.app_context():
         launch = latest_launch()
-        assert (launch.role, launch.user.sub, launch.user.email) == (
-            "learner", "4", "student1@example.com")
+        assert (launch.role, launch.user.sub, launch.user.email) == ("learner", "4", "student1@example.com")
         assert launch.deployment.deployment_id == "1"
         assert (launch.context.context_id, launch.context.label, launch.context.title) == (
-            "2", "LTI101", "LTI Harness Course")
+            "2",
+            "LTI101",
+            "LTI Harness Course",
+        )
         assert (launch.resource_link.resource_link_id, launch.resource_link.title) == (
-            "1", "Harness LTI 1.3 activity")
+            "1",
+            "Harness LTI 1.3 activity",
+        )
         ags = json.loads(launch.ags_json)
         assert ags == observed[C.AGS]
         assert ags["lineitem"].endswith("/mod/lti/services.php/2/lineitems/2/lineitem?type_id=1")
@@ -90,20 +92,19 @@ def test_learner_launch_is_recorded_as_moodle_sent_it(app: Flask,
         assert json.loads(launch.custom_json) == observed[C.CUSTOM]
 
 
-def test_teacher_deep_linking_answer_is_accepted_by_moodle(app: Flask, base_url: str,
-                                                           registered: MoodlePlatform) -> None:
+def test_teacher_deep_linking_answer_is_accepted_by_moodle(
+    app: Flask, base_url: str, registered: MoodlePlatform
+) -> None:
     browser, launched = registered.open_activity(TEACHER)
     picker = enter(browser, launched)
     assert picker.status_code == 200 and 'type="checkbox" name="item"' in picker.text
-    answer = DemoLms.pick(browser, picker, [SESSION_2, ASSESSMENT],
-                          **{f"points:{ASSESSMENT}": "40"})
+    answer = DemoLms.pick(browser, picker, [SESSION_2, ASSESSMENT], **{f"points:{ASSESSMENT}": "40"})
     assert answer.status_code == 200, answer.text[:800]
     form = first_form(answer.text, answer.url)
     settings = registered.rewrite(OBSERVED[TEACHER][C.DEEP_LINKING_SETTINGS])
     assert form.action == settings["deep_link_return_url"]  # course, id and sesskey kept
 
-    claims = verify_with_tool_key(form.fields["JWT"], base_url + "/lti/jwks",
-                                  audience=registered.issuer)
+    claims = verify_with_tool_key(form.fields["JWT"], base_url + "/lti/jwks", audience=registered.issuer)
     assert claims["iss"] == "harness-tool-client"
     assert claims[C.DEPLOYMENT_ID] == "1"
     assert claims[C.MESSAGE_TYPE] == "LtiDeepLinkingResponse" and claims["nonce"]
@@ -118,20 +119,22 @@ def test_teacher_deep_linking_answer_is_accepted_by_moodle(app: Flask, base_url:
     assert placed.json() == {"placed": 2} and len(registered.placed) == 1
 
 
-def test_data_is_echoed_when_moodle_sends_it(base_url: str,
-                                             registered: MoodlePlatform) -> None:
+def test_data_is_echoed_when_moodle_sends_it(base_url: str, registered: MoodlePlatform) -> None:
     """The observed request has no data; a platform that sends it gets it back unchanged."""
     settings = registered.rewrite(OBSERVED[TEACHER][C.DEEP_LINKING_SETTINGS])
     browser, launched = registered.open_activity(
-        TEACHER, **{C.DEEP_LINKING_SETTINGS: {**settings, "data": "ltiresource:7"}})
+        TEACHER, **{C.DEEP_LINKING_SETTINGS: {**settings, "data": "ltiresource:7"}}
+    )
     answer = DemoLms.pick(browser, enter(browser, launched), [SESSION_2])
-    claims = verify_with_tool_key(first_form(answer.text, answer.url).fields["JWT"],
-                                  base_url + "/lti/jwks", audience=registered.issuer)
+    claims = verify_with_tool_key(
+        first_form(answer.text, answer.url).fields["JWT"], base_url + "/lti/jwks", audience=registered.issuer
+    )
     assert claims[C.DL_DATA] == "ltiresource:7"
 
 
-def test_registration_sends_what_moodle_accepted(app: Flask, base_url: str,
-                                                 registered: MoodlePlatform) -> None:
+def test_registration_sends_what_moodle_accepted(
+    app: Flask, base_url: str, registered: MoodlePlatform
+) -> None:
     page = start(app, registered)
     assert page.status_code == 200, page.text[:800]
     sent: dict[str, Any] = registered.requests[-1]["body"]
@@ -141,15 +144,19 @@ def test_registration_sends_what_moodle_accepted(app: Flask, base_url: str,
     for key, value in accepted[TOOL_CONF].items():
         if key != "custom_parameters":  # the harness's own; this tool needs none
             assert type(sent[TOOL_CONF].get(key)) is type(value), key
-    for key in ("application_type", "response_types", "grant_types",
-                "token_endpoint_auth_method"):
+    for key in ("application_type", "response_types", "grant_types", "token_endpoint_auth_method"):
         assert sent[key] == accepted[key], key
     assert set(sent["scope"].split()) == set(accepted["scope"].split())
     assert set(sent[TOOL_CONF]["claims"]) >= set(accepted[TOOL_CONF]["claims"])
     domain = sent[TOOL_CONF]["domain"]
     assert domain == urlsplit(base_url).netloc and ":" in domain  # host:port, as Moodle checks
-    urls = [sent["initiate_login_uri"], sent["jwks_uri"], sent[TOOL_CONF]["target_link_uri"],
-            *sent["redirect_uris"], *(m["target_link_uri"] for m in sent[TOOL_CONF]["messages"])]
+    urls = [
+        sent["initiate_login_uri"],
+        sent["jwks_uri"],
+        sent[TOOL_CONF]["target_link_uri"],
+        *sent["redirect_uris"],
+        *(m["target_link_uri"] for m in sent[TOOL_CONF]["messages"]),
+    ]
     assert {urlsplit(u).netloc for u in urls} == {domain}
     assert sent["redirect_uris"] == [base_url + "/lti/launch"]
     assert "LtiDeepLinkingRequest" in {m["type"] for m in sent[TOOL_CONF]["messages"]}
@@ -157,7 +164,8 @@ def test_registration_sends_what_moodle_accepted(app: Flask, base_url: str,
 
 @pytest.mark.both_dbs
 def test_embedded_launch_through_the_dynamically_registered_tool(
-        app: Flask, registered: MoodlePlatform) -> None:
+    app: Flask, registered: MoodlePlatform
+) -> None:
     """Like the harness: the manual tool type 1, then a registered one (2) on the same issuer,
     whose client_id is the registration token's subject."""
     page = start(app, registered)
@@ -166,8 +174,7 @@ def test_embedded_launch_through_the_dynamically_registered_tool(
     assert answer["headers"]["Authorization"] == "Bearer " + registered.registration_token
     client_id = OBSERVED["dynreg"]["registration_token_claims"]["sub"]
     with app.app_context():
-        platform = db.session.scalars(select(Platform).where(
-            Platform.client_id == client_id)).one()
+        platform = db.session.scalars(select(Platform).where(Platform.client_id == client_id)).one()
         assert platform.issuer == registered.issuer and platform.deployment_ids == ["2"]
         assert platform.auth_login_url == registered.url + "/mod/lti/auth.php"
         assert platform.key_set_url == registered.url + "/mod/lti/certs.php"

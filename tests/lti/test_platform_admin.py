@@ -18,14 +18,24 @@ from lti_tool.models.base import utcnow
 from tests.lti.conftest import Flow
 from tests.support.independent_platform import IndependentPlatform
 
-ADD = ["platform", "add", "--issuer", "https://canvas.example", "--auth-login-url",
-       "https://canvas.example/auth", "--auth-token-url", "https://canvas.example/token",
-       "--key-set-url", "https://canvas.example/jwks"]
+ADD = [
+    "platform",
+    "add",
+    "--issuer",
+    "https://canvas.example",
+    "--auth-login-url",
+    "https://canvas.example/auth",
+    "--auth-token-url",
+    "https://canvas.example/token",
+    "--key-set-url",
+    "https://canvas.example/jwks",
+]
 
 
 def test_platform_add_list_show_remove(runner: FlaskCliRunner) -> None:
-    result = runner.invoke(args=[*ADD, "--client-id", "100", "--deployment-id", "d1",
-                                 "--deployment-id", "d2"])
+    result = runner.invoke(
+        args=[*ADD, "--client-id", "100", "--deployment-id", "d1", "--deployment-id", "d2"]
+    )
     assert result.exit_code == 0, result.output
     listing = runner.invoke(args=["platform", "list"]).output
     assert "https://canvas.example" in listing and "d1,d2" in listing
@@ -44,12 +54,16 @@ def test_shared_issuer_with_several_client_ids(runner: FlaskCliRunner, app: Flas
         assert db.session.query(Platform).count() == 2
 
 
-@pytest.mark.parametrize(("option", "value", "named"), [
-    ("--key-set-url", "not a url", "--key-set-url"),
-    ("--auth-login-url", "ftp://x.example/auth", "--auth-login-url"),
-])
-def test_platform_add_names_the_bad_field(runner: FlaskCliRunner, option: str, value: str,
-                                          named: str) -> None:
+@pytest.mark.parametrize(
+    ("option", "value", "named"),
+    [
+        ("--key-set-url", "not a url", "--key-set-url"),
+        ("--auth-login-url", "ftp://x.example/auth", "--auth-login-url"),
+    ],
+)
+def test_platform_add_names_the_bad_field(
+    runner: FlaskCliRunner, option: str, value: str, named: str
+) -> None:
     args = [*ADD, "--client-id", "1"]
     args[args.index(option) + 1] = value
     result = runner.invoke(args=args)
@@ -63,16 +77,32 @@ def test_show_unknown_platform(runner: FlaskCliRunner) -> None:
 
 
 def test_canvas_style_shared_issuer_launches_with_either_client(
-    make_app, runner: FlaskCliRunner, platform: IndependentPlatform  # type: ignore[no-untyped-def]
+    make_app,
+    runner: FlaskCliRunner,
+    platform: IndependentPlatform,  # type: ignore[no-untyped-def]
 ) -> None:
     app = make_app()
     cli = app.test_cli_runner()
     for client in ("client-a", "client-b"):
         reg = platform.registration()
-        cli.invoke(args=["platform", "add", "--issuer", reg["issuer"], "--client-id", client,
-                         "--deployment-id", reg["deployment_id"], "--auth-login-url",
-                         reg["auth_login_url"], "--auth-token-url", reg["auth_token_url"],
-                         "--key-set-url", reg["key_set_url"]])
+        cli.invoke(
+            args=[
+                "platform",
+                "add",
+                "--issuer",
+                reg["issuer"],
+                "--client-id",
+                client,
+                "--deployment-id",
+                reg["deployment_id"],
+                "--auth-login-url",
+                reg["auth_login_url"],
+                "--auth-token-url",
+                reg["auth_token_url"],
+                "--key-set-url",
+                reg["key_set_url"],
+            ]
+        )
     for client in ("client-a", "client-b"):
         platform.client_id = client
         flow = Flow(app.config["BASE_URL"], platform)
@@ -80,25 +110,26 @@ def test_canvas_style_shared_issuer_launches_with_either_client(
         assert flow.launch(flow.good_token(nonce), state).status_code == 303
 
 
-@pytest.mark.parametrize(("roles", "expected"), [
-    (["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"], "instructor"),
-    (["Instructor"], "instructor"),
-    (["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"],
-     "instructor"),
-    (["http://purl.imsglobal.org/vocab/lis/v2/membership#ContentDeveloper"], "instructor"),
-    (["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"], "instructor"),
-    (["http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"], "instructor"),
-    (["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"], "learner"),
-    (["Learner", "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Student"], "learner"),
-    (["http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"], "learner"),
-    ([], "learner"),
-])
+@pytest.mark.parametrize(
+    ("roles", "expected"),
+    [
+        (["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"], "instructor"),
+        (["Instructor"], "instructor"),
+        (["http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"], "instructor"),
+        (["http://purl.imsglobal.org/vocab/lis/v2/membership#ContentDeveloper"], "instructor"),
+        (["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"], "instructor"),
+        (["http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"], "instructor"),
+        (["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"], "learner"),
+        (["Learner", "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Student"], "learner"),
+        (["http://purl.imsglobal.org/vocab/lis/v2/membership#Mentor"], "learner"),
+        ([], "learner"),
+    ],
+)
 def test_role_mapping(roles: list[str], expected: str) -> None:
     assert tool_role(roles) == expected
 
 
-def test_key_rotation_keeps_old_key_published(app: Flask, runner: FlaskCliRunner,
-                                              base_url: str) -> None:
+def test_key_rotation_keeps_old_key_published(app: Flask, runner: FlaskCliRunner, base_url: str) -> None:
     first = requests.get(base_url + "/lti/jwks", timeout=5).json()["keys"]
     result = runner.invoke(args=["keys", "rotate"])
     assert result.exit_code == 0 and "New signing key" in result.output
@@ -141,8 +172,9 @@ def test_unknown_kid_refetches_once(flow: Flow, app: Flask) -> None:
     assert flow.launch(token, state).status_code == 303
     assert flow.platform.jwks_requests == 2
     state, nonce = flow.login()
-    token = flow.platform.sign(flow.platform.claims(nonce, flow.target), kid="never-published",
-                               key=flow.platform.keys[new_kid])
+    token = flow.platform.sign(
+        flow.platform.claims(nonce, flow.target), kid="never-published", key=flow.platform.keys[new_kid]
+    )
     response = flow.launch(token, state)
     assert response.status_code == 400 and "unknown_kid" in response.text
     assert flow.platform.jwks_requests == 2  # throttled: no fetch storm from made-up kids
@@ -171,7 +203,8 @@ def test_cleanup_removes_expired_login_states(flow: Flow, app: Flask, runner: Fl
 
 
 def test_cleanup_removes_launch_records_past_their_retention(
-        flow: Flow, app: Flask, runner: FlaskCliRunner) -> None:
+    flow: Flow, app: Flask, runner: FlaskCliRunner
+) -> None:
     from lti_tool.models import Launch, LaunchFailure
 
     for _ in range(2):

@@ -15,15 +15,19 @@ LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 
 
 @pytest.mark.both_dbs
-def test_same_ids_on_another_platform_share_nothing(lms: DemoLms, flow: Flow,
-                                                    base_url: str) -> None:
+def test_same_ids_on_another_platform_share_nothing(lms: DemoLms, flow: Flow, base_url: str) -> None:
     _, ben = lms.launch(LEARNERS[0])  # demo LMS: sub 201, course-101, demo-link-1
     save_form(get(base_url, SESSION_1, lms.token_of(ben)), "Ben's private thoughts")
 
     state, nonce = flow.login()
-    twin = flow.good_token(nonce, sub=LEARNERS[0], **{
-        LTI + "context": {"id": "course-101", "title": "Partnerships in Practice"},
-        LTI + "resource_link": {"id": "demo-link-1", "title": "P3 Workshop"}})
+    twin = flow.good_token(
+        nonce,
+        sub=LEARNERS[0],
+        **{
+            LTI + "context": {"id": "course-101", "title": "Partnerships in Practice"},
+            LTI + "resource_link": {"id": "demo-link-1", "title": "P3 Workshop"},
+        },
+    )
     entered = flow.launch(twin, state)
     assert entered.status_code == 303
     token = parse_qs(urlsplit(entered.headers["Location"]).query)["lt"][0]

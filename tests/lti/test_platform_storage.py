@@ -13,9 +13,17 @@ from tests.support.forms import first_form
 
 
 def storage_login(flow: Flow) -> tuple[str, str, str]:
-    response = flow.browser.post(flow.base_url + "/lti/login", data={
-        "iss": flow.platform.issuer, "login_hint": "learner-7", "target_link_uri": flow.target,
-        "client_id": flow.platform.client_id, "lti_storage_target": "_parent"}, timeout=5)
+    response = flow.browser.post(
+        flow.base_url + "/lti/login",
+        data={
+            "iss": flow.platform.issuer,
+            "login_hint": "learner-7",
+            "target_link_uri": flow.target,
+            "client_id": flow.platform.client_id,
+            "lti_storage_target": "_parent",
+        },
+        timeout=5,
+    )
     assert response.status_code == 200
     page = response.text
     next_url = page.split('data-next="')[1].split('"')[0].replace("&amp;", "&")
@@ -60,15 +68,17 @@ def test_launch_refused_without_the_stored_value(flow: Flow) -> None:
 
 
 def test_tampered_pending_reference_is_refused(flow: Flow) -> None:
-    refused = requests.post(flow.base_url + "/lti/launch/confirm",
-                            data={"pending": "forged", "value": "x"}, timeout=5)
+    refused = requests.post(
+        flow.base_url + "/lti/launch/confirm", data={"pending": "forged", "value": "x"}, timeout=5
+    )
     assert refused.status_code == 403 and "pending_launch_invalid" in refused.text
 
 
 def test_storage_failure_falls_back_to_the_server_side_state(flow: Flow) -> None:
     _, state, nonce = storage_login(flow)
-    fallback = flow.browser.get(flow.base_url + "/lti/login/continue", params={"state": state},
-                                allow_redirects=False, timeout=5)
+    fallback = flow.browser.get(
+        flow.base_url + "/lti/login/continue", params={"state": state}, allow_redirects=False, timeout=5
+    )
     assert fallback.status_code == 302 and f"state={state}" in fallback.headers["Location"]
     response = flow.launch(flow.good_token(nonce), state, browser=requests.Session())
     assert response.status_code == 303  # entered directly: no storage to check against
@@ -82,5 +92,4 @@ def test_required_cookie_refusal_offers_a_new_window(make_app, registered) -> No
     assert refused.status_code == 403
     link = refused.text.split('id="open-new-window" href="')[1].split('"')[0].replace("&amp;", "&")
     restart = requests.get(link, allow_redirects=False, timeout=5)
-    assert restart.status_code == 302 and restart.headers["Location"].startswith(
-        registered.url + "/auth")
+    assert restart.status_code == 302 and restart.headers["Location"].startswith(registered.url + "/auth")

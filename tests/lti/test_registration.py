@@ -37,8 +37,9 @@ def canvas() -> Iterator[RegisteringPlatform]:
     platform.stop()
 
 
-def start(app: Flask, platform: RegisteringPlatform, token: str | None = "default",
-          **extra: str) -> requests.Response:
+def start(
+    app: Flask, platform: RegisteringPlatform, token: str | None = "default", **extra: str
+) -> requests.Response:
     params = {"openid_configuration": platform.configuration_url, **extra}
     if token:
         params["registration_token"] = platform.registration_token if token == "default" else token
@@ -56,8 +57,7 @@ def assert_refused(response: requests.Response, status: int, reason: str) -> Non
 
 
 @pytest.mark.both_dbs
-def test_moodle_registration_then_launch_through_it(app: Flask, moodle: RegisteringPlatform
-                                                    ) -> None:
+def test_moodle_registration_then_launch_through_it(app: Flask, moodle: RegisteringPlatform) -> None:
     page = start(app, moodle)
     assert page.status_code == 200, page.text[:800]
     assert moodle.client_id.startswith("dyn-")
@@ -81,8 +81,7 @@ def test_moodle_registration_then_launch_through_it(app: Flask, moodle: Register
     assert "Indy Pendent" in home.text
 
 
-def test_registration_request_is_what_platforms_expect(app: Flask,
-                                                       moodle: RegisteringPlatform) -> None:
+def test_registration_request_is_what_platforms_expect(app: Flask, moodle: RegisteringPlatform) -> None:
     assert start(app, moodle).status_code == 200
     sent = moodle.requests[-1]
     assert sent["headers"]["Authorization"] == "Bearer " + moodle.registration_token
@@ -97,8 +96,12 @@ def test_registration_request_is_what_platforms_expect(app: Flask,
     assert body["logo_uri"].startswith(base) and body["client_name"]
     assert body["token_endpoint_auth_method"] == "private_key_jwt"
     assert set(body["scope"].split()) == {
-        AGS + "lineitem", AGS + "lineitem.readonly", AGS + "result.readonly", AGS + "score",
-        "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"}
+        AGS + "lineitem",
+        AGS + "lineitem.readonly",
+        AGS + "result.readonly",
+        AGS + "score",
+        "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
+    }
     conf = body[TOOL_CONF]
     assert conf["domain"] == urlsplit(base).netloc  # host:port, as Moodle checks it
     assert conf["target_link_uri"] == base + "/lti/launch"
@@ -157,12 +160,20 @@ def test_platform_error_leaves_nothing_behind(app: Flask, moodle: RegisteringPla
 
 def test_unreachable_configuration_and_bad_input(app: Flask) -> None:
     base = app.config["BASE_URL"]
-    gone = requests.get(base + "/lti/register", timeout=10, params={
-        "openid_configuration": "http://127.0.0.1:9/openid-configuration"})
+    gone = requests.get(
+        base + "/lti/register",
+        timeout=10,
+        params={"openid_configuration": "http://127.0.0.1:9/openid-configuration"},
+    )
     assert_refused(gone, 400, "configuration_unreachable")
     assert_refused(requests.get(base + "/lti/register", timeout=5), 400, "bad_configuration_url")
-    assert_refused(requests.get(base + "/lti/register", params={
-        "openid_configuration": "javascript:alert(1)"}, timeout=5), 400, "bad_configuration_url")
+    assert_refused(
+        requests.get(
+            base + "/lti/register", params={"openid_configuration": "javascript:alert(1)"}, timeout=5
+        ),
+        400,
+        "bad_configuration_url",
+    )
 
 
 def test_registration_switched_off(make_app: Any, moodle: RegisteringPlatform) -> None:
@@ -172,13 +183,15 @@ def test_registration_switched_off(make_app: Any, moodle: RegisteringPlatform) -
 
 
 def test_allowlist(make_app: Any, moodle: RegisteringPlatform) -> None:
-    other = make_app(REGISTRATION_MODE="allowlist",
-                     REGISTRATION_ALLOWED_ISSUERS="https://moodle.school.example")
+    other = make_app(
+        REGISTRATION_MODE="allowlist", REGISTRATION_ALLOWED_ISSUERS="https://moodle.school.example"
+    )
     assert_refused(start(other, moodle), 403, "issuer_not_allowed")
     assert moodle.config_requests == 0  # an unlisted host is not even fetched
     assert platform_count(other) == 0
-    listed = make_app(REGISTRATION_MODE="allowlist",
-                      REGISTRATION_ALLOWED_ISSUERS=f"https://x.example, {moodle.issuer}")
+    listed = make_app(
+        REGISTRATION_MODE="allowlist", REGISTRATION_ALLOWED_ISSUERS=f"https://x.example, {moodle.issuer}"
+    )
     assert start(listed, moodle).status_code == 200
 
 
@@ -211,15 +224,12 @@ def test_expired_and_revoked_links(make_app: Any, moodle: RegisteringPlatform) -
         from lti_tool.models.base import utcnow
 
         past = utcnow() - timedelta(minutes=1)
-    assert_refused(start(app, moodle, reg=_link(app, expires_at=past)), 403,
-                   "registration_link_expired")
-    assert_refused(start(app, moodle, reg=_link(app, revoked_at=past)), 403,
-                   "registration_link_revoked")
+    assert_refused(start(app, moodle, reg=_link(app, expires_at=past)), 403, "registration_link_expired")
+    assert_refused(start(app, moodle, reg=_link(app, revoked_at=past)), 403, "registration_link_revoked")
     assert moodle.config_requests == 0 and platform_count(app) == 0
 
 
-def test_failed_registration_gives_the_link_back(make_app: Any,
-                                                 moodle: RegisteringPlatform) -> None:
+def test_failed_registration_gives_the_link_back(make_app: Any, moodle: RegisteringPlatform) -> None:
     app = make_app(REGISTRATION_MODE="token")
     code = _link(app)
     moodle.refuse_with = (403, "token expired")
@@ -229,12 +239,17 @@ def test_failed_registration_gives_the_link_back(make_app: Any,
 
 
 def test_registration_mode_defaults() -> None:
-    prod = load_settings({}, {"ENV": "production", "SECRET_KEY": "x" * 40,
-                              "BASE_URL": "https://tool.example"})
+    prod = load_settings(
+        {}, {"ENV": "production", "SECRET_KEY": "x" * 40, "BASE_URL": "https://tool.example"}
+    )
     assert prod["REGISTRATION_MODE"] == "token"
     assert load_settings({}, {"ENV": "development"})["REGISTRATION_MODE"] == "open"
-    env = load_settings({"LTI_TOOL_REGISTRATION_MODE": "allowlist",
-                         "LTI_TOOL_REGISTRATION_ALLOWED_ISSUERS": "https://a.example/ https://b"})
+    env = load_settings(
+        {
+            "LTI_TOOL_REGISTRATION_MODE": "allowlist",
+            "LTI_TOOL_REGISTRATION_ALLOWED_ISSUERS": "https://a.example/ https://b",
+        }
+    )
     assert env["REGISTRATION_ALLOWED_ISSUERS"] == ["https://a.example", "https://b"]
     from lti_tool.settings import SettingsError
 

@@ -46,8 +46,9 @@ def h1(page: requests.Response) -> str:
 
 def save_form(page: requests.Response, text: str) -> requests.Response:
     form = next(f for f in forms(page.text, page.url) if f.id == "reflection-form")
-    return requests.post(form.action, data={**form.fields, "reflection": text}, timeout=10,
-                         allow_redirects=False)
+    return requests.post(
+        form.action, data={**form.fields, "reflection": text}, timeout=10, allow_redirects=False
+    )
 
 
 def test_plain_link_opens_the_workshop_overview(lms: DemoLms) -> None:
@@ -63,7 +64,8 @@ def test_plain_link_opens_the_workshop_overview(lms: DemoLms) -> None:
 
 @pytest.mark.parametrize("kind", list(PAGES))
 def test_every_page_kind_renders_with_its_heading_and_keeps_the_token(
-        lms: DemoLms, base_url: str, kind: str) -> None:
+    lms: DemoLms, base_url: str, kind: str
+) -> None:
     _, launched = lms.launch(LEARNERS[0])
     token = lms.token_of(launched)
     path, heading = PAGES[kind]
@@ -75,8 +77,7 @@ def test_every_page_kind_renders_with_its_heading_and_keeps_the_token(
     assert internal and all(f"lt={token}" in href for href in internal)
 
 
-def test_links_out_open_in_a_new_tab_say_so_and_never_carry_the_token(
-        lms: DemoLms, base_url: str) -> None:
+def test_links_out_open_in_a_new_tab_say_so_and_never_carry_the_token(lms: DemoLms, base_url: str) -> None:
     _, launched = lms.launch(LEARNERS[0])
     token = lms.token_of(launched)
     page = get(base_url, W + "/bibliography", token)
@@ -101,8 +102,7 @@ def test_opening_a_session_is_kept_as_progress(lms: DemoLms, base_url: str) -> N
 
 
 @pytest.mark.both_dbs
-def test_reflection_saved_without_javascript_survives_relaunch(
-        lms: DemoLms, base_url: str) -> None:
+def test_reflection_saved_without_javascript_survives_relaunch(lms: DemoLms, base_url: str) -> None:
     _, launched = lms.launch(LEARNERS[0])
     page = get(base_url, SESSION_1, lms.token_of(launched))
     saved = save_form(page, "Trust is built on small promises kept.")
@@ -125,7 +125,9 @@ def test_autosave_posts_with_token_and_csrf_headers(lms: DemoLms, base_url: str)
     page = get(base_url, SESSION_1, token)
     csrf = first_form(page.text, page.url).fields["csrf_token"]
     answer = requests.post(
-        base_url + SESSION_1 + "/reflection", data={"reflection": "typed so far"}, timeout=10,
+        base_url + SESSION_1 + "/reflection",
+        data={"reflection": "typed so far"},
+        timeout=10,
         headers={"X-Launch-Token": token, "X-CSRF-Token": csrf, "Accept": "application/json"},
     )
     assert answer.status_code == 200
@@ -136,14 +138,16 @@ def test_autosave_posts_with_token_and_csrf_headers(lms: DemoLms, base_url: str)
 def test_saving_needs_the_csrf_token_and_a_launch(lms: DemoLms, base_url: str) -> None:
     _, launched = lms.launch(LEARNERS[0])
     token = lms.token_of(launched)
-    no_csrf = requests.post(base_url + SESSION_1 + "/reflection",
-                            data={"lt": token, "reflection": "x"}, timeout=10)
+    no_csrf = requests.post(
+        base_url + SESSION_1 + "/reflection", data={"lt": token, "reflection": "x"}, timeout=10
+    )
     assert no_csrf.status_code == 400
-    no_launch = requests.post(base_url + SESSION_1 + "/reflection",
-                              data={"reflection": "x"}, timeout=10)
+    no_launch = requests.post(base_url + SESSION_1 + "/reflection", data={"reflection": "x"}, timeout=10)
     assert no_launch.status_code == 401
-    assert "x" not in re.findall(r"<textarea[^>]*>(.*?)</textarea>",
-                                 get(base_url, SESSION_1, token).text, re.S)[0]
+    assert (
+        "x"
+        not in re.findall(r"<textarea[^>]*>(.*?)</textarea>", get(base_url, SESSION_1, token).text, re.S)[0]
+    )
 
 
 @pytest.mark.both_dbs
@@ -161,8 +165,7 @@ def test_a_learner_never_sees_another_learners_reflection(lms: DemoLms, base_url
     assert "Chloe" not in ben_page.text
 
 
-def test_too_long_reflection_is_refused_plainly_and_kept_on_the_page(
-        lms: DemoLms, base_url: str) -> None:
+def test_too_long_reflection_is_refused_plainly_and_kept_on_the_page(lms: DemoLms, base_url: str) -> None:
     _, launched = lms.launch(LEARNERS[0])
     page = get(base_url, SESSION_1, lms.token_of(launched))
     answer = save_form(page, "a" * 20_001)
@@ -171,10 +174,15 @@ def test_too_long_reflection_is_refused_plainly_and_kept_on_the_page(
     assert "a" * 20_001 in answer.text
 
 
-@pytest.mark.parametrize("path", [
-    "/app/w/no-such-workshop/", W + "/sessions/session-99", W + "/sessions/session-99/reflection",
-    "/app/items/no-such-item",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/app/w/no-such-workshop/",
+        W + "/sessions/session-99",
+        W + "/sessions/session-99/reflection",
+        "/app/items/no-such-item",
+    ],
+)
 def test_unknown_content_is_a_404_page(lms: DemoLms, base_url: str, path: str) -> None:
     _, launched = lms.launch(LEARNERS[0])
     page = get(base_url, path, lms.token_of(launched))
@@ -182,8 +190,7 @@ def test_unknown_content_is_a_404_page(lms: DemoLms, base_url: str, path: str) -
     assert "<h1" in page.text
 
 
-def test_a_link_opens_the_item_it_was_made_for_even_when_custom_is_dropped(
-        app: Flask, lms: DemoLms) -> None:
+def test_a_link_opens_the_item_it_was_made_for_even_when_custom_is_dropped(app: Flask, lms: DemoLms) -> None:
     activity = add_activity(app, "Session 3", {"p3_item": "p3-art-of-the-possible/session-3"})
     _, page = lms.launch(LEARNERS[0], activity)
     assert urlsplit(page.url).path == W + "/sessions/session-3"
@@ -194,8 +201,7 @@ def test_a_link_opens_the_item_it_was_made_for_even_when_custom_is_dropped(
     assert urlsplit(page.url).path == W + "/sessions/session-3"
 
 
-def test_a_link_to_an_item_that_no_longer_exists_gets_a_clear_404(
-        app: Flask, lms: DemoLms) -> None:
+def test_a_link_to_an_item_that_no_longer_exists_gets_a_clear_404(app: Flask, lms: DemoLms) -> None:
     activity = add_activity(app, "Old item", {"p3_item": "p3-art-of-the-possible/session-42"})
     _, page = lms.launch(LEARNERS[0], activity)
     assert page.status_code == 404

@@ -34,8 +34,7 @@ def verify_with_tool_key(token: str, tool_jwks_url: str, audience: str) -> dict[
     return jwt.decode(token, key.key, algorithms=["RS256"], audience=audience)
 
 
-def check_client_assertion(form: dict[str, str], tool_jwks_url: str, token_url: str,
-                           client_id: str) -> None:
+def check_client_assertion(form: dict[str, str], tool_jwks_url: str, token_url: str, client_id: str) -> None:
     """An OAuth2 client_credentials request with the tool's signed assertion; raises if bad."""
     claims = verify_with_tool_key(form["client_assertion"], tool_jwks_url, token_url)
     assert claims["iss"] == claims["sub"] == client_id
@@ -61,8 +60,10 @@ class AgsPlatform(IndependentPlatform):
         self.gate = threading.Event()  # cleared: score requests wait until it is set again
         self.gate.set()
         self.tool_jwks_url = ""
-        self.members = [{"user_id": f"u{n}", "name": f"Learner {n}", "roles": ["Learner"],
-                         "status": "Active"} for n in range(3)]
+        self.members = [
+            {"user_id": f"u{n}", "name": f"Learner {n}", "roles": ["Learner"], "status": "Active"}
+            for n in range(3)
+        ]
         super().__init__(**kwargs)
         self.port = self._server.server_port
         self.down()  # serve from a server with a longer listen queue, on the same port
@@ -82,8 +83,11 @@ class AgsPlatform(IndependentPlatform):
     def add_line_item(self, resource_link_id: str = "rl-1", maximum: float = 10) -> str:
         with self.lock:
             item_id = len(self.line_items) + 1
-            self.line_items[item_id] = {"label": "Activity", "scoreMaximum": maximum,
-                                        "resourceLinkId": resource_link_id}
+            self.line_items[item_id] = {
+                "label": "Activity",
+                "scoreMaximum": maximum,
+                "resourceLinkId": resource_link_id,
+            }
         return self.line_item_url(item_id)
 
     def line_item_url(self, item_id: int) -> str:
@@ -91,9 +95,12 @@ class AgsPlatform(IndependentPlatform):
 
     def ags_claim(self, line_item: str | None) -> dict[str, Any]:
         claim: dict[str, Any] = {
-            "scope": ["https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
-                      "https://purl.imsglobal.org/spec/lti-ags/scope/score"],
-            "lineitems": f"{self.url}/lineitems?type_id={TYPE_ID}"}
+            "scope": [
+                "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+                "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+            ],
+            "lineitems": f"{self.url}/lineitems?type_id={TYPE_ID}",
+        }
         if line_item:
             claim["lineitem"] = line_item
         return claim
@@ -110,10 +117,18 @@ class AgsPlatform(IndependentPlatform):
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as real platforms do
 
-            def _send(self, status: int, body: Any = None, headers: dict[str, str] | None = None,
-                      content_type: str = "application/json") -> None:
-                data = (body if isinstance(body, str) else json.dumps(body)).encode() \
-                    if body is not None else b""
+            def _send(
+                self,
+                status: int,
+                body: Any = None,
+                headers: dict[str, str] | None = None,
+                content_type: str = "application/json",
+            ) -> None:
+                data = (
+                    (body if isinstance(body, str) else json.dumps(body)).encode()
+                    if body is not None
+                    else b""
+                )
                 self.send_response(status)
                 for key, value in (headers or {}).items():
                     self.send_header(key, value)
@@ -144,8 +159,9 @@ class AgsPlatform(IndependentPlatform):
                 parts = urlsplit(self.path)
                 if parts.path == "/stats":  # for a platform run in its own process
                     with platform.lock:
-                        self._send(200, {"token_requests": platform.token_requests,
-                                         "scores": platform.scores})
+                        self._send(
+                            200, {"token_requests": platform.token_requests, "scores": platform.scores}
+                        )
                     return
                 if parts.path == "/jwks":
                     self._send(200, platform.jwks())
@@ -155,15 +171,16 @@ class AgsPlatform(IndependentPlatform):
                 if parts.path == "/memberships":
                     with platform.lock:
                         platform.roster_requests += 1
-                    self._send(200, {"id": platform.url + "/memberships",
-                                     "members": platform.members})
+                    self._send(200, {"id": platform.url + "/memberships", "members": platform.members})
                     return
                 if parts.path == "/lineitems":
                     query = parse_qs(parts.query)
                     link = query.get("resource_link_id", [""])[0]
-                    items = [{"id": platform.line_item_url(i), **item}
-                             for i, item in platform.line_items.items()
-                             if not link or item["resourceLinkId"] == link]
+                    items = [
+                        {"id": platform.line_item_url(i), **item}
+                        for i, item in platform.line_items.items()
+                        if not link or item["resourceLinkId"] == link
+                    ]
                     self._send(200, items)
                     return
                 self._send(404, {"error": "not found"})
@@ -190,8 +207,7 @@ class AgsPlatform(IndependentPlatform):
                     return
                 if parts.path == "/lineitems":
                     item = json.loads(body)
-                    url = platform.add_line_item(item.get("resourceLinkId", ""),
-                                                 item.get("scoreMaximum", 1))
+                    url = platform.add_line_item(item.get("resourceLinkId", ""), item.get("scoreMaximum", 1))
                     self._send(201, {"id": url, **item})
                     return
                 self._send(404, {"error": "not found"})
@@ -201,13 +217,21 @@ class AgsPlatform(IndependentPlatform):
                     platform.token_requests += 1
                 form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
                 try:
-                    check_client_assertion(form, platform.tool_jwks_url,
-                                           platform.url + "/token", platform.client_id)
+                    check_client_assertion(
+                        form, platform.tool_jwks_url, platform.url + "/token", platform.client_id
+                    )
                 except Exception as exc:  # noqa: BLE001 - any failure is a refusal
                     self._send(400, {"error": "invalid_client", "error_description": str(exc)})
                     return
-                self._send(200, {"access_token": "token-1", "token_type": "Bearer",
-                                 "expires_in": platform.token_lifetime, "scope": form.get("scope", "")})
+                self._send(
+                    200,
+                    {
+                        "access_token": "token-1",
+                        "token_type": "Bearer",
+                        "expires_in": platform.token_lifetime,
+                        "scope": form.get("scope", ""),
+                    },
+                )
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -227,9 +251,17 @@ def main() -> None:
     platform = AgsPlatform()
     platform.tool_jwks_url = args.tool_jwks_url
     platform.delay = args.delay
-    print(json.dumps({**platform.registration(), "url": platform.url,
-                      "line_item": platform.add_line_item(),
-                      "ags": platform.ags_claim(platform.line_item_url(1))}), flush=True)
+    print(
+        json.dumps(
+            {
+                **platform.registration(),
+                "url": platform.url,
+                "line_item": platform.add_line_item(),
+                "ags": platform.ags_claim(platform.line_item_url(1)),
+            }
+        ),
+        flush=True,
+    )
     sys.stdin.read()  # until the parent closes our stdin
 
 

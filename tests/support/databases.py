@@ -59,8 +59,7 @@ class PostgresTemplates:
         self._ready = False
 
     def _url_for(self, name: str) -> str:
-        return sa.engine.make_url(self.admin_url).set(database=name).render_as_string(
-            hide_password=False)
+        return sa.engine.make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
 
     def _execute(self, sql: str) -> None:
         with self.engine.connect() as conn:

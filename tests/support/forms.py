@@ -24,8 +24,7 @@ class _FormParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
-            self.forms.append(Form(a.get("action", ""), a.get("method", "get").lower(),
-                                   id=a.get("id", "")))
+            self.forms.append(Form(a.get("action", ""), a.get("method", "get").lower(), id=a.get("id", "")))
         elif tag in {"input", "button"} and self.forms and a.get("name"):
             if a.get("type") in {"checkbox", "radio"} and "checked" not in a:
                 return

@@ -103,12 +103,16 @@ class IndependentPlatform:
         claims.update(overrides)
         return {k: v for k, v in claims.items() if v is not None}
 
-    def sign(self, claims: dict[str, Any], kid: str | None = None, key: Any = None,
-             headers: dict[str, Any] | None = None) -> str:
+    def sign(
+        self,
+        claims: dict[str, Any],
+        kid: str | None = None,
+        key: Any = None,
+        headers: dict[str, Any] | None = None,
+    ) -> str:
         kid = kid or self.kid
         signing_key = key or self.keys[kid]
-        return jwt.encode(claims, signing_key, algorithm="RS256",
-                          headers={"kid": kid, **(headers or {})})
+        return jwt.encode(claims, signing_key, algorithm="RS256", headers={"kid": kid, **(headers or {})})
 
     def stop(self) -> None:
         self._server.shutdown()

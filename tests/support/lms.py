@@ -19,13 +19,22 @@ class DemoLms:
         self.tool_url = tool_url
         self.demo_url = demo_url
 
-    def launch(self, person: str, activity: int | None = 1, *, deep_link: bool = False,
-               session: requests.Session | None = None) -> tuple[requests.Session, requests.Response]:
+    def launch(
+        self,
+        person: str,
+        activity: int | None = 1,
+        *,
+        deep_link: bool = False,
+        session: requests.Session | None = None,
+    ) -> tuple[requests.Session, requests.Response]:
         """Open an activity (or the deep-linking picker) as a person; returns the tool page."""
         browser = session or requests.Session()
         # No JavaScript here, so no platform storage: the browser tests cover that path.
-        query = {"as": person, "storage": "0",
-                 **({"deep_link": "1"} if deep_link else {"activity": activity})}
+        query = {
+            "as": person,
+            "storage": "0",
+            **({"deep_link": "1"} if deep_link else {"activity": activity}),
+        }
         init = browser.get(self.demo_url + "/demo/init", params=query, timeout=10)
         init.raise_for_status()
         login_form = first_form(init.text, init.url)
@@ -39,14 +48,14 @@ class DemoLms:
     def token_of(response: requests.Response) -> str:
         return parse_qs(urlsplit(response.url).query)["lt"][0]
 
-    def picker(self, session: requests.Session | None = None
-               ) -> tuple[requests.Session, requests.Response]:
+    def picker(self, session: requests.Session | None = None) -> tuple[requests.Session, requests.Response]:
         """The instructor's Deep Linking picker, opened from the demo course."""
         return self.launch(INSTRUCTOR, deep_link=True, session=session)
 
     @staticmethod
-    def pick(browser: requests.Session, picker: requests.Response, items: list[str],
-             **fields: str) -> requests.Response:
+    def pick(
+        browser: requests.Session, picker: requests.Response, items: list[str], **fields: str
+    ) -> requests.Response:
         """Submit the picker with these items chosen (and extra fields, e.g. titles)."""
         form = first_form(picker.text, picker.url)
         data: dict[str, object] = {**form.fields, "item": items, "action": "add", **fields}

@@ -36,12 +36,17 @@ from tests.support.forms import first_form
 from tests.support.registering_platform import TOOL_CONF, RegisteringPlatform
 
 OBSERVED: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "data" / "moodle-4.5-observed.json").read_text())
+    (Path(__file__).parent / "data" / "moodle-4.5-observed.json").read_text()
+)
 OBSERVED_MOODLE = "http://127.0.0.1:8081"
 OBSERVED_TOOL = "http://127.0.0.1:5000"
 # The observed tool's paths and this tool's.
-TOOL_PATHS = {"/launch": "/lti/launch", "/login": "/lti/login", "/jwks": "/lti/jwks",
-              "/logo.png": "/static/logo.svg"}
+TOOL_PATHS = {
+    "/launch": "/lti/launch",
+    "/login": "/lti/login",
+    "/jwks": "/lti/jwks",
+    "/logo.png": "/static/logo.svg",
+}
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DEPLOYMENT_ID = LTI + "deployment_id"
@@ -53,7 +58,8 @@ ISO8601 = re.compile(
     r"^([\+-]?\d{4}(?!\d{2}\b))((-?)((0[1-9]|1[0-2])(\3([12]\d|0[1-9]|3[01]))?|W([0-4]\d|5[0-2])"
     r"(-?[1-7])?|(00[1-9]|0[1-9]\d|[12]\d{2}|3([0-5]\d|6[1-6])))([T\s]((([01]\d|2[0-3])"
     r"((:?)[0-5]\d)?|24\:?00)([\.,]\d+(?!:))?)?(\17[0-5]\d([\.,]\d+)?)?([zZ]|([\+-])"
-    r"([01]\d|2[0-3]):?([0-5]\d)?)?)?)?$")
+    r"([01]\d|2[0-3]):?([0-5]\d)?)?)?)?$"
+)
 
 
 def moodle_refuses_score(score: Any) -> bool:
@@ -62,13 +68,15 @@ def moodle_refuses_score(score: Any) -> bool:
     if not isinstance(score, dict):
         return True
     required = ("userId", "gradingProgress", "activityProgress", "timestamp")
-    numeric = all(isinstance(score.get(k), int | float) for k in ("scoreGiven", "scoreMaximum")
-                  if k in score)
+    numeric = all(isinstance(score.get(k), int | float) for k in ("scoreGiven", "scoreMaximum") if k in score)
     gradable = {m["user_id"] for m in OBSERVED["nrps_members"] if "Learner" in m["roles"]}
-    return (any(k not in score for k in required) or not numeric
-            or not ISO8601.match(str(score["timestamp"]))
-            or ("scoreGiven" in score and "scoreMaximum" not in score)
-            or score["userId"] not in gradable)
+    return (
+        any(k not in score for k in required)
+        or not numeric
+        or not ISO8601.match(str(score["timestamp"]))
+        or ("scoreGiven" in score and "scoreMaximum" not in score)
+        or score["userId"] not in gradable
+    )
 
 
 def rewrite_urls(value: Any, prefixes: dict[str, str]) -> Any:
@@ -80,7 +88,7 @@ def rewrite_urls(value: Any, prefixes: dict[str, str]) -> Any:
     if isinstance(value, str):
         for old in sorted(prefixes, key=len, reverse=True):
             if value.startswith(old):
-                return prefixes[old] + value[len(old):]
+                return prefixes[old] + value[len(old) :]
     return value
 
 
@@ -101,20 +109,24 @@ class MoodlePlatform(RegisteringPlatform):
         static = OBSERVED["oidc_login_params_student"]
         self.client_id, self.deployment_id = static["client_id"], static["lti_deployment_id"]
         # What Moodle knows of each tool type: the manually configured one, then registered ones.
-        self.clients: dict[str, dict[str, Any]] = {self.client_id: {
-            "deployment_id": self.deployment_id, "jwks_uri": tool_url + "/lti/jwks",
-            "redirect_uris": [tool_url + "/lti/launch"]}}
+        self.clients: dict[str, dict[str, Any]] = {
+            self.client_id: {
+                "deployment_id": self.deployment_id,
+                "jwks_uri": tool_url + "/lti/jwks",
+                "redirect_uris": [tool_url + "/lti/launch"],
+            }
+        }
         token_claims = OBSERVED["dynreg"]["registration_token_claims"]
         now = int(time.time())
         self.registration_token = self.sign(
-            {**token_claims, "iat": now, "exp": now + 3600}, headers={"typ": "JWT"})
+            {**token_claims, "iat": now, "exp": now + 3600}, headers={"typ": "JWT"}
+        )
 
     # --- the observed data, at this server and the tool under test ----------------------------
 
     def rewrite(self, value: Any) -> Any:
         prefixes = {OBSERVED_MOODLE: self.url}
-        prefixes.update({OBSERVED_TOOL + old: self.tool_url + new
-                         for old, new in TOOL_PATHS.items()})
+        prefixes.update({OBSERVED_TOOL + old: self.tool_url + new for old, new in TOOL_PATHS.items()})
         return rewrite_urls(copy.deepcopy(value), prefixes)
 
     def observed_claims(self, name: str, nonce: str, **changes: Any) -> dict[str, Any]:
@@ -133,11 +145,18 @@ class MoodlePlatform(RegisteringPlatform):
         (basic outcomes, gradebook, memberships, tool settings) and its release name."""
         conf = super().openid_configuration()
         conf["scopes_supported"] = [
-            "openid", "https://purl.imsglobal.org/spec/lti-bo/scope/basicoutcome",
-            AGS + "lineitem.readonly", AGS + "lineitem", AGS + "result.readonly", AGS + "score",
-            NRPS_SCOPE, "https://purl.imsglobal.org/spec/lti-ts/scope/toolsetting"]
+            "openid",
+            "https://purl.imsglobal.org/spec/lti-bo/scope/basicoutcome",
+            AGS + "lineitem.readonly",
+            AGS + "lineitem",
+            AGS + "result.readonly",
+            AGS + "score",
+            NRPS_SCOPE,
+            "https://purl.imsglobal.org/spec/lti-ts/scope/toolsetting",
+        ]
         conf["https://purl.imsglobal.org/spec/lti-platform-configuration"]["version"] = (
-            "4.5+ (Build: 20241205)")
+            "4.5+ (Build: 20241205)"
+        )
         return conf
 
     # --- the browser's part: what Moodle's pages make it do ------------------------------------
@@ -152,18 +171,26 @@ class MoodlePlatform(RegisteringPlatform):
             launch_id = json.loads(hint)["launchid"]
         with self.lock:
             self.pending[launch_id] = {"name": name, "sub": claims["sub"], "changes": changes}
-        return self.rewrite({
-            "lti_deployment_id": self.clients[claims["aud"]]["deployment_id"],
-            "client_id": claims["aud"], "login_hint": claims["sub"], "lti_message_hint": hint,
-            "iss": OBSERVED_MOODLE, "target_link_uri": claims[LTI + "target_link_uri"]})
+        return self.rewrite(
+            {
+                "lti_deployment_id": self.clients[claims["aud"]]["deployment_id"],
+                "client_id": claims["aud"],
+                "login_hint": claims["sub"],
+                "lti_message_hint": hint,
+                "iss": OBSERVED_MOODLE,
+                "target_link_uri": claims[LTI + "target_link_uri"],
+            }
+        )
 
-    def open_activity(self, name: str, browser: requests.Session | None = None,
-                      **changes: Any) -> tuple[requests.Session, requests.Response]:
+    def open_activity(
+        self, name: str, browser: requests.Session | None = None, **changes: Any
+    ) -> tuple[requests.Session, requests.Response]:
         """Launch as Moodle: login initiation, auth.php, its form posted to the tool. Returns
         the tool's answer to the launch POST (redirects not followed)."""
         browser = browser or requests.Session()
-        auth_page = browser.post(self.tool_url + "/lti/login", data=self.login_params(name, **changes),
-                                 timeout=10)
+        auth_page = browser.post(
+            self.tool_url + "/lti/login", data=self.login_params(name, **changes), timeout=10
+        )
         assert auth_page.status_code == 200, auth_page.text[:800]
         form = first_form(auth_page.text, auth_page.url)
         launched = browser.post(form.action, data=form.fields, allow_redirects=False, timeout=10)
@@ -175,8 +202,12 @@ class MoodlePlatform(RegisteringPlatform):
         """/mod/lti/auth.php: the checks Moodle makes, then the auto-posted id_token."""
         self.auth_requests.append(query)
         client = self.clients.get(query.get("client_id", ""))
-        expected = {"scope": "openid", "response_type": "id_token",
-                    "response_mode": "form_post", "prompt": "none"}
+        expected = {
+            "scope": "openid",
+            "response_type": "id_token",
+            "response_mode": "form_post",
+            "prompt": "none",
+        }
         wrong = [k for k, v in expected.items() if query.get(k) != v]
         if client is None or query.get("redirect_uri") not in client["redirect_uris"]:
             wrong.append("client_id/redirect_uri")
@@ -195,12 +226,16 @@ class MoodlePlatform(RegisteringPlatform):
         assert pending is not None
         claims = self.observed_claims(pending["name"], query["nonce"], **pending["changes"])
         token = self.sign(claims, headers={"typ": "JWT"})
-        fields = "".join(f'<input type="hidden" name="{n}" value="{html.escape(v)}"/>'
-                         for n, v in (("state", query["state"]), ("id_token", token)))
+        fields = "".join(
+            f'<input type="hidden" name="{n}" value="{html.escape(v)}"/>'
+            for n, v in (("state", query["state"]), ("id_token", token))
+        )
         action = html.escape(query["redirect_uri"])
-        return 200, (f'<form action="{action}" name="ltiAuthForm" id="ltiAuthForm" '
-                     f'method="post" enctype="application/x-www-form-urlencoded">{fields}'
-                     '</form><script>document.ltiAuthForm.submit();</script>')
+        return 200, (
+            f'<form action="{action}" name="ltiAuthForm" id="ltiAuthForm" '
+            f'method="post" enctype="application/x-www-form-urlencoded">{fields}'
+            "</form><script>document.ltiAuthForm.submit();</script>"
+        )
 
     def _registration_problems(self, body: Any) -> list[str]:
         """What Moodle's registration_helper refuses, on top of the domain check."""
@@ -215,16 +250,18 @@ class MoodlePlatform(RegisteringPlatform):
             problems.append("grant_types must include implicit and client_credentials")
         if body.get("token_endpoint_auth_method") != "private_key_jwt":
             problems.append("token_endpoint_auth_method must be private_key_jwt")
-        problems += [f"{k} missing" for k in ("initiate_login_uri", "client_name", "jwks_uri")
-                     if not body.get(k)]
+        problems += [
+            f"{k} missing" for k in ("initiate_login_uri", "client_name", "jwks_uri") if not body.get(k)
+        ]
         return problems
 
     def _register(self, headers: dict[str, str], body: Any) -> tuple[int, dict[str, Any]]:
         self.requests.append({"headers": headers, "body": body})
         auth = headers.get("Authorization", "")
         try:
-            token = jwt.decode(auth.removeprefix("Bearer "), self.keys[self.kid].public_key(),
-                               algorithms=["RS256"])
+            token = jwt.decode(
+                auth.removeprefix("Bearer "), self.keys[self.kid].public_key(), algorithms=["RS256"]
+            )
             assert auth.startswith("Bearer ") and token["scope"] == "reg"
         except (jwt.InvalidTokenError, AssertionError, KeyError):
             return 401, {"error": "Unauthorized"}
@@ -232,57 +269,86 @@ class MoodlePlatform(RegisteringPlatform):
         if problems:
             return 400, {"error": "; ".join(problems)}
         client_id, deployment_id = token["sub"], str(len(self.clients) + 1)
-        self.clients[client_id] = {"deployment_id": deployment_id, "jwks_uri": body["jwks_uri"],
-                                   "redirect_uris": body["redirect_uris"]}
+        self.clients[client_id] = {
+            "deployment_id": deployment_id,
+            "jwks_uri": body["jwks_uri"],
+            "redirect_uris": body["redirect_uris"],
+        }
         return 200, self._registration_answer(client_id, deployment_id, body)
 
     @staticmethod
-    def _registration_answer(client_id: str, deployment_id: str,
-                             body: dict[str, Any]) -> dict[str, Any]:
+    def _registration_answer(client_id: str, deployment_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """What Moodle answers: the stored tool type read back (so labels, placements and the
         resource link message are not echoed; only the deep linking message is)."""
         conf = body[TOOL_CONF]
-        messages = [{"type": m["type"], "target_link_uri": m.get("target_link_uri")}
-                    for m in conf.get("messages", []) if m.get("type") == "LtiDeepLinkingRequest"]
+        messages = [
+            {"type": m["type"], "target_link_uri": m.get("target_link_uri")}
+            for m in conf.get("messages", [])
+            if m.get("type") == "LtiDeepLinkingRequest"
+        ]
         return {
-            "client_id": client_id, "response_types": ["id_token"],
-            "jwks_uri": body["jwks_uri"], "initiate_login_uri": body["initiate_login_uri"],
+            "client_id": client_id,
+            "response_types": ["id_token"],
+            "jwks_uri": body["jwks_uri"],
+            "initiate_login_uri": body["initiate_login_uri"],
             "grant_types": ["client_credentials", "implicit"],
-            "redirect_uris": body["redirect_uris"], "application_type": "web",
-            "token_endpoint_auth_method": "private_key_jwt", "client_name": body["client_name"],
-            "logo_uri": body.get("logo_uri"), "scope": body.get("scope", ""),
-            TOOL_CONF: {"version": "1.3.0", "deployment_id": deployment_id,
-                        "target_link_uri": conf["target_link_uri"], "domain": conf["domain"],
-                        "description": conf.get("description", ""), "messages": messages,
-                        "custom_parameters": conf.get("custom_parameters", {}),
-                        "claims": conf.get("claims", [])},
+            "redirect_uris": body["redirect_uris"],
+            "application_type": "web",
+            "token_endpoint_auth_method": "private_key_jwt",
+            "client_name": body["client_name"],
+            "logo_uri": body.get("logo_uri"),
+            "scope": body.get("scope", ""),
+            TOOL_CONF: {
+                "version": "1.3.0",
+                "deployment_id": deployment_id,
+                "target_link_uri": conf["target_link_uri"],
+                "domain": conf["domain"],
+                "description": conf.get("description", ""),
+                "messages": messages,
+                "custom_parameters": conf.get("custom_parameters", {}),
+                "claims": conf.get("claims", []),
+            },
         }
 
     def _token(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         """/mod/lti/token.php: the tool's assertion, checked with the tool's own key set."""
         try:
-            client_id = jwt.decode(form["client_assertion"],
-                                   options={"verify_signature": False})["sub"]
-            check_client_assertion(form, self.clients[client_id]["jwks_uri"],
-                                   self.url + self.TOKEN_PATH, client_id)
+            client_id = jwt.decode(form["client_assertion"], options={"verify_signature": False})["sub"]
+            check_client_assertion(
+                form, self.clients[client_id]["jwks_uri"], self.url + self.TOKEN_PATH, client_id
+            )
         except Exception as exc:  # noqa: BLE001 - any failure is a refusal
             return 400, {"error": "invalid_client", "error_description": str(exc)}
-        return 200, {"access_token": "moodle-token", "token_type": "Bearer",
-                     "expires_in": 3600, "scope": form.get("scope", "")}
+        return 200, {
+            "access_token": "moodle-token",
+            "token_type": "Bearer",
+            "expires_in": 3600,
+            "scope": form.get("scope", ""),
+        }
 
-    def _service(self, method: str, path: str, query: str, headers: dict[str, str],
-                 body: bytes) -> tuple[int, Any]:
+    def _service(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, Any]:
         """/mod/lti/services.php: the observed line items and members; scores are recorded."""
         if headers.get("Authorization") != "Bearer moodle-token":
             return 401, {"error": "invalid token"}
         with self.lock:
-            self.service_requests.append({"method": method, "path": path, "query": query,
-                                          "content_type": headers.get("Content-Type", ""),
-                                          "body": json.loads(body) if body else None})
+            self.service_requests.append(
+                {
+                    "method": method,
+                    "path": path,
+                    "query": query,
+                    "content_type": headers.get("Content-Type", ""),
+                    "body": json.loads(body) if body else None,
+                }
+            )
         if method == "GET" and path.endswith("/memberships"):
             context = OBSERVED["student_resource_link_claims"][LTI + "context"]
-            return 200, {"id": self.url + path, "members": OBSERVED["nrps_members"],
-                         "context": {k: context[k] for k in ("id", "label", "title")}}
+            return 200, {
+                "id": self.url + path,
+                "members": OBSERVED["nrps_members"],
+                "context": {k: context[k] for k in ("id", "label", "title")},
+            }
         if method == "GET" and path.endswith("/lineitems"):
             return 200, self.rewrite(OBSERVED["ags_lineitems"])
         if method == "POST" and path.endswith("/lineitem/scores") and "type_id=" in query:
@@ -291,23 +357,22 @@ class MoodlePlatform(RegisteringPlatform):
             return 200, None
         return 404, {"error": "not found"}
 
-    def _content_item_return(self, query: dict[str, str], form: dict[str, str]
-                             ) -> tuple[int, dict[str, Any]]:
+    def _content_item_return(self, query: dict[str, str], form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         """/mod/lti/contentitem_return.php: the checks Moodle makes of a Deep Linking answer."""
         if not {"course", "id", "sesskey"} <= set(query):
             return 400, {"error": "missing course, id or sesskey"}
         try:
             client_id = jwt.decode(form["JWT"], options={"verify_signature": False})["iss"]
-            claims = verify_with_tool_key(form["JWT"], self.clients[client_id]["jwks_uri"],
-                                          self.issuer)
+            claims = verify_with_tool_key(form["JWT"], self.clients[client_id]["jwks_uri"], self.issuer)
             assert claims[DEPLOYMENT_ID] == self.clients[client_id]["deployment_id"]
             assert claims[LTI + "message_type"] == "LtiDeepLinkingResponse"
             assert claims[LTI + "version"] == "1.3.0" and claims["nonce"]
         except Exception as exc:  # noqa: BLE001 - any failure is a refusal
             return 400, {"error": f"invalid deep linking response: {exc!r}"}
         self.placed.append(claims)
-        return 200, {"placed": len(claims.get(
-            "https://purl.imsglobal.org/spec/lti-dl/claim/content_items", []))}
+        return 200, {
+            "placed": len(claims.get("https://purl.imsglobal.org/spec/lti-dl/claim/content_items", []))
+        }
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         platform = self
@@ -335,8 +400,9 @@ class MoodlePlatform(RegisteringPlatform):
                     query = {k: v[0] for k, v in parse_qs(parts.query).items()}
                     self._answer(*platform._authorize(query))
                 elif parts.path.startswith(SERVICES):
-                    self._answer(*platform._service("GET", parts.path, parts.query,
-                                                    dict(self.headers.items()), b""))
+                    self._answer(
+                        *platform._service("GET", parts.path, parts.query, dict(self.headers.items()), b"")
+                    )
                 else:
                     super().do_GET()
 
@@ -346,8 +412,11 @@ class MoodlePlatform(RegisteringPlatform):
                     form = {k: v[0] for k, v in parse_qs(self._body().decode()).items()}
                     self._answer(*platform._token(form))
                 elif parts.path.startswith(SERVICES):
-                    self._answer(*platform._service("POST", parts.path, parts.query,
-                                                    dict(self.headers.items()), self._body()))
+                    self._answer(
+                        *platform._service(
+                            "POST", parts.path, parts.query, dict(self.headers.items()), self._body()
+                        )
+                    )
                 elif parts.path == "/mod/lti/contentitem_return.php":
                     query = {k: v[0] for k, v in parse_qs(parts.query).items()}
                     form = {k: v[0] for k, v in parse_qs(self._body().decode()).items()}

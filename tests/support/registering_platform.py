@@ -47,7 +47,8 @@ class RegisteringPlatform(IndependentPlatform):
                 "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
                 "https://purl.imsglobal.org/spec/lti-ags/scope/score",
                 "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
-                "openid"],
+                "openid",
+            ],
             "response_types_supported": ["id_token"],
             "subject_types_supported": ["public", "pairwise"],
             "id_token_signing_alg_values_supported": ["RS256"],
@@ -55,8 +56,7 @@ class RegisteringPlatform(IndependentPlatform):
             PLATFORM_CONF: {
                 "product_family_code": self.product_family_code,
                 "version": "4.5",
-                "messages_supported": [{"type": "LtiResourceLinkRequest"},
-                                       {"type": "LtiDeepLinkingRequest"}],
+                "messages_supported": [{"type": "LtiResourceLinkRequest"}, {"type": "LtiDeepLinkingRequest"}],
             },
         }
         conf.update(self.config_overrides)
@@ -67,8 +67,12 @@ class RegisteringPlatform(IndependentPlatform):
         conf = body.get(TOOL_CONF) if isinstance(body, dict) else None
         if not isinstance(conf, dict):
             return ["no tool configuration"]
-        uris = [body.get("initiate_login_uri"), body.get("jwks_uri"), conf.get("target_link_uri"),
-                *(body.get("redirect_uris") or [])]
+        uris = [
+            body.get("initiate_login_uri"),
+            body.get("jwks_uri"),
+            conf.get("target_link_uri"),
+            *(body.get("redirect_uris") or []),
+        ]
         for uri in uris:
             if not isinstance(uri, str) or urlsplit(uri).netloc != conf.get("domain"):
                 problems.append(f"{uri!r} not on domain {conf.get('domain')!r}")
@@ -88,9 +92,11 @@ class RegisteringPlatform(IndependentPlatform):
             return 400, {"error": "; ".join(problems)}
         self.client_id = "dyn-" + secrets.token_hex(5)
         self.deployment_id = str(len(self.requests) + 1)
-        answer = {**body, "client_id": self.client_id,
-                  TOOL_CONF: {**body[TOOL_CONF], "version": "1.3.0",
-                              "deployment_id": self.deployment_id}}
+        answer = {
+            **body,
+            "client_id": self.client_id,
+            TOOL_CONF: {**body[TOOL_CONF], "version": "1.3.0", "deployment_id": self.deployment_id},
+        }
         return 200, answer
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:

@@ -29,9 +29,12 @@ class WeakestLinkSettings(Schema):
     class Meta:
         unknown = RAISE
 
-    concern_below = fields.Integer(load_default=3, strict=True,
-                                   validate=validate.Range(min=2, max=5),
-                                   metadata={"label": "Concern when any rating is below"})
+    concern_below = fields.Integer(
+        load_default=3,
+        strict=True,
+        validate=validate.Range(min=2, max=5),
+        metadata={"label": "Concern when any rating is below"},
+    )
 
 
 class WeakestLinkModel(ScoringModel):
@@ -49,23 +52,41 @@ class WeakestLinkModel(ScoringModel):
         for counts in rating_counts(instrument, responses):
             low = min(counts.values) if counts.values else None
             weakest[counts.dimension_id] = low
-            band = "insufficient" if low is None else (
-                "concern" if low < cfg["concern_below"] else "ok")
-            scores.append(DimensionScore(
-                counts.dimension_id, counts.mean, len(counts.values), counts.not_applicable,
-                band, band.title(), f"Lowest rating: {low}", counts.unanswered,
-                counts.importance))
+            band = "insufficient" if low is None else ("concern" if low < cfg["concern_below"] else "ok")
+            scores.append(
+                DimensionScore(
+                    counts.dimension_id,
+                    counts.mean,
+                    len(counts.values),
+                    counts.not_applicable,
+                    band,
+                    band.title(),
+                    f"Lowest rating: {low}",
+                    counts.unanswered,
+                    counts.importance,
+                )
+            )
         order = [s.dimension_id for s in scores]
-        weak = sorted((s for s in scores if s.band == "concern"),
-                      key=lambda s: (weakest[s.dimension_id], s.mean,
-                                     order.index(s.dimension_id)))
+        weak = sorted(
+            (s for s in scores if s.band == "concern"),
+            key=lambda s: (weakest[s.dimension_id], s.mean, order.index(s.dimension_id)),
+        )
         ranked = tuple(
-            RankedArea(s.dimension_id, rank,
-                       f"Lowest rating {weakest[s.dimension_id]} is below "
-                       f"{cfg['concern_below']}", s, {"lowest": weakest[s.dimension_id]})
-            for rank, s in enumerate(weak, start=1))
-        return ScoringResult(tuple(scores), ranked, overall_score(scores, instrument),
-                             f"{len(ranked)} area(s) with a weak link.")
+            RankedArea(
+                s.dimension_id,
+                rank,
+                f"Lowest rating {weakest[s.dimension_id]} is below {cfg['concern_below']}",
+                s,
+                {"lowest": weakest[s.dimension_id]},
+            )
+            for rank, s in enumerate(weak, start=1)
+        )
+        return ScoringResult(
+            tuple(scores),
+            ranked,
+            overall_score(scores, instrument),
+            f"{len(ranked)} area(s) with a weak link.",
+        )
 
 
 class SampleTipsCatalogue(MechanismCatalogue):
@@ -76,10 +97,24 @@ class SampleTipsCatalogue(MechanismCatalogue):
 
     def mechanisms(self, instrument: Instrument, settings: Mapping[str, Any]) -> list[Mechanism]:
         tips = [
-            Mechanism("shared-calendar", "Shared calendar", "One calendar of joint events.",
-                      ("information",), "low", "short", "Sample plugin"),
-            Mechanism("buddy-pairs", "Buddy pairs", "Pair staff across partners.",
-                      ("trust", "continuity"), "low", "medium", "Sample plugin"),
+            Mechanism(
+                "shared-calendar",
+                "Shared calendar",
+                "One calendar of joint events.",
+                ("information",),
+                "low",
+                "short",
+                "Sample plugin",
+            ),
+            Mechanism(
+                "buddy-pairs",
+                "Buddy pairs",
+                "Pair staff across partners.",
+                ("trust", "continuity"),
+                "low",
+                "medium",
+                "Sample plugin",
+            ),
         ]
         known = set(instrument.dimension_ids)
         return [m for m in tips if set(m.dimensions) <= known]
