@@ -31,8 +31,13 @@ LAUNCH_RETENTION_DAYS = 30
 LAUNCH_FAILURE_RETENTION_DAYS = 90
 # Days a rotated-out tool key stays published in the JWKS.
 KEY_ROTATION_OVERLAP_DAYS = 7
-# HTTP timeout (seconds) for calls to platforms.
+# Total seconds one outbound HTTP call may take, from connecting to the last byte of the answer
+# (key sets, registration, access tokens, AGS, NRPS: every call goes through lti_tool/outbound.py).
 HTTP_TIMEOUT = 10
+# Hosts ("name" or "name:port"), IP addresses or networks (CIDR), space or comma separated, that
+# the tool may call although they resolve to loopback, private, link-local or other non-public
+# addresses. Empty: only public addresses. The demo (DEMO=1) adds its own two hosts.
+OUTBOUND_ALLOWLIST = ""
 
 # Trust X-Forwarded-* headers from this many proxies (0: none).
 PROXY_FIX = 0

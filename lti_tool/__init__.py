@@ -31,13 +31,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         n = int(settings["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
 
-    from lti_tool import cli, db_setup, items, plugin_manager, security
+    from lti_tool import cli, db_setup, items, outbound, plugin_manager, security
     from lti_tool import models as _models  # noqa: F401  (tables known to migrations)
     from lti_tool.demo import gradebook_models as _demo_grades  # noqa: F401
     from lti_tool.demo import models as _demo_models  # noqa: F401
     from lti_tool.extensions import db, migrate
 
     db.init_app(app)
+    outbound.init_app(app)
     migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
     db_setup.register(app)
     items.init_app(app)  # workshop content: a ContentError here stops start-up

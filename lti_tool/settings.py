@@ -53,7 +53,21 @@ def _derive(settings: dict[str, Any]) -> None:
     if not settings.get("DEMO_URL"):
         settings["DEMO_URL"] = default_demo_url(settings["BASE_URL"])
     settings["DEMO_URL"] = str(settings["DEMO_URL"]).rstrip("/")
+    _derive_outbound(settings)
     _derive_installation(settings)
+
+
+def _derive_outbound(settings: dict[str, Any]) -> None:
+    """The demo LMS and the tool call each other on the loopback: the demo allows exactly
+    those two host:port pairs, nothing else on this machine."""
+    allowed = settings.get("OUTBOUND_ALLOWLIST") or ""
+    entries = allowed.replace(",", " ").split() if isinstance(allowed, str) else [str(a) for a in allowed]
+    if settings.get("DEMO"):
+        for url in (settings["DEMO_URL"], settings["BASE_URL"]):
+            parts = urlsplit(url)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            entries.append(f"{parts.hostname}:{port}")
+    settings["OUTBOUND_ALLOWLIST"] = " ".join(dict.fromkeys(entries))
 
 
 REGISTRATION_MODES = ("open", "allowlist", "token", "off")

@@ -44,7 +44,6 @@ def _launch_policy() -> LaunchPolicy:
         secret_key=cfg["SECRET_KEY"],
         leeway=cfg["JWT_LEEWAY"],
         keyset_ttl=cfg["PLATFORM_KEYSET_TTL"],
-        http_timeout=cfg["HTTP_TIMEOUT"],
         base_url=cfg["BASE_URL"],
         require_state_cookie=bool(cfg.get("REQUIRE_STATE_COOKIE", False)),
     )

@@ -1,0 +1,497 @@
+"""Every HTTP call the tool makes goes through here: key sets, dynamic registration, access
+tokens, AGS, NRPS, and the demo LMS's own calls.
+
+What each call gets, whoever makes it (docs/decisions/0010-outbound-http.md):
+
+- a total deadline (``HTTP_TIMEOUT`` seconds) from the first connection attempt to the last byte
+  of the body: a watchdog shuts the socket down when it passes, so a platform that drips one
+  byte a second cannot hold a worker longer than that;
+- a size cap per purpose (a key set or a configuration: 1 MB): the body is read in chunks
+  and the call stops as soon as the cap is passed;
+- no redirect to another host (a GET may follow one to the same scheme, host and port);
+- a destination policy: the host is resolved, and loopback, private, link-local, multicast and
+  other non-global addresses are refused unless ``OUTBOUND_ALLOWLIST`` names the host (or
+  host:port) or a network holding the address. The check is made on the address the socket
+  then connects to (a connection class of our own), so a name that resolves to a public
+  address when checked and to 127.0.0.1 when used (DNS rebinding) gains nothing.
+
+Errors are ``OutboundError``: its ``public`` text ("could not reach lms.example") is what a
+page may show; the details (exception, address, remote status) go to the log only.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json as jsonlib
+import logging
+import os
+import socket
+import threading
+import time
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+from requests.utils import parse_header_links
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+log = logging.getLogger("lti_tool.outbound")
+
+MB = 1_000_000
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """What a call is for: names it in logs and sets its size cap."""
+
+    name: str
+    max_bytes: int
+
+
+KEY_SET = Purpose("key set", 1 * MB)
+CONFIGURATION = Purpose("platform configuration", 1 * MB)
+REGISTRATION = Purpose("registration", 1 * MB)
+ACCESS_TOKEN = Purpose("access token", 256_000)
+SERVICE = Purpose("LTI service", 8 * MB)  # AGS line items, NRPS roster pages
+TOOL_KEYS = Purpose("tool key set", 1 * MB)  # the demo LMS reading the tool's JWKS
+
+MAX_REDIRECTS = 3
+_REDIRECTS = {301, 302, 303, 307, 308}
+
+
+class OutboundError(Exception):
+    """A call that did not give an answer. ``kind``: destination (refused by the policy),
+    unreachable, timeout, too_large, redirect, bad_url."""
+
+    def __init__(self, kind: str, host: str, detail: str) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+        self.host = host
+        self.detail = detail
+
+    @property
+    def public(self) -> str:
+        """What a person may be shown: the host, nothing about why or how."""
+        if self.kind == "too_large":
+            return f"{self.host} sent more than the tool accepts"
+        return f"could not reach {self.host or 'the address given'}"
+
+    @property
+    def retryable(self) -> bool:
+        return self.kind in {"unreachable", "timeout"}
+
+
+class DestinationRefused(OutboundError):
+    def __init__(self, host: str, detail: str) -> None:
+        super().__init__("destination", host, detail)
+
+
+# --- the destination policy ------------------------------------------------------------------
+
+
+def _global(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+@dataclass(frozen=True)
+class DestinationPolicy:
+    """Public addresses are always allowed; others only when allow-listed."""
+
+    hosts: frozenset[str] = frozenset()  # "host" or "host:port", lower case
+    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+
+    @classmethod
+    def parse(cls, entries: str | Iterable[str]) -> DestinationPolicy:
+        """Entries separated by spaces or commas: host names, host:port, IP addresses, CIDR."""
+        if isinstance(entries, str):
+            entries = entries.replace(",", " ").split()
+        hosts: set[str] = set()
+        networks = []
+        for entry in entries:
+            entry = entry.strip().lower()
+            if not entry:
+                continue
+            try:
+                networks.append(ipaddress.ip_network(entry.strip("[]"), strict=False))
+            except ValueError:
+                hosts.add(entry)
+        return cls(frozenset(hosts), tuple(networks))
+
+    def permits(self, host: str, port: int, address: str) -> bool:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if _global(ip):
+            return True
+        host = host.lower().strip("[]")
+        if host in self.hosts or f"{host}:{port}" in self.hosts:
+            return True
+        return any(ip in net for net in self.networks if net.version == ip.version)
+
+    def addresses(self, host: str, port: int) -> list[str]:
+        """The addresses of host this policy allows; DestinationRefused when none."""
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise OutboundError("unreachable", host, f"cannot resolve {host}: {exc}") from exc
+        found = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        allowed = [a for a in found if self.permits(host, port, a)]
+        if not allowed:
+            raise DestinationRefused(
+                host,
+                f"{host}:{port} resolves to {', '.join(found)}: not a public address, and "
+                "not in LTI_TOOL_OUTBOUND_ALLOWLIST",
+            )
+        return allowed
+
+    def check_url(self, url: str) -> None:
+        """Refuse a URL the tool would never be allowed to call (used before storing one)."""
+        host, port = _host_port(url)
+        self.addresses(host, port)
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise OutboundError("bad_url", "", f"not a URL: {url[:200]!r}") from exc
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise OutboundError("bad_url", parts.hostname or "", f"not an http(s) URL: {url[:200]!r}")
+    return parts.hostname, port
+
+
+# --- the watchdog: one total deadline per call -------------------------------------------------
+
+
+class _Call:
+    """The sockets of one call; shut down when its deadline passes (recv then returns)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def watch(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        try:
+            # A duplicate of the descriptor: shutting it down ends the connection even after
+            # TLS has wrapped (and detached) the original socket object.
+            dup = socket.socket(sock.family, sock.type, sock.proto, fileno=os.dup(sock.fileno()))
+        except OSError:
+            return
+        with self._lock:
+            self._sockets.append(dup)
+            if self.expired:
+                _shutdown(dup)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shutdown(sock)
+
+    def close(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+
+
+def _shutdown(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+_current = threading.local()
+
+
+def _watch(sock: Any) -> None:
+    call: _Call | None = getattr(_current, "call", None)
+    if call is not None:
+        call.watch(sock)
+
+
+# --- connections that check where they connect ----------------------------------------------
+
+
+class _GuardedConnectionMixin:
+    policy: DestinationPolicy
+    _dns_host: str
+    port: int
+    sock: Any
+
+    def _new_conn(self) -> socket.socket:
+        # Resolve and check here, then connect to the checked address itself; the host name
+        # stays for the Host header, SNI and certificate verification.
+        name = self._dns_host
+        last: Exception | None = None
+        for address in self.policy.addresses(name, self.port):
+            self._dns_host = address
+            try:
+                sock: socket.socket = super()._new_conn()  # type: ignore[misc]
+            except Exception as exc:  # the next address, as urllib3 itself would
+                last = exc
+                continue
+            finally:
+                self._dns_host = name
+            _watch(sock)
+            return sock
+        assert last is not None
+        raise last
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        _watch(self.sock)  # a kept-alive connection: this call's deadline applies to it too
+        return super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _GuardedAdapter(HTTPAdapter):
+    def __init__(self, policy: DestinationPolicy, **kwargs: Any) -> None:
+        attrs = {"policy": policy}
+        http_conn = type("GuardedHTTPConnection", (_GuardedConnectionMixin, HTTPConnection), attrs)
+        https_conn = type("GuardedHTTPSConnection", (_GuardedConnectionMixin, HTTPSConnection), attrs)
+        self._pools = {
+            "http": type("GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn}),
+            "https": type("GuardedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https_conn}),
+        }
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = self._pools  # type: ignore[assignment]
+
+
+# --- the client -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A complete response: status, headers and the (capped) body."""
+
+    status_code: int
+    headers: CaseInsensitiveDict[str]
+    content: bytes
+    url: str
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status_code < 300
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return jsonlib.loads(self.content)
+
+    @property
+    def links(self) -> dict[str, dict[str, str]]:
+        """Link headers by rel, as requests gives them (NRPS and AGS paging)."""
+        header = self.headers.get("Link")
+        links: dict[str, dict[str, str]] = {}
+        for link in parse_header_links(header) if header else []:
+            key = link.get("rel") or link.get("url")
+            if key:
+                links[key] = link
+        return links
+
+
+class OutboundClient:
+    """One per app (``client()``); thread-safe: each thread keeps its own connection pool."""
+
+    def __init__(
+        self, policy: DestinationPolicy, deadline: float, user_agent: str = "P3-Workshop-LTI"
+    ) -> None:
+        self.policy = policy
+        self.deadline = float(deadline)
+        self.user_agent = user_agent
+        self._local = threading.local()
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.trust_env = False  # no proxy from the environment: it would bypass the policy
+            adapter = _GuardedAdapter(self.policy, pool_maxsize=4)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            self._local.session = session
+        return session
+
+    def get(self, url: str, purpose: Purpose, **kwargs: Any) -> Answer:
+        return self.request("GET", url, purpose, **kwargs)
+
+    def post(self, url: str, purpose: Purpose, **kwargs: Any) -> Answer:
+        return self.request("POST", url, purpose, **kwargs)
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        purpose: Purpose,
+        *,
+        headers: Mapping[str, str] | None = None,
+        data: Any = None,
+        json: Any = None,
+        deadline: float | None = None,
+    ) -> Answer:
+        host, _ = _host_port(url)
+        call = _Call(self.deadline if deadline is None else deadline)
+        _current.call = call
+        started = time.monotonic()
+        try:
+            for _ in range(MAX_REDIRECTS + 1):
+                answer = self._once(call, method, url, purpose, headers, data, json)
+                location = answer.headers.get("Location")
+                if answer.status_code not in _REDIRECTS or not location or method != "GET":
+                    return answer
+                target = urljoin(url, location)
+                if _origin(target) != _origin(url):
+                    raise OutboundError(
+                        "redirect", host, f"{url} redirects to another host ({target[:200]}), not followed"
+                    )
+                url = target
+            raise OutboundError("redirect", host, f"{url}: more than {MAX_REDIRECTS} redirects")
+        except OutboundError as exc:
+            log.warning("%s %s (%s) failed: %s", method, _safe(url), purpose.name, exc.detail)
+            raise
+        finally:
+            _current.call = None
+            call.close()
+            log.debug("%s %s (%s) %.3fs", method, _safe(url), purpose.name, time.monotonic() - started)
+
+    def _once(
+        self,
+        call: _Call,
+        method: str,
+        url: str,
+        purpose: Purpose,
+        headers: Mapping[str, str] | None,
+        data: Any,
+        json: Any,
+    ) -> Answer:
+        host, _ = _host_port(url)
+        sent = {"User-Agent": self.user_agent, "Accept-Encoding": "identity", **(headers or {})}
+        remaining = call.remaining()
+        try:
+            response = self._session().request(
+                method,
+                url,
+                headers=sent,
+                data=data,
+                json=json,
+                timeout=(max(remaining, 0.01), max(remaining, 0.01)),
+                allow_redirects=False,
+                stream=True,
+            )
+        except OutboundError:
+            raise
+        except requests.RequestException as exc:
+            cause = _cause(exc)
+            if isinstance(cause, OutboundError):
+                raise cause from exc
+            kind = "timeout" if call.expired or isinstance(exc, requests.Timeout) else "unreachable"
+            raise OutboundError(kind, host, f"{url}: {type(exc).__name__}: {exc}") from exc
+        try:
+            body = _read_capped(response, purpose, host, call)
+        finally:
+            response.close()
+        if call.expired:
+            raise OutboundError("timeout", host, f"{url}: no complete answer within the deadline")
+        return Answer(response.status_code, CaseInsensitiveDict(response.headers), body, url)
+
+
+def _read_capped(response: requests.Response, purpose: Purpose, host: str, call: _Call) -> bytes:
+    cap = purpose.max_bytes
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > cap:
+        raise OutboundError("too_large", host, f"{purpose.name} of {declared} bytes (cap {cap})")
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    inflate: Any = None
+    if encoding in {"gzip", "x-gzip", "deflate"}:
+        # We ask for identity; a server that compresses anyway is inflated under the same cap.
+        inflate = zlib.decompressobj(zlib.MAX_WBITS | 32)
+    elif encoding not in {"", "identity"}:
+        raise OutboundError("unreachable", host, f"unsupported Content-Encoding {encoding!r}")
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            chunk = response.raw.read(64 * 1024, decode_content=False)
+            if not chunk:
+                break
+            if inflate is not None:
+                chunk = inflate.decompress(chunk, cap + 1 - size)
+            size += len(chunk)
+            if size > cap:
+                raise OutboundError("too_large", host, f"{purpose.name} larger than {cap} bytes")
+            chunks.append(chunk)
+    except OutboundError:
+        raise
+    except Exception as exc:  # the watchdog's shutdown surfaces as a read error
+        kind = "timeout" if call.expired else "unreachable"
+        raise OutboundError(kind, host, f"reading the answer: {type(exc).__name__}: {exc}") from exc
+    return b"".join(chunks)
+
+
+def _cause(exc: BaseException) -> BaseException | None:
+    seen = 0
+    current: BaseException | None = exc
+    while current is not None and seen < 10:
+        if isinstance(current, OutboundError):
+            return current
+        for arg in getattr(current, "args", ()):
+            if isinstance(arg, OutboundError):
+                return arg
+            reason = getattr(arg, "reason", None)
+            if isinstance(reason, OutboundError):
+                return reason
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return None
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port
+
+
+def _safe(url: str) -> str:
+    """A URL for the log: without its query (it may carry a token)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+# --- the app's client ------------------------------------------------------------------------
+
+
+def init_app(app: Any) -> None:
+    cfg = app.config
+    app.extensions["lti_tool.outbound"] = OutboundClient(
+        DestinationPolicy.parse(cfg["OUTBOUND_ALLOWLIST"]), float(cfg["HTTP_TIMEOUT"])
+    )
+
+
+def client(app: Any = None) -> OutboundClient:
+    if app is None:
+        from flask import current_app
+
+        app = current_app
+    return app.extensions["lti_tool.outbound"]  # type: ignore[no-any-return]
