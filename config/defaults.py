@@ -21,10 +21,17 @@ DEMO_URL = None
 JWT_LEEWAY = 60
 # Seconds an OIDC login state is valid between login initiation and launch.
 STATE_TTL = 600
+# Refuse a launch whose login is not bound to the browser that started it (by the state cookie,
+# or by the LMS's platform storage), instead of accepting the single-use server-side state on
+# its own; such launches are offered a new window. None: on in production, off otherwise
+# (docs/decisions/0004-cookieless-session.md says what each choice costs).
+REQUIRE_STATE_COOKIE = None
 # Seconds a platform key set is cached when its response has no caching headers.
 PLATFORM_KEYSET_TTL = 3600
-# Seconds an in-page launch token (the cookie-less session) stays valid.
-LAUNCH_TOKEN_TTL = 4 * 3600
+# Seconds an in-page launch token (the cookie-less session) stays valid. Each page gets a fresh
+# one and an open page renews its own every third of this, so a token copied from a log or a
+# browser history opens nothing once its page has been left this long.
+LAUNCH_TOKEN_TTL = 15 * 60
 # Days launch records (who launched, with which claims) and refused launches are kept;
 # `flask cleanup` deletes older ones. Launches are kept at least as long as their tokens live.
 LAUNCH_RETENTION_DAYS = 30
@@ -38,6 +45,11 @@ HTTP_TIMEOUT = 10
 # the tool may call although they resolve to loopback, private, link-local or other non-public
 # addresses. Empty: only public addresses. The demo (DEMO=1) adds its own two hosts.
 OUTBOUND_ALLOWLIST = ""
+
+# Largest request body, in bytes, any route accepts (Flask's own setting): bigger ones get a 413
+# page or JSON before the body is read. The activity settings form, which carries an uploaded
+# mechanism catalogue, has its own limit (2 MB, docs/plugins.md).
+MAX_CONTENT_LENGTH = 1_000_000
 
 # Trust X-Forwarded-* headers from this many proxies (0: none).
 PROXY_FIX = 0

@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from lti_tool.settings import SettingsError, load_settings
+from lti_tool.settings import SettingsError, instance_secret_key, load_settings
 
 __all__ = ["create_app", "SettingsError"]
 
@@ -20,6 +20,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: config/ defaults, then LTI_TOOL_* environment, then test_config."""
     app = Flask(__name__, instance_relative_config=True)
     settings = load_settings(overrides=test_config)
+    if not settings.get("SECRET_KEY"):  # never in production: check_settings refused that
+        settings["SECRET_KEY"] = instance_secret_key(app.instance_path)
     app.config.update(settings)
     app.config["SQLALCHEMY_DATABASE_URI"] = _database_uri(settings["DATABASE_URL"], app)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(settings["DATABASE_URL"]))
@@ -139,6 +141,10 @@ def _security_headers(response: Response) -> Response:
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
     # Launch tokens ride in URLs: never send them to another site as a Referer.
     response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # Anything answered inside a launch is someone's (reflections, answers, reports, grades,
+    # a class's roster) and carries a launch token in its links: never kept by any cache.
+    if g.get("launch") is not None:
+        response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     return response
 

@@ -281,6 +281,15 @@ class _GuardedAdapter(HTTPAdapter):
 # --- the client -------------------------------------------------------------------------------
 
 
+def parse_json(content: bytes) -> Any:
+    """json.loads for remote content: ValueError for anything unreadable, nesting too deep
+    for the parser (RecursionError) included."""
+    try:
+        return jsonlib.loads(content)
+    except RecursionError as exc:
+        raise ValueError("JSON nested too deeply") from exc
+
+
 @dataclass(frozen=True)
 class Answer:
     """A complete response: status, headers and the (capped) body."""
@@ -299,7 +308,7 @@ class Answer:
         return self.content.decode("utf-8", "replace")
 
     def json(self) -> Any:
-        return jsonlib.loads(self.content)
+        return parse_json(self.content)
 
     @property
     def links(self) -> dict[str, dict[str, str]]:

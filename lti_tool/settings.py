@@ -10,7 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 from lti_tool_config import defaults
 
 ENV_PREFIX = "LTI_TOOL_"
-DEV_SECRET_KEY = "dev-only-secret-change-me"
+# Published in earlier versions as the development fallback: refused wherever it turns up.
+KNOWN_PUBLIC_SECRET_KEYS = frozenset({"dev-only-secret-change-me"})
 
 
 class SettingsError(RuntimeError):
@@ -44,12 +45,16 @@ def load_settings(
 
 def _derive(settings: dict[str, Any]) -> None:
     settings["BASE_URL"] = str(settings["BASE_URL"]).rstrip("/")
-    if not settings.get("SECRET_KEY") and settings["ENV"] != "production":
-        settings["SECRET_KEY"] = DEV_SECRET_KEY
     if settings.get("COOKIE_SECURE") in (None, ""):
         settings["COOKIE_SECURE"] = settings["BASE_URL"].startswith("https://")
     elif isinstance(settings["COOKIE_SECURE"], str):
         settings["COOKIE_SECURE"] = settings["COOKIE_SECURE"].lower() in {"1", "true", "yes"}
+    require = settings.get("REQUIRE_STATE_COOKIE")
+    if require in (None, ""):
+        require = settings["ENV"] == "production"
+    elif isinstance(require, str):
+        require = require.strip().lower() in {"1", "true", "yes", "on"}
+    settings["REQUIRE_STATE_COOKIE"] = bool(require)
     if not settings.get("DEMO_URL"):
         settings["DEMO_URL"] = default_demo_url(settings["BASE_URL"])
     settings["DEMO_URL"] = str(settings["DEMO_URL"]).rstrip("/")
@@ -118,10 +123,12 @@ def check_settings(settings: Mapping[str, Any]) -> None:
             f"{', '.join(REGISTRATION_MODES)}, "
             f"got {settings['REGISTRATION_MODE']!r}"
         )
+    if settings.get("SECRET_KEY") in KNOWN_PUBLIC_SECRET_KEYS:
+        raise SettingsError(f"{ENV_PREFIX}SECRET_KEY is a published value: use a long random one")
     if settings["ENV"] != "production":
         return
     problems = []
-    if not settings.get("SECRET_KEY") or settings["SECRET_KEY"] == DEV_SECRET_KEY:
+    if not settings.get("SECRET_KEY"):
         problems.append(f"{ENV_PREFIX}SECRET_KEY is not set (use a long random value)")
     elif len(str(settings["SECRET_KEY"])) < 32:
         problems.append(f"{ENV_PREFIX}SECRET_KEY is too short (at least 32 characters)")
@@ -131,3 +138,20 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         problems.append(f"{ENV_PREFIX}BASE_URL must be https:// in production (LMS iframes need it)")
     if problems:
         raise SettingsError("Unsafe settings for production: " + "; ".join(problems))
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Outside production, with no SECRET_KEY set: a random key made on first run and kept in
+    the instance folder (mode 0600), so the demo works with no setting and no key is built in."""
+    import secrets
+    from pathlib import Path
+
+    path = Path(instance_path) / "secret-key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_urlsafe(48) + "\n")
+    return path.read_text().strip()
