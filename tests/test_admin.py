@@ -107,7 +107,7 @@ def test_lti_launch_grants_nothing(admin_app: Flask) -> None:
 def test_no_password_configured_means_no_way_in(app: Flask) -> None:
     visitor = Admin(app)
     refused = visitor.login("")
-    assert refused.status_code == 401 and "No administrator password is set" in refused.text
+    assert refused.status_code == 403 and "no administrator password is set" in refused.text
 
 
 def test_dashboard_lists_platforms_keys_and_failures(admin_app: Flask, admin: Admin) -> None:

@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import jwt
-import requests
 from flask import (
     Blueprint,
     Response,
@@ -170,10 +169,9 @@ def _guard(target: str, *scopes: str) -> Response | None:
 
 
 def _tool_keys() -> jwt.PyJWKSet:
-    answer = requests.get(
-        current_app.config["BASE_URL"] + "/lti/jwks", timeout=current_app.config["HTTP_TIMEOUT"]
-    )
-    answer.raise_for_status()
+    answer = outbound.client().get(current_app.config["BASE_URL"] + "/lti/jwks", outbound.TOOL_KEYS)
+    if not answer.ok:
+        raise ValueError(f"the tool's key set answered HTTP {answer.status_code}")
     return jwt.PyJWKSet.from_dict(answer.json())
 
 
@@ -204,7 +202,7 @@ def token() -> Response:
             leeway=60,
             options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]},
         )
-    except (jwt.PyJWTError, requests.RequestException, ValueError) as exc:
+    except (jwt.PyJWTError, outbound.OutboundError, ValueError) as exc:
         return _error(400, "invalid_client", f"The client assertion was refused: {exc}")
     if claims["iss"] != service.CLIENT_ID or claims["sub"] != service.CLIENT_ID:
         return _error(400, "invalid_client", "iss and sub must be the tool's client id.")
