@@ -32,6 +32,7 @@ from flask import (
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from lti_tool import outbound
 from lti_tool.demo import platform as demo
 from lti_tool.demo import service
 from lti_tool.demo.faults import Fault, FaultPlan, FaultSpecError, parse_spec

@@ -188,7 +188,11 @@ class TokenCache:
 def transport_error(exc: outbound.OutboundError, what: str) -> TransportError:
     """An outbound failure as a delivery outcome: worth retrying unless the destination itself
     is refused or its answers are too large."""
-    return TransportError("retry" if exc.retryable else "permanent", f"{what}: {exc.public}")
+    if exc.kind == "too_large":
+        message = f"{what} sent more than the tool accepts"
+    else:
+        message = f"{what} is not reachable ({exc.public})"
+    return TransportError("retry" if exc.retryable else "permanent", message)
 
 
 def retry_after_seconds(response: outbound.Answer) -> float | None:

@@ -15,6 +15,7 @@ from lti_tool.lti.oauth import AccessToken, PlatformAuth, TokenCache
 from lti_tool.models import Platform, ServiceToken
 from lti_tool.services.sql import insert_for
 
+
 def _as_epoch(value: datetime) -> float:
     return value.replace(tzinfo=UTC).timestamp()
 
