@@ -4,7 +4,7 @@ attacker's confirmation be replayed from a victim's browser."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import urljoin
 
 import pytest
 import requests
@@ -14,30 +14,13 @@ from lti_tool.lti.storage import storage_value
 from lti_tool.settings import load_settings
 from tests.conftest import TEST_SECRET
 from tests.lti.conftest import Flow
+from tests.lti.test_platform_storage import storage_login
 from tests.support.forms import first_form
-
-
-def storage_login(flow: Flow) -> tuple[str, str]:
-    """A login that asks for platform storage (the attacker can always add this parameter)."""
-    response = flow.browser.post(
-        flow.base_url + "/lti/login",
-        data={
-            "iss": flow.platform.issuer,
-            "login_hint": "learner-7",
-            "target_link_uri": flow.target,
-            "client_id": flow.platform.client_id,
-            "lti_storage_target": "_parent",
-        },
-        timeout=5,
-    )
-    next_url = response.text.split('data-next="')[1].split('"')[0].replace("&amp;", "&")
-    query = parse_qs(urlsplit(next_url).query)
-    return query["state"][0], query["nonce"][0]
 
 
 def attackers_pending_launch(flow: Flow) -> tuple[str, dict[str, str]]:
     """The attacker logs in as themselves, launches without cookie and keeps the confirm form."""
-    state, nonce = storage_login(flow)
+    _, state, nonce = storage_login(flow)
     page = flow.launch(flow.good_token(nonce, sub="attacker"), state, browser=requests.Session())
     assert page.status_code == 200 and 'name="pending"' in page.text
     form = first_form(page.text, page.url)
@@ -105,7 +88,7 @@ def test_a_pending_reference_confirms_once(flow: Flow) -> None:
 
 
 def test_the_confirmation_page_sends_its_origin(flow: Flow) -> None:
-    state, nonce = storage_login(flow)
+    _, state, nonce = storage_login(flow)
     page = flow.launch(flow.good_token(nonce), state, browser=requests.Session())
     assert page.headers["Referrer-Policy"] == "same-origin"  # no-referrer would send Origin: null
 
