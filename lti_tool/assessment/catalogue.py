@@ -61,7 +61,8 @@ def mechanisms_from_records(
         except ValidationError as exc:
             # Report the row's other problems too, so one upload shows everything to fix.
             errors.extend(_row_errors(row, exc.messages))
-            errors.extend(_check_row(row, exc.valid_data or {}, dimension_ids, first_row))
+            valid = exc.valid_data if isinstance(exc.valid_data, dict) else {}
+            errors.extend(_check_row(row, valid, dimension_ids, first_row))
             continue
         errors.extend(_check_row(row, data, dimension_ids, first_row))
         first_row.setdefault(data["id"], row)
@@ -128,7 +129,9 @@ def _csv_records(text: str) -> list[tuple[int, Any]]:
             raise CatalogueError(
                 [f"row {row}: {len(cells)} cells but only {len(columns)} columns in the header"]
             )
-        record = {col: cell.strip() for col, cell in zip(columns, cells, strict=False) if cell}
+        record: dict[str, Any] = {
+            col: cell.strip() for col, cell in zip(columns, cells, strict=False) if cell
+        }
         if "dimensions" in record:
             record["dimensions"] = [d.strip() for d in record["dimensions"].split(";") if d.strip()]
         records.append((row, record))

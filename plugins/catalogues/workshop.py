@@ -59,10 +59,11 @@ class WorkshopCatalogue(MechanismCatalogue):
         "structures, funding arrangements, P3 contract terms, people and learning practices."
     )
     version = "1"
+    api_version = "1.0"  # the plugin API it was written for
     settings_schema = WorkshopCatalogueSettings
 
     def mechanisms(self, instrument: Instrument, settings: Mapping[str, Any]) -> list[Mechanism]:
-        cfg = self.load_settings(settings)
+        cfg = settings
         limit = EFFORTS.index(cfg["max_effort"])
         known = set(instrument.dimension_ids)
         result = []

@@ -104,12 +104,13 @@ class ImportanceGapModel(ScoringModel):
         "shortfall."
     )
     version = "1"
+    api_version = "1.0"  # the plugin API it was written for
     settings_schema = ImportanceGapSettings
 
     def score(
         self, instrument: Instrument, responses: Responses, settings: Mapping[str, Any]
     ) -> ScoringResult:
-        cfg = self.load_settings(settings)
+        cfg = settings
         top = instrument.scale.maximum
         counts = rating_counts(instrument, responses)
         scores = tuple(self._score(c, cfg) for c in counts)

@@ -75,12 +75,13 @@ class ThresholdBandsModel(ScoringModel):
         "discussing, and concerns. Areas needing attention are ranked from the lowest average."
     )
     version = "1"
+    api_version = "1.0"  # the plugin API it was written for
     settings_schema = ThresholdBandsSettings
 
     def score(
         self, instrument: Instrument, responses: Responses, settings: Mapping[str, Any]
     ) -> ScoringResult:
-        cfg = self.load_settings(settings)
+        cfg = settings
         counts = rating_counts(instrument, responses)
         scores = tuple(self._score(c, cfg) for c in counts)
         return ScoringResult(

@@ -10,7 +10,7 @@ HEADER = "id,title,summary,dimensions,effort,horizon,source\n"
 
 
 def test_workshop_catalogue_size_and_coverage(instrument):
-    mechanisms = WorkshopCatalogue().mechanisms(instrument, {})
+    mechanisms = WorkshopCatalogue().mechanisms(instrument, validate_settings(WorkshopCatalogue, {}))
     assert len(mechanisms) >= 20
     assert len({m.id for m in mechanisms}) == len(mechanisms)
     covered = {d for m in mechanisms for d in m.dimensions}
@@ -19,7 +19,7 @@ def test_workshop_catalogue_size_and_coverage(instrument):
     # Deliberately uncovered: collective identity; trust only thinly (at most 3 mechanisms).
     assert "identity" not in covered
     assert sum("trust" in m.dimensions for m in mechanisms) <= 3
-    notes = WorkshopCatalogue().uncovered_notes(instrument, {})
+    notes = WorkshopCatalogue().uncovered_notes(instrument, validate_settings(WorkshopCatalogue, {}))
     assert set(notes) == {"identity", "trust"}
     assert "motives" in notes["trust"]
 
@@ -31,7 +31,9 @@ def test_workshop_data_file_is_complete():
 
 
 def test_workshop_catalogue_effort_filter(instrument):
-    low = WorkshopCatalogue().mechanisms(instrument, {"max_effort": "low"})
+    low = WorkshopCatalogue().mechanisms(
+        instrument, validate_settings(WorkshopCatalogue, {"max_effort": "low"})
+    )
     assert low and all(m.effort == "low" for m in low)
     with pytest.raises(SettingsError) as info:
         validate_settings(WorkshopCatalogue, {"max_effort": "huge"})
@@ -134,9 +136,11 @@ def test_uploaded_yaml_dimension_error(instrument):
 
 def test_uploaded_catalogue_plugin(instrument):
     plugin = UploadedCatalogue()
-    assert plugin.mechanisms(instrument, {}) == []
+    assert plugin.mechanisms(instrument, validate_settings(UploadedCatalogue, {})) == []
     settings = {"text": HEADER + "a,A,S,trust,low,short,src\n", "format": "csv"}
-    assert [m.id for m in plugin.mechanisms(instrument, settings)] == ["a"]
+    assert [m.id for m in plugin.mechanisms(instrument, validate_settings(UploadedCatalogue, settings))] == [
+        "a"
+    ]
     with pytest.raises(SettingsError) as info:
         validate_settings(UploadedCatalogue, {"format": "xlsx"})
     assert list(info.value.errors) == ["format"]

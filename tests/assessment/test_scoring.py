@@ -28,7 +28,7 @@ def test_threshold_bands_hand_worked(small):
         },  # c: (2+2+3)/3 = 2.333, c-4 missing -> concern
         {"a": 2, "b": 5, "c": 4},
     )
-    result = ThresholdBandsModel().score(small, responses, {})
+    result = ThresholdBandsModel().score(small, responses, validate_settings(ThresholdBandsModel, {}))
     a, b, c = result.dimension_scores
     assert a.mean == pytest.approx(13 / 3) and a.band == "strength" and a.answered == 3
     assert b.mean == pytest.approx(3.5) and b.band == "borderline"
@@ -49,7 +49,7 @@ def test_threshold_bands_hand_worked(small):
 def test_threshold_bands_custom_cutoffs(small):
     responses = Responses({"a-1": 4, "a-2": 4, "a-3": 4, "b-1": 3, "b-2": 3, "b-3": 3})
     settings = {"strength_min": 4.5, "borderline_min": 3.5}
-    result = ThresholdBandsModel().score(small, responses, settings)
+    result = ThresholdBandsModel().score(small, responses, validate_settings(ThresholdBandsModel, settings))
     # a = 4.0 < 4.5 -> borderline; b = 3.0 < 3.5 -> concern; c unanswered -> insufficient
     assert [s.band for s in result.dimension_scores] == ["borderline", "concern", "insufficient"]
     assert result.ranked_areas[0].reason == "Mean 3.0 is below the concern threshold 3.5"
@@ -58,7 +58,7 @@ def test_threshold_bands_custom_cutoffs(small):
 def test_all_not_applicable_dimension_is_reported_not_ranked(small):
     responses = Responses({"a-1": None, "a-2": None, "a-3": None, "b-1": 1, "b-2": 2, "b-3": 3})
     for model in (ThresholdBandsModel(), ImportanceGapModel()):
-        result = model.score(small, responses, {})
+        result = model.score(small, responses, validate_settings(type(model), {}))
         a = result.score_for("a")
         assert a.mean is None and a.band == "insufficient"
         assert (a.answered, a.not_applicable) == (0, 3)
@@ -68,14 +68,14 @@ def test_all_not_applicable_dimension_is_reported_not_ranked(small):
 
 
 def test_nothing_answered_gives_no_overall(small):
-    result = ThresholdBandsModel().score(small, Responses(), {})
+    result = ThresholdBandsModel().score(small, Responses(), validate_settings(ThresholdBandsModel, {}))
     assert result.overall is None and result.ranked_areas == ()
 
 
 def test_threshold_ties_broken_by_importance_then_order(make_instrument):
     inst = make_instrument({"x": 1, "y": 1, "z": 1})
     responses = Responses({"x-1": 2, "y-1": 2, "z-1": 2}, {"x": 1, "y": 4})
-    result = ThresholdBandsModel().score(inst, responses, {})
+    result = ThresholdBandsModel().score(inst, responses, validate_settings(ThresholdBandsModel, {}))
     # Equal means 2.0: y (importance 4) first, then x (1) and z (not rated = 0) by order.
     assert [r.dimension_id for r in result.ranked_areas] == ["y", "x", "z"]
 
@@ -97,7 +97,7 @@ def test_importance_gap_hand_worked(make_instrument):
         },  # t: 4.0, imp 1 -> possible overkill (not ranked)
         {"p": 5, "q": 3, "r": 4, "s": 2, "t": 1},
     )
-    result = ImportanceGapModel().score(inst, responses, {})
+    result = ImportanceGapModel().score(inst, responses, validate_settings(ImportanceGapModel, {}))
     assert [s.band for s in result.dimension_scores] == [
         "concentrate_here",
         "concentrate_here",
@@ -119,11 +119,13 @@ def test_importance_gap_hand_worked(make_instrument):
 def test_importance_gap_default_importance(make_instrument):
     inst = make_instrument({"p": 1})
     responses = Responses({"p-1": 2})  # importance not rated
-    result = ImportanceGapModel().score(inst, responses, {})
+    result = ImportanceGapModel().score(inst, responses, validate_settings(ImportanceGapModel, {}))
     # default importance 3 >= cut 3 -> important; 2 < 3 -> low performance
     assert result.ranked_areas[0].score.band == "concentrate_here"
     assert "not rated, default used" in result.ranked_areas[0].reason
-    low = ImportanceGapModel().score(inst, responses, {"default_importance": 2})
+    low = ImportanceGapModel().score(
+        inst, responses, validate_settings(ImportanceGapModel, {"default_importance": 2})
+    )
     assert low.ranked_areas[0].score.band == "low_priority"
     assert low.ranked_areas[0].details["priority"] == 6.0  # 2 * (5 - 2)
 
@@ -151,8 +153,8 @@ def test_the_two_models_rank_differently(make_instrument):
         },
         {"mild": 5, "severe": 1},
     )
-    bands = ThresholdBandsModel().score(inst, responses, {})
-    gap = ImportanceGapModel().score(inst, responses, {})
+    bands = ThresholdBandsModel().score(inst, responses, validate_settings(ThresholdBandsModel, {}))
+    gap = ImportanceGapModel().score(inst, responses, validate_settings(ImportanceGapModel, {}))
     assert [r.dimension_id for r in bands.ranked_areas] == ["severe", "mild"]
     assert [r.dimension_id for r in gap.ranked_areas] == ["mild", "severe"]
     assert gap.ranked_areas[0].details["priority"] == 11.25
@@ -186,7 +188,7 @@ def test_settings_defaults():
         "default_importance": 3,
     }
     with pytest.raises(SettingsError):
-        ThresholdBandsModel().score(None, Responses(), {"strength_min": 9})
+        validate_settings(ThresholdBandsModel, {"strength_min": 9})
 
 
 def test_missing_answers_counts_na_as_answered(small):
