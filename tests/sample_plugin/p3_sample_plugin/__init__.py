@@ -93,7 +93,7 @@ class WeakestLinkModel(ScoringModel):
 class SampleTipsCatalogue(MechanismCatalogue):
     name = "sample_tips"
     label = "Sample tips"
-    description = "Two mechanisms from an imaginary partner organisation."
+    description = "Two mechanisms from an imaginary partner organization."
     version = "0.1.0"
     api_version = "1.0"  # the plugin API it was written for
 
@@ -116,6 +116,9 @@ class SampleTipsCatalogue(MechanismCatalogue):
                 "low",
                 "medium",
                 "Sample plugin",
+                # What it really helps with (statement ids or themes); without this it would
+                # be taken to help with every statement of its dimensions.
+                ("informal-contact", "understanding-views", "onboarding"),
             ),
         ]
         known = set(instrument.dimension_ids)
