@@ -275,7 +275,7 @@ class _GuardedAdapter(HTTPAdapter):
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = self._pools  # type: ignore[assignment]
+        self.poolmanager.pool_classes_by_scheme = self._pools
 
 
 # --- the client -------------------------------------------------------------------------------
@@ -503,4 +503,5 @@ def client(app: Any = None) -> OutboundClient:
         from flask import current_app
 
         app = current_app
-    return app.extensions["lti_tool.outbound"]  # type: ignore[no-any-return]
+    found: OutboundClient = app.extensions["lti_tool.outbound"]
+    return found

@@ -1,7 +1,7 @@
 """LTI Assignment and Grade Services client: line items and scores over HTTP.
 
 ``ServiceClient`` makes authorised requests to a platform's LTI Advantage services (AGS, NRPS)
-and sorts every failure into retry / permanent / token_expired (``TransportError``);
+and sorts every failure into retry / permanent / token_expired (``ServiceError``);
 ``AgsTransport`` is the GradeTransport a passback plugin is given.
 
 URLs keep their query: Moodle's line item URLs carry ``?type_id=N``, so the scores URL of
@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lti_tool import outbound
+from lti_tool.lti.errors import ServiceError
 from lti_tool.lti.keys import SigningKey
 from lti_tool.lti.oauth import (
     AccessToken,
@@ -25,7 +26,6 @@ from lti_tool.lti.oauth import (
     transport_error,
 )
 from lti_tool.lti.oauth import retry_after_seconds as _retry_after
-from lti_tool.plugin_api import TransportError
 
 SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 SCOPE_LINEITEM_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
@@ -121,19 +121,19 @@ class ServiceClient:
         if status == 401:
             self.tokens.invalidate(self.auth, scopes, token)
             message = "the LMS refused the access token: " + error_message(response)
-            raise TransportError("token_expired", message, 401)
+            raise ServiceError("token_expired", message, 401)
         if status in (408, 425, 429) or status >= 500:
-            raise TransportError(
+            raise ServiceError(
                 "retry", "the LMS answered " + error_message(response, 200), status, _retry_after(response)
             )
-        raise TransportError("permanent", "the LMS refused the request: " + error_message(response), status)
+        raise ServiceError("permanent", "the LMS refused the request: " + error_message(response), status)
 
     def get_json(self, url: str, scopes: Iterable[str], accept: str) -> tuple[Any, outbound.Answer]:
         response = self.request("GET", url, scopes, accept=accept)
         try:
             return response.json(), response
         except ValueError as exc:
-            raise TransportError(
+            raise ServiceError(
                 "retry", f"the LMS answered {url} with malformed JSON", response.status_code
             ) from exc
 
@@ -145,7 +145,8 @@ def _dumps(value: Any) -> bytes:
 
 
 class AgsTransport:
-    """The GradeTransport of lti_tool.plugin_api, over AGS."""
+    """Scores and line items over AGS (wrapped for passback plugins by
+    lti_tool.services.grades.transport)."""
 
     def __init__(self, client: ServiceClient, scopes: Iterable[str]) -> None:
         self.client = client
@@ -205,6 +206,6 @@ class AgsTransport:
             created = response.json()
             return str(created["id"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise TransportError(
+            raise ServiceError(
                 "retry", "the LMS created a line item but its answer has no id", response.status_code
             ) from exc

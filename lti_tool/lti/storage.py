@@ -10,13 +10,13 @@ short-lived signed reference, not a session.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import update
+from werkzeug.datastructures import Headers
 
-from lti_tool.extensions import db
+from lti_tool.extensions import db, rowcount
 from lti_tool.lti.launch import state_cookie_value
 from lti_tool.models import Launch, OidcState
 from lti_tool.models.base import utcnow
@@ -71,7 +71,7 @@ def value_matches(secret_key: str, state: str, value: str) -> bool:
     return same_secret(value, storage_value(secret_key, state))
 
 
-def from_own_page(headers: Mapping[str, str], base_url: str) -> bool:
+def from_own_page(headers: Headers, base_url: str) -> bool:
     """Did a page of the tool's own origin send this POST? Sec-Fetch-Site when the browser sends
     it (all current ones), else Origin. Neither: refused (a forged cross-site form could omit
     nothing a browser adds, and a non-browser client has no platform storage to read)."""
@@ -90,4 +90,4 @@ def confirm_once(state: OidcState) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return bool(result.rowcount)
+    return bool(rowcount(result))

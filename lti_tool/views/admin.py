@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response
 from lti_tool.lti import keys as tool_keys
 from lti_tool.models.base import utcnow
 from lti_tool.security import same_secret
+from lti_tool.services import admin_auth
 from lti_tool.services import grades as grade_service
 from lti_tool.services import launches as launch_service
 from lti_tool.services import platforms as platform_service
@@ -44,7 +45,7 @@ CLOSED = (
 
 
 def _configured() -> bool:
-    return bool(registration_service.admin_password_hash(current_app.config))
+    return bool(admin_auth.admin_password_hash(current_app.config))
 
 
 def _signed_in() -> bool:
@@ -53,13 +54,13 @@ def _signed_in() -> bool:
     if not _configured():
         return False
     token = session.get(_TOKEN)
-    if not isinstance(token, str) or not registration_service.admin_session_valid(token):
+    if not isinstance(token, str) or not admin_auth.admin_session_valid(token):
         return False
     return session.get("admin_pw") == _password_fingerprint()
 
 
 def _password_fingerprint() -> str:
-    stored = registration_service.admin_password_hash(current_app.config) or ""
+    stored = admin_auth.admin_password_hash(current_app.config) or ""
     return hmac.new(current_app.config["SECRET_KEY"].encode(), stored.encode(), "sha256").hexdigest()[:16]
 
 
@@ -110,7 +111,7 @@ def login() -> Any:
     if request.method == "POST":
         _check_csrf()
         address = request.remote_addr or ""
-        wait = registration_service.begin_sign_in(current_app.config, address)
+        wait = admin_auth.begin_sign_in(current_app.config, address)
         if wait:
             minutes = math.ceil(wait / 60)
             error = (
@@ -119,10 +120,10 @@ def login() -> Any:
             )
             page = render_template("admin/login.html", error=error, configured=configured)
             return page, 429, {"Retry-After": str(wait)}
-        if registration_service.check_admin_password(current_app.config, request.form.get("password", "")):
-            registration_service.sign_in_succeeded(current_app.config, address)
+        if admin_auth.check_admin_password(current_app.config, request.form.get("password", "")):
+            admin_auth.sign_in_succeeded(current_app.config, address)
             session.clear()  # also ends any LTI launch session in this browser
-            session[_TOKEN] = registration_service.start_admin_session(current_app.config)
+            session[_TOKEN] = admin_auth.start_admin_session(current_app.config)
             session["admin_pw"] = _password_fingerprint()
             session[_CSRF] = secrets.token_urlsafe(32)  # a new CSRF token for the new session
             target = request.args.get("next", "")
@@ -138,7 +139,7 @@ def login() -> Any:
 @bp.post("/logout")
 @admin_required
 def logout() -> Response:
-    registration_service.end_admin_session(str(session.get(_TOKEN, "")))  # copies die with it
+    admin_auth.end_admin_session(str(session.get(_TOKEN, "")))  # copies die with it
     session.clear()
     return redirect(url_for("admin.login"), code=303)
 
@@ -175,7 +176,7 @@ def _form_data() -> dict[str, Any]:
     return data
 
 
-def _platform_or_404(platform_id: int):  # type: ignore[no-untyped-def]
+def _platform_or_404(platform_id: int):
     platform = platform_service.find_platform_by_ref(str(platform_id))
     if platform is None:
         abort(404, description="No such platform.")

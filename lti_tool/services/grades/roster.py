@@ -9,8 +9,8 @@ from flask import Flask, current_app
 
 from lti_tool.extensions import db
 from lti_tool.lti import nrps
+from lti_tool.lti.errors import ServiceError
 from lti_tool.models import Launch
-from lti_tool.plugin_api import TransportError
 from lti_tool.services.grades.tokens import service_client
 
 
@@ -60,7 +60,7 @@ def roster(launch: Launch, refresh: bool = False) -> tuple[list[nrps.Member], st
     for _ in range(2):
         try:
             members = nrps.members(client, url)
-        except TransportError as error:
+        except ServiceError as error:
             if error.kind != "token_expired":
                 return [], f"The course roster could not be fetched: {error.message}"
             continue
