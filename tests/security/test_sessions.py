@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 import requests
 from flask import Flask
-from itsdangerous.timed import TimestampSigner
 
 from lti_tool import create_app
 from lti_tool.settings import load_settings
@@ -32,22 +31,38 @@ def test_launch_tokens_live_minutes_by_default() -> None:
 
 
 def test_every_page_renews_the_token_and_an_old_one_expires(
-    lms: DemoLms, base_url: str, app: Flask, monkeypatch: pytest.MonkeyPatch
+    lms: DemoLms, base_url: str, app: Flask, clock: Any
 ) -> None:
     ttl = app.config["LAUNCH_TOKEN_TTL"]
+    clock.install(app)
     _, page = lms.launch(LEARNERS[0])
     first = lms.token_of(page)
-    start = int(time.time())
-    # The clock of every signed token (the app runs in this process): a minute later...
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: start + 60)
+    clock.advance(60)  # a minute later...
     later = requests.get(base_url + SESSION_1, params={"lt": first}, timeout=10)
     assert later.status_code == 200
     renewed = meta_token(later.text)
     assert renewed != first and f"lt={renewed}" in later.text  # the page's links carry the new one
-    # ...and past the first token's life, within the renewed one's.
-    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: start + ttl + 30)
+    clock.advance(ttl - 30)  # ...and past the first token's life, within the renewed one's
     assert requests.get(base_url + SESSION_1, params={"lt": first}, timeout=10).status_code == 401
     assert requests.get(base_url + SESSION_1, params={"lt": renewed}, timeout=10).status_code == 200
+
+
+def test_a_launch_opens_pages_for_12_hours_at_most(
+    lms: DemoLms, base_url: str, app: Flask, clock: Any
+) -> None:
+    clock.install(app)
+    _, page = lms.launch(LEARNERS[0])
+    token = lms.token_of(page)
+    elapsed = 0
+    for _ in range(60):  # renewed every 14 minutes, as an open page would...
+        clock.advance(14 * 60)
+        elapsed += 14 * 60
+        answer = requests.get(base_url + SESSION_1, params={"lt": token}, timeout=10)
+        if answer.status_code != 200:
+            break
+        token = meta_token(answer.text)
+    assert answer.status_code == 401 and "session has ended" in answer.text
+    assert 12 * 3600 <= elapsed < 12 * 3600 + 14 * 60  # ...until twelve hours after the launch
 
 
 def test_an_open_page_renews_its_token(lms: DemoLms, base_url: str) -> None:
