@@ -13,11 +13,13 @@ from werkzeug.wrappers import Response
 
 from lti_tool.settings import SettingsError, load_settings
 
-__all__ = ["create_app", "SettingsError"]
+__version__ = "0.1.0"  # the only place the version is written (pyproject.toml reads it)
+
+__all__ = ["create_app", "SettingsError", "__version__"]
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: config/ defaults, then LTI_TOOL_* environment, then test_config."""
+    """Build the app: declared defaults, then LTI_TOOL_* environment, then test_config."""
     app = Flask(__name__, instance_relative_config=True)
     settings = load_settings(overrides=test_config)
     app.config.update(settings)
@@ -120,7 +122,8 @@ def _configure_cookies(app: Flask) -> None:
 def _migrations_dir() -> str:
     from pathlib import Path
 
-    return str(Path(__file__).resolve().parent.parent / "migrations")
+    # Inside the package, so an installed wheel carries its migrations.
+    return str(Path(__file__).resolve().parent / "migrations")
 
 
 def _start_timer() -> None:

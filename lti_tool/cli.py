@@ -180,7 +180,16 @@ def plugins_list() -> None:
         click.echo(line + (f": {info.error}" if info.error else ""))
 
 
+@click.command("version")
+def version() -> None:
+    """The tool's version (the same as the installed distribution's)."""
+    from lti_tool import __version__
+
+    click.echo(f"p3-workshop-lti {__version__}")
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(version)
     app.cli.add_command(plugins_cli)
     from lti_tool.content.cli import content_cli
 

@@ -1,4 +1,4 @@
-"""Settings: config/defaults.py, then LTI_TOOL_* environment variables, then a test mapping."""
+"""Settings: lti_tool/defaults.py, then LTI_TOOL_* environment variables, then a test mapping."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from lti_tool_config import defaults
+from lti_tool import defaults
 
 ENV_PREFIX = "LTI_TOOL_"
 DEV_SECRET_KEY = "dev-only-secret-change-me"
