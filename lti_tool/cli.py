@@ -190,6 +190,15 @@ def version() -> None:
 
 def register(app: Flask) -> None:
     app.cli.add_command(version)
+    from lti_tool.cli_config import config_cli
+
+    app.cli.add_command(config_cli)
+    from lti_tool.deploy.cli import deploy_cli
+
+    app.cli.add_command(deploy_cli)
+    from lti_tool.cli_check import check
+
+    app.cli.add_command(check)
     app.cli.add_command(plugins_cli)
     from lti_tool.content.cli import content_cli
 
