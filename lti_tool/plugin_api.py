@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Protocol, TypeVar
 from marshmallow import RAISE, Schema, ValidationError
 
 from lti_tool.assessment.instrument import Instrument, flatten_errors
-from lti_tool.assessment.model import Mechanism, Responses, ScoringResult
+from lti_tool.assessment.model import Guide, Mechanism, Responses, ScoringResult
 
 log = logging.getLogger("lti_tool.plugins")
 
@@ -71,10 +71,25 @@ class Plugin(ABC):  # noqa: B024 - a shared base with metadata only; kinds add t
 class ScoringModel(Plugin):
     """Turns one set of responses into dimension scores and ranked areas needing attention."""
 
+    #: True when the importance ratings change the ranking (the report then shows an
+    #: importance-performance chart).
+    uses_importance: ClassVar[bool] = False
+    #: How ``overall`` is computed, completing "Your overall result is ..." (shown with grades).
+    overall_description: ClassVar[str] = "the mean of your area means"
+
     @abstractmethod
     def score(
         self, instrument: Instrument, responses: Responses, settings: Mapping[str, Any]
     ) -> ScoringResult: ...
+
+    def performance_guides(self, settings: Mapping[str, Any]) -> tuple[Guide, ...]:
+        """Optional: the cut-offs means are read against (threshold rings on the charts; the
+        one marked ``attention_below`` lets the class view count areas needing attention)."""
+        return ()
+
+    def importance_guides(self, settings: Mapping[str, Any]) -> tuple[Guide, ...]:
+        """Optional: the cut-offs importance ratings are read against."""
+        return ()
 
 
 class MechanismCatalogue(Plugin):
@@ -84,7 +99,8 @@ class MechanismCatalogue(Plugin):
     def mechanisms(self, instrument: Instrument, settings: Mapping[str, Any]) -> list[Mechanism]: ...
 
     def uncovered_notes(self, instrument: Instrument, settings: Mapping[str, Any]) -> dict[str, str]:
-        """Optional: why the catalogue deliberately offers nothing for some dimensions."""
+        """Optional: why the catalogue offers nothing for some areas, keyed by dimension id,
+        statement id or theme; the report shows the note next to the uncovered area."""
         return {}
 
 

@@ -173,10 +173,10 @@ def test_an_unreachable_or_unmigrated_database_is_an_error(database_url: str, tm
 
     app = _app(database_url)
     with app.app_context():
-        downgrade(revision="0008")
+        downgrade(revision="0009")
         db.engine.dispose()
     code, lines = _run(app, "check")
     assert code == 1 and lines[0] == (
-        "ERROR: the database is not migrated to this release's schema (at 0008, needs 0009). "
+        "ERROR: the database is not migrated to this release's schema (at 0009, needs 0010). "
         "Fix: run `flask --app lti_tool db upgrade` (back up the database first)."
     )

@@ -62,12 +62,12 @@ def test_the_production_schema_has_no_demo_tables(database_url: str) -> None:
 def test_an_existing_installs_empty_demo_tables_are_dropped_and_used_ones_kept(database_url: str) -> None:
     app = create_app({"ENV": "testing", "DATABASE_URL": database_url})
     with app.app_context():
-        downgrade(revision="0007")  # an install made before the demo left the schema
+        downgrade(revision="0008")  # an install made before the demo left the schema
         create_tables(db.engine)
         upgrade()
         assert not _tables() & DEMO_TABLES  # empty: dropped
 
-        downgrade(revision="0007")
+        downgrade(revision="0008")
         create_tables(db.engine)
         with db.engine.begin() as conn:
             conn.execute(

@@ -12,7 +12,7 @@ version is added.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -63,6 +63,10 @@ class Scale:
 class Statement:
     id: str
     text: str
+    # A stable slug for what the statement is about (e.g. "trust-in-motives"), shared across
+    # instrument versions, so that mechanism catalogues can say what they address without
+    # depending on one version's statement ids.
+    theme: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class Instrument:
     scale: Scale
     importance_scale: Scale
     dimensions: tuple[Dimension, ...]
+    about: str = ""  # what the questionnaire is, and what its scores do and do not mean
 
     @property
     def dimension_ids(self) -> tuple[str, ...]:
@@ -102,6 +107,16 @@ class Instrument:
     @property
     def statement_ids(self) -> tuple[str, ...]:
         return tuple(s.id for _, s in self.statements())
+
+    @property
+    def themes(self) -> frozenset[str]:
+        return frozenset(s.theme for _, s in self.statements() if s.theme)
+
+    def dimension_of(self, statement_id: str) -> Dimension:
+        for dim, statement in self.statements():
+            if statement.id == statement_id:
+                return dim
+        raise KeyError(f"instrument {self.id} v{self.version} has no statement {statement_id!r}")
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -131,6 +146,7 @@ class StatementSchema(Schema):
 
     id = fields.String(required=True, validate=SLUG)
     text = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    theme = fields.String(load_default=None, validate=SLUG)
 
 
 class DimensionSchema(Schema):
@@ -152,6 +168,7 @@ class InstrumentSchema(Schema):
     title = fields.String(required=True, validate=validate.Length(min=1))
     intro = fields.String(required=True)
     help = fields.String(required=True)
+    about = fields.String(load_default="")
     scale = fields.Nested(ScaleSchema, required=True)
     importance_scale = fields.Nested(ScaleSchema, required=True)
     dimensions = fields.List(fields.Nested(DimensionSchema), required=True, validate=validate.Length(min=1))
@@ -166,8 +183,13 @@ class InstrumentSchema(Schema):
                 errors.setdefault(i, {})["id"] = [f"Duplicate dimension id {dim['id']!r}."]
             seen_dims.add(dim["id"])
             for j, statement in enumerate(dim["statements"]):
+                message = None
                 if statement["id"] in seen_statements:
                     message = f"Duplicate statement id {statement['id']!r}."
+                elif not statement["id"].startswith(dim["id"] + "-"):
+                    # Answers are grouped by area from the id alone (class view, exports).
+                    message = f"Must start with its dimension's id: {dim['id']}-..."
+                if message:
                     entry = errors.setdefault(i, {}).setdefault("statements", {})
                     entry[j] = {"id": [message]}
                 seen_statements.add(statement["id"])
@@ -202,7 +224,7 @@ def _to_instrument(data: dict[str, Any]) -> Instrument:
             id=d["id"],
             title=d["title"],
             description=d["description"],
-            statements=tuple(Statement(s["id"], s["text"]) for s in d["statements"]),
+            statements=tuple(Statement(s["id"], s["text"], s["theme"]) for s in d["statements"]),
         )
         for d in data["dimensions"]
     )
@@ -215,6 +237,7 @@ def _to_instrument(data: dict[str, Any]) -> Instrument:
         scale=scale(data["scale"]),
         importance_scale=scale(data["importance_scale"]),
         dimensions=dims,
+        about=data["about"],
     )
 
 
@@ -257,8 +280,25 @@ def _load_versions(instrument_id: str, directory: Path) -> Mapping[int, Instrume
         found[instrument.version] = instrument
     if not found:
         raise InstrumentError([f"no instrument {instrument_id!r} in {directory}"])
+    _check_ids_keep_their_dimension(found.values())
     # A read-only view: callers share the cached mapping.
     return MappingProxyType(dict(sorted(found.items())))
+
+
+def _check_ids_keep_their_dimension(versions: Iterable[Instrument]) -> None:
+    """A statement id names one statement in one dimension in every version: answers of
+    attempts on different versions are then comparable by id."""
+    home: dict[str, tuple[str, int]] = {}
+    for instrument in versions:
+        for dim, statement in instrument.statements():
+            first = home.setdefault(statement.id, (dim.id, instrument.version))
+            if first[0] != dim.id:
+                raise InstrumentError(
+                    [
+                        f"statement {statement.id!r} is in {first[0]!r} in version {first[1]} "
+                        f"but in {dim.id!r} in version {instrument.version}: give it a new id"
+                    ]
+                )
 
 
 def get_instrument(version: int, instrument_id: str = DEFAULT_INSTRUMENT_ID) -> Instrument:

@@ -121,10 +121,13 @@ class Mechanism:
     id: str
     title: str
     summary: str
-    dimensions: tuple[str, ...]  # dimension ids this mechanism addresses
+    dimensions: tuple[str, ...]  # dimension ids this mechanism is for
     effort: str  # one of EFFORTS
     horizon: str  # one of HORIZONS
-    source: str  # the workshop session, reading or organisation it comes from
+    source: str  # where it really comes from: a workshop reading, the outline, an outside study
+    # Statement ids or themes (Statement.theme) it really helps with, within its dimensions.
+    # Empty: it is taken to help with every statement of its dimensions.
+    addresses: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.effort not in EFFORTS:
@@ -136,6 +139,25 @@ class Mechanism:
     def sort_key(self) -> tuple[int, int, str]:
         """Quick wins first: lower effort, then shorter horizon."""
         return EFFORTS.index(self.effort), HORIZONS.index(self.horizon), self.title.lower()
+
+    def covers(self, dimension_id: str, statement: Statement) -> bool:
+        """Whether this mechanism helps with ``statement`` (of dimension ``dimension_id``)."""
+        if dimension_id not in self.dimensions:
+            return False
+        return not self.addresses or statement.id in self.addresses or statement.theme in self.addresses
+
+
+@dataclass(frozen=True)
+class Guide:
+    """A reference value a scoring model reads means against (a cut-off), drawn on charts.
+
+    ``attention_below``: an area whose mean is below this value is one the model ranks as
+    needing attention (the class view counts such areas without scoring every attempt).
+    """
+
+    value: float
+    label: str
+    attention_below: bool = False
 
 
 @dataclass(frozen=True)
@@ -170,6 +192,15 @@ def rating_counts(instrument: Instrument, responses: Responses) -> list[RatingCo
             RatingCounts(dim.id, tuple(values), not_applicable, unanswered, responses.importance.get(dim.id))
         )
     return counts
+
+
+def no_score_reason(not_applicable: int, unanswered: int) -> str:
+    """Why an area has no mean, in words (completes "Not assessed: ...")."""
+    if not_applicable and not unanswered:
+        return "every statement was answered “don't know / not applicable”"
+    if unanswered and not not_applicable:
+        return "no statement was answered"
+    return "its statements were answered “don't know” or left unanswered"
 
 
 def format_number(value: float) -> str:

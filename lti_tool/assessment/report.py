@@ -1,5 +1,9 @@
-"""The participant's report: scores, priorities with matching mechanisms, and the areas that need
-attention but have no mechanism (the assignment's discussion material).
+"""The participant's report, shaped by the assignment's four asks:
+
+1. the profile of the partnership assessed (scores per area, not-assessed areas);
+2. the areas needing attention, in priority order (from the scoring model);
+3. the mechanisms that might be applied (each once, with the areas it helps, best first);
+4. what needs attention and has no obvious mechanism (from coverage: lti_tool.assessment.coverage).
 
 Pure function of its inputs; plugin calls go through ``call_safely`` so a failing scoring model
 raises ``PluginRuntimeError`` and a failing catalogue becomes a warning on the report.
@@ -11,13 +15,26 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lti_tool.assessment.instrument import Instrument
+from lti_tool.assessment.coverage import (
+    Gap,
+    NotAssessed,
+    WeakStatement,
+    find_gaps,
+    helps,
+    not_assessed,
+    note_for,
+    rank_for_area,
+    weak_statements,
+)
+from lti_tool.assessment.instrument import Instrument, Statement
 from lti_tool.assessment.model import (
     DimensionScore,
+    Guide,
     Mechanism,
     Responses,
     ScoringResult,
     missing_answers,
+    rating_counts,
 )
 from lti_tool.plugin_api import (
     MechanismCatalogue,
@@ -28,13 +45,25 @@ from lti_tool.plugin_api import (
     validate_settings,
 )
 
+SUMMARY_PRIORITIES = 5  # the summary shows the three to five first priorities
+BEST_PER_PRIORITY = 2  # and the one or two best mechanisms of each
+
+
+@dataclass(frozen=True)
+class Answer:
+    statement: Statement
+    rating: int | None  # None: "don't know / not applicable"
+    answered: bool
+
 
 @dataclass(frozen=True)
 class DimensionRow:
+    number: int  # the area's position in the instrument, its label on narrow charts
     dimension_id: str
     title: str
     description: str
     score: DimensionScore
+    answers: tuple[Answer, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,17 +74,21 @@ class Priority:
     reason: str
     score: DimensionScore
     details: Mapping[str, Any]
-    mechanisms: tuple[Mechanism, ...]  # from every enabled catalogue, quick wins first
+    mechanisms: tuple[Mechanism, ...]  # every enabled mechanism that helps, best first
+    weak: tuple[Statement, ...] = ()  # the area's statements rated low
     note: str | None = None  # a catalogue's note on what its mechanisms leave uncovered
+
+    @property
+    def best(self) -> tuple[Mechanism, ...]:
+        return self.mechanisms[:BEST_PER_PRIORITY]
 
 
 @dataclass(frozen=True)
-class NoMechanismArea:
-    rank: int
-    dimension_id: str
-    title: str
-    reason: str
-    note: str | None = None
+class MechanismUse:
+    """A mechanism listed once, with the areas needing attention it helps (priority order)."""
+
+    mechanism: Mechanism
+    areas: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -66,7 +99,9 @@ class Report:
     scoring_label: str
     dimensions: tuple[DimensionRow, ...]
     priorities: tuple[Priority, ...]
-    no_mechanism_areas: tuple[NoMechanismArea, ...]
+    mechanisms: tuple[MechanismUse, ...]  # every mechanism helping a priority, each once
+    gaps: tuple[Gap, ...]  # needing attention, no obvious mechanism
+    not_assessed: tuple[NotAssessed, ...]
     not_applicable: Mapping[str, int]  # dimension id -> statements answered N/A
     not_applicable_total: int
     unanswered_total: int
@@ -74,6 +109,32 @@ class Report:
     summary: str
     catalogues: tuple[str, ...] = ()  # labels of the catalogues that contributed
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    performance_guides: tuple[Guide, ...] = ()
+    importance_guides: tuple[Guide, ...] = ()
+    uses_importance: bool = False
+
+    @property
+    def top_priorities(self) -> tuple[Priority, ...]:
+        return self.priorities[:SUMMARY_PRIORITIES]
+
+    @property
+    def summary_mechanisms(self) -> tuple[MechanismUse, ...]:
+        """The best one or two mechanisms of each summary priority, each once."""
+        best = {m.id for p in self.top_priorities for m in p.best}
+        top = {p.title for p in self.top_priorities}
+        return tuple(
+            MechanismUse(use.mechanism, tuple(a for a in use.areas if a in top))
+            for use in self.mechanisms
+            if use.mechanism.id in best
+        )
+
+    def band_groups(self) -> list[tuple[str, str, list[DimensionRow]]]:
+        """(band slug, band label, areas) in the order bands first appear: the profile in words."""
+        groups: dict[str, tuple[str, list[DimensionRow]]] = {}
+        for row in self.dimensions:
+            if row.score.mean is not None:
+                groups.setdefault(row.score.band, (row.score.band_label, []))[1].append(row)
+        return [(band, label, rows) for band, (label, rows) in groups.items()]
 
 
 def build_report(
@@ -88,35 +149,34 @@ def build_report(
         scoring_model, "score", instrument, responses, settings, expect=ScoringResult
     )
     _check_result(scoring_model, instrument, result)
+    guides = call_safely(scoring_model, "performance_guides", settings, expect=tuple)
+    importance_guides = call_safely(scoring_model, "importance_guides", settings, expect=tuple)
     mechanisms, notes, used, warnings = _collect_mechanisms(instrument, catalogues)
-    titles = {d.id: d.title for d in instrument.dimensions}
-    priorities = tuple(
-        Priority(
-            area.rank,
-            area.dimension_id,
-            titles[area.dimension_id],
-            area.reason,
-            area.score,
-            area.details,
-            tuple(sorted(mechanisms.get(area.dimension_id, []), key=lambda m: m.sort_key)),
-            notes.get(area.dimension_id),
-        )
-        for area in result.ranked_areas
-    )
+    weak = weak_statements(instrument, responses)
+    priorities = _priorities(instrument, result, mechanisms, notes, weak)
+    ranked = [(p.rank, p.dimension_id) for p in priorities]
     return Report(
         instrument_id=instrument.id,
         instrument_version=instrument.version,
         scoring_model=scoring_model.name,
         scoring_label=scoring_model.label,
         dimensions=tuple(
-            DimensionRow(d.id, d.title, d.description, result.score_for(d.id)) for d in instrument.dimensions
+            DimensionRow(
+                number,
+                d.id,
+                d.title,
+                d.description,
+                result.score_for(d.id),
+                tuple(
+                    Answer(s, responses.ratings.get(s.id), s.id in responses.ratings) for s in d.statements
+                ),
+            )
+            for number, d in enumerate(instrument.dimensions, start=1)
         ),
         priorities=priorities,
-        no_mechanism_areas=tuple(
-            NoMechanismArea(p.rank, p.dimension_id, p.title, p.reason, p.note)
-            for p in priorities
-            if not p.mechanisms
-        ),
+        mechanisms=_uses(priorities),
+        gaps=find_gaps(instrument, mechanisms, notes, ranked, weak),
+        not_assessed=not_assessed(instrument, result.dimension_scores),
         not_applicable={s.dimension_id: s.not_applicable for s in result.dimension_scores},
         not_applicable_total=sum(s.not_applicable for s in result.dimension_scores),
         unanswered_total=len(missing_answers(instrument, responses)),
@@ -124,7 +184,46 @@ def build_report(
         summary=result.summary,
         catalogues=tuple(used),
         warnings=tuple(warnings),
+        performance_guides=tuple(g for g in guides if isinstance(g, Guide)),
+        importance_guides=tuple(g for g in importance_guides if isinstance(g, Guide)),
+        uses_importance=scoring_model.uses_importance,
     )
+
+
+def _priorities(
+    instrument: Instrument,
+    result: ScoringResult,
+    mechanisms: Sequence[Mechanism],
+    notes: Mapping[str, str],
+    weak: Sequence[WeakStatement],
+) -> tuple[Priority, ...]:
+    priorities = []
+    for area in result.ranked_areas:
+        dim = instrument.dimension(area.dimension_id)
+        helping = rank_for_area(mechanisms, dim, weak)
+        weak_here = tuple(w.statement for w in weak if w.dimension_id == dim.id)
+        uncovered = [s for s in weak_here if not any(m.covers(dim.id, s) for m in helping)]
+        note = note_for(notes, dim.id, uncovered[0]) if uncovered else note_for(notes, dim.id)
+        priorities.append(
+            Priority(
+                area.rank, dim.id, dim.title, area.reason, area.score, area.details, helping, weak_here, note
+            )
+        )
+    return tuple(priorities)
+
+
+def _uses(priorities: Sequence[Priority]) -> tuple[MechanismUse, ...]:
+    """Every mechanism helping a priority, once, in the order it first appears (priority order,
+    best first within a priority), with every priority it helps."""
+    order: list[Mechanism] = []
+    areas: dict[str, list[str]] = {}
+    for priority in priorities:
+        for mechanism in priority.mechanisms:
+            if mechanism.id not in areas:
+                order.append(mechanism)
+                areas[mechanism.id] = []
+            areas[mechanism.id].append(priority.title)
+    return tuple(MechanismUse(m, tuple(areas[m.id])) for m in order)
 
 
 def _check_result(model: ScoringModel, instrument: Instrument, result: ScoringResult) -> None:
@@ -139,8 +238,8 @@ def _check_result(model: ScoringModel, instrument: Instrument, result: ScoringRe
 
 def _collect_mechanisms(
     instrument: Instrument, catalogues: Sequence[tuple[MechanismCatalogue, Mapping[str, Any]]]
-) -> tuple[dict[str, list[Mechanism]], dict[str, str], list[str], list[str]]:
-    by_dimension: dict[str, list[Mechanism]] = {}
+) -> tuple[list[Mechanism], dict[str, str], list[str], list[str]]:
+    found_all: list[Mechanism] = []
     notes: dict[str, str] = {}
     seen: set[str] = set()
     used: list[str] = []
@@ -155,12 +254,51 @@ def _collect_mechanisms(
             warnings.append(f"The catalogue {catalogue.label!r} could not be used: {exc}")
             continue
         used.append(catalogue.label)
-        for note_dim, note in gaps.items():
-            notes.setdefault(note_dim, note)
+        for key, note in gaps.items():
+            notes.setdefault(key, note)
         for mechanism in found:
             if mechanism.id in seen:  # the first enabled catalogue wins
                 continue
             seen.add(mechanism.id)
-            for dim in mechanism.dimensions:
-                by_dimension.setdefault(dim, []).append(mechanism)
-    return by_dimension, notes, used, warnings
+            found_all.append(mechanism)
+    # Notes explain why nothing helps; once another catalogue covers the area, they no longer apply.
+    return found_all, _live_notes(instrument, found_all, notes), used, warnings
+
+
+def _live_notes(
+    instrument: Instrument, mechanisms: Sequence[Mechanism], notes: dict[str, str]
+) -> dict[str, str]:
+    live = dict(notes)
+    for dim in instrument.dimensions:
+        if dim.id in live and any(helps(m, dim) for m in mechanisms):
+            # An area note stays only for the statements still uncovered in it.
+            if all(any(m.covers(dim.id, s) for m in mechanisms) for s in dim.statements):
+                del live[dim.id]
+    return live
+
+
+@dataclass(frozen=True)
+class AreaChange:
+    """One area's mean in an earlier attempt and now (retakes compared)."""
+
+    dimension_id: str
+    title: str
+    before: float | None
+    after: float | None
+
+    @property
+    def delta(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+def compare_attempts(
+    before: tuple[Instrument, Responses], after: tuple[Instrument, Responses]
+) -> tuple[AreaChange, ...]:
+    """Per area of the later attempt's instrument, the mean before and after (model-free: the
+    plain mean, so that a change of scoring model does not pass for a change of partnership).
+    Areas the earlier version did not have show ``before`` = None."""
+    then = {c.dimension_id: c.mean for c in rating_counts(*before)}
+    now = {c.dimension_id: c.mean for c in rating_counts(*after)}
+    return tuple(AreaChange(d.id, d.title, then.get(d.id), now[d.id]) for d in after[0].dimensions)

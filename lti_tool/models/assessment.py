@@ -16,6 +16,7 @@ from lti_tool.models.base import utcnow
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
+PARTNERSHIP_NAME_MAX = 150
 
 
 class AssessmentAttempt(db.Model):
@@ -32,6 +33,8 @@ class AssessmentAttempt(db.Model):
     number: Mapped[int] = mapped_column(Integer, default=1)
     instrument_id: Mapped[str] = mapped_column(String(64))
     instrument_version: Mapped[int] = mapped_column(Integer)
+    # The partnership the learner assesses, named at the start; every prompt refers to it.
+    partnership_name: Mapped[str] = mapped_column(String(PARTNERSHIP_NAME_MAX), default="", server_default="")
     status: Mapped[str] = mapped_column(String(16), default=DRAFT)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -14,7 +14,7 @@ from lti_tool.assessment.model import Responses, missing_answers
 from lti_tool.assessment.report import Report, build_report
 from lti_tool.extensions import db
 from lti_tool.models import AssessmentAnswer, AssessmentAttempt, Launch, LtiUser
-from lti_tool.models.assessment import DRAFT, SUBMITTED
+from lti_tool.models.assessment import DRAFT, PARTNERSHIP_NAME_MAX, SUBMITTED
 from lti_tool.models.base import utcnow
 from lti_tool.plugin_api import PluginRuntimeError, SettingsError
 from lti_tool.plugin_manager import PluginManager, UnknownPluginError
@@ -59,8 +59,18 @@ def latest(launch: Launch) -> AssessmentAttempt | None:
     return found[-1] if found else None
 
 
-def _create(launch: Launch, number: int) -> AssessmentAttempt:
-    instrument = default_instrument()
+def partnership_name(raw: object) -> str:
+    """The learner's name for the partnership they assess: required, one line, bounded."""
+    name = " ".join(str(raw or "").split())
+    if not name:
+        raise AnswerError("Name the partnership you will assess.")
+    if len(name) > PARTNERSHIP_NAME_MAX:
+        raise AnswerError(f"Keep the partnership's name under {PARTNERSHIP_NAME_MAX} characters.")
+    return name
+
+
+def _create(launch: Launch, number: int, name: str = "") -> AssessmentAttempt:
+    instrument = default_instrument()  # new attempts use the newest version; old ones keep theirs
     attempt = AssessmentAttempt(
         resource_link_pk=launch.resource_link_pk,
         user_pk=launch.user_pk,
@@ -68,6 +78,7 @@ def _create(launch: Launch, number: int) -> AssessmentAttempt:
         number=number,
         instrument_id=instrument.id,
         instrument_version=instrument.version,
+        partnership_name=name,
         status=DRAFT,
     )
     db.session.add(attempt)
@@ -91,13 +102,25 @@ def draft_for(launch: Launch) -> AssessmentAttempt:
     return current
 
 
-def start_retake(launch: Launch, retakes_allowed: bool) -> AssessmentAttempt:
+def begin(launch: Launch, name: str) -> AssessmentAttempt:
+    """Start (or rename) the learner's draft, for the partnership they name."""
+    current = latest(launch)
+    if current is not None and current.status != DRAFT:
+        raise SubmitRefused("Your self-assessment is submitted; start a new attempt to assess again.")
+    attempt = current or _create(launch, 1, name)
+    if attempt.partnership_name != name:
+        attempt.partnership_name = name
+        db.session.commit()
+    return attempt
+
+
+def start_retake(launch: Launch, retakes_allowed: bool, name: str = "") -> AssessmentAttempt:
     current = latest(launch)
     if current is None or current.status == DRAFT:
-        return draft_for(launch)
+        return begin(launch, name) if name else draft_for(launch)
     if not retakes_allowed:
         raise SubmitRefused("This activity does not allow another attempt.")
-    return _create(launch, current.number + 1)
+    return _create(launch, current.number + 1, name or current.partnership_name)
 
 
 def answers(attempt: AssessmentAttempt) -> dict[str, str]:
@@ -121,8 +144,8 @@ def check_answer(instrument: Instrument, item: str, value: str) -> None:
         dimension = item[len(IMPORTANCE_PREFIX) :]
         if dimension not in instrument.dimension_ids:
             raise AnswerError(f"There is no dimension {dimension!r}.")
-        if not instrument.importance_scale.contains(_int(value)):
-            raise AnswerError("Importance must be a whole number from 1 to 5.")
+        if value != NA and not instrument.importance_scale.contains(_int(value)):
+            raise AnswerError("Importance must be a whole number from 1 to 5, or 'na' (no view).")
         return
     if item not in instrument.statement_ids:
         raise AnswerError(f"There is no statement {item!r}.")
@@ -167,6 +190,7 @@ def save_answers(attempt: AssessmentAttempt, given: dict[str, str]) -> None:
 
 
 def missing(attempt: AssessmentAttempt) -> list[Any]:
+    """What is left to answer: statements, then areas' importance (a Statement or Dimension)."""
     instrument = instrument_of(attempt)
     rated = responses(attempt)
     gaps: list[Any] = list(missing_answers(instrument, rated))
@@ -180,7 +204,7 @@ def submit(
     """Submit once. Returns False when it was already submitted (a double click, a second tab).
     The grade goes into the same transaction as the submission, through activity_graded."""
     gaps = missing(attempt)
-    if gaps and attempt.status == DRAFT:
+    if attempt.status == DRAFT and (gaps or not attempt.partnership_name):
         raise SubmitRefused("Some answers are missing.", gaps)
     result = db.session.execute(
         update(AssessmentAttempt)

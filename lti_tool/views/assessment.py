@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, redirect, render_template, request
 from werkzeug.wrappers import Response
 
-from lti_tool.assessment.instrument import NA, Instrument
+from lti_tool.assessment.instrument import NA, Instrument, default_instrument
 from lti_tool.assessment.radar import radar_svg
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
@@ -47,18 +47,41 @@ def start() -> Any:
     launch = _activity_launch()
     if launch.role == INSTRUCTOR:
         return _overview(launch)
+    return _start_page(launch)
+
+
+def _start_page(launch: Launch, problem: str = "", status: int = 200) -> Any:
     settings = _settings(launch)
     history = service.attempts(launch.resource_link_pk, launch.user_pk)  # type: ignore[arg-type]
     current = history[-1] if history else None
     answered, total = service.count_answered(current) if current else (0, 0)
+    instrument = service.instrument_of(current) if current else default_instrument()
     return render_template(
         "assessment/start.html",
+        instrument=instrument,
         current=current,
         history=history,
         answered=answered,
         total=total,
         retakes=settings["retakes"],
-    )
+        problem=problem,
+        name=request.form.get("partnership", current.partnership_name if current else ""),
+    ), status
+
+
+@bp.post("/begin")
+@launch_session.launch_required()
+def begin() -> Any:
+    """The learner names the partnership they assess; then the questions, which refer to it."""
+    launch = _activity_launch()
+    try:
+        name = service.partnership_name(request.form.get("partnership"))
+        service.begin(launch, name)
+    except AnswerError as exc:
+        return _start_page(launch, str(exc), 400)
+    except SubmitRefused as exc:
+        abort(409, description=str(exc))
+    return _go("assessment.take")
 
 
 def _overview(launch: Launch) -> str:
@@ -97,9 +120,11 @@ def _page_index(instrument: Instrument, attempt: AssessmentAttempt) -> int:
 
 @bp.get("/take")
 @launch_session.launch_required()
-def take() -> str:
+def take() -> Any:
     launch = _activity_launch()
     attempt = _own_draft(launch)
+    if not attempt.partnership_name:  # every prompt names it: ask for it first
+        return _go("assessment.start")
     instrument = service.instrument_of(attempt)
     index = _page_index(instrument, attempt)
     answered, total = service.count_answered(attempt)
@@ -203,10 +228,15 @@ def submit() -> Response:
 
 @bp.post("/retake")
 @launch_session.launch_required()
-def retake() -> Response:
+def retake() -> Any:
     launch = _activity_launch()
     try:
-        service.start_retake(launch, bool(_settings(launch)["retakes"]))
+        name = request.form.get("partnership")
+        service.start_retake(
+            launch, bool(_settings(launch)["retakes"]), service.partnership_name(name) if name else ""
+        )
+    except AnswerError as exc:
+        return _start_page(launch, str(exc), 400)
     except SubmitRefused as exc:
         abort(403, description=str(exc))
     return _go("assessment.take")

@@ -14,20 +14,36 @@ def test_workshop_catalogue_size_and_coverage(instrument):
     assert len(mechanisms) >= 20
     assert len({m.id for m in mechanisms}) == len(mechanisms)
     covered = {d for m in mechanisms for d in m.dimensions}
-    # Every dimension named in the data file exists in the instrument.
+    # Every dimension a mechanism is filed under exists in the instrument.
     assert covered <= set(instrument.dimension_ids)
-    # Deliberately uncovered: collective identity; trust only thinly (at most 3 mechanisms).
-    assert "identity" not in covered
-    assert sum("trust" in m.dimensions for m in mechanisms) <= 3
+    # Deliberately uncovered areas: collective identity, legitimacy.
+    assert "identity" not in covered and "legitimacy" not in covered
+    # Every mechanism says precisely what it addresses, and all of it exists in the instrument.
+    assert all(m.addresses and set(m.addresses) <= instrument.themes for m in mechanisms)
     notes = WorkshopCatalogue().uncovered_notes(instrument, {})
-    assert set(notes) == {"identity", "trust"}
-    assert "motives" in notes["trust"]
+    assert set(notes) == {"identity", "legitimacy", "trust-in-motives", "sector-logics", "several-principals"}
+    assert "motives" in notes["trust-in-motives"] and "porcupine" in notes["sector-logics"]
 
 
 def test_workshop_data_file_is_complete():
     mechanisms, _ = load_workshop_data()
     for m in mechanisms:
-        assert m.title and m.summary and m.source and m.dimensions
+        assert m.title and m.summary and m.source and m.addresses
+
+
+def test_outside_sources_say_so():
+    """Mechanisms from outside the workshop's readings are not passed off as workshop material."""
+    mechanisms, _ = load_workshop_data()
+    by_id = {m.id: m for m in mechanisms}
+    for outside in (
+        "early-in-person-meetings",
+        "early-wins",
+        "joint-evaluation-committee",
+        "interchange-secondments",
+    ):
+        assert "not a workshop reading" in by_id[outside].source
+    assert "Session 5" in by_id["moral-contracting"].source  # Paquet's reading is in Session 5
+    assert not any("Session 3" in m.source for m in mechanisms)  # nothing here comes from Session 3
 
 
 def test_workshop_catalogue_effort_filter(instrument):
@@ -85,7 +101,7 @@ def test_uploaded_csv_header_errors(instrument):
     errors = _errors("id,title,colour\nx,y,z\n", "csv", instrument)
     assert (
         "row 1, field colour: unknown column; expected "
-        "id, title, summary, dimensions, effort, horizon, source" in errors
+        "id, title, summary, dimensions, effort, horizon, source (and optionally addresses)" in errors
     )
     assert "row 1: missing column(s) summary, dimensions, effort, horizon, source" in errors
     too_many = _errors(HEADER + "a,A,S,trust,low,short,src,extra\n", "csv", instrument)

@@ -13,6 +13,7 @@ from lti_tool.assessment.instrument import (
 )
 
 V1 = INSTRUMENTS_DIR / "partnership-v1.yaml"
+V2 = INSTRUMENTS_DIR / "partnership-v2.yaml"
 REQUIRED_THEMES = {
     "need",
     "structure",
@@ -29,10 +30,11 @@ REQUIRED_THEMES = {
 
 def test_default_instrument_shape(instrument):
     assert instrument.id == "partnership-assessment"
-    assert instrument.version == 1
+    assert instrument.version == 2
     assert REQUIRED_THEMES <= set(instrument.dimension_ids)
     assert len(instrument.dimensions) >= 10
-    assert all(3 <= len(d.statements) <= 4 for d in instrument.dimensions)
+    assert all(3 <= len(d.statements) <= 6 for d in instrument.dimensions)
+    assert all(s.theme for _, s in instrument.statements())
     assert len(instrument.statement_ids) >= 30
     assert len(set(instrument.statement_ids)) == len(instrument.statement_ids)
     for dim in instrument.dimensions:
@@ -51,8 +53,9 @@ def test_scale_contains_rejects_bool_and_out_of_range(instrument):
 
 def test_registry_by_version():
     versions = instruments_by_version()
-    assert list(versions) == [1]
-    assert get_instrument(1) is versions[1] is default_instrument()
+    assert list(versions) == [1, 2]
+    assert get_instrument(2) is versions[2] is default_instrument()
+    assert get_instrument(1).version == 1  # attempts taken on version 1 keep rendering on it
     with pytest.raises(KeyError, match="no version 9"):
         get_instrument(9)
 
@@ -116,3 +119,17 @@ def test_load_instrument_uses_file_name(tmp_path: Path):
     with pytest.raises(InstrumentError) as info:
         load_instrument(path)
     assert info.value.errors == ["mine.yaml: version: Not a valid integer."]
+
+
+def test_a_statement_id_must_start_with_its_dimension_and_keep_it_across_versions(tmp_path: Path):
+    errors = _broken("- id: trust-2", "- id: trusty-2")
+    assert errors == [
+        "broken.yaml: dimensions[2].statements[1].id: Must start with its dimension's id: trust-..."
+    ]
+    # "need-ext-1" sits in need in version 1, and in a new dimension need-ext in version 3.
+    (tmp_path / "p-v1.yaml").write_text(V1.read_text().replace("- id: need-1\n", "- id: need-ext-1\n"))
+    moved = V1.read_text().replace("version: 1", "version: 3")
+    moved = moved.replace("id: need-", "id: need-ext-").replace("  - id: need\n", "  - id: need-ext\n")
+    (tmp_path / "p-v3.yaml").write_text(moved)
+    with pytest.raises(InstrumentError, match="'need-ext-1' is in 'need' in version 1 but in 'need-ext' in"):
+        instruments_by_version("partnership-assessment", tmp_path)

@@ -102,7 +102,7 @@ def test_discovers_third_party_sample_plugin():
     from lti_tool.assessment.instrument import default_instrument
 
     inst = default_instrument()
-    ratings = {s: 4 for s in inst.statement_ids} | {"trust-2": 1}
+    ratings = {s: 4 for s in inst.statement_ids} | {inst.dimension("trust").statements[1].id: 1}
     result = model.score(inst, Responses(ratings), {"concern_below": 3})
     assert [a.dimension_id for a in result.ranked_areas] == ["trust"]
     with pytest.raises(SettingsError):

@@ -20,7 +20,7 @@ def _weak_responses(instrument, weak: dict[str, int]) -> Responses:
     ratings = {}
     for dim, statement in instrument.statements():
         ratings[statement.id] = weak.get(dim.id, 5)
-    ratings["trust-1"] = None
+    ratings[instrument.dimension("trust").statements[0].id] = None
     return Responses(ratings)
 
 
@@ -29,19 +29,19 @@ def test_report_priorities_mechanisms_and_no_mechanism_areas(instrument):
     report = build_report(instrument, responses, ThresholdBandsModel(), {}, [(WorkshopCatalogue(), {})])
     assert [p.dimension_id for p in report.priorities] == ["identity", "trust", "structure"]
     identity, trust, structure = report.priorities
-    # Collective identity is deliberately uncovered: listed for discussion, with the note.
+    # Collective identity is deliberately uncovered: listed for discussion as a whole, with the note.
     assert identity.mechanisms == ()
-    assert [a.dimension_id for a in report.no_mechanism_areas] == ["identity"]
-    assert "shared identity" in report.no_mechanism_areas[0].note
-    # Trust has thin coverage: mechanisms and the note on motives.
-    assert trust.mechanisms and "motives" in trust.note
-    # Mechanisms ordered by effort, then horizon.
-    keys = [(m.effort, m.horizon) for m in structure.mechanisms]
-    effort = ["low", "medium", "high"]
-    horizon = ["short", "medium", "long"]
-    assert keys == sorted(keys, key=lambda k: (effort.index(k[0]), horizon.index(k[1])))
+    gaps = [(g.dimension_id, g.statement.id if g.statement else None) for g in report.gaps]
+    assert gaps[0] == ("identity", None) and "shared identity" in report.gaps[0].note
+    # Trust has mechanisms, but none for confidence in motives: that weak statement is a gap.
+    assert trust.mechanisms and ("trust", "trust-6") in gaps
+    assert "motives" in next(g.note for g in report.gaps if g.statement and g.statement.id == "trust-6")
+    # Structure (all 3s) has mechanisms and no weak statement: not a gap.
+    assert not any(d == "structure" for d, _ in gaps)
+    # Mechanisms of an area: those covering more of it first, then quick wins.
+    assert structure.best == structure.mechanisms[:2]
     assert report.not_applicable["trust"] == 1 and report.not_applicable_total == 1
-    assert report.unanswered_total == 0
+    assert report.unanswered_total == 0 and report.not_assessed == ()
     assert len(report.dimensions) == len(instrument.dimensions)
     assert report.catalogues == ("Workshop mechanisms",) and report.warnings == ()
 
@@ -49,7 +49,7 @@ def test_report_priorities_mechanisms_and_no_mechanism_areas(instrument):
 def test_report_with_no_catalogue_lists_every_area_as_uncovered(instrument):
     responses = _weak_responses(instrument, {"risk": 2, "need": 1})
     report = build_report(instrument, responses, ImportanceGapModel(), {}, [])
-    assert [a.dimension_id for a in report.no_mechanism_areas] == ["need", "risk"]
+    assert [(g.dimension_id, g.statement) for g in report.gaps] == [("need", None), ("risk", None)]
 
 
 def test_report_deduplicates_mechanisms_across_catalogues(instrument):
@@ -72,7 +72,11 @@ def test_report_deduplicates_mechanisms_across_catalogues(instrument):
     handover = next(m for m in by_dim["continuity"].mechanisms if m.id == "succession-handover-plans")
     assert handover.title == "Succession and handover plans"  # first catalogue wins
     assert [m.id for m in by_dim["identity"].mechanisms] == ["identity-day"]
-    assert report.no_mechanism_areas == ()
+    # The uploaded mechanism has no "addresses": it covers all of identity, so no gap is left there.
+    assert not any(g.dimension_id == "identity" for g in report.gaps)
+    # Each mechanism once in the report's list, with every area it helps.
+    listed = [u.mechanism.id for u in report.mechanisms]
+    assert len(listed) == len(set(listed))
 
 
 def test_broken_catalogue_becomes_a_warning(instrument):

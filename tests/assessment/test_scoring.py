@@ -37,8 +37,11 @@ def test_threshold_bands_hand_worked(small):
     assert (c.answered, c.not_applicable, c.unanswered) == (3, 0, 1)
     # Attention: c (2.33) before b (3.5); a is a strength and is not listed.
     assert [(r.rank, r.dimension_id) for r in result.ranked_areas] == [(1, "c"), (2, "b")]
-    assert result.ranked_areas[0].reason == "Mean 2.33 is below the concern threshold 3.0"
-    assert result.ranked_areas[1].reason == "Mean 3.5 is below the strength threshold 4.0"
+    assert result.ranked_areas[0].reason == "Mean 2.33, below the borderline cut-off of 3.0"
+    assert result.ranked_areas[1].reason == "Mean 3.5, below the strength cut-off of 4.0"
+    # The reading says what to do; it does not repeat the band's label.
+    assert (c.band_label, c.reading) == ("Concern", "Needs attention.")
+    assert "orderline" not in b.reading
     # overall: mean of means = (4.333 + 3.5 + 2.333) / 3 = 10.1667 / 3 = 3.3889;
     # mapped to 0..1: (3.3889 - 1) / 4 = 0.5972
     assert result.overall == pytest.approx((61 / 18 - 1) / 4)
@@ -52,7 +55,9 @@ def test_threshold_bands_custom_cutoffs(small):
     result = ThresholdBandsModel().score(small, responses, settings)
     # a = 4.0 < 4.5 -> borderline; b = 3.0 < 3.5 -> concern; c unanswered -> insufficient
     assert [s.band for s in result.dimension_scores] == ["borderline", "concern", "insufficient"]
-    assert result.ranked_areas[0].reason == "Mean 3.0 is below the concern threshold 3.5"
+    assert result.ranked_areas[0].reason == "Mean 3.0, below the borderline cut-off of 3.5"
+    # c was never answered: not "don't know" (issue 13).
+    assert result.score_for("c").reading == "No score: no statement was answered."
 
 
 def test_all_not_applicable_dimension_is_reported_not_ranked(small):
@@ -63,6 +68,7 @@ def test_all_not_applicable_dimension_is_reported_not_ranked(small):
         assert a.mean is None and a.band == "insufficient"
         assert (a.answered, a.not_applicable) == (0, 3)
         assert "a" not in [r.dimension_id for r in result.ranked_areas]
+        assert a.band_label == "Not assessed" and "“don't know / not applicable”" in a.reading
         # b: (1+2+3)/3 = 2.0, the only scored dimension -> overall (2 - 1) / 4 = 0.25
         assert result.overall == pytest.approx(0.25)
 
@@ -109,8 +115,11 @@ def test_importance_gap_hand_worked(make_instrument):
     assert [r.dimension_id for r in ranked] == ["p", "q", "s"]
     assert [r.details["priority"] for r in ranked] == [12.5, 10.5, 8.0]
     assert ranked[0].reason == (
-        "Concentrate here: importance 5 of 5, mean 2.5 falls 2.5 short of 5, priority 12.5"
+        "Concentrate here: importance 5 of 5 × shortfall 2.5 (5 − mean 2.5) = priority 12.5"
     )
+    p, q, r, s, t = result.dimension_scores
+    assert p.reading == "Rated important; mean below the cut-off of 3.0: the first place to act."
+    assert t.band_label == "Fine, matters less"
     # overall weighted by importance: (2.5*5 + 1.5*3 + 4.5*4 + 1*2 + 4*1) / 15
     #   = (12.5 + 4.5 + 18 + 2 + 4) / 15 = 41 / 15 = 2.7333 -> (2.7333 - 1) / 4 = 0.4333
     assert result.overall == pytest.approx((41 / 15 - 1) / 4)
@@ -122,7 +131,11 @@ def test_importance_gap_default_importance(make_instrument):
     result = ImportanceGapModel().score(inst, responses, {})
     # default importance 3 >= cut 3 -> important; 2 < 3 -> low performance
     assert result.ranked_areas[0].score.band == "concentrate_here"
-    assert "not rated, default used" in result.ranked_areas[0].reason
+    assert "no view given: the default" in result.ranked_areas[0].reason
+    # Never "important to you" when the importance was the default.
+    assert result.ranked_areas[0].score.reading.startswith("No view on importance (counted as 3, important)")
+    no_view = ImportanceGapModel().score(inst, Responses({"p-1": 2}, {"p": None}), {})
+    assert no_view.ranked_areas[0].score.reading == result.ranked_areas[0].score.reading
     low = ImportanceGapModel().score(inst, responses, {"default_importance": 2})
     assert low.ranked_areas[0].score.band == "low_priority"
     assert low.ranked_areas[0].details["priority"] == 6.0  # 2 * (5 - 2)
@@ -215,3 +228,27 @@ def test_form_strings_accepted_in_settings():
         "importance_cut": 3.0,
         "default_importance": 4,
     }
+
+
+def test_a_mean_at_the_cut_off_is_not_called_going_well(make_instrument):
+    """3.0 is "describes it partly": at or above the cut-off, said as such, never "going well"."""
+    inst = make_instrument({"p": 1})
+    result = ImportanceGapModel().score(inst, Responses({"p-1": 3}, {"p": 4}), {})
+    score = result.score_for("p")
+    assert score.band == "keep_up"
+    assert score.reading == "Rated important; mean at or above the cut-off of 3.0: keep it up."
+    assert "going well" not in score.reading
+
+
+def test_models_declare_their_guides_and_use_of_importance():
+    bands = ThresholdBandsModel()
+    guides = bands.performance_guides({"strength_min": 4.5})
+    assert [(g.value, g.label, g.attention_below) for g in guides] == [
+        (3.0, "Borderline from 3.0", False),
+        (4.5, "Strength from 4.5", True),
+    ]
+    assert not bands.uses_importance and bands.importance_guides({}) == ()
+    gap = ImportanceGapModel()
+    assert gap.uses_importance
+    assert [(g.value, g.attention_below) for g in gap.performance_guides({})] == [(3.0, True)]
+    assert [g.value for g in gap.importance_guides({"importance_cut": 4})] == [4.0]

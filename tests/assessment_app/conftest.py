@@ -41,8 +41,14 @@ class Taker:
         body = {"lt": self.token, **({"csrf_token": csrf} if csrf else {}), **(data or {})}
         return requests.post(self.base + path, data=body, timeout=10, **kw)
 
+    def begin(self, name: str = "Harbour renewal P3") -> requests.Response:
+        """Name the partnership to assess (the first step of an attempt)."""
+        return self.post("/app/assessment/begin", {"partnership": name}, allow_redirects=False)
+
     def answer_all(self, rating: Any = 4, importance: Any = 3, skip: int = 0) -> None:
-        """Answer every question (rating may be a function of the statement id)."""
+        """Name the partnership, then answer every question (rating and importance may be
+        functions of the statement or dimension id)."""
+        assert self.begin().status_code == 303
         csrf = self.csrf()
         instrument = default_instrument()
         pairs = []

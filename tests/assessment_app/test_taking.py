@@ -25,14 +25,14 @@ def test_launch_of_the_placed_item_opens_the_assessment(taker: Any) -> None:
 
 def test_answers_are_saved_as_given_and_resumed_after_relaunch(taker: Any) -> None:
     ben = taker(LEARNERS[0])
-    ben.answer_all(skip=20)
+    ben.answer_all(skip=27)  # the last 6 areas (27 answers) left open
     again = taker(LEARNERS[0])  # a new launch, days later
     assert "Continue where you left off" in again.page.text
     page = again.get("/app/assessment/take")
     # It opens on the first area with a gap, with the saved answers checked.
-    assert "Area 6 of 10" in page.text  # 5 areas of 4 statements + importance done
+    assert "Area 7 of 12" in page.text
     assert 'value="4" checked' not in page.text
-    assert 'value="4" checked' in again.get("/app/assessment/take", d=5).text
+    assert 'value="4" checked' in again.get("/app/assessment/take", d=6).text
 
 
 def test_bad_answers_get_a_400_naming_the_problem(taker: Any) -> None:
@@ -40,7 +40,7 @@ def test_bad_answers_get_a_400_naming_the_problem(taker: Any) -> None:
     for item, value, words in [
         ("nope-1", "3", "no statement"),
         ("need-1", "9", "from 1 to 5"),
-        ("importance:need", "na", "Importance"),
+        ("importance:need", "7", "Importance"),
     ]:
         answer = ben.answer(item, value)
         assert answer.status_code == 400 and words in answer.json()["message"]
@@ -57,8 +57,36 @@ def test_answer_without_csrf_is_refused(taker: Any) -> None:
     assert answer.status_code == 400
 
 
+def test_the_learner_names_the_partnership_first_and_every_prompt_refers_to_it(taker: Any) -> None:
+    ben = taker(LEARNERS[0])
+    start = ben.get("/app/assessment/")
+    # The questionnaire says what it is before anything is asked.
+    assert "inspired by the" in start.text and "Partnership Test" in start.text and "not" in start.text
+    unnamed = requests.get(ben.base + "/app/assessment/take", params={"lt": ben.token}, allow_redirects=False)
+    assert unnamed.status_code == 303 and "/app/assessment/?" in unnamed.headers["Location"]  # name first
+    blank = ben.begin("   ")
+    assert blank.status_code == 400 and "Name the partnership you will assess." in blank.text
+    assert ben.begin("x" * 151).status_code == 400
+    assert ben.begin("Harbour  renewal\nP3").status_code == 303
+    take = ben.get("/app/assessment/take")
+    assert "How well does each statement describe Harbour renewal P3?" in take.text
+    assert "to the success of Harbour renewal P3?" in take.text
+    assert 'id="how-to-answer"' in take.text and "left out of the averages" in take.text  # help shown
+    assert "Harbour renewal P3" in ben.get("/app/assessment/").text
+
+
+def test_importance_offers_no_view(taker: Any) -> None:
+    ben = taker(LEARNERS[0])
+    ben.begin()
+    take = ben.get("/app/assessment/take", d=1).text
+    assert 'name="a.importance:need" value="na"' in take and "No view" in take
+    assert ben.answer("importance:need", "na").status_code == 200
+    assert 'name="a.importance:need" value="na" checked' in ben.get("/app/assessment/take", d=1).text
+
+
 def test_no_javascript_form_saves_the_page(taker: Any) -> None:
     ben = taker(LEARNERS[0])
+    ben.begin()
     saved = ben.post(
         "/app/assessment/take",
         {"d": "1", "a.need-1": "2", "a.importance:need": "5", "go": "next"},

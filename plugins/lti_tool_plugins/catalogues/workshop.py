@@ -1,13 +1,14 @@
 """The workshop's own mechanism catalogue, kept as data in workshop.yaml beside this module.
 
-Some dimensions are deliberately left without mechanisms (collective identity) or only thinly
-covered (trust: nothing addresses confidence in the partners' motives). The assignment asks
-participants to discuss exactly those areas; the YAML's ``uncovered`` notes explain each gap.
+Each mechanism names the themes it addresses; its dimensions follow from the instrument in use,
+so the same data serves every instrument version. Some areas are deliberately left without a
+mechanism (collective identity, legitimacy) and some statements too (confidence in partners'
+motives, the sectors' different logics, answering to several principals): the assignment asks
+participants to discuss exactly those; the YAML's ``uncovered`` notes say why each is hard.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 import yaml
 from marshmallow import RAISE, Schema, fields, validate
 
-from lti_tool.assessment.catalogue import CatalogueError, mechanisms_from_records
+from lti_tool.assessment.catalogue import CatalogueError, mechanisms_from_records, resolve
 from lti_tool.assessment.instrument import Instrument
 from lti_tool.assessment.model import EFFORTS, Mechanism
 from lti_tool.plugin_api import MechanismCatalogue
@@ -44,7 +45,7 @@ def load_workshop_data(path: Path = DATA_FILE) -> tuple[tuple[Mechanism, ...], M
     if not isinstance(raw, dict) or set(raw) != {"mechanisms", "uncovered"}:
         raise CatalogueError([f"{path.name}: expected exactly 'uncovered' and 'mechanisms'"])
     try:
-        # Dimension ids are checked against the instrument in use, in mechanisms() below.
+        # Addresses are resolved against the instrument in use, in mechanisms() below.
         mechanisms = mechanisms_from_records(enumerate(raw["mechanisms"], start=1), None)
     except CatalogueError as exc:
         raise CatalogueError([f"{path.name}: {e}" for e in exc.errors]) from exc
@@ -55,8 +56,9 @@ class WorkshopCatalogue(MechanismCatalogue):
     name = "workshop"
     label = "Workshop mechanisms"
     description = (
-        "Mechanisms discussed in the P3 workshop and its readings: agreements, governance "
-        "structures, funding arrangements, P3 contract terms, people and learning practices."
+        "Agreements, governance structures, funding arrangements, P3 contract terms, people and "
+        "learning practices, from the workshop's readings and outline, Canadian federal practice "
+        "and a few outside studies; each says where it comes from."
     )
     version = "1"
     settings_schema = WorkshopCatalogueSettings
@@ -64,15 +66,14 @@ class WorkshopCatalogue(MechanismCatalogue):
     def mechanisms(self, instrument: Instrument, settings: Mapping[str, Any]) -> list[Mechanism]:
         cfg = self.load_settings(settings)
         limit = EFFORTS.index(cfg["max_effort"])
-        known = set(instrument.dimension_ids)
         result = []
         for mechanism in load_workshop_data()[0]:
-            # A later instrument version may drop a dimension: keep only the ones it has.
-            dims = tuple(d for d in mechanism.dimensions if d in known)
-            if dims and EFFORTS.index(mechanism.effort) <= limit:
-                result.append(dataclasses.replace(mechanism, dimensions=dims))
+            resolved = resolve(mechanism, instrument)
+            if resolved is not None and EFFORTS.index(mechanism.effort) <= limit:
+                result.append(resolved)
         return result
 
     def uncovered_notes(self, instrument: Instrument, settings: Mapping[str, Any]) -> dict[str, str]:
         notes = load_workshop_data()[1]
-        return {d: notes[d] for d in instrument.dimension_ids if d in notes}
+        known = set(instrument.dimension_ids) | instrument.themes | set(instrument.statement_ids)
+        return {key: note for key, note in notes.items() if key in known}

@@ -10,7 +10,7 @@ A value AT a cut-off counts as high on that axis:
     high importance, low performance  -> "concentrate here"
     high importance, high performance -> "keep up the good work"
     low importance,  low performance  -> "low priority"
-    low importance,  high performance -> "possible overkill"
+    low importance,  high performance -> "possible overkill" (shown as "fine, matters less")
 
 priority = importance x shortfall, where shortfall = scale maximum - performance: the gap to the
 top of the scale weighted by how much the area matters. Areas needing attention are the
@@ -29,28 +29,30 @@ from marshmallow import RAISE, Schema, fields, pre_load, validate
 from lti_tool.assessment.instrument import Instrument
 from lti_tool.assessment.model import (
     DimensionScore,
+    Guide,
     RankedArea,
     RatingCounts,
     Responses,
     ScoringResult,
     format_number,
+    no_score_reason,
     overall_score,
     rating_counts,
 )
 from lti_tool.plugin_api import ScoringModel
 
 QUADRANTS = {
-    "concentrate_here": ("Concentrate here", "Important to you and not going well: the first place to act."),
-    "keep_up": ("Keep up the good work", "Important to you and going well."),
-    "low_priority": ("Low priority", "Not going well, but you rate it as less important: watch, act later."),
-    "possible_overkill": (
-        "Possible overkill",
-        "Going well although you rate it as less important: effort to spare?",
-    ),
-    "insufficient": (
-        "Not enough answers",
-        "Every statement was answered don't know / not applicable, so no score.",
-    ),
+    "concentrate_here": "Concentrate here",
+    "keep_up": "Keep up the good work",
+    "low_priority": "Low priority",
+    "possible_overkill": "Fine, matters less",  # Martilla & James's "possible overkill"
+    "insufficient": "Not assessed",
+}
+ADVICE = {
+    "concentrate_here": "the first place to act",
+    "keep_up": "keep it up",
+    "low_priority": "watch it, act later",
+    "possible_overkill": "effort to spare?",
 }
 ATTENTION = ("concentrate_here", "low_priority")  # in the order they are listed
 CUT_RANGE = validate.Range(min=1, max=5)
@@ -82,7 +84,7 @@ class ImportanceGapSettings(Schema):
         validate=CUT_RANGE,
         metadata={
             "label": "Importance when not rated",
-            "help": "Used for a dimension whose importance the participant left blank.",
+            "help": "Used for an area where the participant gave no view on importance.",
         },
     )
 
@@ -99,12 +101,25 @@ class ImportanceGapModel(ScoringModel):
     name = "importance_gap"
     label = "Importance and performance"
     description = (
-        "Places each dimension in a quadrant by how important it is to you and how well it is "
-        "going. Important areas that are going badly come first, ranked by importance times "
-        "shortfall."
+        "Places each area in a quadrant by how important the learner rates it and how its mean "
+        "compares with a cut-off. Important areas below the cut-off come first, ranked by "
+        "importance times shortfall."
     )
     version = "1"
     settings_schema = ImportanceGapSettings
+    uses_importance = True
+    overall_description = (
+        "the mean of your area means, each weighted by the importance you gave it "
+        "(the activity's default importance where you gave no view)"
+    )
+
+    def performance_guides(self, settings: Mapping[str, Any]) -> tuple[Guide, ...]:
+        cut = self.load_settings(settings)["performance_cut"]
+        return (Guide(cut, f"Performance cut-off {format_number(cut)}", attention_below=True),)
+
+    def importance_guides(self, settings: Mapping[str, Any]) -> tuple[Guide, ...]:
+        cut = self.load_settings(settings)["importance_cut"]
+        return (Guide(cut, f"Importance cut-off {format_number(cut)}"),)
 
     def score(
         self, instrument: Instrument, responses: Responses, settings: Mapping[str, Any]
@@ -127,14 +142,17 @@ class ImportanceGapModel(ScoringModel):
         mean = counts.mean
         importance = _importance(counts, cfg)
         quadrant = "insufficient" if mean is None else _quadrant(mean, importance, cfg)
-        label, reading = QUADRANTS[quadrant]
+        if mean is None:
+            reading = f"No score: {no_score_reason(counts.not_applicable, counts.unanswered)}."
+        else:
+            reading = _reading(quadrant, counts.importance, importance, cfg)
         return DimensionScore(
             dimension_id=counts.dimension_id,
             mean=mean,
             answered=len(counts.values),
             not_applicable=counts.not_applicable,
             band=quadrant,
-            band_label=label,
+            band_label=QUADRANTS[quadrant],
             reading=reading,
             unanswered=counts.unanswered,
             importance=counts.importance,
@@ -185,19 +203,30 @@ def _quadrant(performance: float, importance: int, cfg: Mapping[str, Any]) -> st
     return "possible_overkill" if doing_well else "low_priority"
 
 
+def _reading(quadrant: str, rated: int | None, importance: int, cfg: Mapping[str, Any]) -> str:
+    """One sentence that says what was rated, and what was assumed."""
+    important = importance >= cfg["importance_cut"]
+    if rated is None:
+        counted = "important" if important else "less important"
+        how = f"No view on importance (counted as {importance}, {counted})"
+    else:
+        how = "Rated important" if important else "Rated less important"
+    cut = format_number(cfg["performance_cut"])
+    side = "below" if quadrant in ATTENTION else "at or above"
+    return f"{how}; mean {side} the cut-off of {cut}: {ADVICE[quadrant]}."
+
+
 def _reason(score: DimensionScore, importance: int, shortfall: float, top: int) -> str:
-    rated = "" if score.importance is not None else " (not rated, default used)"
+    rated = "" if score.importance is not None else " (no view given: the default)"
     return (
-        f"{score.band_label}: importance {importance} of {top}{rated}, mean "
-        f"{format_number(score.mean or 0)} falls {format_number(shortfall)} short of {top}, "
-        f"priority {format_number(importance * shortfall)}"
+        f"{score.band_label}: importance {importance} of {top}{rated} × shortfall "
+        f"{format_number(shortfall)} ({top} − mean {format_number(score.mean or 0)}) "
+        f"= priority {format_number(importance * shortfall)}"
     )
 
 
 def _summary(scores: tuple[DimensionScore, ...]) -> str:
     parts = [
-        f"{label}: {n}"
-        for key, (label, _) in QUADRANTS.items()
-        if (n := sum(1 for s in scores if s.band == key))
+        f"{label}: {n}" for key, label in QUADRANTS.items() if (n := sum(1 for s in scores if s.band == key))
     ]
     return "; ".join(parts) + "." if parts else "No dimensions."

@@ -15,11 +15,13 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from lti_tool.assessment.instrument import Instrument
 from lti_tool.assessment.model import (
     DimensionScore,
+    Guide,
     RankedArea,
     RatingCounts,
     Responses,
     ScoringResult,
     format_number,
+    no_score_reason,
     overall_score,
     rating_counts,
 )
@@ -29,13 +31,13 @@ BAND_LABELS = {
     "strength": "Strength",
     "borderline": "Borderline",
     "concern": "Concern",
-    "insufficient": "Not enough answers",
+    "insufficient": "Not assessed",
 }
+# What to do about it; the band's label is shown beside it, so the reading does not repeat it.
 READINGS = {
-    "strength": "A strength of the partnership: keep it up and share how you do it.",
-    "borderline": "Borderline: worth discussing before it slips.",
-    "concern": "A concern: this area needs attention.",
-    "insufficient": "Every statement was answered don't know / not applicable, so no score.",
+    "strength": "Keep it up, and share how you do it.",
+    "borderline": "Worth discussing before it slips.",
+    "concern": "Needs attention.",
 }
 CUT_RANGE = validate.Range(min=1, max=5)
 
@@ -76,6 +78,18 @@ class ThresholdBandsModel(ScoringModel):
     )
     version = "1"
     settings_schema = ThresholdBandsSettings
+    overall_description = "the mean of your area means"
+
+    def performance_guides(self, settings: Mapping[str, Any]) -> tuple[Guide, ...]:
+        cfg = self.load_settings(settings)
+        return (
+            Guide(cfg["borderline_min"], f"Borderline from {format_number(cfg['borderline_min'])}"),
+            Guide(
+                cfg["strength_min"],
+                f"Strength from {format_number(cfg['strength_min'])}",
+                attention_below=True,
+            ),
+        )
 
     def score(
         self, instrument: Instrument, responses: Responses, settings: Mapping[str, Any]
@@ -108,7 +122,8 @@ class ThresholdBandsModel(ScoringModel):
             not_applicable=counts.not_applicable,
             band=band,
             band_label=BAND_LABELS[band],
-            reading=READINGS[band],
+            reading=READINGS.get(band)
+            or f"No score: {no_score_reason(counts.not_applicable, counts.unanswered)}.",
             unanswered=counts.unanswered,
             importance=counts.importance,
         )
@@ -128,8 +143,8 @@ class ThresholdBandsModel(ScoringModel):
 def _reason(score: DimensionScore, cfg: Mapping[str, float]) -> str:
     mean = format_number(score.mean or 0)
     if score.band == "concern":
-        return f"Mean {mean} is below the concern threshold {format_number(cfg['borderline_min'])}"
-    return f"Mean {mean} is below the strength threshold {format_number(cfg['strength_min'])}"
+        return f"Mean {mean}, below the borderline cut-off of {format_number(cfg['borderline_min'])}"
+    return f"Mean {mean}, below the strength cut-off of {format_number(cfg['strength_min'])}"
 
 
 def _summary(scores: tuple[DimensionScore, ...]) -> str:
@@ -138,7 +153,7 @@ def _summary(scores: tuple[DimensionScore, ...]) -> str:
         ("strength", "strength"),
         ("borderline", "borderline area"),
         ("concern", "concern"),
-        ("insufficient", "without enough answers"),
+        ("insufficient", "not assessed"),
     ):
         n = sum(1 for s in scores if s.band == band)
         if n and band == "insufficient":

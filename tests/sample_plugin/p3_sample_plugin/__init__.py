@@ -92,7 +92,7 @@ class WeakestLinkModel(ScoringModel):
 class SampleTipsCatalogue(MechanismCatalogue):
     name = "sample_tips"
     label = "Sample tips"
-    description = "Two mechanisms from an imaginary partner organisation."
+    description = "Two mechanisms from an imaginary partner organization."
     version = "0.1.0"
 
     def mechanisms(self, instrument: Instrument, settings: Mapping[str, Any]) -> list[Mechanism]:
@@ -114,6 +114,9 @@ class SampleTipsCatalogue(MechanismCatalogue):
                 "low",
                 "medium",
                 "Sample plugin",
+                # What it really helps with (statement ids or themes); without this it would
+                # be taken to help with every statement of its dimensions.
+                ("informal-contact", "understanding-views", "onboarding"),
             ),
         ]
         known = set(instrument.dimension_ids)

@@ -1,7 +1,7 @@
 """the demo LMS's tables leave the tool's schema (dropped only when empty)
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009
+Revises: 0008
 
 Fresh installs never had them (0001 and 0005 no longer create them); the demo creates its own
 tables (`flask demo setup`). An existing install's demo tables are dropped when they hold no
@@ -13,8 +13,8 @@ import logging
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,105 @@
+"""Access tokens shared by every worker, and the one way to build a platform's service client."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import requests
+from flask import Flask, current_app
+from sqlalchemy import delete
+
+from lti_tool.extensions import db
+from lti_tool.lti import keys as tool_keys
+from lti_tool.lti.ags import ServiceClient
+from lti_tool.lti.oauth import AccessToken, PlatformAuth, TokenCache
+from lti_tool.models import Platform, ServiceToken
+from lti_tool.services.sql import insert_for
+
+_http = threading.local()
+
+
+def _session() -> requests.Session:
+    """One requests session per thread (a Session is not safe to share between threads)."""
+    session: requests.Session | None = getattr(_http, "session", None)
+    if session is None:
+        session = _http.session = requests.Session()
+    return session
+
+
+def _as_epoch(value: datetime) -> float:
+    return value.replace(tzinfo=UTC).timestamp()
+
+
+def _from_epoch(value: float) -> datetime:
+    return datetime.fromtimestamp(value, UTC).replace(tzinfo=None)
+
+
+class DbTokenStore:
+    """Access tokens in the service_token table, so that every worker shares them."""
+
+    def load(self, platform_id: int, scope_key: str) -> AccessToken | None:
+        row = db.session.get(ServiceToken, (platform_id, scope_key), populate_existing=True)
+        token = AccessToken(row.access_token, _as_epoch(row.expires_at)) if row else None
+        db.session.commit()  # never hold a pooled connection while HTTP calls are made
+        return token
+
+    def save(self, platform_id: int, scope_key: str, token: AccessToken) -> None:
+        values = {
+            "platform_id": platform_id,
+            "scope_key": scope_key,
+            "access_token": token.value,
+            "expires_at": _from_epoch(token.expires_at),
+        }
+        stmt = insert_for(ServiceToken).values(**values)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["platform_id", "scope_key"],
+            set_={"access_token": token.value, "expires_at": values["expires_at"]},
+        )
+        try:
+            db.session.execute(stmt)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+
+    def forget(self, platform_id: int, scope_key: str, value: str) -> None:
+        db.session.execute(
+            delete(ServiceToken).where(
+                ServiceToken.platform_id == platform_id,
+                ServiceToken.scope_key == scope_key,
+                ServiceToken.access_token == value,
+            )
+        )
+        db.session.commit()
+
+
+def token_cache(app: Flask | None = None) -> TokenCache:
+    app = app or current_app
+    cache: TokenCache | None = app.extensions.get("lti_tool.token_cache")
+    if cache is None:
+        cache = TokenCache(DbTokenStore(), margin=float(app.config["GRADES_TOKEN_MARGIN"]))
+        app.extensions["lti_tool.token_cache"] = cache
+    return cache
+
+
+def platform_auth(platform: Platform) -> PlatformAuth:
+    """What a token request needs of a platform, as plain data (usable without the database)."""
+    return PlatformAuth(
+        platform.id, platform.client_id, platform.auth_token_url, platform.auth_audience or None
+    )
+
+
+def service_client(auth: PlatformAuth | Platform, app: Flask | None = None) -> ServiceClient:
+    """An authorised client for one platform's services (AGS, NRPS): the only way to build one."""
+    app = app or current_app
+    if isinstance(auth, Platform):
+        auth = platform_auth(auth)
+    secret = app.config["SECRET_KEY"]
+
+    def signing_key() -> tool_keys.SigningKey:  # only when a new token is needed
+        key = tool_keys.current_signing_key(secret)
+        db.session.commit()  # release the connection before the token request
+        return key
+
+    return ServiceClient(_session(), auth, token_cache(app), signing_key, float(app.config["HTTP_TIMEOUT"]))
