@@ -118,6 +118,11 @@ class Job:
     auth: PlatformAuth | None
     creating_line_item: bool = False
     early: PassbackResult | None = None  # decided without calling the plugin
+    platform_id: int | None = None  # for the log lines (lti_tool/logs.py)
+
+    @property
+    def log_ids(self) -> dict[str, int | None]:
+        return {"platform_id": self.platform_id}
 
 
 def prepare(app: Flask, grade_id: int, lease: str, commit: bool = True) -> Job | None:
@@ -143,6 +148,7 @@ def prepare(app: Flask, grade_id: int, lease: str, commit: bool = True) -> Job |
     job = Job(
         grade.id, lease, grade.version, grade.attempts, grade.plugin, grade.resource_link_pk, to_send, auth
     )
+    job.platform_id = grade.platform_id
     if auth is None:
         job.early = PassbackResult.permanent("the platform of this grade is no longer registered")
     elif grade.plugin == "lti_ags" and not to_send.line_item_url and to_send.line_items_url:
@@ -195,7 +201,7 @@ def _send(app: Flask, job: Job) -> PassbackResult:
         except PluginRuntimeError as exc:
             return PassbackResult.retry(f"the {job.plugin} plugin failed: {exc.error}")
         except Exception as exc:  # e.g. the token store's database: retried later
-            log.exception("grade %s: delivery failed unexpectedly", job.grade_id)
+            log.exception("grade %s: delivery failed unexpectedly", job.grade_id, extra=job.log_ids)
             return PassbackResult.retry(f"delivery failed: {exc}")
         if result.outcome != PassbackOutcome.TOKEN_EXPIRED:
             return result
@@ -257,10 +263,17 @@ def finish(app: Flask, job: Job, result: PassbackResult, commit: bool = True) ->
     if commit:
         db.session.commit()
     if not done.rowcount:
-        log.warning("grade %s: lease lost before the result was recorded (%s)", job.grade_id, outcome)
+        log.warning(
+            "grade %s: lease lost before the result was recorded (%s)",
+            job.grade_id,
+            outcome,
+            extra=job.log_ids,
+        )
         return "lease_lost"
     level = logging.WARNING if outcome == FAILED else logging.INFO
-    log.log(level, "grade %s v%s: %s %s", job.grade_id, job.version, outcome, result.message)
+    log.log(
+        level, "grade %s v%s: %s %s", job.grade_id, job.version, outcome, result.message, extra=job.log_ids
+    )
     return outcome
 
 
