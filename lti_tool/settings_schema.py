@@ -234,7 +234,8 @@ class SettingsSchema(Schema):
     GRADES_PASSBACK = grades.plugin(
         "grade_passback",
         "auto",
-        "Which plugin delivers grades; auto: LTI AGS when the launch offers it, else the CSV export.",
+        "Which plugin delivers grades when an activity leaves it to the tool; auto: the available one "
+        "with the highest auto_priority that supports the launch (LTI AGS, else the CSV export).",
         also=("auto",),
     )
     GRADES_DELIVER_IN_PROCESS = grades.boolean(

@@ -12,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from lti_tool.assessment.instrument import NA, Instrument, default_instrument, get_instrument
 from lti_tool.assessment.model import Responses, missing_answers
 from lti_tool.assessment.report import Report, build_report
-from lti_tool.extensions import db
+from lti_tool.extensions import db, rowcount
 from lti_tool.models import AssessmentAnswer, AssessmentAttempt, Launch, LtiUser
 from lti_tool.models.assessment import DRAFT, PARTNERSHIP_NAME_MAX, SUBMITTED
 from lti_tool.models.base import utcnow
 from lti_tool.plugin_api import PluginRuntimeError, SettingsError
-from lti_tool.plugin_manager import PluginManager, UnknownPluginError
+from lti_tool.plugin_manager import MECHANISM_CATALOGUES, SCORING_MODELS, PluginManager, UnknownPluginError
 from lti_tool.signals import activity_graded
 
 IMPORTANCE_PREFIX = "importance:"
@@ -211,7 +211,7 @@ def submit(
         .where(AssessmentAttempt.id == attempt.id, AssessmentAttempt.status == DRAFT)
         .values(status=SUBMITTED, submitted_at=utcnow(), launch_id=launch.id)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         db.session.rollback()
         return False
     maximum = float(settings.get("score_maximum") or 0)
@@ -247,7 +247,7 @@ def report(attempt: AssessmentAttempt, settings: dict[str, Any], manager: Plugin
     """The report, from stored answers and the activity's current settings."""
     instrument = instrument_of(attempt)
     try:
-        model = manager.get("scoring_models", settings["scoring_model"])
+        model = manager.get(SCORING_MODELS, settings["scoring_model"])
     except UnknownPluginError as exc:
         return ReportOutcome(None, f"The scoring model chosen for this activity cannot be used: {exc}")
     catalogues = []
@@ -255,7 +255,7 @@ def report(attempt: AssessmentAttempt, settings: dict[str, Any], manager: Plugin
         try:
             catalogues.append(
                 (
-                    manager.get("mechanism_catalogues", name),
+                    manager.get(MECHANISM_CATALOGUES, name),
                     settings.get("catalogue_settings", {}).get(name, {}),
                 )
             )

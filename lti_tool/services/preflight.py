@@ -215,7 +215,7 @@ def _keys(config: Mapping[str, Any], deploy: bool) -> Iterator[Problem]:
 
 
 def _admin_password(config: Mapping[str, Any], deploy: bool) -> Iterator[Problem]:
-    from lti_tool.services.registration import admin_password_hash
+    from lti_tool.services.admin_auth import admin_password_hash
 
     if not admin_password_hash(config):
         yield Problem(

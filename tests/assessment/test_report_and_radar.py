@@ -83,6 +83,7 @@ def test_broken_catalogue_becomes_a_warning(instrument):
     class Broken(MechanismCatalogue):
         name = "broken"
         label = "Broken"
+        api_version = "1.0"
 
         def mechanisms(self, instrument, settings):
             raise OSError("disk gone")
