@@ -35,14 +35,18 @@ run: install
 	@echo ""
 	LTI_TOOL_DEMO=1 LTI_TOOL_ADMIN_PASSWORD=$(DEMO_ADMIN_PASSWORD) $(BIN)/flask --app lti_tool run --host 127.0.0.1 --port 5000
 
-test: install-dev browser-deps
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff, then mypy (configured in pyproject.toml). plugins/ and config/ import as lti_tool_plugins
+# and lti_tool_config (decision 0002): .mypy_path/ links them under those names for mypy.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@mkdir -p .mypy_path
+	@ln -sfn ../plugins .mypy_path/lti_tool_plugins
+	@ln -sfn ../config .mypy_path/lti_tool_config
+	$(BIN)/mypy
 
 bench: install-dev
 	cd benchmarks && ../$(BIN)/python launch_bench.py
@@ -51,4 +55,4 @@ bench: install-dev
 	cd benchmarks && ../$(BIN)/python grades_bench.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .mypy_path

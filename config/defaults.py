@@ -74,8 +74,9 @@ ADMIN_SIGN_IN_MAX_FAILURES = 5
 ADMIN_SIGN_IN_WINDOW_SECONDS = 15 * 60
 
 # --- Grade passback (docs/grades.md) ---
-# Which grade_passback plugin delivers grades: "auto" (LTI AGS when the launch offers it,
-# otherwise the CSV gradebook export) or a plugin name.
+# Which grade_passback plugin delivers grades when an activity's settings leave it to the tool:
+# "auto" (the available plugin with the highest auto_priority that supports the launch: LTI AGS
+# when the launch offers it, otherwise the CSV gradebook export) or a plugin name.
 GRADES_PASSBACK = "auto"
 # Deliver right after the submission commits, in a background thread of the web process that
 # also retries while grades are pending (no extra process needed on one server). Run

@@ -16,7 +16,7 @@ platform_cli = AppGroup("platform", help="Register and inspect LMS platforms.")
 keys_cli = AppGroup("keys", help="The tool's signing keys.")
 
 
-def _show(platform) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _show(platform) -> dict[str, object]:
     return {
         "id": platform.id,
         "name": platform.name,
@@ -66,7 +66,7 @@ def platform_list() -> None:
         )
 
 
-def _resolve(ref: str):  # type: ignore[no-untyped-def]
+def _resolve(ref: str):
     platform = platform_service.find_platform_by_ref(ref)
     if platform is None:
         click.echo(f"Error: no platform {ref!r} (give its #id from 'platform list')", err=True)
@@ -120,8 +120,8 @@ def cleanup() -> None:
 
     from lti_tool.extensions import db
     from lti_tool.lti.oidc import purge_expired_states
+    from lti_tool.services.admin_auth import purge_sign_in_failures
     from lti_tool.services.launches import purge_old_records
-    from lti_tool.services.registration import purge_sign_in_failures
 
     removed = purge_expired_states()
     db.session.commit()
@@ -143,12 +143,12 @@ admin_cli = AppGroup("admin", help="The administrator area (/admin).")
 )
 def admin_set_password(password: str) -> None:
     """Store the administrator password's hash in the database (it wins over the setting)."""
-    from lti_tool.services import registration as registration_service
+    from lti_tool.services import admin_auth
 
     if len(password) < 12:
         click.echo("Error: use at least 12 characters.", err=True)
         sys.exit(2)
-    registration_service.set_admin_password(password)
+    admin_auth.set_admin_password(password)
     click.echo("Administrator password set.")
 
 

@@ -1,8 +1,10 @@
 """Flask extensions, created unbound and initialised in create_app."""
 
+from typing import TYPE_CHECKING, Any, cast
+
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import CursorResult, MetaData, Result
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints, so Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -22,3 +24,15 @@ class Base(DeclarativeBase):
 # Objects stay usable after commit: a request commits, then renders what it wrote.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
+
+# Models subclass ``Model``: Flask-SQLAlchemy builds ``db.Model`` at run time from ``Base``,
+# which type checkers cannot follow.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows an INSERT/UPDATE/DELETE matched (``execute`` is typed as returning a plain Result)."""
+    return int(cast("CursorResult[Any]", result).rowcount or 0)

@@ -131,8 +131,8 @@ def init_app(app: Flask) -> None:
 
 
 def registry(app: Flask | None = None) -> ItemRegistry:
-    return (app or current_app).extensions[ITEMS_KEY]  # type: ignore[no-any-return]
+    return (app or current_app).extensions[ITEMS_KEY]
 
 
 def workshops() -> dict[str, Workshop]:
-    return current_app.extensions[WORKSHOPS_KEY]  # type: ignore[no-any-return]
+    return current_app.extensions[WORKSHOPS_KEY]

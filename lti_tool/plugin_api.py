@@ -1,8 +1,9 @@
 """The public plugin interface: one typed abstract base class per plugin kind.
 
 A plugin is a class registered under an entry point. It declares ``name`` (unique within its
-kind, equal to the entry-point name), ``label``, ``description``, ``version`` and a marshmallow
-``settings_schema``; its methods take plain data (instrument, responses, a settings dict) and
+kind, equal to the entry-point name), ``label``, ``description``, ``version``, the
+``api_version`` of this interface it was written for, and a marshmallow ``settings_schema``; its
+methods take plain data (instrument, responses, settings already validated by the tool) and
 return plain data. Plugins never see Flask, the request or the database.
 
 See docs/plugins.md for a complete third-party example.
@@ -12,10 +13,12 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar, Protocol, TypeVar
+from functools import cache
+from typing import Any, ClassVar, ParamSpec, Protocol, TypeVar, get_origin, get_type_hints
 
 from marshmallow import RAISE, Schema, ValidationError
 
@@ -24,7 +27,39 @@ from lti_tool.assessment.model import Guide, Mechanism, Responses, ScoringResult
 
 log = logging.getLogger("lti_tool.plugins")
 
-T = TypeVar("T")
+R = TypeVar("R")
+Params = ParamSpec("Params")
+
+#: The version of this interface. A plugin declares the version it was written for in
+#: ``api_version``; it loads when the major numbers are equal and its minor is not newer than
+#: ours (a minor version only adds optional things). See docs/plugins.md.
+PLUGIN_API_VERSION = "1.0"
+
+
+def _parse_version(value: str) -> tuple[int, int]:
+    major, _, minor = str(value).partition(".")
+    return int(major), int(minor or 0)
+
+
+def api_version_problem(plugin_cls: type[Plugin], name: str = "") -> str | None:
+    """Why the tool cannot load a plugin written for another plugin API version (None: it can)."""
+    declared = getattr(plugin_cls, "api_version", None)
+    name = name or getattr(plugin_cls, "name", plugin_cls.__name__)
+    if not isinstance(declared, str) or not declared:
+        return (
+            f"plugin {name} declares no api_version; this tool provides plugin API "
+            f"{PLUGIN_API_VERSION} (add api_version = {PLUGIN_API_VERSION!r} to the class)"
+        )
+    try:
+        wanted, provided = _parse_version(declared), _parse_version(PLUGIN_API_VERSION)
+    except ValueError:
+        return f"plugin {name} declares api_version {declared!r}, which is not MAJOR.MINOR"
+    if wanted[0] != provided[0] or wanted[1] > provided[1]:
+        return (
+            f"plugin {name} was written for plugin API {declared}; "
+            f"this tool provides plugin API {PLUGIN_API_VERSION}"
+        )
+    return None
 
 
 class NoSettings(Schema):
@@ -61,11 +96,11 @@ class Plugin(ABC):  # noqa: B024 - a shared base with metadata only; kinds add t
     label: ClassVar[str]
     description: ClassVar[str] = ""
     version: ClassVar[str] = "1"
+    #: The PLUGIN_API_VERSION this plugin was written for: every plugin must declare it.
+    api_version: ClassVar[str]
+    #: Settings arrive loaded through this schema (defaults filled in): the tool validates them
+    #: once, before it calls the plugin; a plugin never validates them again.
     settings_schema: ClassVar[type[Schema]] = NoSettings
-
-    def load_settings(self, raw: Mapping[str, Any] | None) -> dict[str, Any]:
-        """Validated settings with defaults filled in (accepts already-validated settings)."""
-        return validate_settings(type(self), raw or {})
 
 
 class ScoringModel(Plugin):
@@ -124,24 +159,38 @@ def default_settings(plugin_cls: type[Plugin]) -> dict[str, Any]:
     return validate_settings(plugin_cls, {})
 
 
-def call_safely(plugin: Plugin, method: str, *args: Any, expect: type[T] | None = None, **kwargs: Any) -> Any:
-    """Call ``plugin.method``; turn any exception into ``PluginRuntimeError`` (and log it).
+@cache
+def _declared_return(plugin_cls: type[Plugin], method: str) -> type | None:
+    """The return type an interface in this module declares for ``method`` (None: unknown)."""
+    for klass in plugin_cls.__mro__:
+        if klass.__module__ == __name__ and method in vars(klass):
+            hint = get_type_hints(vars(klass)[method]).get("return")
+            found = get_origin(hint) or hint
+            return found if isinstance(found, type) else None
+    return None
+
+
+def call_safely(method: Callable[Params, R], /, *args: Params.args, **kwargs: Params.kwargs) -> R:
+    """Call a plugin's bound method; any exception, or a result that is not of the type its
+    interface declares, becomes ``PluginRuntimeError`` (and is logged), never a crash.
 
     ``SettingsError`` passes through unchanged: it is the caller's input that is wrong.
     """
+    plugin = getattr(method, "__self__", None)
+    method_name = getattr(method, "__name__", "?")
     name = getattr(plugin, "name", type(plugin).__name__)
-    func: Callable[..., Any] = getattr(plugin, method)
     try:
-        result = func(*args, **kwargs)
+        result = method(*args, **kwargs)
     except SettingsError:
         raise
     except Exception as exc:
-        log.exception("plugin %r failed in %s()", name, method)
-        raise PluginRuntimeError(name, method, exc) from exc
-    if expect is not None and not isinstance(result, expect):
-        message = f"returned {type(result).__name__}, expected {expect.__name__}"
-        log.error("plugin %r %s() %s", name, method, message)
-        raise PluginRuntimeError(name, method, message)
+        log.exception("plugin %r failed in %s()", name, method_name)
+        raise PluginRuntimeError(name, method_name, exc) from exc
+    expected = _declared_return(type(plugin), method_name) if isinstance(plugin, Plugin) else None
+    if expected is not None and not isinstance(result, expected):
+        message = f"returned {type(result).__name__}, expected {expected.__name__}"
+        log.error("plugin %r %s() %s", name, method_name, message)
+        raise PluginRuntimeError(name, method_name, message)
     return result
 
 
@@ -237,17 +286,59 @@ class GradeTransport(Protocol):
     ) -> str: ...
 
 
+@dataclass(frozen=True)
+class GradeRecord:
+    """One learner's grade as the tool keeps it, for a plugin's export (plain data)."""
+
+    user_id: str
+    name: str
+    email: str
+    score_given: float
+    score_maximum: float
+    comment: str
+    graded_at: datetime  # UTC
+    status: str  # pending / delivered / failed
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    content_type: str
+    body: str
+
+
 class GradePassback(Plugin):
-    """Takes a learner's grade to wherever the course keeps grades."""
+    """Takes a learner's grade to wherever the course keeps grades.
+
+    Each method receives the plugin's settings for the activity, already validated.
+    """
 
     #: False for plugins that need no network (the app then passes ``transport=None``).
     uses_transport: ClassVar[bool] = True
+    #: In "auto" mode the tool uses the plugin with the highest priority whose ``supports``
+    #: accepts the launch (ties: by name). A fallback that accepts anything should stay low.
+    auto_priority: ClassVar[int] = 50
+    #: Set to offer instructors a download of the activity's grades (``export``), e.g. "CSV".
+    export_label: ClassVar[str] = ""
 
-    def supports(self, grade: GradeToSend) -> bool:
+    def supports(self, grade: GradeToSend, settings: Mapping[str, Any]) -> bool:
         """Whether this plugin can deliver grades of that launch (used to pick one)."""
         return True
+
+    def creates_line_item(self, grade: GradeToSend, settings: Mapping[str, Any]) -> bool:
+        """Whether delivering ``grade`` may create the resource link's line item on the
+        platform. The tool then lets one delivery at a time do it, and gives the URL the plugin
+        returns (``PassbackResult.line_item_url``) to the next deliveries as
+        ``grade.line_item_url``, so concurrent first grades create one line item."""
+        return False
 
     @abstractmethod
     def deliver(
         self, grade: GradeToSend, transport: GradeTransport | None, settings: Mapping[str, Any]
-    ) -> PassbackResult: ...
+    ) -> PassbackResult:
+        """Deliver one grade. ``PassbackResult.delivered(message)``: ``message`` is what people
+        see next to the grade (e.g. "In the LMS gradebook")."""
+
+    def export(self, grades: Sequence[GradeRecord], settings: Mapping[str, Any]) -> ExportFile:
+        """The activity's grades as a file to download (only when ``export_label`` is set)."""
+        raise NotImplementedError(f"{self.name} offers no export")

@@ -17,19 +17,25 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
 
 from lti_tool.plugin_api import (
     GradePassback,
     MechanismCatalogue,
     Plugin,
     ScoringModel,
+    api_version_problem,
     call_safely,
 )
 
+if TYPE_CHECKING:
+    from flask import Flask
+
 log = logging.getLogger("lti_tool.plugins")
 
-T = TypeVar("T")
+P = TypeVar("P", bound=Plugin)
+R = TypeVar("R")
+Params = ParamSpec("Params")
 
 AVAILABLE = "available"
 UNAVAILABLE = "unavailable"
@@ -37,12 +43,16 @@ BLOCKED = "blocked"
 
 
 @dataclass(frozen=True)
-class PluginKind:
-    """One kind of plugin: its short name, its entry-point group and the interface it implements."""
+class PluginKind(Generic[P]):
+    """One kind of plugin: its short name, its entry-point group and the interface it implements.
+
+    Code refers to a kind by this object (``manager.get(SCORING_MODELS, name)`` is a
+    ``ScoringModel``), never by its name as a string.
+    """
 
     name: str
     group: str
-    interface: type[Plugin]
+    interface: type[P]
     label: str
 
 
@@ -52,11 +62,15 @@ MECHANISM_CATALOGUES = PluginKind(
 )
 GRADE_PASSBACK = PluginKind("grade_passback", "lti_tool.grade_passback", GradePassback, "Grade passback")
 # Adding a kind: define its interface in plugin_api and add one PluginKind line here.
-DEFAULT_KINDS: tuple[PluginKind, ...] = (SCORING_MODELS, MECHANISM_CATALOGUES, GRADE_PASSBACK)
+DEFAULT_KINDS: tuple[PluginKind[Any], ...] = (SCORING_MODELS, MECHANISM_CATALOGUES, GRADE_PASSBACK)
 
 
 class PluginConfigError(RuntimeError):
     """The plugin configuration cannot work (duplicate names, required plugin missing)."""
+
+
+class PluginApiVersionError(TypeError):
+    """A plugin was written for a plugin API version this tool does not provide."""
 
 
 class UnknownPluginError(KeyError):
@@ -109,7 +123,7 @@ class PluginManager:
     def __init__(
         self,
         sources: Mapping[str, Iterable[EntryPoint | Candidate | type]],
-        kinds: Iterable[PluginKind] = DEFAULT_KINDS,
+        kinds: Iterable[PluginKind[Any]] = DEFAULT_KINDS,
         *,
         blocked: Iterable[str] = (),
         required: Iterable[str] = (),
@@ -133,7 +147,7 @@ class PluginManager:
     @classmethod
     def from_entry_points(
         cls,
-        kinds: Iterable[PluginKind] = DEFAULT_KINDS,
+        kinds: Iterable[PluginKind[Any]] = DEFAULT_KINDS,
         *,
         blocked: Iterable[str] = (),
         required: Iterable[str] = (),
@@ -144,10 +158,10 @@ class PluginManager:
 
     # --- loading ---------------------------------------------------------------------------
 
-    def _is_blocked(self, kind: PluginKind, name: str) -> bool:
+    def _is_blocked(self, kind: PluginKind[Any], name: str) -> bool:
         return name in self._blocked or f"{kind.name}:{name}" in self._blocked
 
-    def _load_kind(self, kind: PluginKind, candidates: list[Candidate]) -> None:
+    def _load_kind(self, kind: PluginKind[Any], candidates: list[Candidate]) -> None:
         self._plugins[kind.name] = {}
         active = [c for c in candidates if not self._is_blocked(kind, c.name)]
         self._check_duplicates(kind, active)
@@ -162,7 +176,7 @@ class PluginManager:
                 )
 
     @staticmethod
-    def _check_duplicates(kind: PluginKind, candidates: list[Candidate]) -> None:
+    def _check_duplicates(kind: PluginKind[Any], candidates: list[Candidate]) -> None:
         by_name: dict[str, list[str]] = {}
         for candidate in candidates:
             by_name.setdefault(candidate.name, []).append(candidate.source)
@@ -173,7 +187,7 @@ class PluginManager:
                 f"duplicate {kind.name} plugin name(s): {detail}. Uninstall one, or block it."
             )
 
-    def _load_one(self, kind: PluginKind, candidate: Candidate) -> None:
+    def _load_one(self, kind: PluginKind[Any], candidate: Candidate) -> None:
         try:
             plugin = self._instantiate(kind, candidate)
         except Exception as exc:  # any failure of a plugin must not stop the others
@@ -201,7 +215,7 @@ class PluginManager:
         )
 
     @staticmethod
-    def _instantiate(kind: PluginKind, candidate: Candidate) -> Plugin:
+    def _instantiate(kind: PluginKind[Any], candidate: Candidate) -> Plugin:
         plugin_cls = candidate.load()
         if not (isinstance(plugin_cls, type) and issubclass(plugin_cls, kind.interface)):
             raise TypeError(f"{plugin_cls!r} is not a subclass of {kind.interface.__name__}")
@@ -211,7 +225,11 @@ class PluginManager:
         for attr in ("label", "settings_schema"):
             if not hasattr(plugin_cls, attr):
                 raise TypeError(f"{plugin_cls.__name__} has no {attr!r}")
-        return plugin_cls()
+        problem = api_version_problem(plugin_cls, f"{kind.name}:{candidate.name} ({candidate.source})")
+        if problem:
+            raise PluginApiVersionError(problem)
+        plugin: Plugin = plugin_cls()
+        return plugin
 
     def _check_required(self, required: Iterable[str]) -> None:
         missing = []
@@ -228,43 +246,36 @@ class PluginManager:
 
     # --- queries ---------------------------------------------------------------------------
 
-    def _kind(self, kind: PluginKind | str) -> PluginKind:
-        name = kind.name if isinstance(kind, PluginKind) else kind
-        try:
-            return self.kinds[name]
-        except KeyError:
-            raise UnknownPluginError(f"unknown plugin kind {name!r}") from None
+    def _kind(self, kind: PluginKind[P]) -> PluginKind[P]:
+        if self.kinds.get(kind.name) is not kind:
+            raise UnknownPluginError(f"unknown plugin kind {kind.name!r}")
+        return kind
 
-    def available(self, kind: PluginKind | str) -> list[Plugin]:
+    def available(self, kind: PluginKind[P]) -> list[P]:
         """The loaded plugins of a kind, sorted by name."""
-        plugins = self._plugins[self._kind(kind).name]
-        return [plugins[name] for name in sorted(plugins)]
-
-    def get(self, kind: PluginKind | str, name: str) -> Plugin:
         kind = self._kind(kind)
-        try:
-            return self._plugins[kind.name][name]
-        except KeyError:
-            status = next(
-                (i.status for i in self._infos if i.kind == kind.name and i.name == name), "not installed"
-            )
-            raise UnknownPluginError(f"no available {kind.name} plugin named {name!r} ({status})") from None
+        plugins = self._plugins[kind.name]
+        return [p for p in (plugins[name] for name in sorted(plugins)) if isinstance(p, kind.interface)]
+
+    def get(self, kind: PluginKind[P], name: str) -> P:
+        kind = self._kind(kind)
+        plugin = self._plugins[kind.name].get(name)
+        if isinstance(plugin, kind.interface):  # always, once loaded: this also tells mypy
+            return plugin
+        status = next(
+            (i.status for i in self._infos if i.kind == kind.name and i.name == name), "not installed"
+        )
+        raise UnknownPluginError(f"no available {kind.name} plugin named {name!r} ({status})")
 
     def describe(self) -> list[PluginInfo]:
         """Every plugin seen, whatever its status, sorted by kind then name."""
         order = list(self.kinds)
         return sorted(self._infos, key=lambda i: (order.index(i.kind), i.name))
 
-    def call_safely(
-        self,
-        plugin: Plugin,
-        method: str,
-        *args: Any,
-        expect: type[T] | None = None,
-        **kwargs: Any,
-    ) -> Any:
-        """Run a plugin method; a failure becomes ``PluginRuntimeError``, never a crash."""
-        return call_safely(plugin, method, *args, expect=expect, **kwargs)
+    @staticmethod
+    def call_safely(method: Callable[Params, R], /, *args: Params.args, **kwargs: Params.kwargs) -> R:
+        """Run a plugin's bound method; a failure becomes ``PluginRuntimeError``, never a crash."""
+        return call_safely(method, *args, **kwargs)
 
 
 EXTENSION_KEY = "lti_tool.plugins"
@@ -276,13 +287,13 @@ def _names(value: Any) -> list[str]:
     return list(value or ())
 
 
-def init_app(app: Any) -> PluginManager:
+def init_app(app: Flask) -> PluginManager:
     """Discover the plugins at start-up; a PluginConfigError stops the app, naming the plugin.
 
     PLUGINS_EXTRA (a mapping of kind name to plugin classes) exists for tests that need a
     throwaway plugin next to the installed ones.
     """
-    kinds = tuple(DEFAULT_KINDS)
+    kinds = DEFAULT_KINDS
     sources: dict[str, list[Any]] = {kind.name: list(entry_points(group=kind.group)) for kind in kinds}
     for kind_name, classes in (app.config.get("PLUGINS_EXTRA") or {}).items():
         sources.setdefault(kind_name, []).extend(classes)
@@ -296,7 +307,9 @@ def init_app(app: Any) -> PluginManager:
     return manager
 
 
-def plugins(app: Any = None) -> PluginManager:
+def plugins(app: Flask | None = None) -> PluginManager:
+    """The app's plugin manager (built once, at start-up, by ``init_app``)."""
     from flask import current_app
 
-    return (app or current_app).extensions[EXTENSION_KEY]  # type: ignore[no-any-return]
+    manager: PluginManager = (app or current_app).extensions[EXTENSION_KEY]
+    return manager

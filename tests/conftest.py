@@ -6,6 +6,7 @@ when LTI_TOOL_TEST_POSTGRES_URL points at a server (they are skipped, and say so
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,65 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator[Any]:
 
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def tool_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The tool without an HTTP server, for ``app.test_client()`` (see ``launch_as``)."""
+    app = create_app(
+        {
+            "ENV": "testing",
+            "TESTING": True,
+            "SECRET_KEY": TEST_SECRET,
+            "DATABASE_URL": database_url,
+            "BASE_URL": "http://tool.test",
+            "LOG_LEVEL": "WARNING",
+            "GRADES_DELIVER_IN_PROCESS": False,  # no platform to deliver to
+        }
+    )
+    app.instance_path = str(tmp_path / "instance")
+    yield app
+    with app.app_context():
+        from lti_tool.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def launch_as(tool_app: Flask) -> Any:
+    """``launch_as("learner" | "instructor", sub=..., item=..., resource_link=..., ags=...)``: a
+    launch recorded through the tool's services, and a test client that carries its token
+    (tests/support/launch_as.py). For view and permission tests; the LTI flow itself is proven
+    over real HTTP in tests/lti."""
+    from tests.support.launch_as import launch
+
+    return lambda role="learner", **options: launch(tool_app, role, **options)
+
+
+class FakeClock:
+    """The app's clock (lti_tool.clock), moved on by ``advance`` instead of waiting."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+    def install(self, app: Flask) -> FakeClock:
+        from lti_tool.clock import EXTENSION_KEY
+
+        app.extensions[EXTENSION_KEY] = self
+        return self
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """``clock.install(app)``, then ``clock.advance(seconds)``: no wall-clock sleeps in tests."""
+    return FakeClock()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -269,10 +268,12 @@ def test_concurrent_guesses_get_no_more_tries(guarded_app: Flask) -> None:
     assert statuses.count(401) <= 3 and statuses.count(401) + statuses.count(429) == 12
 
 
-def test_cleanup_forgets_failures_outside_the_window(make_app: Any) -> None:
-    app = make_app(ADMIN_PASSWORD=PASSWORD, ADMIN_SIGN_IN_WINDOW_SECONDS=1)
+def test_cleanup_forgets_failures_outside_the_window(make_app: Any, clock: Any) -> None:
+    app = make_app(ADMIN_PASSWORD=PASSWORD, ADMIN_SIGN_IN_WINDOW_SECONDS=60)
+    clock.install(app)
     assert Admin(app).login("guess").status_code == 401
-    time.sleep(1.1)
+    assert "Removed 0 old" in app.test_cli_runner().invoke(args=["cleanup"]).output
+    clock.advance(61)
     output = app.test_cli_runner().invoke(args=["cleanup"]).output
     assert "Removed 1 old administrator sign-in failure(s)." in output
     assert count(app, AdminSignInFailure) == 0

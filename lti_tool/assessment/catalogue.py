@@ -75,7 +75,8 @@ def mechanisms_from_records(
         except ValidationError as exc:
             # Report the row's other problems too, so one upload shows everything to fix.
             errors.extend(_row_errors(row, exc.messages))
-            errors.extend(_check_row(row, exc.valid_data or {}, instrument, first_row))
+            valid = exc.valid_data if isinstance(exc.valid_data, dict) else {}
+            errors.extend(_check_row(row, valid, instrument, first_row))
             continue
         errors.extend(_check_row(row, data, instrument, first_row))
         first_row.setdefault(data["id"], row)

@@ -175,7 +175,7 @@ class InstrumentSchema(Schema):
 
     @validates_schema
     def _ids_unique(self, data: dict[str, Any], **_: Any) -> None:
-        errors: dict[str, Any] = {}
+        errors: dict[int, Any] = {}
         seen_dims: set[str] = set()
         seen_statements: set[str] = set()
         for i, dim in enumerate(data["dimensions"]):

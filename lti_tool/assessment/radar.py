@@ -61,8 +61,9 @@ def label_lines(text: str) -> list[str]:
     words = text.split()
     if len(text) <= ONE_LINE_MAX or len(words) < 2:
         return [text]
-    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
-    return list(min(splits, key=lambda pair: max(len(pair[0]), len(pair[1]))))
+    splits: list[tuple[str, str]] = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    first, second = min(splits, key=lambda pair: max(len(pair[0]), len(pair[1])))
+    return [first, second]
 
 
 def _label(layout: Layout, index: int, count: int, text: str) -> str:

@@ -148,12 +148,10 @@ def build_report(
     catalogues: Sequence[tuple[MechanismCatalogue, Mapping[str, Any]]],
 ) -> Report:
     settings = validate_settings(type(scoring_model), scoring_settings)
-    result: ScoringResult = call_safely(
-        scoring_model, "score", instrument, responses, settings, expect=ScoringResult
-    )
+    result = call_safely(scoring_model.score, instrument, responses, settings)
     _check_result(scoring_model, instrument, result)
-    guides = call_safely(scoring_model, "performance_guides", settings, expect=tuple)
-    importance_guides = call_safely(scoring_model, "importance_guides", settings, expect=tuple)
+    guides = call_safely(scoring_model.performance_guides, settings)
+    importance_guides = call_safely(scoring_model.importance_guides, settings)
     mechanisms, notes, used, warnings = _collect_mechanisms(instrument, catalogues)
     weak = weak_statements(instrument, responses)
     priorities = _priorities(instrument, result, mechanisms, notes, weak)
@@ -250,8 +248,8 @@ def _collect_mechanisms(
     for catalogue, raw_settings in catalogues:
         try:
             settings = validate_settings(type(catalogue), raw_settings)
-            found = call_safely(catalogue, "mechanisms", instrument, settings, expect=list)
-            gaps = call_safely(catalogue, "uncovered_notes", instrument, settings, expect=dict)
+            found = call_safely(catalogue.mechanisms, instrument, settings)
+            gaps = call_safely(catalogue.uncovered_notes, instrument, settings)
         except (PluginRuntimeError, SettingsError) as exc:
             # One broken catalogue must not hide the rest of the report.
             warnings.append(f"The catalogue {catalogue.label!r} could not be used: {exc}")

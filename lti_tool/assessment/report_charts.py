@@ -47,7 +47,8 @@ def report_charts(
         )
 
     wide, compact = radar(False), radar(True)
-    ipa, unplaced = None, ()
+    ipa: str | None = None
+    unplaced: tuple[str, ...] = ()
     if report.uses_importance:
         points = [
             IpaPoint(row.number, row.title, row.score.mean, float(row.score.importance))

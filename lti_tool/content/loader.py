@@ -80,7 +80,8 @@ def load_workshop(path: str | Path) -> Workshop:
         kind = "empty" if data is None else type(data).__name__
         raise ContentError(path, f"Expected a mapping at the top level, got {kind}.")
     try:
-        return WorkshopSchema().load(data)
+        workshop: Workshop = WorkshopSchema().load(data)
+        return workshop
     except ValidationError as err:
         raise _content_error(path, err.messages) from err
 

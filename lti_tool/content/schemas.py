@@ -44,7 +44,7 @@ def _text(*, required: bool = True, max_len: int | None = None, **kwargs: Any) -
     return fields.String(required=required, validate=validators, **kwargs)
 
 
-def _text_list(*, min_items: int = 1) -> fields.List:
+def _text_list(*, min_items: int = 1) -> fields.List[Any]:
     return fields.List(_text(), required=True, validate=validate.Length(min=min_items))
 
 

@@ -115,7 +115,7 @@ def register_routes(bp: Blueprint) -> None:
             abort(401, description="The registration token's scope is not reg.")
         body = request.get_json(silent=True)
         problems = _check_request(body)
-        if problems:
+        if problems or not isinstance(body, dict):
             abort(400, description="Registration refused: " + "; ".join(problems))
         conf = body[dr.TOOL_CONFIGURATION]
         answer = {

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lti_tool.extensions import db
+from lti_tool.extensions import Model
 from lti_tool.models.base import utcnow
 
 
-class DemoLineItem(db.Model):
+class DemoLineItem(Model):
     __tablename__ = "demo_line_item"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -26,7 +26,7 @@ class DemoLineItem(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class DemoScore(db.Model):
+class DemoScore(Model):
     __tablename__ = "demo_score"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lti_tool.extensions import db
+from lti_tool.extensions import Model
 from lti_tool.models.base import utcnow
 
 
-class DemoActivity(db.Model):
+class DemoActivity(Model):
     """An activity placed in the demo course: the LMS's resource link."""
 
     __tablename__ = "demo_activity"

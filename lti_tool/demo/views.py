@@ -51,12 +51,13 @@ def launch_frame() -> str:
     activity = service.activity(activity_id) if activity_id else None
     if not deep_link and activity is None:
         abort(404, description="No such activity in the demo course.")
+    target = {"deep_link": "1"} if deep_link or activity is None else {"activity": activity.id}
     storage = request.args.get("storage", "1") != "0"
     init_query = {
         "as": who.id,
         "storage": "1" if storage else "0",
-        **({"deep_link": "1"} if deep_link else {"activity": activity.id}),
-    }  # type: ignore[union-attr]
+        **target,
+    }
     return render_template(
         "demo/launch.html",
         who=who,

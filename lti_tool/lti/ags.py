@@ -1,7 +1,7 @@
 """LTI Assignment and Grade Services client: line items and scores over HTTP.
 
 ``ServiceClient`` makes authorised requests to a platform's LTI Advantage services (AGS, NRPS)
-and sorts every failure into retry / permanent / token_expired (``TransportError``);
+and sorts every failure into retry / permanent / token_expired (``ServiceError``);
 ``AgsTransport`` is the GradeTransport a passback plugin is given.
 
 URLs keep their query: Moodle's line item URLs carry ``?type_id=N``, so the scores URL of
@@ -16,10 +16,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
+from lti_tool.lti.errors import ServiceError
 from lti_tool.lti.keys import SigningKey
 from lti_tool.lti.oauth import AccessToken, PlatformAuth, TokenCache, error_message, request_token
 from lti_tool.lti.oauth import retry_after_seconds as _retry_after
-from lti_tool.plugin_api import TransportError
 
 SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 SCOPE_LINEITEM_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
@@ -110,26 +110,26 @@ class ServiceClient:
                 data=None if json is None else _dumps(json),
             )
         except requests.RequestException as exc:
-            raise TransportError("retry", f"the LMS is not reachable ({exc})") from exc
+            raise ServiceError("retry", f"the LMS is not reachable ({exc})") from exc
         status = response.status_code
         if 200 <= status < 300:
             return response
         if status == 401:
             self.tokens.invalidate(self.auth, scopes, token)
             message = "the LMS refused the access token: " + error_message(response)
-            raise TransportError("token_expired", message, 401)
+            raise ServiceError("token_expired", message, 401)
         if status in (408, 425, 429) or status >= 500:
-            raise TransportError(
+            raise ServiceError(
                 "retry", "the LMS answered " + error_message(response, 200), status, _retry_after(response)
             )
-        raise TransportError("permanent", "the LMS refused the request: " + error_message(response), status)
+        raise ServiceError("permanent", "the LMS refused the request: " + error_message(response), status)
 
     def get_json(self, url: str, scopes: Iterable[str], accept: str) -> tuple[Any, requests.Response]:
         response = self.request("GET", url, scopes, accept=accept)
         try:
             return response.json(), response
         except ValueError as exc:
-            raise TransportError(
+            raise ServiceError(
                 "retry", f"the LMS answered {url} with malformed JSON", response.status_code
             ) from exc
 
@@ -141,7 +141,8 @@ def _dumps(value: Any) -> bytes:
 
 
 class AgsTransport:
-    """The GradeTransport of lti_tool.plugin_api, over AGS."""
+    """Scores and line items over AGS (wrapped for passback plugins by
+    lti_tool.services.grades.transport)."""
 
     def __init__(self, client: ServiceClient, scopes: Iterable[str]) -> None:
         self.client = client
@@ -201,6 +202,6 @@ class AgsTransport:
             created = response.json()
             return str(created["id"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise TransportError(
+            raise ServiceError(
                 "retry", "the LMS created a line item but its answer has no id", response.status_code
             ) from exc

@@ -1,4 +1,12 @@
-"""Launch refusals: each has a stable reason code, a plain message and an admin hint."""
+"""The LTI protocol layer's errors.
+
+- ``LaunchError``: launch refusals, each with a stable reason code, a plain message and an
+  admin hint.
+- ``ServiceError``: failures of the LTI Advantage services (token endpoint, AGS, NRPS). ``kind``
+  says what the caller should do: ``retry`` (later), ``permanent`` (a person must fix something)
+  or ``token_expired`` (renew the access token once). The grade transport translates them into
+  the plugin API's ``TransportError`` (lti_tool.services.grades.transport).
+"""
 
 from __future__ import annotations
 
@@ -31,3 +39,16 @@ class LaunchError(Exception):
 
     def to_dict(self) -> dict[str, object]:
         return {"error": self.reason, "message": self.message, "hint": self.hint}
+
+
+class ServiceError(Exception):
+    """An LTI Advantage service call failed; see the module docstring for ``kind``."""
+
+    def __init__(
+        self, kind: str, message: str, status_code: int | None = None, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.status_code = status_code
+        self.retry_after = retry_after

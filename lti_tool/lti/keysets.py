@@ -78,7 +78,7 @@ def _find(keyset: dict[str, Any] | None, kid: str) -> dict[str, Any] | None:
 @functools.lru_cache(maxsize=64)
 def _parse(keyset_json: str) -> dict[str, Any]:
     # Parsed once per process per key set version, not on every launch.
-    return json.loads(keyset_json)  # type: ignore[no-any-return]
+    return json.loads(keyset_json)
 
 
 def platform_public_key(platform: Platform, kid: str, *, default_ttl: int, timeout: float) -> dict[str, Any]:

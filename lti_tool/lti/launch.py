@@ -14,7 +14,7 @@ import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import jwt
 from pylti1p3.exception import LtiException
@@ -22,7 +22,7 @@ from pylti1p3.message_launch import MessageLaunch
 from pylti1p3.message_validators import get_validators
 from sqlalchemy import update
 
-from lti_tool.extensions import db
+from lti_tool.extensions import db, rowcount
 from lti_tool.lti import claims as C
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.keysets import platform_public_key
@@ -69,7 +69,7 @@ class _Request:
         return self._params.get(key, "")
 
 
-class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
+class LaunchValidator(MessageLaunch):
     def __init__(self, params: Mapping[str, str], cookies: Mapping[str, str], policy: LaunchPolicy) -> None:
         super().__init__(
             _Request(params), DatabaseToolConf(), session_service=object(), cookie_service=object()
@@ -91,7 +91,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
         platform, client_id = self._find_platform()
         state = self._check_state(state_value, platform)
         claims = self._verify_signature(id_token, platform, client_id)
-        self._jwt["body"] = claims
+        self._jwt["body"] = cast(Any, claims)  # pylti1p3 types it as its own TypedDict
         deployment = self._check_deployment(platform, claims)
         self._check_message(claims, platform)
         self._consume_state(state, claims, platform)
@@ -331,7 +331,7 @@ class LaunchValidator(MessageLaunch):  # type: ignore[type-arg]
             .values(used_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             db.session.rollback()
             raise self._fail(
                 "state_used",

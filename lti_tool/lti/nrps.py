@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lti_tool.lti.ags import SCOPE_NRPS, ServiceClient
+from lti_tool.lti.errors import ServiceError
 from lti_tool.lti.roles import role_name
-from lti_tool.plugin_api import TransportError
 
 MEMBERSHIP_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
 MAX_PAGES = 100
@@ -26,7 +26,7 @@ class Member:
 
 
 def members(client: ServiceClient, url: str) -> list[Member]:
-    """Every member of the context. Raises TransportError when the platform fails."""
+    """Every member of the context. Raises ServiceError when the platform fails."""
     found: list[Member] = []
     next_url: str | None = url
     for _ in range(MAX_PAGES):
@@ -34,11 +34,12 @@ def members(client: ServiceClient, url: str) -> list[Member]:
             break
         body, response = client.get_json(next_url, [SCOPE_NRPS], MEMBERSHIP_TYPE)
         if not isinstance(body, dict) or not isinstance(body.get("members"), list):
-            raise TransportError("retry", "the LMS roster answer has no members list")
+            raise ServiceError("retry", "the LMS roster answer has no members list")
         for raw in body["members"]:
             if not isinstance(raw, dict) or not raw.get("user_id"):
                 continue
-            roles = raw.get("roles") if isinstance(raw.get("roles"), list) else []
+            listed = raw.get("roles")
+            roles = listed if isinstance(listed, list) else []
             name = raw.get("name") or " ".join(
                 str(raw[k]) for k in ("given_name", "family_name") if raw.get(k)
             )

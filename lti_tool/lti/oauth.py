@@ -21,8 +21,8 @@ from typing import Any, Protocol
 import jwt
 import requests
 
+from lti_tool.lti.errors import ServiceError
 from lti_tool.lti.keys import SigningKey
-from lti_tool.plugin_api import TransportError
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_LIFETIME = 300
@@ -80,7 +80,7 @@ def request_token(
     scopes: Iterable[str],
     timeout: float,
 ) -> AccessToken:
-    """One token request. Raises TransportError (retry or permanent) when it fails."""
+    """One token request. Raises ServiceError (retry or permanent) when it fails."""
     data = {
         "grant_type": "client_credentials",
         "client_assertion_type": ASSERTION_TYPE,
@@ -92,16 +92,16 @@ def request_token(
             auth.token_url, data=data, timeout=timeout, headers={"Accept": "application/json"}
         )
     except requests.RequestException as exc:
-        raise TransportError("retry", f"the LMS token endpoint is not reachable ({exc})") from exc
+        raise ServiceError("retry", f"the LMS token endpoint is not reachable ({exc})") from exc
     if response.status_code == 429 or response.status_code >= 500:
-        raise TransportError(
+        raise ServiceError(
             "retry",
             f"the LMS token endpoint answered {response.status_code}",
             response.status_code,
             retry_after_seconds(response),
         )
     if response.status_code != 200:
-        raise TransportError(
+        raise ServiceError(
             "permanent",
             "the LMS refused the tool's access token request: " + error_message(response),
             response.status_code,
@@ -111,7 +111,7 @@ def request_token(
         value = str(body["access_token"])
         lifetime = float(body.get("expires_in") or 3600)
     except (ValueError, KeyError, TypeError) as exc:
-        raise TransportError(
+        raise ServiceError(
             "retry",
             "the LMS token endpoint did not answer with a token (malformed JSON)",
             response.status_code,
@@ -128,7 +128,7 @@ class TokenCache:
         # A failed token request is remembered this long, so that the deliveries waiting on
         # it fail at once instead of each asking a platform that is down.
         self.failure_ttl = failure_ttl
-        self._failures: dict[tuple[int, str], tuple[float, TransportError]] = {}
+        self._failures: dict[tuple[int, str], tuple[float, ServiceError]] = {}
         self._tokens: dict[tuple[int, str], AccessToken] = {}
         self._locks: dict[tuple[int, str], threading.Lock] = {}
         self._guard = threading.Lock()
@@ -155,12 +155,12 @@ class TokenCache:
                     raise failed[1]
                 try:
                     token = fetch()
-                except TransportError as error:
+                except ServiceError as error:
                     self._failures[key] = (time.monotonic(), error)
                     raise
                 self._failures.pop(key, None)
                 if self.store is not None:
-                    self._share(key, token)  # type: ignore[arg-type]
+                    self._share(key, token)
             self._tokens[key] = token  # type: ignore[assignment]
             return token.value  # type: ignore[union-attr]
 

@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy import delete
 
-from lti_tool.extensions import db
+from lti_tool.extensions import db, rowcount
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.tool_conf import find_platform, platforms_for_issuer
 from lti_tool.models import OidcState, Platform
@@ -161,4 +161,4 @@ def give_up_platform_storage(state_value: str) -> tuple[OidcState, Platform] | N
 def purge_expired_states(older_than: timedelta = timedelta(hours=1)) -> int:
     """Delete login states that expired a while ago (used or not). Caller commits."""
     result = db.session.execute(delete(OidcState).where(OidcState.expires_at < utcnow() - older_than))
-    return int(result.rowcount or 0)
+    return rowcount(result)

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from flask import abort, current_app, g, request, session, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from lti_tool.clock import TimedSerializer
 from lti_tool.extensions import db
 from lti_tool.models import Launch
 from lti_tool.security import same_secret
@@ -38,7 +39,7 @@ class LaunchTokenError(Exception):
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="launch-token")
+    return TimedSerializer(current_app.config["SECRET_KEY"], salt="launch-token")
 
 
 def issue_token(launch: Launch) -> str:

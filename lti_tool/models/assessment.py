@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lti_tool.extensions import db
+from lti_tool.extensions import Model
 from lti_tool.models.base import utcnow
 
 DRAFT = "draft"
@@ -19,7 +19,7 @@ SUBMITTED = "submitted"
 PARTNERSHIP_NAME_MAX = 150
 
 
-class AssessmentAttempt(db.Model):
+class AssessmentAttempt(Model):
     __tablename__ = "assessment_attempt"
     __table_args__ = (
         # One attempt per number: a double click or two tabs cannot start two.
@@ -41,7 +41,7 @@ class AssessmentAttempt(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
-class AssessmentAnswer(db.Model):
+class AssessmentAnswer(Model):
     """One answer: a statement's rating ("1".."5" or "na") or a dimension's importance.
     A row per answer, so two answers saved at the same moment never overwrite each other."""
 
@@ -55,7 +55,7 @@ class AssessmentAnswer(db.Model):
     saved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class ActivitySettings(db.Model):
+class ActivitySettings(Model):
     """An instructor's choices for one activity (resource link), as validated JSON."""
 
     __tablename__ = "activity_settings"

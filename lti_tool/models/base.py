@@ -1,6 +1,3 @@
-from datetime import UTC, datetime
+from lti_tool.clock import utcnow
 
-
-def utcnow() -> datetime:
-    """Naive UTC: stored the same way on SQLite and PostgreSQL."""
-    return datetime.now(UTC).replace(tzinfo=None)
+__all__ = ["utcnow"]

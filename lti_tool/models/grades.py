@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lti_tool.extensions import db
+from lti_tool.extensions import Model
 from lti_tool.models.base import utcnow
 from lti_tool.models.launch import LtiUser, ResourceLink
 
@@ -22,7 +22,7 @@ DELIVERED = "delivered"
 FAILED = "failed"
 
 
-class Grade(db.Model):
+class Grade(Model):
     __tablename__ = "grade"
     __table_args__ = (
         UniqueConstraint("resource_link_pk", "user_pk", name="uq_grade_link_user"),
@@ -58,7 +58,7 @@ class Grade(db.Model):
     resource_link: Mapped[ResourceLink] = relationship()
 
 
-class GradeLineItem(db.Model):
+class GradeLineItem(Model):
     """The platform line item found or created for a resource link (url NULL: being created)."""
 
     __tablename__ = "grade_line_item"
@@ -70,7 +70,7 @@ class GradeLineItem(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class ServiceToken(db.Model):
+class ServiceToken(Model):
     """An OAuth2 access token of a platform for one scope set, shared by every worker."""
 
     __tablename__ = "service_token"

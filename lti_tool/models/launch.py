@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lti_tool.extensions import db
+from lti_tool.extensions import Model
 from lti_tool.models.base import utcnow
 from lti_tool.models.platform import Deployment, Platform
 
 
-class OidcState(db.Model):
+class OidcState(Model):
     """A login in flight: created at OIDC initiation, consumed once by the launch."""
 
     __tablename__ = "oidc_state"
@@ -30,7 +30,7 @@ class OidcState(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
-class LtiUser(db.Model):
+class LtiUser(Model):
     __tablename__ = "lti_user"
     __table_args__ = (UniqueConstraint("platform_id", "sub", name="uq_lti_user_platform_sub"),)
 
@@ -42,7 +42,7 @@ class LtiUser(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
-class CourseContext(db.Model):
+class CourseContext(Model):
     __tablename__ = "course_context"
     __table_args__ = (
         UniqueConstraint("deployment_pk", "context_id", name="uq_course_context_deployment_ctx"),
@@ -56,7 +56,7 @@ class CourseContext(db.Model):
     label: Mapped[str] = mapped_column(String(255), default="")
 
 
-class ResourceLink(db.Model):
+class ResourceLink(Model):
     """One placement of the tool in a course: the activity whose settings instructors edit."""
 
     __tablename__ = "resource_link"
@@ -69,7 +69,7 @@ class ResourceLink(db.Model):
     item_ref: Mapped[str | None] = mapped_column(String(255), nullable=True)
 
 
-class Launch(db.Model):
+class Launch(Model):
     """A validated launch. Its id is what the in-page launch token carries."""
 
     __tablename__ = "launch"
@@ -105,7 +105,7 @@ class Launch(db.Model):
     resource_link: Mapped[ResourceLink | None] = relationship()
 
 
-class LaunchFailure(db.Model):
+class LaunchFailure(Model):
     """A refused launch, kept so an administrator can see why teachers cannot get in."""
 
     __tablename__ = "launch_failure"

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lti_tool.extensions import db
+from lti_tool.extensions import Model
 from lti_tool.models.base import utcnow
 
 
-class Platform(db.Model):
+class Platform(Model):
     """One registration: an issuer and one client_id (Canvas shares an issuer across many)."""
 
     __tablename__ = "platform"
@@ -41,7 +41,7 @@ class Platform(db.Model):
         return [d.deployment_id for d in self.deployments]
 
 
-class Deployment(db.Model):
+class Deployment(Model):
     __tablename__ = "deployment"
     __table_args__ = (
         UniqueConstraint("platform_id", "deployment_id", name="uq_deployment_platform_deployment"),
@@ -55,7 +55,7 @@ class Deployment(db.Model):
     platform: Mapped[Platform] = relationship(back_populates="deployments")
 
 
-class ToolKey(db.Model):
+class ToolKey(Model):
     """The tool's RSA signing keys. The newest active one signs; older ones stay published
     until published_until so that platforms holding a cached key set keep verifying."""
 

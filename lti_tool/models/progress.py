@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lti_tool.extensions import db
+from lti_tool.extensions import Model
 from lti_tool.models.base import utcnow
 
 
-class SessionProgress(db.Model):
+class SessionProgress(Model):
     """Opened a session, and the private reflection written for it (if any)."""
 
     __tablename__ = "session_progress"

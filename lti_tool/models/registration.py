@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lti_tool.extensions import db
+from lti_tool.extensions import Model
 from lti_tool.models.base import utcnow
 from lti_tool.models.platform import Platform
 
 
-class DynamicRegistration(db.Model):
+class DynamicRegistration(Model):
     """How a platform registered itself: kept so administrators know what the LMS was told."""
 
     __tablename__ = "dynamic_registration"
@@ -27,7 +27,7 @@ class DynamicRegistration(db.Model):
     platform: Mapped[Platform] = relationship()
 
 
-class RegistrationLink(db.Model):
+class RegistrationLink(Model):
     """A one-time registration link: only the SHA-256 of its code is stored."""
 
     __tablename__ = "registration_link"
@@ -53,7 +53,7 @@ class RegistrationLink(db.Model):
         return "usable"
 
 
-class AdminCredential(db.Model):
+class AdminCredential(Model):
     """The administrator password's hash, set with `flask admin set-password`."""
 
     __tablename__ = "admin_credential"
@@ -63,7 +63,7 @@ class AdminCredential(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
-class AdminSignInFailure(db.Model):
+class AdminSignInFailure(Model):
     """A wrong administrator password, kept for a while to slow down guessing (per client)."""
 
     __tablename__ = "admin_sign_in_failure"

@@ -15,8 +15,14 @@ from typing import Any
 from lti_tool.assessment.instrument import Instrument
 from lti_tool.extensions import db
 from lti_tool.models import ActivitySettings
-from lti_tool.plugin_api import SettingsError, validate_settings
-from lti_tool.plugin_manager import PluginManager, UnknownPluginError
+from lti_tool.plugin_api import Plugin, SettingsError, validate_settings
+from lti_tool.plugin_manager import (
+    GRADE_PASSBACK,
+    MECHANISM_CATALOGUES,
+    SCORING_MODELS,
+    PluginManager,
+    UnknownPluginError,
+)
 
 GRADING_MODES = ("completion", "model")
 DEFAULTS: dict[str, Any] = {
@@ -27,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "grading": "completion",
     "score_maximum": 100.0,
     "retakes": False,
+    "passback": "",  # a grade_passback plugin's name, "auto", or "" for the tool's GRADES_PASSBACK
+    "passback_settings": {},
 }
 
 
@@ -59,7 +67,7 @@ def save(resource_link_pk: int, settings: Mapping[str, Any]) -> None:
 
 
 def _plugin_settings(
-    section: str, plugin_cls: type, raw: Mapping[str, Any], problems: SettingsProblems
+    section: str, plugin_cls: type[Plugin], raw: Mapping[str, Any], problems: SettingsProblems
 ) -> dict[str, Any]:
     try:
         return validate_settings(plugin_cls, raw)
@@ -80,7 +88,7 @@ def validate(
     clean: dict[str, Any] = {}
     model_name = str(raw.get("scoring_model", ""))
     try:
-        model = manager.get("scoring_models", model_name)
+        model = manager.get(SCORING_MODELS, model_name)
         clean["scoring_model"] = model_name
         clean["scoring_settings"] = _plugin_settings(
             "scoring", type(model), raw.get("scoring_settings", {}).get(model_name, {}), problems
@@ -90,7 +98,7 @@ def validate(
     clean["catalogues"], clean["catalogue_settings"] = [], {}
     for name in raw.get("catalogues", []):
         try:
-            catalogue = manager.get("mechanism_catalogues", name)
+            catalogue = manager.get(MECHANISM_CATALOGUES, name)
         except UnknownPluginError as exc:
             problems.add("catalogues", "catalogues", str(exc))
             continue
@@ -105,8 +113,29 @@ def validate(
             problems.add(name, "_schema", str(exc))
         clean["catalogues"].append(name)
         clean["catalogue_settings"][name] = loaded
+    _passback_fields(raw, manager, clean, problems)
     _activity_fields(raw, clean, problems)
     return clean, problems
+
+
+def _passback_fields(
+    raw: Mapping[str, Any], manager: PluginManager, clean: dict[str, Any], problems: SettingsProblems
+) -> None:
+    """The grade passback choice ("" = the tool's default, "auto", or a plugin) and the
+    settings of every available passback plugin (kept, so that switching back keeps them)."""
+    choice = str(raw.get("passback") or "")
+    names = {p.name for p in manager.available(GRADE_PASSBACK)}
+    if choice not in {"", "auto"} | names:
+        problems.add("passback", "passback", f"no available grade passback plugin named {choice!r}")
+    clean["passback"] = choice
+    submitted = raw.get("passback_settings") or {}
+    clean["passback_settings"] = {
+        plugin.name: _plugin_settings(
+            f"passback.{plugin.name}", type(plugin), submitted.get(plugin.name, {}), problems
+        )
+        for plugin in manager.available(GRADE_PASSBACK)
+        if plugin.name in submitted
+    }
 
 
 def _activity_fields(raw: Mapping[str, Any], clean: dict[str, Any], problems: SettingsProblems) -> None:

@@ -12,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from lti_tool.assessment.instrument import NA, Instrument, default_instrument, get_instrument
 from lti_tool.assessment.model import Responses, format_number, missing_answers
 from lti_tool.assessment.report import AreaChange, Report, build_report, compare_attempts
-from lti_tool.extensions import db
+from lti_tool.extensions import db, rowcount
 from lti_tool.models import AssessmentAnswer, AssessmentAttempt, Launch, LtiUser
 from lti_tool.models.assessment import DRAFT, PARTNERSHIP_NAME_MAX, SUBMITTED
 from lti_tool.models.base import utcnow
 from lti_tool.plugin_api import PluginRuntimeError, SettingsError
-from lti_tool.plugin_manager import PluginManager, UnknownPluginError
+from lti_tool.plugin_manager import MECHANISM_CATALOGUES, SCORING_MODELS, PluginManager, UnknownPluginError
 from lti_tool.signals import activity_graded
 
 IMPORTANCE_PREFIX = "importance:"
@@ -211,7 +211,7 @@ def submit(
         .where(AssessmentAttempt.id == attempt.id, AssessmentAttempt.status == DRAFT)
         .values(status=SUBMITTED, submitted_at=utcnow(), launch_id=launch.id)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         db.session.rollback()
         return False
     maximum = float(settings.get("score_maximum") or 0)
@@ -264,9 +264,9 @@ def grade_explanation(
             f"This activity grades with the scoring model's overall result, and no area was rated "
             f"on the {low}-{high} scale, so the grade is 0 of {points} points.",
         )
-    model = manager.get("scoring_models", settings["scoring_model"])
+    model = manager.get(SCORING_MODELS, settings["scoring_model"])
     mean = low + fraction * (high - low)
-    describe = getattr(model, "overall_description", "the mean of your area means")
+    describe = model.overall_description
     return GradeExplanation(
         fraction,
         f"{what}: {given}/{points} = {model.label} overall result {format_number(mean)} on the "
@@ -289,7 +289,7 @@ def report(attempt: AssessmentAttempt, settings: dict[str, Any], manager: Plugin
     """The report, from stored answers and the activity's current settings."""
     instrument = instrument_of(attempt)
     try:
-        model = manager.get("scoring_models", settings["scoring_model"])
+        model = manager.get(SCORING_MODELS, settings["scoring_model"])
     except UnknownPluginError as exc:
         return ReportOutcome(None, f"The scoring model chosen for this activity cannot be used: {exc}")
     catalogues = []
@@ -297,7 +297,7 @@ def report(attempt: AssessmentAttempt, settings: dict[str, Any], manager: Plugin
         try:
             catalogues.append(
                 (
-                    manager.get("mechanism_catalogues", name),
+                    manager.get(MECHANISM_CATALOGUES, name),
                     settings.get("catalogue_settings", {}).get(name, {}),
                 )
             )

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from lti_tool.extensions import db
+from lti_tool.extensions import db, rowcount
 from lti_tool.lti import claims as C
 from lti_tool.lti.deep_linking import ITEM_PARAM
 from lti_tool.lti.errors import LaunchError
@@ -170,7 +170,7 @@ def claim_deep_link_answer(launch_id: str) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return bool(claimed.rowcount)
+    return bool(rowcount(claimed))
 
 
 def purge_old_records(settings: Mapping[str, Any]) -> tuple[int, int]:
@@ -189,4 +189,4 @@ def purge_old_records(settings: Mapping[str, Any]) -> tuple[int, int]:
         )
     )
     db.session.commit()
-    return int(launches.rowcount or 0), int(failures.rowcount or 0)
+    return rowcount(launches), rowcount(failures)

@@ -43,7 +43,7 @@ def add_platform(data: dict[str, Any]) -> Platform:
     try:
         clean = PlatformSchema().load(data)
     except ValidationError as exc:
-        raise PlatformError(exc.normalized_messages()) from exc  # type: ignore[arg-type]
+        raise PlatformError(exc.normalized_messages()) from exc
     existing = get_platform(clean["issuer"], clean["client_id"])
     if existing:
         raise PlatformError(
@@ -99,7 +99,7 @@ def update_platform(platform: Platform, data: dict[str, Any]) -> Platform:
     try:
         clean = PlatformSchema().load(data)
     except ValidationError as exc:
-        raise PlatformError(exc.normalized_messages()) from exc  # type: ignore[arg-type]
+        raise PlatformError(exc.normalized_messages()) from exc
     other = get_platform(clean["issuer"], clean["client_id"])
     if other is not None and other.id != platform.id:
         raise PlatformError(

@@ -31,7 +31,7 @@ class Progress:
     reflection_saved_at: datetime | None
 
 
-def _query(launch: Launch, workshop_slug: str):  # type: ignore[no-untyped-def]
+def _query(launch: Launch, workshop_slug: str):
     context = (
         SessionProgress.context_pk.is_(None)
         if launch.context_pk is None

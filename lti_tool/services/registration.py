@@ -4,24 +4,19 @@ links, and the administrator credential."""
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import logging
-import math
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
-from werkzeug.security import check_password_hash, generate_password_hash
+from sqlalchemy import select, update
 
-from lti_tool.extensions import db
+from lti_tool.extensions import db, rowcount
 from lti_tool.lti import registration as dr
 from lti_tool.models import (
-    AdminCredential,
-    AdminSignInFailure,
     DynamicRegistration,
     Platform,
     RegistrationLink,
@@ -78,16 +73,18 @@ def revoke_link(link_id: int) -> bool:
 def _claim_link(code: str) -> RegistrationLink:
     """Mark the link used atomically (two registrations racing cannot both use it)."""
     now = utcnow()
-    claimed = db.session.execute(
-        update(RegistrationLink)
-        .where(
-            RegistrationLink.code_hash == _hash(code),
-            RegistrationLink.used_at.is_(None),
-            RegistrationLink.revoked_at.is_(None),
-            RegistrationLink.expires_at > now,
+    claimed = rowcount(
+        db.session.execute(
+            update(RegistrationLink)
+            .where(
+                RegistrationLink.code_hash == _hash(code),
+                RegistrationLink.used_at.is_(None),
+                RegistrationLink.revoked_at.is_(None),
+                RegistrationLink.expires_at > now,
+            )
+            .values(used_at=now)
         )
-        .values(used_at=now)
-    ).rowcount
+    )
     db.session.commit()
     link = db.session.scalars(
         select(RegistrationLink).where(RegistrationLink.code_hash == _hash(code))
@@ -251,98 +248,3 @@ def registration_of(platform: Platform) -> DynamicRegistration | None:
     return db.session.scalars(
         select(DynamicRegistration).where(DynamicRegistration.platform_id == platform.id)
     ).first()
-
-
-# --- the administrator credential ------------------------------------------------------------
-
-
-def set_admin_password(password: str) -> None:
-    row = db.session.scalars(select(AdminCredential).limit(1)).first()
-    if row is None:
-        row = AdminCredential(password_hash="")
-        db.session.add(row)
-    row.password_hash = generate_password_hash(password)
-    db.session.commit()
-
-
-def admin_password_hash(settings: Mapping[str, Any]) -> str | None:
-    """The database credential (flask admin set-password) wins over the setting."""
-    row = db.session.scalars(select(AdminCredential).limit(1)).first()
-    return row.password_hash if row else settings.get("ADMIN_PASSWORD_HASH")
-
-
-_DUMMY_HASH = generate_password_hash("never-a-password")
-
-
-def check_admin_password(settings: Mapping[str, Any], password: str) -> bool:
-    stored = admin_password_hash(settings)
-    if not stored:
-        check_password_hash(_DUMMY_HASH, password)  # same time whether configured or not
-        return False
-    return check_password_hash(stored, password)  # compares with hmac.compare_digest
-
-
-# --- slowing down password guessing ----------------------------------------------------------
-
-
-def _client_key(settings: Mapping[str, Any], address: str) -> str:
-    # Keyed, so that the table holds no readable IP addresses.
-    return hmac.new(str(settings["SECRET_KEY"]).encode(), address.encode(), "sha256").hexdigest()[:64]
-
-
-def begin_sign_in(settings: Mapping[str, Any], address: str) -> int:
-    """Count a sign-in attempt from ``address`` as a failure until it succeeds.
-
-    Returns 0 when the password may be checked, otherwise the seconds to wait. The attempt is
-    written (and committed) before it is judged, so that concurrent guesses see each other.
-    """
-    limit = int(settings["ADMIN_SIGN_IN_MAX_FAILURES"])
-    if limit <= 0:
-        return 0
-    client = _client_key(settings, address)
-    now = utcnow()
-    window = timedelta(seconds=int(settings["ADMIN_SIGN_IN_WINDOW_SECONDS"]))
-    db.session.execute(
-        delete(AdminSignInFailure).where(
-            AdminSignInFailure.client == client, AdminSignInFailure.created_at <= now - window
-        )
-    )
-    attempt = AdminSignInFailure(client=client, created_at=now)
-    db.session.add(attempt)
-    db.session.commit()
-    recent = db.session.scalar(
-        select(func.count()).where(
-            AdminSignInFailure.client == client, AdminSignInFailure.created_at > now - window
-        )
-    )
-    if recent <= limit:
-        return 0
-    db.session.delete(attempt)  # refused unchecked: it does not make the wait longer
-    oldest = db.session.scalars(
-        select(AdminSignInFailure.created_at)
-        .where(AdminSignInFailure.client == client)
-        .order_by(AdminSignInFailure.created_at.desc())
-        .offset(limit - 1)
-        .limit(1)
-    ).first()
-    db.session.commit()
-    log.warning("administrator sign-in refused: too many wrong passwords from one client")
-    return max(1, math.ceil(((oldest or now) + window - now).total_seconds()))
-
-
-def sign_in_succeeded(settings: Mapping[str, Any], address: str) -> None:
-    """The right password: this client's earlier failures are forgotten."""
-    db.session.execute(
-        delete(AdminSignInFailure).where(AdminSignInFailure.client == _client_key(settings, address))
-    )
-    db.session.commit()
-
-
-def purge_sign_in_failures(settings: Mapping[str, Any]) -> int:
-    """Forget failures that no longer count (`flask cleanup`)."""
-    window = timedelta(seconds=int(settings["ADMIN_SIGN_IN_WINDOW_SECONDS"]))
-    removed = db.session.execute(
-        delete(AdminSignInFailure).where(AdminSignInFailure.created_at <= utcnow() - window)
-    ).rowcount
-    db.session.commit()
-    return int(removed or 0)

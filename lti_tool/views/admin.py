@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response
 from lti_tool.lti import keys as tool_keys
 from lti_tool.models.base import utcnow
 from lti_tool.security import same_secret
+from lti_tool.services import admin_auth
 from lti_tool.services import grades as grade_service
 from lti_tool.services import launches as launch_service
 from lti_tool.services import platforms as platform_service
@@ -52,7 +53,7 @@ def _signed_in() -> bool:
 
 
 def _password_fingerprint() -> str:
-    stored = registration_service.admin_password_hash(current_app.config) or ""
+    stored = admin_auth.admin_password_hash(current_app.config) or ""
     return hmac.new(current_app.config["SECRET_KEY"].encode(), stored.encode(), "sha256").hexdigest()[:16]
 
 
@@ -94,12 +95,12 @@ def _no_store(response: Response) -> Response:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
-    configured = bool(registration_service.admin_password_hash(current_app.config))
+    configured = bool(admin_auth.admin_password_hash(current_app.config))
     error = None
     if request.method == "POST":
         _check_csrf()
         address = request.remote_addr or ""
-        wait = registration_service.begin_sign_in(current_app.config, address)
+        wait = admin_auth.begin_sign_in(current_app.config, address)
         if wait:
             minutes = math.ceil(wait / 60)
             error = (
@@ -108,8 +109,8 @@ def login() -> Any:
             )
             page = render_template("admin/login.html", error=error, configured=configured)
             return page, 429, {"Retry-After": str(wait)}
-        if registration_service.check_admin_password(current_app.config, request.form.get("password", "")):
-            registration_service.sign_in_succeeded(current_app.config, address)
+        if admin_auth.check_admin_password(current_app.config, request.form.get("password", "")):
+            admin_auth.sign_in_succeeded(current_app.config, address)
             csrf = session.get(_CSRF)
             session.clear()  # also ends any LTI launch session in this browser
             session[_ADMIN] = time.time()
@@ -163,7 +164,7 @@ def _form_data() -> dict[str, Any]:
     return data
 
 
-def _platform_or_404(platform_id: int):  # type: ignore[no-untyped-def]
+def _platform_or_404(platform_id: int):
     platform = platform_service.find_platform_by_ref(str(platform_id))
     if platform is None:
         abort(404, description="No such platform.")

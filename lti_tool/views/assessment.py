@@ -18,11 +18,11 @@ from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.models import AssessmentAttempt, Launch
 from lti_tool.models.assessment import DRAFT
-from lti_tool.plugin_manager import plugins
+from lti_tool.plugin_manager import GRADE_PASSBACK, MECHANISM_CATALOGUES, SCORING_MODELS, plugins
 from lti_tool.services import activity_settings
 from lti_tool.services import assessment as service
 from lti_tool.services.assessment import IMPORTANCE_PREFIX, AnswerError, SubmitRefused
-from lti_tool.views.schema_form import form_fields, raw_values
+from lti_tool.views.schema_form import form_fields, raw_values, with_uploads
 
 bp = Blueprint("assessment", __name__, url_prefix="/app/assessment")
 
@@ -110,7 +110,7 @@ def _overview(launch: Launch) -> str:
     rows = service.attempts_with_people(launch.resource_link_pk)  # type: ignore[arg-type]
     settings = _settings(launch)
     model = next(
-        (p for p in plugins().available("scoring_models") if p.name == settings["scoring_model"]), None
+        (p for p in plugins().available(SCORING_MODELS) if p.name == settings["scoring_model"]), None
     )
     return render_template("assessment/overview.html", rows=rows, settings=settings, model=model)
 
@@ -308,14 +308,14 @@ def _settings_form_context(settings: dict[str, Any], problems: Any = None) -> di
     manager = plugins()
     return {
         "settings": settings,
-        "models": [(p, form_fields(p.settings_schema)) for p in manager.available("scoring_models")],
-        "catalogues": [
-            (p, form_fields(p.settings_schema)) for p in manager.available("mechanism_catalogues")
-        ],
+        "models": [(p, form_fields(p.settings_schema)) for p in manager.available(SCORING_MODELS)],
+        "catalogues": [(p, form_fields(p.settings_schema)) for p in manager.available(MECHANISM_CATALOGUES)],
+        "passbacks": [(p, form_fields(p.settings_schema)) for p in manager.available(GRADE_PASSBACK)],
         "unavailable": [
             i
             for i in manager.describe()
-            if i.status != "available" and i.kind in {"scoring_models", "mechanism_catalogues"}
+            if i.status != "available"
+            and i.kind in {SCORING_MODELS.name, MECHANISM_CATALOGUES.name, GRADE_PASSBACK.name}
         ],
         "problems": problems.by_section if problems else {},
     }
@@ -334,20 +334,22 @@ def save_settings() -> Any:
     launch = _activity_launch()
     manager = plugins()
     form = request.form
-    upload = request.files.get("catalogue.uploaded.file")
-    form_values = form.to_dict()
-    if upload and upload.filename:
-        form_values["catalogue.uploaded.text"] = upload.read(300_000).decode("utf-8", "replace")
+    form_values = with_uploads(form.to_dict(), request.files)
     raw: dict[str, Any] = {
         "scoring_model": form.get("scoring_model", ""),
         "scoring_settings": {
             p.name: raw_values(p.settings_schema, form_values, f"scoring.{p.name}")
-            for p in manager.available("scoring_models")
+            for p in manager.available(SCORING_MODELS)
         },
         "catalogues": form.getlist("catalogues"),
         "catalogue_settings": {
             p.name: raw_values(p.settings_schema, form_values, f"catalogue.{p.name}")
-            for p in manager.available("mechanism_catalogues")
+            for p in manager.available(MECHANISM_CATALOGUES)
+        },
+        "passback": form.get("passback", ""),
+        "passback_settings": {
+            p.name: raw_values(p.settings_schema, form_values, f"passback.{p.name}")
+            for p in manager.available(GRADE_PASSBACK)
         },
         "grading": form.get("grading"),
         "score_maximum": form.get("score_maximum"),

@@ -70,15 +70,15 @@ def _read_choices(
     elif len(picked) > 1 and not accept_multiple:
         choices.errors["item"] = "Your course accepts one item at a time: choose just one."
     for item_id in picked:
-        item = by_id.get(item_id)
-        if item is None:
+        found = by_id.get(item_id)
+        if found is None:
             choices.errors["item"] = "One of the chosen items no longer exists. Choose again."
             continue
-        title = " ".join(choices.titles[item_id].split()) or item.title
+        title = " ".join(choices.titles[item_id].split()) or found.title
         if len(title) > TITLE_MAX:
             choices.errors[f"title:{item_id}"] = f"Keep the title under {TITLE_MAX} characters."
         points: int | None = None
-        if item.graded:
+        if found.graded:
             raw = choices.points[item_id].strip()
             if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= POINTS_MAX:
                 choices.errors[f"points:{item_id}"] = (

@@ -31,7 +31,7 @@ def _render(
     status: int,
     reason: str,
     message: str,
-    hint: str = "",  # type: ignore[no-untyped-def]
+    hint: str = "",
     retry_url: str | None = None,
 ):
     if wants_json():
@@ -53,17 +53,17 @@ def _render(
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(LaunchError)
-    def launch_error(error: LaunchError):  # type: ignore[no-untyped-def]
+    def launch_error(error: LaunchError):
         return _render(error.status, error.reason, error.message, error.hint, error.retry_url)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(error: HTTPException):
         status = error.code or 500
         reason = (error.name or "error").lower().replace(" ", "_")
         return _render(status, reason, error.description or error.name)
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    def unexpected(error: Exception):
         log.exception("unexpected error on %s %s", request.method, request.path)
         server_error = InternalServerError()
         return _render(500, "internal_error", server_error.description)

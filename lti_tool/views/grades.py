@@ -5,9 +5,12 @@ from __future__ import annotations
 import math
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
+from werkzeug.utils import secure_filename
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
+from lti_tool.plugin_api import PluginRuntimeError
 from lti_tool.plugin_manager import plugins
 from lti_tool.services import activity_settings
 from lti_tool.services import assessment as assessment_service
@@ -17,7 +20,7 @@ from lti_tool.views.params import record_id
 bp = Blueprint("grades", __name__, url_prefix="/app/grades")
 
 
-def _launch_in_activity():  # type: ignore[no-untyped-def]
+def _launch_in_activity():
     launch = launch_session.current()
     if launch.resource_link_pk is None:
         abort(404, description="Grades belong to an activity: open one from your course.")
@@ -38,12 +41,13 @@ def instructor() -> str:
         roster_problem=roster_problem,
         status_of=grade_service.status_of,
         resent=request.args.get("resent"),
+        exporters=grade_service.exporters(launch),
     )
 
 
 @bp.post("/resend")
 @launch_session.launch_required(role=INSTRUCTOR)
-def resend() -> Response:
+def resend() -> WerkzeugResponse:
     launch = _launch_in_activity()
     grade_id = request.form.get("grade_id", type=record_id)
     if grade_id is None or not grade_service.resend(launch, grade_id):
@@ -55,14 +59,21 @@ def resend() -> Response:
     return redirect(launch_session.launch_url("grades.instructor", resent=grade_id), code=303)
 
 
-@bp.get("/export.csv")
+@bp.get("/export/<name>")
 @launch_session.launch_required(role=INSTRUCTOR)
-def export() -> Response:
+def export(name: str) -> Response:
     launch = _launch_in_activity()
+    try:
+        found = grade_service.export(launch, name)
+    except PluginRuntimeError as exc:
+        abort(502, description=f"The export failed: {exc.error}")
+    if found is None:
+        abort(404, description=f"No grade export named {name!r} for this activity.")
+    filename = secure_filename(found.filename) or "grades"
     return Response(
-        grade_service.export_csv(launch),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=grades.csv"},
+        found.body,
+        mimetype=found.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -61,7 +61,7 @@ def login() -> Response:
     if login.storage_target:
         # The platform offers storage: keep the state there too, then go on to the
         # platform. The cookie is still set for browsers that accept it.
-        response = make_response(
+        response: Response = make_response(
             render_template(
                 "lti/store_state.html",
                 next_url=login.url,

@@ -11,7 +11,7 @@ MAX_ID = 2**31 - 1  # INTEGER on PostgreSQL and SQLite alike
 class RecordIdConverter(IntegerConverter):
     """``<int:…>`` in every route: ids beyond MAX_ID do not match (404)."""
 
-    def __init__(self, map, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 

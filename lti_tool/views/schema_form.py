@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import fields, missing, validate
+from marshmallow import Schema, fields, missing, validate
+from werkzeug.datastructures import FileStorage
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class FormField:
     default: Any
     help: str
     choices: tuple[str, ...] = ()
+    upload: str = ""  # metadata "upload": the file types a teacher may upload into this field
 
 
 def _kind(field: fields.Field) -> tuple[str, tuple[str, ...]]:
@@ -35,7 +37,7 @@ def _kind(field: fields.Field) -> tuple[str, tuple[str, ...]]:
     return "text", ()
 
 
-def form_fields(schema_cls: type) -> list[FormField]:
+def form_fields(schema_cls: type[Schema]) -> list[FormField]:
     schema = schema_cls()
     result = []
     for name, field in schema.fields.items():
@@ -50,12 +52,13 @@ def form_fields(schema_cls: type) -> list[FormField]:
                 default=default() if callable(default) else default,
                 help=str(meta.get("description") or meta.get("help") or ""),
                 choices=choices,
+                upload=str(meta.get("upload") or ""),
             )
         )
     return result
 
 
-def raw_values(schema_cls: type, form: Mapping[str, str], prefix: str) -> dict[str, Any]:
+def raw_values(schema_cls: type[Schema], form: Mapping[str, str], prefix: str) -> dict[str, Any]:
     """The submitted values for one plugin, typed just enough for strict schemas."""
     values: dict[str, Any] = {}
     for spec in form_fields(schema_cls):
@@ -73,4 +76,15 @@ def raw_values(schema_cls: type, form: Mapping[str, str], prefix: str) -> dict[s
                 values[spec.name] = value  # the schema names the problem
         else:
             values[spec.name] = value
+    return values
+
+
+def with_uploads(
+    form: Mapping[str, str], files: Mapping[str, FileStorage], limit: int = 300_000
+) -> dict[str, str]:
+    """The form's values, each uploaded file ``NAME.file`` read into the field ``NAME``."""
+    values = dict(form)
+    for key, upload in files.items():
+        if key.endswith(".file") and upload.filename:
+            values[key.removesuffix(".file")] = upload.read(limit).decode("utf-8", "replace")
     return values

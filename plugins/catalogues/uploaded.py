@@ -36,6 +36,7 @@ class UploadedCatalogueSettings(Schema):
         validate=validate.Length(max=MAX_TEXT),
         metadata={
             "label": "Catalogue file contents",
+            "upload": ".csv,.yaml,.yml,text/csv",
             "help": "Columns: " + ", ".join(CSV_COLUMNS) + "; separate dimensions with ';'.",
         },
     )
@@ -54,10 +55,11 @@ class UploadedCatalogue(MechanismCatalogue):
     label = "Uploaded mechanisms"
     description = "Mechanisms from a CSV or YAML file the teacher uploads for this activity."
     version = "1"
+    api_version = "1.0"  # the plugin API it was written for
     settings_schema = UploadedCatalogueSettings
 
     def mechanisms(self, instrument: Instrument, settings: Mapping[str, Any]) -> list[Mechanism]:
-        cfg = self.load_settings(settings)
+        cfg = settings
         if not cfg["text"].strip():
             return []  # nothing uploaded yet: an empty catalogue, not an error
         return parse_catalogue(cfg["text"], cfg["format"], instrument)

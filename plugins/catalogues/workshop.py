@@ -61,10 +61,11 @@ class WorkshopCatalogue(MechanismCatalogue):
         "and a few outside studies; each says where it comes from."
     )
     version = "1"
+    api_version = "1.0"  # the plugin API it was written for
     settings_schema = WorkshopCatalogueSettings
 
     def mechanisms(self, instrument: Instrument, settings: Mapping[str, Any]) -> list[Mechanism]:
-        cfg = self.load_settings(settings)
+        cfg = settings
         limit = EFFORTS.index(cfg["max_effort"])
         result = []
         for mechanism in load_workshop_data()[0]:

@@ -5,10 +5,31 @@ The instructor downloads the CSV from the tool's gradebook page and uploads it t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import csv
+import io
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from lti_tool.plugin_api import GradePassback, GradeToSend, GradeTransport, PassbackResult
+from lti_tool.plugin_api import (
+    ExportFile,
+    GradePassback,
+    GradeRecord,
+    GradeToSend,
+    GradeTransport,
+    PassbackResult,
+)
+
+COLUMNS = (
+    "user_id",
+    "name",
+    "email",
+    "score_given",
+    "score_maximum",
+    "percent",
+    "comment",
+    "graded_at",
+    "status",
+)
 
 
 class GradebookExportPassback(GradePassback):
@@ -19,10 +40,38 @@ class GradebookExportPassback(GradePassback):
         "page, for platforms without Assignment and Grade Services."
     )
     version = "1"
+    api_version = "1.0"  # the plugin API it was written for
     uses_transport = False
+    auto_priority = 0  # the fallback: it takes any launch
+    export_label = "CSV"
 
     def deliver(
         self, grade: GradeToSend, transport: GradeTransport | None, settings: Mapping[str, Any]
     ) -> PassbackResult:
-        self.load_settings(settings)
-        return PassbackResult.delivered("kept for the CSV export")
+        return PassbackResult.delivered("Kept for the CSV export (no gradebook service in this course)")
+
+    def export(self, grades: Sequence[GradeRecord], settings: Mapping[str, Any]) -> ExportFile:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(COLUMNS)
+        for grade in grades:
+            percent = round(100 * grade.score_given / grade.score_maximum, 2)
+            row = (
+                grade.user_id,
+                grade.name,
+                grade.email,
+                grade.score_given,
+                grade.score_maximum,
+                percent,
+                grade.comment,
+                grade.graded_at.strftime("%Y-%m-%d %H:%M:%S"),
+                grade.status,
+            )
+            writer.writerow([_cell(v) for v in row])
+        return ExportFile("grades.csv", "text/csv", out.getvalue())
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    # Spreadsheets run cells that start like a formula: keep them text.
+    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text

@@ -48,18 +48,24 @@ class LtiAgsPassback(GradePassback):
         "Services (Moodle, Canvas, and any LTI 1.3 Advantage platform)."
     )
     version = "1"
+    api_version = "1.0"  # the plugin API it was written for
     settings_schema = LtiAgsSettings
+    auto_priority = 100  # the LMS's own gradebook first, whenever the launch offers it
 
-    def supports(self, grade: GradeToSend) -> bool:
+    def supports(self, grade: GradeToSend, settings: Mapping[str, Any]) -> bool:
         return SCORE_SCOPE in grade.scopes and bool(grade.line_item_url or grade.line_items_url)
+
+    def creates_line_item(self, grade: GradeToSend, settings: Mapping[str, Any]) -> bool:
+        # Only a line items container: the resource link's line item is found or created.
+        return not grade.line_item_url and bool(grade.line_items_url)
 
     def deliver(
         self, grade: GradeToSend, transport: GradeTransport | None, settings: Mapping[str, Any]
     ) -> PassbackResult:
-        options = self.load_settings(settings)
+        options = settings
         if transport is None:
             return PassbackResult.permanent("no transport to reach the platform")
-        if not self.supports(grade):
+        if not self.supports(grade, settings):
             return PassbackResult.permanent(
                 "The launch has no AGS line item (or line items) URL with the score scope: "
                 "the activity is probably not graded in the LMS."
@@ -69,7 +75,7 @@ class LtiAgsPassback(GradePassback):
             transport.post_score(line_item, score_payload(grade))
         except TransportError as error:
             return _result_of(error)
-        return PassbackResult.delivered(line_item_url=line_item)
+        return PassbackResult.delivered("In the LMS gradebook", line_item_url=line_item)
 
     @staticmethod
     def _line_item(grade: GradeToSend, transport: GradeTransport, options: Mapping[str, Any]) -> str:

@@ -106,6 +106,7 @@ class ImportanceGapModel(ScoringModel):
         "importance times shortfall."
     )
     version = "1"
+    api_version = "1.0"  # the plugin API it was written for
     settings_schema = ImportanceGapSettings
     uses_importance = True
     overall_description = (
@@ -114,17 +115,17 @@ class ImportanceGapModel(ScoringModel):
     )
 
     def performance_guides(self, settings: Mapping[str, Any]) -> tuple[Guide, ...]:
-        cut = self.load_settings(settings)["performance_cut"]
+        cut = settings["performance_cut"]
         return (Guide(cut, f"Performance cut-off {format_number(cut)}", attention_below=True),)
 
     def importance_guides(self, settings: Mapping[str, Any]) -> tuple[Guide, ...]:
-        cut = self.load_settings(settings)["importance_cut"]
+        cut = settings["importance_cut"]
         return (Guide(cut, f"Importance cut-off {format_number(cut)}"),)
 
     def score(
         self, instrument: Instrument, responses: Responses, settings: Mapping[str, Any]
     ) -> ScoringResult:
-        cfg = self.load_settings(settings)
+        cfg = settings
         top = instrument.scale.maximum
         counts = rating_counts(instrument, responses)
         scores = tuple(self._score(c, cfg) for c in counts)

@@ -77,11 +77,12 @@ class ThresholdBandsModel(ScoringModel):
         "discussing, and concerns. Areas needing attention are ranked from the lowest average."
     )
     version = "1"
+    api_version = "1.0"  # the plugin API it was written for
     settings_schema = ThresholdBandsSettings
     overall_description = "the mean of your area means"
 
     def performance_guides(self, settings: Mapping[str, Any]) -> tuple[Guide, ...]:
-        cfg = self.load_settings(settings)
+        cfg = settings
         return (
             Guide(cfg["borderline_min"], f"Borderline from {format_number(cfg['borderline_min'])}"),
             Guide(
@@ -94,7 +95,7 @@ class ThresholdBandsModel(ScoringModel):
     def score(
         self, instrument: Instrument, responses: Responses, settings: Mapping[str, Any]
     ) -> ScoringResult:
-        cfg = self.load_settings(settings)
+        cfg = settings
         counts = rating_counts(instrument, responses)
         scores = tuple(self._score(c, cfg) for c in counts)
         return ScoringResult(

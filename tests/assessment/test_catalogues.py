@@ -10,7 +10,7 @@ HEADER = "id,title,summary,dimensions,effort,horizon,source\n"
 
 
 def test_workshop_catalogue_size_and_coverage(instrument):
-    mechanisms = WorkshopCatalogue().mechanisms(instrument, {})
+    mechanisms = WorkshopCatalogue().mechanisms(instrument, validate_settings(WorkshopCatalogue, {}))
     assert len(mechanisms) >= 20
     assert len({m.id for m in mechanisms}) == len(mechanisms)
     covered = {d for m in mechanisms for d in m.dimensions}
@@ -20,7 +20,7 @@ def test_workshop_catalogue_size_and_coverage(instrument):
     assert "identity" not in covered and "legitimacy" not in covered
     # Every mechanism says precisely what it addresses, and all of it exists in the instrument.
     assert all(m.addresses and set(m.addresses) <= instrument.themes for m in mechanisms)
-    notes = WorkshopCatalogue().uncovered_notes(instrument, {})
+    notes = WorkshopCatalogue().uncovered_notes(instrument, validate_settings(WorkshopCatalogue, {}))
     assert set(notes) == {"identity", "legitimacy", "trust-in-motives", "sector-logics", "several-principals"}
     assert "motives" in notes["trust-in-motives"] and "porcupine" in notes["sector-logics"]
 
@@ -47,7 +47,9 @@ def test_outside_sources_say_so():
 
 
 def test_workshop_catalogue_effort_filter(instrument):
-    low = WorkshopCatalogue().mechanisms(instrument, {"max_effort": "low"})
+    low = WorkshopCatalogue().mechanisms(
+        instrument, validate_settings(WorkshopCatalogue, {"max_effort": "low"})
+    )
     assert low and all(m.effort == "low" for m in low)
     with pytest.raises(SettingsError) as info:
         validate_settings(WorkshopCatalogue, {"max_effort": "huge"})
@@ -150,9 +152,11 @@ def test_uploaded_yaml_dimension_error(instrument):
 
 def test_uploaded_catalogue_plugin(instrument):
     plugin = UploadedCatalogue()
-    assert plugin.mechanisms(instrument, {}) == []
+    assert plugin.mechanisms(instrument, validate_settings(UploadedCatalogue, {})) == []
     settings = {"text": HEADER + "a,A,S,trust,low,short,src\n", "format": "csv"}
-    assert [m.id for m in plugin.mechanisms(instrument, settings)] == ["a"]
+    assert [m.id for m in plugin.mechanisms(instrument, validate_settings(UploadedCatalogue, settings))] == [
+        "a"
+    ]
     with pytest.raises(SettingsError) as info:
         validate_settings(UploadedCatalogue, {"format": "xlsx"})
     assert list(info.value.errors) == ["format"]

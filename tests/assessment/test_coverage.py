@@ -9,7 +9,7 @@ from lti_tool.assessment.catalogue import CatalogueError, parse_catalogue
 from lti_tool.assessment.instrument import get_instrument
 from lti_tool.assessment.model import Responses
 from lti_tool.assessment.report import build_report
-from lti_tool.plugin_api import MechanismCatalogue
+from lti_tool.plugin_api import MechanismCatalogue, validate_settings
 from lti_tool_plugins.catalogues.uploaded import UploadedCatalogue
 from lti_tool_plugins.catalogues.workshop import WorkshopCatalogue
 from lti_tool_plugins.scoring.importance_gap import ImportanceGapModel
@@ -61,8 +61,9 @@ def test_the_gaps_the_literature_leaves_open_all_surface(instrument):
 def test_every_statement_is_addressed_or_has_a_note(instrument):
     """The built-in catalogue's gaps are deliberate: each uncovered statement has a note."""
     catalogue = WorkshopCatalogue()
-    mechanisms = catalogue.mechanisms(instrument, {})
-    notes = catalogue.uncovered_notes(instrument, {})
+    settings = validate_settings(WorkshopCatalogue, {})
+    mechanisms = catalogue.mechanisms(instrument, settings)
+    notes = catalogue.uncovered_notes(instrument, settings)
     for dim, statement in instrument.statements():
         covered = any(m.covers(dim.id, statement) for m in mechanisms)
         noted = {statement.id, statement.theme, dim.id} & set(notes)
@@ -168,6 +169,7 @@ def test_a_note_stops_applying_once_another_catalogue_covers_the_area(instrument
     class Identity(MechanismCatalogue):
         name = "identity_help"
         label = "Identity help"
+        api_version = "1.0"
 
         def mechanisms(self, instrument, settings):
             return parse_catalogue(HEADER + "i,Identity day,S,identity,low,short,us,\n", "csv", instrument)

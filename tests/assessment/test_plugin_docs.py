@@ -20,6 +20,6 @@ def test_builtin_plugins_and_settings_documented():
         if info.source != "p3-workshop-lti":
             continue
         assert f"`{info.name}`" in DOCS
-        plugin = manager.get(info.kind, info.name)
+        plugin = manager.get(manager.kinds[info.kind], info.name)
         for field in plugin.settings_schema().fields:
             assert f"`{field}`" in DOCS, f"setting {field} of {info.name} is not documented"

@@ -5,7 +5,13 @@ import pytest
 from marshmallow import RAISE, Schema, fields
 
 from lti_tool.assessment.model import Responses
-from lti_tool.plugin_api import PluginRuntimeError, ScoringModel, SettingsError
+from lti_tool.plugin_api import (
+    PLUGIN_API_VERSION,
+    PluginRuntimeError,
+    ScoringModel,
+    SettingsError,
+    validate_settings,
+)
 from lti_tool.plugin_manager import (
     AVAILABLE,
     BLOCKED,
@@ -13,6 +19,7 @@ from lti_tool.plugin_manager import (
     SCORING_MODELS,
     UNAVAILABLE,
     PluginConfigError,
+    PluginKind,
     PluginManager,
     UnknownPluginError,
 )
@@ -27,6 +34,7 @@ class ExplodingModel(ScoringModel):
 
     name = "exploding"
     label = "Exploding"
+    api_version = "1.0"
 
     def score(self, instrument, responses, settings):
         raise ZeroDivisionError("division by zero in a plugin")
@@ -35,6 +43,7 @@ class ExplodingModel(ScoringModel):
 class WrongResultModel(ScoringModel):
     name = "wrong_result"
     label = "Wrong result"
+    api_version = "1.0"
 
     def score(self, instrument, responses, settings):
         return {"not": "a ScoringResult"}
@@ -43,6 +52,7 @@ class WrongResultModel(ScoringModel):
 class FailsOnInit(ScoringModel):
     name = "fails_on_init"
     label = "Fails on init"
+    api_version = "1.0"
 
     def __init__(self):
         raise RuntimeError("cannot connect")
@@ -62,6 +72,10 @@ class NeedsSettings(ExplodingModel):
     name = "needs_settings"
     settings_schema = StrictSettings
 
+    def score(self, instrument, responses, settings):
+        validate_settings(type(self), settings)  # e.g. a plugin checking a nested value itself
+        raise AssertionError("unreachable with bad settings")
+
 
 def ep(name: str, value: str) -> EntryPoint:
     return EntryPoint(name=name, value=value, group=GROUP)
@@ -74,10 +88,10 @@ def scoring_manager(*sources, **kwargs) -> PluginManager:
 def test_discovers_builtins_through_real_entry_points():
     manager = PluginManager.from_entry_points()
     scoring = {p.name for p in manager.available(SCORING_MODELS)}
-    catalogues = {p.name for p in manager.available("mechanism_catalogues")}
+    catalogues = {p.name for p in manager.available(MECHANISM_CATALOGUES)}
     assert {"threshold_bands", "importance_gap"} <= scoring
     assert {"workshop", "uploaded"} <= catalogues
-    assert isinstance(manager.get("scoring_models", "threshold_bands"), ThresholdBandsModel)
+    assert isinstance(manager.get(SCORING_MODELS, "threshold_bands"), ThresholdBandsModel)
     info = {(i.kind, i.name): i for i in manager.describe()}
     builtin = info[("scoring_models", "threshold_bands")]
     assert builtin.source == "p3-workshop-lti"
@@ -103,10 +117,10 @@ def test_discovers_third_party_sample_plugin():
 
     inst = default_instrument()
     ratings = {s: 4 for s in inst.statement_ids} | {inst.dimension("trust").statements[1].id: 1}
-    result = model.score(inst, Responses(ratings), {"concern_below": 3})
+    result = model.score(inst, Responses(ratings), validate_settings(type(model), {"concern_below": 3}))
     assert [a.dimension_id for a in result.ranked_areas] == ["trust"]
     with pytest.raises(SettingsError):
-        model.score(inst, Responses(ratings), {"concern_below": 9})
+        validate_settings(type(model), {"concern_below": 9})
 
 
 def test_import_error_is_isolated_and_reported(caplog):
@@ -139,22 +153,13 @@ def test_wrong_type_mismatched_name_and_failing_init_are_unavailable():
 
 def test_plugin_raising_at_score_time_becomes_runtime_error(instrument, caplog):
     manager = scoring_manager(ExplodingModel, WrongResultModel)
-    from lti_tool.assessment.model import ScoringResult
-
     with pytest.raises(PluginRuntimeError) as info:
-        manager.call_safely(manager.get(SCORING_MODELS, "exploding"), "score", instrument, Responses(), {})
+        manager.call_safely(manager.get(SCORING_MODELS, "exploding").score, instrument, Responses(), {})
     assert info.value.plugin_name == "exploding"
     assert "division by zero in a plugin" in str(info.value)
     assert "exploding" in caplog.text
     with pytest.raises(PluginRuntimeError, match="returned dict, expected ScoringResult"):
-        manager.call_safely(
-            manager.get(SCORING_MODELS, "wrong_result"),
-            "score",
-            instrument,
-            Responses(),
-            {},
-            expect=ScoringResult,
-        )
+        manager.call_safely(manager.get(SCORING_MODELS, "wrong_result").score, instrument, Responses(), {})
 
 
 def test_duplicate_names_raise_config_error():
@@ -191,8 +196,9 @@ def test_required_plugins():
 
 def test_unknown_kind_and_name():
     manager = scoring_manager(ep("threshold_bands", BANDS))
+    stranger = PluginKind("report_exporters", "lti_tool.report_exporters", ScoringModel, "Exporters")
     with pytest.raises(UnknownPluginError, match="unknown plugin kind 'report_exporters'"):
-        manager.available("report_exporters")
+        manager.available(stranger)
     with pytest.raises(UnknownPluginError, match="no available scoring_models plugin named 'x'"):
         manager.get(SCORING_MODELS, "x")
     with pytest.raises(PluginConfigError, match="unknown plugin kind"):
@@ -203,7 +209,7 @@ def test_settings_error_passes_through_call_safely(instrument):
     manager = scoring_manager(NeedsSettings)
     plugin = manager.get(SCORING_MODELS, "needs_settings")
     with pytest.raises(SettingsError):
-        manager.call_safely(plugin, "load_settings", {"depth": "deep"})
+        manager.call_safely(plugin.score, instrument, Responses(), {"depth": "deep"})
 
 
 def test_a_new_kind_is_one_plugin_kind_line():
@@ -212,18 +218,44 @@ def test_a_new_kind_is_one_plugin_kind_line():
     from lti_tool.plugin_api import Plugin
     from lti_tool.plugin_manager import DEFAULT_KINDS, PluginKind
 
-    class GradePassback(Plugin):
+    class ReportExporter(Plugin):
         @abstractmethod
-        def send(self, grade: float) -> None: ...
+        def export(self, title: str) -> bytes: ...
 
-    class Echo(GradePassback):
+    class Echo(ReportExporter):
         name = "echo"
         label = "Echo"
+        api_version = "1.0"
 
-        def send(self, grade: float) -> None:
-            return None
+        def export(self, title: str) -> bytes:
+            return title.encode()
 
-    passback = PluginKind("grade_passback", "lti_tool.grade_passback", GradePassback, "Passback")
-    manager = PluginManager({"grade_passback": [Echo]}, (*DEFAULT_KINDS, passback))
-    assert [p.name for p in manager.available("grade_passback")] == ["echo"]
+    exporters = PluginKind("report_exporters", "lti_tool.report_exporters", ReportExporter, "Exporters")
+    manager = PluginManager({"report_exporters": [Echo]}, (*DEFAULT_KINDS, exporters))
+    echo = manager.get(exporters, "echo")  # typed: an ReportExporter
+    assert [p.name for p in manager.available(exporters)] == ["echo"]
+    assert manager.call_safely(echo.export, "x") == b"x"
     assert manager.available(SCORING_MODELS) == []
+
+
+def test_plugin_api_version_is_checked_at_load(caplog):
+    def model(name: str, **attrs):
+        return type(name, (ThresholdBandsModel,), {"name": name, **attrs})
+
+    major = int(PLUGIN_API_VERSION.split(".")[0])
+    minor = int(PLUGIN_API_VERSION.split(".")[1])
+    manager = scoring_manager(
+        model("old_major", api_version=f"{major - 1}.0"),
+        model("newer_minor", api_version=f"{major}.{minor + 1}"),
+        model("same", api_version=f"{major}.0"),
+        model("silent", api_version=""),
+    )
+    errors = {i.name: i.error for i in manager.describe()}
+    assert [p.name for p in manager.available(SCORING_MODELS)] == ["same"]
+    assert errors["old_major"] == (
+        f"PluginApiVersionError: plugin scoring_models:old_major ((registered directly)) was written "
+        f"for plugin API {major - 1}.0; this tool provides plugin API {PLUGIN_API_VERSION}"
+    )
+    assert f"written for plugin API {major}.{minor + 1}" in errors["newer_minor"]
+    assert "declares no api_version" in errors["silent"]
+    assert "old_major" in caplog.text

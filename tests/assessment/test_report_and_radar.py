@@ -7,7 +7,7 @@ from lti_tool.assessment.ipa import IpaPoint, ipa_svg
 from lti_tool.assessment.model import Mechanism, Responses
 from lti_tool.assessment.radar import label_lines, radar_svg
 from lti_tool.assessment.report import build_report
-from lti_tool.plugin_api import MechanismCatalogue, PluginRuntimeError, SettingsError
+from lti_tool.plugin_api import MechanismCatalogue, PluginRuntimeError, SettingsError, validate_settings
 from lti_tool_plugins.catalogues.uploaded import UploadedCatalogue
 from lti_tool_plugins.catalogues.workshop import WorkshopCatalogue
 from lti_tool_plugins.scoring.importance_gap import ImportanceGapModel
@@ -84,6 +84,7 @@ def test_broken_catalogue_becomes_a_warning(instrument):
     class Broken(MechanismCatalogue):
         name = "broken"
         label = "Broken"
+        api_version = "1.0"
 
         def mechanisms(self, instrument, settings):
             raise OSError("disk gone")
@@ -149,7 +150,7 @@ def test_radar_svg_is_accessible_escaped_and_deterministic():
 
 
 def test_radar_shows_its_scale_and_the_models_cut_offs():
-    guides = ThresholdBandsModel().performance_guides({})
+    guides = ThresholdBandsModel().performance_guides(validate_settings(ThresholdBandsModel, {}))
     root = ElementTree.fromstring(radar_svg(["a", "b", "c"], [1, 2, 3], guides=guides))
     scale = root.find("s:g[@class='radar-scale']", NS)
     assert [t.text for t in scale.iter(SVG + "text")] == ["1", "2", "3", "4", "5"]

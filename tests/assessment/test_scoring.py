@@ -28,7 +28,7 @@ def test_threshold_bands_hand_worked(small):
         },  # c: (2+2+3)/3 = 2.333, c-4 missing -> concern
         {"a": 2, "b": 5, "c": 4},
     )
-    result = ThresholdBandsModel().score(small, responses, {})
+    result = ThresholdBandsModel().score(small, responses, validate_settings(ThresholdBandsModel, {}))
     a, b, c = result.dimension_scores
     assert a.mean == pytest.approx(13 / 3) and a.band == "strength" and a.answered == 3
     assert b.mean == pytest.approx(3.5) and b.band == "borderline"
@@ -52,7 +52,7 @@ def test_threshold_bands_hand_worked(small):
 def test_threshold_bands_custom_cutoffs(small):
     responses = Responses({"a-1": 4, "a-2": 4, "a-3": 4, "b-1": 3, "b-2": 3, "b-3": 3})
     settings = {"strength_min": 4.5, "borderline_min": 3.5}
-    result = ThresholdBandsModel().score(small, responses, settings)
+    result = ThresholdBandsModel().score(small, responses, validate_settings(ThresholdBandsModel, settings))
     # a = 4.0 < 4.5 -> borderline; b = 3.0 < 3.5 -> concern; c unanswered -> insufficient
     assert [s.band for s in result.dimension_scores] == ["borderline", "concern", "insufficient"]
     assert result.ranked_areas[0].reason == "Mean 3.0, below the borderline cut-off of 3.5"
@@ -63,7 +63,7 @@ def test_threshold_bands_custom_cutoffs(small):
 def test_all_not_applicable_dimension_is_reported_not_ranked(small):
     responses = Responses({"a-1": None, "a-2": None, "a-3": None, "b-1": 1, "b-2": 2, "b-3": 3})
     for model in (ThresholdBandsModel(), ImportanceGapModel()):
-        result = model.score(small, responses, {})
+        result = model.score(small, responses, validate_settings(type(model), {}))
         a = result.score_for("a")
         assert a.mean is None and a.band == "insufficient"
         assert (a.answered, a.not_applicable) == (0, 3)
@@ -74,14 +74,14 @@ def test_all_not_applicable_dimension_is_reported_not_ranked(small):
 
 
 def test_nothing_answered_gives_no_overall(small):
-    result = ThresholdBandsModel().score(small, Responses(), {})
+    result = ThresholdBandsModel().score(small, Responses(), validate_settings(ThresholdBandsModel, {}))
     assert result.overall is None and result.ranked_areas == ()
 
 
 def test_threshold_ties_broken_by_importance_then_order(make_instrument):
     inst = make_instrument({"x": 1, "y": 1, "z": 1})
     responses = Responses({"x-1": 2, "y-1": 2, "z-1": 2}, {"x": 1, "y": 4})
-    result = ThresholdBandsModel().score(inst, responses, {})
+    result = ThresholdBandsModel().score(inst, responses, validate_settings(ThresholdBandsModel, {}))
     # Equal means 2.0: y (importance 4) first, then x (1) and z (not rated = 0) by order.
     assert [r.dimension_id for r in result.ranked_areas] == ["y", "x", "z"]
 
@@ -103,7 +103,7 @@ def test_importance_gap_hand_worked(make_instrument):
         },  # t: 4.0, imp 1 -> possible overkill (not ranked)
         {"p": 5, "q": 3, "r": 4, "s": 2, "t": 1},
     )
-    result = ImportanceGapModel().score(inst, responses, {})
+    result = ImportanceGapModel().score(inst, responses, validate_settings(ImportanceGapModel, {}))
     assert [s.band for s in result.dimension_scores] == [
         "concentrate_here",
         "concentrate_here",
@@ -128,15 +128,19 @@ def test_importance_gap_hand_worked(make_instrument):
 def test_importance_gap_default_importance(make_instrument):
     inst = make_instrument({"p": 1})
     responses = Responses({"p-1": 2})  # importance not rated
-    result = ImportanceGapModel().score(inst, responses, {})
+    result = ImportanceGapModel().score(inst, responses, validate_settings(ImportanceGapModel, {}))
     # default importance 3 >= cut 3 -> important; 2 < 3 -> low performance
     assert result.ranked_areas[0].score.band == "concentrate_here"
     assert "no view given: the default" in result.ranked_areas[0].reason
     # Never "important to you" when the importance was the default.
     assert result.ranked_areas[0].score.reading.startswith("No view on importance (counted as 3, important)")
-    no_view = ImportanceGapModel().score(inst, Responses({"p-1": 2}, {"p": None}), {})
+    no_view = ImportanceGapModel().score(
+        inst, Responses({"p-1": 2}, {"p": None}), validate_settings(ImportanceGapModel, {})
+    )
     assert no_view.ranked_areas[0].score.reading == result.ranked_areas[0].score.reading
-    low = ImportanceGapModel().score(inst, responses, {"default_importance": 2})
+    low = ImportanceGapModel().score(
+        inst, responses, validate_settings(ImportanceGapModel, {"default_importance": 2})
+    )
     assert low.ranked_areas[0].score.band == "low_priority"
     assert low.ranked_areas[0].details["priority"] == 6.0  # 2 * (5 - 2)
 
@@ -164,8 +168,8 @@ def test_the_two_models_rank_differently(make_instrument):
         },
         {"mild": 5, "severe": 1},
     )
-    bands = ThresholdBandsModel().score(inst, responses, {})
-    gap = ImportanceGapModel().score(inst, responses, {})
+    bands = ThresholdBandsModel().score(inst, responses, validate_settings(ThresholdBandsModel, {}))
+    gap = ImportanceGapModel().score(inst, responses, validate_settings(ImportanceGapModel, {}))
     assert [r.dimension_id for r in bands.ranked_areas] == ["severe", "mild"]
     assert [r.dimension_id for r in gap.ranked_areas] == ["mild", "severe"]
     assert gap.ranked_areas[0].details["priority"] == 11.25
@@ -199,7 +203,7 @@ def test_settings_defaults():
         "default_importance": 3,
     }
     with pytest.raises(SettingsError):
-        ThresholdBandsModel().score(None, Responses(), {"strength_min": 9})
+        validate_settings(ThresholdBandsModel, {"strength_min": 9})
 
 
 def test_missing_answers_counts_na_as_answered(small):
@@ -233,7 +237,9 @@ def test_form_strings_accepted_in_settings():
 def test_a_mean_at_the_cut_off_is_not_called_going_well(make_instrument):
     """3.0 is "describes it partly": at or above the cut-off, said as such, never "going well"."""
     inst = make_instrument({"p": 1})
-    result = ImportanceGapModel().score(inst, Responses({"p-1": 3}, {"p": 4}), {})
+    result = ImportanceGapModel().score(
+        inst, Responses({"p-1": 3}, {"p": 4}), validate_settings(ImportanceGapModel, {})
+    )
     score = result.score_for("p")
     assert score.band == "keep_up"
     assert score.reading == "Rated important; mean at or above the cut-off of 3.0: keep it up."
@@ -242,13 +248,17 @@ def test_a_mean_at_the_cut_off_is_not_called_going_well(make_instrument):
 
 def test_models_declare_their_guides_and_use_of_importance():
     bands = ThresholdBandsModel()
-    guides = bands.performance_guides({"strength_min": 4.5})
+    guides = bands.performance_guides(validate_settings(type(bands), {"strength_min": 4.5}))
     assert [(g.value, g.label, g.attention_below) for g in guides] == [
         (3.0, "Borderline from 3.0", False),
         (4.5, "Strength from 4.5", True),
     ]
-    assert not bands.uses_importance and bands.importance_guides({}) == ()
+    assert not bands.uses_importance and bands.importance_guides(validate_settings(type(bands), {})) == ()
     gap = ImportanceGapModel()
     assert gap.uses_importance
-    assert [(g.value, g.attention_below) for g in gap.performance_guides({})] == [(3.0, True)]
-    assert [g.value for g in gap.importance_guides({"importance_cut": 4})] == [4.0]
+    assert [
+        (g.value, g.attention_below) for g in gap.performance_guides(validate_settings(type(gap), {}))
+    ] == [(3.0, True)]
+    assert [g.value for g in gap.importance_guides(validate_settings(type(gap), {"importance_cut": 4}))] == [
+        4.0
+    ]

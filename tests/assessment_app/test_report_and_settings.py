@@ -136,6 +136,7 @@ class ExplodingModel(ScoringModel):
     label = "Exploding"
     description = "Raises on every call."
     version = "1"
+    api_version = "1.0"
 
     def score(
         self, instrument: Instrument, responses: Responses, settings: Mapping[str, Any]

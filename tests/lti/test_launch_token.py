@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import requests
 from flask import Flask
 from itsdangerous import URLSafeTimedSerializer
@@ -70,13 +68,16 @@ def test_token_signed_with_another_secret_is_refused(lms: DemoLms, base_url: str
     assert check(base_url, forged).status_code == 401
 
 
-def test_token_expires(make_app) -> None:  # type: ignore[no-untyped-def]
-    app: Flask = make_app(LAUNCH_TOKEN_TTL=1)
+def test_token_expires(make_app, clock) -> None:  # type: ignore[no-untyped-def]
+    app: Flask = make_app(LAUNCH_TOKEN_TTL=60)
+    clock.install(app)
     lms = DemoLms(app.config["BASE_URL"], app.config["DEMO_URL"])
     _, page = lms.launch(INSTRUCTOR)
     token = lms.token_of(page)
     assert check(app.config["BASE_URL"], token).status_code == 200
-    time.sleep(2.1)
+    clock.advance(59)
+    assert check(app.config["BASE_URL"], token).status_code == 200
+    clock.advance(2)
     answer = check(app.config["BASE_URL"], token)
     assert answer.status_code == 401 and "expired" in answer.json()["message"]
 

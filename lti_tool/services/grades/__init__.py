@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from lti_tool.services.grades.dashboard import PlatformDelivery, counts, delivery_by_platform, pending_ids
 from lti_tool.services.grades.delivery import claim_due, deliver, finish, prepare, send
-from lti_tool.services.grades.export import export_csv
+from lti_tool.services.grades.export import export, exporters
 from lti_tool.services.grades.gradebook import (
     GradebookRow,
     gradebook,
@@ -40,7 +40,8 @@ __all__ = [
     "counts",
     "deliver",
     "delivery_by_platform",
-    "export_csv",
+    "export",
+    "exporters",
     "finish",
     "gradebook",
     "grades_of_link",

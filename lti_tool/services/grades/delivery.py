@@ -11,7 +11,7 @@ import json
 import logging
 import random
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -19,16 +19,25 @@ from flask import Flask
 from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.orm import selectinload
 
-from lti_tool.extensions import db
+from lti_tool.extensions import db, rowcount
 from lti_tool.lti.ags import AgsTransport
 from lti_tool.lti.oauth import PlatformAuth
 from lti_tool.models import Grade, GradeLineItem, Platform
 from lti_tool.models.base import utcnow
 from lti_tool.models.grades import DELIVERED, FAILED, PENDING
-from lti_tool.plugin_api import GradeToSend, PassbackOutcome, PassbackResult, PluginRuntimeError
-from lti_tool.plugin_manager import GRADE_PASSBACK, plugins
+from lti_tool.plugin_api import (
+    GradeToSend,
+    PassbackOutcome,
+    PassbackResult,
+    PluginRuntimeError,
+    SettingsError,
+    call_safely,
+)
+from lti_tool.plugin_manager import GRADE_PASSBACK, UnknownPluginError, plugins
+from lti_tool.services.grades import passback
 from lti_tool.services.grades.outbox import grade_for
 from lti_tool.services.grades.tokens import platform_auth, service_client
+from lti_tool.services.grades.transport import PluginTransport
 from lti_tool.services.sql import insert_for
 
 log = logging.getLogger("lti_tool.grades")
@@ -95,11 +104,13 @@ def _line_item_slot(resource_link_pk: int) -> tuple[str | None, bool]:
                 GradeLineItem.created_at == slot.created_at,
             )
         )
-    won = db.session.execute(
-        insert_for(GradeLineItem)
-        .values(resource_link_pk=resource_link_pk, url=None, created_at=now)
-        .on_conflict_do_nothing(index_elements=["resource_link_pk"])
-    ).rowcount
+    won = rowcount(
+        db.session.execute(
+            insert_for(GradeLineItem)
+            .values(resource_link_pk=resource_link_pk, url=None, created_at=now)
+            .on_conflict_do_nothing(index_elements=["resource_link_pk"])
+        )
+    )
     db.session.commit()
     return None, bool(won)
 
@@ -116,6 +127,7 @@ class Job:
     resource_link_pk: int
     grade: GradeToSend
     auth: PlatformAuth | None
+    settings: dict[str, Any] = field(default_factory=dict)  # the plugin's, validated
     creating_line_item: bool = False
     early: PassbackResult | None = None  # decided without calling the plugin
 
@@ -143,17 +155,35 @@ def prepare(app: Flask, grade_id: int, lease: str, commit: bool = True) -> Job |
     job = Job(
         grade.id, lease, grade.version, grade.attempts, grade.plugin, grade.resource_link_pk, to_send, auth
     )
-    if auth is None:
-        job.early = PassbackResult.permanent("the platform of this grade is no longer registered")
-    elif grade.plugin == "lti_ags" and not to_send.line_item_url and to_send.line_items_url:
-        known, job.creating_line_item = _line_item_slot(grade.resource_link_pk)
-        if known:
-            job.grade = replace(to_send, line_item_url=known)
-        elif not job.creating_line_item:
-            job.early = PassbackResult.retry("waiting for the line item to be created", 1.0)
+    job.early = _plan(app, job)
     if commit:
         db.session.commit()
     return job
+
+
+def _plan(app: Flask, job: Job) -> PassbackResult | None:
+    """Settle the job's plugin settings and its line item; a result when there is nothing to send."""
+    if job.auth is None:
+        return PassbackResult.permanent("the platform of this grade is no longer registered")
+    try:
+        plugin = plugins(app).get(GRADE_PASSBACK, job.plugin)
+    except UnknownPluginError as exc:
+        return PassbackResult.retry(f"the {job.plugin} plugin is not available ({exc})")
+    try:
+        job.settings = passback.settings_of(plugin, passback.activity_choice(job.resource_link_pk, app)[1])
+    except SettingsError as exc:
+        return PassbackResult.permanent(f"the activity's {plugin.label} settings are not valid: {exc}")
+    try:
+        creates = call_safely(plugin.creates_line_item, job.grade, job.settings)
+    except PluginRuntimeError as exc:
+        return PassbackResult.retry(f"the {job.plugin} plugin failed: {exc.error}")
+    if creates:
+        known, job.creating_line_item = _line_item_slot(job.resource_link_pk)
+        if known:
+            job.grade = replace(job.grade, line_item_url=known)
+        elif not job.creating_line_item:
+            return PassbackResult.retry("waiting for the line item to be created", 1.0)
+    return None
 
 
 def prepare_many(app: Flask, ids: list[int], lease: str) -> list[Job]:
@@ -180,18 +210,17 @@ def send(app: Flask, job: Job) -> PassbackResult:
 
 
 def _send(app: Flask, job: Job) -> PassbackResult:
-    manager = plugins(app)
     try:
-        plugin = manager.get(GRADE_PASSBACK, job.plugin)
-    except KeyError as exc:
+        plugin = plugins(app).get(GRADE_PASSBACK, job.plugin)
+    except UnknownPluginError as exc:
         return PassbackResult.retry(f"the {job.plugin} plugin is not available ({exc})")
     transport = None
-    if getattr(plugin, "uses_transport", True) and job.auth is not None:
-        transport = AgsTransport(service_client(job.auth, app), job.grade.scopes)
+    if plugin.uses_transport and job.auth is not None:
+        transport = PluginTransport(AgsTransport(service_client(job.auth, app), job.grade.scopes))
     result = PassbackResult.token_expired()
     for _ in range(2):
         try:
-            result = manager.call_safely(plugin, "deliver", job.grade, transport, {}, expect=PassbackResult)
+            result = call_safely(plugin.deliver, job.grade, transport, job.settings)
         except PluginRuntimeError as exc:
             return PassbackResult.retry(f"the {job.plugin} plugin failed: {exc.error}")
         except Exception as exc:  # e.g. the token store's database: retried later
@@ -256,7 +285,7 @@ def finish(app: Flask, job: Job, result: PassbackResult, commit: bool = True) ->
     )
     if commit:
         db.session.commit()
-    if not done.rowcount:
+    if not rowcount(done):
         log.warning("grade %s: lease lost before the result was recorded (%s)", job.grade_id, outcome)
         return "lease_lost"
     level = logging.WARNING if outcome == FAILED else logging.INFO

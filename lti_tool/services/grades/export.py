@@ -1,52 +1,50 @@
-"""A resource link's grades as CSV, for platforms without a gradebook service."""
+"""Downloads of an activity's grades, made by the grade_passback plugins that offer one
+(``export_label``), e.g. the CSV of gradebook_export for platforms without a gradebook service."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from lti_tool.models import Launch
+from lti_tool.plugin_api import ExportFile, GradePassback, GradeRecord, call_safely
+from lti_tool.plugin_manager import GRADE_PASSBACK, UnknownPluginError, plugins
+from lti_tool.services.grades import passback
 from lti_tool.services.grades.gradebook import grades_of_link
 
 
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheets run cells that start like a formula: keep them text.
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+def exporters(launch: Launch) -> list[GradePassback]:
+    """The plugins that can export this activity's grades: those its grades went through, and
+    the one the activity chose."""
+    if launch.resource_link_pk is None:
+        return []
+    names = {g.plugin for g in grades_of_link(launch.resource_link_pk)}
+    names.add(passback.activity_choice(launch.resource_link_pk)[0])
+    found = []
+    for name in sorted(names):
+        try:
+            plugin = plugins().get(GRADE_PASSBACK, name)
+        except UnknownPluginError:
+            continue
+        if plugin.export_label:
+            found.append(plugin)
+    return found
 
 
-def export_csv(launch: Launch) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "user_id",
-            "name",
-            "email",
-            "score_given",
-            "score_maximum",
-            "percent",
-            "comment",
-            "graded_at",
-            "status",
-        ]
-    )
-    for grade in grades_of_link(launch.resource_link_pk) if launch.resource_link_pk else []:
-        percent = round(100 * grade.score_given / grade.score_maximum, 2)
-        writer.writerow(
-            [
-                _cell(v)
-                for v in (
-                    grade.user.sub,
-                    grade.user.name,
-                    grade.user.email,
-                    grade.score_given,
-                    grade.score_maximum,
-                    percent,
-                    grade.comment,
-                    grade.graded_at.strftime("%Y-%m-%d %H:%M:%S"),
-                    grade.status,
-                )
-            ]
+def export(launch: Launch, plugin_name: str) -> ExportFile | None:
+    """The activity's grades exported by one plugin (None: it offers no export here)."""
+    plugin = next((p for p in exporters(launch) if p.name == plugin_name), None)
+    if plugin is None or launch.resource_link_pk is None:
+        return None
+    records = [
+        GradeRecord(
+            g.user.sub,
+            g.user.name,
+            g.user.email,
+            g.score_given,
+            g.score_maximum,
+            g.comment,
+            g.graded_at,
+            g.status,
         )
-    return out.getvalue()
+        for g in grades_of_link(launch.resource_link_pk)
+    ]
+    settings = passback.settings_of(plugin, passback.activity_choice(launch.resource_link_pk)[1])
+    return call_safely(plugin.export, records, settings)

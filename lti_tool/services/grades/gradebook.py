@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from lti_tool.extensions import db
+from lti_tool.extensions import db, rowcount
 from lti_tool.models import Grade, Launch
 from lti_tool.models.base import utcnow
 from lti_tool.models.grades import DELIVERED, FAILED, PENDING
@@ -27,11 +27,9 @@ def status_of(grade: Grade | None) -> tuple[str, str]:
     """(status key, words for people) of a grade."""
     if grade is None:
         return "none", "No grade yet"
-    if grade.status == DELIVERED:
+    if grade.status == DELIVERED:  # the words are the plugin's (PassbackResult.delivered)
         when = grade.delivered_at.strftime("%Y-%m-%d %H:%M UTC") if grade.delivered_at else ""
-        if grade.plugin == "gradebook_export":
-            return "delivered", "Kept for the CSV export (no gradebook service in this course)"
-        return "delivered", f"In the LMS gradebook since {when}"
+        return "delivered", f"{grade.last_error or 'Delivered'} (since {when})"
     if grade.status == FAILED:
         return "failed", f"Not accepted by the LMS: {grade.last_error}"
     if grade.attempts and grade.last_error:
@@ -74,16 +72,18 @@ def gradebook(launch: Launch, refresh_roster: bool = False) -> tuple[list[Gradeb
 
 def resend(launch: Launch, grade_id: int) -> bool:
     """Send a grade again (after the cause of a failure was fixed). False if not this link's."""
-    done = db.session.execute(
-        update(Grade)
-        .where(
-            Grade.id == grade_id,
-            Grade.resource_link_pk == launch.resource_link_pk,
-            Grade.status.in_([FAILED, PENDING]),
+    done = rowcount(
+        db.session.execute(
+            update(Grade)
+            .where(
+                Grade.id == grade_id,
+                Grade.resource_link_pk == launch.resource_link_pk,
+                Grade.status.in_([FAILED, PENDING]),
+            )
+            .values(status=PENDING, attempts=0, next_attempt_at=utcnow(), updated_at=utcnow())
+            .execution_options(synchronize_session=False)
         )
-        .values(status=PENDING, attempts=0, next_attempt_at=utcnow(), updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if done:
         kick_after_commit()
     db.session.commit()

@@ -16,19 +16,18 @@ from flask import Flask, current_app
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from lti_tool.extensions import db
+from lti_tool.extensions import db, rowcount
 from lti_tool.lti.ags import granted_ags_scopes
 from lti_tool.models import Grade, Launch
 from lti_tool.models.base import utcnow
 from lti_tool.models.grades import PENDING
-from lti_tool.plugin_api import GradePassback, GradeToSend
-from lti_tool.plugin_manager import GRADE_PASSBACK, plugins
+from lti_tool.plugin_api import GradeToSend
+from lti_tool.services.grades import passback
 from lti_tool.services.sql import insert_for
 from lti_tool.signals import activity_graded
 
 log = logging.getLogger("lti_tool.grades")
 
-PREFERRED_PLUGINS = ("lti_ags", "gradebook_export")
 _KICK = "lti_tool.grades_kick"
 
 
@@ -65,23 +64,14 @@ def grade_for(claim: dict[str, Any], **fields: Any) -> GradeToSend:
     )
 
 
-def choose_plugin(claim: dict[str, Any], app: Flask | None = None) -> str:
-    """The configured plugin, or (auto) the first built-in that supports the launch."""
-    app = app or current_app
-    configured = str(app.config.get("GRADES_PASSBACK") or "auto")
-    manager = plugins(app)
-    if configured != "auto":
-        manager.get(GRADE_PASSBACK, configured)  # fails loudly when it is not available
-        return configured
+def choose_plugin(claim: dict[str, Any], resource_link_pk: int | None, app: Flask | None = None) -> str:
+    """The activity's grade_passback plugin for a launch (see ``passback.choose``)."""
+    mode, raw = passback.activity_choice(resource_link_pk, app)
     probe = grade_for(claim, user_id="", score_given=0, score_maximum=1, comment="", timestamp="")
-    available = {p.name: p for p in manager.available(GRADE_PASSBACK)}
-    ordered = [n for n in PREFERRED_PLUGINS if n in available] + sorted(
-        set(available) - set(PREFERRED_PLUGINS)
-    )
-    for name in ordered:
-        if isinstance(available[name], GradePassback) and available[name].supports(probe):
-            return name
-    raise GradeError("no grade_passback plugin is available (see `flask plugins list`)")
+    try:
+        return passback.choose(probe, mode, raw, app)
+    except passback.NoPassbackError as exc:
+        raise GradeError(str(exc)) from exc
 
 
 def record_grade(
@@ -103,7 +93,7 @@ def record_grade(
     claim = ags_claim(launch)
     now = utcnow()
     values = {
-        "plugin": choose_plugin(claim),
+        "plugin": choose_plugin(claim, launch.resource_link_pk),
         "ags_json": json.dumps(claim) if claim else None,
         "source_ref": str(source_ref)[:255],
         "score_given": given,
@@ -126,7 +116,7 @@ def record_grade(
         .on_conflict_do_nothing(index_elements=["resource_link_pk", "user_pk"])
     )
     grade_id = db.session.scalars(select(Grade.id).filter_by(**key)).one()
-    if not inserted.rowcount:
+    if not rowcount(inserted):
         current = db.session.execute(
             select(Grade.source_ref, Grade.score_given, Grade.score_maximum, Grade.comment).where(
                 Grade.id == grade_id

@@ -8,8 +8,8 @@ import time
 from flask import Flask, current_app
 
 from lti_tool.lti import nrps
+from lti_tool.lti.errors import ServiceError
 from lti_tool.models import Launch
-from lti_tool.plugin_api import TransportError
 from lti_tool.services.grades.tokens import service_client
 
 
@@ -57,7 +57,7 @@ def roster(launch: Launch, refresh: bool = False) -> tuple[list[nrps.Member], st
     for _ in range(2):
         try:
             members = nrps.members(client, launch.nrps_url)
-        except TransportError as error:
+        except ServiceError as error:
             if error.kind != "token_expired":
                 return [], f"The course roster could not be fetched: {error.message}"
             continue

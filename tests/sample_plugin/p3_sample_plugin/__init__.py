@@ -42,12 +42,13 @@ class WeakestLinkModel(ScoringModel):
     label = "Weakest link"
     description = "Reads each area by its lowest-rated statement."
     version = "0.1.0"
+    api_version = "1.0"  # the plugin API it was written for
     settings_schema = WeakestLinkSettings
 
     def score(
         self, instrument: Instrument, responses: Responses, settings: Mapping[str, Any]
     ) -> ScoringResult:
-        cfg = self.load_settings(settings)
+        cfg = settings
         scores, weakest = [], {}
         for counts in rating_counts(instrument, responses):
             low = min(counts.values) if counts.values else None
@@ -94,6 +95,7 @@ class SampleTipsCatalogue(MechanismCatalogue):
     label = "Sample tips"
     description = "Two mechanisms from an imaginary partner organization."
     version = "0.1.0"
+    api_version = "1.0"  # the plugin API it was written for
 
     def mechanisms(self, instrument: Instrument, settings: Mapping[str, Any]) -> list[Mechanism]:
         tips = [
