@@ -1,7 +1,7 @@
 """Every HTTP call the tool makes goes through here: key sets, dynamic registration, access
 tokens, AGS, NRPS, and the demo LMS's own calls.
 
-What each call gets, whoever makes it (docs/decisions/0010-outbound-http.md):
+What each call gets, whoever makes it (docs/decisions/0011-outbound-http.md):
 
 - a total deadline (``HTTP_TIMEOUT`` seconds) from the first connection attempt to the last byte
   of the body: a watchdog shuts the socket down when it passes, so a platform that drips one
