@@ -12,7 +12,8 @@ from flask import Blueprint, abort, jsonify, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from lti_tool.assessment.instrument import NA, Instrument, default_instrument
-from lti_tool.assessment.radar import radar_svg
+from lti_tool.assessment.model import format_number
+from lti_tool.assessment.report_charts import report_charts
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.models import AssessmentAttempt, Launch
@@ -24,6 +25,27 @@ from lti_tool.services.assessment import IMPORTANCE_PREFIX, AnswerError, SubmitR
 from lti_tool.views.schema_form import form_fields, raw_values, with_uploads
 
 bp = Blueprint("assessment", __name__, url_prefix="/app/assessment")
+
+
+@bp.app_template_filter("num")
+def _num(value: float | None) -> str:
+    """Every number on the assessment's pages is written one way (2.25, 2.67, 3.0)."""
+    return "–" if value is None else format_number(value)
+
+
+@bp.app_template_filter("signed")
+def _signed(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return ("+" if value > 0 else "−" if value < 0 else "±") + format_number(abs(value))
+
+
+@bp.app_template_filter("first_sentence")
+def _first_sentence(text: str | None) -> str:
+    """The first sentence of a note: the "why" in the report's summary (the rest is below)."""
+    text = (text or "").strip()
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
 
 
 def _activity_launch() -> Launch:
@@ -257,25 +279,25 @@ def _viewable(launch: Launch, attempt_id: int) -> AssessmentAttempt:
 def report(attempt_id: int) -> str:
     launch = _activity_launch()
     attempt = _viewable(launch, attempt_id)
-    outcome = service.report(attempt, _settings(launch), plugins())
-    chart = None
-    if outcome.report:
-        rows = outcome.report.dimensions
-        chart = radar_svg(
-            [r.title for r in rows],
-            [r.score.mean for r in rows],
-            title="Partnership profile",
-            description="Mean rating of each dimension on a scale of 1 to 5.",
-        )
-    person = service.person(attempt.user_pk)
+    settings = _settings(launch)
+    outcome = service.report(attempt, settings, plugins())
+    instrument = service.instrument_of(attempt)
+    earlier = service.previous_submitted(attempt)
+    changes = service.changes_since(earlier, attempt) if earlier else None
+    charts = report_charts(outcome.report, instrument, changes) if outcome.report else None
     return render_template(
         "assessment/report.html",
         attempt=attempt,
+        instrument=instrument,
         outcome=outcome,
         report=outcome.report,
-        chart=chart,
-        person=person,
-        retakes=_settings(launch)["retakes"],
+        charts=charts,
+        earlier=earlier,
+        changes=changes,
+        person=service.person(attempt.user_pk),
+        retakes=settings["retakes"],
+        grade=service.grade_explanation(attempt, settings, plugins()) if outcome.report else None,
+        score_maximum=settings.get("score_maximum"),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -9,6 +11,9 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.plugin_api import PluginRuntimeError
+from lti_tool.plugin_manager import plugins
+from lti_tool.services import activity_settings
+from lti_tool.services import assessment as assessment_service
 from lti_tool.services import grades as grade_service
 from lti_tool.views.params import record_id
 
@@ -78,4 +83,25 @@ def mine() -> str:
     launch = _launch_in_activity()
     grade = grade_service.learner_grade(launch)
     status, words = grade_service.status_of(grade)
-    return render_template("grades/mine.html", launch=launch, grade=grade, status=status, words=words)
+    # The attempt the grade was given for: its report, and how the grade was computed.
+    attempt = assessment_service.attempt_of_grade(grade.source_ref) if grade else None
+    if attempt is not None and (attempt.user_pk, attempt.resource_link_pk) != (
+        launch.user_pk,
+        launch.resource_link_pk,
+    ):
+        attempt = None
+    explained = None
+    if grade is not None and attempt is not None:
+        settings = activity_settings.load(attempt.resource_link_pk)
+        explained = assessment_service.grade_explanation(attempt, settings, plugins())
+        if not math.isclose(explained.fraction * grade.score_maximum, grade.score_given, abs_tol=1e-6):
+            explained = None  # the activity's settings changed since: the recorded line says how
+    return render_template(
+        "grades/mine.html",
+        launch=launch,
+        grade=grade,
+        status=status,
+        words=words,
+        attempt=attempt,
+        explained=explained,
+    )

@@ -25,8 +25,9 @@ SETTINGS = {
 
 
 def priorities(report_html: str) -> list[str]:
-    section = report_html.split('id="priorities"')[1].split("</section>")[0]
-    return re.findall(r'<li class="priority"><h3>([^<]+)</h3>', section)
+    """The areas needing attention as the report's summary lists them (ask 2)."""
+    section = report_html.split('id="ask-priorities"')[1].split("</section>")[0]
+    return re.findall(r'<li class="summary-priority"><strong>([^<]+)</strong>', section)
 
 
 def submitted(taker: Any) -> tuple[Taker, int]:
@@ -44,10 +45,10 @@ def test_report_has_chart_table_priorities_mechanisms_and_no_mechanism_section(t
     ben, attempt = submitted(taker)
     page = ben.get(f"/app/assessment/report/{attempt}").text
     assert "<svg" in page and 'role="img"' in page
-    assert '<table id="scores">' in page
+    assert '<table id="scores" class="cards">' in page
     assert priorities(page)[0] == "Empathy and trust"
-    assert "Mechanisms that could help" in page
-    assert 'id="no-mechanism"' in page
+    assert 'id="ask-mechanisms"' in page and 'id="details-mechanisms"' in page
+    assert 'id="ask-discuss"' in page
 
 
 def test_switching_the_scoring_model_changes_every_report(taker: Any, teacher: Taker) -> None:
