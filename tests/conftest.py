@@ -87,7 +87,7 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator[Any]:
             "DEMO": True,
             "LOG_LEVEL": "WARNING",
             # The test platforms are servers on this machine: allowed explicitly, as a
-            # deployment would allow an LMS on its private network (lti_tool/outbound.py).
+            # deployment would allow an LMS on its private network (lti_tool/outbound/).
             "OUTBOUND_ALLOWLIST": TEST_OUTBOUND_ALLOWLIST,
         }
         config.update(overrides)

@@ -21,25 +21,34 @@ page may show; the details (exception, address, remote status) go to the log onl
 
 from __future__ import annotations
 
-import ipaddress
 import json as jsonlib
 import logging
-import os
-import socket
 import threading
 import time
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
 from requests.utils import parse_header_links
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from lti_tool.outbound.policy import DestinationPolicy, DestinationRefused, OutboundError, host_port
+from lti_tool.outbound.transport import Call, GuardedAdapter, current
+
+__all__ = [
+    "Answer",
+    "DestinationPolicy",
+    "DestinationRefused",
+    "OutboundClient",
+    "OutboundError",
+    "Purpose",
+    "client",
+    "init_app",
+    "parse_json",
+]
 
 log = logging.getLogger("lti_tool.outbound")
 
@@ -63,219 +72,6 @@ TOOL_KEYS = Purpose("tool key set", 1 * MB)  # the demo LMS reading the tool's J
 
 MAX_REDIRECTS = 3
 _REDIRECTS = {301, 302, 303, 307, 308}
-
-
-class OutboundError(Exception):
-    """A call that did not give an answer. ``kind``: destination (refused by the policy),
-    unreachable, timeout, too_large, redirect, bad_url."""
-
-    def __init__(self, kind: str, host: str, detail: str) -> None:
-        super().__init__(f"{kind}: {detail}")
-        self.kind = kind
-        self.host = host
-        self.detail = detail
-
-    @property
-    def public(self) -> str:
-        """What a person may be shown: the host, nothing about why or how."""
-        if self.kind == "too_large":
-            return f"{self.host} sent more than the tool accepts"
-        return f"could not reach {self.host or 'the address given'}"
-
-    @property
-    def retryable(self) -> bool:
-        return self.kind in {"unreachable", "timeout"}
-
-
-class DestinationRefused(OutboundError):
-    def __init__(self, host: str, detail: str) -> None:
-        super().__init__("destination", host, detail)
-
-
-# --- the destination policy ------------------------------------------------------------------
-
-
-def _global(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-@dataclass(frozen=True)
-class DestinationPolicy:
-    """Public addresses are always allowed; others only when allow-listed."""
-
-    hosts: frozenset[str] = frozenset()  # "host" or "host:port", lower case
-    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
-
-    @classmethod
-    def parse(cls, entries: str | Iterable[str]) -> DestinationPolicy:
-        """Entries separated by spaces or commas: host names, host:port, IP addresses, CIDR."""
-        if isinstance(entries, str):
-            entries = entries.replace(",", " ").split()
-        hosts: set[str] = set()
-        networks = []
-        for entry in entries:
-            entry = entry.strip().lower()
-            if not entry:
-                continue
-            try:
-                networks.append(ipaddress.ip_network(entry.strip("[]"), strict=False))
-            except ValueError:
-                hosts.add(entry)
-        return cls(frozenset(hosts), tuple(networks))
-
-    def permits(self, host: str, port: int, address: str) -> bool:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if _global(ip):
-            return True
-        host = host.lower().strip("[]")
-        if host in self.hosts or f"{host}:{port}" in self.hosts:
-            return True
-        return any(ip in net for net in self.networks if net.version == ip.version)
-
-    def addresses(self, host: str, port: int) -> list[str]:
-        """The addresses of host this policy allows; DestinationRefused when none."""
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as exc:
-            raise OutboundError("unreachable", host, f"cannot resolve {host}: {exc}") from exc
-        found = list(dict.fromkeys(str(info[4][0]) for info in infos))
-        allowed = [a for a in found if self.permits(host, port, a)]
-        if not allowed:
-            raise DestinationRefused(
-                host,
-                f"{host}:{port} resolves to {', '.join(found)}: not a public address, and "
-                "not in LTI_TOOL_OUTBOUND_ALLOWLIST",
-            )
-        return allowed
-
-    def check_url(self, url: str) -> None:
-        """Refuse a URL the tool would never be allowed to call (used before storing one)."""
-        host, port = _host_port(url)
-        self.addresses(host, port)
-
-
-def _host_port(url: str) -> tuple[str, int]:
-    try:
-        parts = urlsplit(url)
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError as exc:
-        raise OutboundError("bad_url", "", f"not a URL: {url[:200]!r}") from exc
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise OutboundError("bad_url", parts.hostname or "", f"not an http(s) URL: {url[:200]!r}")
-    return parts.hostname, port
-
-
-# --- the watchdog: one total deadline per call -------------------------------------------------
-
-
-class _Call:
-    """The sockets of one call; shut down when its deadline passes (recv then returns)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.deadline = time.monotonic() + seconds
-        self.expired = False
-        self._sockets: list[socket.socket] = []
-        self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def remaining(self) -> float:
-        return max(0.0, self.deadline - time.monotonic())
-
-    def watch(self, sock: socket.socket | None) -> None:
-        if sock is None:
-            return
-        try:
-            # A duplicate of the descriptor: shutting it down ends the connection even after
-            # TLS has wrapped (and detached) the original socket object.
-            dup = socket.socket(sock.family, sock.type, sock.proto, fileno=os.dup(sock.fileno()))
-        except OSError:
-            return
-        with self._lock:
-            self._sockets.append(dup)
-            if self.expired:
-                _shutdown(dup)
-
-    def _expire(self) -> None:
-        with self._lock:
-            self.expired = True
-            for sock in self._sockets:
-                _shutdown(sock)
-
-    def close(self) -> None:
-        self._timer.cancel()
-        with self._lock:
-            for sock in self._sockets:
-                sock.close()
-            self._sockets.clear()
-
-
-def _shutdown(sock: socket.socket) -> None:
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-
-
-_current = threading.local()
-
-
-def _watch(sock: Any) -> None:
-    call: _Call | None = getattr(_current, "call", None)
-    if call is not None:
-        call.watch(sock)
-
-
-# --- connections that check where they connect ----------------------------------------------
-
-
-class _GuardedConnectionMixin:
-    policy: DestinationPolicy
-    _dns_host: str
-    port: int
-    sock: Any
-
-    def _new_conn(self) -> socket.socket:
-        # Resolve and check here, then connect to the checked address itself; the host name
-        # stays for the Host header, SNI and certificate verification.
-        name = self._dns_host
-        last: Exception | None = None
-        for address in self.policy.addresses(name, self.port):
-            self._dns_host = address
-            try:
-                sock: socket.socket = super()._new_conn()  # type: ignore[misc]
-            except Exception as exc:  # the next address, as urllib3 itself would
-                last = exc
-                continue
-            finally:
-                self._dns_host = name
-            _watch(sock)
-            return sock
-        assert last is not None
-        raise last
-
-    def request(self, *args: Any, **kwargs: Any) -> Any:
-        _watch(self.sock)  # a kept-alive connection: this call's deadline applies to it too
-        return super().request(*args, **kwargs)  # type: ignore[misc]
-
-
-class _GuardedAdapter(HTTPAdapter):
-    def __init__(self, policy: DestinationPolicy, **kwargs: Any) -> None:
-        attrs = {"policy": policy}
-        http_conn = type("GuardedHTTPConnection", (_GuardedConnectionMixin, HTTPConnection), attrs)
-        https_conn = type("GuardedHTTPSConnection", (_GuardedConnectionMixin, HTTPSConnection), attrs)
-        self._pools = {
-            "http": type("GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn}),
-            "https": type("GuardedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https_conn}),
-        }
-        super().__init__(**kwargs)
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = self._pools
 
 
 # --- the client -------------------------------------------------------------------------------
@@ -338,7 +134,7 @@ class OutboundClient:
         if session is None:
             session = requests.Session()
             session.trust_env = False  # no proxy from the environment: it would bypass the policy
-            adapter = _GuardedAdapter(self.policy, pool_maxsize=4)
+            adapter = GuardedAdapter(self.policy, pool_maxsize=4)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             self._local.session = session
@@ -361,9 +157,9 @@ class OutboundClient:
         json: Any = None,
         deadline: float | None = None,
     ) -> Answer:
-        host, _ = _host_port(url)
-        call = _Call(self.deadline if deadline is None else deadline)
-        _current.call = call
+        host, _ = host_port(url)
+        call = Call(self.deadline if deadline is None else deadline)
+        current.call = call
         started = time.monotonic()
         try:
             for _ in range(MAX_REDIRECTS + 1):
@@ -382,13 +178,13 @@ class OutboundClient:
             log.warning("%s %s (%s) failed: %s", method, _safe(url), purpose.name, exc.detail)
             raise
         finally:
-            _current.call = None
+            current.call = None
             call.close()
             log.debug("%s %s (%s) %.3fs", method, _safe(url), purpose.name, time.monotonic() - started)
 
     def _once(
         self,
-        call: _Call,
+        call: Call,
         method: str,
         url: str,
         purpose: Purpose,
@@ -396,7 +192,7 @@ class OutboundClient:
         data: Any,
         json: Any,
     ) -> Answer:
-        host, _ = _host_port(url)
+        host, _ = host_port(url)
         sent = {"User-Agent": self.user_agent, "Accept-Encoding": "identity", **(headers or {})}
         remaining = call.remaining()
         try:
@@ -427,7 +223,7 @@ class OutboundClient:
         return Answer(response.status_code, CaseInsensitiveDict(response.headers), body, url)
 
 
-def _read_capped(response: requests.Response, purpose: Purpose, host: str, call: _Call) -> bytes:
+def _read_capped(response: requests.Response, purpose: Purpose, host: str, call: Call) -> bytes:
     cap = purpose.max_bytes
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > cap:
