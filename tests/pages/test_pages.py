@@ -213,3 +213,15 @@ def test_instructors_see_the_pages_too(lms: DemoLms, base_url: str) -> None:
     _, launched = lms.launch(INSTRUCTOR)
     assert "an instructor" in launched.text
     assert get(base_url, SESSION_1, lms.token_of(launched)).status_code == 200
+
+
+def test_pages_say_what_is_the_tools_own(lms: DemoLms, base_url: str) -> None:
+    """Session objectives are the tool's suggestions; the questionnaire is inspired by the CWA
+    Partnership Test, not the test itself (issue 13)."""
+    _, launched = lms.launch(LEARNERS[0])
+    token = lms.token_of(launched)
+    session = get(base_url, W + "/sessions/session-3", token).text
+    assert "Suggested objectives" in session and "Suggested by this tool" in session
+    assignment = " ".join(re.sub(r"<[^>]+>", " ", get(base_url, W + "/assignment", token).text).split())
+    assert "the workshop's own questionnaire, inspired by that test" in assignment.replace("&#39;", "'")
+    assert "are not the Test's" in assignment.replace("&#39;", "'")
