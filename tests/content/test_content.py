@@ -392,7 +392,7 @@ def test_what_learners_read_is_in_canadian_english() -> None:
     root = Path(__file__).resolve().parents[2]
     files = [
         *sorted((root / "lti_tool/assessment/instruments").glob("*.yaml")),
-        root / "plugins/catalogues/workshop.yaml",
+        root / "plugins/lti_tool_plugins/catalogues/workshop.yaml",
         *sorted((root / "lti_tool/content/workshops").glob("*.yaml")),
         *sorted((root / "lti_tool/templates/assessment").glob("*.html")),
         *sorted((root / "lti_tool/templates/pages").glob("*.html")),
