@@ -1,9 +1,10 @@
 """The activity's results as CSV: one row per attempt (learner, attempt, dates, the partnership,
 each area's mean, each area's importance, and every answer), streamed.
 
-Attempts are read in one query, then their answers in batches; the database connection goes
-back to the pool after each batch, before the rows are sent, so a slow download never holds a
-connection. Every cell goes through ``safe_cell`` (no spreadsheet formulas).
+Attempts are read in one query, then their answers in batches; each read has its application
+context (and connection) to itself, released before its rows are sent, so a slow download never
+holds a connection, and an abandoned download leaves nothing open. Every cell goes through
+``safe_cell`` (no spreadsheet formulas).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import select
 
 from lti_tool.assessment.instrument import NA, Instrument, instruments_by_version
@@ -104,21 +106,23 @@ def _attempts(resource_link_pk: int) -> Sequence[Any]:
     ).all()
 
 
-def stream_csv(resource_link_pk: int) -> Iterator[str]:
-    """The CSV in chunks (a header chunk, then one chunk per batch of attempts)."""
+def stream_csv(app: Flask, resource_link_pk: int) -> Iterator[str]:
+    """The CSV in chunks: a header, then one chunk per batch of attempts. Each batch is read in
+    an application context of its own, closed (its connection back to the pool) before the
+    chunk is yielded: no context or connection is ever held while the client reads."""
     yield "\ufeff" + csv_rows([header()])  # the byte-order mark tells Excel it is UTF-8
-    attempts = _attempts(resource_link_pk)
-    db.session.close()  # back to the pool while the header travels
+    with app.app_context():
+        attempts = _attempts(resource_link_pk)
     versions = instruments_by_version()
     for start in range(0, len(attempts), BATCH):
         batch = attempts[start : start + BATCH]
         given: dict[int, dict[str, str]] = {a.id: {} for a in batch}
-        rows = db.session.execute(
-            select(AssessmentAnswer.attempt_id, AssessmentAnswer.item, AssessmentAnswer.value).where(
-                AssessmentAnswer.attempt_id.in_(list(given))
+        with app.app_context():
+            rows = db.session.execute(
+                select(AssessmentAnswer.attempt_id, AssessmentAnswer.item, AssessmentAnswer.value).where(
+                    AssessmentAnswer.attempt_id.in_(list(given))
+                )
             )
-        )
-        for attempt_id, item, value in rows:
-            given[attempt_id][item] = value
-        db.session.close()
+            for attempt_id, item, value in rows:
+                given[attempt_id][item] = value
         yield csv_rows(_row(a, given[a.id], versions[a.instrument_version]) for a in batch)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import Blueprint, Response, abort, render_template, request
 
 from lti_tool import items as item_registry
 from lti_tool.assessment.radar import radar_svg
 from lti_tool.assessment.strip import strip_svg
+from lti_tool.extensions import this_app
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.models import Launch
@@ -147,9 +148,8 @@ def discussion() -> str:
 @bp.get("/results.csv")
 @launch_session.launch_required(role=INSTRUCTOR)
 def results_csv() -> Response:
-    link = _link()
     return Response(
-        stream_with_context(stream_csv(link)),
+        stream_csv(this_app(), _link()),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=self-assessment-results.csv"},
     )
