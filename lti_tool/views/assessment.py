@@ -50,13 +50,19 @@ def _first_sentence(text: str | None) -> str:
 
 def _activity_launch() -> Launch:
     launch = launch_session.current()
-    if launch.resource_link_pk is None:
-        abort(400, description="Open the self-assessment from its activity in your course.")
+    _link(launch)
     return launch
 
 
+def _link(launch: Launch) -> int:
+    """The activity's resource link (``_activity_launch`` made sure there is one)."""
+    if launch.resource_link_pk is None:
+        abort(400, description="Open the self-assessment from its activity in your course.")
+    return launch.resource_link_pk
+
+
 def _settings(launch: Launch) -> dict[str, Any]:
-    return activity_settings.load(launch.resource_link_pk)  # type: ignore[arg-type]
+    return activity_settings.load(_link(launch))
 
 
 def _go(endpoint: str, **values: Any) -> Response:
@@ -74,7 +80,7 @@ def start() -> Any:
 
 def _start_page(launch: Launch, problem: str = "", status: int = 200) -> Any:
     settings = _settings(launch)
-    history = service.attempts(launch.resource_link_pk, launch.user_pk)  # type: ignore[arg-type]
+    history = service.attempts(_link(launch), launch.user_pk)
     current = history[-1] if history else None
     answered, total = service.count_answered(current) if current else (0, 0)
     instrument = service.instrument_of(current) if current else default_instrument()
@@ -107,7 +113,7 @@ def begin() -> Any:
 
 
 def _overview(launch: Launch) -> str:
-    rows = service.attempts_with_people(launch.resource_link_pk)  # type: ignore[arg-type]
+    rows = service.attempts_with_people(_link(launch))
     settings = _settings(launch)
     model = next(
         (p for p in plugins().available(SCORING_MODELS) if p.name == settings["scoring_model"]), None
@@ -362,5 +368,5 @@ def save_settings() -> Any:
         shown = {**_settings(launch), **{k: v for k, v in raw.items() if not k.endswith("_settings")}}
         shown["submitted"] = raw
         return render_template("assessment/settings.html", **_settings_form_context(shown, problems)), 400
-    activity_settings.save(launch.resource_link_pk, clean)  # type: ignore[arg-type]
+    activity_settings.save(_link(launch), clean)
     return _go("assessment.start", saved=1)

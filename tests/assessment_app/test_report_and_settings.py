@@ -13,7 +13,7 @@ from flask import Flask
 from lti_tool.assessment.instrument import Instrument
 from lti_tool.assessment.model import Responses, ScoringResult
 from lti_tool.plugin_api import ScoringModel
-from tests.assessment_app.conftest import Taker
+from tests.assessment_app.conftest import HttpTaker, Taker
 from tests.support.lms import LEARNERS, DemoLms
 
 SETTINGS = {
@@ -149,14 +149,14 @@ def test_a_broken_plugin_is_isolated(make_app: Any) -> None:
     lms = DemoLms(app.config["BASE_URL"], app.config["DEMO_URL"])
     lms.add_content(["partnership-assessment"])
     activity = lms.activities()["Partnership self-assessment"]
-    teacher = Taker(lms, "101", activity)
+    teacher = HttpTaker(lms, "101", activity)
     assert (
         teacher.post(
             "/app/assessment/settings", {**SETTINGS, "scoring_model": "exploding"}, allow_redirects=False
         ).status_code
         == 303
     )
-    ben = Taker(lms, LEARNERS[0], activity)  # the launch still works
+    ben = HttpTaker(lms, LEARNERS[0], activity)  # the launch still works
     ben.answer_all()
     done = ben.post("/app/assessment/submit", allow_redirects=False)
     assert done.status_code == 303
