@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     "grading": "completion",
     "score_maximum": 100.0,
     "retakes": False,
+    # The class's discussion view (no names, for projecting) stays hidden until this many
+    # learners have submitted, so that nobody's answers can be picked out.
+    "discussion_minimum": 3,
     "passback": "",  # a grade_passback plugin's name, "auto", or "" for the tool's GRADES_PASSBACK
     "passback_settings": {},
 }
@@ -151,3 +154,8 @@ def _activity_fields(raw: Mapping[str, Any], clean: dict[str, Any], problems: Se
     except (TypeError, ValueError):
         problems.add("activity", "score_maximum", "Enter a number of points from 1 to 1000.")
     clean["retakes"] = bool(raw.get("retakes"))
+    minimum = str(raw.get("discussion_minimum", DEFAULTS["discussion_minimum"])).strip()
+    if minimum.isdigit() and 1 <= int(minimum) <= 100:
+        clean["discussion_minimum"] = int(minimum)
+    else:
+        problems.add("activity", "discussion_minimum", "Enter a whole number of learners from 1 to 100.")

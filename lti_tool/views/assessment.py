@@ -22,6 +22,7 @@ from lti_tool.plugin_manager import GRADE_PASSBACK, MECHANISM_CATALOGUES, SCORIN
 from lti_tool.services import activity_settings
 from lti_tool.services import assessment as service
 from lti_tool.services.assessment import IMPORTANCE_PREFIX, AnswerError, SubmitRefused
+from lti_tool.views.assessment_class import class_view
 from lti_tool.views.schema_form import form_fields, raw_values, with_uploads
 
 bp = Blueprint("assessment", __name__, url_prefix="/app/assessment")
@@ -113,12 +114,7 @@ def begin() -> Any:
 
 
 def _overview(launch: Launch) -> str:
-    rows = service.attempts_with_people(_link(launch))
-    settings = _settings(launch)
-    model = next(
-        (p for p in plugins().available(SCORING_MODELS) if p.name == settings["scoring_model"]), None
-    )
-    return render_template("assessment/overview.html", rows=rows, settings=settings, model=model)
+    return class_view(launch)
 
 
 def _own_draft(launch: Launch) -> AssessmentAttempt:
@@ -373,6 +369,8 @@ def save_settings() -> Any:
         "grading": form.get("grading"),
         "score_maximum": form.get("score_maximum"),
         "retakes": form.get("retakes") == "on",
+        # Left blank (or absent): the activity keeps its number.
+        "discussion_minimum": form.get("discussion_minimum") or _settings(launch)["discussion_minimum"],
     }
     from lti_tool.assessment.instrument import default_instrument
 
