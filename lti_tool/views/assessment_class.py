@@ -107,7 +107,7 @@ def class_view(launch: Launch) -> str:
     workshop = _workshop_of(launch)
     rows = cohort_service.learners(link, launch.context_pk, workshop.slug if workshop else None)
     counts = cohort_service.counts(rows)
-    results = cohort_service.class_results(link, guides)
+    results = cohort_service.class_results(link, guides, with_retakes=counts.retakers > 0)
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     return render_template(
