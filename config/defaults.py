@@ -97,6 +97,9 @@ GRADES_TOKEN_MARGIN = 60
 # Seconds the course roster (NRPS) fetched for the gradebook page is reused (0: every view
 # asks the LMS). The page's "Refresh the roster" link always asks again.
 ROSTER_CACHE_SECONDS = 120
+# Seconds an activity's points, read from its LMS line item, are trusted before a learner's
+# launch reads them again (an instructor's launch and every grade delivery always read them).
+GRADES_SCALE_REFRESH_SECONDS = 300
 # Demo LMS only: faults its services inject, e.g. "rate_limit:2,server_error:1" (see
 # lti_tool/demo/faults.py); also switchable over HTTP at /demo/faults.
 DEMO_FAULTS = ""

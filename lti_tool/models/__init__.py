@@ -1,7 +1,7 @@
 """Database models. Only lti_tool.services (and the LTI protocol layer) use them directly."""
 
 from lti_tool.models.assessment import ActivitySettings, AssessmentAnswer, AssessmentAttempt
-from lti_tool.models.grades import Grade, GradeLineItem, ServiceToken
+from lti_tool.models.grades import ActivityScale, Grade, GradeLineItem, ServiceToken
 from lti_tool.models.launch import (
     CourseContext,
     Launch,
@@ -20,6 +20,7 @@ from lti_tool.models.registration import (
 )
 
 __all__ = [
+    "ActivityScale",
     "ActivitySettings",
     "AssessmentAnswer",
     "AssessmentAttempt",

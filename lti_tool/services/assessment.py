@@ -199,10 +199,15 @@ def missing(attempt: AssessmentAttempt) -> list[Any]:
 
 
 def submit(
-    attempt: AssessmentAttempt, launch: Launch, settings: dict[str, Any], manager: PluginManager
+    attempt: AssessmentAttempt,
+    launch: Launch,
+    settings: dict[str, Any],
+    manager: PluginManager,
+    points: float,
 ) -> bool:
     """Submit once. Returns False when it was already submitted (a double click, a second tab).
-    The grade goes into the same transaction as the submission, through activity_graded."""
+    The grade, on the activity's points (the LMS's: lti_tool.services.grades.scale), goes into
+    the same transaction as the submission, through activity_graded."""
     gaps = missing(attempt)
     if attempt.status == DRAFT and (gaps or not attempt.partnership_name):
         raise SubmitRefused("Some answers are missing.", gaps)
@@ -214,7 +219,7 @@ def submit(
     if rowcount(result) != 1:
         db.session.rollback()
         return False
-    maximum = float(settings.get("score_maximum") or 0)
+    maximum = float(points)
     if maximum > 0:
         activity_graded.send(
             current_app._get_current_object(),  # type: ignore[attr-defined]

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request
+from flask import Blueprint, abort, g, jsonify, redirect, render_template, request
 from werkzeug.wrappers import Response
 
+from lti_tool import items as item_registry
 from lti_tool.assessment.instrument import NA, Instrument, default_instrument
 from lti_tool.assessment.radar import radar_svg
+from lti_tool.items import ASSESSMENT_ITEM_ID
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.models import AssessmentAttempt, Launch
 from lti_tool.models.assessment import DRAFT
 from lti_tool.plugin_manager import GRADE_PASSBACK, MECHANISM_CATALOGUES, SCORING_MODELS, plugins
-from lti_tool.services import activity_settings
+from lti_tool.services import activities, activity_settings
 from lti_tool.services import assessment as service
 from lti_tool.services.assessment import IMPORTANCE_PREFIX, AnswerError, SubmitRefused
+from lti_tool.services.grades import scale as grade_scale
 from lti_tool.views.schema_form import form_fields, raw_values, with_uploads
 
 bp = Blueprint("assessment", __name__, url_prefix="/app/assessment")
@@ -31,6 +34,30 @@ def _activity_launch() -> Launch:
     if launch.resource_link_pk is None:
         abort(400, description="Open the self-assessment from its activity in your course.")
     return launch
+
+
+def _assessment_launch() -> Launch:
+    """A launch in the activity placed as the self-assessment: the only place an attempt is
+    started, answered or graded (docs/decisions/0014-one-graded-activity.md)."""
+    launch = _activity_launch()
+    if not activities.is_assessment_activity(launch):
+        titles = [link.title for link in activities.placed_assessments(launch) if link.title]
+        where = (
+            f"It is the activity “{titles[0]}” in your course: open it there."
+            if len(titles) == 1
+            else "Open its own activity in your course."
+        )
+        abort(403, description=f"The self-assessment is not part of this activity. {where}")
+    return launch
+
+
+@bp.context_processor
+def _scale() -> dict[str, Any]:
+    """Every page of the graded activity says what it is graded out of (the LMS's points)."""
+    launch = g.get("launch")
+    if launch is None or not activities.is_assessment_activity(launch):
+        return {}
+    return {"scale": grade_scale.scale_of(launch.resource_link_pk)}
 
 
 def _settings(launch: Launch) -> dict[str, Any]:
@@ -45,9 +72,28 @@ def _go(endpoint: str, **values: Any) -> Response:
 @launch_session.launch_required()
 def start() -> Any:
     launch = _activity_launch()
+    if not activities.is_assessment_activity(launch):
+        return _elsewhere(launch)
     if launch.role == INSTRUCTOR:
         return _overview(launch)
     return _start_page(launch)
+
+
+def _elsewhere(launch: Launch) -> str:
+    """In any other activity: no attempt, no grade; where the graded self-assessment is."""
+    return render_template(
+        "assessment/elsewhere.html",
+        placed=[link.title for link in activities.placed_assessments(launch)],
+        item=item_registry.registry().find(ASSESSMENT_ITEM_ID),
+    )
+
+
+def _assignment() -> Any:
+    """The workshop's assignment whose self-assessment this is (its steps open the page)."""
+    return next(
+        (w.assignment for w in item_registry.workshops().values() if w.assignment is not None),
+        None,
+    )
 
 
 def _start_page(launch: Launch, problem: str = "", status: int = 200) -> Any:
@@ -64,6 +110,9 @@ def _start_page(launch: Launch, problem: str = "", status: int = 200) -> Any:
         answered=answered,
         total=total,
         retakes=settings["retakes"],
+        grading=settings["grading"],
+        instructions=settings["instructions"],
+        assignment=_assignment(),
         problem=problem,
         name=request.form.get("partnership", current.partnership_name if current else ""),
     ), status
@@ -73,7 +122,7 @@ def _start_page(launch: Launch, problem: str = "", status: int = 200) -> Any:
 @launch_session.launch_required()
 def begin() -> Any:
     """The learner names the partnership they assess; then the questions, which refer to it."""
-    launch = _activity_launch()
+    launch = _assessment_launch()
     try:
         name = service.partnership_name(request.form.get("partnership"))
         service.begin(launch, name)
@@ -121,7 +170,7 @@ def _page_index(instrument: Instrument, attempt: AssessmentAttempt) -> int:
 @bp.get("/take")
 @launch_session.launch_required()
 def take() -> Any:
-    launch = _activity_launch()
+    launch = _assessment_launch()
     attempt = _own_draft(launch)
     if not attempt.partnership_name:  # every prompt names it: ask for it first
         return _go("assessment.start")
@@ -147,7 +196,7 @@ def take() -> Any:
 @launch_session.launch_required()
 def save_page() -> Response:
     """The no-JavaScript way: the page's answers in one form post, then the next page."""
-    launch = _activity_launch()
+    launch = _assessment_launch()
     attempt = _own_draft(launch)
     given = {k[2:]: v for k, v in request.form.items() if k.startswith("a.") and v}
     try:
@@ -167,7 +216,7 @@ def save_page() -> Response:
 @launch_session.launch_required()
 def save_answer() -> Any:
     """One answer, saved as it is given (fetch from the take page)."""
-    launch = _activity_launch()
+    launch = _assessment_launch()
     data = request.get_json(silent=True) if request.is_json else request.form
     if not data or not isinstance(data.get("item"), str) or not isinstance(data.get("value"), str):
         return jsonify(error="bad_answer", message="Send an item and a value."), 400
@@ -185,7 +234,7 @@ def save_answer() -> Any:
 @bp.get("/review")
 @launch_session.launch_required()
 def review() -> str:
-    launch = _activity_launch()
+    launch = _assessment_launch()
     attempt = _own_draft(launch)
     instrument = service.instrument_of(attempt)
     return render_template(
@@ -215,12 +264,13 @@ def _missing_with_pages(instrument: Instrument, attempt: AssessmentAttempt) -> l
 @bp.post("/submit")
 @launch_session.launch_required()
 def submit() -> Response:
-    launch = _activity_launch()
+    launch = _assessment_launch()
     attempt = service.latest(launch)
     if attempt is None:
         abort(400, description="There is nothing to submit yet.")
     try:
-        service.submit(attempt, launch, _settings(launch), plugins())
+        points = grade_scale.scale_of(launch.resource_link_pk).points
+        service.submit(attempt, launch, _settings(launch), plugins(), points)
     except SubmitRefused:
         return _go("assessment.review")
     return _go("assessment.report", attempt_id=attempt.id)
@@ -229,7 +279,7 @@ def submit() -> Response:
 @bp.post("/retake")
 @launch_session.launch_required()
 def retake() -> Any:
-    launch = _activity_launch()
+    launch = _assessment_launch()
     try:
         name = request.form.get("partnership")
         service.start_retake(
@@ -302,14 +352,14 @@ def _settings_form_context(settings: dict[str, Any], problems: Any = None) -> di
 @bp.get("/settings")
 @launch_session.launch_required(role=INSTRUCTOR)
 def settings_form() -> str:
-    launch = _activity_launch()
+    launch = _assessment_launch()
     return render_template("assessment/settings.html", **_settings_form_context(_settings(launch)))
 
 
 @bp.post("/settings")
 @launch_session.launch_required(role=INSTRUCTOR)
 def save_settings() -> Any:
-    launch = _activity_launch()
+    launch = _assessment_launch()
     manager = plugins()
     form = request.form
     form_values = with_uploads(form.to_dict(), request.files)
@@ -330,8 +380,8 @@ def save_settings() -> Any:
             for p in manager.available(GRADE_PASSBACK)
         },
         "grading": form.get("grading"),
-        "score_maximum": form.get("score_maximum"),
         "retakes": form.get("retakes") == "on",
+        "instructions": form.get("instructions", ""),
     }
     from lti_tool.assessment.instrument import default_instrument
 

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request
+from typing import Any
+
+from flask import Blueprint, Response, abort, g, redirect, render_template, request
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.plugin_api import PluginRuntimeError
+from lti_tool.services import activities
 from lti_tool.services import grades as grade_service
+from lti_tool.services.grades import scale as grade_scale
 from lti_tool.views.params import record_id
 
 bp = Blueprint("grades", __name__, url_prefix="/app/grades")
+
+
+@bp.context_processor
+def _scale() -> dict[str, Any]:
+    """Grades are out of the activity's points: the LMS's (lti_tool.services.grades.scale)."""
+    launch = g.get("launch")
+    if launch is None or not activities.is_assessment_activity(launch):
+        return {}
+    return {"scale": grade_scale.scale_of(launch.resource_link_pk)}
 
 
 def _launch_in_activity():
