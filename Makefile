@@ -11,11 +11,11 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --quiet -e .
 
 install-dev: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
-	$(BIN)/pip install --quiet -e tests/sample_plugin
+	$(BIN)/pip install --quiet --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --quiet -e tests/sample_plugin
 
 # Chromium from Debian and axe-core from npm, for the browser tests. Best effort:
 # without them the browser tests are skipped and say so.
@@ -38,14 +38,10 @@ run: install
 test: lint browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# ruff, then mypy (configured in pyproject.toml). plugins/ and config/ import as lti_tool_plugins
-# and lti_tool_config (decision 0002): .mypy_path/ links them under those names for mypy.
+# ruff, then mypy (configured in pyproject.toml).
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	@mkdir -p .mypy_path
-	@ln -sfn ../plugins .mypy_path/lti_tool_plugins
-	@ln -sfn ../config .mypy_path/lti_tool_config
 	$(BIN)/mypy
 
 bench: install-dev
@@ -55,4 +51,4 @@ bench: install-dev
 	cd benchmarks && ../$(BIN)/python grades_bench.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .mypy_path
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache

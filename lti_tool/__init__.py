@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -11,13 +10,16 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
+from lti_tool import logs
 from lti_tool.settings import SettingsError, load_settings
 
-__all__ = ["create_app", "SettingsError"]
+__version__ = "0.1.0"  # the only place the version is written (pyproject.toml reads it)
+
+__all__ = ["create_app", "SettingsError", "__version__"]
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: config/ defaults, then LTI_TOOL_* environment, then test_config."""
+    """Build the app: declared defaults, then LTI_TOOL_* environment, then test_config."""
     app = Flask(__name__, instance_relative_config=True)
     settings = load_settings(overrides=test_config)
     app.config.update(settings)
@@ -25,7 +27,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(settings["DATABASE_URL"]))
     app.config["TESTING"] = settings["ENV"] == "testing" or bool(settings.get("TESTING"))
     _configure_cookies(app)
-    logging.basicConfig(level=settings["LOG_LEVEL"])
+    logs.init_app(app)  # first, so that every later before_request logs with the request id
 
     if settings["PROXY_FIX"]:
         n = int(settings["PROXY_FIX"])
@@ -33,12 +35,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from lti_tool import cli, db_setup, items, plugin_manager, security
     from lti_tool import models as _models  # noqa: F401  (tables known to migrations)
-    from lti_tool.demo import gradebook_models as _demo_grades  # noqa: F401
-    from lti_tool.demo import models as _demo_models  # noqa: F401
     from lti_tool.extensions import db, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=_migrations_dir(), render_as_batch=True, include_name=migration_include_name
+    )
     db_setup.register(app)
     items.init_app(app)  # workshop content: a ContentError here stops start-up
     plugin_manager.init_app(app)  # a PluginConfigError here stops start-up, naming the plugin
@@ -57,6 +59,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lti_tool.views import assessment as assessment_views
 
     app.register_blueprint(assessment_views.bp)
+    from lti_tool.views import assessment_settings
+
+    app.register_blueprint(assessment_settings.bp)
     from lti_tool.views import admin, health, registration
 
     app.register_blueprint(health.bp)
@@ -120,7 +125,15 @@ def _configure_cookies(app: Flask) -> None:
 def _migrations_dir() -> str:
     from pathlib import Path
 
-    return str(Path(__file__).resolve().parent.parent / "migrations")
+    # Inside the package, so an installed wheel carries its migrations.
+    return str(Path(__file__).resolve().parent / "migrations")
+
+
+def migration_include_name(name: str | None, type_: str, _parents: Any) -> bool:
+    """Autogenerate ignores the demo LMS's tables: they are not the tool's schema."""
+    from lti_tool.demo.models import is_demo_table
+
+    return not (type_ == "table" and is_demo_table(name))
 
 
 def _start_timer() -> None:

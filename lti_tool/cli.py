@@ -180,7 +180,25 @@ def plugins_list() -> None:
         click.echo(line + (f": {info.error}" if info.error else ""))
 
 
+@click.command("version")
+def version() -> None:
+    """The tool's version (the same as the installed distribution's)."""
+    from lti_tool import __version__
+
+    click.echo(f"p3-workshop-lti {__version__}")
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(version)
+    from lti_tool.cli_config import config_cli
+
+    app.cli.add_command(config_cli)
+    from lti_tool.deploy.cli import deploy_cli
+
+    app.cli.add_command(deploy_cli)
+    from lti_tool.cli_check import check
+
+    app.cli.add_command(check)
     app.cli.add_command(plugins_cli)
     from lti_tool.content.cli import content_cli
 

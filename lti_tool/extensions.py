@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING, Any, cast
 
+from flask import Flask, current_app
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import CursorResult, MetaData, Result
@@ -36,3 +37,9 @@ else:
 def rowcount(result: Result[Any]) -> int:
     """Rows an INSERT/UPDATE/DELETE matched (``execute`` is typed as returning a plain Result)."""
     return int(cast("CursorResult[Any]", result).rowcount or 0)
+
+
+def this_app() -> Flask:
+    """The app behind ``current_app``, for threads and hooks that outlive the request."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    return app

@@ -303,8 +303,43 @@ def init_app(app: Flask) -> PluginManager:
         blocked=_names(app.config.get("PLUGINS_BLOCKED")),
         required=_names(app.config.get("PLUGINS_REQUIRED")),
     )
+    check_plugin_settings(app.config, manager)
     app.extensions[EXTENSION_KEY] = manager
     return manager
+
+
+def check_plugin_settings(config: Mapping[str, Any], manager: PluginManager) -> None:
+    """Settings that name plugins must name ones that are available (or start-up stops).
+
+    A wrong GRADES_PASSBACK would otherwise fail only inside a learner's submission, and a
+    misspelt PLUGINS_BLOCKED would silently leave the plugin running.
+    """
+    from lti_tool.settings import ENV_PREFIX, SettingsError, closest_name
+    from lti_tool.settings_schema import FIELDS
+
+    problems: list[str] = []
+    for setting, field in FIELDS.items():
+        kind = field.metadata.get("plugin_kind")
+        value = config.get(setting)
+        if not kind or value in field.metadata.get("plugin_also", ()):
+            continue
+        plugin_kind = manager.kinds[kind]
+        choices = [*field.metadata.get("plugin_also", ()), *(p.name for p in manager.available(plugin_kind))]
+        try:
+            manager.get(plugin_kind, str(value))
+        except UnknownPluginError as exc:
+            guess = closest_name(str(value), choices)
+            hint = f"; did you mean {guess!r}?" if guess else ""
+            problems.append(f"{ENV_PREFIX}{setting}: {exc}{hint} (choose from {', '.join(choices)})")
+    seen = {(i.kind, i.name) for i in manager.describe()}
+    for entry in _names(config.get("PLUGINS_BLOCKED")):
+        kind_name, _, name = entry.rpartition(":")
+        if not any(n == name and (not kind_name or k == kind_name) for k, n in seen):
+            guess = closest_name(name, {n for _, n in seen})
+            hint = f" (did you mean {guess!r}?)" if guess else ""
+            problems.append(f"{ENV_PREFIX}PLUGINS_BLOCKED: no plugin named {entry!r} is installed{hint}")
+    if problems:
+        raise SettingsError("; ".join(problems))
 
 
 def plugins(app: Flask | None = None) -> PluginManager:

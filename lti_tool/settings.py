@@ -1,62 +1,117 @@
-"""Settings: config/defaults.py, then LTI_TOOL_* environment variables, then a test mapping."""
+"""Settings: declared in lti_tool/settings_schema.py, set by LTI_TOOL_* environment variables
+(or a mapping, for tests), parsed and validated there; unknown names stop start-up.
+"""
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from lti_tool_config import defaults
+import click
+from flask import Flask
+from marshmallow import ValidationError
+
+from lti_tool.settings_schema import FIELDS, NOT_SETTINGS, REGISTRATION_MODES, SCHEMA
 
 ENV_PREFIX = "LTI_TOOL_"
+# Variables the test suite reads (LTI_TOOL_TEST_POSTGRES_URL, ...): not settings of the tool.
+RESERVED_PREFIX = ENV_PREFIX + "TEST_"
 DEV_SECRET_KEY = "dev-only-secret-change-me"
+SOURCES_KEY = "SETTINGS_SOURCES"  # app.extensions key: where each setting's value came from
+
+__all__ = ["SettingsError", "load_settings", "REGISTRATION_MODES", "ENV_PREFIX"]
 
 
-class SettingsError(RuntimeError):
-    """A setting is missing or unsafe; the message names it."""
+class SettingsError(click.ClickException, RuntimeError):
+    """A setting is unknown, malformed, missing or unsafe; the message names it.
+
+    A ClickException, so that a `flask` command stops with the message, not a traceback.
+    """
 
 
-def _coerce(name: str, raw: str, default: Any) -> Any:
-    if isinstance(default, bool) or name in {"DEMO"}:
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if isinstance(default, int) and not isinstance(default, bool):
-        try:
-            return int(raw)
-        except ValueError as exc:
-            raise SettingsError(f"{ENV_PREFIX}{name} must be a whole number, got {raw!r}") from exc
-    return raw
+def closest_name(name: str, known: Any) -> str | None:
+    matches = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _unknown(name: str, shown: str) -> str:
+    guess = closest_name(name, FIELDS)
+    hint = f" (did you mean {ENV_PREFIX}{guess}?)" if guess else ""
+    return f"{shown} is not a setting of this tool{hint}; see docs/settings.md"
+
+
+def _from_environment(environ: Mapping[str, str]) -> tuple[dict[str, Any], list[str]]:
+    raw: dict[str, Any] = {}
+    problems = []
+    for key, value in environ.items():
+        if not key.startswith(ENV_PREFIX) or key.startswith(RESERVED_PREFIX):
+            continue
+        name = key[len(ENV_PREFIX) :]
+        field = FIELDS.get(name)
+        if field is None:
+            problems.append(_unknown(name, key))
+        else:
+            # An empty value means "not set" for settings that may be unset (derived).
+            raw[name] = None if (value.strip() == "" and field.allow_none) else value
+    return raw, problems
+
+
+def _is_flask_key(name: str) -> bool:
+    return name in Flask.default_config or name.startswith("SQLALCHEMY_") or name in NOT_SETTINGS
 
 
 def load_settings(
     environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
+    """The effective settings: defaults, then the environment, then overrides (tests)."""
     environ = os.environ if environ is None else environ
-    settings = {k: v for k, v in vars(defaults).items() if k.isupper()}
-    for name, default in list(settings.items()):
-        if ENV_PREFIX + name in environ:
-            settings[name] = _coerce(name, environ[ENV_PREFIX + name], default)
-    settings.update(overrides or {})
+    raw, problems = _from_environment(environ)
+    sources = dict.fromkeys(raw, "environment")
+    passthrough: dict[str, Any] = {}
+    for name, value in (overrides or {}).items():
+        if name in FIELDS:
+            raw[name] = value
+            sources[name] = "override"
+        elif _is_flask_key(name):
+            passthrough[name] = value
+        else:
+            problems.append(_unknown(name, name))
+    if problems:
+        raise SettingsError("; ".join(problems))
+    try:
+        settings: dict[str, Any] = SCHEMA.load(raw)
+    except ValidationError as exc:
+        raise SettingsError("; ".join(_describe_errors(exc.messages, raw))) from None
+    settings.update(passthrough)
     _derive(settings)
     check_settings(settings)
+    settings[SOURCES_KEY] = {name: sources.get(name, "default") for name in FIELDS}
     return settings
+
+
+def _describe_errors(messages: Any, raw: Mapping[str, Any]) -> list[str]:
+    lines = []
+    for name, errors in dict(messages).items():
+        text = " ".join(map(str, errors)) if isinstance(errors, list) else str(errors)
+        lines.append(f"{ENV_PREFIX}{name}: {text} (got {raw.get(name)!r})")
+    return lines
 
 
 def _derive(settings: dict[str, Any]) -> None:
     settings["BASE_URL"] = str(settings["BASE_URL"]).rstrip("/")
     if not settings.get("SECRET_KEY") and settings["ENV"] != "production":
         settings["SECRET_KEY"] = DEV_SECRET_KEY
-    if settings.get("COOKIE_SECURE") in (None, ""):
+    if settings.get("COOKIE_SECURE") is None:
         settings["COOKIE_SECURE"] = settings["BASE_URL"].startswith("https://")
-    elif isinstance(settings["COOKIE_SECURE"], str):
-        settings["COOKIE_SECURE"] = settings["COOKIE_SECURE"].lower() in {"1", "true", "yes"}
     if not settings.get("DEMO_URL"):
         settings["DEMO_URL"] = default_demo_url(settings["BASE_URL"])
     settings["DEMO_URL"] = str(settings["DEMO_URL"]).rstrip("/")
     _derive_installation(settings)
 
 
-REGISTRATION_MODES = ("open", "allowlist", "token", "off")
 _HASH_PREFIXES = ("scrypt:", "pbkdf2:")
 
 
@@ -65,11 +120,9 @@ def _derive_installation(settings: dict[str, Any]) -> None:
     mode = settings.get("REGISTRATION_MODE")
     if mode in (None, ""):
         mode = "token" if settings["ENV"] == "production" else "open"
-    settings["REGISTRATION_MODE"] = str(mode).strip().lower()
-    allowed = settings.get("REGISTRATION_ALLOWED_ISSUERS") or ""
-    if isinstance(allowed, str):
-        allowed = allowed.replace(",", " ").split()
-    settings["REGISTRATION_ALLOWED_ISSUERS"] = [str(i).rstrip("/") for i in allowed]
+    settings["REGISTRATION_MODE"] = mode
+    issuers = settings["REGISTRATION_ALLOWED_ISSUERS"]
+    settings["REGISTRATION_ALLOWED_ISSUERS"] = [i.rstrip("/") for i in issuers]
     password = settings.pop("ADMIN_PASSWORD", None)
     if password and not settings.get("ADMIN_PASSWORD_HASH"):
         from werkzeug.security import generate_password_hash
@@ -93,17 +146,7 @@ def default_demo_url(base_url: str) -> str:
 
 
 def check_settings(settings: Mapping[str, Any]) -> None:
-    """Refuse to start with settings that are unsafe in production."""
-    if settings["ENV"] not in {"development", "production", "testing"}:
-        raise SettingsError(f"{ENV_PREFIX}ENV must be development or production, got {settings['ENV']!r}")
-    if urlsplit(settings["BASE_URL"]).scheme not in {"http", "https"}:
-        raise SettingsError(f"{ENV_PREFIX}BASE_URL must be an http(s) URL, got {settings['BASE_URL']!r}")
-    if settings.get("REGISTRATION_MODE", "open") not in REGISTRATION_MODES:
-        raise SettingsError(
-            f"{ENV_PREFIX}REGISTRATION_MODE must be one of "
-            f"{', '.join(REGISTRATION_MODES)}, "
-            f"got {settings['REGISTRATION_MODE']!r}"
-        )
+    """Refuse to start with settings that are unsafe in production (types were checked on load)."""
     if settings["ENV"] != "production":
         return
     problems = []

@@ -46,7 +46,8 @@ from lti_tool.plugin_api import (
 )
 
 SUMMARY_PRIORITIES = 5  # the summary shows the three to five first priorities
-BEST_PER_PRIORITY = 2  # and the one or two best mechanisms of each
+BEST_PER_PRIORITY = 2  # and the one or two best mechanisms of each,
+SUMMARY_MECHANISMS = 6  # at most this many in all (it must read in one screen)
 
 
 @dataclass(frozen=True)
@@ -120,12 +121,14 @@ class Report:
     @property
     def summary_mechanisms(self) -> tuple[MechanismUse, ...]:
         """The best one or two mechanisms of each summary priority, each once."""
-        best = {m.id for p in self.top_priorities for m in p.best}
+        best: list[str] = []
+        for rank in range(BEST_PER_PRIORITY):  # each priority's best first, then its second best
+            best += [p.best[rank].id for p in self.top_priorities if len(p.best) > rank]
+        best = list(dict.fromkeys(best))[:SUMMARY_MECHANISMS]
         top = {p.title for p in self.top_priorities}
+        uses = {use.mechanism.id: use for use in self.mechanisms}
         return tuple(
-            MechanismUse(use.mechanism, tuple(a for a in use.areas if a in top))
-            for use in self.mechanisms
-            if use.mechanism.id in best
+            MechanismUse(uses[i].mechanism, tuple(a for a in uses[i].areas if a in top)) for i in best
         )
 
     def band_groups(self) -> list[tuple[str, str, list[DimensionRow]]]:

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lti_tool.extensions import Model
+from lti_tool.demo.models import DemoBase
 from lti_tool.models.base import utcnow
 
 
-class DemoLineItem(Model):
+class DemoLineItem(DemoBase):
     __tablename__ = "demo_line_item"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -26,7 +26,7 @@ class DemoLineItem(Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class DemoScore(Model):
+class DemoScore(DemoBase):
     __tablename__ = "demo_score"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

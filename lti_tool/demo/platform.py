@@ -7,6 +7,7 @@ issuer and keys, over real HTTP.
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -73,10 +74,12 @@ class PlatformKeys:
             pem = path.read_text()
         else:
             pem = generate_rsa_pem()
-            if path is not None:
+            if path is not None:  # written whole, then renamed: a reader never sees half a key
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(pem)
-                path.chmod(0o600)
+                partial = path.with_suffix(f".{os.getpid()}.tmp")
+                partial.write_text(pem)
+                partial.chmod(0o600)
+                os.replace(partial, path)
         kid = "demo-" + public_jwk(pem, "x")["n"][:16]
         return cls(pem, kid)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +27,20 @@ def issuer() -> str:
     return current_app.config["DEMO_URL"] + "/demo"
 
 
+_KEYS_LOCK = threading.Lock()
+
+
 def keys() -> PlatformKeys:
     cached = current_app.extensions.get("lti_tool.demo_keys")
     if cached is None:
-        path = Path(current_app.instance_path) / "demo-platform-key.pem"
-        cached = PlatformKeys.load_or_create(path)
-        current_app.extensions["lti_tool.demo_keys"] = cached
+        # The demo's first requests come in parallel (its key set and its signed launch): without
+        # the lock two threads could each make a key and sign with one while publishing the other.
+        with _KEYS_LOCK:
+            cached = current_app.extensions.get("lti_tool.demo_keys")
+            if cached is None:
+                path = Path(current_app.instance_path) / "demo-platform-key.pem"
+                cached = PlatformKeys.load_or_create(path)
+                current_app.extensions["lti_tool.demo_keys"] = cached
     return cached
 
 

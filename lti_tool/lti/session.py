@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from flask import abort, current_app, g, request, session, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from lti_tool import logs
 from lti_tool.clock import TimedSerializer
 from lti_tool.extensions import db
 from lti_tool.models import Launch
@@ -72,6 +73,7 @@ def start(launch: Launch) -> str:
     """Establish the session for a validated launch; returns its token."""
     session.clear()
     session["launch_id"] = launch.id
+    logs.note(launch_id=launch.id, platform_id=launch.platform_id)
     g.launch = launch
     g.launch_token = issue_token(launch)
     return g.launch_token
@@ -99,6 +101,8 @@ def load_current() -> Launch | None:
         token = issue_token(launch) if launch else None
     g.launch = launch
     g.launch_token = token
+    if launch is not None:
+        logs.note(launch_id=launch.id, platform_id=launch.platform_id)
     return launch
 
 

@@ -10,6 +10,7 @@ from lti_tool.models.launch import (
     OidcState,
     ResourceLink,
 )
+from lti_tool.models.operations import WorkerHeartbeat
 from lti_tool.models.platform import Deployment, Platform, ToolKey
 from lti_tool.models.progress import SessionProgress
 from lti_tool.models.registration import (
@@ -41,4 +42,5 @@ __all__ = [
     "SessionProgress",
     "ServiceToken",
     "ToolKey",
+    "WorkerHeartbeat",
 ]

@@ -10,8 +10,8 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool.assessment.instrument import NA, Instrument, default_instrument, get_instrument
-from lti_tool.assessment.model import Responses, missing_answers
-from lti_tool.assessment.report import Report, build_report
+from lti_tool.assessment.model import Responses, format_number, missing_answers
+from lti_tool.assessment.report import AreaChange, Report, build_report, compare_attempts
 from lti_tool.extensions import db, rowcount
 from lti_tool.models import AssessmentAnswer, AssessmentAttempt, Launch, LtiUser
 from lti_tool.models.assessment import DRAFT, PARTNERSHIP_NAME_MAX, SUBMITTED
@@ -221,12 +221,13 @@ def submit(
         return False
     maximum = float(points)
     if maximum > 0:
+        explained = grade_explanation(attempt, settings, manager, maximum)
         activity_graded.send(
             current_app._get_current_object(),  # type: ignore[attr-defined]
             launch=launch,
-            score_given=_score(attempt, settings, manager) * maximum,
+            score_given=explained.fraction * maximum,
             score_maximum=maximum,
-            comment="Partnership self-assessment submitted",
+            comment=explained.line,
             source_ref=f"attempt:{attempt.id}",
         )
     db.session.commit()
@@ -234,12 +235,54 @@ def submit(
     return True
 
 
-def _score(attempt: AssessmentAttempt, settings: dict[str, Any], manager: PluginManager) -> float:
+@dataclass(frozen=True)
+class GradeExplanation:
+    fraction: float  # 0..1 of the activity's points
+    line: str  # one line, sent to the LMS as the grade's comment
+    detail: str  # the same in full, for the learner's grade page
+
+
+def grade_explanation(
+    attempt: AssessmentAttempt, settings: dict[str, Any], manager: PluginManager, out_of: float
+) -> GradeExplanation:
+    """How the grade of ``attempt`` is computed under the activity's grading setting, out of the
+    activity's points (the LMS's: lti_tool.services.grades.scale)."""
+    maximum = float(out_of)
+    points = f"{maximum:g}"
+    what = f"Partnership self-assessment, attempt {attempt.number}"
     if settings.get("grading") != "model":
-        return 1.0
+        return GradeExplanation(
+            1.0,
+            f"{what}: full marks for submitting ({points}/{points}); the answers do not change it.",
+            f"This activity gives full marks for submitting: {points} of {points} points. Your "
+            "answers do not change the grade; they are yours to learn from.",
+        )
     outcome = report(attempt, settings, manager)
     overall = outcome.report.overall if outcome.report else None
-    return float(overall) if overall is not None else 0.0
+    fraction = float(overall) if overall is not None else 0.0
+    scale = instrument_of(attempt).scale
+    low, high = scale.minimum, scale.maximum
+    given = f"{fraction * maximum:.4g}"
+    if overall is None:
+        return GradeExplanation(
+            0.0,
+            f"{what}: {given}/{points}: the scoring model had nothing to score (no area was rated).",
+            f"This activity grades with the scoring model's overall result, and no area was rated "
+            f"on the {low}-{high} scale, so the grade is 0 of {points} points.",
+        )
+    model = manager.get(SCORING_MODELS, settings["scoring_model"])
+    mean = low + fraction * (high - low)
+    describe = model.overall_description
+    return GradeExplanation(
+        fraction,
+        f"{what}: {given}/{points} = {model.label} overall result {format_number(mean)} on the "
+        f"{low}-{high} scale, mapped onto 0-{points} ({low} gives 0, {high} gives {points}).",
+        f"This activity grades with the scoring model's overall result. Under “{model.label}” "
+        f"your overall result is {describe}: {format_number(mean)} on the {low}-{high} scale. "
+        f"The scale is mapped onto the activity's {points} points ({low} gives 0, {high} gives "
+        f"{points}): ({format_number(mean)} − {low}) / {high - low} = {fraction:.0%}, so {given} of "
+        f"{points}. The grade follows how you rated the partnership, not the quality of your work.",
+    )
 
 
 @dataclass(frozen=True)
@@ -274,6 +317,35 @@ def report(attempt: AssessmentAttempt, settings: dict[str, Any], manager: Plugin
         )
     except (PluginRuntimeError, SettingsError) as exc:
         return ReportOutcome(None, f"The scoring model {model.label!r} failed on these answers: {exc}")
+
+
+def previous_submitted(attempt: AssessmentAttempt) -> AssessmentAttempt | None:
+    """The learner's latest submitted attempt before this one, in the same activity."""
+    return db.session.scalars(
+        select(AssessmentAttempt)
+        .where(
+            AssessmentAttempt.resource_link_pk == attempt.resource_link_pk,
+            AssessmentAttempt.user_pk == attempt.user_pk,
+            AssessmentAttempt.number < attempt.number,
+            AssessmentAttempt.status == SUBMITTED,
+        )
+        .order_by(AssessmentAttempt.number.desc())
+        .limit(1)
+    ).first()
+
+
+def changes_since(earlier: AssessmentAttempt, attempt: AssessmentAttempt) -> tuple[AreaChange, ...]:
+    return compare_attempts(
+        (instrument_of(earlier), responses(earlier)), (instrument_of(attempt), responses(attempt))
+    )
+
+
+def attempt_of_grade(source_ref: str) -> AssessmentAttempt | None:
+    """The attempt a grade was given for (its source_ref is "attempt:<id>")."""
+    kind, _, ident = (source_ref or "").partition(":")
+    if kind != "attempt" or not ident.isdigit():
+        return None
+    return db.session.get(AssessmentAttempt, int(ident))
 
 
 def count_answered(attempt: AssessmentAttempt) -> tuple[int, int]:

@@ -136,6 +136,7 @@ def record_failure(error: LaunchError) -> None:
         error.client_id or "?",
         error.reason,
         error.message,
+        extra={"platform_id": error.platform_id},
     )
 
 

@@ -8,60 +8,57 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, g, jsonify, redirect, render_template, request
+from flask import Blueprint, abort, jsonify, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from lti_tool import items as item_registry
 from lti_tool.assessment.instrument import NA, Instrument, default_instrument
-from lti_tool.assessment.radar import radar_svg
+from lti_tool.assessment.model import format_number
+from lti_tool.assessment.report_charts import report_charts
 from lti_tool.items import ASSESSMENT_ITEM_ID
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.models import AssessmentAttempt, Launch
 from lti_tool.models.assessment import DRAFT
-from lti_tool.plugin_manager import GRADE_PASSBACK, MECHANISM_CATALOGUES, SCORING_MODELS, plugins
+from lti_tool.plugin_manager import SCORING_MODELS, plugins
 from lti_tool.services import activities, activity_settings
 from lti_tool.services import assessment as service
 from lti_tool.services.assessment import IMPORTANCE_PREFIX, AnswerError, SubmitRefused
 from lti_tool.services.grades import scale as grade_scale
-from lti_tool.views.schema_form import form_fields, raw_values, with_uploads
+from lti_tool.views import activity
 
 bp = Blueprint("assessment", __name__, url_prefix="/app/assessment")
 
 
-def _activity_launch() -> Launch:
-    launch = launch_session.current()
-    if launch.resource_link_pk is None:
-        abort(400, description="Open the self-assessment from its activity in your course.")
-    return launch
+@bp.app_template_filter("num")
+def _num(value: float | None) -> str:
+    """Every number on the assessment's pages is written one way (2.25, 2.67, 3.0)."""
+    return "–" if value is None else format_number(value)
 
 
-def _assessment_launch() -> Launch:
-    """A launch in the activity placed as the self-assessment: the only place an attempt is
-    started, answered or graded (docs/decisions/0014-one-graded-activity.md)."""
-    launch = _activity_launch()
-    if not activities.is_assessment_activity(launch):
-        titles = [link.title for link in activities.placed_assessments(launch) if link.title]
-        where = (
-            f"It is the activity “{titles[0]}” in your course: open it there."
-            if len(titles) == 1
-            else "Open its own activity in your course."
-        )
-        abort(403, description=f"The self-assessment is not part of this activity. {where}")
-    return launch
+@bp.app_template_filter("signed")
+def _signed(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return ("+" if value > 0 else "−" if value < 0 else "±") + format_number(abs(value))
 
 
-@bp.context_processor
-def _scale() -> dict[str, Any]:
-    """Every page of the graded activity says what it is graded out of (the LMS's points)."""
-    launch = g.get("launch")
-    if launch is None or not activities.is_assessment_activity(launch):
-        return {}
-    return {"scale": grade_scale.scale_of(launch.resource_link_pk)}
+@bp.app_template_filter("first_sentence")
+def _first_sentence(text: str | None) -> str:
+    """The first sentence of a note: the "why" in the report's summary (the rest is below)."""
+    text = (text or "").strip()
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
+
+
+_activity_launch = activity.activity_launch
+_assessment_launch = activity.assessment_launch
+_link = activity.link_of
+bp.context_processor(activity.scale_context)
 
 
 def _settings(launch: Launch) -> dict[str, Any]:
-    return activity_settings.load(launch.resource_link_pk)  # type: ignore[arg-type]
+    return activity_settings.load(_link(launch))
 
 
 def _go(endpoint: str, **values: Any) -> Response:
@@ -98,7 +95,7 @@ def _assignment() -> Any:
 
 def _start_page(launch: Launch, problem: str = "", status: int = 200) -> Any:
     settings = _settings(launch)
-    history = service.attempts(launch.resource_link_pk, launch.user_pk)  # type: ignore[arg-type]
+    history = service.attempts(_link(launch), launch.user_pk)
     current = history[-1] if history else None
     answered, total = service.count_answered(current) if current else (0, 0)
     instrument = service.instrument_of(current) if current else default_instrument()
@@ -134,7 +131,7 @@ def begin() -> Any:
 
 
 def _overview(launch: Launch) -> str:
-    rows = service.attempts_with_people(launch.resource_link_pk)  # type: ignore[arg-type]
+    rows = service.attempts_with_people(_link(launch))
     settings = _settings(launch)
     model = next(
         (p for p in plugins().available(SCORING_MODELS) if p.name == settings["scoring_model"]), None
@@ -307,88 +304,26 @@ def _viewable(launch: Launch, attempt_id: int) -> AssessmentAttempt:
 def report(attempt_id: int) -> str:
     launch = _activity_launch()
     attempt = _viewable(launch, attempt_id)
-    outcome = service.report(attempt, _settings(launch), plugins())
-    chart = None
-    if outcome.report:
-        rows = outcome.report.dimensions
-        chart = radar_svg(
-            [r.title for r in rows],
-            [r.score.mean for r in rows],
-            title="Partnership profile",
-            description="Mean rating of each dimension on a scale of 1 to 5.",
-        )
-    person = service.person(attempt.user_pk)
+    settings = _settings(launch)
+    outcome = service.report(attempt, settings, plugins())
+    instrument = service.instrument_of(attempt)
+    earlier = service.previous_submitted(attempt)
+    changes = service.changes_since(earlier, attempt) if earlier else None
+    charts = report_charts(outcome.report, instrument, changes) if outcome.report else None
     return render_template(
         "assessment/report.html",
         attempt=attempt,
+        instrument=instrument,
         outcome=outcome,
         report=outcome.report,
-        chart=chart,
-        person=person,
-        retakes=_settings(launch)["retakes"],
+        charts=charts,
+        earlier=earlier,
+        changes=changes,
+        person=service.person(attempt.user_pk),
+        retakes=settings["retakes"],
+        grade=service.grade_explanation(
+            attempt, settings, plugins(), grade_scale.scale_of(attempt.resource_link_pk).points
+        )
+        if outcome.report
+        else None,
     )
-
-
-# --- instructor settings -------------------------------------------------------------------
-
-
-def _settings_form_context(settings: dict[str, Any], problems: Any = None) -> dict[str, Any]:
-    manager = plugins()
-    return {
-        "settings": settings,
-        "models": [(p, form_fields(p.settings_schema)) for p in manager.available(SCORING_MODELS)],
-        "catalogues": [(p, form_fields(p.settings_schema)) for p in manager.available(MECHANISM_CATALOGUES)],
-        "passbacks": [(p, form_fields(p.settings_schema)) for p in manager.available(GRADE_PASSBACK)],
-        "unavailable": [
-            i
-            for i in manager.describe()
-            if i.status != "available"
-            and i.kind in {SCORING_MODELS.name, MECHANISM_CATALOGUES.name, GRADE_PASSBACK.name}
-        ],
-        "problems": problems.by_section if problems else {},
-    }
-
-
-@bp.get("/settings")
-@launch_session.launch_required(role=INSTRUCTOR)
-def settings_form() -> str:
-    launch = _assessment_launch()
-    return render_template("assessment/settings.html", **_settings_form_context(_settings(launch)))
-
-
-@bp.post("/settings")
-@launch_session.launch_required(role=INSTRUCTOR)
-def save_settings() -> Any:
-    launch = _assessment_launch()
-    manager = plugins()
-    form = request.form
-    form_values = with_uploads(form.to_dict(), request.files)
-    raw: dict[str, Any] = {
-        "scoring_model": form.get("scoring_model", ""),
-        "scoring_settings": {
-            p.name: raw_values(p.settings_schema, form_values, f"scoring.{p.name}")
-            for p in manager.available(SCORING_MODELS)
-        },
-        "catalogues": form.getlist("catalogues"),
-        "catalogue_settings": {
-            p.name: raw_values(p.settings_schema, form_values, f"catalogue.{p.name}")
-            for p in manager.available(MECHANISM_CATALOGUES)
-        },
-        "passback": form.get("passback", ""),
-        "passback_settings": {
-            p.name: raw_values(p.settings_schema, form_values, f"passback.{p.name}")
-            for p in manager.available(GRADE_PASSBACK)
-        },
-        "grading": form.get("grading"),
-        "retakes": form.get("retakes") == "on",
-        "instructions": form.get("instructions", ""),
-    }
-    from lti_tool.assessment.instrument import default_instrument
-
-    clean, problems = activity_settings.validate(raw, manager, default_instrument())
-    if problems:
-        shown = {**_settings(launch), **{k: v for k, v in raw.items() if not k.endswith("_settings")}}
-        shown["submitted"] = raw
-        return render_template("assessment/settings.html", **_settings_form_context(shown, problems)), 400
-    activity_settings.save(launch.resource_link_pk, clean)  # type: ignore[arg-type]
-    return _go("assessment.start", saved=1)

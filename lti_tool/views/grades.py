@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+import math
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.plugin_api import PluginRuntimeError
-from lti_tool.services import activities
+from lti_tool.plugin_manager import plugins
+from lti_tool.services import activity_settings
+from lti_tool.services import assessment as assessment_service
 from lti_tool.services import grades as grade_service
-from lti_tool.services.grades import scale as grade_scale
+from lti_tool.views import activity
 from lti_tool.views.params import record_id
 
 bp = Blueprint("grades", __name__, url_prefix="/app/grades")
 
 
-@bp.context_processor
-def _scale() -> dict[str, Any]:
-    """Grades are out of the activity's points: the LMS's (lti_tool.services.grades.scale)."""
-    launch = g.get("launch")
-    if launch is None or not activities.is_assessment_activity(launch):
-        return {}
-    return {"scale": grade_scale.scale_of(launch.resource_link_pk)}
+bp.context_processor(activity.scale_context)
 
 
 def _launch_in_activity():
@@ -91,4 +87,25 @@ def mine() -> str:
     launch = _launch_in_activity()
     grade = grade_service.learner_grade(launch)
     status, words = grade_service.status_of(grade)
-    return render_template("grades/mine.html", launch=launch, grade=grade, status=status, words=words)
+    # The attempt the grade was given for: its report, and how the grade was computed.
+    attempt = assessment_service.attempt_of_grade(grade.source_ref) if grade else None
+    if attempt is not None and (attempt.user_pk, attempt.resource_link_pk) != (
+        launch.user_pk,
+        launch.resource_link_pk,
+    ):
+        attempt = None
+    explained = None
+    if grade is not None and attempt is not None:
+        settings = activity_settings.load(attempt.resource_link_pk)
+        explained = assessment_service.grade_explanation(attempt, settings, plugins(), grade.score_maximum)
+        if not math.isclose(explained.fraction * grade.score_maximum, grade.score_given, abs_tol=1e-6):
+            explained = None  # the activity's settings changed since: the recorded line says how
+    return render_template(
+        "grades/mine.html",
+        launch=launch,
+        grade=grade,
+        status=status,
+        words=words,
+        attempt=attempt,
+        explained=explained,
+    )

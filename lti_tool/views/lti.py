@@ -15,6 +15,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
+from lti_tool import logs
 from lti_tool.lti import claims as C
 from lti_tool.lti import keys, storage
 from lti_tool.lti import session as launch_session
@@ -58,6 +59,7 @@ def login() -> Response:
     except LaunchError as error:
         record_failure(error)
         raise
+    logs.note(platform_id=login.platform.id)
     if login.storage_target:
         # The platform offers storage: keep the state there too, then go on to the
         # platform. The cookie is still set for browsers that accept it.

@@ -110,8 +110,11 @@ def test_summary_mechanisms_are_the_best_of_the_top_priorities_each_once(instrum
         [(WorkshopCatalogue(), {})],
     )
     best = [m.id for p in report.top_priorities for m in p.best]
-    summary = report.summary_mechanisms
-    assert sorted(u.mechanism.id for u in summary) == sorted(set(best))
+    summary = [u.mechanism.id for u in report.summary_mechanisms]
+    assert len(summary) == len(set(summary)) <= 6 and set(summary) <= set(best)
+    # Each priority's best mechanism comes first; second-best ones fill what room is left.
+    firsts = list(dict.fromkeys(p.best[0].id for p in report.top_priorities if p.best))
+    assert summary[: len(firsts)] == firsts
     # The memorandum helps need, structure and information: listed once, with all three.
     mou = next(u for u in report.mechanisms if u.mechanism.id == "memorandum-of-understanding")
     assert set(mou.areas) >= {

@@ -3,10 +3,11 @@ from xml.etree import ElementTree
 
 import pytest
 
+from lti_tool.assessment.ipa import IpaPoint, ipa_svg
 from lti_tool.assessment.model import Mechanism, Responses
 from lti_tool.assessment.radar import label_lines, radar_svg
 from lti_tool.assessment.report import build_report
-from lti_tool.plugin_api import MechanismCatalogue, PluginRuntimeError, SettingsError
+from lti_tool.plugin_api import MechanismCatalogue, PluginRuntimeError, SettingsError, validate_settings
 from lti_tool_plugins.catalogues.uploaded import UploadedCatalogue
 from lti_tool_plugins.catalogues.workshop import WorkshopCatalogue
 from lti_tool_plugins.scoring.importance_gap import ImportanceGapModel
@@ -117,6 +118,15 @@ def test_report_scoring_failures(instrument):
     assert list(info.value.errors) == ["strength_min"]
 
 
+SVG = "{http://www.w3.org/2000/svg}"
+NS = {"s": "http://www.w3.org/2000/svg"}
+
+
+def _labels(root) -> list[str]:
+    group = root.find("s:g[@class='radar-labels']", NS)
+    return ["".join(t.itertext()) for t in group.iter(SVG + "text")]
+
+
 def test_radar_svg_is_accessible_escaped_and_deterministic():
     labels = ["Need & purpose", "Trust <script>", "Risk", "Resources"]
     values = [4.5, 2.0, None, 5.0]
@@ -125,20 +135,51 @@ def test_radar_svg_is_accessible_escaped_and_deterministic():
     assert "<script>" not in svg and "Trust &lt;script&gt;" in svg
     assert "Need &amp; purpose" in svg
     root = ElementTree.fromstring(svg)  # well-formed XML
-    ns = {"s": "http://www.w3.org/2000/svg"}
     assert root.get("role") == "img"
-    assert root.find("s:title", ns).text == "Profile <1>"
-    desc = root.find("s:desc", ns).text
+    assert root.find("s:title", NS).text == "Profile <1>"
+    desc = root.find("s:desc", NS).text
     assert "Trust <script>: 2.0" in desc and "Risk: no score" in desc
-    assert [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")] == labels
-    data = root.find(".//s:polygon[@class='radar-values']", ns)
-    points = data.get("points").split()
+    assert _labels(root) == labels
+    points = root.find(".//s:polygon[@class='radar-values']", NS).get("points").split()
     assert len(points) == 4
-    # Axis 0 points straight up: 4.5 / 5 of radius 120 = 108 above the centre (280, 190).
-    assert points[0] == "280.0,82.0"
+    # Axis 0 points straight up: 4.5 / 5 of radius 130 = 117 above the centre (280, 200).
+    assert points[0] == "280.0,83.0"
     # The missing value sits at the centre.
-    assert points[2] == "280.0,190.0"
+    assert points[2] == "280.0,200.0"
     assert all(re.fullmatch(r"\d+\.\d,\d+\.\d", p) for p in points)
+
+
+def test_radar_shows_its_scale_and_the_models_cut_offs():
+    guides = ThresholdBandsModel().performance_guides(validate_settings(ThresholdBandsModel, {}))
+    root = ElementTree.fromstring(radar_svg(["a", "b", "c"], [1, 2, 3], guides=guides))
+    scale = root.find("s:g[@class='radar-scale']", NS)
+    assert [t.text for t in scale.iter(SVG + "text")] == ["1", "2", "3", "4", "5"]
+    rings = root.findall(".//s:polygon[@class='radar-guide']", NS)
+    assert [r.get("data-value") for r in rings] == ["3.0", "4.0"]
+    # A ring at 4.0 of 5 on the top axis: 4/5 of radius 130 above the centre (280, 200).
+    assert rings[1].get("points").split()[0] == "280.0,96.0"
+
+
+def test_compact_radar_labels_areas_by_number_in_a_small_picture():
+    labels = ["Need and purpose", "Information sharing and reporting", "Trust", "Risk"]
+    root = ElementTree.fromstring(radar_svg(labels, [3, 3, 3, 3], compact=True, id_prefix="c"))
+    assert _labels(root) == ["1", "2", "3", "4"]
+    assert root.get("viewBox") == "0 0 300 300"  # drawn at about the width of a 320px iframe
+    assert int(root.find("s:g[@class='radar-labels']", NS).get("font-size")) >= 14
+    assert "Information sharing and reporting: 3.0" in root.find("s:desc", NS).text
+    assert root.find("s:title", NS).get("id") == "c-title"
+
+
+def test_radar_draws_a_previous_attempt_and_a_cohort_band():
+    root = ElementTree.fromstring(
+        radar_svg(["a", "b", "c"], [3, 3, 3], previous=[2, None, 4], band=[(2, 4), (2.5, 3.5), (None, None)])
+    )
+    previous = root.find(".//s:polygon[@class='radar-previous']", NS).get("points").split()
+    assert previous[0] == "280.0,148.0"  # 2/5 of 130 above the centre
+    band = root.find(".//s:path[@class='radar-band']", NS)
+    assert band.get("fill-rule") == "evenodd" and band.get("d").count("M") == 2
+    with pytest.raises(ValueError):
+        radar_svg(["a", "b", "c"], [3, 3, 3], previous=[1, 2])
 
 
 def test_long_radar_labels_wrap_in_two_lines_inside_the_picture():
@@ -151,7 +192,7 @@ def test_long_radar_labels_wrap_in_two_lines_inside_the_picture():
     assert label_lines("Information sharing and reporting") == ["Information sharing", "and reporting"]
     assert label_lines("Trust") == ["Trust"]
     root = ElementTree.fromstring(radar_svg(labels, [3, 3, 3, 3]))
-    texts = list(root.iter("{http://www.w3.org/2000/svg}text"))
+    texts = list(root.find("s:g[@class='radar-labels']", NS).iter(SVG + "text"))
     spans = [[s.text for s in t] for t in texts]
     assert spans[0] == ["Information sharing", "and reporting"] and spans[2] == []
     width = float(root.get("viewBox").split()[2])
@@ -160,6 +201,22 @@ def test_long_radar_labels_wrap_in_two_lines_inside_the_picture():
         longest = max(len(line) for line in label_lines(label)) * 7  # ~7px a character at 12px
         room = {"start": width - x, "end": x, "middle": 2 * min(x, width - x)}
         assert longest <= room[text.get("text-anchor")], label
+
+
+def test_importance_performance_chart_places_each_area_and_says_so():
+    points = [IpaPoint(1, "Need", 2.0, 5.0), IpaPoint(2, "Trust", 2.0, 5.0), IpaPoint(3, "Risk", 4.5, 1.0)]
+    svg = ipa_svg(points, performance_cut=3.0, importance_cut=3.0)
+    root = ElementTree.fromstring(svg)
+    assert root.get("role") == "img"
+    desc = root.find("s:desc", NS).text
+    assert "1. Need: mean 2.0, importance 5.0" in desc and "performance cut-off 3.0" in desc
+    assert len(root.findall(".//s:line[@class='ipa-cut']", NS)) == 2
+    circles = root.findall(".//s:g[@class='ipa-point']/s:circle", NS)
+    # Need and Trust share a spot: the second is moved aside so that both numbers show.
+    assert circles[0].get("cx") != circles[1].get("cx")
+    # Performance 2 of 1..5 is a quarter across the 284-wide plot from x=44: 115.0; importance 5 is the top.
+    assert (circles[0].get("cx"), circles[0].get("cy")) == ("115.0", "12.0")
+    assert "Concentrate here" in svg and "Possible overkill" not in svg
 
 
 def test_radar_svg_rejects_bad_input():

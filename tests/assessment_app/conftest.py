@@ -4,16 +4,20 @@ from typing import Any
 
 import pytest
 import requests
+from werkzeug.test import TestResponse
 
 from lti_tool.assessment.instrument import default_instrument
+from lti_tool.demo import platform as demo
+from tests.support.launch_as import Launched
 from tests.support.lms import INSTRUCTOR, DemoLms
 
 ITEM = "partnership-assessment"
 ASSESSMENT_TITLE = "Assignment: Partnership Self-Assessment"  # the item's default title
 
 
-class Taker:
-    """One person in the assessment activity, over HTTP with the launch token only."""
+class HttpTaker:
+    """One person in the assessment activity launched from the demo LMS, over real HTTP with the
+    launch token only (for flows that need a server: concurrency, deliveries)."""
 
     def __init__(self, lms: DemoLms, person: str, activity: int) -> None:
         self.lms = lms
@@ -23,7 +27,7 @@ class Taker:
         self.token = lms.token_of(page)
 
     @classmethod
-    def entered(cls, tool_url: str, page: requests.Response) -> Taker:
+    def entered(cls, tool_url: str, page: requests.Response) -> HttpTaker:
         """Someone who entered the tool from another platform (the page after the launch)."""
         taker = cls.__new__(cls)
         taker.base, taker.page, taker.token = tool_url, page, DemoLms.token_of(page)
@@ -68,6 +72,63 @@ class Taker:
             assert self.answer(item, value, csrf).status_code == 200
 
 
+class Taker:
+    """One person in the assessment activity, through the test client, with a launch recorded by
+    the tool's services (``launch_as``). Same methods as HttpTaker; responses are werkzeug's."""
+
+    def __init__(self, launched: Launched) -> None:
+        self.launched = launched
+        self.app = launched.app
+        self.client = launched.client
+        self.token = launched.token
+        self.page = self.get("/app/", follow_redirects=True)
+
+    def get(self, path: str, follow_redirects: bool = False, **params: Any) -> TestResponse:
+        return self.launched.get(path, follow_redirects=follow_redirects, **params)
+
+    def csrf(self, path: str = "/app/assessment/") -> str:
+        page = self.get(path).text
+        return page.split('<meta name="csrf-token" content="')[1].split('"')[0]
+
+    def answer(self, item: str, value: str, csrf: str | None = None) -> TestResponse:
+        return self.client.post(
+            "/app/assessment/answer",
+            json={"item": item, "value": value},
+            headers={"X-Launch-Token": self.token, "X-CSRF-Token": csrf or self.csrf()},
+        )
+
+    def post(
+        self, path: str, data: dict[str, Any] | None = None, allow_redirects: bool = True
+    ) -> TestResponse:
+        csrf = self.csrf() if "csrf_token" not in (data or {}) else None
+        body = {"lt": self.token, **({"csrf_token": csrf} if csrf else {}), **(data or {})}
+        return self.client.post(path, data=body, follow_redirects=allow_redirects)
+
+    def begin(self, name: str = "Harbour renewal P3") -> TestResponse:
+        return self.post("/app/assessment/begin", {"partnership": name}, allow_redirects=False)
+
+    answer_all = HttpTaker.answer_all
+
+
+@pytest.fixture
+def taker(launch_as: Any) -> Any:
+    """``taker(person_id)``: a demo person (tests.support.lms) launched into the activity."""
+
+    def launched(person_id: str) -> Taker:
+        who = demo.person(person_id)
+        assert who is not None
+        role = "instructor" if person_id == INSTRUCTOR else "learner"
+        extra = {"name": f"{who.given_name} {who.family_name}", "email": who.email}
+        return Taker(launch_as(role, sub=person_id, item=ITEM, extra=extra))
+
+    return launched
+
+
+@pytest.fixture
+def teacher(taker: Any) -> Taker:
+    return taker(INSTRUCTOR)
+
+
 @pytest.fixture
 def activity(lms: DemoLms) -> int:
     """The assessment placed in the demo course through Deep Linking."""
@@ -76,10 +137,10 @@ def activity(lms: DemoLms) -> int:
 
 
 @pytest.fixture
-def taker(lms: DemoLms, activity: int) -> Any:
-    return lambda person: Taker(lms, person, activity)
+def http_taker(lms: DemoLms, activity: int) -> Any:
+    return lambda person: HttpTaker(lms, person, activity)
 
 
 @pytest.fixture
-def teacher(taker: Any) -> Taker:
-    return taker(INSTRUCTOR)
+def http_teacher(http_taker: Any) -> HttpTaker:
+    return http_taker(INSTRUCTOR)

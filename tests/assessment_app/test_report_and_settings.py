@@ -13,7 +13,7 @@ from flask import Flask
 from lti_tool.assessment.instrument import Instrument
 from lti_tool.assessment.model import Responses, ScoringResult
 from lti_tool.plugin_api import ScoringModel
-from tests.assessment_app.conftest import ASSESSMENT_TITLE, Taker
+from tests.assessment_app.conftest import ASSESSMENT_TITLE, HttpTaker, Taker
 from tests.support.lms import LEARNERS, DemoLms
 
 SETTINGS = {
@@ -24,8 +24,9 @@ SETTINGS = {
 
 
 def priorities(report_html: str) -> list[str]:
-    section = report_html.split('id="priorities"')[1].split("</section>")[0]
-    return re.findall(r'<li class="priority"><h3>([^<]+)</h3>', section)
+    """The areas needing attention as the report's summary lists them (ask 2)."""
+    section = report_html.split('id="ask-priorities"')[1].split("</section>")[0]
+    return re.findall(r'<li class="summary-priority"><strong>([^<]+)</strong>', section)
 
 
 def submitted(taker: Any) -> tuple[Taker, int]:
@@ -43,10 +44,10 @@ def test_report_has_chart_table_priorities_mechanisms_and_no_mechanism_section(t
     ben, attempt = submitted(taker)
     page = ben.get(f"/app/assessment/report/{attempt}").text
     assert "<svg" in page and 'role="img"' in page
-    assert '<table id="scores">' in page
+    assert '<table id="scores" class="cards">' in page
     assert priorities(page)[0] == "Empathy and trust"
-    assert "Mechanisms that could help" in page
-    assert 'id="no-mechanism"' in page
+    assert 'id="ask-mechanisms"' in page and 'id="details-mechanisms"' in page
+    assert 'id="ask-discuss"' in page
 
 
 def test_switching_the_scoring_model_changes_every_report(taker: Any, teacher: Taker) -> None:
@@ -147,14 +148,14 @@ def test_a_broken_plugin_is_isolated(make_app: Any) -> None:
     lms = DemoLms(app.config["BASE_URL"], app.config["DEMO_URL"])
     lms.add_content(["partnership-assessment"])
     activity = lms.activities()[ASSESSMENT_TITLE]
-    teacher = Taker(lms, "101", activity)
+    teacher = HttpTaker(lms, "101", activity)
     assert (
         teacher.post(
             "/app/assessment/settings", {**SETTINGS, "scoring_model": "exploding"}, allow_redirects=False
         ).status_code
         == 303
     )
-    ben = Taker(lms, LEARNERS[0], activity)  # the launch still works
+    ben = HttpTaker(lms, LEARNERS[0], activity)  # the launch still works
     ben.answer_all()
     done = ben.post("/app/assessment/submit", allow_redirects=False)
     assert done.status_code == 303

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.assessment_app.conftest import Taker
+from tests.assessment_app.conftest import HttpTaker
 from tests.assessment_app.test_report_and_settings import SETTINGS
 from tests.grades.conftest import grades, record_launches, register, settle, submit
 from tests.support.lms import LEARNERS
@@ -75,8 +75,9 @@ def webhook_settings(url: str, **extra: str) -> dict[str, str]:
 
 
 def test_webhook_plugin_configured_by_the_teacher_delivers_signed_grades(
-    app: Flask, taker: Any, teacher: Taker, receiver: Receiver
+    app: Flask, http_taker: Any, http_teacher: HttpTaker, receiver: Receiver
 ) -> None:
+    taker, teacher = http_taker, http_teacher  # a real server: the grade is delivered by its thread
     app.config.update(GRADES_BACKOFF_BASE=0.05, GRADES_BACKOFF_MAX=0.3, GRADES_POLL_SECONDS=0.1)
     form = teacher.get("/app/assessment/settings").text
     assert 'name="passback.signed_webhook.url"' in form and "Signing secret" in form  # from its schema

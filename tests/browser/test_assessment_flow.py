@@ -30,6 +30,49 @@ def serious(page: Any) -> list[str]:
     return [f"{v['id']}: {v['help']}" for v in run_axe(page, page.frame(name="tool-frame"))]
 
 
+def check_report_first_screen(page: Any, frame: Any) -> None:
+    """At 1280 px, the four asks are answered in the frame's first screen, without scrolling."""
+    page.set_viewport_size({"width": 1280, "height": 800})  # the demo's iframe: 80% of it
+    tool = page.frame(name="tool-frame")
+    height = tool.evaluate("window.innerHeight")
+    assert tool.evaluate("window.scrollY") == 0
+    titles = []
+    top = tool.frame_element().bounding_box()["y"]
+    for ask in ("ask-profile", "ask-priorities", "ask-mechanisms", "ask-discuss"):
+        box = frame.locator(f"#{ask}").bounding_box()
+        assert box["y"] - top + box["height"] <= height, f"{ask} ends below the first screen"
+        titles.append(frame.locator(f"#{ask} h3").inner_text())
+    assert [t.split(maxsplit=1)[1] for t in titles] == [
+        "Your partnership's profile",
+        "Areas needing attention, by priority",
+        "Mechanisms that might be applied",
+        "To discuss: attention needed, no obvious mechanism",
+    ]
+    assert frame.locator("#ask-discuss li").count() >= 1  # Ben rated trust all 1s: motives
+    assert serious(page) == []
+    frame.get_by_role("button", name="Open all details").click()
+    assert (
+        frame.locator("svg.radar-wide").is_visible() and not frame.locator("svg.radar-compact").is_visible()
+    )
+    assert serious(page) == []
+
+
+def check_report_at_320px(page: Any) -> None:
+    """In a 320 px iframe: no sideways page, the radar's labels and the cards readable."""
+    page.set_viewport_size({"width": 352, "height": 800})
+    tool = page.frame(name="tool-frame")
+    assert tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    radar = tool.locator("svg.radar-compact")
+    assert radar.is_visible() and not tool.locator("svg.radar-wide").is_visible()
+    label_heights = radar.locator(".radar-labels text").evaluate_all(
+        "texts => texts.map(t => t.getBoundingClientRect().height)"
+    )
+    assert len(label_heights) == 12 and min(label_heights) >= 12, label_heights  # px on screen
+    cell = tool.locator("#scores td[data-label='Mean']").first
+    assert cell.evaluate("td => getComputedStyle(td).display") == "inline-block"  # a card, not a table
+    assert serious(page) == []
+
+
 def test_learner_takes_leaves_resumes_submits_and_teacher_switches_model(app: Flask, page: Any) -> None:
     place_items(app, page, ASSESSMENT_TITLE)
 
@@ -53,18 +96,11 @@ def test_learner_takes_leaves_resumes_submits_and_teacher_switches_model(app: Fl
         last = area == 12
         frame.get_by_role("button", name="Save and review" if last else "Save and continue").click()
     frame.get_by_role("button", name="Submit my self-assessment").click()
-    frame.get_by_role("heading", level=1, name="Partnership self-assessment: report").wait_for()
-    assert frame.locator("svg[role=img]").count() == 1
-    assert frame.get_by_role("heading", name="Areas needing attention, in priority order").is_visible()
-    assert frame.get_by_role("heading", name="Areas needing attention with no obvious mechanism").is_visible()
+    frame.get_by_role("heading", level=1, name="Report: Harbour renewal P3").wait_for()
     assert frame.locator("#scoring-model").inner_text() == "Strength, borderline, concern"
-    first_priority = frame.locator(".priority h3").first.inner_text()
-    assert serious(page) == []
-    page.set_viewport_size({"width": 352, "height": 800})  # the report in a 320px iframe
-    tool = page.frame(name="tool-frame")
-    assert (
-        tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
-    )  # no sideways page
+    first_priority = frame.locator(".summary-priority strong").first.inner_text()
+    check_report_first_screen(page, frame)
+    check_report_at_320px(page)
     page.set_viewport_size({"width": 1280, "height": 720})
 
     frame = open_assessment(app, page, "Ada Okafor")
@@ -78,7 +114,10 @@ def test_learner_takes_leaves_resumes_submits_and_teacher_switches_model(app: Fl
     frame.get_by_role("link", name="Report of Ben Tremblay, attempt 1").click()
     assert frame.locator("#scoring-model").inner_text() == "Importance and performance"
     # Area 3 (all 1s, importance 1) led; now an area rated 2 but more important leads.
-    assert frame.locator(".priority h3").first.inner_text() != first_priority
+    assert frame.locator(".summary-priority strong").first.inner_text() != first_priority
+    frame.get_by_text("Profile in detail").click()  # the importance-performance chart is there
+    assert frame.locator("svg.ipa[role=img]").is_visible()
+    assert serious(page) == []
 
     page.get_by_role("link", name="← Back to the course").click()
     page.get_by_role("link", name="Gradebook").click()

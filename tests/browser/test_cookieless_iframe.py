@@ -39,6 +39,9 @@ def test_launch_and_session_survive_without_third_party_cookies(
     box = frame.get_by_role("textbox", name="Notes on this session (optional)")
     box.fill("Capacity needs patience.")
     frame.get_by_role("button", name="Save reflection").click()
+    # Saved (by the page's script, or by the plain post and its redirect) before moving on:
+    # leaving the page earlier would cancel the save.
+    frame.get_by_role("status").filter(has_text="Your reflection is saved.").wait_for()
     frame.get_by_role("heading", level=1).filter(has_text="Session 4:").wait_for()
     nav.get_by_role("link", name="Assignment", exact=True).click()
     frame.get_by_role("heading", level=1).filter(has_text="Assignment:").wait_for()

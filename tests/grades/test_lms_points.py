@@ -14,7 +14,7 @@ from flask import Flask
 from lti_tool.demo.gradebook_models import DemoLineItem, DemoScore
 from lti_tool.extensions import db
 from lti_tool.services import grades as grade_service
-from tests.assessment_app.conftest import Taker
+from tests.assessment_app.conftest import HttpTaker as Taker
 from tests.grades.conftest import FAST, grades, settle
 from tests.support.lms import INSTRUCTOR, LEARNERS, DemoLms
 

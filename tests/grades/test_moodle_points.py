@@ -13,7 +13,7 @@ import pytest
 import requests
 from flask import Flask
 
-from tests.assessment_app.conftest import Taker
+from tests.assessment_app.conftest import HttpTaker as Taker
 from tests.grades.conftest import grades, register, settle
 from tests.support.lms import ASSESSMENT, DemoLms
 from tests.support.moodle_platform import MoodlePlatform

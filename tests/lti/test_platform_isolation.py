@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.lti.conftest import Flow
-from tests.pages.test_pages import SESSION_1, get, save_form
 from tests.support.lms import LEARNERS, DemoLms
+from tests.support.pages import SESSION_1, get, save_form
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 

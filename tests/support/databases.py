@@ -1,7 +1,8 @@
 """Fresh, migrated databases for each test: SQLite always, PostgreSQL when configured.
 
-Migrations run once per session into a template (a file for SQLite, a template database
-for PostgreSQL); each test then gets a copy, so every test starts from the real schema.
+Migrations (and the demo LMS's own tables) are made once per session in a template (a file for
+SQLite, a template database for PostgreSQL); each test then gets a copy, so every test starts
+from the real schema.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ def migrate(database_url: str) -> None:
     app = create_app({"ENV": "testing", "DATABASE_URL": database_url, "DEMO": False})
     with app.app_context():
         upgrade()
+        from lti_tool.demo.models import create_tables
         from lti_tool.extensions import db
 
+        create_tables(db.engine)  # the demo LMS's own tables, as `flask demo setup` makes them
         db.engine.dispose()
 
 

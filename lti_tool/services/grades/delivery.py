@@ -130,6 +130,11 @@ class Job:
     settings: dict[str, Any] = field(default_factory=dict)  # the plugin's, validated
     creating_line_item: bool = False
     early: PassbackResult | None = None  # decided without calling the plugin
+    platform_id: int | None = None  # for the log lines (lti_tool/logs.py)
+
+    @property
+    def log_ids(self) -> dict[str, int | None]:
+        return {"platform_id": self.platform_id}
 
 
 def prepare(app: Flask, grade_id: int, lease: str, commit: bool = True) -> Job | None:
@@ -155,6 +160,7 @@ def prepare(app: Flask, grade_id: int, lease: str, commit: bool = True) -> Job |
     job = Job(
         grade.id, lease, grade.version, grade.attempts, grade.plugin, grade.resource_link_pk, to_send, auth
     )
+    job.platform_id = grade.platform_id
     job.early = _plan(app, job)
     if commit:
         db.session.commit()
@@ -226,7 +232,7 @@ def _send(app: Flask, job: Job) -> PassbackResult:
         except PluginRuntimeError as exc:
             return PassbackResult.retry(f"the {job.plugin} plugin failed: {exc.error}")
         except Exception as exc:  # e.g. the token store's database: retried later
-            log.exception("grade %s: delivery failed unexpectedly", job.grade_id)
+            log.exception("grade %s: delivery failed unexpectedly", job.grade_id, extra=job.log_ids)
             return PassbackResult.retry(f"delivery failed: {exc}")
         if result.outcome != PassbackOutcome.TOKEN_EXPIRED:
             return result
@@ -296,10 +302,17 @@ def finish(app: Flask, job: Job, result: PassbackResult, commit: bool = True) ->
     if commit:
         db.session.commit()
     if not rowcount(done):
-        log.warning("grade %s: lease lost before the result was recorded (%s)", job.grade_id, outcome)
+        log.warning(
+            "grade %s: lease lost before the result was recorded (%s)",
+            job.grade_id,
+            outcome,
+            extra=job.log_ids,
+        )
         return "lease_lost"
     level = logging.WARNING if outcome == FAILED else logging.INFO
-    log.log(level, "grade %s v%s: %s %s", job.grade_id, job.version, outcome, result.message)
+    log.log(
+        level, "grade %s v%s: %s %s", job.grade_id, job.version, outcome, result.message, extra=job.log_ids
+    )
     return outcome
 
 

@@ -12,11 +12,11 @@ import logging
 import math
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from lti_tool.extensions import db, rowcount
+from lti_tool.extensions import db, rowcount, this_app
 from lti_tool.lti.ags import granted_ags_scopes
 from lti_tool.models import Grade, Launch
 from lti_tool.models.base import utcnow
@@ -37,7 +37,7 @@ class GradeError(ValueError):
 
 def kick_after_commit() -> None:
     """Wake this process's delivery thread once the current transaction commits."""
-    db.session.info[_KICK] = current_app._get_current_object()  # type: ignore[attr-defined]
+    db.session.info[_KICK] = this_app()
 
 
 # --- the receiver: the outbox row, in the submission's transaction -------------------------

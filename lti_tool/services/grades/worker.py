@@ -137,11 +137,15 @@ def run_worker(
     app: Flask, once: bool = False, max_seconds: float | None = None, stats: WorkStats | None = None
 ) -> WorkStats:
     """The worker loop of `flask grades work`."""
+    from lti_tool.services.heartbeat import Heart
+
     stats = stats or WorkStats()
     deadline = time.monotonic() + max_seconds if max_seconds else None
     poll = float(app.config["GRADES_POLL_SECONDS"])
+    heart = Heart(app, "grades")  # `flask check` reports a worker not seen lately
     with ThreadPoolExecutor(int(app.config["GRADES_CONCURRENCY"]), thread_name_prefix="grades") as pool:
         while deadline is None or time.monotonic() < deadline:
+            heart.beat()
             stop = (lambda: time.monotonic() >= deadline) if deadline else (lambda: False)
             if work_batch(app, pool, stats, stop):
                 continue

@@ -1,0 +1,250 @@
+"""`flask check [--deploy]`: what an operator runs first. Each problem is one line with its fix.
+
+Without --deploy: what stops the tool from working at all (database, migrations, keys) is an
+error; the rest are warnings. With --deploy, the production rules (https, a strong secret set in
+the environment, an administrator password, a stated registration mode and outbound allow-list,
+a grade worker at work, no grades stuck) are errors too. Settings were already parsed and
+validated when the app was built: a bad one never gets this far.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select, text
+
+from lti_tool.extensions import db
+from lti_tool.models.base import utcnow
+from lti_tool.settings import DEV_SECRET_KEY, ENV_PREFIX, SOURCES_KEY
+
+ERROR = "error"
+WARNING = "warning"
+PENDING_TOO_LONG = timedelta(hours=1)
+MIN_SECRET_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class Problem:
+    level: str
+    message: str
+    fix: str
+
+    def line(self) -> str:
+        return f"{self.level.upper()}: {self.message}. Fix: {self.fix.rstrip('.')}."
+
+
+def run_checks(app: Flask, deploy: bool = False) -> list[Problem]:
+    """Every problem found, errors first."""
+    with app.app_context():
+        problems = list(_settings(app.config, deploy))
+        if _database_reachable(problems):
+            schema = list(_migrations(app))
+            problems += schema
+            if not schema:  # the rest reads tables that only the current schema is sure to have
+                problems += list(_keys(app.config, deploy))
+                problems += list(_admin_password(app.config, deploy))
+                problems += list(_grades(deploy))
+        db.session.remove()
+    return sorted(problems, key=lambda p: p.level != ERROR)
+
+
+def _level(deploy: bool) -> str:
+    return ERROR if deploy else WARNING
+
+
+def _set_in_environment(config: Mapping[str, Any], name: str) -> bool:
+    return config.get(SOURCES_KEY, {}).get(name) in ("environment", "override")
+
+
+def _settings(config: Mapping[str, Any], deploy: bool) -> Iterator[Problem]:
+    if not deploy:
+        return
+    if config["ENV"] != "production":
+        yield Problem(ERROR, f"{ENV_PREFIX}ENV is {config['ENV']!r}", f"set {ENV_PREFIX}ENV=production")
+    if not str(config["BASE_URL"]).startswith("https://"):
+        yield Problem(
+            ERROR,
+            f"{ENV_PREFIX}BASE_URL is not https ({config['BASE_URL']}): LMS iframes need it",
+            f"serve the tool over HTTPS and set {ENV_PREFIX}BASE_URL=https://...",
+        )
+    yield from _secret(config)
+    if not config.get("COOKIE_SECURE") and str(config["BASE_URL"]).startswith("https://"):
+        yield Problem(
+            ERROR,
+            f"{ENV_PREFIX}COOKIE_SECURE is off: browsers drop the tool's cookies inside an LMS iframe",
+            f"unset {ENV_PREFIX}COOKIE_SECURE (it follows the https BASE_URL)",
+        )
+    if config.get("DEMO"):
+        yield Problem(
+            ERROR, f"{ENV_PREFIX}DEMO is on", f"unset {ENV_PREFIX}DEMO: never run the demo LMS in production"
+        )
+    mode = config.get("REGISTRATION_MODE")
+    if not _set_in_environment(config, "REGISTRATION_MODE"):
+        yield Problem(
+            ERROR,
+            f"{ENV_PREFIX}REGISTRATION_MODE is not stated (now {mode!r})",
+            f"choose who may register the tool: {ENV_PREFIX}REGISTRATION_MODE=token, allowlist or off",
+        )
+    elif mode == "open":
+        yield Problem(
+            ERROR,
+            f"{ENV_PREFIX}REGISTRATION_MODE is open: anyone with the URL can register a platform",
+            f"set {ENV_PREFIX}REGISTRATION_MODE=token (one-time links from /admin), allowlist or off",
+        )
+    elif mode == "allowlist" and not config.get("REGISTRATION_ALLOWED_ISSUERS"):
+        yield Problem(
+            ERROR,
+            f"{ENV_PREFIX}REGISTRATION_MODE is allowlist but no issuer is allowed",
+            f"list them in {ENV_PREFIX}REGISTRATION_ALLOWED_ISSUERS, or use token mode",
+        )
+    if not _set_in_environment(config, "OUTBOUND_ALLOWLIST"):
+        yield Problem(
+            ERROR,
+            f"{ENV_PREFIX}OUTBOUND_ALLOWLIST is not stated",
+            f"set {ENV_PREFIX}OUTBOUND_ALLOWLIST to the non-public hosts the tool may call, or to an "
+            "empty value for public addresses only",
+        )
+    if not config.get("PROXY_FIX"):
+        yield Problem(
+            WARNING,
+            f"{ENV_PREFIX}PROXY_FIX is 0: behind a proxy every client looks like the proxy",
+            f"set {ENV_PREFIX}PROXY_FIX=1 when one TLS-terminating proxy is in front",
+        )
+    if str(config.get("DATABASE_URL", "")).startswith("sqlite"):
+        yield Problem(
+            WARNING,
+            "the database is SQLite",
+            f"use PostgreSQL in production ({ENV_PREFIX}DATABASE_URL=postgresql://...)",
+        )
+
+
+def _secret(config: Mapping[str, Any]) -> Iterator[Problem]:
+    secret = str(config.get("SECRET_KEY") or "")
+    fix = (
+        f"set {ENV_PREFIX}SECRET_KEY to a long random value "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(48))') and keep it"
+    )
+    if not _set_in_environment(config, "SECRET_KEY") or secret == DEV_SECRET_KEY:
+        yield Problem(ERROR, f"{ENV_PREFIX}SECRET_KEY is not set in the environment", fix)
+    elif len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < 10:
+        yield Problem(ERROR, f"{ENV_PREFIX}SECRET_KEY is weak (short, or few different characters)", fix)
+
+
+def _database_reachable(problems: list[Problem]) -> bool:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return True
+    except Exception as exc:  # noqa: BLE001  (whatever the driver raises, the operator needs one line)
+        detail = str(exc).splitlines()[0][:200]
+        problems.append(
+            Problem(
+                ERROR,
+                f"the database does not answer ({detail})",
+                f"check {ENV_PREFIX}DATABASE_URL and that the database server runs",
+            )
+        )
+        return False
+
+
+def _migrations(app: Flask) -> Iterator[Problem]:
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = app.extensions["migrate"].migrate.get_config()
+    script = ScriptDirectory.from_config(config)
+    heads = set(script.get_heads())
+    with db.engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())  # logs at INFO: see logs.py
+    if current == heads:
+        return
+    fix = "run `flask --app lti_tool db upgrade` (back up the database first)"
+    unknown = sorted(r for r in current if not _exists(script, r))
+    if not current:
+        yield Problem(ERROR, "the database is empty (not migrated)", fix)
+    elif unknown:
+        yield Problem(
+            ERROR,
+            f"the database is at revision {', '.join(unknown)}, unknown to this release (a newer one?)",
+            "install the release that migrated it",
+        )
+    else:
+        yield Problem(
+            ERROR,
+            f"the database is not migrated to this release's schema (at {', '.join(sorted(current))}, "
+            f"needs {', '.join(sorted(heads))})",
+            fix,
+        )
+
+
+def _exists(script: Any, revision: str) -> bool:
+    try:
+        return script.get_revision(revision) is not None
+    except Exception:  # noqa: BLE001  (alembic raises several kinds for an unknown revision)
+        return False
+
+
+def _keys(config: Mapping[str, Any], deploy: bool) -> Iterator[Problem]:
+    from cryptography.fernet import InvalidToken
+
+    from lti_tool.lti import keys as tool_keys
+    from lti_tool.models import ToolKey
+
+    active = db.session.scalars(
+        select(ToolKey).where(ToolKey.active.is_(True)).order_by(ToolKey.id.desc()).limit(1)
+    ).first()
+    if active is None:
+        yield Problem(
+            _level(deploy),
+            "the tool has no signing key yet (one would be made on first use)",
+            "run `flask --app lti_tool keys rotate` once",
+        )
+        return
+    try:
+        tool_keys.current_signing_key(str(config["SECRET_KEY"]))
+    except InvalidToken:
+        yield Problem(
+            ERROR,
+            f"the signing key cannot be decrypted with this {ENV_PREFIX}SECRET_KEY (was it changed?)",
+            f"restore the previous {ENV_PREFIX}SECRET_KEY, or run `flask --app lti_tool keys rotate` "
+            "and let the platforms fetch the new key set",
+        )
+
+
+def _admin_password(config: Mapping[str, Any], deploy: bool) -> Iterator[Problem]:
+    from lti_tool.services.admin_auth import admin_password_hash
+
+    if not admin_password_hash(config):
+        yield Problem(
+            _level(deploy),
+            "no administrator password: /admin cannot be used",
+            f"run `flask --app lti_tool admin set-password` (or set {ENV_PREFIX}ADMIN_PASSWORD)",
+        )
+
+
+def _grades(deploy: bool) -> Iterator[Problem]:
+    from lti_tool.models import Grade
+    from lti_tool.models.grades import PENDING
+    from lti_tool.services.heartbeat import STALE_AFTER, last_seen
+
+    now = utcnow()
+    seen = last_seen("grades")
+    fix = "run `flask --app lti_tool grades work` as a service (systemd unit p3-workshop-grades)"
+    if seen is None:
+        yield Problem(_level(deploy), "no grade worker has ever run", fix)
+    elif now - seen > STALE_AFTER:
+        minutes = int((now - seen).total_seconds() // 60)
+        yield Problem(_level(deploy), f"the grade worker was last seen {minutes} minutes ago", fix)
+    stuck = db.session.scalar(
+        select(func.count()).where(Grade.status == PENDING, Grade.graded_at < now - PENDING_TOO_LONG)
+    )
+    if stuck:
+        yield Problem(
+            _level(deploy),
+            f"{stuck} grade(s) pending for more than an hour",
+            "see `flask --app lti_tool grades status` and /admin for the platforms' answers; "
+            "check that the grade worker runs",
+        )

@@ -1,0 +1,189 @@
+"""The release works where it is installed, not only in a checkout.
+
+Builds the sdist and, from it, the wheel (``python -m build``); installs the wheel (not editable)
+into a fresh virtualenv; then, from an empty folder, runs what docs/deploy.md asks of an operator:
+migrate, content check, plugins list, check, and serves with gunicorn and the shipped settings,
+fetching the key set, the health check and a demo page. A file left out of the package, an
+undeclared dependency or a setting that only a checkout provides fails here. On PostgreSQL when
+LTI_TOOL_TEST_POSTGRES_URL is set (as in CI), on SQLite otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+import lti_tool
+from tests.support.databases import postgres_admin_url
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.packaging
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> str:
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, f"{' '.join(args)} failed ({done.returncode}):\n{output[-3000:]}"
+    return output
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def database_url() -> Iterator[str]:
+    admin = postgres_admin_url()
+    if not admin:
+        yield "sqlite:///" + str(Path(os.environ.get("TMPDIR", "/tmp")) / f"p3-pkg-{uuid.uuid4().hex}.sqlite")
+        return
+    name = f"p3_pkg_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(admin, isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+    with engine.connect() as conn:
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    yield (
+        sa.engine.make_url(admin)
+        .set(database=name)
+        .render_as_string(hide_password=False)
+        .replace("postgresql+psycopg://", "postgresql://")
+    )
+    with engine.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    engine.dispose()
+
+
+def test_the_wheel_installs_and_runs_from_an_empty_folder(tmp_path: Path, database_url: str) -> None:
+    # 1. sdist, then the wheel built from the sdist: both must carry everything.
+    dist = tmp_path / "dist"
+    build_log = _run(
+        [sys.executable, "-m", "build", "--outdir", str(dist), str(ROOT)], ROOT, dict(os.environ)
+    )
+    for warning in ("is absent from the `packages` configuration", "SetuptoolsDeprecationWarning"):
+        assert warning not in build_log, build_log
+    wheel = next(dist.glob("*.whl"))
+    assert wheel.name == f"p3_workshop_lti-{lti_tool.__version__}-py3-none-any.whl"
+    _every_source_file_is_in_the_wheel(wheel)
+
+    # 2. A fresh virtualenv with the wheel and its declared dependencies only.
+    venv = tmp_path / "venv"
+    _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], tmp_path, dict(os.environ))
+    extras = "serve,postgres" if database_url.startswith("postgresql") else "serve"
+    pip = [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python")]  # no pip in it: faster
+    _run([*pip, "install", "--quiet", f"{wheel}[{extras}]"], tmp_path, dict(os.environ))
+
+    # 3. From an empty folder, with only the operator's settings in the environment.
+    here = tmp_path / "empty"
+    here.mkdir()
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LTI_TOOL_", "PYTHON", "FLASK_"))}
+    env.update(
+        LTI_TOOL_DATABASE_URL=database_url,
+        LTI_TOOL_BASE_URL=base_url,
+        LTI_TOOL_DEMO="1",
+        LTI_TOOL_LOG_FORMAT="json",
+        LTI_TOOL_ADMIN_PASSWORD="an-operator-password",
+        WEB_CONCURRENCY="1",
+    )
+    flask = [str(venv / "bin" / "flask"), "--app", "lti_tool"]
+    where = _run([str(venv / "bin" / "python"), "-c", "import lti_tool; print(lti_tool.__file__)"], here, env)
+    assert where.strip().startswith(str(venv)), where  # the installed copy, not the checkout
+
+    assert _run([*flask, "version"], here, env).strip() == f"p3-workshop-lti {lti_tool.__version__}"
+    assert "Running upgrade" in _run([*flask, "db", "upgrade"], here, env)
+    assert "OK: p3-art-of-the-possible" in _run([*flask, "content", "check"], here, env)
+    plugins = _run([*flask, "plugins", "list"], here, env)
+    for name in ("threshold_bands", "importance_gap", "workshop", "uploaded", "lti_ags", "gradebook_export"):
+        assert any(name in line and "available" in line for line in plugins.splitlines()), plugins
+    _run([*flask, "demo", "setup"], here, env)
+    _run([*flask, "keys", "rotate"], here, env)
+    checked = _run([*flask, "check"], here, env)  # exit 0: nothing stops the tool from working
+    assert "ERROR" not in checked, checked
+    _run([*flask, "deploy", "files", "deploy"], here, env)
+    assert (here / "deploy" / "gunicorn.conf.py").is_file()
+    assert (here / "deploy" / "systemd" / "p3-workshop-web.service").is_file()
+
+    # A misspelt setting stops the installed tool too, naming the closest known one.
+    typo = subprocess.run(
+        [*flask, "version"],
+        cwd=here,
+        env={**env, "LTI_TOOL_GRADES_PASSBAK": "x"},
+        capture_output=True,
+        text=True,
+    )
+    assert typo.returncode != 0 and "did you mean LTI_TOOL_GRADES_PASSBACK?" in typo.stderr
+
+    # 4. gunicorn with the shipped settings: JWKS, health check, demo page, access log.
+    log_path = tmp_path / "gunicorn.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [
+                str(venv / "bin" / "gunicorn"),
+                "-c",
+                "python:lti_tool.deploy.gunicorn_conf",
+                "-b",
+                f"127.0.0.1:{port}",
+            ],
+            cwd=here,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        health = _wait_for(f"{base_url}/healthz?token=never-logged", server, log_path)
+        assert health.json() == {"status": "ok"} and health.headers["X-Request-Id"]
+        keys = requests.get(f"{base_url}/lti/jwks", timeout=10).json()["keys"]
+        assert keys and keys[0]["kty"] == "RSA"
+        demo = requests.get(base_url.replace("127.0.0.1", "localhost") + "/demo/", timeout=10)
+        assert demo.status_code == 200 and "Ada" in demo.text
+        home = requests.get(f"{base_url}/", timeout=10)
+        assert home.status_code == 200 and "</html>" in home.text
+        assert requests.get(f"{base_url}/static/tool.css", timeout=10).status_code == 200
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    logged = log_path.read_text()
+    access = [line for line in logged.splitlines() if '"gunicorn.access"' in line]
+    assert any(f'"request_id": "{health.headers["X-Request-Id"]}"' in line for line in access), logged
+    assert "never-logged" not in logged  # the access log leaves query strings out
+
+
+def _wait_for(url: str, server: subprocess.Popen[bytes], log_path: Path) -> requests.Response:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert server.poll() is None, f"gunicorn stopped:\n{log_path.read_text()[-3000:]}"
+        try:
+            return requests.get(url, timeout=5)
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    raise AssertionError(f"gunicorn did not answer within 60 s:\n{log_path.read_text()[-3000:]}")
+
+
+def _every_source_file_is_in_the_wheel(wheel: Path) -> None:
+    """Each tracked file of the packages (code and data) is in the wheel."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    tracked = subprocess.run(
+        ["git", "ls-files", "lti_tool", "plugins/lti_tool_plugins"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert len(tracked) > 100
+    expected = {name.removeprefix("plugins/") for name in tracked}
+    missing = sorted(expected - names)
+    assert not missing, f"left out of the wheel: {missing}"
