@@ -1,6 +1,11 @@
 """Database models. Only lti_tool.services (and the LTI protocol layer) use them directly."""
 
-from lti_tool.models.assessment import ActivitySettings, AssessmentAnswer, AssessmentAttempt
+from lti_tool.models.assessment import (
+    ActivitySettings,
+    AssessmentAnswer,
+    AssessmentAreaTotal,
+    AssessmentAttempt,
+)
 from lti_tool.models.grades import ActivityScale, Grade, GradeLineItem, ServiceToken
 from lti_tool.models.launch import (
     CourseContext,
@@ -24,6 +29,7 @@ __all__ = [
     "ActivityScale",
     "ActivitySettings",
     "AssessmentAnswer",
+    "AssessmentAreaTotal",
     "AssessmentAttempt",
     "AdminCredential",
     "AdminSignInFailure",

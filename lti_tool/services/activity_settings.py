@@ -37,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     "grading": "completion",
     "retakes": False,
     "instructions": "",  # the teacher's own words for learners, shown with the assignment
+    # The class's discussion view (no names, for projecting) stays hidden until this many
+    # learners have submitted, so that nobody's answers can be picked out.
+    "discussion_minimum": 3,
     "passback": "",  # a grade_passback plugin's name, "auto", or "" for the tool's GRADES_PASSBACK
     "passback_settings": {},
 }
@@ -154,3 +157,8 @@ def _activity_fields(raw: Mapping[str, Any], clean: dict[str, Any], problems: Se
             "activity", "instructions", f"Keep the instructions under {INSTRUCTIONS_MAX} characters."
         )
     clean["instructions"] = instructions
+    minimum = str(raw.get("discussion_minimum", DEFAULTS["discussion_minimum"])).strip()
+    if minimum.isdigit() and 1 <= int(minimum) <= 100:
+        clean["discussion_minimum"] = int(minimum)
+    else:
+        problems.add("activity", "discussion_minimum", "Enter a whole number of learners from 1 to 100.")

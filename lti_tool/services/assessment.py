@@ -10,10 +10,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool.assessment.instrument import NA, Instrument, default_instrument, get_instrument
-from lti_tool.assessment.model import Responses, format_number, missing_answers
+from lti_tool.assessment.model import Responses, format_number, missing_answers, rating_counts
 from lti_tool.assessment.report import AreaChange, Report, build_report, compare_attempts
 from lti_tool.extensions import db, rowcount
-from lti_tool.models import AssessmentAnswer, AssessmentAttempt, Launch, LtiUser
+from lti_tool.models import AssessmentAnswer, AssessmentAreaTotal, AssessmentAttempt, Launch, LtiUser
 from lti_tool.models.assessment import DRAFT, PARTNERSHIP_NAME_MAX, SUBMITTED
 from lti_tool.models.base import utcnow
 from lti_tool.plugin_api import PluginRuntimeError, SettingsError
@@ -42,16 +42,6 @@ def attempts(resource_link_pk: int, user_pk: int | None = None) -> list[Assessme
     if user_pk is not None:
         query = query.where(AssessmentAttempt.user_pk == user_pk)
     return list(db.session.scalars(query.order_by(AssessmentAttempt.user_pk, AssessmentAttempt.number)))
-
-
-def attempts_with_people(resource_link_pk: int) -> list[tuple[AssessmentAttempt, LtiUser]]:
-    rows = db.session.execute(
-        select(AssessmentAttempt, LtiUser)
-        .join(LtiUser, LtiUser.id == AssessmentAttempt.user_pk)
-        .where(AssessmentAttempt.resource_link_pk == resource_link_pk)
-        .order_by(LtiUser.name, AssessmentAttempt.number)
-    )
-    return [(a, u) for a, u in rows]
 
 
 def latest(launch: Launch) -> AssessmentAttempt | None:
@@ -219,6 +209,7 @@ def submit(
     if rowcount(result) != 1:
         db.session.rollback()
         return False
+    _record_area_totals(attempt)
     maximum = float(points)
     if maximum > 0:
         explained = grade_explanation(attempt, settings, manager, maximum)
@@ -233,6 +224,20 @@ def submit(
     db.session.commit()
     db.session.refresh(attempt)
     return True
+
+
+def _record_area_totals(attempt: AssessmentAttempt) -> None:
+    """The submitted attempt's sums per area, for the class view (in the submission's transaction)."""
+    db.session.add_all(
+        AssessmentAreaTotal(
+            attempt_id=attempt.id,
+            dimension_id=c.dimension_id,
+            total=sum(c.values),
+            rated=len(c.values),
+            importance=c.importance,
+        )
+        for c in rating_counts(instrument_of(attempt), responses(attempt))
+    )
 
 
 @dataclass(frozen=True)

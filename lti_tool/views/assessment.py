@@ -20,12 +20,13 @@ from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.models import AssessmentAttempt, Launch
 from lti_tool.models.assessment import DRAFT
-from lti_tool.plugin_manager import SCORING_MODELS, plugins
+from lti_tool.plugin_manager import plugins
 from lti_tool.services import activities, activity_settings
 from lti_tool.services import assessment as service
 from lti_tool.services.assessment import IMPORTANCE_PREFIX, AnswerError, SubmitRefused
 from lti_tool.services.grades import scale as grade_scale
 from lti_tool.views import activity
+from lti_tool.views.assessment_class import class_view
 
 bp = Blueprint("assessment", __name__, url_prefix="/app/assessment")
 
@@ -131,12 +132,7 @@ def begin() -> Any:
 
 
 def _overview(launch: Launch) -> str:
-    rows = service.attempts_with_people(_link(launch))
-    settings = _settings(launch)
-    model = next(
-        (p for p in plugins().available(SCORING_MODELS) if p.name == settings["scoring_model"]), None
-    )
-    return render_template("assessment/overview.html", rows=rows, settings=settings, model=model)
+    return class_view(launch)
 
 
 def _own_draft(launch: Launch) -> AssessmentAttempt:

@@ -73,6 +73,9 @@ def save_settings() -> Any:
         "grading": form.get("grading"),
         "retakes": form.get("retakes") == "on",
         "instructions": form.get("instructions", ""),
+        # Left blank (or absent): the activity keeps its number.
+        "discussion_minimum": form.get("discussion_minimum")
+        or activity_settings.load(link)["discussion_minimum"],
     }
     clean, problems = activity_settings.validate(raw, manager, default_instrument())
     if problems:

@@ -108,9 +108,20 @@ def test_learner_takes_leaves_resumes_submits_and_teacher_switches_model(app: Fl
     frame.get_by_role("heading", level=1, name="Self-assessment settings").wait_for()
     assert serious(page) == []
     frame.get_by_role("radio", name="Importance and performance").check()
+    frame.get_by_label("Learners who must have submitted before the discussion view shows anything").fill("1")
     frame.get_by_role("button", name="Save settings").click()
     frame.get_by_role("status").filter(has_text="Settings saved.").wait_for()
-    assert serious(page) == []  # the instructor's overview
+    assert serious(page) == []  # the instructor's class view
+    assert "1 submitted" in frame.locator("#class-counts").inner_text()
+    frame.get_by_role("link", name="Discussion view", exact=True).click()
+    frame.get_by_role("heading", level=1, name="Our partnerships, by area").wait_for()
+    assert frame.locator("#area-stats svg.strip").count() == 12
+    assert serious(page) == []
+    page.set_viewport_size({"width": 352, "height": 800})
+    tool = page.frame(name="tool-frame")
+    assert tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    page.set_viewport_size({"width": 1280, "height": 720})
+    frame.get_by_role("link", name="Self-assessment", exact=True).click()
     frame.get_by_role("link", name="Report of Ben Tremblay, attempt 1").click()
     assert frame.locator("#scoring-model").inner_text() == "Importance and performance"
     # Area 3 (all 1s, importance 1) led; now an area rated 2 but more important leads.

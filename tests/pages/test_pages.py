@@ -152,3 +152,14 @@ def test_unknown_content_is_a_404_page(launch_as: Any, path: str) -> None:
 def test_instructors_see_the_pages_too(launch_as: Any) -> None:
     ada = launch_as("instructor", sub="ada")
     assert ada.get(SESSION_1).status_code == 200
+
+
+def test_pages_say_what_is_the_tools_own(launch_as: Any) -> None:
+    """Session objectives are the tool's suggestions; the questionnaire is inspired by the CWA
+    Partnership Test, not the test itself (issue 13)."""
+    ben = launch_as("learner", sub="ben")
+    session = text(ben.get(W + "/sessions/session-3"))
+    assert "Suggested objectives" in session and "Suggested by this tool" in session
+    assignment = " ".join(re.sub(r"<[^>]+>", " ", text(ben.get(W + "/assignment"))).split())
+    assert "the workshop's own questionnaire, inspired by that test" in assignment.replace("&#39;", "'")
+    assert "are not the Test's" in assignment.replace("&#39;", "'")
