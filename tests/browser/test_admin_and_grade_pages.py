@@ -66,7 +66,7 @@ def test_gradebook_and_learner_grade_pages_in_the_iframe(app: Flask, page: Any) 
     assert found == {kind: [] for kind in found}, found
     assert page.frame_locator(FRAME).get_by_role("link", name="Refresh the roster").count() == 1
     frame.get_by_role("link", name="Back to the activity").click()
-    frame.get_by_role("heading", level=1, name="Partnership self-assessment: your activity").wait_for()
+    frame.get_by_role("heading", level=1, name="Partnership self-assessment: your class").wait_for()
 
 
 def test_a_learner_answers_with_the_keyboard_alone(app: Flask, page: Any) -> None:
