@@ -22,8 +22,10 @@ from lti_tool.services import activity_settings
 from lti_tool.services import cohort as cohort_service
 from lti_tool.services.cohort import ClassResults
 from lti_tool.services.results_export import stream_csv
+from lti_tool.views import activity
 
 bp = Blueprint("assessment_class", __name__, url_prefix="/app/assessment/class")
+bp.context_processor(activity.scale_context)  # the activity's points, on every page of it
 
 PAGE_SIZE = 100  # learners per page of the class view's table
 

@@ -9,11 +9,11 @@ from typing import Any
 from flask import Flask
 
 from tests.browser.conftest import run_axe
-from tests.browser.demo_course import open_activity, place_items
+from tests.browser.demo_course import ASSESSMENT_TITLE, open_activity, place_items
 
 
 def open_assessment(app: Flask, page: Any, person: str) -> Any:
-    frame = open_activity(app, page, person, "Partnership self-assessment")
+    frame = open_activity(app, page, person, ASSESSMENT_TITLE)
     frame.get_by_role("heading", level=1).first.wait_for()
     return frame
 
@@ -92,7 +92,7 @@ def check_report_at_320px(page: Any) -> None:
 
 
 def test_learner_takes_leaves_resumes_submits_and_teacher_switches_model(app: Flask, page: Any) -> None:
-    place_items(app, page, "Partnership self-assessment")
+    place_items(app, page, ASSESSMENT_TITLE)
 
     frame = open_assessment(app, page, "Ben Tremblay")
     frame.get_by_label("Which partnership will you assess?").fill("Harbour renewal P3")
