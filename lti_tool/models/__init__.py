@@ -6,7 +6,7 @@ from lti_tool.models.assessment import (
     AssessmentAreaTotal,
     AssessmentAttempt,
 )
-from lti_tool.models.grades import Grade, GradeLineItem, ServiceToken
+from lti_tool.models.grades import ActivityScale, Grade, GradeLineItem, ServiceToken
 from lti_tool.models.launch import (
     CourseContext,
     Launch,
@@ -27,6 +27,7 @@ from lti_tool.models.registration import (
 )
 
 __all__ = [
+    "ActivityScale",
     "ActivitySettings",
     "AssessmentAnswer",
     "AssessmentAreaTotal",

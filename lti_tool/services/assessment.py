@@ -189,10 +189,15 @@ def missing(attempt: AssessmentAttempt) -> list[Any]:
 
 
 def submit(
-    attempt: AssessmentAttempt, launch: Launch, settings: dict[str, Any], manager: PluginManager
+    attempt: AssessmentAttempt,
+    launch: Launch,
+    settings: dict[str, Any],
+    manager: PluginManager,
+    points: float,
 ) -> bool:
     """Submit once. Returns False when it was already submitted (a double click, a second tab).
-    The grade goes into the same transaction as the submission, through activity_graded."""
+    The grade, on the activity's points (the LMS's: lti_tool.services.grades.scale), goes into
+    the same transaction as the submission, through activity_graded."""
     gaps = missing(attempt)
     if attempt.status == DRAFT and (gaps or not attempt.partnership_name):
         raise SubmitRefused("Some answers are missing.", gaps)
@@ -205,9 +210,9 @@ def submit(
         db.session.rollback()
         return False
     _record_area_totals(attempt)
-    maximum = float(settings.get("score_maximum") or 0)
+    maximum = float(points)
     if maximum > 0:
-        explained = grade_explanation(attempt, settings, manager)
+        explained = grade_explanation(attempt, settings, manager, maximum)
         activity_graded.send(
             current_app._get_current_object(),  # type: ignore[attr-defined]
             launch=launch,
@@ -243,10 +248,11 @@ class GradeExplanation:
 
 
 def grade_explanation(
-    attempt: AssessmentAttempt, settings: dict[str, Any], manager: PluginManager
+    attempt: AssessmentAttempt, settings: dict[str, Any], manager: PluginManager, out_of: float
 ) -> GradeExplanation:
-    """How the grade of ``attempt`` is computed under the activity's grading setting."""
-    maximum = float(settings.get("score_maximum") or 0)
+    """How the grade of ``attempt`` is computed under the activity's grading setting, out of the
+    activity's points (the LMS's: lti_tool.services.grades.scale)."""
+    maximum = float(out_of)
     points = f"{maximum:g}"
     what = f"Partnership self-assessment, attempt {attempt.number}"
     if settings.get("grading") != "model":

@@ -340,9 +340,10 @@ def test_linkable_items(p3: Workshop) -> None:
     assert items[3].title == ("Session 3: Contingent Cooperation and the Dynamics of Relationship Management")
     assert items[3].description == p3.sessions[2].summary
     assert items[-1].item_id == f"{P3}/assignment"
-    assert [i for i in items if i.graded] == [items[-1]]
-    assert items[-1].max_points == 100
-    assert all(i.max_points is None for i in items[:-1])
+    # The assignment page is kept for activities placed with it, but is neither graded nor
+    # offered: the graded assignment is the self-assessment item (lti_tool.items).
+    assert not any(i.graded for i in items) and all(i.max_points is None for i in items)
+    assert [i for i in items if not i.offered] == [items[-1]]
     assert len({i.item_id for i in items}) == len(items)
     assert all(i.title and i.description for i in items)
 
@@ -354,7 +355,7 @@ def test_find_item(p3: Workshop) -> None:
     whole = find_item(workshops, P3)
     assert whole is not None and whole.kind == "workshop"
     assignment = find_item(workshops, f"{P3}/assignment")
-    assert assignment is not None and assignment.graded
+    assert assignment is not None and not assignment.graded and not assignment.offered
     for missing in ["", "nope", f"{P3}/session-9", "nope/session-1", f"{P3}/session-3/x"]:
         assert find_item(workshops, missing) is None
 

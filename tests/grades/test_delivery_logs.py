@@ -14,7 +14,7 @@ from tests.support.lms import LEARNERS, DemoLms
 def test_a_delivery_log_line_names_the_platform(make_app: Any, capsys: pytest.CaptureFixture[str]) -> None:
     app = make_app(LOG_FORMAT="json", LOG_LEVEL="INFO", **FAST)
     lms = DemoLms(app.config["BASE_URL"], app.config["DEMO_URL"])
-    _, page = lms.launch(LEARNERS[0])
+    _, page = lms.launch(LEARNERS[0], lms.place_assessment(10))  # a graded activity
     submit(app, launch_id_of(app, page), 6)
     settle(app)
     [grade] = grades(app)

@@ -21,7 +21,7 @@ PAGES = {
     "session": (SESSION_1, "Session 1: Introduction: Theories of Business - Government Relations"),
     "assignment": (W + "/assignment", "Assignment: Partnership Self-Assessment"),
     "bibliography": (W + "/bibliography", "Bibliography"),
-    "coming soon": ("/app/items/partnership-assessment", "Partnership self-assessment"),
+    "coming soon": ("/app/items/partnership-assessment", "Assignment: Partnership Self-Assessment"),
 }
 
 
