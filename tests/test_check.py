@@ -177,6 +177,6 @@ def test_an_unreachable_or_unmigrated_database_is_an_error(database_url: str, tm
         db.engine.dispose()
     code, lines = _run(app, "check")
     assert code == 1 and lines[0] == (
-        "ERROR: the database is not migrated to this release's schema (at 0009, needs 0010). "
+        "ERROR: the database is not migrated to this release's schema (at 0009, needs 0011). "
         "Fix: run `flask --app lti_tool db upgrade` (back up the database first)."
     )

@@ -15,6 +15,7 @@ from lti_tool.models.platform import Deployment, Platform, ToolKey
 from lti_tool.models.progress import SessionProgress
 from lti_tool.models.registration import (
     AdminCredential,
+    AdminSession,
     AdminSignInFailure,
     DynamicRegistration,
     RegistrationLink,
@@ -25,6 +26,7 @@ __all__ = [
     "AssessmentAnswer",
     "AssessmentAttempt",
     "AdminCredential",
+    "AdminSession",
     "AdminSignInFailure",
     "DynamicRegistration",
     "RegistrationLink",
