@@ -62,6 +62,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lti_tool.views import assessment as assessment_views
 
     app.register_blueprint(assessment_views.bp)
+    from lti_tool.views import assessment_class, assessment_settings
+
+    app.register_blueprint(assessment_settings.bp)
+    app.register_blueprint(assessment_class.bp)
     from lti_tool.views import admin, health, registration
 
     app.register_blueprint(health.bp)

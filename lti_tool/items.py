@@ -82,6 +82,11 @@ class ItemRegistry:
             found += linkable_items(workshop)
         return found + self._extra
 
+    def offered(self) -> list[LinkableItem]:
+        """The items the Deep Linking picker offers (the graded one last)."""
+        found = [item for item in self.items() if item.offered]
+        return [i for i in found if not i.graded] + [i for i in found if i.graded]
+
     def find(self, item_id: str) -> LinkableItem | None:
         return next((item for item in self.items() if item.item_id == item_id), None)
 
@@ -94,21 +99,24 @@ class ItemRegistry:
 
 
 def assessment_item(workshops: Mapping[str, Workshop]) -> LinkableItem:
-    """The partnership self-assessment, graded like the assignment that uses it."""
+    """The workshop's graded assignment: the partnership self-assessment, with the assignment's
+    instructions on its first page. The only graded item (docs/decisions/0014-one-graded-activity.md)."""
     workshop = next(
         (w for w in workshops.values() if w.assignment and w.assignment.assessment_ref == ASSESSMENT_ITEM_ID),
         None,
     )
-    points = workshop.assignment.max_points if workshop and workshop.assignment else None
+    assignment = workshop.assignment if workshop else None
     return LinkableItem(
         item_id=ASSESSMENT_ITEM_ID,
         kind="assessment",
         workshop_slug=workshop.slug if workshop else "",
         ref=None,
-        title="Partnership self-assessment",
-        description="Rate how your organization works in partnership and see where to focus first.",
+        title=f"Assignment: {assignment.title}" if assignment else "Partnership self-assessment",
+        description=assignment.summary
+        if assignment
+        else "Rate how your organization works in partnership and see where to focus first.",
         graded=True,
-        max_points=points or DEFAULT_MAX_POINTS,
+        max_points=assignment.max_points if assignment else DEFAULT_MAX_POINTS,
     )
 
 

@@ -12,13 +12,14 @@ See docs/plugins.md for a complete third-party example.
 from __future__ import annotations
 
 import logging
+import types
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
-from typing import Any, ClassVar, ParamSpec, Protocol, TypeVar, get_origin, get_type_hints
+from typing import Any, ClassVar, ParamSpec, Protocol, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from marshmallow import RAISE, Schema, ValidationError
 
@@ -33,7 +34,7 @@ Params = ParamSpec("Params")
 #: The version of this interface. A plugin declares the version it was written for in
 #: ``api_version``; it loads when the major numbers are equal and its minor is not newer than
 #: ours (a minor version only adds optional things). See docs/plugins.md.
-PLUGIN_API_VERSION = "1.0"
+PLUGIN_API_VERSION = "1.1"  # 1.1: GradePassback.scale, DestinationScale, scores in results
 
 
 def _parse_version(value: str) -> tuple[int, int]:
@@ -160,11 +161,14 @@ def default_settings(plugin_cls: type[Plugin]) -> dict[str, Any]:
 
 
 @cache
-def _declared_return(plugin_cls: type[Plugin], method: str) -> type | None:
-    """The return type an interface in this module declares for ``method`` (None: unknown)."""
+def _declared_return(plugin_cls: type[Plugin], method: str) -> type | tuple[type, ...] | None:
+    """The return type(s) an interface in this module declares for ``method`` (None: unknown)."""
     for klass in plugin_cls.__mro__:
         if klass.__module__ == __name__ and method in vars(klass):
             hint = get_type_hints(vars(klass)[method]).get("return")
+            if get_origin(hint) in (Union, types.UnionType):  # X | None: any of them
+                members = tuple(get_origin(a) or a for a in get_args(hint))
+                return members if all(isinstance(m, type) for m in members) else None
             found = get_origin(hint) or hint
             return found if isinstance(found, type) else None
     return None
@@ -188,7 +192,8 @@ def call_safely(method: Callable[Params, R], /, *args: Params.args, **kwargs: Pa
         raise PluginRuntimeError(name, method_name, exc) from exc
     expected = _declared_return(type(plugin), method_name) if isinstance(plugin, Plugin) else None
     if expected is not None and not isinstance(result, expected):
-        message = f"returned {type(result).__name__}, expected {expected.__name__}"
+        names = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
+        message = f"returned {type(result).__name__}, expected {names}"
         log.error("plugin %r %s() %s", name, method_name, message)
         raise PluginRuntimeError(name, method_name, message)
     return result
@@ -229,10 +234,26 @@ class PassbackResult:
     retry_after: float | None = None  # seconds the platform asked us to wait, if it said
     status_code: int | None = None
     line_item_url: str | None = None  # the line item found or created, for reuse
+    # The score as the destination now holds it, when the plugin sent it on the destination's
+    # own scale (an LMS line item's points): the tool shows that from then on.
+    score_given: float | None = None
+    score_maximum: float | None = None
 
     @classmethod
-    def delivered(cls, message: str = "", line_item_url: str | None = None) -> PassbackResult:
-        return cls(PassbackOutcome.DELIVERED, message, line_item_url=line_item_url)
+    def delivered(
+        cls,
+        message: str = "",
+        line_item_url: str | None = None,
+        score_given: float | None = None,
+        score_maximum: float | None = None,
+    ) -> PassbackResult:
+        return cls(
+            PassbackOutcome.DELIVERED,
+            message,
+            line_item_url=line_item_url,
+            score_given=score_given,
+            score_maximum=score_maximum,
+        )
 
     @classmethod
     def retry(
@@ -270,6 +291,10 @@ class GradeTransport(Protocol):
 
     def post_score(self, line_item_url: str, score: Mapping[str, Any]) -> None: ...
 
+    def get_line_item(self, line_item_url: str) -> Mapping[str, Any]:
+        """The line item as the platform describes it (label, scoreMaximum, ...)."""
+        ...
+
     def find_line_item(
         self, line_items_url: str, *, resource_link_id: str, resource_id: str, tag: str
     ) -> str | None: ...
@@ -284,6 +309,24 @@ class GradeTransport(Protocol):
         resource_id: str,
         tag: str,
     ) -> str: ...
+
+
+@dataclass(frozen=True)
+class DestinationScale:
+    """What a destination says of an activity's scale (``GradePassback.scale``).
+
+    ``score_maximum``: the points it grades the activity on (an LMS line item's scoreMaximum),
+    None when it has no scale of its own or could not say. ``line_item_url``: where it keeps the
+    activity's grades. ``graded``: False when it keeps no grades for the activity at all (no
+    line item). ``problem``: why it could not be asked now (asked again later);
+    ``token_expired``: the access token was refused (the tool asks once more with a new one).
+    """
+
+    score_maximum: float | None = None
+    line_item_url: str | None = None
+    graded: bool = True
+    problem: str = ""
+    token_expired: bool = False
 
 
 @dataclass(frozen=True)
@@ -331,6 +374,14 @@ class GradePassback(Plugin):
         returns (``PassbackResult.line_item_url``) to the next deliveries as
         ``grade.line_item_url``, so concurrent first grades create one line item."""
         return False
+
+    def scale(
+        self, grade: GradeToSend, transport: GradeTransport | None, settings: Mapping[str, Any]
+    ) -> DestinationScale:
+        """The points the destination grades this activity on (plugin API 1.1). ``grade`` is a
+        probe: its score fields are the tool's current scale, its URLs the launch's. The default,
+        for destinations without a scale of their own, says so: the tool's scale is used."""
+        return DestinationScale()
 
     @abstractmethod
     def deliver(

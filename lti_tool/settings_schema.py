@@ -268,6 +268,11 @@ class SettingsSchema(Schema):
     ROSTER_CACHE_SECONDS = grades.integer(
         120, "Seconds the course roster (NRPS) is reused by the gradebook page (0: always ask)."
     )
+    GRADES_SCALE_REFRESH_SECONDS = grades.seconds(
+        300,
+        "Seconds an activity's points, read from its LMS line item, are trusted before a learner's "
+        "launch reads them again (an instructor's launch and every delivery always read them).",
+    )
 
     # --- Demo LMS ---
     DEMO = demo.boolean(False, "Serve the demo LMS under /demo/ (refused in production).")

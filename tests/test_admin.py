@@ -285,7 +285,8 @@ def test_dashboard_shows_grade_delivery_per_platform(make_app: Any) -> None:
 
     app = make_app(ADMIN_PASSWORD=PASSWORD, **FAST)
     lms = DemoLms(app.config["BASE_URL"], app.config["DEMO_URL"])
-    launches = [launch_id_of(app, lms.launch(learner)[1]) for learner in LEARNERS[:2]]
+    activity = lms.place_assessment(10)
+    launches = [launch_id_of(app, lms.launch(learner, activity)[1]) for learner in LEARNERS[:2]]
     submit(app, launches[0], 7)
     settle(app)
     requests.post(

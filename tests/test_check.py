@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import downgrade
 
@@ -173,10 +174,13 @@ def test_an_unreachable_or_unmigrated_database_is_an_error(database_url: str, tm
 
     app = _app(database_url)
     with app.app_context():
-        downgrade(revision="0009")
+        downgrade(revision="-1")  # one migration behind this release's head
+        with db.engine.connect() as conn:
+            behind = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
         db.engine.dispose()
+    head = f"{int(behind) + 1:04d}"
     code, lines = _run(app, "check")
     assert code == 1 and lines[0] == (
-        "ERROR: the database is not migrated to this release's schema (at 0009, needs 0011). "
+        f"ERROR: the database is not migrated to this release's schema (at {behind}, needs {head}). "
         "Fix: run `flask --app lti_tool db upgrade` (back up the database first)."
     )

@@ -48,6 +48,41 @@ def test_migrations_match_models_and_downgrade_cleanly(database_url: str) -> Non
 
 
 @pytest.mark.both_dbs
+def test_area_totals_are_backfilled_for_attempts_submitted_before_0011(database_url: str) -> None:
+    """Attempts submitted before the class view's totals existed get them from their answers."""
+    app = create_app({"ENV": "testing", "DATABASE_URL": database_url})
+    now = datetime(2026, 1, 5)
+    with app.app_context():
+        downgrade(revision="0010")
+        with db.engine.begin() as conn:
+
+            def insert(table: str, **values: object) -> None:
+                conn.execute(sa.Table(table, sa.MetaData(), autoload_with=conn).insert().values(**values))
+
+            insert("platform", id=1, name="", issuer="i", client_id="c", auth_login_url="a",
+                   auth_token_url="t", key_set_url="k", enabled=True, created_at=now)  # fmt: skip
+            insert("deployment", id=1, platform_id=1, deployment_id="d", created_at=now)
+            insert("course_context", id=1, platform_id=1, deployment_pk=1, context_id="c", title="", label="")
+            insert("resource_link", id=1, context_pk=1, resource_link_id="r", title="")
+            insert("lti_user", id=1, platform_id=1, sub="s", name="", email="", updated_at=now)
+            for attempt, status in ((1, "submitted"), (2, "draft")):
+                insert("assessment_attempt", id=attempt, resource_link_pk=1, user_pk=1, launch_id="l",
+                       number=attempt, instrument_id="partnership-assessment", instrument_version=1,
+                       partnership_name="", status=status, created_at=now, updated_at=now)  # fmt: skip
+                for item, value in (
+                    ("trust-1", "2"),
+                    ("trust-2", "na"),
+                    ("trust-3", "5"),
+                    ("importance:trust", "4"),
+                ):
+                    insert("assessment_answer", attempt_id=attempt, item=item, value=value, saved_at=now)
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT * FROM assessment_area_total")).all()
+        assert [tuple(r) for r in rows] == [(1, "trust", 7, 2, 4)]  # 2 + 5, "na" left out; no draft
+
+
+@pytest.mark.both_dbs
 def test_the_production_schema_has_no_demo_tables(database_url: str) -> None:
     app = create_app({"ENV": "testing", "DATABASE_URL": database_url})
     with app.app_context():

@@ -29,7 +29,7 @@ import lti_tool
 from tests.support.databases import postgres_admin_url
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.packaging
+pytestmark = [pytest.mark.packaging, pytest.mark.slow]
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> str:

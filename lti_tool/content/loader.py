@@ -198,10 +198,16 @@ class LinkableItem:
     description: str
     graded: bool = False
     max_points: int | None = None
+    # False: kept so that activities placed with it still open, but no longer offered in the
+    # picker (the assignment page: the graded assignment is the self-assessment item).
+    offered: bool = True
 
 
 def linkable_items(workshop: Workshop) -> list[LinkableItem]:
-    """The workshop itself, then each session in order, then the assignment."""
+    """The workshop itself, then each session in order, then the assignment page.
+
+    The assignment page is not graded and not offered in the picker: the graded assignment is
+    the self-assessment item (lti_tool.items; docs/decisions/0014-one-graded-activity.md)."""
     items = [
         LinkableItem(
             item_id=workshop.slug,
@@ -232,8 +238,7 @@ def linkable_items(workshop: Workshop) -> list[LinkableItem]:
                 ref="assignment",
                 title=workshop.assignment.title,
                 description=workshop.assignment.summary,
-                graded=True,
-                max_points=workshop.assignment.max_points,
+                offered=False,
             )
         )
     return items

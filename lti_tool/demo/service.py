@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from lti_tool import outbound
+from lti_tool.demo.gradebook_models import DemoLineItem
 from lti_tool.demo.models import DemoActivity
 from lti_tool.demo.platform import PlatformKeys
 from lti_tool.extensions import db
@@ -140,6 +141,9 @@ def accept_deep_link_response(token: str, expected_data: str | None) -> list[Dem
             continue
         custom = item.get("custom") if isinstance(item.get("custom"), dict) else {}
         line_item = item.get("lineItem") if isinstance(item.get("lineItem"), dict) else None
+        points = line_item.get("scoreMaximum") if line_item else None
+        if line_item and (isinstance(points, bool) or not isinstance(points, int | float) or points <= 0):
+            raise DeepLinkReturnError("A lineItem needs a scoreMaximum above 0.")
         activity = DemoActivity(
             title=str(item.get("title") or "Untitled activity")[:500],
             url=str(item.get("url") or "")[:1000],
@@ -147,6 +151,29 @@ def accept_deep_link_response(token: str, expected_data: str | None) -> list[Dem
             line_item_json=json.dumps(line_item) if line_item else None,
         )
         db.session.add(activity)
-        added.append(activity)
+        added.append((activity, line_item))
+    db.session.flush()
+    for activity, line_item in added:
+        if line_item:  # like Moodle and Canvas: a graded placement gets its gradebook column
+            db.session.add(
+                DemoLineItem(
+                    activity_id=activity.id,
+                    label=str(line_item.get("label") or activity.title)[:500],
+                    score_maximum=float(line_item["scoreMaximum"]),
+                    resource_id=str(line_item.get("resourceId") or "")[:255],
+                    tag=str(line_item.get("tag") or "")[:255],
+                    resource_link_id=f"demo-link-{activity.id}",
+                )
+            )
     db.session.commit()
-    return added
+    return [activity for activity, _ in added]
+
+
+def set_points(line_item_id: int, points: float) -> bool:
+    """The instructor changes a gradebook column's points (as in Moodle's or Canvas's)."""
+    item = db.session.get(DemoLineItem, line_item_id)
+    if item is None or not 0 < points <= 10000:
+        return False
+    item.score_maximum = points
+    db.session.commit()
+    return True

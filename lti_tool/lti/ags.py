@@ -58,10 +58,15 @@ def with_query(url: str, params: Mapping[str, str]) -> str:
 
 
 def granted_ags_scopes(claim: Mapping[str, Any]) -> tuple[str, ...]:
-    """The AGS scopes the tool asks a token for: what it uses of what the platform granted."""
+    """The AGS scopes the tool asks a token for: what it uses of what the platform granted
+    (line items are only read: their points are the activity's scale)."""
     scopes = claim.get("scope")
     granted = {s for s in scopes if isinstance(s, str)} if isinstance(scopes, list) else set()
-    return tuple(sorted(granted & {SCOPE_LINEITEM, SCOPE_SCORE}))
+    return tuple(sorted(granted & {SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY, SCOPE_SCORE}))
+
+
+def can_read_line_items(scopes: Iterable[str]) -> bool:
+    return bool({SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY} & set(scopes))
 
 
 class ServiceClient:
@@ -156,6 +161,14 @@ class AgsTransport:
         self.client.request(
             "POST", scores_url(line_item_url), self.scopes, json=dict(score), content_type=SCORE_TYPE
         )
+
+    def get_line_item(self, line_item_url: str) -> dict[str, Any]:
+        body, response = self.client.get_json(line_item_url, self.scopes, LINEITEM_TYPE)
+        if not isinstance(body, dict):
+            raise ServiceError(
+                "retry", "the LMS answered its line item with something else", response.status_code
+            )
+        return body
 
     def find_line_item(
         self, line_items_url: str, *, resource_link_id: str, resource_id: str, tag: str

@@ -23,6 +23,9 @@ from lti_tool.lti.tool_conf import registration_for
 from lti_tool.models import Platform
 
 ITEM_PARAM = "p3_item"
+# The points the teacher chose when placing a graded item (its lineItem's scoreMaximum), so the
+# tool knows the scale from the first launch, before it has read the LMS's line item.
+POINTS_PARAM = "p3_points"
 LINE_ITEM_TAG = "p3-workshop"
 
 
@@ -83,7 +86,10 @@ def _resource(item: ContentItem) -> DeepLinkResource:
         .set_type("ltiResourceLink")
         .set_title(item.title)
         .set_url(item.url)
-        .set_custom_params({ITEM_PARAM: item.item_id})
+        .set_custom_params(
+            {ITEM_PARAM: item.item_id}
+            | ({POINTS_PARAM: str(item.max_points)} if item.max_points is not None else {})
+        )
     )
     if item.max_points is not None:
         resource.set_lineitem(

@@ -1,7 +1,12 @@
 """Database models. Only lti_tool.services (and the LTI protocol layer) use them directly."""
 
-from lti_tool.models.assessment import ActivitySettings, AssessmentAnswer, AssessmentAttempt
-from lti_tool.models.grades import Grade, GradeLineItem, ServiceToken
+from lti_tool.models.assessment import (
+    ActivitySettings,
+    AssessmentAnswer,
+    AssessmentAreaTotal,
+    AssessmentAttempt,
+)
+from lti_tool.models.grades import ActivityScale, Grade, GradeLineItem, ServiceToken
 from lti_tool.models.launch import (
     CourseContext,
     Launch,
@@ -22,8 +27,10 @@ from lti_tool.models.registration import (
 )
 
 __all__ = [
+    "ActivityScale",
     "ActivitySettings",
     "AssessmentAnswer",
+    "AssessmentAreaTotal",
     "AssessmentAttempt",
     "AdminCredential",
     "AdminSession",

@@ -55,6 +55,25 @@ class AssessmentAnswer(Model):
     saved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class AssessmentAreaTotal(Model):
+    """A submitted attempt's ratings in one area, summed: what the class view aggregates.
+
+    Written in the submission's transaction; a submitted attempt's answers are final, so these
+    never go stale, and they hold no interpretation (no scoring model): the sum and the number
+    of ratings on the scale (N/A excluded), and the importance given (None: no view).
+    """
+
+    __tablename__ = "assessment_area_total"
+
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_attempt.id", ondelete="CASCADE"), primary_key=True
+    )
+    dimension_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    total: Mapped[int] = mapped_column(Integer)
+    rated: Mapped[int] = mapped_column(Integer)
+    importance: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
 class ActivitySettings(Model):
     """An instructor's choices for one activity (resource link), as validated JSON."""
 

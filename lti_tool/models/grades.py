@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.extensions import Model
@@ -79,3 +79,27 @@ class ServiceToken(Model):
     scope_key: Mapped[str] = mapped_column(String(500), primary_key=True)
     access_token: Mapped[str] = mapped_column(Text)
     expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ActivityScale(Model):
+    """The points an activity is graded on: the LMS's line item is the scale.
+
+    ``source`` says where ``points`` came from: "placement" (the lineItem the tool put in its
+    Deep Linking answer, carried back as a custom parameter) or "lms" (the line item read from
+    the LMS). ``checked_at`` is when the LMS was last asked; ``graded`` False when it answered
+    that it keeps no grade column for the activity; ``problem`` why the last asking failed.
+    See docs/decisions/0015-lms-points-are-the-scale.md.
+    """
+
+    __tablename__ = "activity_scale"
+
+    resource_link_pk: Mapped[int] = mapped_column(
+        ForeignKey("resource_link.id", ondelete="CASCADE"), primary_key=True
+    )
+    points: Mapped[float | None] = mapped_column(Float, nullable=True)
+    source: Mapped[str] = mapped_column(String(16), default="")
+    line_item_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    graded: Mapped[bool] = mapped_column(Boolean, default=True)
+    problem: Mapped[str] = mapped_column(String(500), default="")
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -51,6 +51,9 @@ class Deployment(Model):
     platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
     deployment_id: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Set when the tool learned it from a launch (Canvas's Dynamic Registration names no
+    # deployment): docs/decisions/0016-learned-deployments.md.
+    learned_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     platform: Mapped[Platform] = relationship(back_populates="deployments")
 

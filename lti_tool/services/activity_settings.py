@@ -25,14 +25,21 @@ from lti_tool.plugin_manager import (
 )
 
 GRADING_MODES = ("completion", "model")
+INSTRUCTIONS_MAX = 4000
+# Settings earlier versions kept that are no longer read: dropped when loaded. The points an
+# activity is graded on are the LMS's (lti_tool.services.grades.scale), not a setting.
+RETIRED = ("score_maximum",)
 DEFAULTS: dict[str, Any] = {
     "scoring_model": "threshold_bands",
     "scoring_settings": {},
     "catalogues": ["workshop"],
     "catalogue_settings": {},
     "grading": "completion",
-    "score_maximum": 100.0,
     "retakes": False,
+    "instructions": "",  # the teacher's own words for learners, shown with the assignment
+    # The class's discussion view (no names, for projecting) stays hidden until this many
+    # learners have submitted, so that nobody's answers can be picked out.
+    "discussion_minimum": 3,
     "passback": "",  # a grade_passback plugin's name, "auto", or "" for the tool's GRADES_PASSBACK
     "passback_settings": {},
 }
@@ -54,7 +61,7 @@ class SettingsProblems:
 def load(resource_link_pk: int) -> dict[str, Any]:
     row = db.session.get(ActivitySettings, resource_link_pk)
     stored = json.loads(row.settings_json) if row else {}
-    return {**DEFAULTS, **stored}
+    return {**DEFAULTS, **{k: v for k, v in stored.items() if k not in RETIRED}}
 
 
 def save(resource_link_pk: int, settings: Mapping[str, Any]) -> None:
@@ -83,7 +90,7 @@ def validate(
 ) -> tuple[dict[str, Any], SettingsProblems]:
     """Check submitted settings. `raw` holds the activity fields and, per plugin, its raw
     settings: {"scoring_model", "scoring_settings": {model: {...}}, "catalogues": [...],
-    "catalogue_settings": {name: {...}}, "grading", "score_maximum", "retakes"}."""
+    "catalogue_settings": {name: {...}}, "grading", "retakes", "instructions"}."""
     problems = SettingsProblems()
     clean: dict[str, Any] = {}
     model_name = str(raw.get("scoring_model", ""))
@@ -143,11 +150,15 @@ def _activity_fields(raw: Mapping[str, Any], clean: dict[str, Any], problems: Se
     if grading not in GRADING_MODES:
         problems.add("activity", "grading", "Choose completion or the model's overall result.")
     clean["grading"] = grading
-    try:
-        maximum = float(raw.get("score_maximum", ""))
-        if not 0 < maximum <= 1000:
-            raise ValueError
-        clean["score_maximum"] = maximum
-    except (TypeError, ValueError):
-        problems.add("activity", "score_maximum", "Enter a number of points from 1 to 1000.")
     clean["retakes"] = bool(raw.get("retakes"))
+    instructions = str(raw.get("instructions") or "").replace("\r\n", "\n").strip()
+    if len(instructions) > INSTRUCTIONS_MAX:
+        problems.add(
+            "activity", "instructions", f"Keep the instructions under {INSTRUCTIONS_MAX} characters."
+        )
+    clean["instructions"] = instructions
+    minimum = str(raw.get("discussion_minimum", DEFAULTS["discussion_minimum"])).strip()
+    if minimum.isdigit() and 1 <= int(minimum) <= 100:
+        clean["discussion_minimum"] = int(minimum)
+    else:
+        problems.add("activity", "discussion_minimum", "Enter a whole number of learners from 1 to 100.")

@@ -10,10 +10,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool.assessment.instrument import NA, Instrument, default_instrument, get_instrument
-from lti_tool.assessment.model import Responses, format_number, missing_answers
+from lti_tool.assessment.model import Responses, format_number, missing_answers, rating_counts
 from lti_tool.assessment.report import AreaChange, Report, build_report, compare_attempts
 from lti_tool.extensions import db, rowcount
-from lti_tool.models import AssessmentAnswer, AssessmentAttempt, Launch, LtiUser
+from lti_tool.models import AssessmentAnswer, AssessmentAreaTotal, AssessmentAttempt, Launch, LtiUser
 from lti_tool.models.assessment import DRAFT, PARTNERSHIP_NAME_MAX, SUBMITTED
 from lti_tool.models.base import utcnow
 from lti_tool.plugin_api import PluginRuntimeError, SettingsError
@@ -42,16 +42,6 @@ def attempts(resource_link_pk: int, user_pk: int | None = None) -> list[Assessme
     if user_pk is not None:
         query = query.where(AssessmentAttempt.user_pk == user_pk)
     return list(db.session.scalars(query.order_by(AssessmentAttempt.user_pk, AssessmentAttempt.number)))
-
-
-def attempts_with_people(resource_link_pk: int) -> list[tuple[AssessmentAttempt, LtiUser]]:
-    rows = db.session.execute(
-        select(AssessmentAttempt, LtiUser)
-        .join(LtiUser, LtiUser.id == AssessmentAttempt.user_pk)
-        .where(AssessmentAttempt.resource_link_pk == resource_link_pk)
-        .order_by(LtiUser.name, AssessmentAttempt.number)
-    )
-    return [(a, u) for a, u in rows]
 
 
 def latest(launch: Launch) -> AssessmentAttempt | None:
@@ -199,10 +189,15 @@ def missing(attempt: AssessmentAttempt) -> list[Any]:
 
 
 def submit(
-    attempt: AssessmentAttempt, launch: Launch, settings: dict[str, Any], manager: PluginManager
+    attempt: AssessmentAttempt,
+    launch: Launch,
+    settings: dict[str, Any],
+    manager: PluginManager,
+    points: float,
 ) -> bool:
     """Submit once. Returns False when it was already submitted (a double click, a second tab).
-    The grade goes into the same transaction as the submission, through activity_graded."""
+    The grade, on the activity's points (the LMS's: lti_tool.services.grades.scale), goes into
+    the same transaction as the submission, through activity_graded."""
     gaps = missing(attempt)
     if attempt.status == DRAFT and (gaps or not attempt.partnership_name):
         raise SubmitRefused("Some answers are missing.", gaps)
@@ -214,9 +209,10 @@ def submit(
     if rowcount(result) != 1:
         db.session.rollback()
         return False
-    maximum = float(settings.get("score_maximum") or 0)
+    _record_area_totals(attempt)
+    maximum = float(points)
     if maximum > 0:
-        explained = grade_explanation(attempt, settings, manager)
+        explained = grade_explanation(attempt, settings, manager, maximum)
         activity_graded.send(
             current_app._get_current_object(),  # type: ignore[attr-defined]
             launch=launch,
@@ -230,6 +226,20 @@ def submit(
     return True
 
 
+def _record_area_totals(attempt: AssessmentAttempt) -> None:
+    """The submitted attempt's sums per area, for the class view (in the submission's transaction)."""
+    db.session.add_all(
+        AssessmentAreaTotal(
+            attempt_id=attempt.id,
+            dimension_id=c.dimension_id,
+            total=sum(c.values),
+            rated=len(c.values),
+            importance=c.importance,
+        )
+        for c in rating_counts(instrument_of(attempt), responses(attempt))
+    )
+
+
 @dataclass(frozen=True)
 class GradeExplanation:
     fraction: float  # 0..1 of the activity's points
@@ -238,10 +248,11 @@ class GradeExplanation:
 
 
 def grade_explanation(
-    attempt: AssessmentAttempt, settings: dict[str, Any], manager: PluginManager
+    attempt: AssessmentAttempt, settings: dict[str, Any], manager: PluginManager, out_of: float
 ) -> GradeExplanation:
-    """How the grade of ``attempt`` is computed under the activity's grading setting."""
-    maximum = float(settings.get("score_maximum") or 0)
+    """How the grade of ``attempt`` is computed under the activity's grading setting, out of the
+    activity's points (the LMS's: lti_tool.services.grades.scale)."""
+    maximum = float(out_of)
     points = f"{maximum:g}"
     what = f"Partnership self-assessment, attempt {attempt.number}"
     if settings.get("grading") != "model":

@@ -19,6 +19,7 @@ from lti_tool.lti.launch import ValidatedLaunch
 from lti_tool.lti.roles import tool_role
 from lti_tool.models import CourseContext, Launch, LaunchFailure, LtiUser, ResourceLink
 from lti_tool.models.base import utcnow
+from lti_tool.services.grades import scale as grade_scale
 from lti_tool.services.sql import ensure_row
 
 log = logging.getLogger("lti_tool.launch")
@@ -69,7 +70,9 @@ def _resource_link_id(context_pk: int | None, claims: dict[str, Any]) -> int | N
     if isinstance(item, str) and item.strip():
         fields["item_ref"] = _text(item.strip(), 255)
     key = {"context_pk": context_pk, "resource_link_id": _text(link["id"], 255)}
-    return ensure_row(ResourceLink, key, fields)
+    link_pk = ensure_row(ResourceLink, key, fields)
+    grade_scale.note_placement(link_pk, _dict(claims, C.CUSTOM))
+    return link_pk
 
 
 def record_launch(launch: ValidatedLaunch) -> Launch:

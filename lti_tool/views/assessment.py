@@ -11,18 +11,22 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, redirect, render_template, request
 from werkzeug.wrappers import Response
 
+from lti_tool import items as item_registry
 from lti_tool.assessment.instrument import NA, Instrument, default_instrument
 from lti_tool.assessment.model import format_number
 from lti_tool.assessment.report_charts import report_charts
+from lti_tool.items import ASSESSMENT_ITEM_ID
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.models import AssessmentAttempt, Launch
 from lti_tool.models.assessment import DRAFT
-from lti_tool.plugin_manager import GRADE_PASSBACK, MECHANISM_CATALOGUES, SCORING_MODELS, plugins
-from lti_tool.services import activity_settings
+from lti_tool.plugin_manager import plugins
+from lti_tool.services import activities, activity_settings
 from lti_tool.services import assessment as service
 from lti_tool.services.assessment import IMPORTANCE_PREFIX, AnswerError, SubmitRefused
-from lti_tool.views.schema_form import form_fields, raw_values, with_uploads
+from lti_tool.services.grades import scale as grade_scale
+from lti_tool.views import activity
+from lti_tool.views.assessment_class import class_view
 
 bp = Blueprint("assessment", __name__, url_prefix="/app/assessment")
 
@@ -48,17 +52,10 @@ def _first_sentence(text: str | None) -> str:
     return text if end < 0 else text[: end + 1]
 
 
-def _activity_launch() -> Launch:
-    launch = launch_session.current()
-    _link(launch)
-    return launch
-
-
-def _link(launch: Launch) -> int:
-    """The activity's resource link (``_activity_launch`` made sure there is one)."""
-    if launch.resource_link_pk is None:
-        abort(400, description="Open the self-assessment from its activity in your course.")
-    return launch.resource_link_pk
+_activity_launch = activity.activity_launch
+_assessment_launch = activity.assessment_launch
+_link = activity.link_of
+bp.context_processor(activity.scale_context)
 
 
 def _settings(launch: Launch) -> dict[str, Any]:
@@ -73,9 +70,28 @@ def _go(endpoint: str, **values: Any) -> Response:
 @launch_session.launch_required()
 def start() -> Any:
     launch = _activity_launch()
+    if not activities.is_assessment_activity(launch):
+        return _elsewhere(launch)
     if launch.role == INSTRUCTOR:
         return _overview(launch)
     return _start_page(launch)
+
+
+def _elsewhere(launch: Launch) -> str:
+    """In any other activity: no attempt, no grade; where the graded self-assessment is."""
+    return render_template(
+        "assessment/elsewhere.html",
+        placed=[link.title for link in activities.placed_assessments(launch)],
+        item=item_registry.registry().find(ASSESSMENT_ITEM_ID),
+    )
+
+
+def _assignment() -> Any:
+    """The workshop's assignment whose self-assessment this is (its steps open the page)."""
+    return next(
+        (w.assignment for w in item_registry.workshops().values() if w.assignment is not None),
+        None,
+    )
 
 
 def _start_page(launch: Launch, problem: str = "", status: int = 200) -> Any:
@@ -92,6 +108,9 @@ def _start_page(launch: Launch, problem: str = "", status: int = 200) -> Any:
         answered=answered,
         total=total,
         retakes=settings["retakes"],
+        grading=settings["grading"],
+        instructions=settings["instructions"],
+        assignment=_assignment(),
         problem=problem,
         name=request.form.get("partnership", current.partnership_name if current else ""),
     ), status
@@ -101,7 +120,7 @@ def _start_page(launch: Launch, problem: str = "", status: int = 200) -> Any:
 @launch_session.launch_required()
 def begin() -> Any:
     """The learner names the partnership they assess; then the questions, which refer to it."""
-    launch = _activity_launch()
+    launch = _assessment_launch()
     try:
         name = service.partnership_name(request.form.get("partnership"))
         service.begin(launch, name)
@@ -113,12 +132,7 @@ def begin() -> Any:
 
 
 def _overview(launch: Launch) -> str:
-    rows = service.attempts_with_people(_link(launch))
-    settings = _settings(launch)
-    model = next(
-        (p for p in plugins().available(SCORING_MODELS) if p.name == settings["scoring_model"]), None
-    )
-    return render_template("assessment/overview.html", rows=rows, settings=settings, model=model)
+    return class_view(launch)
 
 
 def _own_draft(launch: Launch) -> AssessmentAttempt:
@@ -149,7 +163,7 @@ def _page_index(instrument: Instrument, attempt: AssessmentAttempt) -> int:
 @bp.get("/take")
 @launch_session.launch_required()
 def take() -> Any:
-    launch = _activity_launch()
+    launch = _assessment_launch()
     attempt = _own_draft(launch)
     if not attempt.partnership_name:  # every prompt names it: ask for it first
         return _go("assessment.start")
@@ -175,7 +189,7 @@ def take() -> Any:
 @launch_session.launch_required()
 def save_page() -> Response:
     """The no-JavaScript way: the page's answers in one form post, then the next page."""
-    launch = _activity_launch()
+    launch = _assessment_launch()
     attempt = _own_draft(launch)
     given = {k[2:]: v for k, v in request.form.items() if k.startswith("a.") and v}
     try:
@@ -195,7 +209,7 @@ def save_page() -> Response:
 @launch_session.launch_required()
 def save_answer() -> Any:
     """One answer, saved as it is given (fetch from the take page)."""
-    launch = _activity_launch()
+    launch = _assessment_launch()
     data = request.get_json(silent=True) if request.is_json else request.form
     if not data or not isinstance(data.get("item"), str) or not isinstance(data.get("value"), str):
         return jsonify(error="bad_answer", message="Send an item and a value."), 400
@@ -213,7 +227,7 @@ def save_answer() -> Any:
 @bp.get("/review")
 @launch_session.launch_required()
 def review() -> str:
-    launch = _activity_launch()
+    launch = _assessment_launch()
     attempt = _own_draft(launch)
     instrument = service.instrument_of(attempt)
     return render_template(
@@ -243,12 +257,13 @@ def _missing_with_pages(instrument: Instrument, attempt: AssessmentAttempt) -> l
 @bp.post("/submit")
 @launch_session.launch_required()
 def submit() -> Response:
-    launch = _activity_launch()
+    launch = _assessment_launch()
     attempt = service.latest(launch)
     if attempt is None:
         abort(400, description="There is nothing to submit yet.")
     try:
-        service.submit(attempt, launch, _settings(launch), plugins())
+        points = grade_scale.scale_of(launch.resource_link_pk).points
+        service.submit(attempt, launch, _settings(launch), plugins(), points)
     except SubmitRefused:
         return _go("assessment.review")
     return _go("assessment.report", attempt_id=attempt.id)
@@ -257,7 +272,7 @@ def submit() -> Response:
 @bp.post("/retake")
 @launch_session.launch_required()
 def retake() -> Any:
-    launch = _activity_launch()
+    launch = _assessment_launch()
     try:
         name = request.form.get("partnership")
         service.start_retake(
@@ -302,84 +317,9 @@ def report(attempt_id: int) -> str:
         changes=changes,
         person=service.person(attempt.user_pk),
         retakes=settings["retakes"],
-        grade=service.grade_explanation(attempt, settings, plugins()) if outcome.report else None,
-        score_maximum=settings.get("score_maximum"),
+        grade=service.grade_explanation(
+            attempt, settings, plugins(), grade_scale.scale_of(attempt.resource_link_pk).points
+        )
+        if outcome.report
+        else None,
     )
-
-
-# --- instructor settings -------------------------------------------------------------------
-
-
-def _settings_form_context(settings: dict[str, Any], problems: Any = None) -> dict[str, Any]:
-    manager = plugins()
-    return {
-        "settings": settings,
-        "models": [(p, form_fields(p.settings_schema)) for p in manager.available(SCORING_MODELS)],
-        "catalogues": [(p, form_fields(p.settings_schema)) for p in manager.available(MECHANISM_CATALOGUES)],
-        "passbacks": [(p, form_fields(p.settings_schema)) for p in manager.available(GRADE_PASSBACK)],
-        "unavailable": [
-            i
-            for i in manager.describe()
-            if i.status != "available"
-            and i.kind in {SCORING_MODELS.name, MECHANISM_CATALOGUES.name, GRADE_PASSBACK.name}
-        ],
-        "problems": problems.by_section if problems else {},
-    }
-
-
-@bp.get("/settings")
-@launch_session.launch_required(role=INSTRUCTOR)
-def settings_form() -> str:
-    launch = _activity_launch()
-    return render_template("assessment/settings.html", **_settings_form_context(_settings(launch)))
-
-
-# The settings form may carry a catalogue file (at most 200,000 characters, plugins/catalogues/
-# uploaded.py): its request may be larger than the tool's general limit (MAX_CONTENT_LENGTH).
-CATALOGUE_FORM_MAX_BYTES = 2_000_000
-
-
-@bp.before_request
-def _catalogue_form_limit() -> None:
-    # Before anything reads the form (the launch token may be a form field).
-    if request.endpoint == "assessment.save_settings":
-        request.max_content_length = CATALOGUE_FORM_MAX_BYTES
-        request.max_form_memory_size = CATALOGUE_FORM_MAX_BYTES  # the text may come as a field
-
-
-@bp.post("/settings")
-@launch_session.launch_required(role=INSTRUCTOR)
-def save_settings() -> Any:
-    launch = _activity_launch()
-    manager = plugins()
-    form = request.form
-    form_values = with_uploads(form.to_dict(), request.files)
-    raw: dict[str, Any] = {
-        "scoring_model": form.get("scoring_model", ""),
-        "scoring_settings": {
-            p.name: raw_values(p.settings_schema, form_values, f"scoring.{p.name}")
-            for p in manager.available(SCORING_MODELS)
-        },
-        "catalogues": form.getlist("catalogues"),
-        "catalogue_settings": {
-            p.name: raw_values(p.settings_schema, form_values, f"catalogue.{p.name}")
-            for p in manager.available(MECHANISM_CATALOGUES)
-        },
-        "passback": form.get("passback", ""),
-        "passback_settings": {
-            p.name: raw_values(p.settings_schema, form_values, f"passback.{p.name}")
-            for p in manager.available(GRADE_PASSBACK)
-        },
-        "grading": form.get("grading"),
-        "score_maximum": form.get("score_maximum"),
-        "retakes": form.get("retakes") == "on",
-    }
-    from lti_tool.assessment.instrument import default_instrument
-
-    clean, problems = activity_settings.validate(raw, manager, default_instrument())
-    if problems:
-        shown = {**_settings(launch), **{k: v for k, v in raw.items() if not k.endswith("_settings")}}
-        shown["submitted"] = raw
-        return render_template("assessment/settings.html", **_settings_form_context(shown, problems)), 400
-    activity_settings.save(_link(launch), clean)
-    return _go("assessment.start", saved=1)

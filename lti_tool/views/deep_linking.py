@@ -23,11 +23,16 @@ bp = Blueprint("deep_linking", __name__, url_prefix="/app/deep-linking")
 
 TITLE_MAX = 255
 POINTS_MAX = 1000
+# What each kind of item is, in a teacher's words: the picker shows it under each title so
+# that no two items read alike (docs/decisions/0014-one-graded-activity.md).
 KIND_LABELS = {
-    "workshop": "The whole workshop",
-    "session": "Session page",
-    "assignment": "Assignment (graded)",
-    "assessment": "Self-assessment (graded)",
+    "workshop": "The whole workshop in one activity: overview, the six sessions, the "
+    "assignment's instructions and the bibliography. Not graded.",
+    "session": "One session's page: readings, objectives, discussion prompts and a private "
+    "reflection. Not graded.",
+    "assignment": "The assignment's instructions. Not graded.",
+    "assessment": "The graded assignment: learners take the partnership self-assessment here and "
+    "get their report. One gradebook column, worth the points you give it.",
 }
 
 
@@ -93,7 +98,7 @@ def _read_choices(
 def _picker(
     settings: deep_linking.DeepLinkingSettings, choices: Choices, status: int = 200
 ) -> ResponseReturnValue:
-    items = item_registry.registry().items()
+    items = item_registry.registry().offered()
     return render_template(
         "deep_linking/picker.html",
         launch=launch_session.current(),
@@ -110,7 +115,7 @@ def _picker(
 @launch_session.launch_required(role=INSTRUCTOR)
 def picker() -> ResponseReturnValue:
     settings = _settings()
-    items = item_registry.registry().items()
+    items = item_registry.registry().offered()
     choices, _ = _read_choices({}, [], items, settings.accept_multiple)
     return _picker(settings, Choices(titles=choices.titles, points=choices.points))
 
@@ -121,7 +126,7 @@ def respond() -> ResponseReturnValue:
     """Sign the chosen items (or none, on cancel) and post them back to the LMS."""
     settings = _settings()
     launch = launch_session.current()
-    items = item_registry.registry().items()
+    items = item_registry.registry().offered()
     if request.form.get("action") == "cancel":
         chosen: list[deep_linking.ContentItem] = []
     else:

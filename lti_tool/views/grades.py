@@ -15,9 +15,13 @@ from lti_tool.plugin_manager import plugins
 from lti_tool.services import activity_settings
 from lti_tool.services import assessment as assessment_service
 from lti_tool.services import grades as grade_service
+from lti_tool.views import activity
 from lti_tool.views.params import record_id
 
 bp = Blueprint("grades", __name__, url_prefix="/app/grades")
+
+
+bp.context_processor(activity.scale_context)
 
 
 def _launch_in_activity():
@@ -93,7 +97,7 @@ def mine() -> str:
     explained = None
     if grade is not None and attempt is not None:
         settings = activity_settings.load(attempt.resource_link_pk)
-        explained = assessment_service.grade_explanation(attempt, settings, plugins())
+        explained = assessment_service.grade_explanation(attempt, settings, plugins(), grade.score_maximum)
         if not math.isclose(explained.fraction * grade.score_maximum, grade.score_given, abs_tol=1e-6):
             explained = None  # the activity's settings changed since: the recorded line says how
     return render_template(

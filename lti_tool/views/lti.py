@@ -85,6 +85,14 @@ def login() -> Response:
     return response
 
 
+@bp.get("/launch")
+def launch_url_check() -> Response:
+    """Moodle fetches the tool URL when a teacher saves an activity: say what the URL is for."""
+    response = make_response(render_template("lti/launch_get.html"))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/launch", methods=["POST"])
 def launch() -> Response:
     validator = LaunchValidator(_params(), request.cookies, _launch_policy())

@@ -4,7 +4,7 @@ lti_tool.services.progress."""
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request
 from flask.typing import ResponseReturnValue
@@ -13,8 +13,11 @@ from werkzeug.wrappers import Response
 from lti_tool import items as item_registry
 from lti_tool.content import Session, Workshop
 from lti_tool.lti import session as launch_session
-from lti_tool.lti.deep_linking import ITEM_PARAM
+from lti_tool.lti.roles import INSTRUCTOR
+from lti_tool.models import Launch
+from lti_tool.services import activities, activity_settings
 from lti_tool.services import progress as progress_service
+from lti_tool.services.grades import scale as grade_scale
 from lti_tool.views.errors import wants_json
 
 bp = Blueprint("pages", __name__, url_prefix="/app")
@@ -38,22 +41,17 @@ def _session_or_404(workshop: Workshop, slug: str) -> Session:
     return session
 
 
-def _launch_item_id() -> str | None:
-    """The item this launch's resource link was placed for, if any."""
-    launch = launch_session.current()
-    if launch.resource_link is not None and launch.resource_link.item_ref:
-        return launch.resource_link.item_ref
-    custom = json.loads(launch.custom_json or "{}")
-    value = custom.get(ITEM_PARAM) if isinstance(custom, dict) else None
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
 @bp.get("/")
 @launch_session.launch_required()
 def home() -> Response:
     """Where a launch lands: the item the link was made for, or the workshop overview."""
     registry = item_registry.registry()
-    item_id = _launch_item_id()
+    launch = launch_session.current()
+    item_id = activities.item_of(launch)
+    if activities.is_assessment_activity(launch):
+        # The graded activity: its points are read from the LMS's line item (an instructor's
+        # launch always reads them: they may just have changed them).
+        grade_scale.refresh(launch, force=launch.role == INSTRUCTOR)
     if item_id is None:
         first = next(iter(registry.workshops), None)
         if first is None:
@@ -153,19 +151,27 @@ def assignment(workshop: str) -> str:
     found = _workshop_or_404(workshop)
     if found.assignment is None:
         abort(404, description="This workshop has no assignment.")
-    registry = item_registry.registry()
-    assessment = registry.find(found.assignment.assessment_ref or "")
-    assessment_url = None
-    if assessment is not None:
-        endpoint, values = registry.target(assessment)
-        assessment_url = launch_session.launch_url(endpoint, **values)
     return render_template(
         "pages/assignment.html",
         workshop=found,
         page="assignment",
         assignment=found.assignment,
-        assessment_url=assessment_url,
+        placed=placed_assessments(launch_session.current()),
+        item=item_registry.registry().find(found.assignment.assessment_ref or ""),
     )
+
+
+def placed_assessments(launch: Launch) -> list[dict[str, Any]]:
+    """The course's activities placed as the graded self-assessment: where learners take it
+    (this page starts no attempt: one graded activity, one gradebook column)."""
+    return [
+        {
+            "title": link.title or "the self-assessment activity",
+            "scale": grade_scale.scale_of(link.id),
+            "instructions": activity_settings.load(link.id)["instructions"],
+        }
+        for link in activities.placed_assessments(launch)
+    ]
 
 
 @bp.get("/w/<workshop>/bibliography")

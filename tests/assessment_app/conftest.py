@@ -12,6 +12,7 @@ from tests.support.launch_as import Launched
 from tests.support.lms import INSTRUCTOR, DemoLms
 
 ITEM = "partnership-assessment"
+ASSESSMENT_TITLE = "Assignment: Partnership Self-Assessment"  # the item's default title
 
 
 class HttpTaker:
@@ -24,6 +25,13 @@ class HttpTaker:
         self.browser, page = lms.launch(person, activity)
         self.page = page
         self.token = lms.token_of(page)
+
+    @classmethod
+    def entered(cls, tool_url: str, page: requests.Response) -> HttpTaker:
+        """Someone who entered the tool from another platform (the page after the launch)."""
+        taker = cls.__new__(cls)
+        taker.base, taker.page, taker.token = tool_url, page, DemoLms.token_of(page)
+        return taker
 
     def get(self, path: str, **params: Any) -> requests.Response:
         return requests.get(self.base + path, params={"lt": self.token, **params}, timeout=10)
@@ -125,7 +133,7 @@ def teacher(taker: Any) -> Taker:
 def activity(lms: DemoLms) -> int:
     """The assessment placed in the demo course through Deep Linking."""
     lms.add_content([ITEM])
-    return lms.activities()["Partnership self-assessment"]
+    return lms.activities()[ASSESSMENT_TITLE]
 
 
 @pytest.fixture

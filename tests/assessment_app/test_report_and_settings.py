@@ -13,14 +13,13 @@ from flask import Flask
 from lti_tool.assessment.instrument import Instrument
 from lti_tool.assessment.model import Responses, ScoringResult
 from lti_tool.plugin_api import ScoringModel
-from tests.assessment_app.conftest import HttpTaker, Taker
+from tests.assessment_app.conftest import ASSESSMENT_TITLE, HttpTaker, Taker
 from tests.support.lms import LEARNERS, DemoLms
 
 SETTINGS = {
     "scoring_model": "threshold_bands",
     "catalogues": "workshop",
     "grading": "completion",
-    "score_maximum": "100",
 }
 
 
@@ -72,7 +71,7 @@ def test_switching_the_scoring_model_changes_every_report(taker: Any, teacher: T
             {"scoring.threshold_bands.strength_min": "3", "scoring.threshold_bands.borderline_min": "3.5"},
             "borderline",
         ),
-        ({"score_maximum": "-4"}, "Enter a number of points"),
+        ({"instructions": "x" * 4001}, "Keep the instructions under 4000 characters"),
     ],
 )
 def test_invalid_settings_are_shown_and_nothing_is_saved(
@@ -148,7 +147,7 @@ def test_a_broken_plugin_is_isolated(make_app: Any) -> None:
     app: Flask = make_app(PLUGINS_EXTRA={"scoring_models": [ExplodingModel]})
     lms = DemoLms(app.config["BASE_URL"], app.config["DEMO_URL"])
     lms.add_content(["partnership-assessment"])
-    activity = lms.activities()["Partnership self-assessment"]
+    activity = lms.activities()[ASSESSMENT_TITLE]
     teacher = HttpTaker(lms, "101", activity)
     assert (
         teacher.post(

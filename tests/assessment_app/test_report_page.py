@@ -15,7 +15,7 @@ from lti_tool.models import AssessmentAttempt, Grade
 from tests.assessment_app.conftest import Taker
 from tests.support.lms import LEARNERS
 
-SETTINGS = {"scoring_model": "threshold_bands", "catalogues": "workshop", "score_maximum": "100"}
+SETTINGS = {"scoring_model": "threshold_bands", "catalogues": "workshop"}
 
 
 def submit(person: Taker) -> str:

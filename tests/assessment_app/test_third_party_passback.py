@@ -120,7 +120,7 @@ def test_auto_mode_chooses_a_configured_third_party_plugin_over_the_fallback(
         app = make_app(**FAST)
         register(app, platform)
         without_ags, second = record_launches(app, platform, ["x-1", "x-2"], None)
-        [with_ags] = record_launches(app, platform, ["x-3"], platform.ags_claim(None))
+        [with_ags] = record_launches(app, platform, ["x-3"], platform.ags_claim(platform.add_line_item()))
         submit(app, without_ags, 5)  # not configured yet: the CSV fallback takes it
         settle(app)
         with app.app_context():

@@ -9,6 +9,7 @@ from flask import Flask
 
 FRAME = "iframe[name=tool-frame]"
 WORKSHOP_TITLE = "Private-Public Partnerships: The Art of the Possible"
+ASSESSMENT_TITLE = "Assignment: Partnership Self-Assessment"  # the graded item, as the picker names it
 
 
 def open_course(app: Flask, page: Any, person: str) -> None:

@@ -9,11 +9,11 @@ from typing import Any
 from flask import Flask
 
 from tests.browser.conftest import run_axe
-from tests.browser.demo_course import open_activity, place_items
+from tests.browser.demo_course import ASSESSMENT_TITLE, open_activity, place_items
 
 
 def open_assessment(app: Flask, page: Any, person: str) -> Any:
-    frame = open_activity(app, page, person, "Partnership self-assessment")
+    frame = open_activity(app, page, person, ASSESSMENT_TITLE)
     frame.get_by_role("heading", level=1).first.wait_for()
     return frame
 
@@ -57,10 +57,28 @@ def check_report_first_screen(page: Any, frame: Any) -> None:
     assert serious(page) == []
 
 
+def check_report_prints_whole(page: Any) -> None:
+    """Printing opens every collapsed section (and closes them again after); paper gets no
+    navigation, no buttons and only the wide radar."""
+    tool = page.frame(name="tool-frame")
+    tool.evaluate("document.querySelectorAll('details').forEach(d => d.open = false)")
+    tool.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert tool.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
+    page.emulate_media(media="print")
+    hidden = "sel => getComputedStyle(document.querySelector(sel)).display === 'none'"
+    for selector in (".site-header nav", ".report-actions", ".radar-compact-box"):
+        assert tool.evaluate(hidden, selector), selector
+    assert not tool.evaluate(hidden, ".radar-wide-box")
+    page.emulate_media(media="screen")
+    tool.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert not tool.evaluate("[...document.querySelectorAll('details')].some(d => d.open)")
+
+
 def check_report_at_320px(page: Any) -> None:
     """In a 320 px iframe: no sideways page, the radar's labels and the cards readable."""
     page.set_viewport_size({"width": 352, "height": 800})
     tool = page.frame(name="tool-frame")
+    tool.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     assert tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     radar = tool.locator("svg.radar-compact")
     assert radar.is_visible() and not tool.locator("svg.radar-wide").is_visible()
@@ -74,7 +92,7 @@ def check_report_at_320px(page: Any) -> None:
 
 
 def test_learner_takes_leaves_resumes_submits_and_teacher_switches_model(app: Flask, page: Any) -> None:
-    place_items(app, page, "Partnership self-assessment")
+    place_items(app, page, ASSESSMENT_TITLE)
 
     frame = open_assessment(app, page, "Ben Tremblay")
     frame.get_by_label("Which partnership will you assess?").fill("Harbour renewal P3")
@@ -100,6 +118,7 @@ def test_learner_takes_leaves_resumes_submits_and_teacher_switches_model(app: Fl
     assert frame.locator("#scoring-model").inner_text() == "Strength, borderline, concern"
     first_priority = frame.locator(".summary-priority strong").first.inner_text()
     check_report_first_screen(page, frame)
+    check_report_prints_whole(page)
     check_report_at_320px(page)
     page.set_viewport_size({"width": 1280, "height": 720})
 
@@ -108,9 +127,20 @@ def test_learner_takes_leaves_resumes_submits_and_teacher_switches_model(app: Fl
     frame.get_by_role("heading", level=1, name="Self-assessment settings").wait_for()
     assert serious(page) == []
     frame.get_by_role("radio", name="Importance and performance").check()
+    frame.get_by_label("Learners who must have submitted before the discussion view shows anything").fill("1")
     frame.get_by_role("button", name="Save settings").click()
     frame.get_by_role("status").filter(has_text="Settings saved.").wait_for()
-    assert serious(page) == []  # the instructor's overview
+    assert serious(page) == []  # the instructor's class view
+    assert "1 submitted" in frame.locator("#class-counts").inner_text()
+    frame.get_by_role("link", name="Discussion view", exact=True).click()
+    frame.get_by_role("heading", level=1, name="Our partnerships, by area").wait_for()
+    assert frame.locator("#area-stats svg.strip").count() == 12
+    assert serious(page) == []
+    page.set_viewport_size({"width": 352, "height": 800})
+    tool = page.frame(name="tool-frame")
+    assert tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    page.set_viewport_size({"width": 1280, "height": 720})
+    frame.get_by_role("link", name="Self-assessment", exact=True).click()
     frame.get_by_role("link", name="Report of Ben Tremblay, attempt 1").click()
     assert frame.locator("#scoring-model").inner_text() == "Importance and performance"
     # Area 3 (all 1s, importance 1) led; now an area rated 2 but more important leads.

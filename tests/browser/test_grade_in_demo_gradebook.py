@@ -10,14 +10,15 @@ from flask import Flask
 
 from lti_tool.lti.session import read_token
 from lti_tool.services import grades as grade_service
-from tests.browser.demo_course import WORKSHOP_TITLE, open_activity
+from tests.browser.demo_course import ASSESSMENT_TITLE, open_activity, place_items
 from tests.grades.conftest import FAST, submit
 
 
 def test_grade_submitted_in_demo_course_appears_in_demo_gradebook(make_app: Any, page: Any) -> None:
     app: Flask = make_app(**FAST)
-    frame = open_activity(app, page, "Ben Tremblay")
-    frame.get_by_role("heading", level=1, name=WORKSHOP_TITLE).wait_for()
+    place_items(app, page, ASSESSMENT_TITLE)  # the graded item: the demo LMS makes its column
+    frame = open_activity(app, page, "Ben Tremblay", ASSESSMENT_TITLE)
+    frame.get_by_role("heading", level=1, name="Partnership self-assessment").wait_for()
     tool_url = next(f.url for f in page.frames if "/app/" in f.url)
     with app.test_request_context():
         launch_id = read_token(parse_qs(urlsplit(tool_url).query)["lt"][0]).id
@@ -31,5 +32,5 @@ def test_grade_submitted_in_demo_course_appears_in_demo_gradebook(make_app: Any,
     page.get_by_role("link", name="Back to the course").click()
     page.get_by_role("link", name="Gradebook").click()
     row = page.locator("#demo-gradebook tr[data-user='201']")
-    assert "8.5" in row.inner_text()
+    assert "85" in row.inner_text()  # 8.5 out of 10, on the column's 100 points
     assert "Partnership self-assessment completed" in row.inner_text()

@@ -340,9 +340,10 @@ def test_linkable_items(p3: Workshop) -> None:
     assert items[3].title == ("Session 3: Contingent Cooperation and the Dynamics of Relationship Management")
     assert items[3].description == p3.sessions[2].summary
     assert items[-1].item_id == f"{P3}/assignment"
-    assert [i for i in items if i.graded] == [items[-1]]
-    assert items[-1].max_points == 100
-    assert all(i.max_points is None for i in items[:-1])
+    # The assignment page is kept for activities placed with it, but is neither graded nor
+    # offered: the graded assignment is the self-assessment item (lti_tool.items).
+    assert not any(i.graded for i in items) and all(i.max_points is None for i in items)
+    assert [i for i in items if not i.offered] == [items[-1]]
     assert len({i.item_id for i in items}) == len(items)
     assert all(i.title and i.description for i in items)
 
@@ -354,6 +355,57 @@ def test_find_item(p3: Workshop) -> None:
     whole = find_item(workshops, P3)
     assert whole is not None and whole.kind == "workshop"
     assignment = find_item(workshops, f"{P3}/assignment")
-    assert assignment is not None and assignment.graded
+    assert assignment is not None and not assignment.graded and not assignment.offered
     for missing in ["", "nope", f"{P3}/session-9", "nope/session-1", f"{P3}/session-3/x"]:
         assert find_item(workshops, missing) is None
+
+
+# --- true to the outline, in Canadian English (issue 13) ----------------------------------
+
+
+def test_background_keeps_the_outlines_reviews_and_its_attributions(p3: Workshop) -> None:
+    text = " ".join(p3.background)
+    assert "Crossing Boundaries National Council (CBNC)" in text and "2006" in text
+    assert "Canadian Policy Research Networks (CPRN)" in text
+    reviews = next(p for p in p3.background if "reviews of partnerships" in p)
+    for theme in ("pooling", "each other", "together", "incentives", "reporting", "succession"):
+        assert theme in reviews, theme
+
+
+def test_the_assignment_says_the_questionnaire_is_the_workshops_own(p3: Workshop) -> None:
+    assert p3.assignment is not None
+    step = p3.assignment.steps[0]
+    assert "the workshop's own questionnaire, inspired by the CWA Partnership Test" in " ".join(step.split())
+
+
+CANADIAN = {  # spelling that is not Canadian English -> what Canadian English writes
+    r"\borganis": "organiz-",
+    r"\bprioritis": "prioritiz-",
+    r"\brecognis": "recogniz-",
+    r"\bbehavior": "behaviour",
+    r"\bcenters?\b": "centre",
+    r"\bprogrammes?\b": "program",
+    r"\bcolor\b": "colour",
+}
+
+
+def test_what_learners_read_is_in_canadian_english() -> None:
+    root = Path(__file__).resolve().parents[2]
+    files = [
+        *sorted((root / "lti_tool/assessment/instruments").glob("*.yaml")),
+        root / "plugins/lti_tool_plugins/catalogues/workshop.yaml",
+        *sorted((root / "lti_tool/content/workshops").glob("*.yaml")),
+        *sorted((root / "lti_tool/templates/assessment").glob("*.html")),
+        *sorted((root / "lti_tool/templates/pages").glob("*.html")),
+        *sorted((root / "lti_tool/templates/grades").glob("*.html")),
+    ]
+    found = []
+    for path in files:
+        text = re.sub(
+            r"<[^>]*>|\{[%{#].*?[%}#]\}", " ", path.read_text(encoding="utf-8")
+        )  # words, not markup
+        for pattern, canadian in CANADIAN.items():
+            found += [
+                f"{path.name}: {m.group(0)!r} (write {canadian})" for m in re.finditer(pattern, text, re.I)
+            ]
+    assert found == []

@@ -47,15 +47,32 @@ def test_wave_of_200_while_the_lms_refuses_connections(make_app: Any, ags_platfo
     assert ags_platform.token_requests == 1
 
 
-def test_line_item_is_created_once_for_concurrent_first_grades(make_app: Any, ags_platform: Any) -> None:
+def test_no_line_item_is_ever_created_and_the_lms_column_is_found(make_app: Any, ags_platform: Any) -> None:
+    """Only the container in the launch: the tool looks for the resource link's column and never
+    makes one (a gradebook column is the teacher's to make). Once the LMS has one, "send again"
+    delivers to it, on its points."""
     app = make_app(**FAST)
     register(app, ags_platform)
     launches = record_launches(app, ags_platform, [f"s{n}" for n in range(20)], ags_platform.ags_claim(None))
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda lid: submit(app, lid, 3), launches))
+    wait_for(lambda: all(r.status == "failed" for r in grades(app)), 60, "all refused")
+    assert ags_platform.line_items == {} and ags_platform.score_counts() == {}
+    assert all("no grade column" in r.last_error for r in grades(app))
+    ags_platform.add_line_item("rl-1", maximum=20)  # the teacher gives the activity 20 points
+    with app.app_context():
+        from lti_tool.extensions import db
+        from lti_tool.models import Grade, Launch
+        from lti_tool.services import grades as grade_service
+
+        launch = db.session.get(Launch, launches[0])
+        for row in db.session.scalars(db.select(Grade)).all():
+            assert grade_service.resend(launch, row.id)
+        db.session.remove()
     wait_for(lambda: all(r.status == "delivered" for r in grades(app)), 60, "all delivered")
     assert len(ags_platform.line_items) == 1
-    assert sum(ags_platform.score_counts().values()) == 20
+    assert set(ags_platform.score_counts()) == {(f"s{n}", 6.0) for n in range(20)}  # 3/10 on 20 points
+    assert {(r.score_given, r.score_maximum) for r in grades(app)} == {(6.0, 20.0)}
 
 
 def test_server_errors_then_delivered_with_backoff(make_app: Any, ags_platform: Any) -> None:

@@ -28,7 +28,8 @@ def _state(app: Flask) -> dict[str, Any]:
 
 def test_rate_limit_honours_retry_after_then_delivers(fast_app: Flask) -> None:
     lms = DemoLms(fast_app.config["BASE_URL"], fast_app.config["DEMO_URL"])
-    _, page = lms.launch(LEARNERS[0])
+    activity = lms.place_assessment(10)  # a graded activity: its column is 10 points
+    _, page = lms.launch(LEARNERS[0], activity)
     _faults(fast_app, {"kind": "rate_limit", "times": 2, "retry_after": 0.2, "target": "ags"})
     submit(fast_app, launch_id_of(fast_app, page), 6)
     settle(fast_app)
@@ -39,7 +40,8 @@ def test_rate_limit_honours_retry_after_then_delivers(fast_app: Flask) -> None:
 
 def test_expired_token_is_refreshed_once(fast_app: Flask) -> None:
     lms = DemoLms(fast_app.config["BASE_URL"], fast_app.config["DEMO_URL"])
-    _, page = lms.launch(LEARNERS[0])
+    activity = lms.place_assessment(10)  # a graded activity: its column is 10 points
+    _, page = lms.launch(LEARNERS[0], activity)
     launch = launch_id_of(fast_app, page)
     submit(fast_app, launch, 6)
     settle(fast_app)
@@ -53,23 +55,27 @@ def test_expired_token_is_refreshed_once(fast_app: Flask) -> None:
 
 def test_malformed_token_answer_and_server_error_are_retried(fast_app: Flask) -> None:
     lms = DemoLms(fast_app.config["BASE_URL"], fast_app.config["DEMO_URL"])
-    _, page = lms.launch(LEARNERS[1])
+    activity = lms.place_assessment(10)  # a graded activity: its column is 10 points
     _faults(
         fast_app,
         {"kind": "malformed", "target": "token"},
         {"kind": "server_error", "target": "ags"},
         {"kind": "down", "target": "ags"},
     )
+    # The launch reads the activity's points: the LMS's malformed token answer does not stop it.
+    _, page = lms.launch(LEARNERS[1], activity)
+    assert page.status_code == 200 and "Graded out of 10 points" in page.text
     submit(fast_app, launch_id_of(fast_app, page), 2)
     settle(fast_app)
     [grade] = grades(fast_app)
-    assert grade.status == "delivered" and grade.attempts >= 4
+    assert grade.status == "delivered" and grade.attempts >= 3
     assert _state(fast_app)["injected"] == ["malformed:token", "server_error:ags", "down:ags"]
 
 
 def test_rejected_grade_shows_on_instructor_page_and_send_again_works(fast_app: Flask) -> None:
     lms = DemoLms(fast_app.config["BASE_URL"], fast_app.config["DEMO_URL"])
-    _, page = lms.launch(LEARNERS[0])
+    activity = lms.place_assessment(10)  # a graded activity: its column is 10 points
+    _, page = lms.launch(LEARNERS[0], activity)
     learner_token = lms.token_of(page)
     _faults(fast_app, {"kind": "reject", "times": -1, "target": "ags", "message": "Grade item is locked"})
     submit(fast_app, launch_id_of(fast_app, page), 9)
@@ -80,7 +86,7 @@ def test_rejected_grade_shows_on_instructor_page_and_send_again_works(fast_app: 
     base = fast_app.config["BASE_URL"]
     mine = requests.get(base + "/app/grades/mine", params={"lt": learner_token}, timeout=5)
     assert 'data-status="failed"' in mine.text
-    browser, teacher = lms.launch(INSTRUCTOR)
+    browser, teacher = lms.launch(INSTRUCTOR, activity)
     book = browser.get(base + "/app/grades/", params={"lt": lms.token_of(teacher)}, timeout=10)
     assert book.status_code == 200
     # The LMS's status (and its error code) are shown; its own words only go to the log: no

@@ -46,7 +46,11 @@ def test_grade_goes_to_the_observed_line_item_with_its_type_id(
     assert score["path"] == "/mod/lti/services.php/2/lineitems/2/lineitem/scores"
     assert score["query"] == "type_id=1"
     assert score["content_type"] == SCORE_TYPE
-    assert (score["body"]["userId"], score["body"]["scoreGiven"]) == ("4", 7)
+    assert (score["body"]["userId"], score["body"]["scoreGiven"], score["body"]["scoreMaximum"]) == (
+        "4",
+        70,
+        100,
+    )  # 7 out of 10, sent on the line item's 100 points
 
 
 def test_without_lineitem_the_observed_line_item_is_found_in_lineitems(
@@ -58,9 +62,16 @@ def test_without_lineitem_the_observed_line_item_is_found_in_lineitems(
     settle(fast_app)
     [grade] = grades(fast_app)
     assert grade.status == "delivered", grade.last_error
-    lookup, score = moodle.service_requests
+    lookup, read, score = moodle.service_requests
     assert (lookup["method"], lookup["path"]) == ("GET", "/mod/lti/services.php/2/lineitems")
     assert lookup["query"] == "type_id=1&resource_link_id=1"
+    # Its points are read before the score is sent on them (the observed item is out of 100).
+    assert (read["method"], read["path"], read["query"]) == (
+        "GET",
+        "/mod/lti/services.php/2/lineitems/2/lineitem",
+        "type_id=1",
+    )
+    assert (score["body"]["scoreGiven"], score["body"]["scoreMaximum"]) == (90, 100)
     assert (score["path"], score["query"]) == (
         "/mod/lti/services.php/2/lineitems/2/lineitem/scores",
         "type_id=1",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -46,16 +47,23 @@ def answer_jwt(answer: requests.Response) -> tuple[str, str]:
     return form.action, form.fields["JWT"]
 
 
-def test_picker_lists_the_workshop_sessions_assignment_and_assessment(lms: DemoLms) -> None:
+def test_picker_lists_the_workshop_sessions_and_one_graded_assignment(lms: DemoLms) -> None:
     _, picker = lms.picker()
     assert picker.status_code == 200
     form = first_form(picker.text, picker.url)
     assert {"lt", "csrf_token"} <= set(form.fields)
-    for value in ["p3-art-of-the-possible", SESSION_2, ASSIGNMENT, ASSESSMENT]:
+    for value in ["p3-art-of-the-possible", SESSION_2, ASSESSMENT]:
         assert f'value="{value}"' in picker.text
+    # One graded item only: the assignment page is not offered as an item of its own.
+    assert f'value="{ASSIGNMENT}"' not in picker.text
+    assert picker.text.count('data-kind="assessment"') == 1 and "picker-item-graded" in picker.text
+    assert picker.text.count(">Graded<") == 1
     assert 'type="checkbox" name="item"' in picker.text  # the demo accepts several
     assert 'name="points:partnership-assessment"' in picker.text
     assert 'name="points:p3-art-of-the-possible/session-2"' not in picker.text  # not graded
+    titles = re.findall(r'<label for="pick-\d+">([^<]+)</label>', picker.text)
+    assert len({t.casefold() for t in titles}) == len(titles) == 8  # distinct at a glance
+    assert "Assignment: Partnership Self-Assessment" in titles
 
 
 def test_signed_response_carries_the_chosen_items(app: Flask, lms: DemoLms, base_url: str) -> None:
@@ -84,11 +92,12 @@ def test_signed_response_carries_the_chosen_items(app: Flask, lms: DemoLms, base
         "url": base_url + "/lti/launch",
         "custom": {"p3_item": SESSION_2},
     }
-    assert assessment_item["title"] == "Partnership self-assessment"
-    assert assessment_item["custom"] == {"p3_item": ASSESSMENT}
+    assert assessment_item["title"] == "Assignment: Partnership Self-Assessment"
+    # The points ride along as a custom parameter: the scale from the very first launch.
+    assert assessment_item["custom"] == {"p3_item": ASSESSMENT, "p3_points": "40"}
     assert assessment_item["lineItem"] == {
         "scoreMaximum": 40,
-        "label": "Partnership self-assessment",
+        "label": "Assignment: Partnership Self-Assessment",
         "resourceId": ASSESSMENT,
         "tag": "p3-workshop",
     }
@@ -165,16 +174,17 @@ def test_teacher_adds_items_and_learner_opens_them(app: Flask, lms: DemoLms) -> 
     assert "Content added" in done.text
     activities = lms.activities()
     with app.app_context():
-        assessment = db.session.get(DemoActivity, activities["Partnership self-assessment"])
-        assert json.loads(assessment.custom_json) == {"p3_item": ASSESSMENT}
+        assessment = db.session.get(DemoActivity, activities["Assignment: Partnership Self-Assessment"])
+        assert json.loads(assessment.custom_json) == {"p3_item": ASSESSMENT, "p3_points": "25"}
         assert json.loads(assessment.line_item_json)["scoreMaximum"] == 25
 
     _, page = lms.launch(LEARNERS[0], activities["Session 2: The Art of Governance"])
     assert urlsplit(page.url).path == "/app/w/p3-art-of-the-possible/sessions/session-2"
     assert "Session 2: The Art of Governance</h1>" in page.text
-    _, page = lms.launch(LEARNERS[0], activities["Partnership self-assessment"])
+    _, page = lms.launch(LEARNERS[0], activities["Assignment: Partnership Self-Assessment"])
     assert urlsplit(page.url).path == "/app/assessment/"
     assert "Begin the self-assessment" in page.text
+    assert "Graded out of 25 points, as in your course's gradebook." in page.text
 
 
 def test_demo_lms_refuses_a_tampered_or_replayed_response(app: Flask, lms: DemoLms) -> None:

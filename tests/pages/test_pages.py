@@ -21,7 +21,7 @@ PAGES = {
     "session": (SESSION_1, "Session 1: Introduction: Theories of Business - Government Relations"),
     "assignment": (W + "/assignment", "Assignment: Partnership Self-Assessment"),
     "bibliography": (W + "/bibliography", "Bibliography"),
-    "coming soon": ("/app/items/partnership-assessment", "Partnership self-assessment"),
+    "coming soon": ("/app/items/partnership-assessment", "Assignment: Partnership Self-Assessment"),
 }
 
 
@@ -49,7 +49,10 @@ def test_every_page_kind_renders_with_its_heading_and_keeps_the_token(launch_as:
     assert h1(page) == heading
     assert '<main id="main"' in text(page) and 'href="#main"' in text(page)
     internal = re.findall(r'href="(/app/[^"]*)"', text(page))
-    assert internal and all(f"lt={ben.token}" in href for href in internal)
+    tokens = {re.search(r"lt=([^&\"]+)", href).group(1) for href in internal}  # type: ignore[union-attr]
+    # One token in every link: this launch's (renewed on each page, so its timestamp may be newer).
+    assert internal and len(tokens) == 1
+    assert tokens.pop().split(".")[0] == ben.token.split(".")[0]
 
 
 def test_links_out_open_in_a_new_tab_say_so_and_never_carry_the_token(launch_as: Any) -> None:
@@ -152,3 +155,14 @@ def test_unknown_content_is_a_404_page(launch_as: Any, path: str) -> None:
 def test_instructors_see_the_pages_too(launch_as: Any) -> None:
     ada = launch_as("instructor", sub="ada")
     assert ada.get(SESSION_1).status_code == 200
+
+
+def test_pages_say_what_is_the_tools_own(launch_as: Any) -> None:
+    """Session objectives are the tool's suggestions; the questionnaire is inspired by the CWA
+    Partnership Test, not the test itself (issue 13)."""
+    ben = launch_as("learner", sub="ben")
+    session = text(ben.get(W + "/sessions/session-3"))
+    assert "Suggested objectives" in session and "Suggested by this tool" in session
+    assignment = " ".join(re.sub(r"<[^>]+>", " ", text(ben.get(W + "/assignment"))).split())
+    assert "the workshop's own questionnaire, inspired by that test" in assignment.replace("&#39;", "'")
+    assert "are not the Test's" in assignment.replace("&#39;", "'")

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from lti_tool.extensions import db
 from lti_tool.models import LaunchFailure, OidcState
+from tests.assessment_app.conftest import ASSESSMENT_TITLE
 from tests.lti.conftest import Flow
 from tests.support.lms import INSTRUCTOR, LEARNERS, DemoLms
 
@@ -39,7 +40,7 @@ def test_a_huge_json_answer_is_refused_with_a_413_json(lms: DemoLms, base_url: s
 
 def test_the_activity_settings_form_has_its_own_larger_limit(lms: DemoLms, base_url: str) -> None:
     lms.add_content(["partnership-assessment"])
-    _, page = lms.launch(INSTRUCTOR, lms.activities()["Partnership self-assessment"])
+    _, page = lms.launch(INSTRUCTOR, lms.activities()[ASSESSMENT_TITLE])
     token = lms.token_of(page)
     form = requests.get(base_url + "/app/assessment/settings", params={"lt": token}, timeout=10).text
     csrf = form.split('name="csrf_token" value="')[1].split('"')[0]

@@ -89,10 +89,10 @@ def test_pages_of_a_launch_are_never_cached(lms: DemoLms, base_url: str, path: s
 
 
 def test_the_report_is_never_cached(lms: DemoLms, base_url: str) -> None:
-    from tests.assessment_app.conftest import ITEM, HttpTaker
+    from tests.assessment_app.conftest import ASSESSMENT_TITLE, ITEM, HttpTaker
 
     lms.add_content([ITEM])
-    ben = HttpTaker(lms, LEARNERS[0], lms.activities()["Partnership self-assessment"])
+    ben = HttpTaker(lms, LEARNERS[0], lms.activities()[ASSESSMENT_TITLE])
     ben.begin()
     ben.answer_all()
     submitted = ben.post("/app/assessment/submit", allow_redirects=False)

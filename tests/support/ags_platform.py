@@ -24,6 +24,7 @@ from tests.support.independent_platform import IndependentPlatform
 
 TYPE_ID = "7"
 SCORE_PATH = re.compile(r"^/lineitems/(\d+)/lineitem/scores$")
+LINE_ITEM_PATH = re.compile(r"^/lineitems/(\d+)/lineitem$")
 
 
 def verify_with_tool_key(token: str, tool_jwks_url: str, audience: str) -> dict[str, Any]:
@@ -52,6 +53,7 @@ class AgsPlatform(IndependentPlatform):
         self.lock = threading.Lock()
         self.token_requests = 0
         self.roster_requests = 0
+        self.line_item_reads = 0
         self.scores: list[dict[str, Any]] = []
         self.line_items: dict[int, dict[str, Any]] = {}
         self.answers: list[tuple[int, dict[str, str], str]] = []
@@ -172,6 +174,13 @@ class AgsPlatform(IndependentPlatform):
                     with platform.lock:
                         platform.roster_requests += 1
                     self._send(200, {"id": platform.url + "/memberships", "members": platform.members})
+                    return
+                match = LINE_ITEM_PATH.match(parts.path)
+                if match and int(match.group(1)) in platform.line_items:
+                    with platform.lock:
+                        platform.line_item_reads += 1
+                        item = platform.line_items[int(match.group(1))]
+                    self._send(200, {"id": platform.line_item_url(int(match.group(1))), **item})
                     return
                 if parts.path == "/lineitems":
                     query = parse_qs(parts.query)

@@ -12,6 +12,7 @@ from tests.support.forms import first_form
 
 INSTRUCTOR = "101"
 LEARNERS = ("201", "202", "203")
+ASSESSMENT = "partnership-assessment"  # the workshop's only graded item
 
 
 class DemoLms:
@@ -72,6 +73,15 @@ class DemoLms:
         answer = self.pick(browser, picker, items, **fields)
         assert answer.status_code == 200, answer.text
         return self.deliver(browser, answer)
+
+    def place_assessment(self, points: float = 10, title: str = "Self-assessment") -> int:
+        """The instructor places the graded self-assessment with these points (the demo LMS
+        makes its gradebook column from the lineItem); returns the new activity's id."""
+        done = self.add_content(
+            [ASSESSMENT], **{f"points:{ASSESSMENT}": f"{points:g}", f"title:{ASSESSMENT}": title}
+        )
+        assert done.status_code == 200, done.text[:500]
+        return max(a for t, a in self.activities().items() if t == title)
 
     def activities(self, person: str = LEARNERS[0]) -> dict[str, int]:
         """The demo course's activities as a person sees them: title -> activity id."""

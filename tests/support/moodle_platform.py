@@ -11,7 +11,12 @@ over real HTTP, with Moodle's endpoint paths.
   Moodle's openid-registration.php does.
 - /mod/lti/token.php checks the tool's client assertion against the tool's JWKS; AGS and
   NRPS live under /mod/lti/services.php with the observed URL shapes (``?type_id=``).
-- /mod/lti/contentitem_return.php verifies a Deep Linking response as Moodle does.
+- /mod/lti/contentitem_return.php verifies a Deep Linking response as Moodle does, and places
+  its items as new activities (``placed_activities``): an item with a lineItem gets a grade item
+  of that many points (Moodle's gradebookservices line item), which its launches then carry as
+  ``lineitem``; ``set_points`` is the teacher editing the activity's maximum grade.
+- Line items can be read one by one (GET ``.../lineitems/N/lineitem?type_id=``) and scores are
+  kept per line item (``scores``).
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ TOOL_PATHS = {
 }
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+LTI_AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 DEPLOYMENT_ID = LTI + "deployment_id"
 SERVICES = "/mod/lti/services.php/"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/scope/"
@@ -106,6 +112,13 @@ class MoodlePlatform(RegisteringPlatform):
         self.placed: list[dict[str, Any]] = []  # verified Deep Linking responses
         self.lock = threading.Lock()
         super().__init__("moodle")
+        # Moodle's grade items seen through AGS, by line item id (the observed one to start).
+        self.line_items: dict[int, dict[str, Any]] = {
+            int(item["id"].split("/lineitems/")[1].split("/")[0]): self.rewrite(item)
+            for item in OBSERVED["ags_lineitems"]
+        }
+        self.placed_activities: dict[str, dict[str, Any]] = {}  # resource link id -> activity
+        self.scores: list[tuple[int, dict[str, Any]]] = []  # (line item id, score) accepted
         static = OBSERVED["oidc_login_params_student"]
         self.client_id, self.deployment_id = static["client_id"], static["lti_deployment_id"]
         # What Moodle knows of each tool type: the manually configured one, then registered ones.
@@ -158,6 +171,66 @@ class MoodlePlatform(RegisteringPlatform):
             "4.5+ (Build: 20241205)"
         )
         return conf
+
+    # --- the course: activities placed through Deep Linking, their grade items ---------------
+
+    def line_item_url(self, item_id: int, type_id: str) -> str:
+        return f"{self.url}{SERVICES}2/lineitems/{item_id}/lineitem?type_id={type_id}"
+
+    def _place(self, client_id: str, items: list[Any]) -> None:
+        """What Moodle does with the content items once the teacher saves the form: one activity
+        each (custom parameters kept), a grade item of the lineItem's points when there is one."""
+        type_id = self.clients[client_id]["deployment_id"]
+        for item in items:
+            if not isinstance(item, dict) or item.get("type") != "ltiResourceLink":
+                continue
+            with self.lock:
+                link_id = str(10 + len(self.placed_activities))
+                activity: dict[str, Any] = {
+                    "title": item.get("title", ""),
+                    "custom": dict(item.get("custom") or {}),
+                    "client_id": client_id,
+                    "line_item": None,
+                }
+                line_item = item.get("lineItem")
+                if isinstance(line_item, dict):
+                    item_id = max(self.line_items) + 1
+                    self.line_items[item_id] = {
+                        "id": self.line_item_url(item_id, type_id),
+                        "label": line_item.get("label") or item.get("title", ""),
+                        "scoreMaximum": line_item["scoreMaximum"],
+                        "resourceId": line_item.get("resourceId", ""),
+                        "tag": line_item.get("tag", ""),
+                        "resourceLinkId": link_id,
+                        "ltiLinkId": link_id,
+                    }
+                    activity["line_item"] = item_id
+                self.placed_activities[link_id] = activity
+
+    def set_points(self, item_id: int, points: float) -> None:
+        """The teacher edits the activity's maximum grade in Moodle."""
+        with self.lock:
+            self.line_items[item_id]["scoreMaximum"] = points
+
+    def activity_changes(self, link_id: str) -> dict[str, Any]:
+        """The claims that differ when a learner opens a placed activity rather than the observed
+        one: its resource link, its custom parameters, its grade item (or none)."""
+        activity = self.placed_activities[link_id]
+        observed = self.rewrite(OBSERVED["student_resource_link_claims"])
+        ags = dict(observed[LTI_AGS])
+        if activity["line_item"] is None:
+            ags.pop("lineitem", None)  # Moodle sends lineitem only for a graded activity
+        else:
+            ags["lineitem"] = self.line_items[activity["line_item"]]["id"]
+        return {
+            LTI + "resource_link": {"title": activity["title"], "description": "", "id": link_id},
+            LTI + "custom": {**observed[LTI + "custom"], **activity["custom"]},
+            LTI_AGS: ags,
+        }
+
+    def graded_line_items(self) -> dict[int, dict[str, Any]]:
+        """The grade items made by placements (not the observed one)."""
+        return {i: item for i, item in self.line_items.items() if int(item["resourceLinkId"] or 0) >= 10}
 
     # --- the browser's part: what Moodle's pages make it do ------------------------------------
 
@@ -349,11 +422,24 @@ class MoodlePlatform(RegisteringPlatform):
                 "members": OBSERVED["nrps_members"],
                 "context": {k: context[k] for k in ("id", "label", "title")},
             }
+        found = re.search(r"/lineitems/(\d+)/lineitem(/scores)?$", path)
+        item = self.line_items.get(int(found.group(1))) if found else None
         if method == "GET" and path.endswith("/lineitems"):
-            return 200, self.rewrite(OBSERVED["ags_lineitems"])
-        if method == "POST" and path.endswith("/lineitem/scores") and "type_id=" in query:
-            if moodle_refuses_score(json.loads(body or b"null")):
+            link = parse_qs(query).get("resource_link_id", [""])[0]
+            with self.lock:
+                listed = [
+                    dict(i) for i in self.line_items.values() if not link or i["resourceLinkId"] == link
+                ]
+            return 200, listed
+        if method == "GET" and found and not found.group(2) and item is not None and "type_id=" in query:
+            with self.lock:
+                return 200, dict(item)
+        if method == "POST" and found and found.group(2) and item is not None and "type_id=" in query:
+            score = json.loads(body or b"null")
+            if moodle_refuses_score(score):
                 return 400, {"error": "Incorrect score received"}
+            with self.lock:
+                self.scores.append((int(found.group(1)), score))
             return 200, None
         return 404, {"error": "not found"}
 
@@ -370,6 +456,7 @@ class MoodlePlatform(RegisteringPlatform):
         except Exception as exc:  # noqa: BLE001 - any failure is a refusal
             return 400, {"error": f"invalid deep linking response: {exc!r}"}
         self.placed.append(claims)
+        self._place(client_id, claims.get("https://purl.imsglobal.org/spec/lti-dl/claim/content_items", []))
         return 200, {
             "placed": len(claims.get("https://purl.imsglobal.org/spec/lti-dl/claim/content_items", []))
         }

@@ -94,3 +94,19 @@ def faults() -> WerkzeugResponse:
     return jsonify(
         {"faults": plan.describe(), "injected": plan.injected[-50:], "token_requests": state().token_requests}
     )
+
+
+@bp.post("/gradebook/points")
+def change_points() -> WerkzeugResponse:
+    """The instructor gives a gradebook column other points (the tool reads them back)."""
+    who = demo.person(request.form.get("as", ""))
+    if who is None or not who.is_instructor:
+        abort(403, description="Only the instructor can change a column's points.")
+    try:
+        points = float(request.form.get("points", ""))
+    except ValueError:
+        abort(400, description="Points must be a number.")
+    if not service.set_points(request.form.get("item", type=int) or 0, points):
+        abort(400, description="No such column, or points not between 0 and 10000.")
+    values: dict[str, Any] = {"as": who.id}
+    return redirect(url_for("demo_services.gradebook", **values), code=303)

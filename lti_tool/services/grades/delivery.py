@@ -34,10 +34,10 @@ from lti_tool.plugin_api import (
     call_safely,
 )
 from lti_tool.plugin_manager import GRADE_PASSBACK, UnknownPluginError, plugins
-from lti_tool.services.grades import passback
+from lti_tool.services.grades import passback, scale
 from lti_tool.services.grades.outbox import grade_for
 from lti_tool.services.grades.tokens import platform_auth, service_client
-from lti_tool.services.grades.transport import PluginTransport
+from lti_tool.services.grades.transport import PluginTransport, line_item_reads
 from lti_tool.services.sql import insert_for
 
 log = logging.getLogger("lti_tool.grades")
@@ -222,7 +222,9 @@ def _send(app: Flask, job: Job) -> PassbackResult:
         return PassbackResult.retry(f"the {job.plugin} plugin is not available ({exc})")
     transport = None
     if plugin.uses_transport and job.auth is not None:
-        transport = PluginTransport(AgsTransport(service_client(job.auth, app), job.grade.scopes))
+        transport = PluginTransport(
+            AgsTransport(service_client(job.auth, app), job.grade.scopes), line_item_reads(app)
+        )
     result = PassbackResult.token_expired()
     for _ in range(2):
         try:
@@ -258,6 +260,14 @@ def finish(app: Flask, job: Job, result: PassbackResult, commit: bool = True) ->
     values: dict[str, Any] = {"lease_token": None, "lease_until": None, "updated_at": now}
     if result.outcome == PassbackOutcome.DELIVERED:
         outcome = DELIVERED
+        if result.score_maximum is not None and result.score_given is not None:
+            # Sent on the LMS's points: the tool shows the score as the LMS holds it.
+            values.update(
+                score_given=case((same, result.score_given), else_=Grade.score_given),
+                score_maximum=case((same, result.score_maximum), else_=Grade.score_maximum),
+            )
+        if result.line_item_url or result.score_maximum:
+            scale.record_delivered(job.resource_link_pk, result.line_item_url, result.score_maximum)
         values.update(
             delivered_version=job.version,
             delivered_at=now,

@@ -1,11 +1,19 @@
 """The GradeTransport handed to passback plugins: AGS calls, with the protocol layer's
-``ServiceError`` translated into the plugin API's ``TransportError``."""
+``ServiceError`` translated into the plugin API's ``TransportError``.
+
+Deliveries read the line item before each score (its points are the scale); a wave of grades for
+one activity reads it once per ``LINE_ITEM_READ_SECONDS`` (``LineItemReads``), so a points change
+in the LMS is followed within seconds without doubling the requests of a wave."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
+
+from flask import Flask
 
 from lti_tool.lti.ags import AgsTransport
 from lti_tool.lti.errors import ServiceError
@@ -20,15 +28,58 @@ def _translated() -> Iterator[None]:
         raise TransportError(error.kind, error.message, error.status_code, error.retry_after) from error
 
 
-class PluginTransport:
-    """lti_tool.plugin_api.GradeTransport over lti_tool.lti.ags."""
+LINE_ITEM_READ_SECONDS = 10.0
 
-    def __init__(self, ags: AgsTransport) -> None:
+
+class LineItemReads:
+    """Line items read by deliveries in this process, kept a few seconds (per platform and URL)."""
+
+    def __init__(self, ttl: float = LINE_ITEM_READ_SECONDS) -> None:
+        self.ttl = ttl
+        self._found: dict[tuple[int, str], tuple[float, Mapping[str, Any]]] = {}
+        self._guard = threading.Lock()
+
+    def get(self, key: tuple[int, str]) -> Mapping[str, Any] | None:
+        with self._guard:
+            found = self._found.get(key)
+        return found[1] if found and time.monotonic() - found[0] < self.ttl else None
+
+    def put(self, key: tuple[int, str], body: Mapping[str, Any]) -> None:
+        with self._guard:
+            if len(self._found) > 10_000:  # many activities: start again rather than grow
+                self._found.clear()
+            self._found[key] = (time.monotonic(), body)
+
+
+def line_item_reads(app: Flask) -> LineItemReads:
+    found: LineItemReads | None = app.extensions.get("lti_tool.line_item_reads")
+    if found is None:
+        found = app.extensions["lti_tool.line_item_reads"] = LineItemReads()
+    return found
+
+
+class PluginTransport:
+    """lti_tool.plugin_api.GradeTransport over lti_tool.lti.ags (``reads``: share recent line
+    item reads; the activity's scale refresh passes none, to read the LMS itself)."""
+
+    def __init__(self, ags: AgsTransport, reads: LineItemReads | None = None) -> None:
         self._ags = ags
+        self._reads = reads
 
     def post_score(self, line_item_url: str, score: Mapping[str, Any]) -> None:
         with _translated():
             self._ags.post_score(line_item_url, score)
+
+    def get_line_item(self, line_item_url: str) -> Mapping[str, Any]:
+        key = (self._ags.client.auth.platform_id, line_item_url)
+        known = self._reads.get(key) if self._reads else None
+        if known is not None:
+            return known
+        with _translated():
+            body = self._ags.get_line_item(line_item_url)
+        if self._reads:
+            self._reads.put(key, body)
+        return body
 
     def find_line_item(
         self, line_items_url: str, *, resource_link_id: str, resource_id: str, tag: str

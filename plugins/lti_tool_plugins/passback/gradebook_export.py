@@ -18,6 +18,7 @@ from lti_tool.plugin_api import (
     GradeTransport,
     PassbackResult,
 )
+from lti_tool.spreadsheet import safe_cell
 
 COLUMNS = (
     "user_id",
@@ -67,11 +68,5 @@ class GradebookExportPassback(GradePassback):
                 grade.graded_at.strftime("%Y-%m-%d %H:%M:%S"),
                 grade.status,
             )
-            writer.writerow([_cell(v) for v in row])
+            writer.writerow([safe_cell(v) for v in row])
         return ExportFile("grades.csv", "text/csv", out.getvalue())
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheets run cells that start like a formula: keep them text.
-    return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text

@@ -1,8 +1,13 @@
-"""LTI Assignment and Grade Services: post the score to the launch's line item.
+"""LTI Assignment and Grade Services: post the score to the activity's line item, on its points.
 
-Plain data in, plain result out; the HTTP and OAuth2 work is the transport's
-(lti_tool.lti.ags). Where the launch names only a line items container, the line item of the
-resource link is found (by resourceLinkId, resourceId and tag) or created.
+Plain data in, plain result out; the HTTP and OAuth2 work is the transport's (lti_tool.lti.ags).
+
+- The line item is the launch's (``lineitem``), or, where the launch names only the line items
+  container, the one the LMS keeps for the resource link (by resourceLinkId, resourceId, tag).
+  The plugin never creates one: a gradebook column is the teacher's to make, by placing the
+  graded item (docs/decisions/0014-one-graded-activity.md).
+- The LMS's points are the scale: the line item is read before each score, and the score is sent
+  on its ``scoreMaximum`` (docs/decisions/0015-lms-points-are-the-scale.md).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, fields, validate
 
 from lti_tool.plugin_api import (
+    DestinationScale,
     GradePassback,
     GradeToSend,
     GradeTransport,
@@ -22,6 +28,11 @@ from lti_tool.plugin_api import (
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+LINEITEM_READ_SCOPES = {LINEITEM_SCOPE, "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"}
+NO_COLUMN = (
+    "The LMS has no grade column for this activity. To grade it, give the activity points in "
+    "the LMS (Moodle: Grade type Point; Canvas: make it an assignment), then send the grades again."
+)
 
 
 class LtiAgsSettings(Schema):
@@ -31,12 +42,12 @@ class LtiAgsSettings(Schema):
     tag = fields.String(
         load_default="p3-workshop",
         validate=validate.Length(max=255),
-        metadata={"label": "Line item tag", "help": "Tag of the line items the tool creates and looks for."},
+        metadata={"label": "Line item tag", "help": "Tag of the line items the tool looks for."},
     )
     resource_id = fields.String(
         load_default="",
         validate=validate.Length(max=255),
-        metadata={"label": "Resource id", "help": "resourceId of the line items the tool creates."},
+        metadata={"label": "Resource id", "help": "resourceId of the line items the tool looks for."},
     )
 
 
@@ -47,22 +58,30 @@ class LtiAgsPassback(GradePassback):
         "Sends each grade to the LMS gradebook through LTI Assignment and Grade "
         "Services (Moodle, Canvas, and any LTI 1.3 Advantage platform)."
     )
-    version = "1"
-    api_version = "1.0"  # the plugin API it was written for
+    version = "2"
+    api_version = "1.1"  # the plugin API it was written for
     settings_schema = LtiAgsSettings
     auto_priority = 100  # the LMS's own gradebook first, whenever the launch offers it
 
     def supports(self, grade: GradeToSend, settings: Mapping[str, Any]) -> bool:
         return SCORE_SCOPE in grade.scopes and bool(grade.line_item_url or grade.line_items_url)
 
-    def creates_line_item(self, grade: GradeToSend, settings: Mapping[str, Any]) -> bool:
-        # Only a line items container: the resource link's line item is found or created.
-        return not grade.line_item_url and bool(grade.line_items_url)
+    def scale(
+        self, grade: GradeToSend, transport: GradeTransport | None, settings: Mapping[str, Any]
+    ) -> DestinationScale:
+        if transport is None or not self.supports(grade, settings):
+            return DestinationScale(graded=False)
+        try:
+            line_item = grade.line_item_url or self._find(grade, transport, settings)
+            if line_item is None:
+                return DestinationScale(graded=False)
+            return DestinationScale(self._points(grade, transport, line_item), line_item)
+        except TransportError as error:
+            return DestinationScale(problem=error.message, token_expired=error.kind == "token_expired")
 
     def deliver(
         self, grade: GradeToSend, transport: GradeTransport | None, settings: Mapping[str, Any]
     ) -> PassbackResult:
-        options = settings
         if transport is None:
             return PassbackResult.permanent("no transport to reach the platform")
         if not self.supports(grade, settings):
@@ -71,44 +90,60 @@ class LtiAgsPassback(GradePassback):
                 "the activity is probably not graded in the LMS."
             )
         try:
-            line_item = grade.line_item_url or self._line_item(grade, transport, options)
-            transport.post_score(line_item, score_payload(grade))
+            line_item = grade.line_item_url or self._find(grade, transport, settings)
+            if line_item is None:
+                return PassbackResult.permanent(NO_COLUMN)
+            points = self._points(grade, transport, line_item)
+            given, maximum = on_scale(grade.score_given, grade.score_maximum, points)
+            transport.post_score(line_item, score_payload(grade, given, maximum))
         except TransportError as error:
             return _result_of(error)
-        return PassbackResult.delivered("In the LMS gradebook", line_item_url=line_item)
+        return PassbackResult.delivered(
+            "In the LMS gradebook", line_item_url=line_item, score_given=given, score_maximum=maximum
+        )
 
     @staticmethod
-    def _line_item(grade: GradeToSend, transport: GradeTransport, options: Mapping[str, Any]) -> str:
-        assert grade.line_items_url is not None
-        if LINEITEM_SCOPE not in grade.scopes:
-            raise TransportError(
-                "permanent",
-                "The launch carries no line item and the platform "
-                "did not grant the lineitem scope to create one.",
-            )
-        found = transport.find_line_item(
+    def _find(grade: GradeToSend, transport: GradeTransport, options: Mapping[str, Any]) -> str | None:
+        """The resource link's line item in the container, if the LMS keeps one (never created)."""
+        if grade.line_items_url is None or not LINEITEM_READ_SCOPES & set(grade.scopes):
+            return None
+        return transport.find_line_item(
             grade.line_items_url,
             resource_link_id=grade.resource_link_id,
             resource_id=options["resource_id"],
             tag=options["tag"],
         )
-        if found:
-            return found
-        return transport.create_line_item(
-            grade.line_items_url,
-            label=grade.resource_link_title or "P3 Workshop",
-            score_maximum=grade.score_maximum,
-            resource_link_id=grade.resource_link_id,
-            resource_id=options["resource_id"],
-            tag=options["tag"],
-        )
+
+    @staticmethod
+    def _points(grade: GradeToSend, transport: GradeTransport, line_item: str) -> float | None:
+        """The line item's scoreMaximum (None when the launch may not read line items, or the
+        LMS gives none: the score then goes on the tool's scale and the LMS rescales it)."""
+        if not LINEITEM_READ_SCOPES & set(grade.scopes):
+            return None
+        try:
+            found = transport.get_line_item(line_item)
+        except TransportError as error:
+            if error.kind == "permanent":
+                return None  # not readable here: the score goes on the tool's scale, the LMS rescales
+            raise
+        points = found.get("scoreMaximum")
+        if isinstance(points, bool) or not isinstance(points, int | float) or not points > 0:
+            return None
+        return float(points)
 
 
-def score_payload(grade: GradeToSend) -> dict[str, Any]:
+def on_scale(given: float, maximum: float, points: float | None) -> tuple[float, float]:
+    """The score on the LMS's points (unchanged when they are unknown or already the same)."""
+    if points is None or points == maximum or maximum <= 0:
+        return given, maximum
+    return round(given / maximum * points, 6), points
+
+
+def score_payload(grade: GradeToSend, given: float, maximum: float) -> dict[str, Any]:
     return {
         "userId": grade.user_id,
-        "scoreGiven": grade.score_given,
-        "scoreMaximum": grade.score_maximum,
+        "scoreGiven": given,
+        "scoreMaximum": maximum,
         "comment": grade.comment,
         "timestamp": grade.timestamp,
         "activityProgress": grade.activity_progress,

@@ -1,0 +1,154 @@
+"""The teacher's side of the self-assessment: the class view (the instructor's landing page of
+the activity), the discussion view for projecting (aggregates only, no names), and the results
+as CSV. Thin: queries in lti_tool.services.cohort and .results_export, charts in
+lti_tool.assessment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from lti_tool import items as item_registry
+from lti_tool.assessment.radar import radar_pair
+from lti_tool.assessment.strip import strip_svg
+from lti_tool.extensions import this_app
+from lti_tool.lti import session as launch_session
+from lti_tool.lti.roles import INSTRUCTOR
+from lti_tool.models import Launch
+from lti_tool.plugin_api import SettingsError, validate_settings
+from lti_tool.plugin_manager import SCORING_MODELS, UnknownPluginError, plugins
+from lti_tool.services import activity_settings
+from lti_tool.services import cohort as cohort_service
+from lti_tool.services.cohort import ClassResults
+from lti_tool.services.results_export import stream_csv
+from lti_tool.views import activity
+
+bp = Blueprint("assessment_class", __name__, url_prefix="/app/assessment/class")
+bp.context_processor(activity.scale_context)  # the activity's points, on every page of it
+
+PAGE_SIZE = 100  # learners per page of the class view's table
+
+
+def _model_and_guides(settings: dict[str, Any]) -> tuple[Any, tuple[Any, ...]]:
+    try:
+        model = plugins().get(SCORING_MODELS, settings["scoring_model"])
+        return model, model.performance_guides(
+            validate_settings(type(model), settings.get("scoring_settings", {}))
+        )
+    except (UnknownPluginError, SettingsError):
+        return None, ()
+
+
+def _charts(results: ClassResults) -> dict[str, Any]:
+    areas = results.areas
+    scale = results.instrument.scale
+    titles = [a.title for a in areas]
+    means = [a.mean for a in areas]
+    band = [(a.q1, a.q3) for a in areas]
+    described = "; ".join(
+        f"{a.number}. {a.title}: "
+        + (
+            "no respondent"
+            if a.mean is None
+            else f"mean {a.mean:.2f}, middle half {a.q1:.2f} to {a.q3:.2f}, n = {a.respondents}"
+        )
+        for a in areas
+    )
+    description = (
+        f"Class mean of each area on the scale of 1 to {scale.maximum}, with the middle half of "
+        f"the class as a band. {described}."
+    )
+
+    wide, compact = radar_pair(
+        titles,
+        means,
+        scale.maximum,
+        title="The class's profile",
+        description=description,
+        id_prefix="class-radar",
+        guides=results.guides,
+        band=band,
+    )
+    strips = {
+        a.dimension_id: strip_svg(
+            a.bins,
+            scale=(scale.minimum, scale.maximum),
+            mean=a.mean,
+            cut=results.attention_below,
+            title=f"Distribution: {a.title}",
+            id_prefix=f"strip-{a.dimension_id}",
+        )
+        for a in areas
+    }
+    return {"radar_wide": wide, "radar_compact": compact, "strips": strips}
+
+
+def _link() -> int:
+    link = launch_session.current().resource_link_pk
+    if link is None:
+        abort(400, description="Open the self-assessment from its activity in your course.")
+    return link
+
+
+def _workshop_of(launch: Launch) -> Any:
+    item_ref = launch.resource_link.item_ref if launch.resource_link else None
+    item = item_registry.registry().find(item_ref or "") if item_ref else None
+    return item_registry.workshops().get(item.workshop_slug) if item else None
+
+
+def class_view(launch: Launch) -> str:
+    """The instructor's page of the activity: who has answered, and the class by area."""
+    link = launch.resource_link_pk
+    assert link is not None
+    settings = activity_settings.load(link)
+    model, guides = _model_and_guides(settings)
+    workshop = _workshop_of(launch)
+    rows = cohort_service.learners(link, launch.context_pk, workshop.slug if workshop else None)
+    counts = cohort_service.counts(rows)
+    results = cohort_service.class_results(link, guides, with_retakes=counts.retakers > 0)
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    return render_template(
+        "assessment/class.html",
+        settings=settings,
+        model=model,
+        counts=counts,
+        results=results,
+        charts=_charts(results) if counts.submitted else None,
+        drafts=[r for r in rows if r.status == "draft"],
+        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        learners=len(rows),
+        page=page,
+        pages=pages,
+        sessions_total=len(workshop.sessions) if workshop else None,
+    )
+
+
+@bp.get("/discussion")
+@launch_session.launch_required(role=INSTRUCTOR)
+def discussion() -> str:
+    """For projecting in class: aggregates only, no names, nothing below the set minimum."""
+    link = _link()
+    settings = activity_settings.load(link)
+    minimum = int(settings.get("discussion_minimum") or 3)
+    _, guides = _model_and_guides(settings)
+    submitted = cohort_service.submitted_learners(link)
+    results = cohort_service.class_results(link, guides) if submitted >= minimum else None
+    return render_template(
+        "assessment/discussion.html",
+        submitted=submitted,
+        minimum=minimum,
+        results=results,
+        charts=_charts(results) if results else None,
+    )
+
+
+@bp.get("/results.csv")
+@launch_session.launch_required(role=INSTRUCTOR)
+def results_csv() -> Response:
+    return Response(
+        stream_csv(this_app(), _link()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=self-assessment-results.csv"},
+    )
