@@ -180,3 +180,20 @@ def test_learners_get_none_of_the_teachers_pages(klass: dict[str, Launched]) -> 
     assert ben.get("/app/assessment/class/discussion").status_code == 403
     start = ben.get("/app/assessment/").get_data(as_text=True)
     assert "your class" not in start and "Learner ana" not in start
+
+
+def test_the_learners_table_is_read_a_page_at_a_time(klass: dict[str, Launched]) -> None:
+    from lti_tool.extensions import db
+    from lti_tool.models import Launch
+    from lti_tool.services.cohort import roster
+
+    teacher = klass["teacher"]
+    with teacher.app.app_context():
+        launch = db.session.get(Launch, teacher.launch_id)
+        assert launch is not None and launch.resource_link_pk is not None
+        pages = [
+            roster(launch.resource_link_pk, launch.context_pk, None, page, page_size=3) for page in (1, 2)
+        ]
+    assert [[r.sub for r in p.rows] for p in pages] == [["ana", "ben", "cai"], ["dee"]]  # by name
+    assert (pages[1].learners, pages[1].submitted, pages[1].drafts, pages[1].retakers) == (4, 3, 1, 0)
+    assert [(r.sub, r.answered, r.total) for r in pages[1].draft_rows] == [("dee", 20, 61)]
