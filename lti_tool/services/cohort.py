@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, union
+from sqlalchemy import and_, case, func, select, union
 from sqlalchemy import false as sa_false
 
 from lti_tool.assessment.cohort import (
@@ -66,13 +66,15 @@ class Frequencies:
 
 
 def area_frequencies(resource_link_pk: int, with_retakes: bool = True) -> Frequencies:
-    """Two grouped queries over the per-area totals (a few thousand rows out, however large the
-    class): latest attempts (with importance), then first and latest of those who retook it."""
+    """Grouped queries over the activity's per-area totals, walking the index
+    ``ix_area_total_link_group`` (a few thousand rows out, however large the class): every
+    learner's latest submitted attempt (all totals but those of superseded attempts, usually
+    few), then the first and latest of those who retook it."""
     ranked = _submitted(resource_link_pk)
-    latest_ids = select(ranked.c.attempt_id).where(ranked.c.rn_last == 1)
+    superseded = select(ranked.c.attempt_id).where(ranked.c.rn_last > 1)
     rows = db.session.execute(
         select(Total.dimension_id, Total.total, Total.rated, Total.importance, func.count())
-        .where(Total.attempt_id.in_(latest_ids))
+        .where(Total.resource_link_pk == resource_link_pk, Total.attempt_id.not_in(superseded))
         .group_by(Total.dimension_id, Total.total, Total.rated, Total.importance)
     ).all()
     found = Frequencies([], {}, [], [])
@@ -85,19 +87,22 @@ def area_frequencies(resource_link_pk: int, with_retakes: bool = True) -> Freque
             summed[0] += int(importance) * int(people)
             summed[1] += int(people)
     found.importance.update({a: (t / n, n) for a, (t, n) in weights.items()})
-    if not with_retakes:
-        return found
-    is_first = (ranked.c.rn_first == 1).label("is_first")
-    retakes = db.session.execute(
-        select(Total.dimension_id, Total.total, Total.rated, is_first, func.count())
-        .join(ranked, ranked.c.attempt_id == Total.attempt_id)
-        .where(ranked.c.n > 1, or_(ranked.c.rn_first == 1, ranked.c.rn_last == 1), Total.rated > 0)
-        .group_by(Total.dimension_id, Total.total, Total.rated, is_first)
-    ).all()
-    for area, total, rated, first, people in retakes:
-        frequency = Frequency(area, int(total), int(rated), int(people))
-        (found.first if first else found.latest_of_retakers).append(frequency)
+    if with_retakes:
+        found.first.extend(_grouped(ranked, ranked.c.rn_first == 1))
+        found.latest_of_retakers.extend(_grouped(ranked, ranked.c.rn_last == 1))
     return found
+
+
+def _grouped(ranked: Any, which: Any) -> list[Frequency]:
+    """Frequencies over the attempts of learners who submitted more than once, chosen by ``which``."""
+    chosen = select(ranked.c.attempt_id).where(ranked.c.n > 1, which)
+    # Those who retook it are few: look their attempts up by primary key (no activity-wide scan).
+    rows = db.session.execute(
+        select(Total.dimension_id, Total.total, Total.rated, func.count())
+        .where(Total.attempt_id.in_(chosen), Total.rated > 0)
+        .group_by(Total.dimension_id, Total.total, Total.rated)
+    ).all()
+    return [Frequency(area, int(total), int(rated), int(people)) for area, total, rated, people in rows]
 
 
 @dataclass(frozen=True)
