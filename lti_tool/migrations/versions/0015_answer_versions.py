@@ -1,15 +1,15 @@
 """no lost update: a version on each answer and on each reflection, so a stale tab cannot
 overwrite what another tab saved since
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
