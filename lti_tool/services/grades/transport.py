@@ -59,12 +59,14 @@ def line_item_reads(app: Flask) -> LineItemReads:
 
 
 class PluginTransport:
-    """lti_tool.plugin_api.GradeTransport over lti_tool.lti.ags (``reads``: share recent line
-    item reads; the activity's scale refresh passes none, to read the LMS itself)."""
+    """lti_tool.plugin_api.GradeTransport over lti_tool.lti.ags. ``reads``: line items read
+    recently in this process, used by deliveries; ``fresh``: always ask the LMS (the activity's
+    scale refresh), and keep what it said for the deliveries that follow."""
 
-    def __init__(self, ags: AgsTransport, reads: LineItemReads | None = None) -> None:
+    def __init__(self, ags: AgsTransport, reads: LineItemReads | None = None, fresh: bool = False) -> None:
         self._ags = ags
         self._reads = reads
+        self._fresh = fresh
 
     def post_score(self, line_item_url: str, score: Mapping[str, Any]) -> None:
         with _translated():
@@ -72,7 +74,7 @@ class PluginTransport:
 
     def get_line_item(self, line_item_url: str) -> Mapping[str, Any]:
         key = (self._ags.client.auth.platform_id, line_item_url)
-        known = self._reads.get(key) if self._reads else None
+        known = self._reads.get(key) if self._reads and not self._fresh else None
         if known is not None:
             return known
         with _translated():
