@@ -177,3 +177,34 @@ def radar_svg(
         "</svg>",
     ]
     return "\n".join(parts)
+
+
+def radar_pair(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    max_value: float,
+    *,
+    title: str,
+    description: str,
+    id_prefix: str,
+    guides: Sequence[Guide] = (),
+    previous: Sequence[float | None] | None = None,
+    band: Sequence[tuple[float | None, float | None]] | None = None,
+) -> tuple[str, str]:
+    """The wide and the compact radar of the same data (the page's CSS shows one of them)."""
+    wide, compact = (
+        radar_svg(
+            labels,
+            values,
+            max_value,
+            title=title,
+            description=description,
+            id_prefix=f"{id_prefix}-compact" if small else id_prefix,
+            guides=guides,
+            previous=previous,
+            band=band,
+            compact=small,
+        )
+        for small in (False, True)
+    )
+    return wide, compact

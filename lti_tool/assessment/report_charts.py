@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from lti_tool.assessment.instrument import Instrument
 from lti_tool.assessment.ipa import IpaPoint, ipa_svg
 from lti_tool.assessment.model import format_number
-from lti_tool.assessment.radar import radar_svg
+from lti_tool.assessment.radar import radar_pair
 from lti_tool.assessment.report import AreaChange, Report
 
 
@@ -33,20 +33,16 @@ def report_charts(
     top = instrument.scale.maximum
     description = _description(report, top, previous is not None)
 
-    def radar(compact: bool) -> str:
-        return radar_svg(
-            titles,
-            means,
-            top,
-            title="Partnership profile",
-            description=description,
-            id_prefix="radar-compact" if compact else "radar",
-            guides=report.performance_guides,
-            previous=previous,
-            compact=compact,
-        )
-
-    wide, compact = radar(False), radar(True)
+    wide, compact = radar_pair(
+        titles,
+        means,
+        top,
+        title="Partnership profile",
+        description=description,
+        id_prefix="radar",
+        guides=report.performance_guides,
+        previous=previous,
+    )
     ipa: str | None = None
     unplaced: tuple[str, ...] = ()
     if report.uses_importance:

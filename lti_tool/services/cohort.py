@@ -3,7 +3,6 @@
 - ``area_frequencies``: per area, how many learners had each (sum, count) of ratings, for each
   learner's latest submitted attempt and, for those who retook it, their first one. One grouped
   query; the statistics are computed from that small table (lti_tool.assessment.cohort).
-- ``importance_means``: the mean importance per area (latest submitted attempts).
 - ``learners``: one row per learner of the activity (attempts, latest status and progress,
   sessions of the workshop opened), from three grouped queries.
 """
@@ -16,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from lti_tool.assessment.cohort import (
     AreaStats,
@@ -60,42 +59,44 @@ def _submitted(resource_link_pk: int) -> Any:
 @dataclass(frozen=True)
 class Frequencies:
     latest: list[Frequency]  # every learner's latest submitted attempt
-    first: list[Frequency]  # the first attempt of learners who submitted more than one
+    importance: dict[str, tuple[float, int]]  # area -> (mean importance, views), latest attempts
+    first: list[Frequency]  # the first attempt of learners who submitted more than once
     latest_of_retakers: list[Frequency]  # and their latest
 
 
-def area_frequencies(resource_link_pk: int) -> Frequencies:
+def area_frequencies(resource_link_pk: int, with_retakes: bool = True) -> Frequencies:
+    """Two grouped queries over the per-area totals (a few thousand rows out, however large the
+    class): latest attempts (with importance), then first and latest of those who retook it."""
     ranked = _submitted(resource_link_pk)
-
-    def grouped(*where: Any) -> list[Frequency]:
-        rows = db.session.execute(
-            select(Total.dimension_id, Total.total, Total.rated, func.count())
-            .where(Total.attempt_id.in_(select(ranked.c.attempt_id).where(*where)), Total.rated > 0)
-            .group_by(Total.dimension_id, Total.total, Total.rated)
-        ).all()
-        return [Frequency(area, int(total), int(rated), int(people)) for area, total, rated, people in rows]
-
-    retakers = ranked.c.n > 1
-    return Frequencies(
-        latest=grouped(ranked.c.rn_last == 1),
-        # Those who submitted more than once are usually few: two small queries.
-        first=grouped(ranked.c.rn_first == 1, retakers),
-        latest_of_retakers=grouped(ranked.c.rn_last == 1, retakers),
-    )
-
-
-def importance_means(resource_link_pk: int) -> dict[str, tuple[float, int]]:
-    """Area id -> (mean importance, number of views) over latest submitted attempts."""
-    ranked = _submitted(resource_link_pk)
+    latest_ids = select(ranked.c.attempt_id).where(ranked.c.rn_last == 1)
     rows = db.session.execute(
-        select(Total.dimension_id, func.avg(Total.importance), func.count(Total.importance))
-        .where(
-            Total.attempt_id.in_(select(ranked.c.attempt_id).where(ranked.c.rn_last == 1)),
-            Total.importance.is_not(None),
-        )
-        .group_by(Total.dimension_id)
+        select(Total.dimension_id, Total.total, Total.rated, Total.importance, func.count())
+        .where(Total.attempt_id.in_(latest_ids))
+        .group_by(Total.dimension_id, Total.total, Total.rated, Total.importance)
     ).all()
-    return {area: (float(mean), int(n)) for area, mean, n in rows}
+    found = Frequencies([], {}, [], [])
+    weights: dict[str, list[int]] = {}
+    for area, total, rated, importance, people in rows:
+        if rated:
+            found.latest.append(Frequency(area, int(total), int(rated), int(people)))
+        if importance is not None:
+            summed = weights.setdefault(area, [0, 0])
+            summed[0] += int(importance) * int(people)
+            summed[1] += int(people)
+    found.importance.update({a: (t / n, n) for a, (t, n) in weights.items()})
+    if not with_retakes:
+        return found
+    is_first = (ranked.c.rn_first == 1).label("is_first")
+    retakes = db.session.execute(
+        select(Total.dimension_id, Total.total, Total.rated, is_first, func.count())
+        .join(ranked, ranked.c.attempt_id == Total.attempt_id)
+        .where(ranked.c.n > 1, or_(ranked.c.rn_first == 1, ranked.c.rn_last == 1), Total.rated > 0)
+        .group_by(Total.dimension_id, Total.total, Total.rated, is_first)
+    ).all()
+    for area, total, rated, first, people in retakes:
+        frequency = Frequency(area, int(total), int(rated), int(people))
+        (found.first if first else found.latest_of_retakers).append(frequency)
+    return found
 
 
 @dataclass(frozen=True)
@@ -256,10 +257,10 @@ class ClassResults:
     attention_below: float | None
 
 
-def class_results(resource_link_pk: int, guides: Sequence[Guide]) -> ClassResults:
+def class_results(resource_link_pk: int, guides: Sequence[Guide], with_retakes: bool = True) -> ClassResults:
     instrument = default_instrument()
     attention = next((g.value for g in guides if g.attention_below), None)
-    found = area_frequencies(resource_link_pk)
-    areas = area_stats(instrument, found.latest, attention, importance_means(resource_link_pk))
+    found = area_frequencies(resource_link_pk, with_retakes)
+    areas = area_stats(instrument, found.latest, attention, found.importance)
     first_latest = first_and_latest(instrument, found.first, found.latest_of_retakers) if found.first else ()
     return ClassResults(instrument, areas, most_flagged(areas), first_latest, tuple(guides), attention)

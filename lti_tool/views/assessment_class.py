@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, render_template, request
 
 from lti_tool import items as item_registry
-from lti_tool.assessment.radar import radar_svg
+from lti_tool.assessment.radar import radar_pair
 from lti_tool.assessment.strip import strip_svg
 from lti_tool.extensions import this_app
 from lti_tool.lti import session as launch_session
@@ -60,19 +60,16 @@ def _charts(results: ClassResults) -> dict[str, Any]:
         f"the class as a band. {described}."
     )
 
-    def radar(compact: bool) -> str:
-        return radar_svg(
-            titles,
-            means,
-            scale.maximum,
-            title="The class's profile",
-            description=description,
-            id_prefix="class-radar-compact" if compact else "class-radar",
-            guides=results.guides,
-            band=band,
-            compact=compact,
-        )
-
+    wide, compact = radar_pair(
+        titles,
+        means,
+        scale.maximum,
+        title="The class's profile",
+        description=description,
+        id_prefix="class-radar",
+        guides=results.guides,
+        band=band,
+    )
     strips = {
         a.dimension_id: strip_svg(
             a.bins,
@@ -84,7 +81,7 @@ def _charts(results: ClassResults) -> dict[str, Any]:
         )
         for a in areas
     }
-    return {"radar_wide": radar(False), "radar_compact": radar(True), "strips": strips}
+    return {"radar_wide": wide, "radar_compact": compact, "strips": strips}
 
 
 def _link() -> int:
@@ -109,7 +106,7 @@ def class_view(launch: Launch) -> str:
     workshop = _workshop_of(launch)
     rows = cohort_service.learners(link, launch.context_pk, workshop.slug if workshop else None)
     counts = cohort_service.counts(rows)
-    results = cohort_service.class_results(link, guides)
+    results = cohort_service.class_results(link, guides, with_retakes=counts.retakers > 0)
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     return render_template(

@@ -57,10 +57,28 @@ def check_report_first_screen(page: Any, frame: Any) -> None:
     assert serious(page) == []
 
 
+def check_report_prints_whole(page: Any) -> None:
+    """Printing opens every collapsed section (and closes them again after); paper gets no
+    navigation, no buttons and only the wide radar."""
+    tool = page.frame(name="tool-frame")
+    tool.evaluate("document.querySelectorAll('details').forEach(d => d.open = false)")
+    tool.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert tool.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
+    page.emulate_media(media="print")
+    hidden = "sel => getComputedStyle(document.querySelector(sel)).display === 'none'"
+    for selector in (".site-header nav", ".report-actions", ".radar-compact-box"):
+        assert tool.evaluate(hidden, selector), selector
+    assert not tool.evaluate(hidden, ".radar-wide-box")
+    page.emulate_media(media="screen")
+    tool.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert not tool.evaluate("[...document.querySelectorAll('details')].some(d => d.open)")
+
+
 def check_report_at_320px(page: Any) -> None:
     """In a 320 px iframe: no sideways page, the radar's labels and the cards readable."""
     page.set_viewport_size({"width": 352, "height": 800})
     tool = page.frame(name="tool-frame")
+    tool.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     assert tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     radar = tool.locator("svg.radar-compact")
     assert radar.is_visible() and not tool.locator("svg.radar-wide").is_visible()
@@ -100,6 +118,7 @@ def test_learner_takes_leaves_resumes_submits_and_teacher_switches_model(app: Fl
     assert frame.locator("#scoring-model").inner_text() == "Strength, borderline, concern"
     first_priority = frame.locator(".summary-priority strong").first.inner_text()
     check_report_first_screen(page, frame)
+    check_report_prints_whole(page)
     check_report_at_320px(page)
     page.set_viewport_size({"width": 1280, "height": 720})
 
