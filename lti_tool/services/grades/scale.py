@@ -41,7 +41,7 @@ from lti_tool.plugin_manager import GRADE_PASSBACK, UnknownPluginError, plugins
 from lti_tool.services.grades import passback
 from lti_tool.services.grades.outbox import GradeError, ags_claim, choose_plugin, grade_for
 from lti_tool.services.grades.tokens import platform_auth, service_client
-from lti_tool.services.grades.transport import PluginTransport, line_item_reads
+from lti_tool.services.grades.transport import PluginTransport
 from lti_tool.services.sql import insert_for
 
 log = logging.getLogger("lti_tool.grades")
@@ -181,8 +181,7 @@ def _ask(
 ) -> DestinationScale:
     transport = None
     if plugin.uses_transport:
-        client = service_client(auth, app)
-        transport = PluginTransport(AgsTransport(client, probe.scopes), line_item_reads(app), fresh=True)
+        transport = PluginTransport(AgsTransport(service_client(auth, app), probe.scopes))
     found = DestinationScale(problem="the access token was refused")
     for _ in range(2):  # a refused token is dropped by the client: the second try gets a new one
         try:

@@ -117,19 +117,26 @@ class LtiAgsPassback(GradePassback):
     @staticmethod
     def _points(grade: GradeToSend, transport: GradeTransport, line_item: str) -> float | None:
         """The line item's scoreMaximum (None when the launch may not read line items, or the
-        LMS gives none: the score then goes on the tool's scale and the LMS rescales it)."""
+        LMS gives none: the score then goes on the tool's scale and the LMS rescales it). A
+        recent reading that disagrees with the grade's recorded points is checked afresh."""
         if not LINEITEM_READ_SCOPES & set(grade.scopes):
             return None
         try:
-            found = transport.get_line_item(line_item)
+            points = _maximum(transport.get_line_item(line_item))
+            if points != grade.score_maximum:
+                points = _maximum(transport.get_line_item(line_item, fresh=True))
         except TransportError as error:
             if error.kind == "permanent":
                 return None  # not readable here: the score goes on the tool's scale, the LMS rescales
             raise
-        points = found.get("scoreMaximum")
-        if isinstance(points, bool) or not isinstance(points, int | float) or not points > 0:
-            return None
-        return float(points)
+        return points
+
+
+def _maximum(line_item: Mapping[str, Any]) -> float | None:
+    points = line_item.get("scoreMaximum")
+    if isinstance(points, bool) or not isinstance(points, int | float) or not points > 0:
+        return None
+    return float(points)
 
 
 def on_scale(given: float, maximum: float, points: float | None) -> tuple[float, float]:
