@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from lti_tool import logs
-from lti_tool.settings import SettingsError, load_settings
+from lti_tool.settings import SettingsError, instance_secret_key, load_settings
 
 __version__ = "0.1.0"  # the only place the version is written (pyproject.toml reads it)
 
@@ -22,6 +22,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: declared defaults, then LTI_TOOL_* environment, then test_config."""
     app = Flask(__name__, instance_relative_config=True)
     settings = load_settings(overrides=test_config)
+    if not settings.get("SECRET_KEY"):  # never in production: check_settings refused that
+        settings["SECRET_KEY"] = instance_secret_key(app.instance_path)
     app.config.update(settings)
     app.config["SQLALCHEMY_DATABASE_URI"] = _database_uri(settings["DATABASE_URL"], app)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _engine_options(settings["DATABASE_URL"]))
@@ -33,11 +35,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         n = int(settings["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
 
-    from lti_tool import cli, db_setup, items, plugin_manager, security
+    from lti_tool import cli, db_setup, items, outbound, plugin_manager, security
     from lti_tool import models as _models  # noqa: F401  (tables known to migrations)
     from lti_tool.extensions import db, migrate
 
     db.init_app(app)
+    outbound.init_app(app)
     migrate.init_app(
         app, db, directory=_migrations_dir(), render_as_batch=True, include_name=migration_include_name
     )
@@ -152,6 +155,10 @@ def _security_headers(response: Response) -> Response:
         response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
     # Launch tokens ride in URLs: never send them to another site as a Referer.
     response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # Anything answered inside a launch is someone's (reflections, answers, reports, grades,
+    # a class's roster) and carries a launch token in its links: never kept by any cache.
+    if g.get("launch") is not None:
+        response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     return response
 

@@ -9,7 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from lti_tool.settings import DEV_SECRET_KEY, ENV_PREFIX, SOURCES_KEY
+from lti_tool.settings import ENV_PREFIX, SOURCES_KEY
 from lti_tool.settings_schema import FIELDS, NOT_SETTINGS
 
 config_cli = AppGroup("config", help="The tool's settings (docs/settings.md).")
@@ -29,8 +29,6 @@ def shown_value(name: str, config: Mapping[str, Any]) -> str:
         from sqlalchemy.engine import make_url
 
         return make_url(str(value)).render_as_string(hide_password=True)
-    if name == "SECRET_KEY" and value == DEV_SECRET_KEY:
-        return "(the development value)"
     if field.metadata.get("secret"):
         return MASK
     if isinstance(value, list):

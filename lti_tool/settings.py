@@ -19,7 +19,9 @@ from lti_tool.settings_schema import FIELDS, NOT_SETTINGS, REGISTRATION_MODES, S
 ENV_PREFIX = "LTI_TOOL_"
 # Variables the test suite reads (LTI_TOOL_TEST_POSTGRES_URL, ...): not settings of the tool.
 RESERVED_PREFIX = ENV_PREFIX + "TEST_"
-DEV_SECRET_KEY = "dev-only-secret-change-me"
+# Published in earlier versions as the development fallback: refused wherever it turns up.
+# There is no built-in key: outside production one is made in the instance folder (create_app).
+KNOWN_PUBLIC_SECRET_KEYS = frozenset({"dev-only-secret-change-me"})
 SOURCES_KEY = "SETTINGS_SOURCES"  # app.extensions key: where each setting's value came from
 
 __all__ = ["SettingsError", "load_settings", "REGISTRATION_MODES", "ENV_PREFIX"]
@@ -102,14 +104,27 @@ def _describe_errors(messages: Any, raw: Mapping[str, Any]) -> list[str]:
 
 def _derive(settings: dict[str, Any]) -> None:
     settings["BASE_URL"] = str(settings["BASE_URL"]).rstrip("/")
-    if not settings.get("SECRET_KEY") and settings["ENV"] != "production":
-        settings["SECRET_KEY"] = DEV_SECRET_KEY
     if settings.get("COOKIE_SECURE") is None:
         settings["COOKIE_SECURE"] = settings["BASE_URL"].startswith("https://")
+    if settings.get("REQUIRE_STATE_COOKIE") is None:
+        settings["REQUIRE_STATE_COOKIE"] = settings["ENV"] == "production"
     if not settings.get("DEMO_URL"):
         settings["DEMO_URL"] = default_demo_url(settings["BASE_URL"])
     settings["DEMO_URL"] = str(settings["DEMO_URL"]).rstrip("/")
+    _derive_outbound(settings)
     _derive_installation(settings)
+
+
+def _derive_outbound(settings: dict[str, Any]) -> None:
+    """The demo LMS and the tool call each other on the loopback: the demo allows exactly
+    those two host:port pairs, nothing else on this machine."""
+    entries = str(settings.get("OUTBOUND_ALLOWLIST") or "").replace(",", " ").split()
+    if settings.get("DEMO"):
+        for url in (settings["DEMO_URL"], settings["BASE_URL"]):
+            parts = urlsplit(url)
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            entries.append(f"{parts.hostname}:{port}")
+    settings["OUTBOUND_ALLOWLIST"] = " ".join(dict.fromkeys(entries))
 
 
 _HASH_PREFIXES = ("scrypt:", "pbkdf2:")
@@ -147,10 +162,12 @@ def default_demo_url(base_url: str) -> str:
 
 def check_settings(settings: Mapping[str, Any]) -> None:
     """Refuse to start with settings that are unsafe in production (types were checked on load)."""
+    if settings.get("SECRET_KEY") in KNOWN_PUBLIC_SECRET_KEYS:
+        raise SettingsError(f"{ENV_PREFIX}SECRET_KEY is a published value: use a long random one")
     if settings["ENV"] != "production":
         return
     problems = []
-    if not settings.get("SECRET_KEY") or settings["SECRET_KEY"] == DEV_SECRET_KEY:
+    if not settings.get("SECRET_KEY"):
         problems.append(f"{ENV_PREFIX}SECRET_KEY is not set (use a long random value)")
     elif len(str(settings["SECRET_KEY"])) < 32:
         problems.append(f"{ENV_PREFIX}SECRET_KEY is too short (at least 32 characters)")
@@ -160,3 +177,20 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         problems.append(f"{ENV_PREFIX}BASE_URL must be https:// in production (LMS iframes need it)")
     if problems:
         raise SettingsError("Unsafe settings for production: " + "; ".join(problems))
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Outside production, with no SECRET_KEY set: a random key made on first run and kept in
+    the instance folder (mode 0600), so the demo works with no setting and no key is built in."""
+    import secrets
+    from pathlib import Path
+
+    path = Path(instance_path) / "secret-key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_urlsafe(48) + "\n")
+    return path.read_text().strip()

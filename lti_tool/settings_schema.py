@@ -153,7 +153,7 @@ class SettingsSchema(Schema):
     SECRET_KEY = core.text(
         None,
         "Signs launch tokens and encrypts the tool's private keys; required (32+ characters) in "
-        "production, a development value otherwise.",
+        "production; unset elsewhere: a random key made once in the instance folder (secret-key).",
         secret=True,
     )
     DATABASE_URL = core.database(
@@ -181,24 +181,39 @@ class SettingsSchema(Schema):
     JWT_LEEWAY = lti.integer(60, "Seconds of clock difference tolerated on exp/iat/nbf of platform tokens.")
     STATE_TTL = lti.integer(600, "Seconds an OIDC login state is valid between login and launch.")
     REQUIRE_STATE_COOKIE = lti.boolean(
-        False,
-        "Refuse launches whose browser did not return the state cookie (off: platform storage or "
-        "the server-side record may stand in for it).",
+        None,
+        "Refuse launches whose login is not bound to the browser (by the state cookie or the LMS's "
+        "platform storage), offering a new window instead; unset: on in production, off otherwise "
+        "(docs/decisions/0004).",
     )
     PLATFORM_KEYSET_TTL = lti.integer(
         3600, "Seconds a platform key set is cached when its response has no caching headers."
     )
-    LAUNCH_TOKEN_TTL = lti.integer(4 * 3600, "Seconds an in-page launch token stays valid.")
+    LAUNCH_TOKEN_TTL = lti.integer(
+        15 * 60,
+        "Seconds an in-page launch token stays valid; every page gets a fresh one and an open page "
+        "renews its own, so a token copied from a log is soon useless.",
+        minimum=1,
+    )
     LAUNCH_RETENTION_DAYS = lti.integer(
         30, "Days launch records are kept (`flask cleanup` deletes older ones).", minimum=1
     )
     LAUNCH_FAILURE_RETENTION_DAYS = lti.integer(90, "Days refused launches are kept.", minimum=1)
     KEY_ROTATION_OVERLAP_DAYS = lti.integer(7, "Days a rotated-out tool key stays published in the JWKS.")
-    HTTP_TIMEOUT = lti.seconds(10, "Timeout of each call to a platform.")
+    HTTP_TIMEOUT = lti.seconds(
+        10, "Total seconds one outbound call may take, from connecting to the last byte (docs/security.md)."
+    )
     OUTBOUND_ALLOWLIST = lti.text(
         "",
-        "Hosts, IP addresses or networks (CIDR) the tool may call although they are not public "
-        "addresses (space or comma separated); empty: public addresses only.",
+        "Hosts, host:port, IP addresses or networks (CIDR) the tool may call although they are not "
+        "public addresses (space or comma separated); empty: public addresses only. The demo adds "
+        "its own two hosts.",
+    )
+    MAX_CONTENT_LENGTH = lti.integer(
+        1_000_000,
+        "Largest request body in bytes (413 beyond); the activity settings form, which may carry a "
+        "catalogue file, accepts 2 MB.",
+        minimum=1024,
     )
 
     # --- Installation ---

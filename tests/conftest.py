@@ -27,6 +27,7 @@ from tests.support.live import LiveServer
 from tests.support.lms import DemoLms
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-anything"
+TEST_OUTBOUND_ALLOWLIST = "127.0.0.0/8"
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -85,6 +86,9 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator[Any]:
             "BASE_URL": server.url,
             "DEMO": True,
             "LOG_LEVEL": "WARNING",
+            # The test platforms are servers on this machine: allowed explicitly, as a
+            # deployment would allow an LMS on its private network (lti_tool/outbound/).
+            "OUTBOUND_ALLOWLIST": TEST_OUTBOUND_ALLOWLIST,
         }
         config.update(overrides)
         app = create_app(config)

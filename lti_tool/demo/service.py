@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import jwt
-import requests
 from flask import current_app
 from sqlalchemy import select
 
+from lti_tool import outbound
 from lti_tool.demo.gradebook_models import DemoLineItem
 from lti_tool.demo.models import DemoActivity
 from lti_tool.demo.platform import PlatformKeys
@@ -89,10 +89,11 @@ class DeepLinkReturnError(ValueError):
 def _tool_key(kid: str) -> Any:
     url = current_app.config["BASE_URL"] + "/lti/jwks"
     try:
-        response = requests.get(url, timeout=current_app.config["HTTP_TIMEOUT"])
-        response.raise_for_status()
+        response = outbound.client().get(url, outbound.TOOL_KEYS)
+        if not response.ok:
+            raise ValueError(f"HTTP {response.status_code}")
         keys = response.json().get("keys", [])
-    except (requests.RequestException, ValueError) as exc:
+    except (outbound.OutboundError, ValueError, AttributeError) as exc:
         raise DeepLinkReturnError(f"The tool's key set ({url}) could not be read.") from exc
     jwk = next((k for k in keys if isinstance(k, dict) and k.get("kid") == kid), None)
     if jwk is None:

@@ -14,11 +14,17 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import requests
-
+from lti_tool import outbound
 from lti_tool.lti.errors import ServiceError
 from lti_tool.lti.keys import SigningKey
-from lti_tool.lti.oauth import AccessToken, PlatformAuth, TokenCache, error_message, request_token
+from lti_tool.lti.oauth import (
+    AccessToken,
+    PlatformAuth,
+    TokenCache,
+    error_message,
+    request_token,
+    transport_error,
+)
 from lti_tool.lti.oauth import retry_after_seconds as _retry_after
 
 SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
@@ -68,22 +74,20 @@ class ServiceClient:
 
     def __init__(
         self,
-        http: requests.Session,
+        http: outbound.OutboundClient,
         auth: PlatformAuth,
         tokens: TokenCache,
         signing_key: Callable[[], SigningKey],
-        timeout: float,
     ) -> None:
         self.http = http
         self.auth = auth
         self.tokens = tokens
         self.signing_key = signing_key
-        self.timeout = timeout
         self.token_requests = 0
 
     def _fetch_token(self, scopes: Iterable[str]) -> AccessToken:
         self.token_requests += 1
-        return request_token(self.http, self.auth, self.signing_key(), scopes, self.timeout)
+        return request_token(self.http, self.auth, self.signing_key(), scopes)
 
     def token(self, scopes: Iterable[str]) -> str:
         scopes = tuple(scopes)
@@ -98,7 +102,7 @@ class ServiceClient:
         json: Any = None,
         content_type: str | None = None,
         accept: str | None = None,
-    ) -> requests.Response:
+    ) -> outbound.Answer:
         scopes = tuple(scopes)
         token = self.token(scopes)
         headers = {"Authorization": f"Bearer {token}"}
@@ -110,12 +114,12 @@ class ServiceClient:
             response = self.http.request(
                 method,
                 url,
+                outbound.SERVICE,
                 headers=headers,
-                timeout=self.timeout,
                 data=None if json is None else _dumps(json),
             )
-        except requests.RequestException as exc:
-            raise ServiceError("retry", f"the LMS is not reachable ({exc})") from exc
+        except outbound.OutboundError as exc:
+            raise transport_error(exc, "the LMS") from exc
         status = response.status_code
         if 200 <= status < 300:
             return response
@@ -129,7 +133,7 @@ class ServiceClient:
             )
         raise ServiceError("permanent", "the LMS refused the request: " + error_message(response), status)
 
-    def get_json(self, url: str, scopes: Iterable[str], accept: str) -> tuple[Any, requests.Response]:
+    def get_json(self, url: str, scopes: Iterable[str], accept: str) -> tuple[Any, outbound.Answer]:
         response = self.request("GET", url, scopes, accept=accept)
         try:
             return response.json(), response

@@ -14,6 +14,8 @@ from __future__ import annotations
 class LaunchError(Exception):
     """A launch (or login initiation) that must be refused with a 4xx."""
 
+    kind = "launch"  # what the refusal record says it was (the admin area shows both kinds)
+
     def __init__(
         self,
         reason: str,

@@ -15,8 +15,10 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
 from pylti1p3.exception import LtiException
 from pylti1p3.message_launch import MessageLaunch
 from pylti1p3.message_validators import get_validators
@@ -54,7 +56,6 @@ class LaunchPolicy:
     secret_key: str
     leeway: int
     keyset_ttl: int
-    http_timeout: float
     base_url: str = ""
     require_state_cookie: bool = False
 
@@ -94,6 +95,7 @@ class LaunchValidator(MessageLaunch):
         self._jwt["body"] = cast(Any, claims)  # pylti1p3 types it as its own TypedDict
         deployment = self._check_deployment(platform, claims)
         self._check_message(claims, platform)
+        self._check_target(claims, state)
         self._consume_state(state, claims, platform)
         return ValidatedLaunch(claims, platform, deployment, state, self._bound_to_browser(state))
 
@@ -161,12 +163,14 @@ class LaunchValidator(MessageLaunch):
         audiences = [aud] if isinstance(aud, str) else aud
         if not isinstance(audiences, list) or not all(isinstance(a, str) for a in audiences):
             raise self._fail("wrong_audience", "The id_token's audience (aud) is malformed.")
-        if len(audiences) > 1:
-            azp = body.get("azp")
+        azp = body.get("azp")
+        if len(audiences) > 1 or azp is not None:
+            # OIDC Core 3.1.3.7: with several audiences azp is required; when present it must be
+            # our client id (one of the audiences), even beside a single aud.
             if not isinstance(azp, str) or azp not in audiences:
                 raise self._fail(
                     "wrong_azp",
-                    "The id_token has several audiences but no valid authorized party (azp).",
+                    "The id_token's authorized party (azp) is missing or is not one of its audiences.",
                 )
             audiences = [azp]
         for platform in platforms:
@@ -228,14 +232,18 @@ class LaunchValidator(MessageLaunch):
         return STATE_COOKIE_PREFIX + state.state in self._cookies
 
     def _verify_signature(self, id_token: str, platform: Platform, client_id: str) -> dict[str, Any]:
-        jwk = platform_public_key(
-            platform,
-            self._jwt["header"]["kid"],
-            default_ttl=self._policy.keyset_ttl,
-            timeout=self._policy.http_timeout,
-        )
+        kid = self._jwt["header"]["kid"]
+        jwk = platform_public_key(platform, kid, default_ttl=self._policy.keyset_ttl)
         try:
             key = _public_key(json.dumps(jwk, sort_keys=True))
+        except Exception as exc:  # anything a platform can publish: EC keys, e < 3, garbage
+            raise self._fail(
+                "invalid_platform_key",
+                "The platform's public key for this launch cannot be used.",
+                f"The key {kid[:80]!r} in the platform's key set is not an RSA public key usable with RS256.",
+                400,
+            ) from exc
+        try:
             return jwt.decode(
                 id_token,
                 key,
@@ -275,9 +283,9 @@ class LaunchValidator(MessageLaunch):
                 "The token was not signed by the registered platform's key.",
                 401,
             ) from exc
-        except (jwt.InvalidTokenError, jwt.PyJWKError, ValueError, TypeError) as exc:
+        except (jwt.PyJWTError, ValueError, TypeError) as exc:
             raise self._fail(
-                "invalid_token", "The launch token could not be verified.", str(exc), 401
+                "invalid_token", "The launch token could not be verified.", str(exc)[:300], 401
             ) from exc
 
     def _check_deployment(self, platform: Platform, claims: dict[str, Any]) -> Deployment:
@@ -315,6 +323,25 @@ class LaunchValidator(MessageLaunch):
             settings = claims.get(C.DEEP_LINKING_SETTINGS)
             if not isinstance(settings, dict) or not settings.get("deep_link_return_url"):
                 raise self._fail("missing_claim", "The deep linking request has no return URL.")
+            if not _http_url(settings["deep_link_return_url"]):
+                # It becomes the action of a form the tool posts: javascript: and data: never.
+                raise self._fail(
+                    "bad_deep_link_return_url",
+                    "The deep linking request's return URL is not an http(s) address.",
+                )
+
+    def _check_target(self, claims: dict[str, Any], state: OidcState) -> None:
+        """The launch goes where its login said it would (the login's target_link_uri)."""
+        target = claims.get(C.TARGET_LINK_URI)
+        if target is None and claims.get(C.MESSAGE_TYPE) == C.DEEP_LINKING_REQUEST:
+            return
+        if target != state.target_link_uri:
+            raise self._fail(
+                "target_link_mismatch",
+                "The launch is for another address than the one its login named.",
+                "The id_token's target_link_uri must equal the login's target_link_uri.",
+                403,
+            )
 
     def _consume_state(self, state: OidcState, claims: dict[str, Any], platform: Platform) -> None:
         if not same_secret(str(claims.get("nonce", "")), state.nonce):
@@ -341,6 +368,22 @@ class LaunchValidator(MessageLaunch):
             )
 
 
+def _http_url(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
+
+
+MIN_RSA_BITS = 2048
+
+
 @functools.lru_cache(maxsize=64)
 def _public_key(jwk_json: str) -> Any:
-    return jwt.PyJWK(json.loads(jwk_json), algorithm="RS256").key
+    key = jwt.PyJWK(json.loads(jwk_json), algorithm="RS256").key
+    if not isinstance(key, rsa.RSAPublicKey) or key.key_size < MIN_RSA_BITS:
+        raise ValueError(f"not an RSA public key of at least {MIN_RSA_BITS} bits")
+    return key

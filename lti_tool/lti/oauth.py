@@ -11,6 +11,7 @@ them. See docs/decisions/0008-grade-outbox.md.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import uuid
@@ -19,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import jwt
-import requests
 
+from lti_tool import outbound
 from lti_tool.lti.errors import ServiceError
 from lti_tool.lti.keys import SigningKey
 
@@ -74,11 +75,10 @@ def client_assertion(auth: PlatformAuth, key: SigningKey, now: float | None = No
 
 
 def request_token(
-    http: requests.Session,
+    http: outbound.OutboundClient,
     auth: PlatformAuth,
     key: SigningKey,
     scopes: Iterable[str],
-    timeout: float,
 ) -> AccessToken:
     """One token request. Raises ServiceError (retry or permanent) when it fails."""
     data = {
@@ -89,10 +89,10 @@ def request_token(
     }
     try:
         response = http.post(
-            auth.token_url, data=data, timeout=timeout, headers={"Accept": "application/json"}
+            auth.token_url, outbound.ACCESS_TOKEN, data=data, headers={"Accept": "application/json"}
         )
-    except requests.RequestException as exc:
-        raise ServiceError("retry", f"the LMS token endpoint is not reachable ({exc})") from exc
+    except outbound.OutboundError as exc:
+        raise transport_error(exc, "the LMS token endpoint") from exc
     if response.status_code == 429 or response.status_code >= 500:
         raise ServiceError(
             "retry",
@@ -185,7 +185,17 @@ class TokenCache:
                 self.store.forget(*key, value)
 
 
-def retry_after_seconds(response: requests.Response) -> float | None:
+def transport_error(exc: outbound.OutboundError, what: str) -> ServiceError:
+    """An outbound failure as a delivery outcome: worth retrying unless the destination itself
+    is refused or its answers are too large."""
+    if exc.kind == "too_large":
+        message = f"{what} sent more than the tool accepts"
+    else:
+        message = f"{what} is not reachable ({exc.public})"
+    return ServiceError("retry" if exc.retryable else "permanent", message)
+
+
+def retry_after_seconds(response: outbound.Answer) -> float | None:
     """Retry-After as seconds (a number, or an HTTP date), or None."""
     raw = response.headers.get("Retry-After", "").strip()
     if not raw:
@@ -202,16 +212,19 @@ def retry_after_seconds(response: requests.Response) -> float | None:
         return None
 
 
-def error_message(response: requests.Response, limit: int = 500) -> str:
-    """The platform's own words about an error, from its JSON or its text."""
-    text = ""
+_ERROR_CODE = re.compile(r"^[a-z][a-z0-9_.-]{0,39}$")
+
+
+def error_message(response: outbound.Answer, limit: int = 500) -> str:
+    """The HTTP status, and the platform's error code when it gives a plain one (OAuth's
+    ``invalid_scope``). Its free text is logged, never shown: pages display these messages."""
+    body: Any = None
     try:
-        body: Any = response.json()
+        body = response.json()
     except ValueError:
-        body = None
-    if isinstance(body, dict):
-        parts = [str(body[k]) for k in ("error", "error_description", "message", "reason") if body.get(k)]
-        text = ": ".join(parts)
-    if not text:
-        text = " ".join(response.text.split())
-    return f"HTTP {response.status_code}" + (f": {text[:limit]}" if text else "")
+        pass
+    code = body.get("error") if isinstance(body, dict) else None
+    log.info("LMS answered HTTP %s: %r", response.status_code, response.content[:limit])
+    if isinstance(code, str) and _ERROR_CODE.match(code):
+        return f"HTTP {response.status_code} ({code})"
+    return f"HTTP {response.status_code}"

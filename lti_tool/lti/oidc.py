@@ -17,21 +17,24 @@ from lti_tool.lti.tool_conf import find_platform, platforms_for_issuer
 from lti_tool.models import OidcState, Platform
 from lti_tool.models.base import utcnow
 
-# What a new window needs to start the same login again (no storage target: top-level).
-RESTART_PARAMS = (
-    "iss",
-    "login_hint",
-    "lti_message_hint",
-    "target_link_uri",
-    "client_id",
-    "lti_deployment_id",
-)
+# What a new window needs to start the same login again (no storage target: top-level),
+# beyond what the platform row and the state already hold (iss, client_id, target_link_uri),
+# with the longest value a login may carry: an unauthenticated login stores no more than this.
+RESTART_PARAMS = {"login_hint": 1000, "lti_message_hint": 2048, "lti_deployment_id": 255}
 
 
 def restart_url(state: OidcState, base_url: str) -> str:
     """The login again, for a new first-party window where cookies work."""
-    params = json.loads(state.login_params_json or "{}")
-    return base_url + "/lti/login?" + urlencode(params) if params.get("iss") else ""
+    platform = db.session.get(Platform, state.platform_id)
+    if platform is None:
+        return ""
+    params = {
+        "iss": platform.issuer,
+        "client_id": platform.client_id,
+        "target_link_uri": state.target_link_uri,
+        **json.loads(state.login_params_json or "{}"),
+    }
+    return base_url + "/lti/login?" + urlencode(params)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,15 @@ def _same_origin(url: str, base_url: str) -> bool:
 
 def begin_login(params: Mapping[str, str], *, base_url: str, state_ttl: int) -> LoginRedirect:
     """Check the initiation, record a single-use state, and build the redirect."""
+    for name, limit in {"iss": 500, "target_link_uri": 1000, "client_id": 255, **RESTART_PARAMS}.items():
+        value = params.get(name, "")
+        if isinstance(value, str) and len(value) > limit:
+            raise LaunchError(
+                "login_parameter_too_long",
+                f"The login request's {name} is longer than {limit} characters.",
+                "LTI platforms send much shorter values: this is not a login from an LMS.",
+                issuer=_param(params, "iss", 500),
+            )
     issuer = _param(params, "iss", 500)
     login_hint = _param(params, "login_hint")
     target_link_uri = _param(params, "target_link_uri", 1000)
@@ -111,12 +123,14 @@ def begin_login(params: Mapping[str, str], *, base_url: str, state_ttl: int) -> 
         platform_id=platform.id,
         target_link_uri=target_link_uri,
         storage_target=storage_target,
-        login_params_json=json.dumps({k: _param(params, k) for k in RESTART_PARAMS if params.get(k)}),
+        login_params_json=json.dumps({k: _param(params, k) for k in RESTART_PARAMS if _param(params, k)}),
         expires_at=utcnow() + timedelta(seconds=state_ttl),
     )
     db.session.add(state)
     if secrets.randbelow(100) == 0:
-        purge_expired_states()  # opportunistic: no cron needed on a single server
+        # Opportunistic, so that unfinished logins (anyone can start one) do not pile up even
+        # without `flask cleanup`: a state is useless once expired.
+        purge_expired_states(timedelta(minutes=10))
     db.session.commit()
     return LoginRedirect(
         url=authorization_url(platform, state, base_url),

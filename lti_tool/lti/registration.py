@@ -7,18 +7,19 @@ small Transport so the demo can register in-process (docs/decisions/0006).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-import requests
-
+from lti_tool import outbound
 from lti_tool.lti import claims as C
 from lti_tool.lti.errors import LaunchError
 
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 CANVAS = "https://canvas.instructure.com/lti/"
+log = logging.getLogger("lti_tool.registration")
 
 AGS = "https://purl.imsglobal.org/spec/lti-ags/scope/"
 SCOPES = (
@@ -42,6 +43,8 @@ CANVAS_ISSUERS = (
 class RegistrationError(LaunchError):
     """A registration that must be refused; rendered as a 4xx page like a launch refusal."""
 
+    kind = "registration"
+
     def __init__(self, reason: str, message: str, hint: str = "", status: int = 400) -> None:
         super().__init__(reason, message, hint, status)
 
@@ -53,9 +56,7 @@ class HttpAnswer:
     content_type: str = ""
 
     def json(self) -> Any:
-        import json
-
-        return json.loads(self.body)
+        return outbound.parse_json(self.body)
 
 
 class Transport(Protocol):
@@ -64,19 +65,19 @@ class Transport(Protocol):
     def post_json(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> HttpAnswer: ...
 
 
-class RequestsTransport:
-    """Real HTTP, the way a tool talks to Moodle or Canvas."""
+class OutboundTransport:
+    """Real HTTP through the tool's outbound client: deadline, size cap, destination policy."""
 
-    def __init__(self, timeout: float) -> None:
-        self.timeout = timeout
+    def __init__(self, client: outbound.OutboundClient) -> None:
+        self.client = client
 
     def get(self, url: str, headers: dict[str, str]) -> HttpAnswer:
-        r = requests.get(url, headers=headers, timeout=self.timeout, allow_redirects=False)
-        return HttpAnswer(r.status_code, r.content, r.headers.get("Content-Type", ""))
+        answer = self.client.get(url, outbound.CONFIGURATION, headers=headers)
+        return HttpAnswer(answer.status_code, answer.content, answer.headers.get("Content-Type", ""))
 
     def post_json(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> HttpAnswer:
-        r = requests.post(url, json=body, headers=headers, timeout=self.timeout, allow_redirects=False)
-        return HttpAnswer(r.status_code, r.content, r.headers.get("Content-Type", ""))
+        answer = self.client.post(url, outbound.REGISTRATION, json=body, headers=headers)
+        return HttpAnswer(answer.status_code, answer.content, answer.headers.get("Content-Type", ""))
 
 
 @dataclass(frozen=True)
@@ -186,18 +187,18 @@ def fetch_platform_configuration(
         headers["Authorization"] = "Bearer " + registration_token
     try:
         answer = transport.get(url, headers)
-    except requests.RequestException as exc:
+    except outbound.OutboundError as exc:
         raise RegistrationError(
             "configuration_unreachable",
             "The tool could not fetch the platform's configuration.",
-            f"{url} did not answer ({type(exc).__name__}). Check that the tool's server can "
-            "reach the LMS (firewall, DNS, proxy).",
+            f"The tool {exc.public}. Check that the tool's server can reach the LMS "
+            "(firewall, DNS, LTI_TOOL_OUTBOUND_ALLOWLIST for an LMS on a private network).",
         ) from exc
     if answer.status != 200:
         raise RegistrationError(
             "configuration_unreachable",
             f"The platform's configuration URL answered HTTP {answer.status}.",
-            f"{url} must answer 200 with JSON. The registration token may have expired: "
+            "It must answer 200 with JSON. The registration token may have expired: "
             "start the registration again from the LMS.",
         )
     try:
@@ -206,7 +207,7 @@ def fetch_platform_configuration(
         raise RegistrationError(
             "bad_configuration",
             "The platform's configuration is not JSON.",
-            f"{url} answered something else.",
+            "Its configuration URL answered something else.",
         ) from exc
     if not isinstance(data, dict):
         raise RegistrationError("bad_configuration", "The platform's configuration is not a JSON object.")
@@ -271,6 +272,25 @@ def validate_platform_configuration(url: str, data: dict[str, Any]) -> PlatformC
     )
 
 
+SERVER_ENDPOINTS = ("registration_endpoint", "token_endpoint", "jwks_uri")
+
+
+def check_endpoints(platform: PlatformConfiguration, policy: outbound.DestinationPolicy) -> None:
+    """The endpoints the tool's server will call must be addresses it may call: checked before
+    anything is sent or stored (each call checks again where it connects)."""
+    for name in SERVER_ENDPOINTS:
+        try:
+            policy.check_url(getattr(platform, name))
+        except outbound.OutboundError as exc:
+            log.warning("registration of %s: %s refused: %s", platform.issuer, name, exc.detail)
+            raise RegistrationError(
+                "endpoint_not_allowed",
+                f"The tool {exc.public} (the platform's {name}).",
+                "The LMS must be reachable at a public address, or the tool's administrator "
+                "allows its network in LTI_TOOL_OUTBOUND_ALLOWLIST.",
+            ) from exc
+
+
 def registration_request(tool: ToolDescription, platform: PlatformConfiguration) -> dict[str, Any]:
     """The client registration the tool POSTs (IMS DR 1.0 §3.3, plus Canvas's extensions)."""
     scopes = [s for s in SCOPES if platform.scopes_supported is None or s in platform.scopes_supported]
@@ -329,19 +349,25 @@ def register_with_platform(
         headers["Authorization"] = "Bearer " + registration_token
     try:
         answer = transport.post_json(platform.registration_endpoint, body, headers)
-    except requests.RequestException as exc:
+    except outbound.OutboundError as exc:
         raise RegistrationError(
             "platform_unreachable",
             "The platform's registration endpoint did not answer.",
-            f"{platform.registration_endpoint}: {type(exc).__name__}.",
+            f"The tool {exc.public}.",
         ) from exc
     if answer.status not in (200, 201):
-        detail = answer.body[:300].decode("utf-8", "replace")
+        # What it said goes to the log, never into the page: the endpoint is the caller's choice.
+        log.warning(
+            "registration refused by %s: HTTP %s: %r",
+            platform.issuer,
+            answer.status,
+            answer.body[:500].decode("utf-8", "replace"),
+        )
         raise RegistrationError(
             "platform_refused",
             f"The platform refused the registration (HTTP {answer.status}).",
-            f"It said: {detail or 'nothing'}. An expired or already used registration token is "
-            "the usual cause: start the registration again from the LMS.",
+            "An expired or already used registration token is the usual cause: start the "
+            "registration again from the LMS. The tool's log has the platform's answer.",
         )
     try:
         data = answer.json()

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import hmac
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask import abort, current_app, g, request, session, url_for
@@ -23,11 +24,15 @@ from lti_tool import logs
 from lti_tool.clock import TimedSerializer
 from lti_tool.extensions import db
 from lti_tool.models import Launch
+from lti_tool.models.base import utcnow
 from lti_tool.security import same_secret
 
 TOKEN_PARAM = "lt"
 TOKEN_HEADER = "X-Launch-Token"
 CSRF_FIELD = "csrf_token"
+# However often its token is renewed, a launch opens pages for this long at most: then the
+# person opens the activity again from the LMS (a stolen token cannot be renewed forever).
+MAX_SESSION_HOURS = 12
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,12 +103,19 @@ def load_current() -> Launch | None:
         launch = read_token(token)
     elif session.get("launch_id"):
         launch = db.session.get(Launch, session["launch_id"])
-        token = issue_token(launch) if launch else None
+    if launch is not None and launch.created_at < utcnow() - timedelta(hours=MAX_SESSION_HOURS):
+        raise LaunchTokenError("session_ended", "Your session has ended.")
     g.launch = launch
-    g.launch_token = token
+    # Every page gets a fresh token for its links: tokens live minutes, and a person moving
+    # through the pages (or an open page, static/session.js) keeps renewing theirs.
+    g.launch_token = issue_token(launch) if launch else None
     if launch is not None:
         logs.note(launch_id=launch.id, platform_id=launch.platform_id)
     return launch
+
+
+def fresh_token() -> str:
+    return str(g.launch_token)
 
 
 def current() -> Launch:

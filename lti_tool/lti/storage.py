@@ -13,10 +13,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import update
+from werkzeug.datastructures import Headers
 
-from lti_tool.extensions import db
+from lti_tool.extensions import db, rowcount
 from lti_tool.lti.launch import state_cookie_value
 from lti_tool.models import Launch, OidcState
+from lti_tool.models.base import utcnow
 from lti_tool.security import same_secret
 
 STATE_KEY_PREFIX = "p3_state_"
@@ -66,3 +69,25 @@ def load_pending(secret_key: str, reference: str) -> tuple[Launch, OidcState] | 
 
 def value_matches(secret_key: str, state: str, value: str) -> bool:
     return same_secret(value, storage_value(secret_key, state))
+
+
+def from_own_page(headers: Headers, base_url: str) -> bool:
+    """Did a page of the tool's own origin send this POST? Sec-Fetch-Site when the browser sends
+    it (all current ones), else Origin. Neither: refused (a forged cross-site form could omit
+    nothing a browser adds, and a non-browser client has no platform storage to read)."""
+    site = headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site == "same-origin"
+    return headers.get("Origin", "") == platform_origin(base_url)
+
+
+def confirm_once(state: OidcState) -> bool:
+    """A pending reference confirms one launch, once: only one UPDATE can match."""
+    result = db.session.execute(
+        update(OidcState)
+        .where(OidcState.state == state.state, OidcState.confirmed_at.is_(None))
+        .values(confirmed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return bool(rowcount(result))

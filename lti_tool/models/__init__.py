@@ -20,6 +20,7 @@ from lti_tool.models.platform import Deployment, Platform, ToolKey
 from lti_tool.models.progress import SessionProgress
 from lti_tool.models.registration import (
     AdminCredential,
+    AdminSession,
     AdminSignInFailure,
     DynamicRegistration,
     RegistrationLink,
@@ -32,6 +33,7 @@ __all__ = [
     "AssessmentAreaTotal",
     "AssessmentAttempt",
     "AdminCredential",
+    "AdminSession",
     "AdminSignInFailure",
     "DynamicRegistration",
     "RegistrationLink",

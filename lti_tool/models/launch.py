@@ -28,6 +28,9 @@ class OidcState(Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Set when a launch held pending on platform storage is confirmed: a pending reference
+    # is good for one confirmation only.
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class LtiUser(Model):
@@ -117,5 +120,7 @@ class LaunchFailure(Model):
     )
     issuer: Mapped[str] = mapped_column(String(500), default="")
     client_id: Mapped[str] = mapped_column(String(255), default="")
+    # "launch" (login and launch) or "registration" (dynamic registration).
+    kind: Mapped[str] = mapped_column(String(16), default="launch", server_default="launch")
     reason: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text, default="")

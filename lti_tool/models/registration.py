@@ -42,12 +42,20 @@ class RegistrationLink(Model):
     platform_id: Mapped[int | None] = mapped_column(
         ForeignKey("platform.id", ondelete="SET NULL"), nullable=True
     )
+    # The first platform that used it: no other may (lti_tool.services.registration).
+    issuer: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # Refused registrations with this link; at MAX_LINK_FAILURES it is spent.
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     def state(self, now: datetime) -> str:
+        from lti_tool.services.registration import MAX_LINK_FAILURES
+
         if self.revoked_at:
             return "revoked"
         if self.used_at:
             return "used"
+        if (self.failed_attempts or 0) >= MAX_LINK_FAILURES:
+            return "spent"
         if self.expires_at <= now:
             return "expired"
         return "usable"
@@ -61,6 +69,17 @@ class AdminCredential(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+class AdminSession(Model):
+    """A signed-in administrator: the cookie holds a random token, the table its hash, so that
+    signing out (or a new password) ends the session on the server, whatever copies exist."""
+
+    __tablename__ = "admin_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
 
 class AdminSignInFailure(Model):

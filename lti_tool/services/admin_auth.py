@@ -8,9 +8,11 @@ waits until the oldest failure leaves the window.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import math
+import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -19,7 +21,7 @@ from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lti_tool.extensions import db, rowcount
-from lti_tool.models import AdminCredential, AdminSignInFailure
+from lti_tool.models import AdminCredential, AdminSession, AdminSignInFailure
 from lti_tool.models.base import utcnow
 
 log = logging.getLogger("lti_tool.admin")
@@ -33,6 +35,7 @@ def set_admin_password(password: str) -> None:
         row = AdminCredential(password_hash="")
         db.session.add(row)
     row.password_hash = generate_password_hash(password)
+    db.session.execute(delete(AdminSession))  # a new password ends every session
     db.session.commit()
 
 
@@ -51,6 +54,39 @@ def check_admin_password(settings: Mapping[str, Any], password: str) -> bool:
         check_password_hash(_DUMMY_HASH, password)  # same time whether configured or not
         return False
     return check_password_hash(stored, password)  # compares with hmac.compare_digest
+
+
+# --- administrator sessions, kept on the server ----------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_admin_session(settings: Mapping[str, Any]) -> str:
+    """A new session; returns the token for the cookie (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.execute(delete(AdminSession).where(AdminSession.expires_at <= now))
+    db.session.add(
+        AdminSession(
+            token_hash=_token_hash(token),
+            created_at=now,
+            expires_at=now + timedelta(seconds=int(settings["ADMIN_SESSION_TTL"])),
+        )
+    )
+    db.session.commit()
+    return token
+
+
+def admin_session_valid(token: str) -> bool:
+    row = db.session.get(AdminSession, _token_hash(token)) if token else None
+    return row is not None and row.expires_at > utcnow()
+
+
+def end_admin_session(token: str) -> None:
+    db.session.execute(delete(AdminSession).where(AdminSession.token_hash == _token_hash(token)))
+    db.session.commit()
 
 
 # --- slowing down password guessing ----------------------------------------------------------

@@ -117,18 +117,28 @@ def record_launch(launch: ValidatedLaunch) -> Launch:
     return row
 
 
+# Refusals kept at most (the newest): anyone can make the tool refuse something, so the table
+# must not grow with anonymous traffic. Checked every PRUNE_EVERY rows, so it holds at most
+# MAX_FAILURE_ROWS + PRUNE_EVERY rows.
+MAX_FAILURE_ROWS = 10_000
+PRUNE_EVERY = 100
+
+
 def record_failure(error: LaunchError) -> None:
     """Kept in its own transaction: a refusal is recorded even when the launch rolled back."""
     db.session.rollback()
-    db.session.add(
-        LaunchFailure(
-            platform_id=error.platform_id,
-            issuer=error.issuer[:500],
-            client_id=error.client_id[:255],
-            reason=error.reason[:64],
-            detail=(error.message + (" " + error.hint if error.hint else ""))[:2000],
-        )
+    row = LaunchFailure(
+        platform_id=error.platform_id,
+        issuer=error.issuer[:500],
+        client_id=error.client_id[:255],
+        kind=error.kind,
+        reason=error.reason[:64],
+        detail=(error.message + (" " + error.hint if error.hint else ""))[:1000],
     )
+    db.session.add(row)
+    db.session.flush()
+    if row.id % PRUNE_EVERY == 0:
+        db.session.execute(delete(LaunchFailure).where(LaunchFailure.id <= row.id - MAX_FAILURE_ROWS))
     db.session.commit()
     log.warning(
         "launch refused: platform=%s client_id=%s reason=%s: %s",
@@ -146,15 +156,16 @@ def recent_failures(limit: int = 50) -> list[LaunchFailure]:
 
 def failure_summary(limit: int = 500) -> list[dict[str, Any]]:
     """Recent refusals counted by platform (issuer + client id) and reason, most frequent first."""
-    counts: dict[tuple[str, str, str], dict[str, Any]] = {}
+    counts: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     for failure in recent_failures(limit):
-        key = (failure.issuer, failure.client_id, failure.reason)
+        key = (failure.kind, failure.issuer, failure.client_id, failure.reason)
         row = counts.setdefault(
             key,
             {
                 "issuer": failure.issuer,
                 "client_id": failure.client_id,
                 "reason": failure.reason,
+                "kind": failure.kind,
                 "count": 0,
                 "last_at": failure.created_at,
                 "detail": failure.detail,

@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text
 
 from lti_tool.extensions import db
 from lti_tool.models.base import utcnow
-from lti_tool.settings import DEV_SECRET_KEY, ENV_PREFIX, SOURCES_KEY
+from lti_tool.settings import ENV_PREFIX, KNOWN_PUBLIC_SECRET_KEYS, SOURCES_KEY
 
 ERROR = "error"
 WARNING = "warning"
@@ -128,7 +128,7 @@ def _secret(config: Mapping[str, Any]) -> Iterator[Problem]:
         f"set {ENV_PREFIX}SECRET_KEY to a long random value "
         "(python -c 'import secrets; print(secrets.token_urlsafe(48))') and keep it"
     )
-    if not _set_in_environment(config, "SECRET_KEY") or secret == DEV_SECRET_KEY:
+    if not _set_in_environment(config, "SECRET_KEY") or secret in KNOWN_PUBLIC_SECRET_KEYS:
         yield Problem(ERROR, f"{ENV_PREFIX}SECRET_KEY is not set in the environment", fix)
     elif len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < 10:
         yield Problem(ERROR, f"{ENV_PREFIX}SECRET_KEY is weak (short, or few different characters)", fix)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from lti_tool import outbound
 from lti_tool.extensions import db, rowcount
 from lti_tool.lti import registration as dr
 from lti_tool.models import (
@@ -70,46 +71,88 @@ def revoke_link(link_id: int) -> bool:
     return True
 
 
-def _claim_link(code: str) -> RegistrationLink:
-    """Mark the link used atomically (two registrations racing cannot both use it)."""
+MAX_LINK_FAILURES = 3
+
+_LINK_MESSAGES = {
+    "unknown": "This registration link is not valid.",
+    "used": "This registration link has already been used.",
+    "revoked": "This registration link has been revoked.",
+    "expired": "This registration link has expired.",
+    "spent": "This registration link was tried too many times without success.",
+}
+
+
+def _link_refused(state: str) -> dr.RegistrationError:
+    return dr.RegistrationError(
+        "registration_link_" + state,
+        _LINK_MESSAGES.get(state, "Invalid link."),
+        "Ask the tool's administrator for a new one-time registration link.",
+        403,
+    )
+
+
+def _usable_link(code: str) -> RegistrationLink:
+    """The link this code names, if it can still be used (read only: nothing is claimed yet)."""
+    link = db.session.scalars(
+        select(RegistrationLink).where(RegistrationLink.code_hash == _hash(code))
+    ).first()
+    state = link.state(utcnow()) if link else "unknown"
+    db.session.commit()  # end the transaction before any network call
+    if link is None or state != "usable":
+        raise _link_refused(state)
+    return link
+
+
+def _bind_link(link: RegistrationLink, issuer: str) -> None:
+    """A link belongs to the first platform (issuer) that uses it: another one is refused."""
+    db.session.execute(
+        update(RegistrationLink)
+        .where(RegistrationLink.id == link.id, RegistrationLink.issuer.is_(None))
+        .values(issuer=issuer[:500])
+    )
+    bound = db.session.scalar(select(RegistrationLink.issuer).where(RegistrationLink.id == link.id))
+    db.session.commit()
+    if bound != issuer[:500]:
+        raise dr.RegistrationError(
+            "registration_link_other_platform",
+            "This registration link belongs to another platform.",
+            "A one-time registration link is bound to the first LMS that uses it. Ask the "
+            "tool's administrator for a new one.",
+            403,
+        )
+
+
+def _claim_link(link: RegistrationLink) -> None:
+    """Mark the link used, atomically, in the transaction that stores the platform (two
+    registrations racing cannot both use it)."""
     now = utcnow()
     claimed = rowcount(
         db.session.execute(
             update(RegistrationLink)
             .where(
-                RegistrationLink.code_hash == _hash(code),
+                RegistrationLink.id == link.id,
                 RegistrationLink.used_at.is_(None),
                 RegistrationLink.revoked_at.is_(None),
+                RegistrationLink.failed_attempts < MAX_LINK_FAILURES,
                 RegistrationLink.expires_at > now,
             )
             .values(used_at=now)
         )
     )
-    db.session.commit()
-    link = db.session.scalars(
-        select(RegistrationLink).where(RegistrationLink.code_hash == _hash(code))
-    ).first()
-    if not claimed or link is None:
-        state = link.state(now) if link else "unknown"
-        raise dr.RegistrationError(
-            "registration_link_" + state,
-            {
-                "unknown": "This registration link is not valid.",
-                "used": "This registration link has already been used.",
-                "revoked": "This registration link has been revoked.",
-                "expired": "This registration link has expired.",
-            }.get(state, "Invalid link."),
-            "Ask the tool's administrator for a new one-time registration link.",
-            403,
-        )
-    return link
+    if not claimed:
+        db.session.rollback()
+        fresh = db.session.get(RegistrationLink, link.id)
+        raise _link_refused(fresh.state(now) if fresh else "unknown")
 
 
-def _release_link(link: RegistrationLink) -> None:
-    """A failed registration gives the link back: nothing was registered with it."""
+def _count_failure(link: RegistrationLink) -> None:
+    """A failed registration costs the link one of its attempts (MAX_LINK_FAILURES, then spent):
+    a link handed back after every failure allowed unlimited probes."""
     db.session.rollback()
     db.session.execute(
-        update(RegistrationLink).where(RegistrationLink.id == link.id).values(used_at=None, platform_id=None)
+        update(RegistrationLink)
+        .where(RegistrationLink.id == link.id)
+        .values(failed_attempts=RegistrationLink.failed_attempts + 1)
     )
     db.session.commit()
 
@@ -170,7 +213,10 @@ def register(
     trusted: bool = False,
 ) -> Registered:
     """The whole dynamic registration: checks, platform exchange, storage. `trusted` skips the
-    registration mode (the administrator's own CLI)."""
+    registration mode (the administrator's own CLI).
+
+    No database connection is held during the two calls to the platform: the link is read and
+    the transaction ended first; the results are written in a short transaction afterwards."""
     url = (params.get("openid_configuration") or "").strip()
     token = (params.get("registration_token") or "").strip() or None
     reg_code = (params.get("reg") or "").strip() or None
@@ -182,18 +228,24 @@ def register(
         if mode == "allowlist" and not reg_code:
             _allowlist_precheck(settings, url)
         if reg_code:
-            link = _claim_link(reg_code)
+            link = _usable_link(reg_code)
     try:
         configuration = dr.fetch_platform_configuration(url, token, transport)
+        if link is not None:
+            _bind_link(link, configuration.issuer)
         if not trusted and mode == "allowlist" and link is None:
             _check_allowlist(settings, configuration.issuer)
+        dr.check_endpoints(configuration, outbound.client().policy)
         tool = dr.ToolDescription(settings["BASE_URL"], settings["TOOL_NAME"])
         body = dr.registration_request(tool, configuration)
         result = dr.register_with_platform(configuration, body, token, transport)
         platform = _store(configuration, result, link)
-    except Exception:
+    except dr.RegistrationError as error:
+        error.issuer = error.issuer or (
+            configuration.issuer if "configuration" in locals() else dr.origin(url)
+        )
         if link is not None:
-            _release_link(link)
+            _count_failure(link)
         raise
     log.info(
         "dynamic registration: %s (%s) client_id=%s deployment=%s",
@@ -218,6 +270,8 @@ def _store(
         "key_set_url": configuration.jwks_uri,
         "auth_audience": configuration.authorization_server,
     }
+    if link is not None:
+        _claim_link(link)  # committed with the platform, or rolled back with it
     try:
         platform = platform_service.add_platform(data)
     except platform_service.PlatformError as exc:

@@ -10,7 +10,9 @@
   var timer = null;
   var saving = false;
   var again = false;
-  var lastSaved = field.value;
+  // What the server sent, not what the field holds now: text typed before this script ran
+  // (a slow page) is not saved yet.
+  var lastSaved = field.defaultValue;
 
   function say(text) {
     if (status.textContent !== text) { status.textContent = text; }

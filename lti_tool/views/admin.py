@@ -8,7 +8,6 @@ import functools
 import hmac
 import math
 import secrets
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -37,18 +36,26 @@ from lti_tool.services import registration as registration_service
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 F = TypeVar("F", bound=Callable[..., Any])
-_ADMIN = "admin_since"
+_TOKEN = "admin_session"
 _CSRF = "admin_csrf"
+CLOSED = (
+    "The administrator area is closed: no administrator password is set. Set "
+    "LTI_TOOL_ADMIN_PASSWORD, or run `flask --app lti_tool admin set-password` on the server."
+)
+
+
+def _configured() -> bool:
+    return bool(admin_auth.admin_password_hash(current_app.config))
 
 
 def _signed_in() -> bool:
-    since = session.get(_ADMIN)
-    if not isinstance(since, int | float):
+    # No password, no administrator: a session cookie alone (even one signed with the right
+    # key) opens nothing; the session must exist on the server and the password be unchanged.
+    if not _configured():
         return False
-    if time.time() - since > current_app.config["ADMIN_SESSION_TTL"]:
-        session.pop(_ADMIN, None)
+    token = session.get(_TOKEN)
+    if not isinstance(token, str) or not admin_auth.admin_session_valid(token):
         return False
-    # A changed password (or one removed) ends existing sessions.
     return session.get("admin_pw") == _password_fingerprint()
 
 
@@ -75,6 +82,8 @@ def _check_csrf() -> None:
 def admin_required(view: F) -> F:
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not _configured():
+            abort(403, description=CLOSED)
         if not _signed_in():
             if request.method == "GET":
                 return redirect(url_for("admin.login", next=request.path))
@@ -95,7 +104,9 @@ def _no_store(response: Response) -> Response:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
-    configured = bool(admin_auth.admin_password_hash(current_app.config))
+    configured = _configured()
+    if not configured:
+        return render_template("admin/login.html", error=CLOSED, configured=False), 403
     error = None
     if request.method == "POST":
         _check_csrf()
@@ -111,23 +122,24 @@ def login() -> Any:
             return page, 429, {"Retry-After": str(wait)}
         if admin_auth.check_admin_password(current_app.config, request.form.get("password", "")):
             admin_auth.sign_in_succeeded(current_app.config, address)
-            csrf = session.get(_CSRF)
             session.clear()  # also ends any LTI launch session in this browser
-            session[_ADMIN] = time.time()
+            session[_TOKEN] = admin_auth.start_admin_session(current_app.config)
             session["admin_pw"] = _password_fingerprint()
-            session[_CSRF] = csrf or secrets.token_urlsafe(32)
+            session[_CSRF] = secrets.token_urlsafe(32)  # a new CSRF token for the new session
             target = request.args.get("next", "")
             if not target.startswith("/admin") or target.startswith("//"):
                 target = url_for("admin.dashboard")
             return redirect(target, code=303)
-        error = "That password is not right." if configured else ("No administrator password is set.")
-        return render_template("admin/login.html", error=error, configured=configured), 401
+        return render_template(
+            "admin/login.html", error="That password is not right.", configured=configured
+        ), 401
     return render_template("admin/login.html", error=error, configured=configured)
 
 
 @bp.post("/logout")
 @admin_required
 def logout() -> Response:
+    admin_auth.end_admin_session(str(session.get(_TOKEN, "")))  # copies die with it
     session.clear()
     return redirect(url_for("admin.login"), code=303)
 

@@ -38,6 +38,19 @@ def _form_context(settings: dict[str, Any], problems: Any = None) -> dict[str, A
     }
 
 
+# The settings form may carry a catalogue file (at most 200,000 characters, plugins/catalogues/
+# uploaded.py): its request may be larger than the tool's general limit (MAX_CONTENT_LENGTH).
+CATALOGUE_FORM_MAX_BYTES = 2_000_000
+
+
+@bp.before_request
+def _catalogue_form_limit() -> None:
+    # Before anything reads the form (the launch token may be a form field).
+    if request.endpoint == "assessment_settings.save_settings":
+        request.max_content_length = CATALOGUE_FORM_MAX_BYTES
+        request.max_form_memory_size = CATALOGUE_FORM_MAX_BYTES  # the text may come as a field
+
+
 @bp.get("/settings")
 @launch_session.launch_required(role=INSTRUCTOR)
 def settings_form() -> str:

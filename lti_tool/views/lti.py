@@ -45,7 +45,6 @@ def _launch_policy() -> LaunchPolicy:
         secret_key=cfg["SECRET_KEY"],
         leeway=cfg["JWT_LEEWAY"],
         keyset_ttl=cfg["PLATFORM_KEYSET_TTL"],
-        http_timeout=cfg["HTTP_TIMEOUT"],
         base_url=cfg["BASE_URL"],
         require_state_cookie=bool(cfg.get("REQUIRE_STATE_COOKIE", False)),
     )
@@ -123,7 +122,7 @@ def _enter(record: Launch) -> Response:
 def _verify_with_platform_storage(record: Launch, state: OidcState, platform: Platform) -> Response:
     """No cookie came back: read the state from the platform's storage before entering."""
     secret = current_app.config["SECRET_KEY"]
-    return make_response(
+    response = make_response(
         render_template(
             "lti/verify_state.html",
             pending=storage.pending_reference(secret, record.id, state.state),
@@ -132,6 +131,11 @@ def _verify_with_platform_storage(record: Launch, state: OidcState, platform: Pl
             key=storage.storage_key(state.state),
         )
     )
+    # The page's own POST must carry its Origin (no-referrer would send "null"): the
+    # confirmation is accepted only from a page of the tool's own origin.
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/login/continue")
@@ -151,6 +155,17 @@ def login_without_storage() -> Response:
 def confirm_launch() -> Response:
     """The launch page read the state back from platform storage: check it and enter."""
     secret = current_app.config["SECRET_KEY"]
+    if not storage.from_own_page(request.headers, current_app.config["BASE_URL"]):
+        # A page elsewhere (an attacker's, with a pending reference of their own launch) made
+        # this browser post: refused, or the victim would work inside the attacker's account.
+        error = LaunchError(
+            "confirmation_not_from_tool",
+            "This sign-in must be confirmed by the tool's own page.",
+            "Open the activity again from the LMS.",
+            403,
+        )
+        record_failure(error)
+        raise error
     pending = storage.load_pending(secret, request.form.get("pending", ""))
     if pending is None:
         raise LaunchError(
@@ -172,6 +187,14 @@ def confirm_launch() -> Response:
         )
         record_failure(error)
         raise error
+    if not storage.confirm_once(state):
+        raise LaunchError(
+            "pending_launch_used",
+            "This sign-in has already been confirmed.",
+            "Open the activity again from the LMS.",
+            403,
+            platform_id=state.platform_id,
+        )
     return _enter(record)
 
 

@@ -202,3 +202,10 @@ def session_check() -> dict[str, object]:
         "role": launch.role,
         "context": launch.context.context_id if launch.context else None,
     }
+
+
+@bp.post("/session/renew")
+@launch_session.launch_required()
+def renew_token() -> dict[str, object]:
+    """A fresh launch token for an open page (static/session.js), so that tokens can be short-lived."""
+    return {"token": launch_session.fresh_token()}

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
+from lti_tool import outbound
 from lti_tool.lti import registration as dr
 from lti_tool.services import registration as registration_service
+from lti_tool.services.launches import record_failure
 
 bp = Blueprint("registration", __name__, url_prefix="/lti")
 
@@ -18,8 +20,12 @@ def register() -> str:
     params = {
         k: request.args.get(k, "")[:2000] for k in ("openid_configuration", "registration_token", "reg")
     }
-    transport = dr.RequestsTransport(current_app.config["HTTP_TIMEOUT"])
-    registered = registration_service.register(params, current_app.config, transport)
+    transport = dr.OutboundTransport(outbound.client())
+    try:
+        registered = registration_service.register(params, current_app.config, transport)
+    except dr.RegistrationError as error:
+        record_failure(error)  # shown in /admin with the launch refusals
+        raise
     return render_template(
         "registration/done.html",
         registered=registered,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_OUTBOUND_ALLOWLIST, TEST_SECRET
 from tests.grades.conftest import FAST, grades, record_launches, register, settle, submit, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,6 +113,7 @@ def test_workers_never_deliver_a_grade_twice(
         "LTI_TOOL_GRADES_BATCH_SIZE": "5",
         "LTI_TOOL_GRADES_CONCURRENCY": "4",
         "LTI_TOOL_LOG_LEVEL": "WARNING",
+        "LTI_TOOL_OUTBOUND_ALLOWLIST": TEST_OUTBOUND_ALLOWLIST,
     }
     workers = 2 if db_backend == "postgresql" else 1
     command = [sys.executable, "-m", "flask", "--app", "lti_tool", "grades", "work", "--once"]

@@ -181,10 +181,19 @@ def test_unknown_kid_refetches_once(flow: Flow, app: Flask) -> None:
 
 
 def test_key_set_respects_max_age(flow: Flow, app: Flask) -> None:
+    """max-age=0 is honoured, but never below the refetch limit (10 s): two launches in a row
+    make one fetch; once the copy is older than that, the next launch fetches again."""
     flow.platform.cache_control = "max-age=0"
     for _ in range(2):
         state, nonce = flow.login()
         assert flow.launch(flow.good_token(nonce), state).status_code == 303
+    assert flow.platform.jwks_requests == 1
+    with app.app_context():
+        platform = db.session.query(Platform).one()
+        platform.keyset_fetched_at = platform.keyset_expires_at = utcnow() - timedelta(seconds=11)
+        db.session.commit()
+    state, nonce = flow.login()
+    assert flow.launch(flow.good_token(nonce), state).status_code == 303
     assert flow.platform.jwks_requests == 2
 
 

@@ -11,6 +11,9 @@ from tests.conftest import TEST_SECRET
 from tests.lti.conftest import Flow
 from tests.support.forms import first_form
 
+# What a browser adds to the POST of the tool's own confirmation page (a same-origin form).
+OWN_PAGE = {"Sec-Fetch-Site": "same-origin"}
+
 
 def storage_login(flow: Flow) -> tuple[str, str, str]:
     response = flow.browser.post(
@@ -50,7 +53,7 @@ def test_launch_confirmed_with_the_stored_value(flow: Flow) -> None:
     state, response = _pending_launch(flow)
     form = first_form(response.text, response.url)
     form.fields["value"] = storage_value(TEST_SECRET, state)
-    entered = requests.post(form.action, data=form.fields, allow_redirects=False, timeout=5)
+    entered = requests.post(form.action, data=form.fields, headers=OWN_PAGE, allow_redirects=False, timeout=5)
     assert entered.status_code == 303
     home = requests.get(urljoin(flow.base_url, entered.headers["Location"]), timeout=5)
     assert "a learner" in home.text
@@ -61,7 +64,7 @@ def test_launch_refused_without_the_stored_value(flow: Flow) -> None:
     _, response = _pending_launch(flow)
     form = first_form(response.text, response.url)
     form.fields["value"] = ""
-    refused = requests.post(form.action, data=form.fields, timeout=5)
+    refused = requests.post(form.action, data=form.fields, headers=OWN_PAGE, timeout=5)
     assert refused.status_code == 403
     assert "state_not_in_platform_storage" in refused.text
     assert 'id="open-new-window"' in refused.text  # the way out: a first-party window
@@ -69,7 +72,10 @@ def test_launch_refused_without_the_stored_value(flow: Flow) -> None:
 
 def test_tampered_pending_reference_is_refused(flow: Flow) -> None:
     refused = requests.post(
-        flow.base_url + "/lti/launch/confirm", data={"pending": "forged", "value": "x"}, timeout=5
+        flow.base_url + "/lti/launch/confirm",
+        data={"pending": "forged", "value": "x"},
+        headers=OWN_PAGE,
+        timeout=5,
     )
     assert refused.status_code == 403 and "pending_launch_invalid" in refused.text
 

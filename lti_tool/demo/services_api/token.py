@@ -4,7 +4,6 @@ against the tool's key set fetched over HTTP (as Moodle and Canvas do)."""
 import time
 
 import jwt
-import requests
 from flask import (
     Response,
     current_app,
@@ -12,6 +11,7 @@ from flask import (
     request,
 )
 
+from lti_tool import outbound
 from lti_tool.demo import service
 from lti_tool.demo.services_api import (
     ASSERTION_TYPE,
@@ -29,10 +29,9 @@ from lti_tool.demo.services_api import (
 
 
 def _tool_keys() -> jwt.PyJWKSet:
-    answer = requests.get(
-        current_app.config["BASE_URL"] + "/lti/jwks", timeout=current_app.config["HTTP_TIMEOUT"]
-    )
-    answer.raise_for_status()
+    answer = outbound.client().get(current_app.config["BASE_URL"] + "/lti/jwks", outbound.TOOL_KEYS)
+    if not answer.ok:
+        raise ValueError(f"the tool's key set answered HTTP {answer.status_code}")
     return jwt.PyJWKSet.from_dict(answer.json())
 
 
@@ -63,7 +62,7 @@ def token() -> Response:
             leeway=60,
             options={"require": ["iss", "sub", "aud", "exp", "iat", "jti"]},
         )
-    except (jwt.PyJWTError, requests.RequestException, ValueError) as exc:
+    except (jwt.PyJWTError, outbound.OutboundError, ValueError) as exc:
         return error_response(400, "invalid_client", f"The client assertion was refused: {exc}")
     if claims["iss"] != service.CLIENT_ID or claims["sub"] != service.CLIENT_ID:
         return error_response(400, "invalid_client", "iss and sub must be the tool's client id.")

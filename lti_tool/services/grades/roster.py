@@ -7,6 +7,7 @@ import time
 
 from flask import Flask, current_app
 
+from lti_tool.extensions import db
 from lti_tool.lti import nrps
 from lti_tool.lti.errors import ServiceError
 from lti_tool.models import Launch
@@ -54,9 +55,11 @@ def roster(launch: Launch, refresh: bool = False) -> tuple[list[nrps.Member], st
     if cached is not None:
         return cached, ""
     client = service_client(launch.platform)
+    url = launch.nrps_url
+    db.session.commit()  # end the page's transaction: no pooled connection while the LMS answers
     for _ in range(2):
         try:
-            members = nrps.members(client, launch.nrps_url)
+            members = nrps.members(client, url)
         except ServiceError as error:
             if error.kind != "token_expired":
                 return [], f"The course roster could not be fetched: {error.message}"

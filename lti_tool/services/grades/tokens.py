@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 
-import requests
 from flask import Flask, current_app
 from sqlalchemy import delete
 
+from lti_tool import outbound
 from lti_tool.extensions import db
 from lti_tool.lti import keys as tool_keys
 from lti_tool.lti.ags import ServiceClient
 from lti_tool.lti.oauth import AccessToken, PlatformAuth, TokenCache
 from lti_tool.models import Platform, ServiceToken
 from lti_tool.services.sql import insert_for
-
-_http = threading.local()
-
-
-def _session() -> requests.Session:
-    """One requests session per thread (a Session is not safe to share between threads)."""
-    session: requests.Session | None = getattr(_http, "session", None)
-    if session is None:
-        session = _http.session = requests.Session()
-    return session
 
 
 def _as_epoch(value: datetime) -> float:
@@ -102,4 +91,4 @@ def service_client(auth: PlatformAuth | Platform, app: Flask | None = None) -> S
         db.session.commit()  # release the connection before the token request
         return key
 
-    return ServiceClient(_session(), auth, token_cache(app), signing_key, float(app.config["HTTP_TIMEOUT"]))
+    return ServiceClient(outbound.client(app), auth, token_cache(app), signing_key)
