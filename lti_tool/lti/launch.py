@@ -1,9 +1,9 @@
 """id_token validation: every check of the LTI 1.3 security framework, in order.
 
-Built on pylti1p3's MessageLaunch (JWT decoding, registration and deployment lookup
-through DatabaseToolConf, the per-message-type claim validators). State, nonce and key
-handling are our own: they live in the database so launches work without cookies, a
-state is single use, and platform key sets are cached (docs/decisions/0001-lti-core.md).
+PyJWT reads and verifies the id_token; pylti1p3's per-message-type claim validators check the
+claims of resource link and deep linking requests. Platform and deployment lookup, state,
+nonce and key handling are our own: they live in the database so launches work without cookies,
+a state is single use, and platform key sets are cached (docs/decisions/0001-lti-core.md).
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlsplit
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pylti1p3.exception import LtiException
-from pylti1p3.message_launch import MessageLaunch
 from pylti1p3.message_validators import get_validators
 from sqlalchemy import update
 
@@ -29,7 +28,7 @@ from lti_tool.lti import claims as C
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.keysets import platform_public_key
 from lti_tool.lti.oidc import restart_url
-from lti_tool.lti.tool_conf import DatabaseToolConf, find_deployment, platforms_for_issuer
+from lti_tool.lti.tool_conf import find_deployment, platforms_for_issuer
 from lti_tool.models import Deployment, OidcState, Platform
 from lti_tool.models.base import utcnow
 from lti_tool.security import same_secret
@@ -60,25 +59,15 @@ class LaunchPolicy:
     require_state_cookie: bool = False
 
 
-class _Request:
-    """The minimal request object pylti1p3 expects."""
+class LaunchValidator:
+    """One launch request, checked step by step (``run``); each refusal is a LaunchError."""
 
-    def __init__(self, params: Mapping[str, str]) -> None:
-        self._params = params
-
-    def get_param(self, key: str) -> str:
-        return self._params.get(key, "")
-
-
-class LaunchValidator(MessageLaunch):
     def __init__(self, params: Mapping[str, str], cookies: Mapping[str, str], policy: LaunchPolicy) -> None:
-        super().__init__(
-            _Request(params), DatabaseToolConf(), session_service=object(), cookie_service=object()
-        )
         self._params = params
         self._cookies = cookies
         self._policy = policy
         self._platform: Platform | None = None
+        self._jwt: dict[str, Any] = {}  # the id_token's header and body, before verification
 
     def _get_request_param(self, key: str) -> str:
         value = self._params.get(key, "")
@@ -92,7 +81,7 @@ class LaunchValidator(MessageLaunch):
         platform, client_id = self._find_platform()
         state = self._check_state(state_value, platform)
         claims = self._verify_signature(id_token, platform, client_id)
-        self._jwt["body"] = cast(Any, claims)  # pylti1p3 types it as its own TypedDict
+        self._jwt["body"] = claims
         deployment = self._check_deployment(platform, claims)
         self._check_message(claims, platform)
         self._check_target(claims, state)
@@ -130,11 +119,12 @@ class LaunchValidator(MessageLaunch):
         return id_token, state
 
     def _decode_unverified(self, id_token: str) -> None:
-        try:
-            self.validate_jwt_format()
-        except LtiException as exc:
+        try:  # read only, to find the platform and its key: verified in _verify_signature
+            header = jwt.get_unverified_header(id_token)
+            body = jwt.decode(id_token, options={"verify_signature": False})
+        except jwt.PyJWTError as exc:
             raise self._fail("malformed_token", "The id_token is not a readable JWT.", str(exc)) from exc
-        header, body = self._jwt.get("header"), self._jwt.get("body")
+        self._jwt = {"header": header, "body": body}
         if not isinstance(header, dict) or not isinstance(body, dict):
             raise self._fail("malformed_token", "The id_token is not a readable JWT.")
         if header.get("alg") != "RS256":

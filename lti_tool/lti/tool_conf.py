@@ -1,12 +1,11 @@
-"""pylti1p3 tool configuration backed by the platform table."""
+"""Platform lookups for login and launch, and the pylti1p3 ``Registration`` deep linking signs with.
+
+(No pylti1p3 tool configuration class: the launch finds platforms itself, by issuer and client
+id, because one issuer may have many client ids; see docs/decisions/0001-lti-core.md.)"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from pylti1p3.deployment import Deployment as PyltiDeployment
 from pylti1p3.registration import Registration
-from pylti1p3.tool_config.abstract import ToolConfAbstract
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -49,41 +48,3 @@ def platforms_for_issuer(issuer: str) -> list[Platform]:
 
 def find_deployment(platform: Platform, deployment_id: str) -> Deployment | None:
     return next((d for d in platform.deployments if d.deployment_id == deployment_id), None)
-
-
-class DatabaseToolConf(ToolConfAbstract[Any]):
-    """Every issuer may have many client ids (Canvas), so lookups always use both."""
-
-    def check_iss_has_one_client(self, iss: str) -> bool:
-        return False
-
-    def check_iss_has_many_clients(self, iss: str) -> bool:
-        return True
-
-    def find_registration_by_issuer(self, iss: str, *args: Any, **kwargs: Any) -> Registration:
-        platforms = platforms_for_issuer(iss)
-        return registration_for(platforms[0]) if len(platforms) == 1 else None  # type: ignore[return-value]
-
-    def find_registration_by_params(
-        self, iss: str, client_id: str, *args: Any, **kwargs: Any
-    ) -> Registration:
-        platform = find_platform(iss, client_id)
-        return registration_for(platform) if platform else None  # type: ignore[return-value]
-
-    def find_deployment(self, iss: str, deployment_id: str) -> PyltiDeployment | None:
-        platforms = platforms_for_issuer(iss)
-        if len(platforms) != 1:
-            return None
-        return self._deployment(platforms[0], deployment_id)
-
-    def find_deployment_by_params(
-        self, iss: str, deployment_id: str, client_id: str, *args: Any, **kwargs: Any
-    ) -> PyltiDeployment | None:
-        platform = find_platform(iss, client_id)
-        return self._deployment(platform, deployment_id) if platform else None
-
-    @staticmethod
-    def _deployment(platform: Platform, deployment_id: str) -> PyltiDeployment | None:
-        if find_deployment(platform, deployment_id) is None:
-            return None
-        return PyltiDeployment().set_deployment_id(deployment_id)

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from werkzeug.wrappers import Response
 
 from lti_tool import outbound
+from lti_tool.lti import canvas
 from lti_tool.lti import registration as dr
 from lti_tool.services import registration as registration_service
 from lti_tool.services.launches import record_failure
@@ -37,4 +38,4 @@ def register() -> str:
 @bp.get("/canvas.json")
 def canvas_json() -> Response:
     cfg = current_app.config
-    return jsonify(dr.canvas_developer_key(dr.ToolDescription(cfg["BASE_URL"], cfg["TOOL_NAME"])))
+    return jsonify(canvas.canvas_developer_key(dr.ToolDescription(cfg["BASE_URL"], cfg["TOOL_NAME"])))
