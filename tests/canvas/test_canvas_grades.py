@@ -87,7 +87,9 @@ def test_canvas_refuses_a_teacher_s_score_and_the_gradebook_says_why(canvas: Can
     settle(canvas.app)
     [grade] = grades(canvas.app)
     assert (grade.status, grade.last_status) == ("failed", 422)
-    assert "not a student" in grade.last_error
+    assert grade.last_error.endswith("HTTP 422 (unprocessable_entity)")  # Canvas's error type
+    book = taker(canvas, canvas.lms.person("Instructor"), assessment).get("/app/grades/").text
+    assert "HTTP 422 (unprocessable_entity)" in book and "Send again" in book
     assert canvas.lms.scores == []
 
 

@@ -5,7 +5,7 @@ Plain data in, plain result out; the HTTP and OAuth2 work is the transport's (lt
 - The line item is the launch's (``lineitem``), or, where the launch names only the line items
   container, the one the LMS keeps for the resource link (by resourceLinkId, resourceId, tag).
   The plugin never creates one: a gradebook column is the teacher's to make, by placing the
-  graded item (docs/decisions/0014-one-graded-activity.md).
+  graded item (docs/decisions/0016-one-graded-activity.md).
 - The LMS's points are the scale: the line item is read before each score, and the score is sent
   on its ``scoreMaximum`` (docs/decisions/0015-lms-points-are-the-scale.md).
 """
