@@ -50,6 +50,7 @@ bench: install-dev
 	cd benchmarks && ../$(BIN)/python assessment_bench.py
 	cd benchmarks && ../$(BIN)/python grades_bench.py
 	cd benchmarks && ../$(BIN)/python isolation_bench.py
+	cd benchmarks && ../$(BIN)/python class_bench.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache

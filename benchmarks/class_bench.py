@@ -125,6 +125,7 @@ def populate(database_url: str, attempts: int, seed: int = 13) -> None:
                     totals.append(
                         {
                             "attempt_id": attempt_id,
+                            "resource_link_pk": link_pk,
                             "dimension_id": dim.id,
                             "total": sum(values),
                             "rated": len(values),

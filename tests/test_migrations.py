@@ -78,8 +78,13 @@ def test_area_totals_are_backfilled_for_attempts_submitted_before_0011(database_
                     insert("assessment_answer", attempt_id=attempt, item=item, value=value, saved_at=now)
         upgrade()
         with db.engine.connect() as conn:
-            rows = conn.execute(sa.text("SELECT * FROM assessment_area_total")).all()
-        assert [tuple(r) for r in rows] == [(1, "trust", 7, 2, 4)]  # 2 + 5, "na" left out; no draft
+            rows = conn.execute(
+                sa.text(
+                    "SELECT attempt_id, resource_link_pk, dimension_id, total, rated, importance "
+                    "FROM assessment_area_total"
+                )
+            ).all()
+        assert [tuple(r) for r in rows] == [(1, 1, "trust", 7, 2, 4)]  # 2 + 5, "na" left out; no draft
 
 
 @pytest.mark.both_dbs

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_tool.extensions import Model
@@ -64,11 +64,16 @@ class AssessmentAreaTotal(Model):
     """
 
     __tablename__ = "assessment_area_total"
+    __table_args__ = (
+        # The class view groups an activity's totals by these: an index walk, not a sort.
+        Index("ix_area_total_link_group", "resource_link_pk", "dimension_id", "total", "rated", "importance"),
+    )
 
     attempt_id: Mapped[int] = mapped_column(
         ForeignKey("assessment_attempt.id", ondelete="CASCADE"), primary_key=True
     )
     dimension_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resource_link_pk: Mapped[int] = mapped_column(ForeignKey("resource_link.id", ondelete="CASCADE"))
     total: Mapped[int] = mapped_column(Integer)
     rated: Mapped[int] = mapped_column(Integer)
     importance: Mapped[int | None] = mapped_column(Integer, nullable=True)

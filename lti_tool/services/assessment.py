@@ -231,6 +231,7 @@ def _record_area_totals(attempt: AssessmentAttempt) -> None:
     db.session.add_all(
         AssessmentAreaTotal(
             attempt_id=attempt.id,
+            resource_link_pk=attempt.resource_link_pk,
             dimension_id=c.dimension_id,
             total=sum(c.values),
             rated=len(c.values),

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, select, union
+from sqlalchemy import false as sa_false
 
 from lti_tool.assessment.cohort import (
     AreaStats,
@@ -65,13 +66,15 @@ class Frequencies:
 
 
 def area_frequencies(resource_link_pk: int, with_retakes: bool = True) -> Frequencies:
-    """Two grouped queries over the per-area totals (a few thousand rows out, however large the
-    class): latest attempts (with importance), then first and latest of those who retook it."""
+    """Grouped queries over the activity's per-area totals, walking the index
+    ``ix_area_total_link_group`` (a few thousand rows out, however large the class): every
+    learner's latest submitted attempt (all totals but those of superseded attempts, usually
+    few), then the first and latest of those who retook it."""
     ranked = _submitted(resource_link_pk)
-    latest_ids = select(ranked.c.attempt_id).where(ranked.c.rn_last == 1)
+    superseded = select(ranked.c.attempt_id).where(ranked.c.rn_last > 1)
     rows = db.session.execute(
         select(Total.dimension_id, Total.total, Total.rated, Total.importance, func.count())
-        .where(Total.attempt_id.in_(latest_ids))
+        .where(Total.resource_link_pk == resource_link_pk, Total.attempt_id.not_in(superseded))
         .group_by(Total.dimension_id, Total.total, Total.rated, Total.importance)
     ).all()
     found = Frequencies([], {}, [], [])
@@ -84,19 +87,22 @@ def area_frequencies(resource_link_pk: int, with_retakes: bool = True) -> Freque
             summed[0] += int(importance) * int(people)
             summed[1] += int(people)
     found.importance.update({a: (t / n, n) for a, (t, n) in weights.items()})
-    if not with_retakes:
-        return found
-    is_first = (ranked.c.rn_first == 1).label("is_first")
-    retakes = db.session.execute(
-        select(Total.dimension_id, Total.total, Total.rated, is_first, func.count())
-        .join(ranked, ranked.c.attempt_id == Total.attempt_id)
-        .where(ranked.c.n > 1, or_(ranked.c.rn_first == 1, ranked.c.rn_last == 1), Total.rated > 0)
-        .group_by(Total.dimension_id, Total.total, Total.rated, is_first)
-    ).all()
-    for area, total, rated, first, people in retakes:
-        frequency = Frequency(area, int(total), int(rated), int(people))
-        (found.first if first else found.latest_of_retakers).append(frequency)
+    if with_retakes:
+        found.first.extend(_grouped(ranked, ranked.c.rn_first == 1))
+        found.latest_of_retakers.extend(_grouped(ranked, ranked.c.rn_last == 1))
     return found
+
+
+def _grouped(ranked: Any, which: Any) -> list[Frequency]:
+    """Frequencies over the attempts of learners who submitted more than once, chosen by ``which``."""
+    chosen = select(ranked.c.attempt_id).where(ranked.c.n > 1, which)
+    # Those who retook it are few: look their attempts up by primary key (no activity-wide scan).
+    rows = db.session.execute(
+        select(Total.dimension_id, Total.total, Total.rated, func.count())
+        .where(Total.attempt_id.in_(chosen), Total.rated > 0)
+        .group_by(Total.dimension_id, Total.total, Total.rated)
+    ).all()
+    return [Frequency(area, int(total), int(rated), int(people)) for area, total, rated, people in rows]
 
 
 @dataclass(frozen=True)
@@ -122,10 +128,10 @@ def _questions(version: int) -> int:
     return len(inst.statement_ids) + len(inst.dimension_ids)
 
 
-def learners(resource_link_pk: int, context_pk: int | None, workshop_slug: str | None) -> list[LearnerRow]:
-    """Everyone who started the self-assessment or opened a session of the workshop in this
-    course, instructors excepted, by name."""
-    ranked = (
+def _latest_attempts(resource_link_pk: int) -> Any:
+    """Every attempt of the activity with, per learner, its order from the latest (rn = 1), how
+    many the learner started, and how many they submitted."""
+    return (
         select(
             A.id,
             A.user_pk,
@@ -141,83 +147,132 @@ def learners(resource_link_pk: int, context_pk: int | None, workshop_slug: str |
         .where(A.resource_link_pk == resource_link_pk)
         .subquery()
     )
-    latest_rows = db.session.execute(
-        select(
-            ranked.c.user_pk,
-            ranked.c.attempts,
-            ranked.c.done,
-            ranked.c.id,
-            ranked.c.number,
-            ranked.c.status,
-            ranked.c.submitted_at,
-            ranked.c.partnership_name,
-            ranked.c.instrument_version,
-            LtiUser.name,
-            LtiUser.sub,
+
+
+@dataclass(frozen=True)
+class Roster:
+    """One page of the activity's learners, and counts over all of them."""
+
+    rows: list[LearnerRow]  # this page, by name
+    learners: int  # everyone who started the self-assessment or opened a session
+    submitted: int  # learners with at least one submitted attempt
+    drafts: int  # learners whose latest attempt is a draft
+    retakers: int  # learners with more than one submitted attempt
+    draft_rows: list[LearnerRow]  # the first drafts, by name, for the summary
+
+
+def roster(
+    resource_link_pk: int,
+    context_pk: int | None,
+    workshop_slug: str | None,
+    page: int = 1,
+    page_size: int = 100,
+    drafts_shown: int = 10,
+) -> Roster:
+    """Learners with their latest attempt and the sessions they opened, a page at a time: the
+    page's ids first (by name), then the details of those ids only, and counts from grouped
+    queries. However many learners the activity has, only a page of them is read."""
+    ranked = _latest_attempts(resource_link_pk)
+    latest = select(ranked).where(ranked.c.rn == 1).subquery()
+    in_course = SessionProgress.context_pk == context_pk if context_pk is not None else sa_false()
+    if workshop_slug:
+        in_course = and_(in_course, SessionProgress.workshop_slug == workshop_slug)
+    instructors = select(Launch.user_pk).where(Launch.context_pk == context_pk, Launch.role == "instructor")
+    # Who to list: everyone with an attempt, and learners (not instructors) who opened a session.
+    people = union(
+        select(A.user_pk.label("user_pk")).where(A.resource_link_pk == resource_link_pk),
+        select(SessionProgress.user_pk).where(in_course, SessionProgress.user_pk.not_in(instructors)),
+    ).subquery()
+    by_name = (func.lower(func.coalesce(func.nullif(LtiUser.name, ""), LtiUser.sub)), LtiUser.id)
+    page_ids = list(
+        db.session.scalars(
+            select(people.c.user_pk)
+            .join(LtiUser, LtiUser.id == people.c.user_pk)
+            .order_by(*by_name)
+            .limit(page_size)
+            .offset((page - 1) * page_size)
         )
-        .join(LtiUser, LtiUser.id == ranked.c.user_pk)
-        .where(ranked.c.rn == 1)
-    ).all()
-    by_user = {row[0]: row for row in latest_rows}
-    # Progress is counted for drafts only: a submitted attempt has answered everything.
-    drafts = select(A.id).where(A.resource_link_pk == resource_link_pk, A.status == DRAFT)
+    )
+    draft_ids = list(
+        db.session.scalars(
+            select(latest.c.user_pk)
+            .join(LtiUser, LtiUser.id == latest.c.user_pk)
+            .where(latest.c.status == DRAFT)
+            .order_by(*by_name)
+            .limit(drafts_shown)
+        )
+    )
+    wanted = set(page_ids) | set(draft_ids)
+    details = {
+        row.user_pk: row for row in db.session.execute(select(latest).where(latest.c.user_pk.in_(wanted)))
+    }
+    names = dict(
+        (u, (n, s))
+        for u, n, s in db.session.execute(
+            select(LtiUser.id, LtiUser.name, LtiUser.sub).where(LtiUser.id.in_(wanted))
+        )
+    )
+    opened = dict(
+        db.session.execute(
+            select(SessionProgress.user_pk, func.count(func.distinct(SessionProgress.session_slug)))
+            .where(in_course, SessionProgress.user_pk.in_(wanted))
+            .group_by(SessionProgress.user_pk)
+        ).all()
+    )
+    drafts = [row.id for row in details.values() if row.status == DRAFT]
     answered = dict(
         db.session.execute(
             select(Answer.attempt_id, func.count())
-            .where(Answer.attempt_id.in_(drafts.scalar_subquery()))
+            .where(Answer.attempt_id.in_(drafts))
             .group_by(Answer.attempt_id)
         ).all()
     )
-    sessions: dict[int, int] = {}
-    names = {row.user_pk: (row.name, row.sub) for row in latest_rows}
-    if context_pk is not None:
-        distinct_sessions = func.count(func.distinct(SessionProgress.session_slug))
-        query = (
-            select(SessionProgress.user_pk, distinct_sessions, LtiUser.name, LtiUser.sub)
-            .join(LtiUser, LtiUser.id == SessionProgress.user_pk)
-            .where(SessionProgress.context_pk == context_pk)
+    counts = db.session.execute(
+        select(
+            func.count(latest.c.id).filter(latest.c.done > 0),
+            func.count(latest.c.id).filter(latest.c.status == DRAFT),
+            func.count(latest.c.id).filter(latest.c.done > 1),
         )
-        if workshop_slug:
-            query = query.where(SessionProgress.workshop_slug == workshop_slug)
-        grouped = query.group_by(SessionProgress.user_pk, LtiUser.name, LtiUser.sub)
-        for user, count, name, sub in db.session.execute(grouped).all():
-            sessions[user] = int(count)
-            names[user] = (name, sub)
-    staff: set[int] = set()
-    if context_pk is not None:
-        staff_query = select(Launch.user_pk).where(
-            Launch.context_pk == context_pk, Launch.role == "instructor"
+    ).one()
+    learners = db.session.scalar(select(func.count()).select_from(people)) or 0
+
+    def row(user_pk: int) -> LearnerRow:
+        return _learner_row(
+            user_pk, names[user_pk], details.get(user_pk), int(opened.get(user_pk, 0)), answered
         )
-        staff = set(db.session.scalars(staff_query.distinct()))
-    people = (set(by_user) | set(sessions)) - (staff - set(by_user))
-    rows = []
-    for user_pk in people:
-        name, sub = names.get(user_pk, ("", ""))
-        found = by_user.get(user_pk)
-        if found is None:
-            opened = sessions.get(user_pk, 0)
-            rows.append(LearnerRow(user_pk, name, sub, 0, 0, None, None, None, None, "", 0, 0, opened))
-            continue
-        _, attempts, done, latest_id, number, status, submitted_at, partnership, version, _, _ = found
-        total = _questions(version)
-        rows.append(
-            LearnerRow(
-                user_pk,
-                name,
-                sub,
-                int(attempts),
-                int(done),
-                latest_id,
-                number,
-                status,
-                submitted_at,
-                partnership,
-                int(answered.get(latest_id, 0)) if status == DRAFT else total,
-                total,
-                sessions.get(user_pk, 0),
-            )
-        )
-    return sorted(rows, key=lambda r: ((r.name or r.sub).casefold(), r.user_pk))
+
+    return Roster(
+        [row(u) for u in page_ids],
+        int(learners),
+        int(counts[0]),
+        int(counts[1]),
+        int(counts[2]),
+        [row(u) for u in draft_ids],
+    )
+
+
+def _learner_row(
+    user_pk: int, name_sub: tuple[str, str], latest: Any, opened: int, answered: dict[int, int]
+) -> LearnerRow:
+    name, sub = name_sub
+    if latest is None:  # opened sessions, never started the self-assessment
+        return LearnerRow(user_pk, name, sub, 0, 0, None, None, None, None, "", 0, 0, opened)
+    total = _questions(latest.instrument_version)
+    return LearnerRow(
+        user_pk,
+        name,
+        sub,
+        int(latest.attempts),
+        int(latest.done),
+        latest.id,
+        latest.number,
+        latest.status,
+        latest.submitted_at,
+        latest.partnership_name or "",
+        int(answered.get(latest.id, 0)) if latest.status == DRAFT else total,
+        total,
+        opened,
+    )
 
 
 def submitted_learners(resource_link_pk: int) -> int:
@@ -228,21 +283,6 @@ def submitted_learners(resource_link_pk: int) -> int:
         )
     )
     return int(found or 0)
-
-
-@dataclass(frozen=True)
-class ClassCounts:
-    submitted: int  # learners with at least one submitted attempt
-    drafts: int  # learners whose latest attempt is a draft
-    retakers: int  # learners with more than one submitted attempt
-
-
-def counts(rows: Sequence[LearnerRow]) -> ClassCounts:
-    return ClassCounts(
-        sum(1 for r in rows if r.submitted_attempts),
-        sum(1 for r in rows if r.status == DRAFT),
-        sum(1 for r in rows if r.submitted_attempts > 1),
-    )
 
 
 @dataclass(frozen=True)

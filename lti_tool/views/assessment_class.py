@@ -104,23 +104,20 @@ def class_view(launch: Launch) -> str:
     settings = activity_settings.load(link)
     model, guides = _model_and_guides(settings)
     workshop = _workshop_of(launch)
-    rows = cohort_service.learners(link, launch.context_pk, workshop.slug if workshop else None)
-    counts = cohort_service.counts(rows)
-    results = cohort_service.class_results(link, guides, with_retakes=counts.retakers > 0)
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    found = cohort_service.roster(
+        link, launch.context_pk, workshop.slug if workshop else None, page, PAGE_SIZE
+    )
+    results = cohort_service.class_results(link, guides, with_retakes=found.retakers > 0)
     return render_template(
         "assessment/class.html",
         settings=settings,
         model=model,
-        counts=counts,
+        roster=found,
         results=results,
-        charts=_charts(results) if counts.submitted else None,
-        drafts=[r for r in rows if r.status == "draft"],
-        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-        learners=len(rows),
+        charts=_charts(results) if found.submitted else None,
         page=page,
-        pages=pages,
+        pages=max(1, -(-found.learners // PAGE_SIZE)),
         sessions_total=len(workshop.sessions) if workshop else None,
     )
 
