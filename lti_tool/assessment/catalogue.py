@@ -1,8 +1,8 @@
 """Validation of mechanism catalogues, shared by the built-in and the uploaded catalogue.
 
-Every error names the row and the field, e.g. ``row 4, field dimensions: unknown dimension
-'trusst'``. Rows are counted as a spreadsheet shows them: in CSV the header is row 1, so the first
-mechanism is row 2; in YAML the first item of the list is row 1.
+Every error says where, in plain words, e.g. ``Line 4, column 4 (“areas”): unknown area
+“trusst”; …``: the line and column of the value in the file (lti_tool.assessment.catalogue_files
+reads files with positions and writes the example files).
 
 Coverage: a mechanism lists the ``dimensions`` it is for and, optionally, what it ``addresses``
 within them (statement ids or themes). With addresses only, its dimensions are those of the
@@ -11,31 +11,33 @@ statements it addresses. The report's "no obvious mechanism" list comes from thi
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
+from lti_tool.assessment.catalogue_files import (
+    ALL_COLUMNS,
+    CSV_COLUMNS,
+    OPTIONAL_COLUMNS,
+    SHOWN,
+    CatalogueError,
+    Place,
+    csv_records,
+    plain,
+    where,
+    yaml_records,
+)
 from lti_tool.assessment.instrument import SLUG, Instrument, flatten_errors
 from lti_tool.assessment.model import EFFORTS, HORIZONS, Mechanism
 
-CSV_COLUMNS = ("id", "title", "summary", "dimensions", "effort", "horizon", "source")
-OPTIONAL_COLUMNS = ("addresses",)
-ALL_COLUMNS = CSV_COLUMNS + OPTIONAL_COLUMNS
-LIST_FIELDS = ("dimensions", "addresses")  # "a; b" in a CSV cell (or a YAML string)
+__all__ = ["ALL_COLUMNS", "CSV_COLUMNS", "OPTIONAL_COLUMNS", "CatalogueError", "Place"]
+
 FORMATS = ("csv", "yaml")
 MAX_ROWS = 500
 MAX_ERRORS = 50  # enough to fix a file; more would drown the useful ones
-
-
-class CatalogueError(ValueError):
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = errors
 
 
 class MechanismSchema(Schema):
@@ -54,21 +56,22 @@ class MechanismSchema(Schema):
     @validates_schema(skip_on_field_errors=True)
     def _dimensions_or_addresses(self, data: dict[str, Any], **_: Any) -> None:
         if not data["dimensions"] and not data["addresses"]:
-            raise ValidationError("Give at least one dimension (or what it addresses).", "dimensions")
+            raise ValidationError("empty; give at least one area (or what it addresses)", "dimensions")
 
 
 def mechanisms_from_records(
-    records: Iterable[tuple[int, Any]], instrument: Instrument | None
+    records: Iterable[tuple[Place | int, Any]], instrument: Instrument | None
 ) -> list[Mechanism]:
-    """Validate ``(row number, mapping)`` pairs. Given an ``instrument``, unknown dimensions and
-    addresses are errors, and a mechanism's dimensions are completed from what it addresses."""
+    """Validate ``(place, mapping)`` pairs (a Place in a file, or a number in data). Given an
+    ``instrument``, unknown areas and addresses are errors, and a mechanism's areas are
+    completed from what it addresses."""
     schema = MechanismSchema()
     errors: list[str] = []
     mechanisms: list[Mechanism] = []
-    first_row: dict[str, int] = {}
+    first_row: dict[str, Place | int] = {}
     for row, record in records:
         if not isinstance(record, dict):
-            errors.append(f"row {row}: expected a mapping of field names to values")
+            errors.append(f"{where(row)}: expected a mechanism, with a value for each column")
             continue
         try:
             data = schema.load(record)
@@ -90,47 +93,56 @@ def mechanisms_from_records(
     return mechanisms
 
 
-def _row_errors(row: int, messages: Any) -> list[str]:
+def _row_errors(row: Place | int, messages: Any) -> list[str]:
     found = []
     for line in flatten_errors(messages):
         path, _, message = line.partition(": ")
         field = path.split("[")[0].split(".")[0]
         # Columns in file order, unknown fields after them: a stable order for the reader.
         order = ALL_COLUMNS.index(field) if field in ALL_COLUMNS else len(ALL_COLUMNS)
-        found.append((order, f"row {row}, field {field}: {message}"))
+        found.append((order, f"{where(row, field)}: {plain(message)}"))
     return [line for _, line in sorted(found)]
 
 
+def _line(row: Place | int) -> str:
+    return f"line {row.line}" if isinstance(row, Place) else f"mechanism {row}"
+
+
 def _check_row(
-    row: int,
+    row: Place | int,
     data: dict[str, Any],
     instrument: Instrument | None,
-    first_row: dict[str, int],
+    first_row: dict[str, Place | int],
 ) -> list[str]:
     errors = []
     if data.get("id") in first_row:
         errors.append(
-            f"row {row}, field id: duplicate id {data['id']!r} (first used in row {first_row[data['id']]})"
+            f"{where(row, 'id')}: the id “{data['id']}” is already used on "
+            f"{_line(first_row[data['id']])}; give each mechanism its own id"
         )
     if instrument is None:
         return errors
     dimension_ids = set(instrument.dimension_ids)
     dimensions = [d for d in data.get("dimensions", ()) if isinstance(d, str)]
-    errors.extend(
-        f"row {row}, field dimensions: unknown dimension {dim!r}"
-        for dim in dimensions
-        if dim not in dimension_ids
-    )
+    unknown = [d for d in dimensions if d not in dimension_ids]
+    if unknown:
+        errors.append(
+            f"{where(row, 'dimensions')}: unknown area {', '.join(f'“{d}”' for d in unknown)}; "
+            f"the areas are {', '.join(instrument.dimension_ids)}"
+        )
     for address in data.get("addresses", ()):
         if not isinstance(address, str):
             continue
-        where = _dimensions_addressed(instrument, (address,))
-        if not where:
-            errors.append(f"row {row}, field addresses: unknown statement or theme {address!r}")
-        elif dimensions and not where & set(dimensions):
+        found = _dimensions_addressed(instrument, (address,))
+        if not found:
             errors.append(
-                f"row {row}, field addresses: {address!r} is in {', '.join(sorted(where))}, "
-                "not in the row's dimensions"
+                f"{where(row, 'addresses')}: “{address}” is neither a statement id nor a theme "
+                "of the questionnaire"
+            )
+        elif dimensions and not found & set(dimensions):
+            errors.append(
+                f"{where(row, 'addresses')}: “{address}” is in the area {', '.join(sorted(found))}, "
+                "which is not among this mechanism's areas"
             )
     return errors
 
@@ -159,73 +171,44 @@ def resolve(mechanism: Mechanism, instrument: Instrument) -> Mechanism | None:
 
 
 def parse_catalogue(text: str, fmt: str, instrument: Instrument) -> list[Mechanism]:
-    """Parse an uploaded catalogue (``csv`` or ``yaml``) against the instrument's dimensions."""
+    """Parse an uploaded catalogue (``csv`` or ``yaml``) against the instrument's areas."""
     if fmt not in FORMATS:
-        raise CatalogueError([f"format: must be one of {', '.join(FORMATS)}, not {fmt!r}"])
-    records = _csv_records(text) if fmt == "csv" else _yaml_records(text)
+        raise CatalogueError([f"Format: choose {' or '.join(FORMATS)}, not “{fmt}”."])
+    records = csv_records(text) if fmt == "csv" else yaml_records(text)
     if not records:
-        raise CatalogueError(["the catalogue has no mechanisms"])
+        raise CatalogueError(["The file has no mechanisms: after the first line, one line per mechanism."])
     if len(records) > MAX_ROWS:
-        raise CatalogueError([f"the catalogue has {len(records)} mechanisms; at most {MAX_ROWS} are allowed"])
+        raise CatalogueError([f"The file has {len(records)} mechanisms; at most {MAX_ROWS} are allowed."])
     return mechanisms_from_records(records, instrument)
 
 
-def _csv_records(text: str) -> list[tuple[int, Any]]:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))  # Excel adds a byte-order mark
-    rows = [(n, cells) for n, cells in enumerate(reader, start=1) if any(c.strip() for c in cells)]
-    if not rows:
-        return []
-    _, header = rows[0]
-    columns = [c.strip().lower() for c in header]
-    _check_header(columns)
-    records = []
-    for row, cells in rows[1:]:
-        if len(cells) > len(columns):
-            raise CatalogueError(
-                [f"row {row}: {len(cells)} cells but only {len(columns)} columns in the header"]
-            )
-        record: dict[str, Any] = {
-            col: cell.strip() for col, cell in zip(columns, cells, strict=False) if cell.strip()
-        }
-        records.append((row, _split_lists(record)))
-    return records
+@dataclass(frozen=True)
+class ColumnHelp:
+    name: str  # as a teacher writes it
+    required: bool
+    allowed: str
 
 
-def _check_header(columns: list[str]) -> None:
-    errors = [
-        f"row 1, field {c or '(blank)'}: unknown column; expected {', '.join(CSV_COLUMNS)}"
-        f" (and optionally {', '.join(OPTIONAL_COLUMNS)})"
-        for c in columns
-        if c not in ALL_COLUMNS
-    ]
-    missing = [c for c in CSV_COLUMNS if c not in columns]
-    if missing:
-        errors.append(f"row 1: missing column(s) {', '.join(missing)}")
-    duplicated = sorted({c for c in columns if columns.count(c) > 1})
-    if duplicated:
-        errors.append(f"row 1: column(s) {', '.join(duplicated)} appear more than once")
-    if errors:
-        raise CatalogueError(errors)
+def column_help(instrument: Instrument) -> list[ColumnHelp]:
+    """What each column of a catalogue file takes, from the schema and the instrument, for the
+    settings page beside the upload."""
+    areas = "; ".join(f"{d.id} ({d.title})" for d in instrument.dimensions)
+    described = {
+        "id": "a short name: lower-case letters, digits, - or _; each mechanism its own",
+        "dimensions": f"one or more area ids, separated by “;”: {areas}",
+        "addresses": "statement ids or themes within its areas, separated by “;” (empty: the whole areas)",
+    }
+    result = []
+    for name, spec in MechanismSchema().fields.items():
+        allowed = described.get(name) or _allowed(spec)
+        result.append(ColumnHelp(SHOWN.get(name, name), name in CSV_COLUMNS, allowed))
+    return result
 
 
-def _yaml_records(text: str) -> list[tuple[int, Any]]:
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise CatalogueError([f"not valid YAML: {exc}"]) from exc
-    if isinstance(raw, dict) and set(raw) == {"mechanisms"}:
-        raw = raw["mechanisms"]
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise CatalogueError(["expected a list of mechanisms (or a 'mechanisms:' list)"])
-    # The CSV spelling "need; trust" is accepted in YAML too.
-    return [(row, _split_lists(r) if isinstance(r, dict) else r) for row, r in enumerate(raw, start=1)]
-
-
-def _split_lists(record: dict[str, Any]) -> dict[str, Any]:
-    out = dict(record)
-    for key in LIST_FIELDS:
-        if isinstance(out.get(key), str):
-            out[key] = [part.strip() for part in out[key].split(";") if part.strip()]
-    return out
+def _allowed(spec: fields.Field[Any]) -> str:
+    for check in spec.validators:
+        if isinstance(check, validate.OneOf):
+            return ", ".join(str(c) for c in check.choices)
+        if isinstance(check, validate.Length) and check.max:
+            return f"text, up to {check.max:,} characters"
+    return "text"

@@ -117,7 +117,9 @@ def validate(
         try:  # a trial run: an uploaded file with a bad row is refused now, not at report time
             catalogue.mechanisms(instrument, loaded)
         except Exception as exc:  # noqa: BLE001 - any plugin failure is the teacher's message
-            problems.add(name, "_schema", str(exc))
+            # A catalogue file's problems one by one (CatalogueError.errors), each with its line.
+            for message in getattr(exc, "errors", None) or [str(exc)]:
+                problems.add(name, "_schema", str(message))
         clean["catalogues"].append(name)
         clean["catalogue_settings"][name] = loaded
     _passback_fields(raw, manager, clean, problems)
@@ -148,7 +150,9 @@ def _passback_fields(
 def _activity_fields(raw: Mapping[str, Any], clean: dict[str, Any], problems: SettingsProblems) -> None:
     grading = raw.get("grading")
     if grading not in GRADING_MODES:
-        problems.add("activity", "grading", "Choose completion or the model's overall result.")
+        problems.add(
+            "activity", "grading", "Choose full marks on submission or the scoring model's overall result."
+        )
     clean["grading"] = grading
     clean["retakes"] = bool(raw.get("retakes"))
     instructions = str(raw.get("instructions") or "").replace("\r\n", "\n").strip()

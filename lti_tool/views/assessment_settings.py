@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request
 from werkzeug.wrappers import Response
 
+from lti_tool.assessment.catalogue import column_help
 from lti_tool.assessment.instrument import default_instrument
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.plugin_manager import GRADE_PASSBACK, MECHANISM_CATALOGUES, SCORING_MODELS, plugins
 from lti_tool.services import activity_settings
-from lti_tool.views import activity
+from lti_tool.views import activity, settings_help
 from lti_tool.views.schema_form import form_fields, raw_values, with_uploads
 
 bp = Blueprint("assessment_settings", __name__, url_prefix="/app/assessment")
@@ -23,7 +24,11 @@ bp.context_processor(activity.scale_context)
 
 def _form_context(settings: dict[str, Any], problems: Any = None) -> dict[str, Any]:
     manager = plugins()
+    by_section = problems.by_section if problems else {}
     return {
+        "instrument": default_instrument(),
+        "columns": column_help(default_instrument()),
+        "summary": settings_help.problem_list(by_section, manager, str(settings.get("scoring_model", ""))),
         "settings": settings,
         "models": [(p, form_fields(p.settings_schema)) for p in manager.available(SCORING_MODELS)],
         "catalogues": [(p, form_fields(p.settings_schema)) for p in manager.available(MECHANISM_CATALOGUES)],
@@ -34,7 +39,7 @@ def _form_context(settings: dict[str, Any], problems: Any = None) -> dict[str, A
             if i.status != "available"
             and i.kind in {SCORING_MODELS.name, MECHANISM_CATALOGUES.name, GRADE_PASSBACK.name}
         ],
-        "problems": problems.by_section if problems else {},
+        "problems": by_section,
     }
 
 
@@ -57,6 +62,29 @@ def settings_form() -> str:
     launch = activity.assessment_launch()
     settings = activity_settings.load(activity.link_of(launch))
     return render_template("assessment/settings.html", **_form_context(settings))
+
+
+@bp.app_template_global("settings_in_use")
+def settings_in_use() -> dict[str, Any]:
+    """What this activity's saved settings put in use (the "Settings saved" summary)."""
+    launch = activity.assessment_launch()
+    settings = activity_settings.load(activity.link_of(launch))
+    return settings_help.in_use(settings, plugins(), default_instrument())
+
+
+@bp.get("/settings/example-catalogue.<fmt>")
+@launch_session.launch_required(role=INSTRUCTOR)
+def example_catalogue(fmt: str) -> Response:
+    """An example catalogue file, written from the schema (it loads unchanged)."""
+    if fmt not in ("csv", "yaml"):
+        abort(404, description="Example catalogues are offered as .csv and .yaml files.")
+    activity.assessment_launch()
+    text = settings_help.example_catalogue(plugins(), default_instrument(), fmt)
+    return Response(
+        text,
+        mimetype="text/csv" if fmt == "csv" else "application/yaml",
+        headers={"Content-Disposition": f'attachment; filename="example-catalogue.{fmt}"'},
+    )
 
 
 @bp.post("/settings")

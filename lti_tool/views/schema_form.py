@@ -19,6 +19,7 @@ class FormField:
     help: str
     choices: tuple[str, ...] = ()
     upload: str = ""  # metadata "upload": the file types a teacher may upload into this field
+    allowed: str = ""  # what the field takes, said beside it (from the schema's validators)
 
 
 def _kind(field: fields.Field) -> tuple[str, tuple[str, ...]]:
@@ -37,6 +38,20 @@ def _kind(field: fields.Field) -> tuple[str, tuple[str, ...]]:
     return "text", ()
 
 
+def _allowed(field: fields.Field, kind: str) -> str:
+    """The values a field takes, in words, from its validators (a select lists its own)."""
+    for validator in field.validators:
+        if isinstance(validator, validate.Range) and kind in ("number", "integer"):
+            low, high = validator.min, validator.max
+            what = "A whole number" if kind == "integer" else "A number"
+            if low is not None and high is not None:
+                return f"{what} from {low:g} to {high:g}."
+            return f"{what} of at least {low:g}." if low is not None else f"{what} up to {high:g}."
+        if isinstance(validator, validate.Length) and validator.max and kind in ("text", "textarea"):
+            return f"Up to {validator.max:,} characters."
+    return ""
+
+
 def form_fields(schema_cls: type[Schema]) -> list[FormField]:
     schema = schema_cls()
     result = []
@@ -53,6 +68,7 @@ def form_fields(schema_cls: type[Schema]) -> list[FormField]:
                 help=str(meta.get("description") or meta.get("help") or ""),
                 choices=choices,
                 upload=str(meta.get("upload") or ""),
+                allowed=_allowed(field, kind),
             )
         )
     return result

@@ -7,6 +7,10 @@ from lti_tool_plugins.catalogues.uploaded import UploadedCatalogue, parse_catalo
 from lti_tool_plugins.catalogues.workshop import WorkshopCatalogue, load_workshop_data
 
 HEADER = "id,title,summary,dimensions,effort,horizon,source\n"
+AREAS = (
+    "need, structure, trust, accountability, learning, identity, risk, resources, culture, "
+    "information, continuity, legitimacy"
+)
 
 
 def test_workshop_catalogue_size_and_coverage(instrument):
@@ -90,25 +94,32 @@ def test_uploaded_csv_errors_name_row_and_field(instrument):
         "a,D,,need,low,short,src\n"  # row 5: duplicate id, no summary
     )
     assert _errors(text, "csv", instrument) == [
-        "row 3, field effort: Must be one of: low, medium, high.",
-        "row 4, field dimensions: unknown dimension 'trusst'",
-        "row 5, field summary: Missing data for required field.",
-        "row 5, field id: duplicate id 'a' (first used in row 2)",
+        "Line 3, column 5 (“effort”): Must be one of: low, medium, high.",
+        f"Line 4, column 4 (“dimensions”): unknown area “trusst”; the areas are {AREAS}",
+        "Line 5, column 3 (“summary”): empty; this column needs a value",
+        "Line 5, column 1 (“id”): the id “a” is already used on line 2; give each mechanism its own id",
     ]
     dup = HEADER + "a,A,S,trust,low,short,src\na,B,S,need,low,short,src\n"
-    assert _errors(dup, "csv", instrument) == ["row 3, field id: duplicate id 'a' (first used in row 2)"]
+    assert _errors(dup, "csv", instrument) == [
+        "Line 3, column 1 (“id”): the id “a” is already used on line 2; give each mechanism its own id"
+    ]
 
 
 def test_uploaded_csv_header_errors(instrument):
     errors = _errors("id,title,colour\nx,y,z\n", "csv", instrument)
     assert (
-        "row 1, field colour: unknown column; expected "
-        "id, title, summary, dimensions, effort, horizon, source (and optionally addresses)" in errors
+        "Line 1, column 3 (“colour”): unknown column; the columns are "
+        "id, title, summary, areas, effort, horizon, source (and, if you wish, addresses)." in errors
     )
-    assert "row 1: missing column(s) summary, dimensions, effort, horizon, source" in errors
+    assert "Line 1: these columns are missing: summary, areas, effort, horizon, source." in errors
     too_many = _errors(HEADER + "a,A,S,trust,low,short,src,extra\n", "csv", instrument)
-    assert too_many == ["row 2: 8 cells but only 7 columns in the header"]
-    assert _errors("", "csv", instrument) == ["the catalogue has no mechanisms"]
+    assert too_many == [
+        "Line 2: 8 values, but the first line names only 7 columns (a comma inside a value "
+        "needs the value in double quotes)."
+    ]
+    assert _errors("", "csv", instrument) == [
+        "The file has no mechanisms: after the first line, one line per mechanism."
+    ]
 
 
 def test_uploaded_yaml_errors_name_row_and_field(instrument):
@@ -131,14 +142,16 @@ def test_uploaded_yaml_errors_name_row_and_field(instrument):
 - just a string
 """
     assert _errors(text, "yaml", instrument) == [
-        "row 2, field horizon: Must be one of: short, medium, long.",
-        "row 2, field colour: Unknown field.",
-        "row 2, field dimensions: unknown dimension 'trusst'",
-        "row 3: expected a mapping of field names to values",
+        "Line 14, column 12 (“horizon” of mechanism 2): Must be one of: short, medium, long.",
+        "Line 16, column 11 (“colour” of mechanism 2): unknown column; the columns are "
+        "id, title, summary, dimensions, effort, horizon, source, addresses",
+        f"Line 12, column 15 (“dimensions” of mechanism 2): unknown area “trusst”; the areas are {AREAS}",
+        "Line 17 (mechanism 3): expected a mechanism, with a value for each column",
     ]
-    assert _errors("a: [", "yaml", instrument)[0].startswith("not valid YAML")
+    broken = _errors("- id: a\n  areas: [need, trust\n  effort: low\n", "yaml", instrument)
+    assert broken[0].startswith("Line 3, column 9: this is not valid YAML: expected ',' or ']'")
     assert _errors("{a: 1}", "yaml", instrument) == [
-        "expected a list of mechanisms (or a 'mechanisms:' list)"
+        "Line 1: expected a list of mechanisms, each starting with “- id:” (or a “mechanisms:” list)."
     ]
 
 
@@ -147,7 +160,9 @@ def test_uploaded_yaml_dimension_error(instrument):
         "mechanisms:\n- {id: x, title: X, summary: S, dimensions: [trusst], effort: low, "
         "horizon: short, source: me}\n"
     )
-    assert _errors(text, "yaml", instrument) == ["row 1, field dimensions: unknown dimension 'trusst'"]
+    assert _errors(text, "yaml", instrument) == [
+        f"Line 2, column 45 (“dimensions” of mechanism 1): unknown area “trusst”; the areas are {AREAS}"
+    ]
 
 
 def test_uploaded_catalogue_plugin(instrument):
@@ -160,4 +175,4 @@ def test_uploaded_catalogue_plugin(instrument):
     with pytest.raises(SettingsError) as info:
         validate_settings(UploadedCatalogue, {"format": "xlsx"})
     assert list(info.value.errors) == ["format"]
-    assert _errors("x", "xlsx", instrument) == ["format: must be one of csv, yaml, not 'xlsx'"]
+    assert _errors("x", "xlsx", instrument) == ["Format: choose csv or yaml, not “xlsx”."]

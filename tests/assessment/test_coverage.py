@@ -154,9 +154,11 @@ def test_uploaded_addresses_are_checked_against_the_instrument(instrument):
     with pytest.raises(CatalogueError) as info:
         parse_catalogue(text, "csv", instrument)
     assert info.value.errors == [
-        "row 2, field addresses: unknown statement or theme 'trust-in-motivs'",
-        "row 3, field addresses: 'trust-in-motives' is in trust, not in the row's dimensions",
-        "row 4, field dimensions: Give at least one dimension (or what it addresses).",
+        "Line 2, column 8 (“addresses”): “trust-in-motivs” is neither a statement id nor a theme "
+        "of the questionnaire",
+        "Line 3, column 8 (“addresses”): “trust-in-motives” is in the area trust, which is not "
+        "among this mechanism's areas",
+        "Line 4, column 4 (“dimensions”): empty; give at least one area (or what it addresses)",
     ]
     yaml_text = (
         "- {id: y, title: Y, summary: S, effort: low, horizon: short, source: us, "

@@ -100,7 +100,7 @@ def test_broken_catalogue_becomes_a_warning(instrument):
     )
     assert len(report.warnings) == 2
     assert "disk gone" in report.warnings[0]
-    assert "unknown dimension 'trusst'" in report.warnings[1]
+    assert "unknown area “trusst”" in report.warnings[1]
     assert report.priorities[0].mechanisms  # the workshop catalogue still contributed
 
 

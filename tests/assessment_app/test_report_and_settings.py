@@ -100,7 +100,7 @@ def test_uploaded_catalogue_errors_name_row_and_field(teacher: Taker) -> None:
         },
     )
     assert refused.status_code == 400
-    assert "row 3" in refused.text and "trusst" in refused.text
+    assert "Line 3, column 4" in refused.text and "trusst" in refused.text
     fixed = csv.replace("trusst", "trust")
     saved = teacher.post(
         "/app/assessment/settings",

@@ -1,8 +1,9 @@
 """A catalogue the teacher uploads as CSV or YAML, stored in the plugin's settings.
 
-CSV columns: id,title,summary,dimensions,effort,horizon,source (dimensions separated by ``;``).
-YAML: a list of mappings with the same keys (or a mapping with one key, ``mechanisms``).
-Errors name the row and the field; dimension ids must exist in the instrument.
+CSV columns: id,title,summary,areas,effort,horizon,source and optionally addresses (areas
+separated by ``;``; ``dimensions`` is accepted for ``areas``). YAML: a list of mappings with the
+same keys (or a mapping with one key, ``mechanisms``). Errors give the line and column; area ids
+must exist in the instrument. The settings page offers example files written from the schema.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ class UploadedCatalogueSettings(Schema):
         metadata={
             "label": "Catalogue file contents",
             "upload": ".csv,.yaml,.yml,text/csv",
-            "help": "Columns: " + ", ".join(CSV_COLUMNS) + "; separate dimensions with ';'.",
+            "help": "Paste the file's text here, or upload the file below. Its columns, and what "
+            "each takes, are listed with the example files.",
         },
     )
     format = fields.String(
@@ -45,7 +47,7 @@ class UploadedCatalogueSettings(Schema):
         validate=validate.OneOf(FORMATS),
         metadata={
             "label": "Format",
-            "help": "csv or yaml",
+            "help": "The file's format: csv (from a spreadsheet) or yaml.",
         },
     )
 

@@ -230,4 +230,4 @@ def _summary(scores: tuple[DimensionScore, ...]) -> str:
     parts = [
         f"{label}: {n}" for key, label in QUADRANTS.items() if (n := sum(1 for s in scores if s.band == key))
     ]
-    return "; ".join(parts) + "." if parts else "No dimensions."
+    return "; ".join(parts) + "." if parts else "No areas."

@@ -51,7 +51,7 @@ class ThresholdBandsSettings(Schema):
         validate=CUT_RANGE,
         metadata={
             "label": "Strength from",
-            "help": "A dimension whose mean reaches this value is read as a strength.",
+            "help": "An area whose mean reaches this value is read as a strength.",
         },
     )
     borderline_min = fields.Float(
@@ -66,14 +66,14 @@ class ThresholdBandsSettings(Schema):
     @validates_schema(skip_on_field_errors=True)
     def _ordered(self, data: dict[str, Any], **_: Any) -> None:
         if data["borderline_min"] >= data["strength_min"]:
-            raise ValidationError("Must be lower than strength_min.", "borderline_min")
+            raise ValidationError("Must be lower than “Strength from”.", "borderline_min")
 
 
 class ThresholdBandsModel(ScoringModel):
     name = "threshold_bands"
     label = "Strength, borderline, concern"
     description = (
-        "Reads each dimension's average against cut-offs: strengths, borderline areas worth "
+        "Reads each area's average against cut-offs: strengths, borderline areas worth "
         "discussing, and concerns. Areas needing attention are ranked from the lowest average."
     )
     version = "1"
@@ -161,4 +161,4 @@ def _summary(scores: tuple[DimensionScore, ...]) -> str:
             parts.append(f"{n} {word}")
         elif n:
             parts.append(f"{n} {word}{'' if n == 1 else 's'}")
-    return ", ".join(parts) + "." if parts else "No dimensions."
+    return ", ".join(parts) + "." if parts else "No areas."

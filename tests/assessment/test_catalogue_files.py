@@ -1,0 +1,62 @@
+"""Catalogue files as teachers write them (issue 18): the examples are written from the schema
+and load unchanged; "areas" is the teacher's name for the column; every value's line and
+column are known; YAML syntax errors say where."""
+
+from __future__ import annotations
+
+import pytest
+
+from lti_tool.assessment.catalogue import column_help, parse_catalogue
+from lti_tool.assessment.catalogue_files import example_csv, example_rows, example_yaml
+from lti_tool.plugin_api import validate_settings
+from lti_tool_plugins.catalogues.workshop import WorkshopCatalogue
+
+
+@pytest.mark.parametrize("with_catalogue", [True, False])
+def test_the_example_files_load_unchanged(instrument, with_catalogue):
+    mechanisms = (
+        WorkshopCatalogue().mechanisms(instrument, validate_settings(WorkshopCatalogue, {}))
+        if with_catalogue
+        else []
+    )
+    rows = example_rows(instrument, mechanisms)
+    assert len(rows) == (3 if with_catalogue else 1)
+    if with_catalogue:
+        assert {r["effort"] for r in rows} == {"low", "medium", "high"}  # one per effort level
+    from_csv = parse_catalogue(example_csv(rows), "csv", instrument)
+    from_yaml = parse_catalogue(example_yaml(rows), "yaml", instrument)
+    assert from_csv == from_yaml
+    assert [m.id for m in from_csv] == [r["id"] for r in rows]
+    assert example_csv(rows).startswith("id,title,summary,areas,effort,horizon,source,addresses\n")
+    if with_catalogue:
+        assert {m.id for m in from_csv} <= {m.id for m in mechanisms}
+        assert all(m.addresses for m in from_csv)
+
+
+def test_areas_and_dimensions_name_the_same_column(instrument):
+    row = "a,A,S,trust;need,low,short,src\n"
+    by_areas = parse_catalogue("id,title,summary,areas,effort,horizon,source\n" + row, "csv", instrument)
+    by_dims = parse_catalogue("id,title,summary,Dimensions,effort,horizon,source\n" + row, "csv", instrument)
+    assert by_areas == by_dims and by_areas[0].dimensions == ("need", "trust")
+
+
+def test_a_quoted_value_over_two_lines_keeps_the_line_numbers_true(instrument):
+    text = (
+        "id,title,summary,areas,effort,horizon,source\n"
+        'a,A,"Two\nlines",trust,low,short,src\n'
+        "b,B,S,trusst,low,short,src\n"
+    )
+    with pytest.raises(ValueError) as info:
+        parse_catalogue(text, "csv", instrument)
+    assert str(info.value).startswith("Line 4, column 4 (“areas”): unknown area “trusst”")
+
+
+def test_column_help_lists_every_column_with_its_allowed_values(instrument):
+    shown = {c.name: c for c in column_help(instrument)}
+    assert list(shown) == ["id", "title", "summary", "areas", "effort", "horizon", "source", "addresses"]
+    assert (
+        shown["effort"].allowed == "low, medium, high" and shown["horizon"].allowed == "short, medium, long"
+    )
+    assert "need (Need and purpose)" in shown["areas"].allowed and "legitimacy (" in shown["areas"].allowed
+    assert shown["title"].allowed == "text, up to 120 characters"
+    assert shown["addresses"].required is False and shown["id"].required is True

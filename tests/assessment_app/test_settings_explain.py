@@ -1,0 +1,101 @@
+"""Settings that explain themselves (issue 18): an error summary at the top linking to each
+field by its label, allowed values beside the fields, example catalogues written from the schema
+that are accepted unchanged, and a saved summary naming the catalogues in use."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from tests.assessment_app.conftest import Taker
+
+BROKEN = "id,title,summary,areas,effort,horizon,source\nx,X,S,trusst,huge,short,me\n"
+SETTINGS = {"scoring_model": "threshold_bands", "catalogues": "workshop", "grading": "completion"}
+
+
+def summary(page: str) -> list[tuple[str, str]]:
+    box = page.split('id="settings-problems"')[1].split("</div>")[0]
+    return [(t, html.unescape(x)) for t, x in re.findall(r'<li><a href="#([^"]+)">([^<]+)</a></li>', box)]
+
+
+def test_refused_settings_list_every_problem_at_the_top_linked_to_its_field(teacher: Taker) -> None:
+    refused = teacher.post(
+        "/app/assessment/settings",
+        {
+            **SETTINGS,
+            "scoring.threshold_bands.strength_min": "3",
+            "scoring.threshold_bands.borderline_min": "3.5",
+            "discussion_minimum": "0",
+            "catalogues": ["workshop", "uploaded"],
+            "catalogue.uploaded.text": BROKEN,
+            "catalogue.uploaded.format": "csv",
+        },
+    )
+    assert refused.status_code == 400
+    page = refused.text
+    problems = summary(page)
+    assert problems[0] == (
+        "scoring-threshold_bands-borderline_min",
+        "Strength, borderline, concern: Borderline from: Must be lower than “Strength from”.",
+    )
+    assert (
+        "catalogue-uploaded-text",
+        "Uploaded mechanisms: your file: Line 2, column 5 (“effort”): Must be one of: low, medium, high.",
+    ) in problems
+    assert any(t == "catalogue-uploaded-text" and "unknown area “trusst”" in m for t, m in problems)
+    assert problems[-1] == (
+        "discussion-minimum",
+        "Learners who must have submitted before the discussion view shows anything: "
+        "Enter a whole number of learners from 1 to 100.",
+    )
+    assert page.index('id="settings-problems"') < page.index('id="settings-form"')  # at the top
+    for target, _ in problems:  # every link leads to a field, which says it is invalid
+        assert re.search(rf'id="{target}"[^>]*aria-invalid="true"', page), target
+    assert "strength_min" not in html.unescape(page.split('id="settings-problems"')[1].split("</div>")[0])
+
+
+def test_fields_say_what_they_take_and_areas_are_named(teacher: Taker) -> None:
+    page = html.unescape(teacher.get("/app/assessment/settings").text)
+    assert "A number from 1 to 5." in page  # the cut-offs, from the schema's Range
+    assert '<th scope="row"><code>areas</code></th><td>yes</td>' in page
+    assert "low, medium, high" in page and "short, medium, long" in page
+    assert "Empathy and trust: <code>trust</code>" in page  # areas by name and id
+    assert "dimension" not in re.sub(r"<[^>]+>", "", page).lower()  # the learners' word: area
+
+
+def test_example_catalogues_download_and_are_accepted_unchanged(teacher: Taker) -> None:
+    page = teacher.get("/app/assessment/settings").text
+    for fmt in ("csv", "yaml"):
+        link = html.unescape(re.search(rf'id="example-{fmt}" href="([^"]+)"', page).group(1))
+        example = teacher.client.get(link)
+        assert example.status_code == 200
+        assert f'filename="example-catalogue.{fmt}"' in example.headers["Content-Disposition"]
+        saved = teacher.post(
+            "/app/assessment/settings",
+            {
+                **SETTINGS,
+                "catalogues": ["workshop", "uploaded"],
+                "catalogue.uploaded.text": example.get_data(as_text=True),
+                "catalogue.uploaded.format": fmt,
+            },
+            allow_redirects=False,
+        )
+        assert saved.status_code == 303, summary(saved.text)
+        shown = html.unescape(teacher.client.get(saved.headers["Location"]).text)
+        assert "Settings saved." in shown, shown[shown.find("<main") :][:1500]
+        assert re.search(
+            r"“Workshop mechanisms” \(\d+ mechanisms\) and “Uploaded mechanisms” \(3 mechanisms\)", shown
+        ), shown[shown.find("settings-saved") :][:900]
+    assert (
+        teacher.client.get(link.replace("example-catalogue.yaml", "example-catalogue.xlsx")).status_code
+        == 404
+    )
+
+
+def test_only_the_chosen_models_fields_are_shown_without_javascript(teacher: Taker) -> None:
+    page = teacher.get("/app/assessment/settings").text
+    css = teacher.client.get("/static/assessment.css").text
+    # Pure CSS (no script): a plugin's fields sit in .plugin-fields next to its unticked choice.
+    assert ".plugin:has(> label > input:not(:checked)) > .plugin-fields { display: none; }" in css
+    block = page.split('id="scoring-model-importance_gap"')[1].split('class="plugin"')[0]
+    assert 'class="plugin-fields"' in block and "scoring-importance_gap-performance_cut" in block
