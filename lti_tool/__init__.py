@@ -58,6 +58,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(grades.bp)
     grade_service.register(app)
     app.register_blueprint(pages.bp)
+    from lti_tool.views import readings
+
+    app.register_blueprint(readings.bp)
     app.register_blueprint(deep_linking.bp)
     from lti_tool.views import assessment as assessment_views
 

@@ -17,7 +17,7 @@ from lti_tool.models.launch import (
 )
 from lti_tool.models.operations import WorkerHeartbeat
 from lti_tool.models.platform import Deployment, Platform, ToolKey
-from lti_tool.models.progress import SessionProgress
+from lti_tool.models.progress import ReadingLink, SessionProgress
 from lti_tool.models.registration import (
     AdminCredential,
     AdminSession,
@@ -38,6 +38,7 @@ __all__ = [
     "DynamicRegistration",
     "RegistrationLink",
     "CourseContext",
+    "ReadingLink",
     "Deployment",
     "Grade",
     "GradeLineItem",

@@ -39,3 +39,24 @@ class SessionProgress(Model):
     # Counts the saves of the reflection (0: never saved): a save based on an older version
     # is refused, so a stale tab cannot overwrite what another tab saved since.
     reflection_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class ReadingLink(Model):
+    """A course's own link or note for a reading of the workshop, given by its teacher: a
+    reading with no link in the workshop's content (or an outdated one) gets one here."""
+
+    __tablename__ = "reading_link"
+    __table_args__ = (
+        UniqueConstraint("context_pk", "workshop_slug", "reading_key", name="uq_reading_link_ctx_reading"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    context_pk: Mapped[int] = mapped_column(ForeignKey("course_context.id", ondelete="CASCADE"))
+    workshop_slug: Mapped[str] = mapped_column(String(100))
+    reading_key: Mapped[str] = mapped_column(String(120))  # services.readings.reading_key
+    url: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    note: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("lti_user.id", ondelete="SET NULL"), nullable=True
+    )

@@ -75,3 +75,27 @@ def test_teacher_uploads_the_example_catalogue_and_then_a_broken_one(
     summary.get_by_role("link").first.click()  # each problem leads to its field
     assert tool.evaluate("document.activeElement.id") == "catalogue-uploaded-text"
     assert serious(page) == []
+
+
+def test_teacher_gives_a_link_for_a_reading_and_a_learner_sees_it(app: Flask, page: Any) -> None:
+    frame = open_activity(app, page, "Ada Okafor", "P3 Workshop")
+    frame.get_by_role("navigation", name="Workshop").get_by_role("link", name="Links to readings").click()
+    frame.get_by_role("heading", level=1, name="Links to readings").wait_for()
+    assert serious(page) == []
+    first = frame.locator(".reading-links > li").filter(has_text="The workshop gives no link.").first
+    title = first.locator("cite").inner_text()
+    first.get_by_label("Your link").fill("ftp://files.example.org/reader.pdf")  # a URL, not a web page
+    frame.get_by_role("button", name="Save links and notes").click()
+    frame.get_by_role("alert").filter(has_text="Nothing was saved").wait_for()
+    assert serious(page) == []
+    frame.get_by_role("alert").get_by_role("link").first.click()
+    field = frame.locator("input[aria-invalid=true]")
+    field.fill("https://library.example.edu/course-reader.pdf")
+    frame.get_by_role("button", name="Save links and notes").click()
+    frame.get_by_role("status").filter(has_text="learners in this course now see").wait_for()
+
+    learner = open_activity(app, page, "Ben Tremblay", "P3 Workshop")
+    learner.get_by_role("navigation", name="Workshop").get_by_role("link", name="Bibliography").click()
+    link = learner.get_by_role("link", name=title).first
+    assert link.get_attribute("href") == "https://library.example.edu/course-reader.pdf"
+    assert serious(page) == []
