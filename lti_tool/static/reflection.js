@@ -154,4 +154,9 @@
     }
   });
   count();
+  // Text typed before this script ran (a slow page) is saved like any other.
+  if (field.value !== lastSaved && !conflict) {
+    if (over() > 0) { tooLong(); } else { say(words.unsaved); }
+    schedule();
+  }
 })();
