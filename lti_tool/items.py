@@ -100,7 +100,7 @@ class ItemRegistry:
 
 def assessment_item(workshops: Mapping[str, Workshop]) -> LinkableItem:
     """The workshop's graded assignment: the partnership self-assessment, with the assignment's
-    instructions on its first page. The only graded item (docs/decisions/0014-one-graded-activity.md)."""
+    instructions on its first page. The only graded item (docs/decisions/0016-one-graded-activity.md)."""
     workshop = next(
         (w for w in workshops.values() if w.assignment and w.assignment.assessment_ref == ASSESSMENT_ITEM_ID),
         None,

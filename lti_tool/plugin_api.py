@@ -291,8 +291,9 @@ class GradeTransport(Protocol):
 
     def post_score(self, line_item_url: str, score: Mapping[str, Any]) -> None: ...
 
-    def get_line_item(self, line_item_url: str) -> Mapping[str, Any]:
-        """The line item as the platform describes it (label, scoreMaximum, ...)."""
+    def get_line_item(self, line_item_url: str, fresh: bool = False) -> Mapping[str, Any]:
+        """The line item as the platform describes it (label, scoreMaximum, ...): possibly as
+        another delivery read it a few seconds ago, unless ``fresh``."""
         ...
 
     def find_line_item(

@@ -207,7 +207,7 @@ def linkable_items(workshop: Workshop) -> list[LinkableItem]:
     """The workshop itself, then each session in order, then the assignment page.
 
     The assignment page is not graded and not offered in the picker: the graded assignment is
-    the self-assessment item (lti_tool.items; docs/decisions/0014-one-graded-activity.md)."""
+    the self-assessment item (lti_tool.items; docs/decisions/0016-one-graded-activity.md)."""
     items = [
         LinkableItem(
             item_id=workshop.slug,

@@ -224,6 +224,9 @@ def error_message(response: outbound.Answer, limit: int = 500) -> str:
     except ValueError:
         pass
     code = body.get("error") if isinstance(body, dict) else None
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if code is None and isinstance(errors, dict):  # Canvas: {"errors": {"type", "message"}}
+        code = errors.get("type")
     log.info("LMS answered HTTP %s: %r", response.status_code, response.content[:limit])
     if isinstance(code, str) and _ERROR_CODE.match(code):
         return f"HTTP {response.status_code} ({code})"

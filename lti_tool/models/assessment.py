@@ -52,6 +52,9 @@ class AssessmentAnswer(Model):
     attempt_id: Mapped[int] = mapped_column(ForeignKey("assessment_attempt.id", ondelete="CASCADE"))
     item: Mapped[str] = mapped_column(String(100))  # statement id, or "importance:<dimension id>"
     value: Mapped[str] = mapped_column(String(8))
+    # Counts the saves of this answer: a page sends the version it showed, and a save based
+    # on an older one is refused instead of overwriting (services/assessment.save_changes).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     saved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -36,3 +36,6 @@ class SessionProgress(Model):
     last_opened_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     reflection: Mapped[str] = mapped_column(Text, default="")
     reflection_saved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # Counts the saves of the reflection (0: never saved): a save based on an older version
+    # is refused, so a stale tab cannot overwrite what another tab saved since.
+    reflection_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -1,6 +1,6 @@
 """What an activity (a resource link) was placed for, and where the graded assessment is.
 
-One rule for graded work (docs/decisions/0014-one-graded-activity.md): a graded
+One rule for graded work (docs/decisions/0016-one-graded-activity.md): a graded
 self-assessment exists only in an activity a teacher placed as the assessment. Everywhere else
 the tool starts no attempt and creates no line item; it names the placed activity instead.
 """

@@ -9,28 +9,22 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from lti_tool.assessment.instrument import NA, Instrument, default_instrument, get_instrument
+from lti_tool.assessment.instrument import Instrument, default_instrument, get_instrument
 from lti_tool.assessment.model import Responses, format_number, missing_answers, rating_counts
 from lti_tool.assessment.report import AreaChange, Report, build_report, compare_attempts
 from lti_tool.extensions import db, rowcount
-from lti_tool.models import AssessmentAnswer, AssessmentAreaTotal, AssessmentAttempt, Launch, LtiUser
+from lti_tool.models import AssessmentAreaTotal, AssessmentAttempt, Launch, LtiUser
 from lti_tool.models.assessment import DRAFT, PARTNERSHIP_NAME_MAX, SUBMITTED
 from lti_tool.models.base import utcnow
 from lti_tool.plugin_api import PluginRuntimeError, SettingsError
 from lti_tool.plugin_manager import MECHANISM_CATALOGUES, SCORING_MODELS, PluginManager, UnknownPluginError
+from lti_tool.services.answers import (  # the answers' own module; these names are used from here too
+    IMPORTANCE_PREFIX,
+    AnswerError,
+    SubmitRefused,
+    answers,
+)
 from lti_tool.signals import activity_graded
-
-IMPORTANCE_PREFIX = "importance:"
-
-
-class AnswerError(ValueError):
-    """An answer that does not fit the instrument; the message names the problem."""
-
-
-class SubmitRefused(ValueError):
-    def __init__(self, message: str, missing: list[Any] | None = None) -> None:
-        super().__init__(message)
-        self.missing = missing or []
 
 
 def instrument_of(attempt: AssessmentAttempt) -> Instrument:
@@ -113,11 +107,6 @@ def start_retake(launch: Launch, retakes_allowed: bool, name: str = "") -> Asses
     return _create(launch, current.number + 1, name or current.partnership_name)
 
 
-def answers(attempt: AssessmentAttempt) -> dict[str, str]:
-    rows = db.session.scalars(select(AssessmentAnswer).where(AssessmentAnswer.attempt_id == attempt.id))
-    return {row.item: row.value for row in rows}
-
-
 def responses(attempt: AssessmentAttempt) -> Responses:
     ratings: dict[str, Any] = {}
     importance: dict[str, Any] = {}
@@ -127,56 +116,6 @@ def responses(attempt: AssessmentAttempt) -> Responses:
         else:
             ratings[item] = value
     return Responses.from_raw(ratings, importance)
-
-
-def check_answer(instrument: Instrument, item: str, value: str) -> None:
-    if item.startswith(IMPORTANCE_PREFIX):
-        dimension = item[len(IMPORTANCE_PREFIX) :]
-        if dimension not in instrument.dimension_ids:
-            raise AnswerError(f"There is no dimension {dimension!r}.")
-        if value != NA and not instrument.importance_scale.contains(_int(value)):
-            raise AnswerError("Importance must be a whole number from 1 to 5, or 'na' (no view).")
-        return
-    if item not in instrument.statement_ids:
-        raise AnswerError(f"There is no statement {item!r}.")
-    if value != NA and not instrument.scale.contains(_int(value)):
-        raise AnswerError("A rating must be a whole number from 1 to 5, or 'na'.")
-
-
-def _int(value: str) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def save_answers(attempt: AssessmentAttempt, given: dict[str, str]) -> None:
-    """Save answers as they are given. A submitted attempt is final."""
-    if attempt.status != DRAFT:
-        raise SubmitRefused("This attempt has been submitted; its answers are final.")
-    instrument = instrument_of(attempt)
-    for item, value in given.items():
-        check_answer(instrument, item, value)
-    existing = {
-        a.item: a
-        for a in db.session.scalars(
-            select(AssessmentAnswer).where(
-                AssessmentAnswer.attempt_id == attempt.id, AssessmentAnswer.item.in_(list(given))
-            )
-        )
-    }
-    now = utcnow()
-    for item, value in given.items():
-        if item in existing:
-            existing[item].value, existing[item].saved_at = value, now
-        else:
-            db.session.add(AssessmentAnswer(attempt_id=attempt.id, item=item, value=value, saved_at=now))
-    attempt.updated_at = now
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same answer saved twice at once: the later value wins
-        db.session.rollback()
-        save_answers(attempt, given)
 
 
 def missing(attempt: AssessmentAttempt) -> list[Any]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from lti_tool.extensions import db
+from lti_tool.extensions import db, rowcount
 from lti_tool.models import Launch, SessionProgress
 from lti_tool.models.base import utcnow
 
@@ -23,12 +23,22 @@ class ReflectionTooLong(ValueError):
     pass
 
 
+class ReflectionConflict(ValueError):
+    """The reflection was saved elsewhere (another tab) since the page was shown: not overwritten."""
+
+    def __init__(self, theirs: str, version: int) -> None:
+        super().__init__("This reflection was changed in another tab or window.")
+        self.theirs = theirs
+        self.version = version
+
+
 @dataclass(frozen=True)
 class Progress:
     session_slug: str
     opened: bool
     reflection: str
     reflection_saved_at: datetime | None
+    reflection_version: int = 0
 
 
 def _query(launch: Launch, workshop_slug: str):
@@ -68,7 +78,7 @@ def _row(launch: Launch, workshop_slug: str, session_slug: str) -> SessionProgre
 def _progress(row: SessionProgress | None, session_slug: str) -> Progress:
     if row is None:
         return Progress(session_slug, False, "", None)
-    return Progress(session_slug, True, row.reflection, row.reflection_saved_at)
+    return Progress(session_slug, True, row.reflection, row.reflection_saved_at, row.reflection_version)
 
 
 def mark_opened(launch: Launch, workshop_slug: str, session_slug: str) -> Progress:
@@ -91,13 +101,32 @@ def workshop_progress(launch: Launch, workshop_slug: str) -> dict[str, Progress]
     return {row.session_slug: _progress(row, row.session_slug) for row in rows}
 
 
-def save_reflection(launch: Launch, workshop_slug: str, session_slug: str, text: str) -> Progress:
+def save_reflection(
+    launch: Launch, workshop_slug: str, session_slug: str, text: str, base: int | None = None
+) -> Progress:
+    """Save the reflection if it is still the version the page showed (``base``; None: whatever
+    is stored). Too long: refused whole, never cut. Changed elsewhere since: ReflectionConflict."""
     if len(text) > REFLECTION_MAX_CHARS:
         raise ReflectionTooLong(
-            f"Your reflection is longer than {REFLECTION_MAX_CHARS:,} characters. Shorten it and save again."
+            f"Your reflection is {len(text):,} characters long, over the limit of "
+            f"{REFLECTION_MAX_CHARS:,}. It was not saved: shorten it and save again (what you "
+            "saved before is kept)."
         )
     row = _row(launch, workshop_slug, session_slug)
-    row.reflection = text
-    row.reflection_saved_at = utcnow()
+    db.session.commit()  # the row exists from here on; the update below is conditional
+    version = row.reflection_version
+    if row.reflection == text:
+        return _progress(row, session_slug)
+    if base is not None and base != version:
+        raise ReflectionConflict(row.reflection, version)
+    written = db.session.execute(
+        update(SessionProgress)
+        .where(SessionProgress.id == row.id, SessionProgress.reflection_version == version)
+        .values(reflection=text, reflection_saved_at=utcnow(), reflection_version=version + 1)
+    )
     db.session.commit()
+    if rowcount(written) != 1:  # another tab saved between our read and our write
+        db.session.refresh(row)
+        raise ReflectionConflict(row.reflection, row.reflection_version)
+    db.session.refresh(row)
     return _progress(row, session_slug)

@@ -1,34 +1,63 @@
 // Saves a session reflection as the learner types: a debounced fetch POST carrying the
-// launch token and the CSRF token. Without JavaScript the form's Save button posts it.
+// launch token, the CSRF token and the version of the text the page was based on. Text over
+// the limit is not sent (the server would refuse it whole): the counter and the status say so.
+// Text saved in another tab since is never overwritten: both are shown, the person keeps one.
+// Without JavaScript the form's Save button posts it, under the same rules. Every word shown
+// comes from the page (#reflection-messages).
 (function () {
   "use strict";
   var form = document.getElementById("reflection-form");
   if (!form || !window.fetch || !window.FormData) { return; }
+  var words = document.getElementById("reflection-messages").dataset;
   var field = form.elements.reflection;
+  var version = form.elements.version;
   var status = document.getElementById("reflection-status");
+  var counter = document.getElementById("reflection-count");
+  var MAX = parseInt(field.getAttribute("data-max"), 10);
+  var NEAR = Math.floor(MAX * 0.9);
   var DELAY = 800;
   var timer = null;
   var saving = false;
   var again = false;
-  // What the server sent, not what the field holds now: text typed before this script ran
+  var conflict = false;
+  // What the server has, not what the field holds now: text typed before this script ran
   // (a slow page) is not saved yet.
   var lastSaved = field.defaultValue;
 
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
+  }
+  function number(n) { return n.toLocaleString("en"); }
   function say(text) {
     if (status.textContent !== text) { status.textContent = text; }
+  }
+  function over() { return field.value.length - MAX; }
+  function count() {
+    var n = field.value.length;
+    var values = { count: number(n), max: number(MAX), left: number(MAX - n), over: number(n - MAX) };
+    counter.textContent = fill(n > MAX ? words.over : n >= NEAR ? words.near : words.count, values);
+    counter.classList.toggle("field-error", n > MAX);
+    counter.classList.toggle("char-count-near", n >= NEAR && n <= MAX);
+  }
+  function tooLong() {
+    say(fill(words.tooLong, { over: number(over()), max: number(MAX) }));
   }
 
   function save() {
     if (timer) { clearTimeout(timer); timer = null; }
     if (saving) { again = true; return; }
+    if (conflict) { return; }  // the person chooses first
     var text = field.value;
-    if (text === lastSaved) { say("Your reflection is saved."); return; }
+    if (text === lastSaved) { say(words.saved); return; }
+    if (text.length > MAX) { tooLong(); return; }
     saving = true;
     var failed = false;
     form.setAttribute("data-saving", "true");
+    var body = new FormData(form);
+    body.delete("keep");
     fetch(form.action, {
       method: "POST",
-      body: new FormData(form),
+      body: body,
       credentials: "same-origin",
       headers: {
         "Accept": "application/json",
@@ -37,13 +66,19 @@
       }
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) { throw new Error(data.message || "The server did not accept it."); }
+        if (response.status === 409 && data.error === "conflict") {
+          failed = true;
+          showConflict(data.theirs, data.version);
+          return;
+        }
+        if (!response.ok) { throw new Error(data.message || String(response.status)); }
         lastSaved = text;
-        say(field.value === text ? "Your reflection is saved." : "Saving…");
+        version.value = String(data.version);
+        say(field.value === text ? words.saved : words.saving);
       });
     }).catch(function (error) {
       failed = true;
-      say("Not saved: " + error.message + " Your text is still here; try Save reflection.");
+      say(fill(words.failed, { message: error instanceof TypeError ? words.offline : error.message }));
     }).then(function () {
       saving = false;
       form.removeAttribute("data-saving");
@@ -51,17 +86,72 @@
     });
   }
 
+  function settle() {
+    var box = document.getElementById("reflection-conflict");
+    if (box) { box.parentNode.removeChild(box); }
+    conflict = false;
+  }
+  function keepMine(theirsVersion) {
+    version.value = String(theirsVersion);
+    settle();
+    save();
+  }
+  function keepTheirs(theirs, theirsVersion) {
+    field.value = theirs;
+    lastSaved = theirs;
+    version.value = String(theirsVersion);
+    settle();
+    count();
+    say(words.keptTheirs);
+  }
+  function showConflict(theirs, theirsVersion) {
+    settle();
+    conflict = true;
+    var box = document.getElementById("reflection-conflict-template").content.firstElementChild.cloneNode(true);
+    box.querySelector('[data-slot="theirs"]').textContent = theirs;
+    box.querySelector('[data-keep="mine"]').addEventListener("click", function () { keepMine(theirsVersion); });
+    box.querySelector('[data-keep="theirs"]').addEventListener("click", function () { keepTheirs(theirs, theirsVersion); });
+    field.parentNode.insertBefore(box, field);
+    say("");
+  }
+
   function schedule() {
     if (timer) { clearTimeout(timer); }
     timer = setTimeout(save, DELAY);
   }
 
-  field.addEventListener("input", function () { say("Changes not saved yet."); schedule(); });
+  // A conflict the server showed (a form posted from a stale page): its buttons, in place.
+  var shown = document.getElementById("reflection-conflict");
+  if (shown) {
+    conflict = true;
+    var other = shown.querySelector(".other-text").textContent;
+    shown.addEventListener("click", function (event) {
+      var button = event.target.closest('button[name="keep"]');
+      if (!button) { return; }
+      event.preventDefault();
+      var theirsVersion = parseInt(version.value, 10) || 0;
+      if (button.value === "theirs") { keepTheirs(other, theirsVersion); } else { keepMine(theirsVersion); }
+    });
+  }
+
+  field.addEventListener("input", function () {
+    count();
+    if (over() > 0) { tooLong(); } else if (!conflict) { say(words.unsaved); }
+    schedule();
+  });
   field.addEventListener("blur", function () { if (timer) { save(); } });
   form.addEventListener("submit", function (event) { event.preventDefault(); save(); });
+  window.addEventListener("beforeunload", function (event) {
+    // Text that cannot be saved (too long, or a conflict not settled) would be lost: ask.
+    if (field.value !== lastSaved && (over() > 0 || conflict)) {
+      event.preventDefault();
+      event.returnValue = words.leave;
+    }
+  });
   window.addEventListener("pagehide", function () {
-    if (field.value !== lastSaved && navigator.sendBeacon) {
+    if (field.value !== lastSaved && over() <= 0 && !conflict && navigator.sendBeacon) {
       navigator.sendBeacon(form.action, new FormData(form));
     }
   });
+  count();
 })();

@@ -39,6 +39,13 @@
     }).catch(function () { /* offline for a moment: the next round tries again */ });
   }
 
+  // Pages inside a launch are never cached (Cache-Control: no-store); one the browser kept in
+  // its back-forward cache anyway is asked for again, so the back button never shows a stale
+  // page (say, questions already submitted).
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) window.location.reload();
+  });
+
   setInterval(renew, every);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible" && Date.now() - last > every) renew();

@@ -1,6 +1,6 @@
 """What the views of an activity share: its launch, the graded-activity rule, its points.
 
-One rule for graded work (docs/decisions/0014-one-graded-activity.md): attempts are started,
+One rule for graded work (docs/decisions/0016-one-graded-activity.md): attempts are started,
 answered and graded only in an activity placed as the self-assessment; elsewhere a 403 says where
 it is. Every page of the graded activity shows its points (the LMS's: ``scale_context``).
 """

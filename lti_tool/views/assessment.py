@@ -22,10 +22,11 @@ from lti_tool.models import AssessmentAttempt, Launch
 from lti_tool.models.assessment import DRAFT
 from lti_tool.plugin_manager import plugins
 from lti_tool.services import activities, activity_settings
+from lti_tool.services import answers as answer_service
 from lti_tool.services import assessment as service
 from lti_tool.services.assessment import IMPORTANCE_PREFIX, AnswerError, SubmitRefused
 from lti_tool.services.grades import scale as grade_scale
-from lti_tool.views import activity
+from lti_tool.views import activity, answer_forms
 from lti_tool.views.assessment_class import class_view
 
 bp = Blueprint("assessment", __name__, url_prefix="/app/assessment")
@@ -135,19 +136,27 @@ def _overview(launch: Launch) -> str:
     return class_view(launch)
 
 
-def _own_draft(launch: Launch) -> AssessmentAttempt:
+def _submitted_page(launch: Launch, status: int = 200) -> tuple[str, int]:
+    """Reached by the back button or a stale tab after submitting: no dead end, the report."""
+    attempt = service.latest(launch)
+    return render_template(
+        "assessment/submitted.html",
+        attempt=attempt,
+        retakes=_settings(launch)["retakes"],
+    ), status
+
+
+def _own_draft(launch: Launch, asked: int | None = None) -> AssessmentAttempt | None:
+    """The learner's draft; None when the page was about an attempt that is submitted now
+    (``asked``: the attempt a form was made for, which a retake may have replaced)."""
     attempt = service.draft_for(launch)
-    if attempt.status != DRAFT:
-        abort(
-            409,
-            description="Your self-assessment is submitted. Open your report, or start a "
-            "new attempt if your instructor allows it.",
-        )
+    if attempt.status != DRAFT or (asked is not None and asked != attempt.id):
+        return None
     return attempt
 
 
 def _page_index(instrument: Instrument, attempt: AssessmentAttempt) -> int:
-    """The requested dimension, or where the learner left off: the first with a gap."""
+    """The requested area, or where the learner left off: the first with a gap."""
     asked = request.args.get("d", type=int)
     count = len(instrument.dimensions)
     if asked is not None:
@@ -160,15 +169,17 @@ def _page_index(instrument: Instrument, attempt: AssessmentAttempt) -> int:
     return count
 
 
-@bp.get("/take")
-@launch_session.launch_required()
-def take() -> Any:
-    launch = _assessment_launch()
-    attempt = _own_draft(launch)
-    if not attempt.partnership_name:  # every prompt names it: ask for it first
-        return _go("assessment.start")
+def _take_page(
+    attempt: AssessmentAttempt,
+    index: int,
+    conflicts: dict[str, answer_service.Conflict] | None = None,
+    mine: dict[str, str] | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    """An area's questions. After a refused save (``conflicts``), the person's own choices
+    (``mine``) stay selected and each conflict says what was saved elsewhere."""
     instrument = service.instrument_of(attempt)
-    index = _page_index(instrument, attempt)
+    stored = service.answers(attempt)
     answered, total = service.count_answered(attempt)
     return render_template(
         "assessment/take.html",
@@ -177,27 +188,54 @@ def take() -> Any:
         index=index,
         dimension=instrument.dimensions[index - 1],
         count=len(instrument.dimensions),
-        given=service.answers(attempt),
+        given={**stored, **(mine or {})},
+        stored=stored,
+        versions=answer_service.versions(attempt),
+        conflicts=conflicts or {},
         answered=answered,
         total=total,
         NA=NA,
         importance_key=IMPORTANCE_PREFIX,
-    )
+    ), status
+
+
+@bp.get("/take")
+@launch_session.launch_required()
+def take() -> Any:
+    launch = _assessment_launch()
+    attempt = _own_draft(launch)
+    if attempt is None:
+        return _submitted_page(launch)
+    if not attempt.partnership_name:  # every prompt names it: ask for it first
+        return _go("assessment.start")
+    return _take_page(attempt, _page_index(service.instrument_of(attempt), attempt))
 
 
 @bp.post("/take")
 @launch_session.launch_required()
-def save_page() -> Response:
-    """The no-JavaScript way: the page's answers in one form post, then the next page."""
+def save_page() -> Any:
+    """The no-JavaScript way: the answers the person changed on the page, in one form post,
+    then the next page. An answer changed elsewhere since the page was shown is not
+    overwritten: the page comes back saying so (``keep`` buttons settle it)."""
     launch = _assessment_launch()
-    attempt = _own_draft(launch)
-    given = {k[2:]: v for k, v in request.form.items() if k.startswith("a.") and v}
+    attempt = _own_draft(launch, request.form.get("attempt", type=int))
+    if attempt is None:
+        return _submitted_page(launch, 409)
+    index = request.form.get("d", type=int) or 1
+    changes = answer_forms.page_changes(request.form)
     try:
-        service.save_answers(attempt, given)
+        saved = answer_service.save_changes(attempt, changes)
     except AnswerError as exc:
         abort(400, description=str(exc))
-    index = request.form.get("d", type=int) or 1
+    except SubmitRefused:
+        return _submitted_page(launch, 409)
     count = len(service.instrument_of(attempt).dimensions)
+    index = min(max(index, 1), count)
+    if saved.conflicts:
+        mine = {c.item: c.yours for c in saved.conflicts}
+        return _take_page(attempt, index, {c.item: c for c in saved.conflicts}, mine, 409)
+    if request.form.get("keep"):  # a conflict settled: back to the same questions
+        return _go("assessment.take", d=index)
     if request.form.get("go") == "previous":
         return _go("assessment.take", d=max(index - 1, 1))
     if index >= count or request.form.get("go") == "review":
@@ -208,50 +246,65 @@ def save_page() -> Response:
 @bp.post("/answer")
 @launch_session.launch_required()
 def save_answer() -> Any:
-    """One answer, saved as it is given (fetch from the take page)."""
+    """One answer, saved as it is given (fetch from the take page), with the version the page
+    showed: 409 ``conflict`` when it was changed elsewhere since (nothing overwritten)."""
     launch = _assessment_launch()
     data = request.get_json(silent=True) if request.is_json else request.form
-    if not data or not isinstance(data.get("item"), str) or not isinstance(data.get("value"), str):
+    change = answer_forms.json_change(data)
+    if change is None:
         return jsonify(error="bad_answer", message="Send an item and a value."), 400
+    asked = data.get("attempt") if data else None  # the attempt the page was made for
+    attempt = _own_draft(launch, asked if isinstance(asked, int) else None)
     try:
-        attempt = service.draft_for(launch)
-        service.save_answers(attempt, {data["item"]: data["value"]})
+        if attempt is None:
+            raise SubmitRefused("This self-assessment is submitted; its answers are final.")
+        saved = answer_service.save_changes(attempt, [change])
     except AnswerError as exc:
         return jsonify(error="bad_answer", message=str(exc)), 400
     except SubmitRefused as exc:
-        return jsonify(error="submitted", message=str(exc)), 409
+        report = service.latest(launch)
+        return jsonify(
+            error="submitted",
+            message=str(exc),
+            report_url=launch_session.launch_url("assessment.report", attempt_id=report.id)
+            if report is not None and report.status != DRAFT
+            else launch_session.launch_url("assessment.start"),
+        ), 409
+    if saved.conflicts:
+        conflict = saved.conflicts[0]
+        return jsonify(
+            error="conflict",
+            message="This answer was changed in another tab or window.",
+            item=conflict.item,
+            yours=conflict.yours,
+            theirs=conflict.theirs,
+            version=conflict.version,
+        ), 409
     answered, total = service.count_answered(attempt)
-    return jsonify(saved=True, answered=answered, total=total)
+    return jsonify(
+        saved=True,
+        item=change.item,
+        value=change.value,
+        version=saved.versions[change.item],
+        answered=answered,
+        total=total,
+    )
 
 
 @bp.get("/review")
 @launch_session.launch_required()
-def review() -> str:
+def review() -> Any:
     launch = _assessment_launch()
     attempt = _own_draft(launch)
+    if attempt is None:
+        return _submitted_page(launch)
     instrument = service.instrument_of(attempt)
     return render_template(
         "assessment/review.html",
         attempt=attempt,
         instrument=instrument,
-        missing=_missing_with_pages(instrument, attempt),
+        areas=answer_forms.missing_by_area(instrument, service.missing(attempt)),
     )
-
-
-def _missing_with_pages(instrument: Instrument, attempt: AssessmentAttempt) -> list[dict[str, Any]]:
-    page_of = {}
-    for index, dimension in enumerate(instrument.dimensions, start=1):
-        page_of[dimension.id] = (index, dimension.title)
-        for statement in dimension.statements:
-            page_of[statement.id] = (index, dimension.title)
-    result = []
-    for gap in service.missing(attempt):
-        index, title = page_of[gap.id]
-        text = getattr(gap, "text", None)
-        result.append(
-            {"page": index, "dimension": title, "what": f"“{text}”" if text else "how important this area is"}
-        )
-    return result
 
 
 @bp.post("/submit")
@@ -261,6 +314,9 @@ def submit() -> Response:
     attempt = service.latest(launch)
     if attempt is None:
         abort(400, description="There is nothing to submit yet.")
+    asked = request.form.get("attempt", type=int)
+    if asked is not None and asked != attempt.id:  # a stale tab's form for an earlier attempt
+        return _go("assessment.start")
     try:
         points = grade_scale.scale_of(launch.resource_link_pk).points
         service.submit(attempt, launch, _settings(launch), plugins(), points)

@@ -24,7 +24,7 @@ bp = Blueprint("deep_linking", __name__, url_prefix="/app/deep-linking")
 TITLE_MAX = 255
 POINTS_MAX = 1000
 # What each kind of item is, in a teacher's words: the picker shows it under each title so
-# that no two items read alike (docs/decisions/0014-one-graded-activity.md).
+# that no two items read alike (docs/decisions/0016-one-graded-activity.md).
 KIND_LABELS = {
     "workshop": "The whole workshop in one activity: overview, the six sessions, the "
     "assignment's instructions and the bibliography. Not graded.",

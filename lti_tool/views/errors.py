@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lti_tool.lti.errors import LaunchError
@@ -22,6 +22,41 @@ _TITLES = {
 }
 
 
+class Refusal(HTTPException):
+    """A refusal that knows the person's next step: its page links there (every error page
+    offers a way on; without one, _next_step finds the best it can)."""
+
+    def __init__(self, code: int, description: str, next_url: str, next_label: str) -> None:
+        super().__init__(description)
+        self.code = code
+        self.next_url = next_url
+        self.next_label = next_label
+
+
+def refuse(code: int, description: str, next_url: str, next_label: str) -> Refusal:
+    return Refusal(code, description, next_url, next_label)
+
+
+def _next_step() -> tuple[str, str]:
+    """Where a person can go on from an error: the activity they are in, the administration,
+    the demo LMS, or the tool's first page."""
+    from lti_tool.lti import session as launch_session
+
+    blueprint = request.blueprint or ""
+    try:
+        if g.get("launch") is not None and g.get("launch_token"):
+            return launch_session.launch_url("pages.home"), "Back to the start of this activity"
+        if blueprint == "admin":
+            return url_for("admin.dashboard"), "Back to the administration"
+        if blueprint == "demo":
+            return url_for("demo.home"), "Back to the demo LMS"
+    except Exception:  # noqa: BLE001 - an error page must render whatever went wrong
+        log.debug("no next step for %s", request.path, exc_info=True)
+    # No referrer to go back to (Referrer-Policy: no-referrer): the tool's own first page says
+    # how to open an activity from a course.
+    return url_for("index"), "How to open this tool from your course"
+
+
 def wants_json() -> bool:
     accept = request.accept_mimetypes
     return request.is_json or accept["application/json"] > accept["text/html"]
@@ -33,11 +68,15 @@ def _render(
     message: str,
     hint: str = "",
     retry_url: str | None = None,
+    next_step: tuple[str, str] | None = None,
 ):
+    next_step = next_step or _next_step()
     if wants_json():
         body = {"error": reason, "message": message, "hint": hint}
         if retry_url:
             body["retry_url"] = retry_url
+        if next_step:
+            body["next_url"] = next_step[0]
         return jsonify(body), status
     title = _TITLES.get(status, "Something went wrong")
     return render_template(
@@ -48,6 +87,8 @@ def _render(
         message=message,
         hint=hint,
         retry_url=retry_url,
+        next_url=next_step[0] if next_step else None,
+        next_label=next_step[1] if next_step else None,
     ), status
 
 
@@ -60,7 +101,8 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         status = error.code or 500
         reason = (error.name or "error").lower().replace(" ", "_")
-        return _render(status, reason, error.description or error.name)
+        step = (error.next_url, error.next_label) if isinstance(error, Refusal) else None
+        return _render(status, reason, error.description or error.name, next_step=step)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

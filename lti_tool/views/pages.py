@@ -95,6 +95,7 @@ def _render_session(
     saved: bool = False,
     error: str = "",
     text: str | None = None,
+    conflict: progress_service.ReflectionConflict | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     numbers = [s.number for s in workshop.sessions]
@@ -107,7 +108,10 @@ def _render_session(
         progress=progress,
         saved=saved,
         error=error,
+        conflict=conflict,
         reflection=progress.reflection if text is None else text,
+        # The version this page's text is based on: after a conflict, the other tab's.
+        version=conflict.version if conflict else progress.reflection_version,
         previous=workshop.sessions[index - 1] if index > 0 else None,
         next=workshop.sessions[index + 1] if index + 1 < len(numbers) else None,
         max_chars=progress_service.REFLECTION_MAX_CHARS,
@@ -123,24 +127,49 @@ def session(workshop: str, session: str) -> tuple[str, int]:
     return _render_session(found, chosen, progress, saved=request.args.get("saved") == "1")
 
 
+def _base_version(raw: str | None) -> int | None:
+    """The version of the reflection the page showed (absent: an old page, saved whatever)."""
+    return int(raw) if raw is not None and raw.isdigit() else None
+
+
 @bp.post("/w/<workshop>/sessions/<session>/reflection")
 @launch_session.launch_required()
 def save_reflection(workshop: str, session: str) -> ResponseReturnValue:
-    """Autosave (fetch, JSON answer) and the plain form's fallback (redirect back)."""
+    """Autosave (fetch, JSON answer) and the plain form's fallback (redirect back). Refused
+    whole when too long, and when changed elsewhere since the page was shown (409): never
+    cut, never silently overwritten."""
     found = _workshop_or_404(workshop)
     chosen = _session_or_404(found, session)
     launch = launch_session.current()
     text = request.form.get("reflection", "").replace("\r\n", "\n")
+    target = launch_session.launch_url("pages.session", workshop=found.slug, session=chosen.slug)
+    if request.form.get("keep") == "theirs":  # a conflict settled for the other tab's text
+        return redirect(target + "#reflection", code=303)
     try:
-        saved = progress_service.save_reflection(launch, found.slug, chosen.slug, text)
+        saved = progress_service.save_reflection(
+            launch, found.slug, chosen.slug, text, _base_version(request.form.get("version"))
+        )
     except progress_service.ReflectionTooLong as exc:
         if wants_json():
             return jsonify({"error": "too_long", "message": str(exc)}), 400
         current = progress_service.session_progress(launch, found.slug, chosen.slug)
         return _render_session(found, chosen, current, error=str(exc), text=text, status=400)
+    except progress_service.ReflectionConflict as exc:
+        if wants_json():
+            return jsonify(
+                {"error": "conflict", "message": str(exc), "theirs": exc.theirs, "version": exc.version}
+            ), 409
+        current = progress_service.session_progress(launch, found.slug, chosen.slug)
+        return _render_session(found, chosen, current, text=text, conflict=exc, status=409)
     if wants_json():
         stamp = saved.reflection_saved_at
-        return jsonify({"saved": True, "saved_at": stamp.isoformat() + "Z" if stamp else None})
+        return jsonify(
+            {
+                "saved": True,
+                "version": saved.reflection_version,
+                "saved_at": stamp.isoformat() + "Z" if stamp else None,
+            }
+        )
     target = launch_session.launch_url("pages.session", workshop=found.slug, session=chosen.slug, saved="1")
     return redirect(target + "#reflection", code=303)
 

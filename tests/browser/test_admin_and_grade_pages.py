@@ -84,7 +84,7 @@ def test_a_learner_answers_with_the_keyboard_alone(app: Flask, page: Any) -> Non
         page.keyboard.press("ArrowRight")
         page.keyboard.press("Tab")  # on to the next question's group
         assert groups.nth(question).locator("input:checked").get_attribute("value") == "3"
-    frame.locator("#save-status").filter(has_text="Saved.").wait_for()
+    frame.locator("#save-status").filter(has_text="Every answer on this page is saved.").wait_for()
     answered = frame.locator("#answered-count").inner_text()
     assert answered == str(groups.count())
     focused = frame.locator(":focus")

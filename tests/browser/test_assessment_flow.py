@@ -23,7 +23,7 @@ def answer_page(frame: Any, choice: int) -> None:
     groups = frame.locator("fieldset.rating")
     for i in range(groups.count()):
         groups.nth(i).get_by_role("radio").nth(choice).check()
-    frame.locator("#save-status").filter(has_text="Saved.").wait_for()
+    frame.locator("#save-status").filter(has_text="Every answer on this page is saved.").wait_for()
 
 
 def serious(page: Any) -> list[str]:

@@ -1,4 +1,4 @@
-"""The assignment is the self-assessment (docs/decisions/0014-one-graded-activity.md): the
+"""The assignment is the self-assessment (docs/decisions/0016-one-graded-activity.md): the
 teacher's instructions, the assignment page in other activities, and the launch URL's GET."""
 
 from __future__ import annotations

@@ -131,10 +131,13 @@ def test_a_learner_never_sees_another_learners_reflection(launch_as: Any) -> Non
 
 def test_too_long_reflection_is_refused_plainly_and_kept_on_the_page(launch_as: Any) -> None:
     ben = launch_as("learner", sub="ben")
+    save_form(ben, ben.get(SESSION_1), "What I saved first.")
     answer = save_form(ben, ben.get(SESSION_1), "a" * 20_001)
     assert answer.status_code == 400
-    assert "longer than 20,000 characters" in text(answer)
-    assert "a" * 20_001 in text(answer)
+    assert "is 20,001 characters long, over the limit of 20,000. It was not saved" in text(answer)
+    assert "a" * 20_001 in text(answer)  # given back whole, not cut
+    assert 'maxlength="' not in text(answer)  # the browser does not cut a paste either
+    assert "What I saved first." in text(ben.get(SESSION_1))  # nothing saved is lost
 
 
 @pytest.mark.parametrize(

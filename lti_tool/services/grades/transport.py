@@ -2,8 +2,9 @@
 ``ServiceError`` translated into the plugin API's ``TransportError``.
 
 Deliveries read the line item before each score (its points are the scale); a wave of grades for
-one activity reads it once per ``LINE_ITEM_READ_SECONDS`` (``LineItemReads``), so a points change
-in the LMS is followed within seconds without doubling the requests of a wave."""
+one activity reads it once per ``LINE_ITEM_READ_SECONDS`` (``LineItemReads``) while the reading
+agrees with the points the grades were recorded on (``lti_ags`` asks again, ``fresh``, when they
+differ), so a points change in the LMS is followed without doubling the requests of a wave."""
 
 from __future__ import annotations
 
@@ -59,24 +60,28 @@ def line_item_reads(app: Flask) -> LineItemReads:
 
 
 class PluginTransport:
-    """lti_tool.plugin_api.GradeTransport over lti_tool.lti.ags (``reads``: share recent line
-    item reads; the activity's scale refresh passes none, to read the LMS itself)."""
+    """lti_tool.plugin_api.GradeTransport over lti_tool.lti.ags. ``reads``: line items read by
+    deliveries in this process a few seconds ago (none: always ask the platform)."""
 
     def __init__(self, ags: AgsTransport, reads: LineItemReads | None = None) -> None:
         self._ags = ags
         self._reads = reads
+        self._asked: dict[str, Mapping[str, Any]] = {}  # what this transport read itself
 
     def post_score(self, line_item_url: str, score: Mapping[str, Any]) -> None:
         with _translated():
             self._ags.post_score(line_item_url, score)
 
-    def get_line_item(self, line_item_url: str) -> Mapping[str, Any]:
+    def get_line_item(self, line_item_url: str, fresh: bool = False) -> Mapping[str, Any]:
         key = (self._ags.client.auth.platform_id, line_item_url)
-        known = self._reads.get(key) if self._reads else None
+        known = self._asked.get(line_item_url) or (
+            self._reads.get(key) if self._reads and not fresh else None
+        )
         if known is not None:
             return known
         with _translated():
             body = self._ags.get_line_item(line_item_url)
+        self._asked[line_item_url] = body
         if self._reads:
             self._reads.put(key, body)
         return body

@@ -5,7 +5,7 @@ Plain data in, plain result out; the HTTP and OAuth2 work is the transport's (lt
 - The line item is the launch's (``lineitem``), or, where the launch names only the line items
   container, the one the LMS keeps for the resource link (by resourceLinkId, resourceId, tag).
   The plugin never creates one: a gradebook column is the teacher's to make, by placing the
-  graded item (docs/decisions/0014-one-graded-activity.md).
+  graded item (docs/decisions/0016-one-graded-activity.md).
 - The LMS's points are the scale: the line item is read before each score, and the score is sent
   on its ``scoreMaximum`` (docs/decisions/0015-lms-points-are-the-scale.md).
 """
@@ -117,19 +117,26 @@ class LtiAgsPassback(GradePassback):
     @staticmethod
     def _points(grade: GradeToSend, transport: GradeTransport, line_item: str) -> float | None:
         """The line item's scoreMaximum (None when the launch may not read line items, or the
-        LMS gives none: the score then goes on the tool's scale and the LMS rescales it)."""
+        LMS gives none: the score then goes on the tool's scale and the LMS rescales it). A
+        recent reading that disagrees with the grade's recorded points is checked afresh."""
         if not LINEITEM_READ_SCOPES & set(grade.scopes):
             return None
         try:
-            found = transport.get_line_item(line_item)
+            points = _maximum(transport.get_line_item(line_item))
+            if points != grade.score_maximum:
+                points = _maximum(transport.get_line_item(line_item, fresh=True))
         except TransportError as error:
             if error.kind == "permanent":
                 return None  # not readable here: the score goes on the tool's scale, the LMS rescales
             raise
-        points = found.get("scoreMaximum")
-        if isinstance(points, bool) or not isinstance(points, int | float) or not points > 0:
-            return None
-        return float(points)
+        return points
+
+
+def _maximum(line_item: Mapping[str, Any]) -> float | None:
+    points = line_item.get("scoreMaximum")
+    if isinstance(points, bool) or not isinstance(points, int | float) or not points > 0:
+        return None
+    return float(points)
 
 
 def on_scale(given: float, maximum: float, points: float | None) -> tuple[float, float]:

@@ -1,0 +1,176 @@
+"""A learner's answers to the self-assessment, saved as they are given.
+
+No lost update: a page sends each answer with the version of it the page showed; an answer
+saved elsewhere since (another tab, another device) is returned as a conflict for the person to
+settle, never silently overwritten (docs/decisions/0018-no-lost-update.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from lti_tool.assessment.instrument import NA, Instrument, get_instrument
+from lti_tool.extensions import db, rowcount
+from lti_tool.models import AssessmentAnswer, AssessmentAttempt
+from lti_tool.models.assessment import DRAFT
+from lti_tool.models.base import utcnow
+
+IMPORTANCE_PREFIX = "importance:"
+
+
+class AnswerError(ValueError):
+    """An answer that does not fit the instrument; the message names the problem."""
+
+
+class SubmitRefused(ValueError):
+    def __init__(self, message: str, missing: list[Any] | None = None) -> None:
+        super().__init__(message)
+        self.missing = missing or []
+
+
+def answers(attempt: AssessmentAttempt) -> dict[str, str]:
+    rows = db.session.execute(
+        select(AssessmentAnswer.item, AssessmentAnswer.value).where(AssessmentAnswer.attempt_id == attempt.id)
+    )
+    return {item: value for item, value in rows}
+
+
+def check_answer(instrument: Instrument, item: str, value: str) -> None:
+    if item.startswith(IMPORTANCE_PREFIX):
+        dimension = item[len(IMPORTANCE_PREFIX) :]
+        if dimension not in instrument.dimension_ids:
+            raise AnswerError(f"There is no area {dimension!r}.")
+        if value != NA and not instrument.importance_scale.contains(_int(value)):
+            raise AnswerError("Importance must be a whole number from 1 to 5, or 'na' (no view).")
+        return
+    if item not in instrument.statement_ids:
+        raise AnswerError(f"There is no statement {item!r}.")
+    if value != NA and not instrument.scale.contains(_int(value)):
+        raise AnswerError("A rating must be a whole number from 1 to 5, or 'na'.")
+
+
+def _int(value: str) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class Change:
+    """An answer a person gave on a page, and the version of it the page showed (0: none yet;
+    None: overwrite whatever is stored, for clients that do not know versions)."""
+
+    item: str
+    value: str
+    base: int | None = None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An answer changed elsewhere (another tab) since the page was shown: not overwritten."""
+
+    item: str
+    yours: str
+    theirs: str
+    version: int  # the stored version: send it back to keep yours
+
+
+@dataclass
+class Saved:
+    versions: dict[str, int] = field(default_factory=dict)  # item -> version stored now
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+def save_changes(attempt: AssessmentAttempt, changes: list[Change]) -> Saved:
+    """Save what a person changed, each answer only if it is still the version their page showed
+    (or already holds their value): an answer saved elsewhere since is returned as a conflict,
+    never silently overwritten. A submitted attempt is final."""
+    instrument = get_instrument(attempt.instrument_version, attempt.instrument_id)
+    for change in changes:
+        check_answer(instrument, change.item, change.value)
+    now = utcnow()
+    # First, and in the same transaction: a submission racing with this save either waits for
+    # it or makes it fail here, so no answer changes after an attempt is submitted.
+    touched = db.session.execute(
+        update(AssessmentAttempt)
+        .where(AssessmentAttempt.id == attempt.id, AssessmentAttempt.status == DRAFT)
+        .values(updated_at=now)
+    )
+    if rowcount(touched) != 1:
+        db.session.rollback()
+        raise SubmitRefused("This attempt has been submitted; its answers are final.")
+    saved = Saved()
+    for change in changes:
+        _save_one(attempt.id, change, now, saved)
+    db.session.commit()
+    return saved
+
+
+def _stored(attempt_id: int, item: str) -> tuple[str, int] | None:
+    row = db.session.execute(
+        select(AssessmentAnswer.value, AssessmentAnswer.version).where(
+            AssessmentAnswer.attempt_id == attempt_id, AssessmentAnswer.item == item
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def _save_one(attempt_id: int, change: Change, now: datetime, saved: Saved) -> None:
+    for _ in range(3):  # a twin request may write between our read and our write: read again
+        stored = _stored(attempt_id, change.item)
+        if stored is None:
+            try:
+                with db.session.begin_nested():
+                    db.session.add(
+                        AssessmentAnswer(
+                            attempt_id=attempt_id,
+                            item=change.item,
+                            value=change.value,
+                            version=1,
+                            saved_at=now,
+                        )
+                    )
+            except IntegrityError:
+                continue
+            saved.versions[change.item] = 1
+            return
+        value, version = stored
+        if value == change.value:  # the same answer given twice (two tabs agree): nothing to do
+            saved.versions[change.item] = version
+            return
+        if change.base is not None and change.base != version:
+            saved.conflicts.append(Conflict(change.item, change.value, value, version))
+            return
+        written = db.session.execute(
+            update(AssessmentAnswer)
+            .where(
+                AssessmentAnswer.attempt_id == attempt_id,
+                AssessmentAnswer.item == change.item,
+                AssessmentAnswer.version == version,
+            )
+            .values(value=change.value, version=version + 1, saved_at=now)
+        )
+        if rowcount(written) == 1:
+            saved.versions[change.item] = version + 1
+            return
+    raise AnswerError("This answer is being saved from elsewhere at the same moment; try again.")
+
+
+def save_answers(attempt: AssessmentAttempt, given: dict[str, str]) -> None:
+    """Save answers whatever is stored (clients that do not send versions)."""
+    save_changes(attempt, [Change(item, value) for item, value in given.items()])
+
+
+def versions(attempt: AssessmentAttempt) -> dict[str, int]:
+    rows = db.session.execute(
+        select(AssessmentAnswer.item, AssessmentAnswer.version).where(
+            AssessmentAnswer.attempt_id == attempt.id
+        )
+    )
+    return {item: version for item, version in rows}

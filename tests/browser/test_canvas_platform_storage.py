@@ -1,0 +1,68 @@
+"""Platform storage on a two-origin Canvas (tests/support/canvas_platform.py), in Chromium with
+third-party cookies blocked: the course page on the school's domain (localhost), the OIDC login
+and the post_message_forwarding frame on the SSO domain (127.0.0.2), the tool on 127.0.0.1.
+
+The tool asks lti.capabilities of its parent with target origin "*", then stores and reads its
+login state through the announced post_message_forwarding frame with the SSO origin as target
+origin; Canvas's storage holds it; the launch is confirmed from it, and the fallback to
+server-side state (which used to follow a 2 s wait on every launch) is never taken."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from lti_tool.extensions import db
+from lti_tool.models import LaunchFailure
+from tests.browser.demo_course import WORKSHOP_TITLE
+from tests.canvas.conftest import Canvas
+from tests.grades.conftest import FAST
+
+
+@pytest.fixture
+def canvas(make_app: Any) -> Iterator[Canvas]:
+    found = Canvas(make_app(**FAST))
+    yield found
+    found.lms.stop()
+
+
+def test_launch_in_a_cross_site_iframe_uses_canvas_platform_storage(
+    canvas: Canvas, blocked_page: Any
+) -> None:
+    app: Flask = canvas.app
+    tool = app.config["BASE_URL"]
+    requested: list[str] = []
+    blocked_page.on("request", lambda request: requested.append(request.url))
+    student = canvas.lms.person("Learner")
+    link = canvas.lms.course_navigation_link(canvas.client_id)
+    blocked_page.goto(canvas.lms.course_url(student, link))
+    frame = blocked_page.frame_locator("iframe[name=tool_content]")
+    frame.get_by_role("heading", level=1, name=WORKSHOP_TITLE).wait_for()
+
+    # The login state went into Canvas's storage (the school domain's localStorage), under the
+    # tool's origin, through the forwarding frame.
+    stored = blocked_page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.startsWith('lti|platform_storage|'))"
+    )
+    assert len(stored) == 1 and stored[0].startswith(f"lti|platform_storage|{tool}|p3_state_")
+    messages = blocked_page.evaluate("() => window.__ltiMessages")
+    capabilities = [m for m in messages if m["subject"] == "lti.capabilities"]
+    data = [m for m in messages if m["subject"] in ("lti.put_data", "lti.get_data")]
+    assert capabilities and all(m["origin"] == tool and not m["forwarded"] for m in capabilities)
+    assert [m["subject"] for m in data] == ["lti.put_data", "lti.get_data"]
+    assert all(m["origin"] == canvas.lms.sso_url and m["forwarded"] for m in data)
+
+    # No fallback to the server-side state, no cookie, no refusal.
+    assert not [url for url in requested if "/lti/login/continue" in url]
+    assert any(
+        url.startswith(tool + "/lti/launch/confirm") or url.startswith(tool + "/lti/launch")
+        for url in requested
+    )
+    assert blocked_page.context.cookies(tool) == []
+    with app.app_context():
+        assert db.session.scalars(select(LaunchFailure)).all() == []
+        db.session.remove()
