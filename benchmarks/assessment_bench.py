@@ -32,6 +32,13 @@ def learner_session(base: str, platform: IndependentPlatform, sub: str) -> tuple
         token = location.split("lt=")[1].split("&")[0]
         page = s.get(base + "/app/assessment/", params={"lt": token}, timeout=10).text
         csrf = page.split('<meta name="csrf-token" content="')[1].split('"')[0]
+        begun = s.post(  # an attempt starts with the partnership it assesses
+            base + "/app/assessment/begin",
+            data={"lt": token, "csrf_token": csrf, "partnership": "Benchmark P3"},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert begun.status_code == 303, begun.text
         return token, csrf
 
 
