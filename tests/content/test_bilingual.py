@@ -5,8 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from lti_tool.assessment.instrument import INSTRUMENTS_DIR, get_instrument, instruments_by_version
 from lti_tool.content import load_workshops
 from lti_tool.content.bilingual import Text, language_of
 from lti_tool.content.cli import content_cli
@@ -33,6 +35,44 @@ def test_a_missing_french_text_fails_the_content_check(tmp_path: Path) -> None:
 
     shutil.copy(DATA / "minimal.yaml", folder / "tiny.yaml")  # the same file, translated: fine
     assert CliRunner().invoke(content_cli, ["check", "--dir", str(folder)]).exit_code == 0
+
+
+def test_a_missing_french_text_in_an_instrument_fails_the_content_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (INSTRUMENTS_DIR / "partnership-v2.yaml").read_text(encoding="utf-8")
+    french = (
+        "        fr: Les partenaires peuvent nommer le problème ou l'occasion commune qui les a réunis.\n"
+    )
+    assert french in text
+    (tmp_path / "partnership-v2.yaml").write_text(text.replace(french, ""), encoding="utf-8")
+    monkeypatch.setattr("lti_tool.content.cli.INSTRUMENTS_DIR", tmp_path)
+    workshops = tmp_path / "content"
+    workshops.mkdir()
+    shutil.copy(DATA / "minimal.yaml", workshops)
+    result = CliRunner().invoke(content_cli, ["check", "--dir", str(workshops)])
+    assert result.exit_code == 1
+    assert (
+        "Error: partnership-v2.yaml: dimensions[0].statements[0].text.fr: Missing the French text."
+        in result.output.splitlines()
+    )
+
+
+def test_every_instrument_version_reads_in_french() -> None:
+    for version, en in instruments_by_version().items():
+        fr = get_instrument(version, lang="fr")
+        assert (en.lang, fr.lang) == ("en", "fr")
+        assert fr.statement_ids == en.statement_ids and fr.themes == en.themes
+        assert fr.scale.points == en.scale.points
+        pairs = [(en.title, fr.title), (en.intro, fr.intro), (en.help, fr.help)]
+        pairs += list(zip(en.scale.labels, fr.scale.labels, strict=True))
+        pairs += list(zip(en.importance_scale.labels, fr.importance_scale.labels, strict=True))
+        for a, b in zip(en.dimensions, fr.dimensions, strict=True):
+            pairs += [(a.title, b.title), (a.description, b.description)]
+            pairs += [(s.text, t.text) for s, t in zip(a.statements, b.statements, strict=True)]
+        assert [p for p in pairs if p[0] == p[1]] == []  # each text translated
+    assert get_instrument(2, lang="fr").scale.not_applicable_label == "Je ne sais pas / sans objet"
+    assert get_instrument(2).scale.not_applicable_label == "Don't know / not applicable"
 
 
 def test_the_workshop_reads_in_french_and_english_is_unchanged() -> None:
