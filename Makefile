@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := lti_tool
 
-.PHONY: run test install install-dev browser-deps lint bench clean
+.PHONY: run test install install-dev browser-deps lint bench clean translations compile-translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,10 +12,27 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/pip install --quiet --quiet -e .
+	@$(MAKE) --no-print-directory compile-translations
 
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet --quiet -e '.[dev]'
 	$(BIN)/pip install --quiet --quiet -e tests/sample_plugin
+	@$(MAKE) --no-print-directory compile-translations
+
+# French (Canada): extract every marked text (babel.cfg), bring the catalogue up to date with the
+# code (new texts get an empty msgstr to fill), compile it. The .po is committed, the .mo never
+# (docs/decisions/0019-translations.md); a wheel compiles its own (setup.py).
+TRANSLATIONS := lti_tool/translations
+translations: install-dev
+	@mkdir -p build
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 \
+		--add-location=file --sort-output --project=p3-workshop-lti -o build/messages.pot lti_tool plugins
+	$(BIN)/pybabel --quiet update -i build/messages.pot -d $(TRANSLATIONS) -l fr_CA \
+		--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
+	@$(MAKE) --no-print-directory compile-translations
+
+compile-translations:
+	$(BIN)/pybabel --quiet compile --statistics -d $(TRANSLATIONS)
 
 # Chromium from Debian and axe-core from npm, for the browser tests. Best effort:
 # without them the browser tests are skipped and say so.
