@@ -58,7 +58,7 @@ class LaunchPolicy:
     base_url: str = ""
     require_state_cookie: bool = False
     # Records a deployment id the platform signed but the tool does not know (or None when it
-    # may not): Canvas's Dynamic Registration names none (docs/decisions/0019).
+    # may not): Canvas's Dynamic Registration names none (docs/decisions/0020).
     learn_deployment: Callable[[Platform, str], Deployment | None] | None = None
 
 

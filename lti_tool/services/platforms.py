@@ -75,7 +75,7 @@ def add_deployment(platform: Platform, deployment_id: str) -> Deployment:
 def learn_deployment(platform: Platform, deployment_id: str) -> Deployment | None:
     """The deployment id of a verified launch, recorded when the platform registered by Dynamic
     Registration and has no deployment yet (Canvas names none until the tool is installed):
-    docs/decisions/0019-learned-deployments.md. None: not learnable, the launch is refused.
+    docs/decisions/0020-learned-deployments.md. None: not learnable, the launch is refused.
 
     Runs in the launch's transaction, after its state was consumed (SQLite: the write lock is
     held); on PostgreSQL the platform row is locked, so that of two first launches racing with

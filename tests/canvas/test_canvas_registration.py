@@ -1,6 +1,6 @@
 """Canvas by Dynamic Registration (issue 12): Canvas's answer names no deployment (the deployment
 is made when the administrator installs the tool), so the first valid launch's deployment id is
-taken and recorded (docs/decisions/0019-learned-deployments.md); LEARN_FIRST_DEPLOYMENT=0 turns
+taken and recorded (docs/decisions/0020-learned-deployments.md); LEARN_FIRST_DEPLOYMENT=0 turns
 that off; the administrator area lists what was learned."""
 
 from __future__ import annotations
