@@ -41,7 +41,7 @@ def home() -> str:
 def course() -> str:
     who = _person_or_404(request.args.get("as"))
     return render_template(
-        "demo/course.html", who=who, lang=_locale(), course=demo.COURSE, activities=service.activities()
+        "demo/course.html", who=who, lang=_lang_param(), course=demo.COURSE, activities=service.activities()
     )
 
 
@@ -60,14 +60,14 @@ def launch_frame() -> str:
     storage = request.args.get("storage", "1") != "0"
     init_query = {
         "as": who.id,
-        "lang": _locale(),
+        **({"lang": _lang_param()} if _lang_param() else {}),
         "storage": "1" if storage else "0",
         **target,
     }
     return render_template(
         "demo/launch.html",
         who=who,
-        lang=_locale(),
+        lang=_lang_param(),
         course=demo.COURSE,
         activity=activity,
         deep_link=deep_link,
@@ -113,6 +113,11 @@ def _locale(value: object = None) -> str:
     """The language a person chose on the demo home (`lang`): what the LMS sends as their locale."""
     chosen = value if value is not None else request.args.get("lang")
     return chosen if chosen in LOCALES else "en-CA"
+
+
+def _lang_param() -> str | None:
+    """`lang` for the demo's own links: left out for English, so English URLs stay as they were."""
+    return None if _locale() == LOCALES[0] else _locale()
 
 
 def _launch_request(who: demo.Person, hint: dict[str, object]) -> demo.LaunchRequest:
