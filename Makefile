@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := lti_tool
 
-.PHONY: run test install install-dev browser-deps lint bench clean
+.PHONY: run test install install-dev browser-deps lint bench load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ bench: install-dev
 	cd benchmarks && ../$(BIN)/python grades_bench.py
 	cd benchmarks && ../$(BIN)/python isolation_bench.py
 	cd benchmarks && ../$(BIN)/python class_bench.py
+
+# A class at 9:00 (Locust, headless) against gunicorn + PostgreSQL + a grade worker; a few
+# minutes of both cores. LOAD_ARGS="--users 30 --arrival 10" for a short one; see the script.
+load: install-dev
+	$(BIN)/pip install --quiet --quiet -e '.[bench]'
+	cd benchmarks && ../$(BIN)/python class_wave.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache
