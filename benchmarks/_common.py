@@ -111,6 +111,7 @@ def _served(
         env=env,
         cwd=ROOT,
     )
+    env["BENCH_SERVER_PID"] = str(server.pid)  # for worker_memory()
     try:
         for _ in range(100):
             try:
@@ -128,3 +129,28 @@ def server_ms(response: requests.Response) -> float:
     """The app's own time for a response, from its Server-Timing header."""
     header = response.headers.get("Server-Timing", "app;dur=nan")
     return float(header.split("dur=")[1])
+
+
+def worker_memory(master_pid: int) -> list[tuple[int, float, float]]:
+    """(pid, RSS MiB, PSS MiB) of each child of a gunicorn master, from /proc (Linux).
+    PSS shares the pages the workers have in common between them: what a worker really adds."""
+    found = []
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return found
+    for child in children:
+        fields = {}
+        try:
+            for line in Path(f"/proc/{child}/smaps_rollup").read_text().splitlines()[1:]:
+                name, _, rest = line.partition(":")
+                fields[name] = int(rest.split()[0]) / 1024  # kB -> MiB
+        except OSError:
+            continue
+        found.append((int(child), fields.get("Rss", 0.0), fields.get("Pss", 0.0)))
+    return found
+
+
+def describe_memory(master_pid: int) -> str:
+    workers = worker_memory(master_pid)
+    return ", ".join(f"RSS {rss:.0f} MiB (PSS {pss:.0f})" for _, rss, pss in workers) or "n/a"

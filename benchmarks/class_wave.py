@@ -52,7 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import SECRET, free_port, scratch_database  # noqa: E402
+from _common import SECRET, describe_memory, free_port, scratch_database  # noqa: E402
 
 from lti_tool.assessment.instrument import default_instrument  # noqa: E402
 from lti_tool.content.loader import load_workshops  # noqa: E402
@@ -362,6 +362,8 @@ def main() -> int:
             elapsed = time.monotonic() - started
             runner.quit()
             report(environment, elapsed)
+            for process in processes[: args.web]:
+                print(f"memory per web worker (server {process.pid}): {describe_memory(process.pid)}")
             print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
             unfinished = sum(Wave.unfinished.values())
             if unfinished:

@@ -35,7 +35,7 @@ from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
-from _common import ROOT, free_port, served_app
+from _common import ROOT, describe_memory, free_port, served_app
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from launch_bench import register
@@ -46,7 +46,7 @@ PLAIN_DIR = Path(__file__).resolve().parent / "plain_pylti1p3"
 
 
 @contextmanager
-def served_plain_tool(platform: IndependentPlatform, key_cache: bool) -> Iterator[str]:
+def served_plain_tool(platform: IndependentPlatform, key_cache: bool) -> Iterator[tuple[str, int]]:
     """The plain pylti1p3 tool under gunicorn (sync, 2 workers), configured for ``platform``."""
     folder = Path(tempfile.mkdtemp(prefix="plain-pylti1p3-"))
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -109,7 +109,7 @@ def served_plain_tool(platform: IndependentPlatform, key_cache: bool) -> Iterato
                 break
             except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.1)
-        yield base
+        yield base, server.pid
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -212,7 +212,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with (
         served_app(args.database_url, workers=2, threads=1) as (base, env),
-        served_plain_tool(platform, args.plain_key_cache) as plain_base,
+        served_plain_tool(platform, args.plain_key_cache) as (plain_base, plain_pid),
     ):
         register(platform, env)
         ours = Tool("this tool", base, "/lti/login", "/lti/launch")
@@ -233,6 +233,8 @@ def main() -> None:
             print(describe(plain, theirs))
             ratios.append(mine["rate"] / theirs["rate"])
             print(f"  ratio this / plain: {ratios[-1]:.2f}")
+        print(f"memory per worker after the runs: this tool {describe_memory(int(env['BENCH_SERVER_PID']))}")
+        print(f"                                  plain tool {describe_memory(plain_pid)}")
         print(
             f"ratio this / plain, median of {args.runs}: {statistics.median(ratios):.2f}"
             f" (runs: {', '.join(f'{r:.2f}' for r in ratios)});"

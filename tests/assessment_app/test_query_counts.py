@@ -30,12 +30,12 @@ pytestmark = pytest.mark.both_dbs
 BASE = "http://tool.test"
 
 # Statements per request (see docs/performance.md, "Queries per request").
-LAUNCH_POST = 8
-FIRST_PAGE = 5
-ASSESSMENT_PAGE = 5
-AUTOSAVE = 9
-SUBMIT = 13
-REPORT = 9
+LAUNCH_POST = 8  # + SET LOCAL synchronous_commit on PostgreSQL (decision 0019)
+FIRST_PAGE = 3
+ASSESSMENT_PAGE = 4
+AUTOSAVE = 5
+SUBMIT = 12
+REPORT = 7
 
 
 @contextmanager
@@ -123,7 +123,9 @@ def test_a_launch_and_its_first_page_cost_a_fixed_number_of_statements(
     with counted(launch_app) as statements:
         launched = client.post("/lti/launch", data={"id_token": token, "state": state})
     assert launched.status_code == 303, launched.text
-    assert len(statements) <= LAUNCH_POST, explain(statements)
+    with launch_app.app_context():
+        postgres = db.engine.dialect.name == "postgresql"
+    assert len(statements) <= LAUNCH_POST + postgres, explain(statements)
     # One redirect: the POST names the page the learner sees, which answers it at once.
     assert urlsplit(launched.headers["Location"]).path.startswith("/app/w/")
     with counted(launch_app) as statements:
