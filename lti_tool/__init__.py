@@ -35,11 +35,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         n = int(settings["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
 
-    from lti_tool import cli, db_setup, items, outbound, plugin_manager, security
+    from lti_tool import cli, db_setup, items, languages, outbound, plugin_manager, security
     from lti_tool import models as _models  # noqa: F401  (tables known to migrations)
     from lti_tool.extensions import db, migrate
 
     db.init_app(app)
+    languages.init_app(app)
     outbound.init_app(app)
     migrate.init_app(
         app, db, directory=_migrations_dir(), render_as_batch=True, include_name=migration_include_name
@@ -79,6 +80,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(_security_headers)
     security.init_app(app)
     app.add_url_rule("/", "index", _index)
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
 
     if settings["DEMO"]:
         from lti_tool.demo import views as demo_views
@@ -170,6 +172,14 @@ def _index() -> str:
     from flask import render_template
 
     return render_template("index.html")
+
+
+def _favicon() -> Response:
+    # Pages name the icon (<link rel="icon">); this answers the browsers and tools that ask anyway.
+    from flask import current_app, send_from_directory
+
+    folder = current_app.static_folder or ""
+    return send_from_directory(folder, "logo.svg", mimetype="image/svg+xml", max_age=86400)
 
 
 def _register_template_helpers(app: Flask) -> None:

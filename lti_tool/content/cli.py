@@ -1,4 +1,5 @@
-"""`flask content check`: validate the workshop YAML and name every problem's place.
+"""`flask content check`: validate the workshop YAML and the self-assessment's instrument files
+(English and French) and name every problem's place.
 
 Registered as a Flask plugin command (entry point `flask.commands`), so it works even when
 broken content stops the app itself from starting.
@@ -12,6 +13,16 @@ from pathlib import Path
 
 import click
 
+from lti_tool.assessment.catalogue import CatalogueError
+from lti_tool.assessment.instrument import (
+    INSTRUMENTS_DIR,
+    InstrumentError,
+    default_instrument,
+    load_instrument,
+)
+from lti_tool.plugin_api import SettingsError, validate_settings
+
+from .bilingual import LANGUAGES
 from .loader import (
     YAML_SUFFIXES,
     ContentError,
@@ -59,7 +70,8 @@ def check(directory: Path | None) -> None:
     if not files:
         click.echo(f"Error: no workshop files (*.yaml) in {directory}.", err=True)
         sys.exit(1)
-    problems = 0
+    problems = _check_instruments()
+    problems += _check_catalogues() if not problems else 0
     for path in files:  # every file, so one run shows every broken file
         try:
             load_workshop(path)
@@ -78,7 +90,48 @@ def check(directory: Path | None) -> None:
     for workshop in workshops.values():
         items = linkable_items(workshop)
         click.echo(
-            f"OK: {workshop.slug}: {len(workshop.sessions)} sessions, "
+            f"OK: {workshop.slug} (en, fr): {len(workshop.sessions)} sessions, "
             f"{len(items)} items to link, {len(workshop.bibliography)} bibliography "
             "entries."
         )
+
+
+def _check_instruments() -> int:
+    """Every instrument file shipped with the tool, in both languages: the number of problems."""
+    problems = 0
+    for path in sorted(INSTRUMENTS_DIR.glob("*.yaml")):
+        try:
+            instrument = load_instrument(path)
+        except InstrumentError as error:
+            for line in error.errors:
+                click.echo(f"Error: {line}", err=True)
+            problems += len(error.errors)
+            continue
+        click.echo(
+            f"OK: {path.name} (en, fr): {instrument.id} version {instrument.version}, "
+            f"{len(instrument.statement_ids)} statements in {len(instrument.dimensions)} areas."
+        )
+    return problems
+
+
+def _check_catalogues() -> int:
+    """The installed mechanism catalogues' own data (the built-in one's texts in both
+    languages), read as the report reads them: the number of problems."""
+    from lti_tool.plugin_manager import MECHANISM_CATALOGUES, PluginManager
+
+    problems = 0
+    for catalogue in PluginManager.from_entry_points((MECHANISM_CATALOGUES,)).available(MECHANISM_CATALOGUES):
+        try:
+            settings = validate_settings(type(catalogue), {})
+        except SettingsError:
+            continue  # it needs settings that only an activity gives: nothing to check here
+        try:
+            for lang in LANGUAGES:
+                instrument = default_instrument(lang)
+                catalogue.mechanisms(instrument, settings)
+                catalogue.uncovered_notes(instrument, settings)
+        except CatalogueError as error:
+            for line in error.errors:
+                click.echo(f"Error: mechanism catalogue {catalogue.name}: {line}", err=True)
+            problems += len(error.errors)
+    return problems
