@@ -69,15 +69,17 @@ def served_app(
     workers: int = 2,
     threads: int = 4,
     extra_env: dict[str, str] | None = None,
+    root: Path = ROOT,
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """Migrate a fresh database (on the server of ``database_url``, if given) and serve the app
-    with gunicorn; yields (base_url, env)."""
+    with gunicorn; yields (base_url, env). ``root``: another checkout of the tool to serve (its
+    ``lti_tool`` is imported first, being in the working directory), to compare versions."""
     with scratch_database(database_url) as url:
-        yield from _served(url, workers, threads, extra_env)
+        yield from _served(url, workers, threads, extra_env, root)
 
 
 def _served(
-    database_url: str, workers: int, threads: int, extra_env: dict[str, str] | None
+    database_url: str, workers: int, threads: int, extra_env: dict[str, str] | None, root: Path
 ) -> Iterator[tuple[str, dict[str, str]]]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -92,7 +94,7 @@ def _served(
         **(extra_env or {}),
     }
     flask = [sys.executable, "-m", "flask", "--app", "lti_tool"]
-    subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
+    subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=root)
     server = subprocess.Popen(
         [
             sys.executable,
@@ -109,7 +111,7 @@ def _served(
             "lti_tool:create_app()",
         ],
         env=env,
-        cwd=ROOT,
+        cwd=root,
     )
     env["BENCH_SERVER_PID"] = str(server.pid)  # for worker_memory()
     try:

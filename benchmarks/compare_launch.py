@@ -1,7 +1,7 @@
 """This tool's launch against a plain pylti1p3 Flask tool's, side by side, in one run (issue 16).
 
     .venv/bin/python benchmarks/compare_launch.py [--n 300] [--runs 3] [--clients 4]
-        [--database-url postgresql://...] [--plain-key-cache]
+        [--database-url postgresql://...] [--plain-key-cache] [--before DIR]
 
 Both tools are served by gunicorn, sync workers, 2 of each, on loopback, launched from one
 independent platform (tests/support/independent_platform.py: its own key, its own JWKS server,
@@ -11,6 +11,9 @@ the learner sees: this tool answers the POST with a 303 to its first page, the p
 (benchmarks/plain_pylti1p3/app.py, written as pylti1p3's Flask example does) renders its page
 in the POST's answer. The clients are separate processes (``--clients``), so the client's GIL
 does not cap either tool.
+
+``--before DIR`` serves another checkout of this tool beside them (say ``git archive <rev> | tar
+-x -C DIR``), for before/after figures from the same run.
 
 Prints, per run and tool: launches/s, the median of each request, then the ratio this / plain,
 and the load average of the machine before each run (the figures are only comparable within a
@@ -29,7 +32,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -149,8 +152,9 @@ class Tool:
 _PHASE: dict[str, Any] = {}
 
 
-def _launch(index: int) -> tuple[float, float | None]:
-    """One launch, followed to its page: (POST ms, page GET ms or None when the POST was the page)."""
+def _launch(index: int) -> tuple[float, float | None, int]:
+    """One launch, followed to its page: (POST ms, the rest ms or None when the POST answered
+    with the page, requests made)."""
     tool: Tool = _PHASE["tool"]
     cookies, token, state = _PHASE["prepared"][index]
     with requests.Session() as browser:
@@ -161,14 +165,15 @@ def _launch(index: int) -> tuple[float, float | None]:
         )
         post_ms = (time.perf_counter() - started) * 1000
         if response.status_code == 200:
-            return post_ms, None
-        assert response.status_code == 303, (tool.name, response.status_code, response.text[:300])
+            return post_ms, None, 1
         started = time.perf_counter()
-        page = browser.get(
-            urljoin(tool.launch_url, response.headers["Location"]), allow_redirects=False, timeout=30
-        )
-        assert page.status_code == 200, (tool.name, page.status_code, page.text[:300])
-        return post_ms, (time.perf_counter() - started) * 1000
+        made = 1
+        while response.status_code == 303 and made < 5:
+            url = urljoin(response.url, response.headers["Location"])
+            response = browser.get(url, allow_redirects=False, timeout=30)
+            made += 1
+        assert response.status_code == 200, (tool.name, response.status_code, response.text[:300])
+        return post_ms, (time.perf_counter() - started) * 1000, made
 
 
 def measure(tool: Tool, platform: IndependentPlatform, n: int, clients: int) -> dict[str, Any]:
@@ -185,13 +190,13 @@ def measure(tool: Tool, platform: IndependentPlatform, n: int, clients: int) -> 
         "rate": n / elapsed,
         "post": statistics.median(posts),
         "page": statistics.median(pages) if pages else None,
-        "requests": 2 if pages else 1,
+        "requests": max(r[2] for r in results),
         "load": load,
     }
 
 
 def describe(tool: Tool, m: dict[str, Any]) -> str:
-    page = f"   page {m['page']:6.2f} ms" if m["page"] is not None else "   (page in the POST's answer)"
+    page = f"   then {m['page']:6.2f} ms" if m["page"] is not None else "   (the page is the POST's answer)"
     return (
         f"  {tool.name:<34} {m['rate']:7.1f} launches/s   requests/launch {m['requests']}"
         f"   POST {m['post']:6.2f} ms{page}   (load before {m['load']:.2f})"
@@ -207,38 +212,48 @@ def main() -> None:
         "--database-url", default=None, help="PostgreSQL server for this tool (default SQLite)"
     )
     parser.add_argument("--plain-key-cache", action="store_true", help="the plain tool caches the key set")
+    parser.add_argument("--before", default=None, help="another checkout of this tool, measured alongside")
     args = parser.parse_args()
     platform = IndependentPlatform()
     print(f"machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    with (
-        served_app(args.database_url, workers=2, threads=1) as (base, env),
-        served_plain_tool(platform, args.plain_key_cache) as (plain_base, plain_pid),
-    ):
+    with ExitStack() as stack:
+        base, env = stack.enter_context(served_app(args.database_url, workers=2, threads=1))
         register(platform, env)
-        ours = Tool("this tool", base, "/lti/login", "/lti/launch")
-        plain = Tool(
-            "plain pylti1p3" + (" (key set cached)" if args.plain_key_cache else ""),
-            plain_base,
-            "/login/",
-            "/launch/",
-        )
-        for tool in (ours, plain):  # warm-up: key set fetches, imports, first connections
+        tools = [(Tool("this tool", base, "/lti/login", "/lti/launch"), int(env["BENCH_SERVER_PID"]))]
+        if args.before:
+            root = Path(args.before).resolve()
+            old_base, old_env = stack.enter_context(
+                served_app(args.database_url, workers=2, threads=1, root=root)
+            )
+            register(platform, old_env, cwd=root)
+            old = Tool(f"this tool before ({root.name})", old_base, "/lti/login", "/lti/launch")
+            tools.append((old, int(old_env["BENCH_SERVER_PID"])))
+        plain_base, plain_pid = stack.enter_context(served_plain_tool(platform, args.plain_key_cache))
+        label = "plain pylti1p3" + (" (key set cached)" if args.plain_key_cache else "")
+        plain = Tool(label, plain_base, "/login/", "/launch/")
+        tools.append((plain, plain_pid))
+        for tool, _ in tools:  # warm-up: key set fetches, imports, first connections
             measure(tool, platform, 20, args.clients)
-        ratios = []
+        ratios: dict[str, list[float]] = {tool.name: [] for tool, _ in tools[:-1]}
         for run in range(1, args.runs + 1):
             print(f"run {run}:")
-            mine = measure(ours, platform, args.n, args.clients)
-            theirs = measure(plain, platform, args.n, args.clients)
-            print(describe(ours, mine))
-            print(describe(plain, theirs))
-            ratios.append(mine["rate"] / theirs["rate"])
-            print(f"  ratio this / plain: {ratios[-1]:.2f}")
-        print(f"memory per worker after the runs: this tool {describe_memory(int(env['BENCH_SERVER_PID']))}")
-        print(f"                                  plain tool {describe_memory(plain_pid)}")
+            measured = [(tool, measure(tool, platform, args.n, args.clients)) for tool, _ in tools]
+            for tool, m in measured:
+                print(describe(tool, m))
+            theirs = measured[-1][1]["rate"]
+            for tool, m in measured[:-1]:
+                ratios[tool.name].append(m["rate"] / theirs)
+                print(f"  ratio {tool.name} / plain: {ratios[tool.name][-1]:.2f}")
+        print("memory per worker after the runs:")
+        for tool, pid in tools:
+            print(f"  {tool.name:<34} {describe_memory(pid)}")
+        for name, values in ratios.items():
+            print(
+                f"ratio {name} / plain, median of {args.runs}: {statistics.median(values):.2f}"
+                f" (runs: {', '.join(f'{r:.2f}' for r in values)})"
+            )
         print(
-            f"ratio this / plain, median of {args.runs}: {statistics.median(ratios):.2f}"
-            f" (runs: {', '.join(f'{r:.2f}' for r in ratios)});"
-            f" database: {'PostgreSQL' if args.database_url else 'SQLite'};"
+            f"database: {'PostgreSQL' if args.database_url else 'SQLite'};"
             f" load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
         )
     platform.stop()
