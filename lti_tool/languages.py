@@ -24,8 +24,12 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     # Templates translate through lti_tool.i18n like every other layer, so a `use(lang)`
     # block (a grade comment in the learner's language) reaches templates too.
+    # Jinja's newstyle callables format the text themselves (`%(name)s`, `num`, escaping); a
+    # literal percent sign in a template text is written `%%`.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        i18n.gettext, i18n.ngettext, newstyle=True
+        lambda message: i18n.translations().gettext(message),
+        lambda singular, plural, n: i18n.translations().ngettext(singular, plural, n),
+        newstyle=True,
     )
     # `{% trans %}` blocks collapse their whitespace (babel.cfg extracts them the same way).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
