@@ -166,8 +166,9 @@ def _check_mode(settings: Mapping[str, Any], reg_code: str | None) -> None:
         raise dr.RegistrationError(
             "registration_disabled",
             "Dynamic registration is switched off for this tool.",
-            "The tool's administrator registers platforms by hand (see docs/install-moodle.md "
-            "and docs/install-canvas.md).",
+            "The tool's administrator registers platforms by hand, as "
+            f"{settings['BASE_URL']}/docs/install-moodle.md and "
+            f"{settings['BASE_URL']}/docs/install-canvas.md explain.",
             403,
         )
     if mode == "token" and not reg_code:

@@ -164,6 +164,33 @@ def dashboard() -> str:
     )
 
 
+# The platform form's fields: (name, label, input type). Errors are shown with the label.
+PLATFORM_FIELDS = [
+    ("name", "Name (for people)", "text"),
+    ("issuer", "Issuer (iss)", "text"),
+    ("client_id", "Client ID", "text"),
+    ("auth_login_url", "OIDC authorization URL", "url"),
+    ("auth_token_url", "OAuth2 token URL", "url"),
+    ("key_set_url", "Key set (JWKS) URL", "url"),
+    ("auth_audience", "Token audience (optional)", "text"),
+    ("deployment_ids", "Deployment IDs (one a line)", "textarea"),
+]
+
+
+def _field_problems(errors: dict[str, Any]) -> dict[str, list[str]]:
+    """Each field's messages, each naming the field by its label ("Issuer (iss): ...")."""
+    labels = {name: label for name, label, _ in PLATFORM_FIELDS}
+    problems: dict[str, list[str]] = {}
+    for field, messages in errors.items():
+        label = labels.get(field, field)
+        if isinstance(messages, dict):  # a list field: messages per item (the line, from 1)
+            found = [f"{label}, line {int(i) + 1}: {m}" for i, ms in messages.items() for m in ms]
+        else:
+            found = [f"{label}: {m}" for m in messages]
+        problems.setdefault(field, []).extend(found)
+    return problems
+
+
 def _form_data() -> dict[str, Any]:
     form = request.form
     data: dict[str, Any] = {
@@ -193,12 +220,14 @@ def platform_new() -> Any:
         try:
             platform = platform_service.add_platform(values)
         except platform_service.PlatformError as exc:
-            errors = exc.errors
+            errors = _field_problems(exc.errors)
         else:
             flash(f"Platform #{platform.id} added.")
             return redirect(url_for("admin.dashboard"), code=303)
     status = 400 if errors else 200
-    return render_template("admin/platform_form.html", values=values, errors=errors, platform=None), status
+    return render_template(
+        "admin/platform_form.html", values=values, errors=errors, platform=None, fields=PLATFORM_FIELDS
+    ), status
 
 
 @bp.route("/platforms/<int:platform_id>/edit", methods=["GET", "POST"])
@@ -211,7 +240,7 @@ def platform_edit(platform_id: int) -> Any:
         try:
             platform_service.update_platform(platform, values)
         except platform_service.PlatformError as exc:
-            errors = exc.errors
+            errors = _field_problems(exc.errors)
         else:
             flash(f"Platform #{platform.id} saved.")
             return redirect(url_for("admin.dashboard"), code=303)
@@ -231,7 +260,7 @@ def platform_edit(platform_id: int) -> Any:
         values["deployment_ids"] = platform.deployment_ids
     status = 400 if errors else 200
     return render_template(
-        "admin/platform_form.html", values=values, errors=errors, platform=platform
+        "admin/platform_form.html", values=values, errors=errors, platform=platform, fields=PLATFORM_FIELDS
     ), status
 
 
@@ -245,21 +274,44 @@ def platform_enabled(platform_id: int) -> Response:
     return redirect(url_for("admin.dashboard"), code=303)
 
 
+@bp.get("/platforms/<int:platform_id>/remove")
+@admin_required
+def platform_remove_confirm(platform_id: int) -> str:
+    """What removing the platform deletes with it, before anything is deleted."""
+    platform = _platform_or_404(platform_id)
+    return render_template(
+        "admin/confirm_remove.html", platform=platform, gone=platform_service.removal_summary(platform)
+    )
+
+
 @bp.post("/platforms/<int:platform_id>/delete")
 @admin_required
 def platform_delete(platform_id: int) -> Response:
     platform = _platform_or_404(platform_id)
     if request.form.get("confirm") != "yes":
-        abort(400, description="Tick the confirmation box to remove a platform.")
+        abort(400, description="Not removed: confirm on the platform's Remove page first.")
     platform_service.remove_platform(platform)
-    flash(f"Platform #{platform_id} removed with its deployments and launch records.")
+    flash(f"Platform #{platform_id} removed, with everything its people did in the tool.")
     return redirect(url_for("admin.dashboard"), code=303)
+
+
+@bp.get("/keys/rotate")
+@admin_required
+def keys_rotate_confirm() -> str:
+    return render_template(
+        "admin/confirm_rotate.html",
+        keys=tool_keys.published_keys(),
+        overlap_days=current_app.config["KEY_ROTATION_OVERLAP_DAYS"],
+        jwks_url=current_app.config["BASE_URL"] + url_for("lti.jwks"),
+    )
 
 
 @bp.post("/keys/rotate")
 @admin_required
 def keys_rotate() -> Response:
     cfg = current_app.config
+    if request.form.get("confirm") != "rotate":
+        abort(400, description="Not rotated: confirm on the Rotate the signing key page first.")
     new_key, _ = tool_keys.rotate(cfg["SECRET_KEY"], cfg["KEY_ROTATION_OVERLAP_DAYS"])
     flash(
         f"New signing key {new_key.kid}; previous keys stay published for "
