@@ -28,7 +28,8 @@ def test_every_doc_is_served_as_a_page_with_its_title(tool_app: Flask) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/docs/nope.md", "/docs/../pyproject.toml", "/docs/%2e%2e/README.md", "/docs/decisions/../../x.md"]
+    "path",
+    ["/docs/nope.md", "/docs/../pyproject.toml", "/docs/%2e%2e/README.md", "/docs/decisions/../../x.md"],
 )
 def test_only_docs_are_served(tool_app: Flask, path: str) -> None:
     page = tool_app.test_client().get(path)

@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import func, select
 
 from lti_tool.extensions import db
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.models import Deployment, Platform
 
 _URL = fields.Url(required=True, require_tld=False, schemes={"http", "https"})
@@ -16,15 +17,17 @@ _URL = fields.Url(required=True, require_tld=False, schemes={"http", "https"})
 
 def _text(most: int) -> list[validate.Validator]:
     return [
-        validate.Length(min=1, error="Required: it cannot be empty."),
-        validate.Length(max=most, error="At most {max} characters."),
+        validate.Length(min=1, error=_l("Required: it cannot be empty.")),
+        validate.Length(max=most, error=_l("At most {max} characters.")),
     ]
 
 
 class PlatformSchema(Schema):
     """Field names are pylti1p3's, so configs copied from its docs work as they are."""
 
-    name = fields.String(load_default="", validate=validate.Length(max=200, error="At most {max} characters."))
+    name = fields.String(
+        load_default="", validate=validate.Length(max=200, error="At most {max} characters.")
+    )
     issuer = fields.String(required=True, validate=_text(500))
     client_id = fields.String(required=True, validate=_text(255))
     deployment_ids = fields.List(fields.String(validate=_text(255)), load_default=list)

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from lti_tool import outbound
 from lti_tool.extensions import db, rowcount
+from lti_tool.i18n import gettext as _
 from lti_tool.lti import registration as dr
 from lti_tool.models import (
     DynamicRegistration,
@@ -167,9 +168,11 @@ def _check_mode(settings: Mapping[str, Any], reg_code: str | None) -> None:
         raise dr.RegistrationError(
             "registration_disabled",
             "Dynamic registration is switched off for this tool.",
-            "The tool's administrator registers platforms by hand, as "
-            f"{settings['BASE_URL']}/docs/install-moodle.md and "
-            f"{settings['BASE_URL']}/docs/install-canvas.md explain.",
+            _(
+                "The tool's administrator registers platforms by hand, as %(moodle)s and %(canvas)s explain.",
+                moodle=f"{settings['BASE_URL']}/docs/install-moodle.md",
+                canvas=f"{settings['BASE_URL']}/docs/install-canvas.md",
+            ),
             403,
         )
     if mode == "token" and not reg_code:

@@ -24,6 +24,8 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
+from lti_tool.i18n import gettext as _
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.lti import keys as tool_keys
 from lti_tool.models.base import utcnow
 from lti_tool.security import same_secret
@@ -166,14 +168,14 @@ def dashboard() -> str:
 
 # The platform form's fields: (name, label, input type). Errors are shown with the label.
 PLATFORM_FIELDS = [
-    ("name", "Name (for people)", "text"),
-    ("issuer", "Issuer (iss)", "text"),
-    ("client_id", "Client ID", "text"),
-    ("auth_login_url", "OIDC authorization URL", "url"),
-    ("auth_token_url", "OAuth2 token URL", "url"),
-    ("key_set_url", "Key set (JWKS) URL", "url"),
-    ("auth_audience", "Token audience (optional)", "text"),
-    ("deployment_ids", "Deployment IDs (one a line)", "textarea"),
+    ("name", _l("Name (for people)"), "text"),
+    ("issuer", _l("Issuer (iss)"), "text"),
+    ("client_id", _l("Client ID"), "text"),
+    ("auth_login_url", _l("OIDC authorization URL"), "url"),
+    ("auth_token_url", _l("OAuth2 token URL"), "url"),
+    ("key_set_url", _l("Key set (JWKS) URL"), "url"),
+    ("auth_audience", _l("Token audience (optional)"), "text"),
+    ("deployment_ids", _l("Deployment IDs (one a line)"), "textarea"),
 ]
 
 
@@ -184,9 +186,13 @@ def _field_problems(errors: dict[str, Any]) -> dict[str, list[str]]:
     for field, messages in errors.items():
         label = labels.get(field, field)
         if isinstance(messages, dict):  # a list field: messages per item (the line, from 1)
-            found = [f"{label}, line {int(i) + 1}: {m}" for i, ms in messages.items() for m in ms]
+            found = [
+                _("%(field)s, line %(line)s: %(problem)s", field=label, line=int(i) + 1, problem=m)
+                for i, ms in messages.items()
+                for m in ms
+            ]
         else:
-            found = [f"{label}: {m}" for m in messages]
+            found = [_("%(field)s: %(problem)s", field=label, problem=m) for m in messages]
         problems.setdefault(field, []).extend(found)
     return problems
 
@@ -289,9 +295,9 @@ def platform_remove_confirm(platform_id: int) -> str:
 def platform_delete(platform_id: int) -> Response:
     platform = _platform_or_404(platform_id)
     if request.form.get("confirm") != "yes":
-        abort(400, description="Not removed: confirm on the platform's Remove page first.")
+        abort(400, description=_("Not removed: confirm on the platform's Remove page first."))
     platform_service.remove_platform(platform)
-    flash(f"Platform #{platform_id} removed, with everything its people did in the tool.")
+    flash(_("Platform #%(id)s removed, with everything its people did in the tool.", id=platform_id))
     return redirect(url_for("admin.dashboard"), code=303)
 
 
@@ -311,8 +317,8 @@ def keys_rotate_confirm() -> str:
 def keys_rotate() -> Response:
     cfg = current_app.config
     if request.form.get("confirm") != "rotate":
-        abort(400, description="Not rotated: confirm on the Rotate the signing key page first.")
-    new_key, _ = tool_keys.rotate(cfg["SECRET_KEY"], cfg["KEY_ROTATION_OVERLAP_DAYS"])
+        abort(400, description=_("Not rotated: confirm on the Rotate the signing key page first."))
+    new_key, _retired = tool_keys.rotate(cfg["SECRET_KEY"], cfg["KEY_ROTATION_OVERLAP_DAYS"])
     flash(
         f"New signing key {new_key.kid}; previous keys stay published for "
         f"{cfg['KEY_ROTATION_OVERLAP_DAYS']} days."

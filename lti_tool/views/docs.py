@@ -3,7 +3,7 @@
 Pages name docs ("docs/grades.md") for administrators and LMS administrators; a link must work
 for a tool installed from its wheel, with no repository at hand, and say what *this* version
 does. The wheel carries docs/ (lti_tool/docs links to it); Python-Markdown renders it
-(docs/decisions/0019-docs-served-by-the-tool.md).
+(docs/decisions/0020-docs-served-by-the-tool.md).
 """
 
 from __future__ import annotations
@@ -16,19 +16,22 @@ import markdown
 from flask import Blueprint, abort, render_template
 from markupsafe import Markup
 
+from lti_tool.i18n import gettext as _
+from lti_tool.i18n import lazy_gettext as _l
+
 bp = Blueprint("docs", __name__, url_prefix="/docs")
 
 # docs/NAME.md and docs/decisions/NAME.md: nothing else (no path is built from what was asked).
 _PAGE = re.compile(r"^(decisions/)?[a-z0-9][a-z0-9-]*\.md$")
 _INDEX = [
-    ("install-moodle.md", "Install in Moodle"),
-    ("install-canvas.md", "Install in Canvas"),
-    ("deploy.md", "Deploy and run in production"),
-    ("settings.md", "Settings"),
-    ("grades.md", "Grades"),
-    ("security.md", "Security"),
-    ("plugins.md", "Plugins"),
-    ("performance.md", "Performance"),
+    ("install-moodle.md", _l("Install in Moodle")),
+    ("install-canvas.md", _l("Install in Canvas")),
+    ("deploy.md", _l("Deploy and run in production")),
+    ("settings.md", _l("Settings")),
+    ("grades.md", _l("Grades")),
+    ("security.md", _l("Security")),
+    ("plugins.md", _l("Plugins")),
+    ("performance.md", _l("Performance")),
 ]
 
 
@@ -79,6 +82,6 @@ def index() -> str:
 def page(name: str) -> str:
     found = _render(name) if _PAGE.match(name) else None
     if found is None:
-        abort(404, description=f"No documentation page {name!r}: the list is at /docs/.")
+        abort(404, description=_("No documentation page %(name)s: the list is at /docs/.", name=repr(name)))
     title, html = found
     return render_template("docs/page.html", title=title, html=html, name=name)

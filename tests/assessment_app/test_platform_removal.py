@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from lti_tool.extensions import db
@@ -12,6 +13,7 @@ from lti_tool.services import platforms as platform_service
 from tests.support.lms import LEARNERS
 
 
+@pytest.mark.both_dbs  # the deletion is the databases' ON DELETE CASCADE
 def test_the_removal_summary_counts_what_the_cascade_deletes(taker: Any, teacher: Any) -> None:
     ben, chloe = taker(LEARNERS[0]), taker(LEARNERS[1])
     assert ben.begin().status_code == 303 and chloe.begin().status_code == 303  # two attempts
