@@ -3,7 +3,7 @@
 Pages name docs ("docs/grades.md") for administrators and LMS administrators; a link must work
 for a tool installed from its wheel, with no repository at hand, and say what *this* version
 does. The wheel carries docs/ (lti_tool/docs links to it); Python-Markdown renders it
-(docs/decisions/0020-docs-served-by-the-tool.md).
+(docs/decisions/0021-docs-served-by-the-tool.md).
 """
 
 from __future__ import annotations
