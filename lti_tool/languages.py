@@ -44,15 +44,20 @@ def current_language() -> str:
     if not has_request_context():
         env = os.environ
         return i18n.language_of(env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG"))
-    launch = g.get("launch")
-    if launch is not None:
-        return launch_language(launch)
-    return i18n.language_of(request.accept_languages.best_match(["en", "fr"]))
+    if "lti_tool_language" not in g:  # once per request (and again when language_changed())
+        launch = g.get("launch")
+        g.lti_tool_language = (
+            launch_language(launch)
+            if launch is not None
+            else i18n.language_of(request.accept_languages.best_match(["en", "fr"]))
+        )
+    return str(g.lti_tool_language)
 
 
 def launch_language(launch: Any) -> str:
-    """A launch's language: the launch locale the LMS sent (the person's choice comes first)."""
-    return i18n.language_of(launch.locale)
+    """A launch's language: the person's own choice if they made one, else the launch's locale."""
+    chosen = launch.user.language if launch.user is not None else ""
+    return chosen if chosen in i18n.LANGUAGES else i18n.language_of(launch.locale)
 
 
 def select_locale() -> str:
@@ -62,6 +67,7 @@ def select_locale() -> str:
 def language_changed() -> None:
     """Call when what decides the language changed during a request (a launch was found)."""
     if has_request_context():
+        g.pop("lti_tool_language", None)
         refresh()
 
 

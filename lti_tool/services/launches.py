@@ -124,6 +124,12 @@ MAX_FAILURE_ROWS = 10_000
 PRUNE_EVERY = 100
 
 
+def set_language(user_pk: int, language: str) -> None:
+    """Remember a person's own language choice; it wins over the locale of their launches."""
+    db.session.execute(update(LtiUser).where(LtiUser.id == user_pk).values(language=language))
+    db.session.commit()
+
+
 def record_failure(error: LaunchError) -> None:
     """Kept in its own transaction: a refusal is recorded even when the launch rolled back."""
     db.session.rollback()
