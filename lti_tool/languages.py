@@ -24,19 +24,17 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     # Templates translate through lti_tool.i18n like every other layer, so a `use(lang)`
     # block (a grade comment in the learner's language) reaches templates too.
+    # Jinja's newstyle callables format the text themselves (`%(name)s`, `num`, escaping); a
+    # literal percent sign in a template text is written `%%`.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        i18n.gettext, _template_ngettext, newstyle=True
+        lambda message: i18n.translations().gettext(message),
+        lambda singular, plural, n: i18n.translations().ngettext(singular, plural, n),
+        newstyle=True,
     )
     # `{% trans %}` blocks collapse their whitespace (babel.cfg extracts them the same way).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(html_lang=html_lang, current_language=i18n.language)
     i18n.set_provider(_provide)
-
-
-def _template_ngettext(singular: str, plural: str, num: int) -> str:
-    # Jinja's newstyle wrapper substitutes num *and* the block's other variables itself (escaping
-    # them): translate only. i18n.ngettext would format with num alone, a KeyError on the rest.
-    return i18n.catalogue(i18n.language()).ngettext(singular, plural, num)
 
 
 def current_language() -> str:
