@@ -24,6 +24,10 @@ ACTIVITY_FIELDS = {
         "Learners who must have submitted before the discussion view shows anything",
     ),
     ("activity", "retakes"): ("retakes", "Allow learners to take it again"),
+    ("activity", "group_minimum"): (
+        "group-minimum",
+        "Members who must have submitted before a group's joint report opens",
+    ),
 }
 
 
