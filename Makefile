@@ -8,14 +8,19 @@ export FLASK_APP := lti_tool
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --quiet --upgrade pip
 
-install: $(BIN)/python
+# Installed once, again only when pyproject.toml changes (not on every `make run`).
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --quiet -e .
+	@touch $@
+
+install: $(VENV)/.installed
 
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet --quiet -e '.[dev]'
 	$(BIN)/pip install --quiet --quiet -e tests/sample_plugin
+	@touch $(VENV)/.installed
 
 # Chromium from Debian and axe-core from npm, for the browser tests. Best effort:
 # without them the browser tests are skipped and say so.
@@ -24,16 +29,14 @@ browser-deps:
 
 # The demo's administrator password (/admin); set your own for anything but a demo.
 DEMO_ADMIN_PASSWORD ?= demo-admin-password
+# `make run PORT=5055`: the tool and its demo LMS follow the port.
+PORT ?= 5000
 
+# `flask demo run` upgrades the database, sets up the demo LMS, serves, and prints where to
+# click last, once the server listens.
 run: install
-	LTI_TOOL_DEMO=1 $(BIN)/flask --app lti_tool db upgrade
-	LTI_TOOL_DEMO=1 $(BIN)/flask --app lti_tool demo setup
-	@echo ""
-	@echo "  Demo LMS:  http://localhost:5000/demo/   (choose a person, open an activity)"
-	@echo "  The tool:  http://127.0.0.1:5000/"
-	@echo "  Admin:     http://127.0.0.1:5000/admin/   (password: $(DEMO_ADMIN_PASSWORD))"
-	@echo ""
-	LTI_TOOL_DEMO=1 LTI_TOOL_ADMIN_PASSWORD=$(DEMO_ADMIN_PASSWORD) $(BIN)/flask --app lti_tool run --host 127.0.0.1 --port 5000
+	@LTI_TOOL_DEMO=1 LTI_TOOL_ADMIN_PASSWORD=$(DEMO_ADMIN_PASSWORD) \
+	  LTI_TOOL_BASE_URL=http://127.0.0.1:$(PORT) exec $(BIN)/flask --app lti_tool demo run
 
 test: lint browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -82,6 +82,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(_security_headers)
     security.init_app(app)
     app.add_url_rule("/", "index", _index)
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
 
     if settings["DEMO"]:
         from lti_tool.demo import views as demo_views
@@ -173,6 +174,14 @@ def _index() -> str:
     from flask import render_template
 
     return render_template("index.html")
+
+
+def _favicon() -> Response:
+    # Pages name the icon (<link rel="icon">); this answers the browsers and tools that ask anyway.
+    from flask import current_app, send_from_directory
+
+    folder = current_app.static_folder or ""
+    return send_from_directory(folder, "logo.svg", mimetype="image/svg+xml", max_age=86400)
 
 
 def _register_template_helpers(app: Flask) -> None:

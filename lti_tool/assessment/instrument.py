@@ -7,6 +7,10 @@ dataclasses. Errors name the file, the entry and the field, e.g.
 Attempts record the instrument version they were answered on; ``instruments_by_version()`` keeps
 every shipped version loadable, so an old attempt renders with its own statements after a new
 version is added.
+
+Every text is written in English and French (``{en: ..., fr: ...}``, lti_tool.content.bilingual);
+an Instrument is built in one language (``lang``, English by default): ask for the version and the
+language together, e.g. ``get_instrument(attempt.instrument_version, lang="fr")``.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from typing import Any
 
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from lti_tool.content.bilingual import DEFAULT_LANGUAGE, Bilingual, language_of, localize
 
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
 DEFAULT_INSTRUMENT_ID = "partnership-assessment"
@@ -88,6 +94,7 @@ class Instrument:
     importance_scale: Scale
     dimensions: tuple[Dimension, ...]
     about: str = ""  # what the questionnaire is, and what its scores do and do not mean
+    lang: str = DEFAULT_LANGUAGE  # the language of these texts (mechanism catalogues follow it)
 
     @property
     def dimension_ids(self) -> tuple[str, ...]:
@@ -128,8 +135,8 @@ class ScaleSchema(Schema):
 
     minimum = fields.Integer(required=True, strict=True)
     maximum = fields.Integer(required=True, strict=True)
-    labels = fields.List(fields.String(validate=validate.Length(min=1)), required=True)
-    not_applicable_label = fields.String(required=True, validate=validate.Length(min=1))
+    labels = fields.List(Bilingual(each=(validate.Length(min=1),)), required=True)
+    not_applicable_label = Bilingual(required=True, each=(validate.Length(min=1),))
 
     @validates_schema
     def _labels_match_points(self, data: dict[str, Any], **_: Any) -> None:
@@ -145,7 +152,7 @@ class StatementSchema(Schema):
         unknown = RAISE
 
     id = fields.String(required=True, validate=SLUG)
-    text = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    text = Bilingual(required=True, each=(validate.Length(min=1, max=300),))
     theme = fields.String(load_default=None, validate=SLUG)
 
 
@@ -154,8 +161,8 @@ class DimensionSchema(Schema):
         unknown = RAISE
 
     id = fields.String(required=True, validate=SLUG)
-    title = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    description = fields.String(required=True, validate=validate.Length(min=1))
+    title = Bilingual(required=True, each=(validate.Length(min=1, max=80),))
+    description = Bilingual(required=True, each=(validate.Length(min=1),))
     statements = fields.List(fields.Nested(StatementSchema), required=True, validate=validate.Length(min=1))
 
 
@@ -165,10 +172,10 @@ class InstrumentSchema(Schema):
 
     id = fields.String(required=True, validate=SLUG)
     version = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-    title = fields.String(required=True, validate=validate.Length(min=1))
-    intro = fields.String(required=True)
-    help = fields.String(required=True)
-    about = fields.String(load_default="")
+    title = Bilingual(required=True, each=(validate.Length(min=1),))
+    intro = Bilingual(required=True)
+    help = Bilingual(required=True)
+    about = Bilingual(load_default=None)
     scale = fields.Nested(ScaleSchema, required=True)
     importance_scale = fields.Nested(ScaleSchema, required=True)
     dimensions = fields.List(fields.Nested(DimensionSchema), required=True, validate=validate.Length(min=1))
@@ -215,7 +222,10 @@ def flatten_errors(messages: Any, path: str = "") -> list[str]:
     return [f"{path}: {messages}" if path else str(messages)]
 
 
-def _to_instrument(data: dict[str, Any]) -> Instrument:
+def _to_instrument(data: dict[str, Any], lang: str) -> Instrument:
+    lang = language_of(lang)
+    data = localize(data, lang)
+
     def scale(raw: dict[str, Any]) -> Scale:
         return Scale(raw["minimum"], raw["maximum"], tuple(raw["labels"]), raw["not_applicable_label"])
 
@@ -237,12 +247,14 @@ def _to_instrument(data: dict[str, Any]) -> Instrument:
         scale=scale(data["scale"]),
         importance_scale=scale(data["importance_scale"]),
         dimensions=dims,
-        about=data["about"],
+        about=data["about"] or "",
+        lang=lang,
     )
 
 
-def parse_instrument(text: str, source: str = "<instrument>") -> Instrument:
-    """Parse and validate instrument YAML; ``source`` prefixes every error message."""
+def parse_instrument(text: str, source: str = "<instrument>", lang: str = DEFAULT_LANGUAGE) -> Instrument:
+    """Parse and validate instrument YAML (both languages), built in ``lang``; ``source``
+    prefixes every error message."""
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -253,26 +265,29 @@ def parse_instrument(text: str, source: str = "<instrument>") -> Instrument:
         data = InstrumentSchema().load(raw)
     except ValidationError as exc:
         raise InstrumentError([f"{source}: {line}" for line in flatten_errors(exc.messages)]) from exc
-    return _to_instrument(data)
+    return _to_instrument(data, lang)
 
 
-def load_instrument(path: str | Path) -> Instrument:
+def load_instrument(path: str | Path, lang: str = DEFAULT_LANGUAGE) -> Instrument:
     path = Path(path)
-    return parse_instrument(path.read_text(encoding="utf-8"), source=path.name)
+    return parse_instrument(path.read_text(encoding="utf-8"), source=path.name, lang=lang)
 
 
 def instruments_by_version(
-    instrument_id: str = DEFAULT_INSTRUMENT_ID, directory: str | Path = INSTRUMENTS_DIR
+    instrument_id: str = DEFAULT_INSTRUMENT_ID,
+    directory: str | Path = INSTRUMENTS_DIR,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Mapping[int, Instrument]:
-    """Every shipped version of an instrument, keyed by version (cached: files never change)."""
-    return _load_versions(instrument_id, Path(directory).resolve())
+    """Every shipped version of an instrument, keyed by version, in ``lang`` (cached: files
+    never change)."""
+    return _load_versions(instrument_id, Path(directory).resolve(), language_of(lang))
 
 
 @functools.cache  # positional, normalised arguments so every caller hits the same entry
-def _load_versions(instrument_id: str, directory: Path) -> Mapping[int, Instrument]:
+def _load_versions(instrument_id: str, directory: Path, lang: str) -> Mapping[int, Instrument]:
     found: dict[int, Instrument] = {}
     for path in sorted(directory.glob("*.yaml")):
-        instrument = load_instrument(path)
+        instrument = load_instrument(path, lang)
         if instrument.id != instrument_id:
             continue
         if instrument.version in found:
@@ -301,14 +316,16 @@ def _check_ids_keep_their_dimension(versions: Iterable[Instrument]) -> None:
                 )
 
 
-def get_instrument(version: int, instrument_id: str = DEFAULT_INSTRUMENT_ID) -> Instrument:
+def get_instrument(
+    version: int, instrument_id: str = DEFAULT_INSTRUMENT_ID, lang: str = DEFAULT_LANGUAGE
+) -> Instrument:
     try:
-        return instruments_by_version(instrument_id)[version]
+        return instruments_by_version(instrument_id, lang=lang)[version]
     except KeyError:
         raise KeyError(f"instrument {instrument_id!r} has no version {version}") from None
 
 
-def default_instrument() -> Instrument:
-    """The newest version of the partnership assessment (what new attempts use)."""
-    versions = instruments_by_version()
+def default_instrument(lang: str = DEFAULT_LANGUAGE) -> Instrument:
+    """The newest version of the partnership assessment (what new attempts use), in ``lang``."""
+    versions = instruments_by_version(lang=lang)
     return versions[max(versions)]

@@ -1,4 +1,5 @@
-"""`flask content check`: validate the workshop YAML and name every problem's place.
+"""`flask content check`: validate the workshop YAML and the self-assessment's instrument files
+(English and French) and name every problem's place.
 
 Registered as a Flask plugin command (entry point `flask.commands`), so it works even when
 broken content stops the app itself from starting.
@@ -11,6 +12,8 @@ import sys
 from pathlib import Path
 
 import click
+
+from lti_tool.assessment.instrument import INSTRUMENTS_DIR, InstrumentError, load_instrument
 
 from .loader import (
     YAML_SUFFIXES,
@@ -59,7 +62,7 @@ def check(directory: Path | None) -> None:
     if not files:
         click.echo(f"Error: no workshop files (*.yaml) in {directory}.", err=True)
         sys.exit(1)
-    problems = 0
+    problems = _check_instruments()
     for path in files:  # every file, so one run shows every broken file
         try:
             load_workshop(path)
@@ -78,7 +81,25 @@ def check(directory: Path | None) -> None:
     for workshop in workshops.values():
         items = linkable_items(workshop)
         click.echo(
-            f"OK: {workshop.slug}: {len(workshop.sessions)} sessions, "
+            f"OK: {workshop.slug} (en, fr): {len(workshop.sessions)} sessions, "
             f"{len(items)} items to link, {len(workshop.bibliography)} bibliography "
             "entries."
         )
+
+
+def _check_instruments() -> int:
+    """Every instrument file shipped with the tool, in both languages: the number of problems."""
+    problems = 0
+    for path in sorted(INSTRUMENTS_DIR.glob("*.yaml")):
+        try:
+            instrument = load_instrument(path)
+        except InstrumentError as error:
+            for line in error.errors:
+                click.echo(f"Error: {line}", err=True)
+            problems += len(error.errors)
+            continue
+        click.echo(
+            f"OK: {path.name} (en, fr): {instrument.id} version {instrument.version}, "
+            f"{len(instrument.statement_ids)} statements in {len(instrument.dimensions)} areas."
+        )
+    return problems

@@ -15,8 +15,9 @@ from typing import Any, Literal
 import yaml
 from marshmallow import ValidationError
 
+from .bilingual import DEFAULT_LANGUAGE
 from .model import Workshop
-from .schemas import WorkshopSchema
+from .schemas import WorkshopSchema, build_workshop
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -73,28 +74,28 @@ def default_content_dir() -> Path:
     return Path(__file__).resolve().parent / "workshops"
 
 
-def load_workshop(path: str | Path) -> Workshop:
+def load_workshop(path: str | Path, lang: str = DEFAULT_LANGUAGE) -> Workshop:
+    """The workshop in ``path``, validated in both languages, with its texts in ``lang``."""
     path = Path(path)
     data = _read_yaml(path)
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
         raise ContentError(path, f"Expected a mapping at the top level, got {kind}.")
     try:
-        workshop: Workshop = WorkshopSchema().load(data)
-        return workshop
+        return build_workshop(WorkshopSchema().load(data), lang)
     except ValidationError as err:
         raise _content_error(path, err.messages) from err
 
 
-def load_workshops(directory: str | Path | None = None) -> dict[str, Workshop]:
-    """Every workshop in ``directory`` (default: the packaged ones), keyed by slug."""
+def load_workshops(directory: str | Path | None = None, lang: str = DEFAULT_LANGUAGE) -> dict[str, Workshop]:
+    """Every workshop in ``directory`` (default: the packaged ones), keyed by slug, in ``lang``."""
     directory = Path(directory) if directory is not None else default_content_dir()
     if not directory.is_dir():
         raise ContentError(directory, "Not a directory.")
     workshops: dict[str, Workshop] = {}
     origins: dict[str, Path] = {}
     for path in sorted(p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES):
-        workshop = load_workshop(path)
+        workshop = load_workshop(path, lang)
         if workshop.slug in origins:
             other = origins[workshop.slug].name
             message = f"Duplicate workshop slug '{workshop.slug}' (also in {other})."

@@ -1,7 +1,8 @@
 """Immutable workshop content, built by the schemas in ``schemas.py``.
 
 Collections are tuples so that a loaded workshop can be shared between requests
-without anyone mutating it.
+without anyone mutating it. A Workshop is in one language (``lang``): the loader builds one
+per language from the bilingual file.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class Reading:
     year: int | None = None
     url: str | None = None
     note: str | None = None
+    language: str = "en"  # the language the work is published in (titles stay as published)
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class Workshop:
     text: Reading | None
     bibliography: tuple[Reading, ...]
     help_text: str
+    lang: str = "en"  # the language of this workshop's texts (content/bilingual.py)
 
     def session(self, number: int) -> Session | None:
         """The session with this number, or None."""

@@ -16,11 +16,11 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
-    post_load,
     validate,
     validates_schema,
 )
 
+from .bilingual import DEFAULT_LANGUAGE, LANGUAGES, Bilingual, localize
 from .model import DEFAULT_MAX_POINTS, Assignment, Reading, Session, Workshop
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -44,8 +44,18 @@ def _text(*, required: bool = True, max_len: int | None = None, **kwargs: Any) -
     return fields.String(required=required, validate=validators, **kwargs)
 
 
-def _text_list(*, min_items: int = 1) -> fields.List[Any]:
-    return fields.List(_text(), required=True, validate=validate.Length(min=min_items))
+def _words(*, required: bool = True, max_len: int | None = None, **kwargs: Any) -> Bilingual:
+    """A text readers see: ``{en: ..., fr: ...}``, neither blank (bilingual.py)."""
+    each: list[Callable[[str], Any]] = [_not_blank]
+    if max_len is not None:
+        each.append(validate.Length(max=max_len))
+    if not required:
+        kwargs.setdefault("load_default", None)
+    return Bilingual(each=tuple(each), required=required, **kwargs)
+
+
+def _words_list(*, min_items: int = 1) -> fields.List[Any]:
+    return fields.List(_words(), required=True, validate=validate.Length(min=min_items))
 
 
 def _slug(**kwargs: Any) -> fields.String:
@@ -69,62 +79,52 @@ class ReadingSchema(StrictSchema):
         strict=True, allow_none=True, load_default=None, validate=validate.Range(1500, 2100)
     )
     url = fields.URL(schemes={"http", "https"}, allow_none=True, load_default=None)
-    note = _text(required=False, allow_none=True)
-
-    @post_load
-    def make(self, data: dict[str, Any], **_: Any) -> Reading:
-        return Reading(**{**data, "authors": tuple(data["authors"])})
+    note = _words(required=False, allow_none=True)
+    # The language the work is published in: on a page in another language its title keeps
+    # its own (lang="en") and is marked "(en anglais)". Titles stay as published.
+    language = fields.String(load_default=DEFAULT_LANGUAGE, validate=validate.OneOf(LANGUAGES))
 
 
 class SessionSchema(StrictSchema):
     number = fields.Integer(strict=True, required=True, validate=validate.Range(min=1))
     slug = _slug()
-    title = _text()
-    summary = _text(max_len=SUMMARY_MAX)
-    objectives = _text_list()
+    title = _words()
+    summary = _words(max_len=SUMMARY_MAX)
+    objectives = _words_list()
     required_readings = fields.List(fields.Nested(ReadingSchema), required=True)
     additional_readings = fields.List(fields.Nested(ReadingSchema), load_default=list)
-    discussion_prompts = _text_list()
+    discussion_prompts = _words_list()
 
     @validates_schema
     def check_slug(self, data: dict[str, Any], **_: Any) -> None:
         if data["slug"] in RESERVED_SESSION_SLUGS:
             raise ValidationError(f"'{data['slug']}' is reserved.", field_name="slug")
 
-    @post_load
-    def make(self, data: dict[str, Any], **_: Any) -> Session:
-        return Session(**_tuples(data))
-
 
 class AssignmentSchema(StrictSchema):
-    title = _text()
-    summary = _text(max_len=SUMMARY_MAX)
-    steps = _text_list()
+    title = _words()
+    summary = _words(max_len=SUMMARY_MAX)
+    steps = _words_list()
     # Slug of a self-assessment defined elsewhere; not resolved here.
     assessment_ref = fields.String(allow_none=True, load_default=None, validate=validate.Regexp(SLUG_RE))
     max_points = fields.Integer(strict=True, load_default=DEFAULT_MAX_POINTS, validate=validate.Range(min=1))
 
-    @post_load
-    def make(self, data: dict[str, Any], **_: Any) -> Assignment:
-        return Assignment(**_tuples(data))
-
 
 class WorkshopSchema(StrictSchema):
     slug = _slug()
-    title = _text()
-    series = _text(required=False, allow_none=True)
-    provider = _text()
-    summary = _text(max_len=SUMMARY_MAX)
-    background = _text_list()
-    objectives = _text_list()
+    title = _words()
+    series = _words(required=False, allow_none=True)
+    provider = _text()  # a firm's name: the same in both languages
+    summary = _words(max_len=SUMMARY_MAX)
+    background = _words_list()
+    objectives = _words_list()
     sessions = fields.List(fields.Nested(SessionSchema), required=True, validate=validate.Length(min=1))
     assignment = fields.Nested(AssignmentSchema, allow_none=True, load_default=None)
     text = fields.Nested(ReadingSchema, allow_none=True, load_default=None)
     bibliography = fields.List(fields.Nested(ReadingSchema), load_default=list)
-    help_text = _text()
+    help_text = _words()
 
-    # Cross-entry checks run only once every field is valid (marshmallow's default),
-    # so they can rely on fully built Session and Reading objects.
+    # Cross-entry checks run only once every field is valid (marshmallow's default).
     @validates_schema
     def check_sessions(self, data: dict[str, Any], **_: Any) -> None:
         _check_sessions(data["sessions"])
@@ -133,11 +133,28 @@ class WorkshopSchema(StrictSchema):
     def check_bibliography(self, data: dict[str, Any], **_: Any) -> None:
         _check_unique(data["bibliography"], "bibliography", "title", _reading_key, "entry")
 
-    @post_load
-    def make(self, data: dict[str, Any], **_: Any) -> Workshop:
-        data = _tuples(data)
-        data["sessions"] = tuple(sorted(data["sessions"], key=lambda s: s.number))
-        return Workshop(**data)
+
+def build_workshop(data: dict[str, Any], lang: str = DEFAULT_LANGUAGE) -> Workshop:
+    """The workshop in one language, from ``WorkshopSchema().load`` (validated, both languages)."""
+    data = _tuples(localize(data, lang))
+    data["text"] = _reading(data["text"]) if data["text"] is not None else None
+    data["bibliography"] = tuple(_reading(r) for r in data["bibliography"])
+    sessions = (_session(s) for s in data["sessions"])
+    data["sessions"] = tuple(sorted(sessions, key=lambda s: s.number))
+    if data["assignment"] is not None:
+        data["assignment"] = Assignment(**_tuples(data["assignment"]))
+    return Workshop(**data, lang=lang)
+
+
+def _reading(data: dict[str, Any]) -> Reading:
+    return Reading(**{**data, "authors": tuple(data["authors"])})
+
+
+def _session(data: dict[str, Any]) -> Session:
+    data = _tuples(data)
+    for key in ("required_readings", "additional_readings"):
+        data[key] = tuple(_reading(r) for r in data[key])
+    return Session(**data)
 
 
 def _tuples(data: dict[str, Any]) -> dict[str, Any]:
@@ -145,8 +162,8 @@ def _tuples(data: dict[str, Any]) -> dict[str, Any]:
     return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
 
 
-def _reading_key(reading: Reading) -> tuple[str, tuple[str, ...]]:
-    return (reading.title.casefold(), tuple(a.casefold() for a in reading.authors))
+def _reading_key(reading: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    return (reading["title"].casefold(), tuple(a.casefold() for a in reading["authors"]))
 
 
 def _check_unique(
@@ -162,11 +179,11 @@ def _check_unique(
         seen[k] = index
 
 
-def _check_sessions(sessions: list[Session]) -> None:
-    _check_unique(sessions, "sessions", "number", lambda s: s.number, "session number")
-    _check_unique(sessions, "sessions", "slug", lambda s: s.slug, "session slug")
+def _check_sessions(sessions: list[dict[str, Any]]) -> None:
+    _check_unique(sessions, "sessions", "number", lambda s: s["number"], "session number")
+    _check_unique(sessions, "sessions", "slug", lambda s: s["slug"], "session slug")
     count = len(sessions)
     for index, session in enumerate(sessions):
-        if session.number > count:
+        if session["number"] > count:
             message = f"Session numbers must run 1..{count} without gaps."
             raise ValidationError({"sessions": {index: {"number": [message]}}})

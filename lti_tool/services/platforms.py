@@ -121,6 +121,19 @@ def update_platform(platform: Platform, data: dict[str, Any]) -> Platform:
     return platform
 
 
+def update_registration(platform: Platform, data: dict[str, Any]) -> Platform:
+    """The platform registering again (same issuer and client id): its URLs as it now gives
+    them, its deployments plus any new one, its key set fetched afresh. The name and the
+    enabled state are the administrator's and stay."""
+    merged = {
+        **data,
+        "name": platform.name or data.get("name", ""),
+        "deployment_ids": platform.deployment_ids + list(data.get("deployment_ids") or []),
+    }
+    platform.keyset_json = platform.keyset_fetched_at = platform.keyset_expires_at = None
+    return update_platform(platform, merged)
+
+
 def set_enabled(platform: Platform, enabled: bool) -> None:
     platform.enabled = enabled
     db.session.commit()

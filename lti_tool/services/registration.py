@@ -33,6 +33,7 @@ class Registered:
     platform: Platform
     configuration: dr.PlatformConfiguration
     result: dr.RegistrationResult
+    updated: bool = False  # the issuer and client id were registered before: updated in place
 
     @property
     def pending_activation(self) -> bool:
@@ -239,7 +240,7 @@ def register(
         tool = dr.ToolDescription(settings["BASE_URL"], settings["TOOL_NAME"])
         body = dr.registration_request(tool, configuration)
         result = dr.register_with_platform(configuration, body, token, transport)
-        platform = _store(configuration, result, link)
+        platform, updated = _store(configuration, result, link)
     except dr.RegistrationError as error:
         error.issuer = error.issuer or (
             configuration.issuer if "configuration" in locals() else dr.origin(url)
@@ -248,18 +249,21 @@ def register(
             _count_failure(link)
         raise
     log.info(
-        "dynamic registration: %s (%s) client_id=%s deployment=%s",
+        "dynamic registration%s: %s (%s) client_id=%s deployment=%s",
+        " (update)" if updated else "",
         configuration.issuer,
         configuration.product_family_code or "?",
         result.client_id,
         result.deployment_id,
     )
-    return Registered(platform, configuration, result)
+    return Registered(platform, configuration, result, updated)
 
 
 def _store(
     configuration: dr.PlatformConfiguration, result: dr.RegistrationResult, link: RegistrationLink | None
-) -> Platform:
+) -> tuple[Platform, bool]:
+    """A new platform, or, when this issuer already has this client id, that platform updated
+    (Moodle's "Update" keeps the client id). Another client id is another platform."""
     data = {
         "name": f"{configuration.name} ({dr.origin(configuration.url).split('://', 1)[1]})",
         "issuer": configuration.issuer,
@@ -272,14 +276,19 @@ def _store(
     }
     if link is not None:
         _claim_link(link)  # committed with the platform, or rolled back with it
+    existing = platform_service.get_platform(configuration.issuer, result.client_id)
     try:
-        platform = platform_service.add_platform(data)
+        if existing is None:
+            platform = platform_service.add_platform(data)
+        else:
+            _check_same_source(existing, configuration)
+            platform = platform_service.update_registration(existing, data)
     except platform_service.PlatformError as exc:
+        db.session.rollback()
         raise dr.RegistrationError(
             "registration_not_stored",
             "The platform's registration could not be stored: " + str(exc),
-            "If the tool was registered before with the same client id, remove the old "
-            "registration in /admin first.",
+            "The tool's administrator can check the platform under /admin.",
             409,
         ) from exc
     db.session.add(
@@ -295,10 +304,33 @@ def _store(
             update(RegistrationLink).where(RegistrationLink.id == link.id).values(platform_id=platform.id)
         )
     db.session.commit()
-    return platform
+    return platform, existing is not None
+
+
+def _check_same_source(existing: Platform, configuration: dr.PlatformConfiguration) -> None:
+    """An update rewrites where the tool fetches the platform's keys: it must come from where
+    the platform registered before (its earlier configuration URL's origin, else its issuer's).
+    Otherwise a host that may claim a shared issuer (Canvas's) could take over a client id."""
+    previous = registration_of(existing)
+    expected = dr.origin(previous.openid_configuration_url if previous else existing.issuer)
+    if dr.origin(configuration.url) != expected:
+        message = (
+            f"Platform #{existing.id} already has this issuer and client id, registered from "
+            f"{expected}, not {dr.origin(configuration.url)}."
+        )
+        db.session.rollback()
+        raise dr.RegistrationError(
+            "registration_conflict",
+            message,
+            "The tool's administrator can remove or edit that platform under /admin.",
+            409,
+        )
 
 
 def registration_of(platform: Platform) -> DynamicRegistration | None:
+    """The platform's latest dynamic registration (each update adds one)."""
     return db.session.scalars(
-        select(DynamicRegistration).where(DynamicRegistration.platform_id == platform.id)
+        select(DynamicRegistration)
+        .where(DynamicRegistration.platform_id == platform.id)
+        .order_by(DynamicRegistration.id.desc())
     ).first()

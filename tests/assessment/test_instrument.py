@@ -83,15 +83,14 @@ def _broken(old: str, new: str) -> list[str]:
 def test_error_names_file_entry_and_field():
     # The 2nd statement of the 4th dimension (accountability) loses its text.
     errors = _broken(
-        "        text: Our joint meetings are used to learn",
-        "        txet: Our joint meetings are used to learn",
+        "        text:\n          en: Our joint meetings", "        txet:\n          en: Our joint meetings"
     )
     assert "broken.yaml: dimensions[3].statements[1].text: Missing data for required field." in errors
     assert "broken.yaml: dimensions[3].statements[1].txet: Unknown field." in errors
 
 
 def test_unknown_top_level_field_rejected():
-    assert _broken("title: Partnership", "colour: red\ntitle: Partnership") == [
+    assert _broken("title:\n  en: Partnership", "colour: red\ntitle:\n  en: Partnership") == [
         "broken.yaml: colour: Unknown field."
     ]
 
@@ -102,7 +101,7 @@ def test_duplicate_ids_rejected():
 
 
 def test_scale_labels_must_match_points():
-    errors = _broken("    - Describes us very well\n", "")
+    errors = _broken("    - en: Describes us very well\n      fr: Nous décrit très bien\n", "")
     assert errors == ["broken.yaml: scale.labels: Give exactly 5 labels, one per point."]
 
 

@@ -32,7 +32,7 @@ def bad_dir(tmp_path: Path, *names: str) -> Path:
 def test_check_passes_on_the_shipped_workshop(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["content", "check"])
     assert result.exit_code == 0, result.output
-    assert "OK: p3-art-of-the-possible: 6 sessions" in result.output
+    assert "OK: p3-art-of-the-possible (en, fr): 6 sessions" in result.output
 
 
 def test_check_names_file_entry_and_field_of_every_problem(tmp_path: Path) -> None:

@@ -193,3 +193,38 @@ def test_embedded_launch_through_the_dynamically_registered_tool(
     # The manually configured tool still launches alongside it.
     browser, launched = registered.open_activity(STUDENT)
     assert launched.status_code == 303
+
+
+@pytest.mark.both_dbs
+def test_moodle_update_re_registration_updates_the_registered_tool(
+    app: Flask, registered: MoodlePlatform
+) -> None:
+    """Moodle's "Update" on the dynamically registered tool: a "reg-update" token for tool type 2,
+    answered with the same client id and deployment. It used to be refused with 409."""
+    assert start(app, registered).status_code == 200
+    client_id = OBSERVED["dynreg"]["registration_token_claims"]["sub"]
+    with app.app_context():
+        platform = db.session.scalars(select(Platform).where(Platform.client_id == client_id)).one()
+        platform.auth_token_url = registered.url + "/mod/lti/old-token.php"  # gone stale since
+        platform.keyset_json = json.dumps({"keys": []})
+        db.session.commit()
+
+    update = start(app, registered, token=registered.update_token("2"))
+    assert update.status_code == 200, update.text[:800]
+    assert 'id="registration-updated"' in update.text
+    assert client_id in update.text and ">2<" in update.text  # the same client id and deployment
+    assert registered.requests[-1]["headers"]["Authorization"].startswith("Bearer ")
+    with app.app_context():
+        platforms = db.session.scalars(select(Platform).where(Platform.issuer == registered.issuer)).all()
+        [platform] = [p for p in platforms if p.client_id == client_id]
+        assert platform.deployment_ids == ["2"]
+        assert platform.auth_token_url == registered.url + "/mod/lti/token.php"
+        assert platform.keyset_json is None
+        db.session.remove()
+    browser, launched = registered.open_activity(EMBEDDED)
+    home = enter(browser, launched)
+    assert home.status_code == 200 and "Sam Student" in home.text
+
+    # Moodle refuses an update for a tool type it does not have; the tool stores nothing.
+    refused = start(app, registered, token=registered.update_token("99"))
+    assert refused.status_code == 400 and "platform_refused" in refused.text

@@ -255,3 +255,77 @@ def test_registration_mode_defaults() -> None:
 
     with pytest.raises(SettingsError, match="REGISTRATION_MODE"):
         load_settings({}, {"REGISTRATION_MODE": "sometimes"})
+
+
+@pytest.mark.both_dbs
+def test_registering_again_with_the_same_client_id_updates_the_platform(
+    app: Flask, moodle: RegisteringPlatform
+) -> None:
+    assert start(app, moodle).status_code == 200
+    first_deployment = moodle.deployment_id
+    with app.app_context():
+        platform = db.session.scalars(select(Platform)).one()
+        platform.name = "Our Moodle"  # the administrator's own name for it
+        platform.auth_token_url = moodle.url + "/old-token"  # what it gave before
+        platform.keyset_json = '{"keys": []}'
+        db.session.commit()
+        platform_id = platform.id
+
+    moodle.reuse_client_id = True
+    again = start(app, moodle)
+    assert again.status_code == 200, again.text[:800]
+    assert 'id="registration-updated"' in again.text and f"platform #{platform_id}" in again.text
+    assert "is updated" in again.text and "pending" not in again.text
+    with app.app_context():
+        platform = db.session.scalars(select(Platform)).one()  # still one platform
+        assert (platform.id, platform.name, platform.client_id) == (
+            platform_id,
+            "Our Moodle",
+            moodle.client_id,
+        )
+        assert platform.auth_token_url == moodle.url + "/token"
+        assert platform.keyset_json is None  # fetched afresh at the next launch
+        assert platform.deployment_ids == [first_deployment, moodle.deployment_id]
+        assert db.session.scalar(select(func.count()).select_from(DynamicRegistration)) == 2
+    flow = Flow(app.config["BASE_URL"], moodle)
+    state, nonce = flow.login()
+    assert flow.launch(flow.good_token(nonce), state).status_code == 303
+
+
+def test_another_client_id_for_the_same_issuer_is_another_platform(
+    app: Flask, moodle: RegisteringPlatform
+) -> None:
+    assert start(app, moodle).status_code == 200
+    first = moodle.client_id
+    again = start(app, moodle)
+    assert again.status_code == 200 and 'id="registration-updated"' not in again.text
+    with app.app_context():
+        stored = {(p.issuer, p.client_id) for p in db.session.scalars(select(Platform))}
+    assert stored == {(moodle.issuer, first), (moodle.issuer, moodle.client_id)} and first != moodle.client_id
+
+
+def test_an_update_from_another_address_is_refused(app: Flask, canvas: RegisteringPlatform) -> None:
+    """Canvas's issuer is shared: a host claiming it must not take over a client id that was
+    registered from elsewhere (here by hand, so from the issuer's own address)."""
+    issuer = "https://canvas.instructure.com"
+    canvas.config_overrides["issuer"] = issuer
+    canvas.client_id, canvas.reuse_client_id = "10000000000042", True
+    with app.app_context():
+        registration_service.platform_service.add_platform(
+            {
+                "issuer": issuer,
+                "client_id": "10000000000042",
+                "deployment_ids": ["1:abc"],
+                "auth_login_url": "https://sso.canvaslms.com/api/lti/authorize_redirect",
+                "auth_token_url": "https://sso.canvaslms.com/login/oauth2/token",
+                "key_set_url": "https://sso.canvaslms.com/api/lti/security/jwks",
+            }
+        )
+    response = start(app, canvas)
+    assert_refused(response, 409, "registration_conflict")
+    assert "https://canvas.instructure.com" in response.text and canvas.url in response.text
+    with app.app_context():
+        platform = db.session.scalars(select(Platform)).one()
+        assert platform.key_set_url == "https://sso.canvaslms.com/api/lti/security/jwks"
+        assert platform.deployment_ids == ["1:abc"]
+        assert db.session.scalar(select(func.count()).select_from(DynamicRegistration)) == 0

@@ -8,7 +8,8 @@ over real HTTP, with Moodle's endpoint paths.
   (Moodle's origin becomes this server, the tool's becomes the app under test).
 - Dynamic registration: the registration token is a JWT signed by the platform whose ``sub``
   is the future client_id (scope "reg"); the registration is checked and answered the way
-  Moodle's openid-registration.php does.
+  Moodle's openid-registration.php does. "Update" on an existing tool (``update_token``, scope
+  "reg-update") keeps that tool's client_id and deployment id.
 - /mod/lti/token.php checks the tool's client assertion against the tool's JWKS; AGS and
   NRPS live under /mod/lti/services.php with the observed URL shapes (``?type_id=``).
 - /mod/lti/contentitem_return.php verifies a Deep Linking response as Moodle does, and places
@@ -328,20 +329,41 @@ class MoodlePlatform(RegisteringPlatform):
         ]
         return problems
 
+    def update_token(self, type_id: str) -> str:
+        """The registration token Moodle makes when the administrator pastes a registration URL
+        again and chooses "Update" on an existing tool (startltiadvregistration.php ?type=N):
+        scope "reg-update", sub the tool type's id (which is the deployment id)."""
+        now = int(time.time())
+        claims = {"sub": type_id, "scope": "reg-update", "iat": now, "exp": now + 3600}
+        return self.sign(claims, headers={"typ": "JWT"})
+
     def _register(self, headers: dict[str, str], body: Any) -> tuple[int, dict[str, Any]]:
+        """openid-registration.php with registration_helper::validate_registration_token: a new
+        registration takes the token's sub as client id (once: "token_already_used"); an update
+        keeps the type's client id and id (= deployment id) and rewrites its configuration."""
         self.requests.append({"headers": headers, "body": body})
         auth = headers.get("Authorization", "")
         try:
+            assert auth.startswith("Bearer ")
             token = jwt.decode(
                 auth.removeprefix("Bearer "), self.keys[self.kid].public_key(), algorithms=["RS256"]
             )
-            assert auth.startswith("Bearer ") and token["scope"] == "reg"
         except (jwt.InvalidTokenError, AssertionError, KeyError):
             return 401, {"error": "Unauthorized"}
+        if token.get("scope") == "reg":
+            if token["sub"] in self.clients:
+                return 401, {"error": "token_already_used"}
+            client_id, deployment_id = token["sub"], str(len(self.clients) + 1)
+        elif token.get("scope") == "reg-update":
+            found = [c for c, v in self.clients.items() if v["deployment_id"] == token["sub"]]
+            if not found:
+                return 400, {"error": "Unknown client"}
+            client_id, deployment_id = found[0], token["sub"]
+        else:
+            return 403, {"error": "Incorrect scope"}
         problems = self._registration_problems(body)
         if problems:
             return 400, {"error": "; ".join(problems)}
-        client_id, deployment_id = token["sub"], str(len(self.clients) + 1)
         self.clients[client_id] = {
             "deployment_id": deployment_id,
             "jwks_uri": body["jwks_uri"],

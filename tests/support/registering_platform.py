@@ -26,6 +26,7 @@ class RegisteringPlatform(IndependentPlatform):
         self.config_overrides: dict[str, Any] = {}
         self.refuse_with: tuple[int, str] | None = None
         self.config_requests = 0
+        self.reuse_client_id = False  # True: answer with the client id given before (an update)
         super().__init__(client_id="", deployment_id="")
 
     @property
@@ -90,7 +91,8 @@ class RegisteringPlatform(IndependentPlatform):
         problems = self._check(body)
         if problems:
             return 400, {"error": "; ".join(problems)}
-        self.client_id = "dyn-" + secrets.token_hex(5)
+        if not (self.reuse_client_id and self.client_id):
+            self.client_id = "dyn-" + secrets.token_hex(5)
         self.deployment_id = str(len(self.requests) + 1)
         answer = {
             **body,
