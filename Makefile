@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 export FLASK_APP := lti_tool
+TRANSLATIONS := lti_tool/translations
+PO := $(TRANSLATIONS)/fr_CA/LC_MESSAGES/messages.po
+MO := $(PO:.po=.mo)
 
-.PHONY: run test install install-dev browser-deps lint bench clean
+.PHONY: run test install install-dev browser-deps lint bench clean translations compile-translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,12 +18,31 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --quiet -e .
 	@touch $@
 
-install: $(VENV)/.installed
+# The compiled French catalogue, again whenever messages.po changes (never committed: 0019).
+$(MO): $(PO) | $(VENV)/.installed
+	$(BIN)/pybabel --quiet compile -d $(TRANSLATIONS)
+
+install: $(VENV)/.installed $(MO)
 
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet --quiet -e '.[dev]'
 	$(BIN)/pip install --quiet --quiet -e tests/sample_plugin
 	@touch $(VENV)/.installed
+	@$(MAKE) --no-print-directory compile-translations
+
+# French (Canada): extract every marked text (babel.cfg), bring the catalogue up to date with the
+# code (new texts get an empty msgstr to fill), compile it. The .po is committed, the .mo never
+# (docs/decisions/0019-translations.md); a wheel compiles its own (setup.py).
+translations: install-dev
+	@mkdir -p build
+	$(BIN)/pybabel --quiet extract -F babel.cfg -k lazy_gettext -k _l -k lazy_ngettext:1,2 \
+		--add-location=file --sort-output --project=p3-workshop-lti -o build/messages.pot lti_tool plugins
+	$(BIN)/pybabel --quiet update -i build/messages.pot -d $(TRANSLATIONS) -l fr_CA \
+		--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
+	@$(MAKE) --no-print-directory compile-translations
+
+compile-translations:
+	$(BIN)/pybabel --quiet compile -d $(TRANSLATIONS)
 
 # Chromium from Debian and axe-core from npm, for the browser tests. Best effort:
 # without them the browser tests are skipped and say so.

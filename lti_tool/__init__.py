@@ -35,11 +35,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         n = int(settings["PROXY_FIX"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
 
-    from lti_tool import cli, db_setup, items, outbound, plugin_manager, security
+    from lti_tool import cli, db_setup, items, languages, outbound, plugin_manager, security
     from lti_tool import models as _models  # noqa: F401  (tables known to migrations)
     from lti_tool.extensions import db, migrate
 
     db.init_app(app)
+    languages.init_app(app)
     outbound.init_app(app)
     migrate.init_app(
         app, db, directory=_migrations_dir(), render_as_batch=True, include_name=migration_include_name

@@ -30,6 +30,16 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-for-anything"
 TEST_OUTBOUND_ALLOWLIST = "127.0.0.0/8"
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # The French catalogue as messages.po says now: the .mo is a build product, never committed
+    # (docs/decisions/0019-translations.md), so a test run compiles it like `make install-dev`.
+    from babel.messages.frontend import CommandLineInterface
+
+    from lti_tool.i18n import TRANSLATIONS_DIR
+
+    CommandLineInterface().run(["pybabel", "--quiet", "compile", "-d", str(TRANSLATIONS_DIR)])
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "db_backend" in metafunc.fixturenames:
         backends = ["sqlite"]

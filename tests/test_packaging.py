@@ -77,6 +77,8 @@ def test_the_wheel_installs_and_runs_from_an_empty_folder(tmp_path: Path, databa
     wheel = next(dist.glob("*.whl"))
     assert wheel.name == f"p3_workshop_lti-{lti_tool.__version__}-py3-none-any.whl"
     _every_source_file_is_in_the_wheel(wheel)
+    # The French catalogue, compiled by the build (never committed: docs/decisions/0019).
+    assert "lti_tool/translations/fr_CA/LC_MESSAGES/messages.mo" in zipfile.ZipFile(wheel).namelist()
 
     # 2. A fresh virtualenv with the wheel and its declared dependencies only.
     venv = tmp_path / "venv"
@@ -152,6 +154,8 @@ def test_the_wheel_installs_and_runs_from_an_empty_folder(tmp_path: Path, databa
         assert demo.status_code == 200 and "Ada" in demo.text
         home = requests.get(f"{base_url}/", timeout=10)
         assert home.status_code == 200 and "</html>" in home.text
+        french = requests.get(f"{base_url}/", headers={"Accept-Language": "fr-CA"}, timeout=10)
+        assert '<html lang="fr-CA">' in french.text and "Passer au contenu" in french.text
         assert requests.get(f"{base_url}/static/tool.css", timeout=10).status_code == 200
     finally:
         server.send_signal(signal.SIGTERM)

@@ -20,9 +20,10 @@ from typing import Any, TypeVar
 from flask import abort, current_app, g, request, session, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from lti_tool import logs
+from lti_tool import languages, logs
 from lti_tool.clock import TimedSerializer
 from lti_tool.extensions import db
+from lti_tool.i18n import gettext as _
 from lti_tool.models import Launch
 from lti_tool.models.base import utcnow
 from lti_tool.security import same_secret
@@ -59,9 +60,9 @@ def read_token(token: str) -> Launch:
     try:
         data = _serializer().loads(token, max_age=current_app.config["LAUNCH_TOKEN_TTL"])
     except SignatureExpired as exc:
-        raise LaunchTokenError("token_expired", "Your session has expired.") from exc
+        raise LaunchTokenError("token_expired", _("Your session has expired.")) from exc
     except BadSignature as exc:
-        raise LaunchTokenError("token_invalid", "The session token is not valid.") from exc
+        raise LaunchTokenError("token_invalid", _("The session token is not valid.")) from exc
     launch = db.session.get(Launch, data.get("l")) if isinstance(data, dict) else None
     # The claims are signed, but we still check them against the stored launch: a token
     # can never name a user, context or role other than its launch's own.
@@ -70,7 +71,7 @@ def read_token(token: str) -> Launch:
         launch.context_pk,
         launch.role,
     ):
-        raise LaunchTokenError("token_invalid", "The session token is not valid.")
+        raise LaunchTokenError("token_invalid", _("The session token is not valid."))
     return launch
 
 
@@ -81,6 +82,7 @@ def start(launch: Launch) -> str:
     logs.note(launch_id=launch.id, platform_id=launch.platform_id)
     g.launch = launch
     g.launch_token = issue_token(launch)
+    languages.language_changed()
     return g.launch_token
 
 
@@ -104,8 +106,9 @@ def load_current() -> Launch | None:
     elif session.get("launch_id"):
         launch = db.session.get(Launch, session["launch_id"])
     if launch is not None and launch.created_at < utcnow() - timedelta(hours=MAX_SESSION_HOURS):
-        raise LaunchTokenError("session_ended", "Your session has ended.")
+        raise LaunchTokenError("session_ended", _("Your session has ended."))
     g.launch = launch
+    languages.language_changed()  # the launch decides this page's language
     # Every page gets a fresh token for its links: tokens live minutes, and a person moving
     # through the pages (or an open page, static/session.js) keeps renewing theirs.
     g.launch_token = issue_token(launch) if launch else None
@@ -143,7 +146,8 @@ def check_csrf() -> None:
     sent = request.form.get(CSRF_FIELD) or request.headers.get("X-CSRF-Token") or ""
     if not same_secret(sent, csrf_token()):
         abort(
-            400, description="The form's security token is missing or wrong. Reload the page and try again."
+            400,
+            description=_("The form's security token is missing or wrong. Reload the page and try again."),
         )
 
 
@@ -156,11 +160,11 @@ def launch_required(role: str | None = None) -> Callable[[F], F]:
             try:
                 launch = load_current()
             except LaunchTokenError as exc:
-                abort(401, description=exc.message + " Open the activity again from your course.")
+                abort(401, description=exc.message + " " + _("Open the activity again from your course."))
             if launch is None:
-                abort(401, description="No launch: open this activity from your course in the LMS.")
+                abort(401, description=_("No launch: open this activity from your course in the LMS."))
             if role and launch.role != role:
-                abort(403, description="This page is for instructors.")
+                abort(403, description=_("This page is for instructors."))
             if request.method == "POST":
                 check_csrf()
             return view(*args, **kwargs)

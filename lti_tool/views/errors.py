@@ -7,18 +7,20 @@ import logging
 from flask import Flask, g, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from lti_tool.i18n import gettext as _
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.lti.errors import LaunchError
 
 log = logging.getLogger("lti_tool")
 
 _TITLES = {
-    400: "The request could not be used",
-    401: "You are not signed in to this activity",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Not allowed here",
-    413: "Too large",
-    502: "The LMS did not answer as expected",
+    400: _l("The request could not be used"),
+    401: _l("You are not signed in to this activity"),
+    403: _l("Not allowed"),
+    404: _l("Not found"),
+    405: _l("Not allowed here"),
+    413: _l("Too large"),
+    502: _l("The LMS did not answer as expected"),
 }
 
 
@@ -45,16 +47,16 @@ def _next_step() -> tuple[str, str]:
     blueprint = request.blueprint or ""
     try:
         if g.get("launch") is not None and g.get("launch_token"):
-            return launch_session.launch_url("pages.home"), "Back to the start of this activity"
+            return launch_session.launch_url("pages.home"), _("Back to the start of this activity")
         if blueprint == "admin":
-            return url_for("admin.dashboard"), "Back to the administration"
+            return url_for("admin.dashboard"), _("Back to the administration")
         if blueprint == "demo":
-            return url_for("demo.home"), "Back to the demo LMS"
+            return url_for("demo.home"), _("Back to the demo LMS")
     except Exception:  # noqa: BLE001 - an error page must render whatever went wrong
         log.debug("no next step for %s", request.path, exc_info=True)
     # No referrer to go back to (Referrer-Policy: no-referrer): the tool's own first page says
     # how to open an activity from a course.
-    return url_for("index"), "How to open this tool from your course"
+    return url_for("index"), _("How to open this tool from your course")
 
 
 def wants_json() -> bool:
@@ -78,7 +80,7 @@ def _render(
         if next_step:
             body["next_url"] = next_step[0]
         return jsonify(body), status
-    title = _TITLES.get(status, "Something went wrong")
+    title = str(_TITLES.get(status) or _("Something went wrong"))
     return render_template(
         "error.html",
         status=status,

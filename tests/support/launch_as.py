@@ -82,6 +82,7 @@ def launch(
     context: str = "course-1",
     ags: dict[str, Any] | None = None,
     extra: Mapping[str, Any] | None = None,
+    locale: str | None = None,
 ) -> Launched:
     """Record a launch through the tool's launch service and return a client that carries it."""
     from lti_tool.extensions import db
@@ -110,6 +111,8 @@ def launch(
         claims[C.CUSTOM] = {"p3_item": item}
     if ags is not None:
         claims[C.AGS] = ags
+    if locale is not None:
+        claims[C.LAUNCH_PRESENTATION] = {"locale": locale}
     claims.update(extra or {})
     with app.test_request_context():
         platform = platform_service.get_platform(ISSUER, CLIENT_ID)

@@ -1,0 +1,71 @@
+"""Which language a request is answered in, with Flask-Babel (dates, numbers, `<html lang>`).
+
+Inside a launch: the person's own choice (the language switch) if they made one, else the
+launch's locale (Moodle and Canvas send the user's, e.g. "fr-CA": any fr* is French). The launch
+is found again from its token on every page, so every page of a launch follows it; no cookie.
+Outside a launch (administration, registration, the tool's first page, an error before any
+launch): the browser's Accept-Language. The CLI: the administrator's LANG.
+See docs/decisions/0019-translations.md.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask, g, has_app_context, has_request_context, request
+from flask_babel import Babel, get_locale, refresh
+
+from lti_tool import i18n
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(i18n.TRANSLATIONS_DIR))
+    Babel(app, locale_selector=select_locale)
+    # Templates translate through lti_tool.i18n like every other layer, so a `use(lang)`
+    # block (a grade comment in the learner's language) reaches templates too.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
+    # `{% trans %}` blocks collapse their whitespace (babel.cfg extracts them the same way).
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.globals.update(html_lang=html_lang, current_language=i18n.language)
+    i18n.set_provider(_provide)
+
+
+def current_language() -> str:
+    """The language this request (or CLI command) is answered in: "en" or "fr"."""
+    if not has_request_context():
+        env = os.environ
+        return i18n.language_of(env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG"))
+    launch = g.get("launch")
+    if launch is not None:
+        return launch_language(launch)
+    return i18n.language_of(request.accept_languages.best_match(["en", "fr"]))
+
+
+def launch_language(launch: Any) -> str:
+    """A launch's language: the launch locale the LMS sent (the person's choice comes first)."""
+    return i18n.language_of(launch.locale)
+
+
+def select_locale() -> str:
+    return i18n.locale_of(current_language())
+
+
+def language_changed() -> None:
+    """Call when what decides the language changed during a request (a launch was found)."""
+    if has_request_context():
+        refresh()
+
+
+def html_lang() -> str:
+    """The BCP 47 tag for `<html lang>`: "fr-CA" or "en"."""
+    return str(get_locale() or "en").replace("_", "-")
+
+
+def _provide() -> tuple[str, Any] | None:
+    if not has_app_context():
+        return None
+    lang = current_language()
+    return lang, i18n.catalogue(lang)
