@@ -7,7 +7,7 @@ that every page (the group page, the joint report, the preview at joining) says 
 - a member who agreed to be named is shown by name, with their side and organization;
 - otherwise as "Public-sector member 1" when their side has two members or more in the list;
 - and as "Partner A" (side not shown) when they are alone on their side, since a side of one
-  would name them (docs/decisions/0019-partnership-groups.md).
+  would name them (docs/decisions/0020-partnership-groups.md).
 
 Findings by side (one side rates an area well, another poorly) use shown sides only.
 """
@@ -21,18 +21,20 @@ from statistics import fmean
 from lti_tool.assessment.coverage import rank_for_area
 from lti_tool.assessment.instrument import Instrument
 from lti_tool.assessment.model import Mechanism
+from lti_tool.i18n import gettext as _
+from lti_tool.i18n import lazy_gettext as _l
 
 SIDE_LABELS = {
-    "public": "public sector",
-    "private": "private sector",
-    "non-profit": "non-profit sector",
-    "other": "other",
+    "public": _l("public sector"),
+    "private": _l("private sector"),
+    "non-profit": _l("non-profit sector"),
+    "other": _l("other"),
 }
 _SIDE_MEMBER = {
-    "public": "Public-sector member",
-    "private": "Private-sector member",
-    "non-profit": "Non-profit member",
-    "other": "Member (other side)",
+    "public": _l("Public-sector member %(n)s"),
+    "private": _l("Private-sector member %(n)s"),
+    "non-profit": _l("Non-profit member %(n)s"),
+    "other": _l("Member %(n)s (other side)"),
 }
 DIVERGENT_MIN = 1.0  # a spread of a whole point or more between two partners is worth discussing
 DIVERGENT_SHOWN = 5
@@ -64,7 +66,7 @@ class Shown:
 
     @property
     def side_label(self) -> str:
-        return SIDE_LABELS.get(self.side, "side not shown")
+        return str(SIDE_LABELS[self.side]) if self.side in SIDE_LABELS else _("side not shown")
 
 
 def shown_as(partners: Sequence[Partner]) -> dict[int, Shown]:
@@ -76,14 +78,14 @@ def shown_as(partners: Sequence[Partner]) -> dict[int, Shown]:
     shown: dict[int, Shown] = {}
     for p in partners:
         if p.named:
-            shown[p.key] = Shown(p.key, p.name or "A member", p.side, p.organization, True, p.you)
+            shown[p.key] = Shown(p.key, p.name or _("A member"), p.side, p.organization, True, p.you)
             continue
         if per_side[p.side] >= 2:
             numbers[p.side] = numbers.get(p.side, 0) + 1
-            label, side = f"{_SIDE_MEMBER.get(p.side, 'Member')} {numbers[p.side]}", p.side
+            label, side = str(_SIDE_MEMBER[p.side]) % {"n": numbers[p.side]}, p.side
         else:
             numbers[HIDDEN] = numbers.get(HIDDEN, 0) + 1
-            label, side = f"Partner {chr(64 + min(numbers[HIDDEN], 26))}", HIDDEN
+            label, side = _("Partner %(letter)s", letter=chr(64 + min(numbers[HIDDEN], 26))), HIDDEN
         shown[p.key] = Shown(p.key, label, side, "", False, p.you)
     return shown
 

@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape, quoteattr
 from lti_tool.assessment.model import Guide, format_number
 from lti_tool.assessment.partnership import HIDDEN, JointArea, JointReport
 from lti_tool.assessment.radar import radar_pair
+from lti_tool.i18n import gettext as _
 
 WIDTH, HEIGHT, PAD, BASE = 240, 40, 10.0, 30.0
 # One mark per side: shape and colour (contrast >= 3:1 on white for graphics).
@@ -58,13 +59,15 @@ def member_strip(area: JointArea, scale: tuple[int, int], cut: float | None, id_
     said = "; ".join(
         f"{s.member.label} ({s.member.side_label}): {format_number(s.mean)}" for s in area.scores
     )
-    desc = f"On the scale of {low} to {high}. {said or 'No scores'}."
+    said = said or _("No scores")
+    desc = _("On the scale of %(low)s to %(high)s.", low=low, high=high) + f" {said}."
+    title = _("Each partner's score: %(area)s", area=area.title)
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         'class="strip member-strip" '
         f"aria-labelledby={quoteattr(f'{title_id} {desc_id}')}>",
-        f"<title id={quoteattr(title_id)}>{escape('Each partner’s score: ' + area.title)}</title>",
+        f"<title id={quoteattr(title_id)}>{escape(title)}</title>",
         f"<desc id={quoteattr(desc_id)}>{escape(desc)}</desc>",
         f'<line x1="{PAD}" y1="{BASE}" x2="{WIDTH - PAD}" y2="{BASE}" stroke="#6b7580"/>',
         *(
@@ -92,10 +95,14 @@ def joint_charts(report: JointReport, scale: tuple[int, int], guides: Sequence[G
     described = "; ".join(
         f"{a.number}. {a.title}: "
         + (
-            "no score"
+            _("no score")
             if a.mean is None
-            else f"mean {format_number(a.mean)}, "
-            f"from {format_number(a.low or 0)} to {format_number(a.high or 0)}"
+            else _(
+                "mean %(mean)s, from %(low)s to %(high)s",
+                mean=format_number(a.mean),
+                low=format_number(a.low or 0),
+                high=format_number(a.high or 0),
+            )
         )
         for a in areas
     )
@@ -103,11 +110,13 @@ def joint_charts(report: JointReport, scale: tuple[int, int], guides: Sequence[G
         [a.title for a in areas],
         [a.mean for a in areas],
         scale[1],
-        title="The partnership's joint profile",
-        description=(
-            f"Partners' mean per area on the scale of 1 to {scale[1]}, with a band from the lowest "
-            f"to the highest partner's score. {described}."
-        ),
+        title=_("The partnership's joint profile"),
+        description=_(
+            "Partners' mean per area on the scale of 1 to %(top)s, with a band from the lowest to "
+            "the highest partner's score.",
+            top=scale[1],
+        )
+        + f" {described}.",
         id_prefix="joint-radar",
         guides=guides,
         band=[(a.low, a.high) for a in areas],

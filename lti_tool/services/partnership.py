@@ -1,5 +1,5 @@
 """Partnership groups of a self-assessment activity: starting one, joining by code or by
-invitation, leaving, and what the joint report is made of (docs/decisions/0019-partnership-groups.md).
+invitation, leaving, and what the joint report is made of (docs/decisions/0020-partnership-groups.md).
 
 Every lookup is scoped by the activity (resource link) of the launch: a code, a group or an
 invitation of another activity is "not found", whatever it is.
@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from lti_tool.assessment.instrument import default_instrument
 from lti_tool.assessment.partnership import Partner
 from lti_tool.extensions import db, rowcount
+from lti_tool.i18n import gettext as _
 from lti_tool.models import (
     AssessmentAreaTotal,
     AssessmentAttempt,
@@ -60,10 +61,10 @@ class Details:
 def details(side: object, organization: object, named: object) -> Details:
     side_text = str(side or "")
     if side_text not in SIDES:
-        raise GroupError("Choose your side of the partnership: public, private, non-profit or other.")
+        raise GroupError(_("Choose your side of the partnership: public, private, non-profit or other."))
     org = " ".join(str(organization or "").split())
     if len(org) > ORGANIZATION_MAX:
-        raise GroupError(f"Keep your organization's name under {ORGANIZATION_MAX} characters.")
+        raise GroupError(_("Keep your organization's name under %(n)s characters.", n=ORGANIZATION_MAX))
     return Details(side_text, org, bool(named))
 
 
@@ -75,7 +76,7 @@ def display_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
-def _link(launch: Launch) -> int:
+def activity_of(launch: Launch) -> int:
     assert launch.resource_link_pk is not None
     return launch.resource_link_pk
 
@@ -83,7 +84,8 @@ def _link(launch: Launch) -> int:
 def membership(launch: Launch) -> PartnershipMember | None:
     return db.session.scalars(
         select(PartnershipMember).where(
-            PartnershipMember.resource_link_pk == _link(launch), PartnershipMember.user_pk == launch.user_pk
+            PartnershipMember.resource_link_pk == activity_of(launch),
+            PartnershipMember.user_pk == launch.user_pk,
         )
     ).first()
 
@@ -153,7 +155,11 @@ def _already_in(launch: Launch) -> GroupError | None:
     group = db.session.get(PartnershipGroup, current.group_id)
     name = group.name if group else ""
     return GroupError(
-        f"You are already in the partnership group “{name}”. Leave it first to start or join another.", 409
+        _(
+            "You are already in the partnership group “%(name)s”. Leave it first to start or join another.",
+            name=name,
+        ),
+        409,
     )
 
 
@@ -161,7 +167,7 @@ def create(launch: Launch, name: str, who: Details) -> PartnershipGroup:
     """Start a group for the partnership ``name`` (already checked) with its first member."""
     if (problem := _already_in(launch)) is not None:
         raise problem
-    link = _link(launch)
+    link = activity_of(launch)
     group = PartnershipGroup(
         resource_link_pk=link,
         name=name,
@@ -175,9 +181,12 @@ def create(launch: Launch, name: str, who: Details) -> PartnershipGroup:
     except IntegrityError:  # the same name in this activity, maybe a moment ago
         db.session.rollback()
         raise GroupError(
-            f"A partnership group named “{name}” already exists in this activity. If it is yours, "
-            "ask one of its members for its join code; if not, give yours a name that tells them "
-            "apart (add the city or an organization).",
+            _(
+                "A partnership group named “%(name)s” already exists in this activity. If it is "
+                "yours, ask one of its members for its join code; if not, give yours a name that "
+                "tells them apart (add the city or an organization).",
+                name=name,
+            ),
             409,
         ) from None
     _new_code(group)
@@ -217,7 +226,7 @@ def _add_member(launch: Launch, group: PartnershipGroup, who: Details) -> Partne
         db.session.commit()
     except IntegrityError:  # a second tab joined a moment ago
         db.session.rollback()
-        raise _already_in(launch) or GroupError("You are already in a partnership group.", 409) from None
+        raise _already_in(launch) or GroupError(_("You are already in a partnership group."), 409) from None
     return member
 
 
@@ -231,29 +240,33 @@ def group_of_code(launch: Launch, raw: object) -> PartnershipGroup:
         .where(PartnershipCodeFailure.user_pk == user_pk, PartnershipCodeFailure.created_at > since)
     )
     if (wrong or 0) >= WRONG_CODES_MAX:
-        minutes = int(CODE_WINDOW.total_seconds() // 60)
         raise GroupError(
-            f"Too many wrong codes in a row: wait {minutes} minutes, or ask your partner to "
-            "invite you from the course list instead.",
+            _(
+                "Too many wrong codes in a row: wait %(minutes)s minutes, or ask your partner to "
+                "invite you from the course list instead.",
+                minutes=int(CODE_WINDOW.total_seconds() // 60),
+            ),
             429,
         )
     code = "".join(ch for ch in str(raw or "").upper() if ch.isalnum())
     if not code:
-        raise GroupError("Type the join code your partner gave you (10 letters and digits).")
+        raise GroupError(_("Type the join code your partner gave you (10 letters and digits)."))
     found = db.session.get(PartnershipCode, code) if len(code) == CODE_LENGTH else None
     group = db.session.get(PartnershipGroup, found.group_id) if found else None
-    if found is None or group is None or group.resource_link_pk != _link(launch):
+    if found is None or group is None or group.resource_link_pk != activity_of(launch):
         db.session.add(PartnershipCodeFailure(user_pk=user_pk))
         db.session.commit()
         raise GroupError(
-            "No partnership group in this activity has this code. Check it with the partner who "
-            "gave it: a code works only in the activity where the group was started.",
+            _(
+                "No partnership group in this activity has this code. Check it with the partner "
+                "who gave it: a code works only in the activity where the group was started."
+            ),
             404,
         )
     if found.revoked_at is not None:
-        raise GroupError("This code was replaced by a newer one: ask a member of the group for it.", 410)
+        raise GroupError(_("This code was replaced by a newer one: ask a member of the group for it."), 410)
     if found.expires_at <= utcnow():
-        raise GroupError("This code has expired: ask a member of the group for a new one.", 410)
+        raise GroupError(_("This code has expired: ask a member of the group for a new one."), 410)
     return group
 
 
@@ -285,60 +298,6 @@ def remove_member(resource_link_pk: int, group_id: int, member_id: int) -> bool:
     )
     db.session.commit()
     return rowcount(done) == 1
-
-
-def invite(launch: Launch, group: PartnershipGroup, sub: str, name: str) -> None:
-    """Invite someone from the course roster; inviting twice is the same invitation."""
-    db.session.add(
-        PartnershipInvite(
-            group_id=group.id,
-            resource_link_pk=group.resource_link_pk,
-            sub=sub[:255],
-            name=name[:255],
-            invited_by_pk=launch.user_pk,
-        )
-    )
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-
-
-def invitations(launch: Launch) -> list[tuple[PartnershipInvite, PartnershipGroup]]:
-    """Invitations waiting for this person in this activity."""
-    rows = db.session.execute(
-        select(PartnershipInvite, PartnershipGroup)
-        .join(PartnershipGroup, PartnershipGroup.id == PartnershipInvite.group_id)
-        .where(PartnershipInvite.resource_link_pk == _link(launch), PartnershipInvite.sub == launch.user.sub)
-        .order_by(PartnershipInvite.created_at)
-    ).all()
-    return [(i, g) for i, g in rows]
-
-
-def invited_to(launch: Launch, invite_id: int) -> PartnershipGroup | None:
-    return next((g for i, g in invitations(launch) if i.id == invite_id), None)
-
-
-def decline(launch: Launch, invite_id: int) -> None:
-    db.session.execute(
-        delete(PartnershipInvite).where(
-            PartnershipInvite.id == invite_id,
-            PartnershipInvite.resource_link_pk == _link(launch),
-            PartnershipInvite.sub == launch.user.sub,
-        )
-    )
-    db.session.commit()
-
-
-def pending_invites(group: PartnershipGroup, invited_by: int) -> list[PartnershipInvite]:
-    """The invitations this member sent that are not answered yet (only the inviter sees them)."""
-    return list(
-        db.session.scalars(
-            select(PartnershipInvite)
-            .where(PartnershipInvite.group_id == group.id, PartnershipInvite.invited_by_pk == invited_by)
-            .order_by(PartnershipInvite.created_at)
-        )
-    )
 
 
 def partners(group: PartnershipGroup, viewer_pk: int | None = None) -> list[Partner]:

@@ -1,7 +1,7 @@
 """Partnership groups of the self-assessment: start one, join by code or invitation (after
 seeing exactly what the others will see of you), leave; the joint report; the teacher's removal
 of a member. Thin: lti_tool.services.partnership persists, lti_tool.assessment.partnership
-aggregates (docs/decisions/0019-partnership-groups.md)."""
+aggregates (docs/decisions/0020-partnership-groups.md)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from werkzeug.wrappers import Response
 from lti_tool.assessment.instrument import default_instrument
 from lti_tool.assessment.partnership import SIDE_LABELS, Partner, shown_as
 from lti_tool.assessment.partnership_charts import joint_charts
+from lti_tool.i18n import gettext as _
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.models import Launch, PartnershipGroup
 from lti_tool.services import activity_settings
 from lti_tool.services import assessment as assessment_service
 from lti_tool.services import partnership as service
+from lti_tool.services import partnership_invites as invites
 from lti_tool.services.assessment import AnswerError
 from lti_tool.services.grades.roster import roster
 from lti_tool.services.partnership import GroupError
@@ -41,9 +43,9 @@ def _learner_launch() -> Launch:
     """A learner in the self-assessment activity, with groups on."""
     launch = activity.assessment_launch()
     if launch.role == INSTRUCTOR:
-        abort(403, description="Partnership groups are for learners; your class view lists them.")
+        abort(403, description=_("Partnership groups are for learners; your class view lists them."))
     if not _settings(launch)["partnership_groups"]:
-        abort(403, description="Your teacher has turned partnership groups off for this activity.")
+        abort(403, description=_("Your teacher has turned partnership groups off for this activity."))
     return launch
 
 
@@ -55,7 +57,7 @@ def group_page(problem: str = "", status: int = 200) -> Any:
     if mine is None:
         return render_template(
             "assessment/partnership/none.html",
-            invitations=service.invitations(launch),
+            invitations=invites.invitations(launch),
             sides=SIDE_LABELS,
             problem=problem,
             form=request.form,
@@ -74,7 +76,7 @@ def group_page(problem: str = "", status: int = 200) -> Any:
         minimum=minimum_shown(_settings(launch)),
         code=service.display_code(code.code) if code else None,
         code_expires=code.expires_at if code else None,
-        invites=service.pending_invites(group, launch.user_pk),
+        invites=invites.pending_invites(group, launch.user_pk),
         sides=SIDE_LABELS,
         problem=problem,
     ), status
@@ -169,9 +171,9 @@ def join() -> Any:
 @launch_session.launch_required()
 def accept(invite_id: int) -> Any:
     launch = _learner_launch()
-    group = service.invited_to(launch, invite_id)
+    group = invites.invited_to(launch, invite_id)
     if group is None:
-        return group_page("This invitation is no longer open: it was withdrawn or answered.", 404)
+        return group_page(_("This invitation is no longer open: it was withdrawn or answered."), 404)
     step = request.form.get("step", "details")
     extra = {"action": "partnership.accept", "invite_id": invite_id}
     if step != "confirm":
@@ -191,7 +193,7 @@ def accept(invite_id: int) -> Any:
 @bp.post("/decline/<int:invite_id>")
 @launch_session.launch_required()
 def decline(invite_id: int) -> Response:
-    service.decline(_learner_launch(), invite_id)
+    invites.decline(_learner_launch(), invite_id)
     return _go("partnership.group_page")
 
 
@@ -206,7 +208,7 @@ def _own_group(launch: Launch) -> PartnershipGroup:
     mine = service.membership(launch)
     group = service.group_in(activity.link_of(launch), mine.group_id) if mine else None
     if group is None:
-        abort(409, description="You are not in a partnership group of this activity (any more).")
+        abort(409, description=_("You are not in a partnership group of this activity (any more)."))
     return group
 
 
@@ -238,12 +240,12 @@ def invite() -> Response:
     people, problem = roster(launch)
     chosen = set(request.form.getlist("sub"))
     if problem or not chosen:
-        abort(400, description=problem or "Choose at least one person to invite.")
+        abort(400, description=problem or _("Choose at least one person to invite."))
     found = [m for m in people if m.user_id in chosen and m.is_learner]
     if len(found) != len(chosen):
-        abort(400, description="Invite people from this course's list only.")
+        abort(400, description=_("Invite people from this course's list only."))
     for member in found:
-        service.invite(launch, group, member.user_id, member.name)
+        invites.invite(launch, group, member.user_id, member.name)
     return _go("partnership.group_page", invited=len(found))
 
 
@@ -254,17 +256,17 @@ def report(group_id: int) -> Any:
     link = activity.link_of(launch)
     group = service.group_in(link, group_id)
     if group is None:
-        abort(404, description="No such partnership group in this activity.")
+        abort(404, description=_("No such partnership group in this activity."))
     settings = _settings(launch)
     if launch.role != INSTRUCTOR:
         mine = service.membership(launch)
         if mine is None or mine.group_id != group.id or not settings["partnership_groups"]:
-            abort(403, description="Only the group's members and the teacher see its joint report.")
+            abort(403, description=_("Only the group's members and the teacher see its joint report."))
     found = joint(group, settings, launch.user_pk)
     minimum = minimum_shown(settings)
     instrument = default_instrument()
     scale = (instrument.scale.minimum, instrument.scale.maximum)
-    _, guides = activity.model_and_guides(settings)
+    _model, guides = activity.model_and_guides(settings)
     return render_template(
         "assessment/partnership/report.html",
         group=group,
@@ -281,5 +283,5 @@ def report(group_id: int) -> Any:
 def remove(group_id: int, member_id: int) -> Response:
     link = activity.link_of(launch_session.current())
     if not service.remove_member(link, group_id, member_id):
-        abort(404, description="No such member in this activity's groups.")
+        abort(404, description=_("No such member in this activity's groups."))
     return _go("assessment.start", removed=1)

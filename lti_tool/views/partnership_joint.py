@@ -30,7 +30,7 @@ def joint(
     partners: list[Partner] | None = None,
 ) -> JointReport:
     instrument = default_instrument()
-    _, guides = activity.model_and_guides(settings)
+    _model, guides = activity.model_and_guides(settings)
     cut = next((g.value for g in guides if g.attention_below), DEFAULT_ATTENTION)
     lower = [g.value for g in guides if g.value < cut]
     mechanisms, *_ = collect_mechanisms(instrument, assessment_service.catalogues(settings, plugins()))

@@ -231,4 +231,12 @@ def test_concurrent_joins_make_one_membership_each(pair: dict[str, Launched], la
     assert sorted(statuses[:4] + statuses[4:]).count(303) == 4, statuses
     assert statuses[4:].count(409) + statuses[:1].count(409) >= 1  # one of Ben's three tabs lost
     page = text(pair["ana"].get(GROUP))
-    assert "0</strong> of 6 members submitted" in page
+    assert "Submitted: 0 of 6 members." in page
+
+
+def test_groups_speak_french_in_a_french_launch(launch_as: Any) -> None:
+    ana = launch_as("learner", sub="ana", item=ITEM, locale="fr-CA", extra={"name": "Ana"})
+    page = text(ana.get(GROUP))
+    assert "Évaluez votre partenariat ensemble" in page and "Rejoindre avec un code" in page
+    refused = join(ana, "ABCDE-FGHJK")
+    assert refused.status_code == 404 and "Aucun groupe de partenariat de cette activité" in text(refused)
