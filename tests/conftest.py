@@ -23,6 +23,7 @@ from tests.support.databases import (
     SqliteTemplates,
     postgres_admin_url,
 )
+from tests.support.keys import POOL as KEYS
 from tests.support.live import LiveServer
 from tests.support.lms import DemoLms
 
@@ -46,6 +47,18 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         if metafunc.definition.get_closest_marker("both_dbs"):
             backends.append("postgresql")
         metafunc.parametrize("db_backend", backends, scope="function")
+
+
+@pytest.fixture(autouse=True)
+def rsa_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tool and the demo platform take their RSA keys from the session's pool (made once,
+    by the real generator; tests/support/keys.py) instead of searching primes in every test."""
+    from lti_tool.demo import platform as demo_platform
+    from lti_tool.lti import keys as tool_keys
+
+    KEYS.rewind()
+    monkeypatch.setattr(tool_keys, "generate_rsa_pem", KEYS.pem)
+    monkeypatch.setattr(demo_platform, "generate_rsa_pem", KEYS.pem)
 
 
 @pytest.fixture(scope="session")

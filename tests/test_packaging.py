@@ -77,7 +77,7 @@ def test_the_wheel_installs_and_runs_from_an_empty_folder(tmp_path: Path, databa
     wheel = next(dist.glob("*.whl"))
     assert wheel.name == f"p3_workshop_lti-{lti_tool.__version__}-py3-none-any.whl"
     _every_source_file_is_in_the_wheel(wheel)
-    # The French catalogue, compiled by the build (never committed: docs/decisions/0019).
+    # The French catalogue, compiled by the build (never committed: docs/decisions/0020).
     assert "lti_tool/translations/fr_CA/LC_MESSAGES/messages.mo" in zipfile.ZipFile(wheel).namelist()
 
     # 2. A fresh virtualenv with the wheel and its declared dependencies only.

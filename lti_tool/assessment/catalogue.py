@@ -21,6 +21,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 from lti_tool.assessment.catalogue_files import (
     ALL_COLUMNS,
     CSV_COLUMNS,
+    FRENCH_COLUMNS,
     OPTIONAL_COLUMNS,
     SHOWN,
     CatalogueError,
@@ -32,6 +33,7 @@ from lti_tool.assessment.catalogue_files import (
 )
 from lti_tool.assessment.instrument import SLUG, Instrument, flatten_errors
 from lti_tool.assessment.model import EFFORTS, HORIZONS, Mechanism
+from lti_tool.content.bilingual import DEFAULT_LANGUAGE, Text
 
 __all__ = ["ALL_COLUMNS", "CSV_COLUMNS", "OPTIONAL_COLUMNS", "CatalogueError", "Place"]
 
@@ -52,6 +54,9 @@ class MechanismSchema(Schema):
     horizon = fields.String(required=True, validate=validate.OneOf(HORIZONS))
     source = fields.String(required=True, validate=validate.Length(min=1, max=300))
     addresses = fields.List(fields.String(validate=SLUG), load_default=list)
+    title_fr = fields.String(load_default=None, validate=validate.Length(min=1, max=120))
+    summary_fr = fields.String(load_default=None, validate=validate.Length(min=1, max=2000))
+    source_fr = fields.String(load_default=None, validate=validate.Length(min=1, max=300))
 
     @validates_schema(skip_on_field_errors=True)
     def _dimensions_or_addresses(self, data: dict[str, Any], **_: Any) -> None:
@@ -63,8 +68,10 @@ def mechanisms_from_records(
     records: Iterable[tuple[Place | int, Any]], instrument: Instrument | None
 ) -> list[Mechanism]:
     """Validate ``(place, mapping)`` pairs (a Place in a file, or a number in data). Given an
-    ``instrument``, unknown areas and addresses are errors, and a mechanism's areas are
-    completed from what it addresses."""
+    ``instrument``, unknown areas and addresses are errors, a mechanism's areas are completed
+    from what it addresses, and its texts are in the instrument's language (the optional
+    French columns; English where a French text is missing)."""
+    lang = instrument.lang if instrument is not None else DEFAULT_LANGUAGE
     schema = MechanismSchema()
     errors: list[str] = []
     mechanisms: list[Mechanism] = []
@@ -83,6 +90,8 @@ def mechanisms_from_records(
             continue
         errors.extend(_check_row(row, data, instrument, first_row))
         first_row.setdefault(data["id"], row)
+        for field, column in FRENCH_COLUMNS.items():
+            data[field] = Text(data[field], data.pop(column)).get(lang)
         mechanism = Mechanism(
             **{**data, "dimensions": tuple(data["dimensions"]), "addresses": tuple(data["addresses"])}
         )
@@ -197,6 +206,10 @@ def column_help(instrument: Instrument) -> list[ColumnHelp]:
         "id": "a short name: lower-case letters, digits, - or _; each mechanism its own",
         "dimensions": f"one or more area ids, separated by “;”: {areas}",
         "addresses": "statement ids or themes within its areas, separated by “;” (empty: the whole areas)",
+        **{
+            column: f"the {field} in French (optional: French pages show the English where it is empty)"
+            for field, column in FRENCH_COLUMNS.items()
+        },
     }
     result = []
     for name, spec in MechanismSchema().fields.items():

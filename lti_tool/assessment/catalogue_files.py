@@ -9,6 +9,7 @@ Teachers' word for a dimension is "area" (what learners see): a file may name th
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,9 @@ from lti_tool.assessment.instrument import Instrument
 from lti_tool.assessment.model import EFFORTS, HORIZONS, Mechanism
 
 CSV_COLUMNS = ("id", "title", "summary", "dimensions", "effort", "horizon", "source")
-OPTIONAL_COLUMNS = ("addresses",)
+# French texts are optional in a teacher's file: where one is missing, French pages show the English.
+FRENCH_COLUMNS = {"title": "title_fr", "summary": "summary_fr", "source": "source_fr"}
+OPTIONAL_COLUMNS = ("addresses", *FRENCH_COLUMNS.values())
 ALL_COLUMNS = CSV_COLUMNS + OPTIONAL_COLUMNS
 ALIASES = {"areas": "dimensions"}  # the teacher's word, accepted for the schema's
 SHOWN = {"dimensions": "areas"}  # how a column is named where the file did not name it
@@ -192,9 +195,13 @@ def _yaml_problem(exc: yaml.YAMLError) -> str:
 # -- Examples, written from the schema ------------------------------------------------------
 
 
-def example_rows(instrument: Instrument, mechanisms: Sequence[Mechanism] = ()) -> list[dict[str, str]]:
+def example_rows(
+    instrument: Instrument, mechanisms: Sequence[Mechanism] = (), french: Sequence[Mechanism] = ()
+) -> list[dict[str, str]]:
     """Up to three example mechanisms, one per effort level where there are some: from
-    ``mechanisms`` (a catalogue in use) or, without any, made up from the instrument."""
+    ``mechanisms`` (a catalogue in use, in English; ``french``: the same in French, by id) or,
+    without any, made up from the instrument."""
+    in_french = {m.id: m for m in french}
     chosen: list[Mechanism] = []
     for effort in EFFORTS:
         found = next((m for m in mechanisms if m.effort == effort and m not in chosen), None)
@@ -214,6 +221,15 @@ def example_rows(instrument: Instrument, mechanisms: Sequence[Mechanism] = ()) -
                 source="Your own practice",
             )
         ]
+        in_french = {
+            "joint-review": dataclasses.replace(
+                chosen[0],
+                title="Un examen conjoint tous les six mois",
+                summary="Les partenaires examinent ensemble ce que le partenariat s'était fixé "
+                "et ce qu'il a fait.",
+                source="Votre propre pratique",
+            )
+        }
     return [
         {
             "id": m.id,
@@ -224,6 +240,11 @@ def example_rows(instrument: Instrument, mechanisms: Sequence[Mechanism] = ()) -
             "horizon": m.horizon,
             "source": m.source,
             "addresses": "; ".join(m.addresses),
+            **{
+                column: getattr(in_french[m.id], field)
+                for field, column in FRENCH_COLUMNS.items()
+                if m.id in in_french and getattr(in_french[m.id], field) != getattr(m, field)
+            },
         }
         for m in chosen
     ]

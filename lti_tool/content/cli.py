@@ -13,8 +13,16 @@ from pathlib import Path
 
 import click
 
-from lti_tool.assessment.instrument import INSTRUMENTS_DIR, InstrumentError, load_instrument
+from lti_tool.assessment.catalogue import CatalogueError
+from lti_tool.assessment.instrument import (
+    INSTRUMENTS_DIR,
+    InstrumentError,
+    default_instrument,
+    load_instrument,
+)
+from lti_tool.plugin_api import SettingsError, validate_settings
 
+from .bilingual import LANGUAGES
 from .loader import (
     YAML_SUFFIXES,
     ContentError,
@@ -63,6 +71,7 @@ def check(directory: Path | None) -> None:
         click.echo(f"Error: no workshop files (*.yaml) in {directory}.", err=True)
         sys.exit(1)
     problems = _check_instruments()
+    problems += _check_catalogues() if not problems else 0
     for path in files:  # every file, so one run shows every broken file
         try:
             load_workshop(path)
@@ -102,4 +111,27 @@ def _check_instruments() -> int:
             f"OK: {path.name} (en, fr): {instrument.id} version {instrument.version}, "
             f"{len(instrument.statement_ids)} statements in {len(instrument.dimensions)} areas."
         )
+    return problems
+
+
+def _check_catalogues() -> int:
+    """The installed mechanism catalogues' own data (the built-in one's texts in both
+    languages), read as the report reads them: the number of problems."""
+    from lti_tool.plugin_manager import MECHANISM_CATALOGUES, PluginManager
+
+    problems = 0
+    for catalogue in PluginManager.from_entry_points((MECHANISM_CATALOGUES,)).available(MECHANISM_CATALOGUES):
+        try:
+            settings = validate_settings(type(catalogue), {})
+        except SettingsError:
+            continue  # it needs settings that only an activity gives: nothing to check here
+        try:
+            for lang in LANGUAGES:
+                instrument = default_instrument(lang)
+                catalogue.mechanisms(instrument, settings)
+                catalogue.uncovered_notes(instrument, settings)
+        except CatalogueError as error:
+            for line in error.errors:
+                click.echo(f"Error: mechanism catalogue {catalogue.name}: {line}", err=True)
+            problems += len(error.errors)
     return problems

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 
 from lti_tool.extensions import db
-from lti_tool.models import Deployment, Platform
+from lti_tool.models import Deployment, DynamicRegistration, Platform
+from lti_tool.models.base import utcnow
 
 _URL = fields.Url(required=True, require_tld=False, schemes={"http", "https"})
 
@@ -69,6 +70,38 @@ def add_deployment(platform: Platform, deployment_id: str) -> Deployment:
     platform.deployments.append(deployment)
     db.session.commit()
     return deployment
+
+
+def learn_deployment(platform: Platform, deployment_id: str) -> Deployment | None:
+    """The deployment id of a verified launch, recorded when the platform registered by Dynamic
+    Registration and has no deployment yet (Canvas names none until the tool is installed):
+    docs/decisions/0020-learned-deployments.md. None: not learnable, the launch is refused.
+
+    Runs in the launch's transaction, after its state was consumed (SQLite: the write lock is
+    held); on PostgreSQL the platform row is locked, so that of two first launches racing with
+    different deployment ids only one is learned."""
+    db.session.execute(select(Platform.id).where(Platform.id == platform.id).with_for_update())
+    registered = db.session.scalar(select(exists().where(DynamicRegistration.platform_id == platform.id)))
+    known = db.session.scalar(
+        select(func.count()).select_from(Deployment).where(Deployment.platform_id == platform.id)
+    )
+    if not registered or known or len(deployment_id) > 255:
+        return None
+    deployment = Deployment(platform_id=platform.id, deployment_id=deployment_id, learned_at=utcnow())
+    db.session.add(deployment)
+    db.session.flush()
+    return deployment
+
+
+def learned_deployments() -> list[Deployment]:
+    """Deployments the tool took from a first launch, newest first (shown in /admin)."""
+    return list(
+        db.session.scalars(
+            select(Deployment)
+            .where(Deployment.learned_at.is_not(None))
+            .order_by(Deployment.learned_at.desc())
+        )
+    )
 
 
 def get_platform(issuer: str, client_id: str) -> Platform | None:

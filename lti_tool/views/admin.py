@@ -151,6 +151,7 @@ def dashboard() -> str:
     return render_template(
         "admin/dashboard.html",
         platforms=platform_service.list_platforms(),
+        learned=platform_service.learned_deployments(),
         registration_of=registration_service.registration_of,
         keys=tool_keys.published_keys(),
         failures=launch_service.failure_summary(),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lti_tool.assessment.catalogue_files import example_csv, example_rows, example_yaml
-from lti_tool.assessment.instrument import Instrument
+from lti_tool.assessment.instrument import Instrument, get_instrument
 from lti_tool.assessment.model import Mechanism
 from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.plugin_api import validate_settings
@@ -96,16 +96,21 @@ def problem_list(
 
 def example_catalogue(manager: PluginManager, instrument: Instrument, fmt: str) -> str:
     """An example catalogue file (``csv`` or ``yaml``): three mechanisms of the largest catalogue
-    (with its default settings), written in the upload's own format."""
+    (with its default settings), in English with their French columns, written in the upload's
+    own format."""
+    english = get_instrument(instrument.version, instrument.id, lang="en")
+    french = get_instrument(instrument.version, instrument.id, lang="fr")
     mechanisms: list[Mechanism] = []
+    translated: list[Mechanism] = []
     for catalogue in manager.available(MECHANISM_CATALOGUES):
         try:
-            found = list(catalogue.mechanisms(instrument, validate_settings(type(catalogue), {})))
+            settings = validate_settings(type(catalogue), {})
+            found = list(catalogue.mechanisms(english, settings))
+            if len(found) > len(mechanisms):
+                mechanisms, translated = found, list(catalogue.mechanisms(french, settings))
         except Exception:  # noqa: BLE001 - a catalogue that needs settings offers no example
             continue
-        if len(found) > len(mechanisms):
-            mechanisms = found
-    rows = example_rows(instrument, mechanisms)
+    rows = example_rows(english, mechanisms, translated)
     return example_csv(rows) if fmt == "csv" else example_yaml(rows)
 
 

@@ -27,7 +27,8 @@ def test_the_example_files_load_unchanged(instrument, with_catalogue):
     from_yaml = parse_catalogue(example_yaml(rows), "yaml", instrument)
     assert from_csv == from_yaml
     assert [m.id for m in from_csv] == [r["id"] for r in rows]
-    assert example_csv(rows).startswith("id,title,summary,areas,effort,horizon,source,addresses\n")
+    header = "id,title,summary,areas,effort,horizon,source,addresses,title_fr,summary_fr,source_fr\n"
+    assert example_csv(rows).startswith(header)
     if with_catalogue:
         assert {m.id for m in from_csv} <= {m.id for m in mechanisms}
         assert all(m.addresses for m in from_csv)
@@ -53,10 +54,49 @@ def test_a_quoted_value_over_two_lines_keeps_the_line_numbers_true(instrument):
 
 def test_column_help_lists_every_column_with_its_allowed_values(instrument):
     shown = {c.name: c for c in column_help(instrument)}
-    assert list(shown) == ["id", "title", "summary", "areas", "effort", "horizon", "source", "addresses"]
+    assert list(shown) == [
+        *["id", "title", "summary", "areas", "effort", "horizon", "source", "addresses"],
+        *["title_fr", "summary_fr", "source_fr"],
+    ]
+    assert "optional" in shown["title_fr"].allowed and not shown["title_fr"].required
     assert (
         shown["effort"].allowed == "low, medium, high" and shown["horizon"].allowed == "short, medium, long"
     )
     assert "need (Need and purpose)" in shown["areas"].allowed and "legitimacy (" in shown["areas"].allowed
     assert shown["title"].allowed == "text, up to 120 characters"
     assert shown["addresses"].required is False and shown["id"].required is True
+
+
+def test_an_uploaded_catalogue_may_carry_french_and_falls_back_to_english(instrument):
+    """A teacher's file may be English only: French pages then show the English text."""
+    from lti_tool.assessment.instrument import get_instrument
+
+    french = get_instrument(instrument.version, lang="fr")
+    text = (
+        "id,title,summary,areas,effort,horizon,source,title_fr,summary_fr\n"
+        "a,Joint review,Review together.,trust,low,short,Our practice,Examen conjoint,Examiner ensemble.\n"
+        "b,Site visit,Visit each other.,need,low,short,Our practice,,\n"
+    )
+    en = parse_catalogue(text, "csv", instrument)
+    fr = parse_catalogue(text, "csv", french)
+    assert [(m.title, m.summary, m.source) for m in en] == [
+        ("Joint review", "Review together.", "Our practice"),
+        ("Site visit", "Visit each other.", "Our practice"),
+    ]
+    assert [(m.title, m.summary, m.source) for m in fr] == [
+        ("Examen conjoint", "Examiner ensemble.", "Our practice"),  # no source_fr: the English
+        ("Site visit", "Visit each other.", "Our practice"),
+    ]
+
+
+def test_the_example_file_shows_the_french_columns_filled_in(instrument):
+    from lti_tool.assessment.instrument import get_instrument
+
+    settings = validate_settings(WorkshopCatalogue, {})
+    english = WorkshopCatalogue().mechanisms(instrument, settings)
+    french = WorkshopCatalogue().mechanisms(get_instrument(instrument.version, lang="fr"), settings)
+    rows = example_rows(instrument, english, french)
+    by_id = {m.id: m for m in french}
+    assert all(r["title_fr"] == by_id[r["id"]].title and r["summary_fr"] for r in rows)
+    loaded = parse_catalogue(example_csv(rows), "csv", get_instrument(instrument.version, lang="fr"))
+    assert [m.title for m in loaded] == [by_id[r["id"]].title for r in rows]

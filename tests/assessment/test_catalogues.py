@@ -109,7 +109,8 @@ def test_uploaded_csv_header_errors(instrument):
     errors = _errors("id,title,colour\nx,y,z\n", "csv", instrument)
     assert (
         "Line 1, column 3 (“colour”): unknown column; the columns are "
-        "id, title, summary, areas, effort, horizon, source (and, if you wish, addresses)." in errors
+        "id, title, summary, areas, effort, horizon, source (and, if you wish, addresses, title_fr, "
+        "summary_fr, source_fr)." in errors
     )
     assert "Line 1: these columns are missing: summary, areas, effort, horizon, source." in errors
     too_many = _errors(HEADER + "a,A,S,trust,low,short,src,extra\n", "csv", instrument)
@@ -144,7 +145,7 @@ def test_uploaded_yaml_errors_name_row_and_field(instrument):
     assert _errors(text, "yaml", instrument) == [
         "Line 14, column 12 (“horizon” of mechanism 2): Must be one of: short, medium, long.",
         "Line 16, column 11 (“colour” of mechanism 2): unknown column; the columns are "
-        "id, title, summary, dimensions, effort, horizon, source, addresses",
+        "id, title, summary, dimensions, effort, horizon, source, addresses, title_fr, summary_fr, source_fr",
         f"Line 12, column 15 (“dimensions” of mechanism 2): unknown area “trusst”; the areas are {AREAS}",
         "Line 17 (mechanism 3): expected a mechanism, with a value for each column",
     ]

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -19,6 +18,7 @@ from tests.assessment_app.conftest import HttpTaker
 from tests.assessment_app.test_report_and_settings import SETTINGS
 from tests.grades.conftest import grades, record_launches, register, settle, submit
 from tests.support.lms import LEARNERS
+from tests.support.serving import serve_in_thread, stop_serving
 
 pytest.importorskip(
     "p3_sample_plugin.webhook", reason="pip install -e tests/sample_plugin (make install-dev)"
@@ -49,11 +49,10 @@ class Receiver:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/grades"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve_in_thread(self.server)
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        stop_serving(self.server)
 
 
 @pytest.fixture

@@ -110,3 +110,28 @@ def test_language_of_a_locale_and_the_english_fallback() -> None:
     ]
     assert Text("Joint review", None).get("fr") == "Joint review"  # uploads may be English only
     assert Text("Joint review", "Examen conjoint").get("fr-CA") == "Examen conjoint"
+
+
+def test_the_built_in_catalogue_needs_its_french_texts_and_answers_in_the_instruments_language(
+    tmp_path: Path,
+) -> None:
+    from lti_tool.assessment.catalogue import CatalogueError
+    from lti_tool.plugin_api import validate_settings
+    from lti_tool_plugins.catalogues.workshop import DATA_FILE, WorkshopCatalogue, load_workshop_data
+
+    text = DATA_FILE.read_text(encoding="utf-8")
+    broken = tmp_path / "workshop.yaml"
+    broken.write_text(text.replace("\n      fr: Protocole d'entente\n", "\n", 1), encoding="utf-8")
+    with pytest.raises(CatalogueError) as info:
+        load_workshop_data(broken)
+    assert info.value.errors == ["workshop.yaml: mechanisms[0].title.fr: Missing the French text."]
+
+    catalogue = WorkshopCatalogue()
+    settings = validate_settings(WorkshopCatalogue, {})
+    en = catalogue.mechanisms(get_instrument(2), settings)
+    fr = catalogue.mechanisms(get_instrument(2, lang="fr"), settings)
+    assert [m.id for m in en] == [m.id for m in fr]
+    assert (en[0].title, fr[0].title) == ("Memorandum of understanding", "Protocole d'entente")
+    assert all(a.summary != b.summary and a.source != b.source for a, b in zip(en, fr, strict=True))
+    notes = catalogue.uncovered_notes(get_instrument(2, lang="fr"), settings)
+    assert notes["identity"].startswith("Rien dans les lectures")

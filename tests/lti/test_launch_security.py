@@ -10,13 +10,13 @@ from urllib.parse import urljoin
 
 import pytest
 import requests
-from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 from sqlalchemy import select
 
 from lti_tool.extensions import db
 from lti_tool.models import Launch, LaunchFailure
 from tests.lti.conftest import Flow
+from tests.support.keys import POOL as KEYS
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 
@@ -41,7 +41,7 @@ def test_valid_launch_from_independent_platform(flow: Flow, app: Flask) -> None:
 
 def test_bad_signature_is_refused(flow: Flow) -> None:
     state, nonce = flow.login()
-    impostor = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    impostor = KEYS.private_key()  # a key of its own, not in the platform's key set
     token = flow.platform.sign(flow.platform.claims(nonce, flow.target), key=impostor)
     assert_refused(flow.launch(token, state), 401, "bad_signature")
 

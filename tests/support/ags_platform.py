@@ -21,6 +21,7 @@ import jwt
 import requests
 
 from tests.support.independent_platform import IndependentPlatform
+from tests.support.serving import serve_in_thread, stop_serving
 
 TYPE_ID = "7"
 SCORE_PATH = re.compile(r"^/lineitems/(\d+)/lineitem/scores$")
@@ -75,12 +76,11 @@ class AgsPlatform(IndependentPlatform):
 
     def down(self) -> None:
         """Close the listening socket: connections are refused until up()."""
-        self._server.shutdown()
-        self._server.server_close()
+        stop_serving(self._server)
 
     def up(self) -> None:
         self._server = _Server(("127.0.0.1", self.port), self._handler())
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        serve_in_thread(self._server)
 
     def add_line_item(self, resource_link_id: str = "rl-1", maximum: float = 10) -> str:
         with self.lock:

@@ -58,6 +58,7 @@ from tests.support.canvas_rules import (
     score_problems,
 )
 from tests.support.independent_platform import IndependentPlatform
+from tests.support.serving import serve_in_thread, stop_serving
 
 ISSUER = "https://canvas.instructure.com"
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -152,8 +153,7 @@ class CanvasPlatform(IndependentPlatform):
         self.registrations: list[dict[str, Any]] = []
         self.token_requests = 0
         super().__init__(client_id="", deployment_id="")  # the JWKS server becomes the SSO one
-        self._server.shutdown()
-        self._server.server_close()
+        stop_serving(self._server)
         self._school = self._serve("127.0.0.1", "school")
         self._sso = self._serve("127.0.0.2", "sso")
         self.school_url = f"http://localhost:{self._school.server_port}"
@@ -399,13 +399,12 @@ class CanvasPlatform(IndependentPlatform):
 
         server = ThreadingHTTPServer((host, 0), Handler)
         server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        serve_in_thread(server)
         return server
 
     def stop(self) -> None:
         for server in (self._school, self._sso):
-            server.shutdown()
-            server.server_close()
+            stop_serving(server)
 
     def _route(self, site: str, r: dict[str, Any]) -> Answer:
         from tests.support import canvas_endpoints as ep

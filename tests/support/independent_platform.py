@@ -1,5 +1,6 @@
-"""An LTI platform written independently of the tool's code: its own key (made with
-cryptography directly), its own JWKS server over real HTTP, its own id_tokens.
+"""An LTI platform written independently of the tool's code: its own keys (from the session's
+key pool, tests/support/keys.py), its own JWKS server over real HTTP, its own id_tokens signed with
+PyJWT directly.
 
 It exists so launch tests do not only prove that the tool agrees with its own demo LMS.
 """
@@ -7,15 +8,16 @@ It exists so launch tests do not only prove that the tool agrees with its own de
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+
+from tests.support.keys import POOL as KEYS
+from tests.support.serving import serve_in_thread, stop_serving
 
 
 class IndependentPlatform:
@@ -34,11 +36,11 @@ class IndependentPlatform:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self.issuer = self.url
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        serve_in_thread(self._server)
 
     def add_key(self) -> str:
         kid = uuid.uuid4().hex[:12]
-        self.keys[kid] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.keys[kid] = KEYS.private_key()
         return kid
 
     def jwks(self) -> dict[str, Any]:
@@ -115,5 +117,4 @@ class IndependentPlatform:
         return jwt.encode(claims, signing_key, algorithm="RS256", headers={"kid": kid, **(headers or {})})
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        stop_serving(self._server)

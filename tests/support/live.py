@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from werkzeug.serving import make_server
+
+from tests.support.serving import serve_in_thread, stop_serving
 
 
 class LiveServer:
@@ -19,7 +20,6 @@ class LiveServer:
         self.host = host
         self.port = self._server.server_port
         self.url = f"http://{host}:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def _dispatch(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         assert self._app is not None, "no app set on the live server"
@@ -27,9 +27,8 @@ class LiveServer:
 
     def start(self, app: Callable[..., Any]) -> LiveServer:
         self._app = app
-        self._thread.start()
+        serve_in_thread(self._server)
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        stop_serving(self._server)

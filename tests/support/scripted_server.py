@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.support.serving import serve_in_thread, stop_serving
+
 
 @dataclass
 class Reply:
@@ -38,7 +40,7 @@ class ScriptedServer:
         self._server.daemon_threads = True
         self.port = self._server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        serve_in_thread(self._server)
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
@@ -89,5 +91,4 @@ class ScriptedServer:
         return False
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        stop_serving(self._server)

@@ -1,6 +1,7 @@
 """A catalogue the teacher uploads as CSV or YAML, stored in the plugin's settings.
 
-CSV columns: id,title,summary,areas,effort,horizon,source and optionally addresses (areas
+CSV columns: id,title,summary,areas,effort,horizon,source and optionally addresses and the French
+texts title_fr, summary_fr, source_fr (English is shown where one is empty) (areas
 separated by ``;``; ``dimensions`` is accepted for ``areas``). YAML: a list of mappings with the
 same keys (or a mapping with one key, ``mechanisms``). Errors give the line and column; area ids
 must exist in the instrument. The settings page offers example files written from the schema.

@@ -5,6 +5,10 @@ so the same data serves every instrument version. Some areas are deliberately le
 mechanism (collective identity, legitimacy) and some statements too (confidence in partners'
 motives, the sectors' different logics, answering to several principals): the assignment asks
 participants to discuss exactly those; the YAML's ``uncovered`` notes say why each is hard.
+
+Titles, summaries, sources and notes are written in English and French (``{en: ..., fr: ...}``,
+both required); the catalogue answers in the language of the instrument it is given
+(``Instrument.lang``), so a French report lists French mechanisms.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 from lti_tool.assessment.catalogue import CatalogueError, mechanisms_from_records, resolve
-from lti_tool.assessment.instrument import Instrument
+from lti_tool.assessment.instrument import Instrument, flatten_errors
 from lti_tool.assessment.model import EFFORTS, Mechanism
+from lti_tool.content.bilingual import DEFAULT_LANGUAGE, Bilingual, language_of, localize
 from lti_tool.plugin_api import MechanismCatalogue
 
 DATA_FILE = Path(__file__).with_name("workshop.yaml")
@@ -39,17 +44,55 @@ class WorkshopCatalogueSettings(Schema):
     )
 
 
+class _Texts(Schema):
+    """The texts of one mechanism, in both languages (the rest: MechanismSchema, shared with uploads)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    title = Bilingual(required=True)
+    summary = Bilingual(required=True)
+    source = Bilingual(required=True)
+
+
+class _Notes(Schema):
+    class Meta:
+        unknown = RAISE
+
+    uncovered = fields.Dict(keys=fields.String(), values=Bilingual(), required=True)
+    mechanisms = fields.List(fields.Raw(), required=True)
+
+
 @functools.cache  # the file ships with the package and does not change at run time
-def load_workshop_data(path: Path = DATA_FILE) -> tuple[tuple[Mechanism, ...], Mapping[str, str]]:
+def load_workshop_data(
+    path: Path = DATA_FILE, lang: str = DEFAULT_LANGUAGE
+) -> tuple[tuple[Mechanism, ...], Mapping[str, str]]:
+    """The catalogue's mechanisms and notes, in ``lang`` (both languages are checked)."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(raw, dict) or set(raw) != {"mechanisms", "uncovered"}:
         raise CatalogueError([f"{path.name}: expected exactly 'uncovered' and 'mechanisms'"])
+    errors: dict[Any, Any] = {}
+    try:
+        notes = _Notes().load(raw)["uncovered"]
+    except ValidationError as exc:
+        errors.update(exc.messages if isinstance(exc.messages, dict) else {})
+        notes = {}
+    records = []
+    for number, record in enumerate(raw["mechanisms"], start=1):
+        try:
+            texts = _Texts().load(record) if isinstance(record, dict) else {}
+        except ValidationError as exc:
+            errors.setdefault("mechanisms", {})[number - 1] = exc.messages
+            continue
+        records.append((number, {**record, **localize(texts, language_of(lang))}))
+    if errors:
+        raise CatalogueError([f"{path.name}: {line}" for line in flatten_errors(errors)])
     try:
         # Addresses are resolved against the instrument in use, in mechanisms() below.
-        mechanisms = mechanisms_from_records(enumerate(raw["mechanisms"], start=1), None)
+        mechanisms = mechanisms_from_records(records, None)
     except CatalogueError as exc:
         raise CatalogueError([f"{path.name}: {e}" for e in exc.errors]) from exc
-    return tuple(mechanisms), dict(raw["uncovered"])
+    return tuple(mechanisms), localize(notes, language_of(lang))
 
 
 class WorkshopCatalogue(MechanismCatalogue):
@@ -68,13 +111,13 @@ class WorkshopCatalogue(MechanismCatalogue):
         cfg = settings
         limit = EFFORTS.index(cfg["max_effort"])
         result = []
-        for mechanism in load_workshop_data()[0]:
+        for mechanism in load_workshop_data(lang=instrument.lang)[0]:
             resolved = resolve(mechanism, instrument)
             if resolved is not None and EFFORTS.index(mechanism.effort) <= limit:
                 result.append(resolved)
         return result
 
     def uncovered_notes(self, instrument: Instrument, settings: Mapping[str, Any]) -> dict[str, str]:
-        notes = load_workshop_data()[1]
+        notes = load_workshop_data(lang=instrument.lang)[1]
         known = set(instrument.dimension_ids) | instrument.themes | set(instrument.statement_ids)
         return {key: note for key, note in notes.items() if key in known}
