@@ -62,6 +62,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lti_tool.views import readings
 
     app.register_blueprint(readings.bp)
+    from lti_tool.views import language
+
+    app.register_blueprint(language.bp)
     app.register_blueprint(deep_linking.bp)
     from lti_tool.views import assessment as assessment_views
 

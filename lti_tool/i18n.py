@@ -34,6 +34,7 @@ __all__ = [
     "locale_of",
     "ngettext",
     "set_provider",
+    "translations",
     "use",
 ]
 
@@ -97,6 +98,11 @@ def use(lang: str) -> Iterator[str]:
         yield chosen
     finally:
         _override.reset(token)
+
+
+def translations() -> _gettext.NullTranslations:
+    """The current language's catalogue (templates format the texts themselves: Jinja's newstyle)."""
+    return _current()[1]
 
 
 def gettext(message: str, **variables: Any) -> str:

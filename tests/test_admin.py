@@ -306,3 +306,47 @@ def test_dashboard_shows_grade_delivery_per_platform(make_app: Any) -> None:
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(2), re.S)
     assert [c.strip() for c in cells[:3]] == ["1", "0", "1"]  # delivered, pending, failed
     assert "HTTP 422" in cells[4] and "Grade item is locked" not in cells[4]  # the LMS's words: log only
+
+
+@pytest.mark.parametrize("mode", ["open", "allowlist", "token", "off"])
+def test_dashboard_gives_the_registration_url_that_works_in_its_mode(make_app: Any, mode: str) -> None:
+    """The URL the administrator is shown is one the registration accepts in that mode: the plain
+    URL in open mode (and allowlist mode, for the listed issuers), a one-time link in token mode
+    (the plain URL is refused there, and is not offered), none when registration is off."""
+    from tests.support.registering_platform import RegisteringPlatform
+
+    moodle = RegisteringPlatform("moodle")
+    try:
+        app = make_app(
+            ADMIN_PASSWORD=PASSWORD, REGISTRATION_MODE=mode, REGISTRATION_ALLOWED_ISSUERS=moodle.issuer
+        )
+        admin = Admin(app)
+        page = admin.login().text
+        plain = re.search(r'<code id="register-url">([^<]+)</code>', page)
+        if mode in ("open", "allowlist"):
+            assert plain is not None
+            url = plain.group(1)
+        elif mode == "token":
+            assert plain is None and "one-time registration link" in page
+            created = admin.post("/admin/links", label="University Moodle").text
+            url = re.search(r'<code id="new-link">([^<]+)</code>', created).group(1)  # type: ignore[union-attr]
+            refused = requests.get(
+                admin.base + "/lti/register",
+                params={"openid_configuration": moodle.configuration_url},
+                timeout=10,
+            )
+            assert refused.status_code == 403
+        else:
+            assert plain is None and "/admin/links" not in page and "Add a platform" in page
+            return
+        assert mode != "allowlist" or moodle.issuer in page
+        sep = "&" if "?" in url else "?"
+        registered = requests.get(
+            f"{url}{sep}openid_configuration={moodle.configuration_url}"
+            f"&registration_token={moodle.registration_token}",
+            timeout=10,
+        )
+        assert registered.status_code == 200, registered.text[:500]
+        assert count(app, Platform) == 1
+    finally:
+        moodle.stop()

@@ -125,8 +125,8 @@ class LaunchValidator:
 
     def _decode_unverified(self, id_token: str) -> None:
         try:  # read only, to find the platform and its key: verified in _verify_signature
-            header = jwt.get_unverified_header(id_token)
-            body = jwt.decode(id_token, options={"verify_signature": False})
+            unverified = jwt.decode_complete(id_token, options={"verify_signature": False})
+            header, body = unverified["header"], unverified["payload"]
         except jwt.PyJWTError as exc:
             raise self._fail("malformed_token", "The id_token is not a readable JWT.", str(exc)) from exc
         self._jwt = {"header": header, "body": body}

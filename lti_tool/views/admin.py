@@ -160,6 +160,7 @@ def dashboard() -> str:
         now=utcnow(),
         new_link=session.pop("new_link", None),
         mode=cfg["REGISTRATION_MODE"],
+        allowed=cfg["REGISTRATION_ALLOWED_ISSUERS"],
         register_url=cfg["BASE_URL"] + url_for("registration.register"),
         canvas_json_url=cfg["BASE_URL"] + url_for("registration.canvas_json"),
     )

@@ -30,6 +30,7 @@ from lti_tool.lti.oidc import authorization_url, begin_login, give_up_platform_s
 from lti_tool.models import Launch, OidcState, Platform
 from lti_tool.services import platforms as platform_service
 from lti_tool.services.launches import record_failure, record_launch
+from lti_tool.views import pages
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 
@@ -117,7 +118,8 @@ def _enter(record: Launch) -> Response:
     if record.message_type == C.DEEP_LINKING_REQUEST:
         target = launch_session.launch_url("deep_linking.picker")
     else:
-        target = launch_session.launch_url("pages.home")
+        # Straight to the page the learner sees: one redirect after the POST, not two.
+        target = pages.first_page(record)
     return redirect(target, code=303)
 
 
