@@ -7,7 +7,7 @@ that every page (the group page, the joint report, the preview at joining) says 
 - a member who agreed to be named is shown by name, with their side and organization;
 - otherwise as "Public-sector member 1" when their side has two members or more in the list;
 - and as "Partner A" (side not shown) when they are alone on their side, since a side of one
-  would name them (docs/decisions/0022-partnership-groups.md).
+  would name them (docs/decisions/0023-partnership-groups.md).
 
 Findings by side (one side rates an area well, another poorly) use shown sides only.
 """

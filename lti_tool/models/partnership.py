@@ -1,5 +1,5 @@
 """Partnership groups inside a self-assessment activity: partners answer alone, the group sees
-the spread of their views (docs/decisions/0022-partnership-groups.md).
+the spread of their views (docs/decisions/0023-partnership-groups.md).
 
 A group belongs to one activity (resource link), so to one course of one platform: nothing in
 it can be reached from another activity. Members keep their own attempts; the joint report is

@@ -41,7 +41,7 @@ DEFAULTS: dict[str, Any] = {
     # The class's discussion view (no names, for projecting) stays hidden until this many
     # learners have submitted, so that nobody's answers can be picked out.
     "discussion_minimum": 3,
-    # Partnership groups (docs/decisions/0022-partnership-groups.md): learners may form them,
+    # Partnership groups (docs/decisions/0023-partnership-groups.md): learners may form them,
     # and a group's joint report opens once this many members have submitted (2 at least).
     "partnership_groups": True,
     "group_minimum": 2,

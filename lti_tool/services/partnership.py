@@ -1,5 +1,5 @@
 """Partnership groups of a self-assessment activity: starting one, joining by code or by
-invitation, leaving, and what the joint report is made of (docs/decisions/0022-partnership-groups.md).
+invitation, leaving, and what the joint report is made of (docs/decisions/0023-partnership-groups.md).
 
 Every lookup is scoped by the activity (resource link) of the launch: a code, a group or an
 invitation of another activity is "not found", whatever it is.

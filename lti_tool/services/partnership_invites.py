@@ -1,5 +1,5 @@
 """Invitations to a partnership group from the course roster (NRPS): by the invitee's LTI user
-id (``sub``), answered when they next open the activity (docs/decisions/0022-partnership-groups.md).
+id (``sub``), answered when they next open the activity (docs/decisions/0023-partnership-groups.md).
 Scoped by the activity like every group lookup (lti_tool.services.partnership)."""
 
 from __future__ import annotations

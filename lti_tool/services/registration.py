@@ -289,7 +289,7 @@ def _store(
         raise dr.RegistrationError(
             "registration_not_stored",
             "The platform's registration could not be stored: " + str(exc),
-            "The tool's administrator can check the platform under /admin.",
+            _("The tool's administrator can check the platform under /admin."),
             409,
         ) from exc
     db.session.add(

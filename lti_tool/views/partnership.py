@@ -1,7 +1,7 @@
 """Partnership groups of the self-assessment: start one, join by code or invitation (after
 seeing exactly what the others will see of you), leave; the joint report; the teacher's removal
 of a member. Thin: lti_tool.services.partnership persists, lti_tool.assessment.partnership
-aggregates (docs/decisions/0022-partnership-groups.md)."""
+aggregates (docs/decisions/0023-partnership-groups.md)."""
 
 from __future__ import annotations
 
