@@ -7,7 +7,7 @@ TRANSLATIONS := lti_tool/translations
 PO := $(TRANSLATIONS)/fr_CA/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
 
-.PHONY: run test install install-dev browser-deps lint bench clean translations compile-translations
+.PHONY: run test install install-dev browser-deps lint bench load clean translations compile-translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,12 @@ bench: install-dev
 	cd benchmarks && ../$(BIN)/python grades_bench.py
 	cd benchmarks && ../$(BIN)/python isolation_bench.py
 	cd benchmarks && ../$(BIN)/python class_bench.py
+
+# A class at 9:00 (Locust, headless) against gunicorn + PostgreSQL + a grade worker; a few
+# minutes of both cores. LOAD_ARGS="--users 30 --arrival 10" for a short one; see the script.
+load: install-dev
+	$(BIN)/pip install --quiet --quiet -e '.[bench]'
+	cd benchmarks && ../$(BIN)/python class_wave.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache

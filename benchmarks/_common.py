@@ -69,15 +69,17 @@ def served_app(
     workers: int = 2,
     threads: int = 4,
     extra_env: dict[str, str] | None = None,
+    root: Path = ROOT,
 ) -> Iterator[tuple[str, dict[str, str]]]:
     """Migrate a fresh database (on the server of ``database_url``, if given) and serve the app
-    with gunicorn; yields (base_url, env)."""
+    with gunicorn; yields (base_url, env). ``root``: another checkout of the tool to serve (its
+    ``lti_tool`` is imported first, being in the working directory), to compare versions."""
     with scratch_database(database_url) as url:
-        yield from _served(url, workers, threads, extra_env)
+        yield from _served(url, workers, threads, extra_env, root)
 
 
 def _served(
-    database_url: str, workers: int, threads: int, extra_env: dict[str, str] | None
+    database_url: str, workers: int, threads: int, extra_env: dict[str, str] | None, root: Path
 ) -> Iterator[tuple[str, dict[str, str]]]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -92,7 +94,7 @@ def _served(
         **(extra_env or {}),
     }
     flask = [sys.executable, "-m", "flask", "--app", "lti_tool"]
-    subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
+    subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=root)
     server = subprocess.Popen(
         [
             sys.executable,
@@ -109,8 +111,9 @@ def _served(
             "lti_tool:create_app()",
         ],
         env=env,
-        cwd=ROOT,
+        cwd=root,
     )
+    env["BENCH_SERVER_PID"] = str(server.pid)  # for worker_memory()
     try:
         for _ in range(100):
             try:
@@ -128,3 +131,28 @@ def server_ms(response: requests.Response) -> float:
     """The app's own time for a response, from its Server-Timing header."""
     header = response.headers.get("Server-Timing", "app;dur=nan")
     return float(header.split("dur=")[1])
+
+
+def worker_memory(master_pid: int) -> list[tuple[int, float, float]]:
+    """(pid, RSS MiB, PSS MiB) of each child of a gunicorn master, from /proc (Linux).
+    PSS shares the pages the workers have in common between them: what a worker really adds."""
+    found = []
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return found
+    for child in children:
+        fields = {}
+        try:
+            for line in Path(f"/proc/{child}/smaps_rollup").read_text().splitlines()[1:]:
+                name, _, rest = line.partition(":")
+                fields[name] = int(rest.split()[0]) / 1024  # kB -> MiB
+        except OSError:
+            continue
+        found.append((int(child), fields.get("Rss", 0.0), fields.get("Pss", 0.0)))
+    return found
+
+
+def describe_memory(master_pid: int) -> str:
+    workers = worker_memory(master_pid)
+    return ", ".join(f"RSS {rss:.0f} MiB (PSS {pss:.0f})" for _, rss, pss in workers) or "n/a"

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -23,7 +24,7 @@ from _common import ROOT, served_app, server_ms, summary
 from tests.support.independent_platform import IndependentPlatform
 
 
-def register(platform: IndependentPlatform, env: dict[str, str]) -> None:
+def register(platform: IndependentPlatform, env: dict[str, str], cwd: Path = ROOT) -> None:
     reg = platform.registration()
     subprocess.run(
         [
@@ -50,7 +51,7 @@ def register(platform: IndependentPlatform, env: dict[str, str]) -> None:
         env=env,
         check=True,
         capture_output=True,
-        cwd=ROOT,
+        cwd=cwd,
     )
 
 

@@ -24,8 +24,12 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     # Templates translate through lti_tool.i18n like every other layer, so a `use(lang)`
     # block (a grade comment in the learner's language) reaches templates too.
+    # Jinja's newstyle callables format the text themselves (`%(name)s`, `num`, escaping); a
+    # literal percent sign in a template text is written `%%`.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        i18n.gettext, i18n.ngettext, newstyle=True
+        lambda message: i18n.translations().gettext(message),
+        lambda singular, plural, n: i18n.translations().ngettext(singular, plural, n),
+        newstyle=True,
     )
     # `{% trans %}` blocks collapse their whitespace (babel.cfg extracts them the same way).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
@@ -38,15 +42,20 @@ def current_language() -> str:
     if not has_request_context():
         env = os.environ
         return i18n.language_of(env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG"))
-    launch = g.get("launch")
-    if launch is not None:
-        return launch_language(launch)
-    return i18n.language_of(request.accept_languages.best_match(["en", "fr"]))
+    if "lti_tool_language" not in g:  # once per request (and again when language_changed())
+        launch = g.get("launch")
+        g.lti_tool_language = (
+            launch_language(launch)
+            if launch is not None
+            else i18n.language_of(request.accept_languages.best_match(["en", "fr"]))
+        )
+    return str(g.lti_tool_language)
 
 
 def launch_language(launch: Any) -> str:
-    """A launch's language: the launch locale the LMS sent (the person's choice comes first)."""
-    return i18n.language_of(launch.locale)
+    """A launch's language: the person's own choice if they made one, else the launch's locale."""
+    chosen = launch.user.language if launch.user is not None else ""
+    return chosen if chosen in i18n.LANGUAGES else i18n.language_of(launch.locale)
 
 
 def select_locale() -> str:
@@ -56,6 +65,7 @@ def select_locale() -> str:
 def language_changed() -> None:
     """Call when what decides the language changed during a request (a launch was found)."""
     if has_request_context():
+        g.pop("lti_tool_language", None)
         refresh()
 
 

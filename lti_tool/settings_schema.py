@@ -198,6 +198,12 @@ class SettingsSchema(Schema):
     LAUNCH_RETENTION_DAYS = lti.integer(
         30, "Days launch records are kept (`flask cleanup` deletes older ones).", minimum=1
     )
+    LEARN_FIRST_DEPLOYMENT = lti.boolean(
+        True,
+        "A platform registered by Dynamic Registration without a deployment ID (Canvas) takes the "
+        "deployment ID of its first valid launch, shown in /admin; off: an administrator adds it "
+        "(docs/decisions/0020-learned-deployments.md).",
+    )
     LAUNCH_FAILURE_RETENTION_DAYS = lti.integer(90, "Days refused launches are kept.", minimum=1)
     KEY_ROTATION_OVERLAP_DAYS = lti.integer(7, "Days a rotated-out tool key stays published in the JWKS.")
     HTTP_TIMEOUT = lti.seconds(

@@ -79,7 +79,7 @@ def test_the_wheel_installs_and_runs_from_an_empty_folder(tmp_path: Path, databa
     wheel = next(dist.glob("*.whl"))
     assert wheel.name == f"p3_workshop_lti-{lti_tool.__version__}-py3-none-any.whl"
     _every_source_file_is_in_the_wheel(wheel)
-    # The French catalogue, compiled by the build (never committed: docs/decisions/0019).
+    # The French catalogue, compiled by the build (never committed: docs/decisions/0020).
     assert "lti_tool/translations/fr_CA/LC_MESSAGES/messages.mo" in zipfile.ZipFile(wheel).namelist()
 
     # 2. A fresh virtualenv with the wheel and its declared dependencies only.
@@ -161,6 +161,8 @@ def test_the_wheel_installs_and_runs_from_an_empty_folder(tmp_path: Path, databa
         french = requests.get(f"{base_url}/", headers={"Accept-Language": "fr-CA"}, timeout=10)
         assert '<html lang="fr-CA">' in french.text and "Passer au contenu" in french.text
         assert requests.get(f"{base_url}/static/tool.css", timeout=10).status_code == 200
+        docs = requests.get(f"{base_url}/docs/grades.md", timeout=10)  # the docs ship in the wheel
+        assert docs.status_code == 200 and "<h1" in docs.text and "gradebook" in docs.text
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

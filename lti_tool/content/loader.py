@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from marshmallow import ValidationError
 
+from lti_tool.i18n import gettext
+
 from .bilingual import DEFAULT_LANGUAGE
 from .model import Workshop
 from .schemas import WorkshopSchema, build_workshop
@@ -233,7 +235,7 @@ def linkable_items(workshop: Workshop) -> list[LinkableItem]:
             kind="session",
             workshop_slug=workshop.slug,
             ref=session.slug,
-            title=f"Session {session.number}: {session.title}",
+            title=gettext("Session %(number)s: %(title)s", number=session.number, title=session.title),
             description=session.summary,
         )
         for session in workshop.sessions

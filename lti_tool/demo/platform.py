@@ -116,6 +116,7 @@ class LaunchRequest:
     nrps_url: str | None = None
     deep_link_return_url: str | None = None
     deep_link_data: str | None = None
+    locale: str = "en-CA"  # the person's language in this LMS (the demo lets each choose)
 
 
 def build_claims(
@@ -148,7 +149,7 @@ def build_claims(
         C.TARGET_LINK_URI: target_link_uri,
         C.ROLES: [p.role],
         C.CONTEXT: COURSE,
-        C.LAUNCH_PRESENTATION: {"locale": "en", "document_target": request.document_target},
+        C.LAUNCH_PRESENTATION: {"locale": request.locale, "document_target": request.document_target},
         C.TOOL_PLATFORM: {"product_family_code": "p3-demo-lms", "name": "Demo LMS", "guid": "p3-demo-lms"},
     }
     if request.custom:

@@ -12,6 +12,9 @@ from lti_tool.demo import dynreg, service
 from lti_tool.demo import platform as demo
 from lti_tool.lti import claims as C
 
+# The languages a demo person can work in (Moodle and Canvas send e.g. "fr-CA").
+LOCALES = ("en-CA", "fr-CA")
+
 bp = Blueprint("demo", __name__, url_prefix="/demo")
 
 
@@ -37,7 +40,9 @@ def home() -> str:
 @bp.get("/course")
 def course() -> str:
     who = _person_or_404(request.args.get("as"))
-    return render_template("demo/course.html", who=who, course=demo.COURSE, activities=service.activities())
+    return render_template(
+        "demo/course.html", who=who, lang=_lang_param(), course=demo.COURSE, activities=service.activities()
+    )
 
 
 @bp.get("/launch")
@@ -55,12 +60,14 @@ def launch_frame() -> str:
     storage = request.args.get("storage", "1") != "0"
     init_query = {
         "as": who.id,
+        **({"lang": _lang_param()} if _lang_param() else {}),
         "storage": "1" if storage else "0",
         **target,
     }
     return render_template(
         "demo/launch.html",
         who=who,
+        lang=_lang_param(),
         course=demo.COURSE,
         activity=activity,
         deep_link=deep_link,
@@ -79,11 +86,12 @@ def _origin(url: str) -> str:
 def init_login() -> str:
     """Third-party login initiation: an auto-submitted POST to the tool, like Moodle's."""
     who = _person_or_404(request.args.get("as"))
-    hint = (
+    hint: dict[str, object] = (
         {"deep_link": True}
         if request.args.get("deep_link") == "1"
         else {"activity": request.args.get("activity", type=int)}
     )
+    hint["locale"] = _locale()
     base = current_app.config["BASE_URL"]
     fields = {
         "iss": service.issuer(),
@@ -101,7 +109,19 @@ def init_login() -> str:
     )
 
 
+def _locale(value: object = None) -> str:
+    """The language a person chose on the demo home (`lang`): what the LMS sends as their locale."""
+    chosen = value if value is not None else request.args.get("lang")
+    return chosen if chosen in LOCALES else "en-CA"
+
+
+def _lang_param() -> str | None:
+    """`lang` for the demo's own links: left out for English, so English URLs stay as they were."""
+    return None if _locale() == LOCALES[0] else _locale()
+
+
 def _launch_request(who: demo.Person, hint: dict[str, object]) -> demo.LaunchRequest:
+    locale = _locale(hint.get("locale"))
     if hint.get("deep_link"):
         if not who.is_instructor:
             abort(403, description="Only the instructor can add content.")
@@ -110,6 +130,7 @@ def _launch_request(who: demo.Person, hint: dict[str, object]) -> demo.LaunchReq
             message_type=C.DEEP_LINKING_REQUEST,
             deep_link_return_url=service.issuer() + "/deep-link-return?as=" + who.id,
             deep_link_data=json.dumps({"as": who.id}),
+            locale=locale,
         )
     activity = service.activity(int(hint.get("activity") or 0))  # type: ignore[call-overload]
     if activity is None:
@@ -122,6 +143,7 @@ def _launch_request(who: demo.Person, hint: dict[str, object]) -> demo.LaunchReq
         custom=service.custom_of(activity),
         ags=services_api.ags_claim(activity),
         nrps_url=services_api.nrps_url(),
+        locale=locale,
     )
 
 

@@ -12,7 +12,7 @@ import functools
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -57,6 +57,9 @@ class LaunchPolicy:
     keyset_ttl: int
     base_url: str = ""
     require_state_cookie: bool = False
+    # Records a deployment id the platform signed but the tool does not know (or None when it
+    # may not): Canvas's Dynamic Registration names none (docs/decisions/0020).
+    learn_deployment: Callable[[Platform, str], Deployment | None] | None = None
 
 
 class LaunchValidator:
@@ -86,6 +89,8 @@ class LaunchValidator:
         self._check_message(claims, platform)
         self._check_target(claims, state)
         self._consume_state(state, claims, platform)
+        if deployment is None:  # learned only from a launch that passed every check
+            deployment = self._learn_deployment(platform, claims[C.DEPLOYMENT_ID])
         return ValidatedLaunch(claims, platform, deployment, state, self._bound_to_browser(state))
 
     def _fail(self, reason: str, message: str, hint: str = "", status: int = 400) -> LaunchError:
@@ -120,8 +125,8 @@ class LaunchValidator:
 
     def _decode_unverified(self, id_token: str) -> None:
         try:  # read only, to find the platform and its key: verified in _verify_signature
-            header = jwt.get_unverified_header(id_token)
-            body = jwt.decode(id_token, options={"verify_signature": False})
+            unverified = jwt.decode_complete(id_token, options={"verify_signature": False})
+            header, body = unverified["header"], unverified["payload"]
         except jwt.PyJWTError as exc:
             raise self._fail("malformed_token", "The id_token is not a readable JWT.", str(exc)) from exc
         self._jwt = {"header": header, "body": body}
@@ -278,19 +283,31 @@ class LaunchValidator:
                 "invalid_token", "The launch token could not be verified.", str(exc)[:300], 401
             ) from exc
 
-    def _check_deployment(self, platform: Platform, claims: dict[str, Any]) -> Deployment:
+    def _check_deployment(self, platform: Platform, claims: dict[str, Any]) -> Deployment | None:
+        """The launch's deployment, or None when it is new and may be learned (after the
+        remaining checks) because the platform has none yet."""
         deployment_id = claims.get(C.DEPLOYMENT_ID)
         if not isinstance(deployment_id, str) or not deployment_id:
             raise self._fail("missing_deployment", "The launch names no deployment.")
         deployment = find_deployment(platform, deployment_id)
-        if deployment is None:
-            raise self._fail(
-                "unknown_deployment",
-                "This deployment of the tool is not registered.",
-                f"Add deployment id {deployment_id!r} to the platform's registration.",
-                403,
-            )
+        if deployment is None and not (self._policy.learn_deployment and not platform.deployments):
+            raise self._unknown_deployment(deployment_id)
         return deployment
+
+    def _learn_deployment(self, platform: Platform, deployment_id: str) -> Deployment:
+        learn = self._policy.learn_deployment
+        learned = learn(platform, deployment_id) if learn else None
+        if learned is None:
+            raise self._unknown_deployment(deployment_id)
+        return learned
+
+    def _unknown_deployment(self, deployment_id: str) -> LaunchError:
+        return self._fail(
+            "unknown_deployment",
+            "This deployment of the tool is not registered.",
+            f"Add deployment id {deployment_id!r} to the platform's registration.",
+            403,
+        )
 
     def _check_message(self, claims: dict[str, Any], platform: Platform) -> None:
         if claims.get(C.VERSION) != "1.3.0":

@@ -42,6 +42,8 @@ class LtiUser(Model):
     sub: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(255), default="")
     email: Mapped[str] = mapped_column(String(255), default="")
+    # The person's own choice on the language switch ("en"/"fr"); "" follows each launch's locale.
+    language: Mapped[str] = mapped_column(String(8), default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 

@@ -52,7 +52,7 @@ class Deployment(Model):
     deployment_id: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # Set when the tool learned it from a launch (Canvas's Dynamic Registration names no
-    # deployment): docs/decisions/0018-learned-deployments.md.
+    # deployment): docs/decisions/0020-learned-deployments.md.
     learned_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     platform: Mapped[Platform] = relationship(back_populates="deployments")

@@ -12,13 +12,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 
 from lti_tool.assessment.instrument import NA, Instrument, get_instrument
 from lti_tool.extensions import db, rowcount
 from lti_tool.models import AssessmentAnswer, AssessmentAttempt
 from lti_tool.models.assessment import DRAFT
 from lti_tool.models.base import utcnow
+from lti_tool.services.sql import insert_for
 
 IMPORTANCE_PREFIX = "importance:"
 
@@ -121,25 +121,26 @@ def _stored(attempt_id: int, item: str) -> tuple[str, int] | None:
     return (row[0], row[1]) if row else None
 
 
+def _insert_first(attempt_id: int, change: Change, now: datetime) -> bool:
+    """The item's first answer, in one statement (most autosaves are one); False when an
+    answer is already stored (nothing written)."""
+    created = db.session.execute(
+        insert_for(AssessmentAnswer)
+        .values(attempt_id=attempt_id, item=change.item, value=change.value, version=1, saved_at=now)
+        .on_conflict_do_nothing(index_elements=["attempt_id", "item"])
+        .returning(AssessmentAnswer.version)
+    ).first()
+    return created is not None
+
+
 def _save_one(attempt_id: int, change: Change, now: datetime, saved: Saved) -> None:
     for _ in range(3):  # a twin request may write between our read and our write: read again
-        stored = _stored(attempt_id, change.item)
-        if stored is None:
-            try:
-                with db.session.begin_nested():
-                    db.session.add(
-                        AssessmentAnswer(
-                            attempt_id=attempt_id,
-                            item=change.item,
-                            value=change.value,
-                            version=1,
-                            saved_at=now,
-                        )
-                    )
-            except IntegrityError:
-                continue
+        if _insert_first(attempt_id, change, now):
             saved.versions[change.item] = 1
             return
+        stored = _stored(attempt_id, change.item)
+        if stored is None:
+            continue
         value, version = stored
         if value == change.value:  # the same answer given twice (two tabs agree): nothing to do
             saved.versions[change.item] = version

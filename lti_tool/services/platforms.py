@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 
 from lti_tool.extensions import db
-from lti_tool.models import Deployment, Platform
+from lti_tool.i18n import lazy_gettext as _l
+from lti_tool.models import Deployment, DynamicRegistration, Platform
+from lti_tool.models.base import utcnow
 
 _URL = fields.Url(required=True, require_tld=False, schemes={"http", "https"})
+
+
+def _text(most: int) -> list[validate.Validator]:
+    return [
+        validate.Length(min=1, error=_l("Required: it cannot be empty.")),
+        validate.Length(max=most, error=_l("At most {max} characters.")),
+    ]
 
 
 class PlatformSchema(Schema):
     """Field names are pylti1p3's, so configs copied from its docs work as they are."""
 
-    name = fields.String(load_default="", validate=validate.Length(max=200))
-    issuer = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    client_id = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    deployment_ids = fields.List(fields.String(validate=validate.Length(min=1, max=255)), load_default=list)
+    name = fields.String(
+        load_default="", validate=validate.Length(max=200, error="At most {max} characters.")
+    )
+    issuer = fields.String(required=True, validate=_text(500))
+    client_id = fields.String(required=True, validate=_text(255))
+    deployment_ids = fields.List(fields.String(validate=_text(255)), load_default=list)
     auth_login_url = _URL
     auth_token_url = _URL
     key_set_url = _URL
@@ -71,6 +83,38 @@ def add_deployment(platform: Platform, deployment_id: str) -> Deployment:
     return deployment
 
 
+def learn_deployment(platform: Platform, deployment_id: str) -> Deployment | None:
+    """The deployment id of a verified launch, recorded when the platform registered by Dynamic
+    Registration and has no deployment yet (Canvas names none until the tool is installed):
+    docs/decisions/0020-learned-deployments.md. None: not learnable, the launch is refused.
+
+    Runs in the launch's transaction, after its state was consumed (SQLite: the write lock is
+    held); on PostgreSQL the platform row is locked, so that of two first launches racing with
+    different deployment ids only one is learned."""
+    db.session.execute(select(Platform.id).where(Platform.id == platform.id).with_for_update())
+    registered = db.session.scalar(select(exists().where(DynamicRegistration.platform_id == platform.id)))
+    known = db.session.scalar(
+        select(func.count()).select_from(Deployment).where(Deployment.platform_id == platform.id)
+    )
+    if not registered or known or len(deployment_id) > 255:
+        return None
+    deployment = Deployment(platform_id=platform.id, deployment_id=deployment_id, learned_at=utcnow())
+    db.session.add(deployment)
+    db.session.flush()
+    return deployment
+
+
+def learned_deployments() -> list[Deployment]:
+    """Deployments the tool took from a first launch, newest first (shown in /admin)."""
+    return list(
+        db.session.scalars(
+            select(Deployment)
+            .where(Deployment.learned_at.is_not(None))
+            .order_by(Deployment.learned_at.desc())
+        )
+    )
+
+
 def get_platform(issuer: str, client_id: str) -> Platform | None:
     return db.session.scalars(
         select(Platform).where(Platform.issuer == issuer, Platform.client_id == client_id)
@@ -87,6 +131,47 @@ def find_platform_by_ref(ref: str) -> Platform | None:
         return db.session.get(Platform, int(ref))
     matches = list(db.session.scalars(select(Platform).where(Platform.issuer == ref)))
     return matches[0] if len(matches) == 1 else None
+
+
+@dataclass(frozen=True)
+class RemovalSummary:
+    """What removing a platform deletes with it (the foreign keys cascade)."""
+
+    deployments: int
+    people: int
+    courses: int
+    attempts: int
+    reflections: int
+    grades_not_delivered: int
+    launches: int
+
+
+def removal_summary(platform: Platform) -> RemovalSummary:
+    from lti_tool.models import (
+        AssessmentAttempt,
+        CourseContext,
+        Grade,
+        Launch,
+        LtiUser,
+        SessionProgress,
+    )
+    from lti_tool.models.grades import DELIVERED
+
+    def count(model: Any, *where: Any) -> int:
+        return int(db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+    users = select(LtiUser.id).where(LtiUser.platform_id == platform.id)
+    return RemovalSummary(
+        deployments=len(platform.deployments),
+        people=count(LtiUser, LtiUser.platform_id == platform.id),
+        courses=count(CourseContext, CourseContext.platform_id == platform.id),
+        attempts=count(AssessmentAttempt, AssessmentAttempt.user_pk.in_(users)),
+        reflections=count(
+            SessionProgress, SessionProgress.user_pk.in_(users), SessionProgress.reflection != ""
+        ),
+        grades_not_delivered=count(Grade, Grade.platform_id == platform.id, Grade.status != DELIVERED),
+        launches=count(Launch, Launch.platform_id == platform.id),
+    )
 
 
 def remove_platform(platform: Platform) -> None:

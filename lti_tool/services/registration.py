@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from lti_tool import outbound
 from lti_tool.extensions import db, rowcount
+from lti_tool.i18n import gettext as _
 from lti_tool.lti import registration as dr
 from lti_tool.models import (
     DynamicRegistration,
@@ -167,8 +168,11 @@ def _check_mode(settings: Mapping[str, Any], reg_code: str | None) -> None:
         raise dr.RegistrationError(
             "registration_disabled",
             "Dynamic registration is switched off for this tool.",
-            "The tool's administrator registers platforms by hand (see docs/install-moodle.md "
-            "and docs/install-canvas.md).",
+            _(
+                "The tool's administrator registers platforms by hand, as %(moodle)s and %(canvas)s explain.",
+                moodle=f"{settings['BASE_URL']}/docs/install-moodle.md",
+                canvas=f"{settings['BASE_URL']}/docs/install-canvas.md",
+            ),
             403,
         )
     if mode == "token" and not reg_code:
@@ -288,7 +292,7 @@ def _store(
         raise dr.RegistrationError(
             "registration_not_stored",
             "The platform's registration could not be stored: " + str(exc),
-            "The tool's administrator can check the platform under /admin.",
+            _("The tool's administrator can check the platform under /admin."),
             409,
         ) from exc
     db.session.add(
@@ -314,15 +318,18 @@ def _check_same_source(existing: Platform, configuration: dr.PlatformConfigurati
     previous = registration_of(existing)
     expected = dr.origin(previous.openid_configuration_url if previous else existing.issuer)
     if dr.origin(configuration.url) != expected:
-        message = (
-            f"Platform #{existing.id} already has this issuer and client id, registered from "
-            f"{expected}, not {dr.origin(configuration.url)}."
+        message = _(
+            "Platform #%(number)s already has this issuer and client ID, registered from "
+            "%(expected)s, not %(origin)s.",
+            number=existing.id,
+            expected=expected,
+            origin=dr.origin(configuration.url),
         )
         db.session.rollback()
         raise dr.RegistrationError(
             "registration_conflict",
             message,
-            "The tool's administrator can remove or edit that platform under /admin.",
+            _("The tool's administrator can remove or edit that platform under /admin."),
             409,
         )
 

@@ -28,7 +28,9 @@ from lti_tool.lti.launch import (
 )
 from lti_tool.lti.oidc import authorization_url, begin_login, give_up_platform_storage, restart_url
 from lti_tool.models import Launch, OidcState, Platform
+from lti_tool.services import platforms as platform_service
 from lti_tool.services.launches import record_failure, record_launch
+from lti_tool.views import pages
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 
@@ -47,6 +49,7 @@ def _launch_policy() -> LaunchPolicy:
         keyset_ttl=cfg["PLATFORM_KEYSET_TTL"],
         base_url=cfg["BASE_URL"],
         require_state_cookie=bool(cfg.get("REQUIRE_STATE_COOKIE", False)),
+        learn_deployment=platform_service.learn_deployment if cfg["LEARN_FIRST_DEPLOYMENT"] else None,
     )
 
 
@@ -115,7 +118,8 @@ def _enter(record: Launch) -> Response:
     if record.message_type == C.DEEP_LINKING_REQUEST:
         target = launch_session.launch_url("deep_linking.picker")
     else:
-        target = launch_session.launch_url("pages.home")
+        # Straight to the page the learner sees: one redirect after the POST, not two.
+        target = pages.first_page(record)
     return redirect(target, code=303)
 
 

@@ -41,12 +41,11 @@ def _session_or_404(workshop: Workshop, slug: str) -> Session:
     return session
 
 
-@bp.get("/")
-@launch_session.launch_required()
-def home() -> Response:
-    """Where a launch lands: the item the link was made for, or the workshop overview."""
+def first_page(launch: Launch) -> str:
+    """Where a launch lands (its URL, with the launch token): the item the link was made for,
+    or the workshop overview. The launch POST redirects straight there (one redirect, decision
+    0021); ``/app/`` (links back to the start of an activity) answers the same."""
     registry = item_registry.registry()
-    launch = launch_session.current()
     item_id = activities.item_of(launch)
     if activities.is_assessment_activity(launch):
         # The graded activity: its points are read from the LMS's line item (an instructor's
@@ -60,7 +59,7 @@ def home() -> Response:
                 description="No workshop is installed in this tool yet. Ask your "
                 "administrator to add the workshop content.",
             )
-        return redirect(launch_session.launch_url("pages.overview", workshop=first), code=303)
+        return launch_session.launch_url("pages.overview", workshop=first)
     item = registry.find(item_id)
     if item is None:
         abort(
@@ -70,7 +69,14 @@ def home() -> Response:
             "your saved work is kept.",
         )
     endpoint, values = registry.target(item)
-    return redirect(launch_session.launch_url(endpoint, **values), code=303)
+    return launch_session.launch_url(endpoint, **values)
+
+
+@bp.get("/")
+@launch_session.launch_required()
+def home() -> Response:
+    """The start of the activity (links back to it): its first page."""
+    return redirect(first_page(launch_session.current()), code=303)
 
 
 @bp.get("/w/<workshop>/")

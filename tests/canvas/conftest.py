@@ -17,12 +17,20 @@ from tests.support.lms import DemoLms
 
 class Canvas:
     """The platform with the tool installed the manual way: the administrator pastes the tool's
-    developer-key JSON into Canvas, installs it, and registers Canvas in the tool's /admin."""
+    developer-key JSON into Canvas, installs it, and registers Canvas in the tool's /admin.
+    ``dynamic=True``: the administrator registers the tool by Dynamic Registration instead (the
+    registration page is ``self.registered``); ``install()`` is then theirs to call."""
 
-    def __init__(self, app: Flask, students: int = 3) -> None:
+    def __init__(self, app: Flask, students: int = 3, *, dynamic: bool = False) -> None:
         self.app = app
         self.base_url = app.config["BASE_URL"]
         self.lms = CanvasPlatform(self.base_url, students=students)
+        if dynamic:
+            url = self.lms.registration_url(self.base_url + "/lti/register")
+            self.registered = requests.get(url, timeout=10)
+            assert self.registered.status_code == 200, self.registered.text[:800]
+            self.client_id = self.lms.registrations[-1]["client_id"]
+            return
         config = requests.get(self.base_url + "/lti/canvas.json", timeout=10).json()
         self.client_id = self.lms.add_developer_key(config)
         self.deployment_id = self.lms.install(self.client_id)
@@ -42,6 +50,11 @@ class Canvas:
                 }
             )
             db.session.remove()
+
+    def install(self) -> str:
+        """The administrator installs the registered tool: Canvas makes a deployment."""
+        self.deployment_id = self.lms.install(self.client_id)
+        return self.deployment_id
 
     def enter(self, who: Person, link: Link | None = None, deep_link: bool = False) -> requests.Response:
         """Open the link (or the Deep Linking picker) as ``who``: the tool's first page."""

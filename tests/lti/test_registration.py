@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from lti_tool.extensions import db
-from lti_tool.models import DynamicRegistration, Platform, RegistrationLink
+from lti_tool.models import DynamicRegistration, LaunchFailure, Platform, RegistrationLink
 from lti_tool.services import registration as registration_service
 from lti_tool.settings import load_settings
 from tests.lti.conftest import Flow
@@ -329,3 +329,6 @@ def test_an_update_from_another_address_is_refused(app: Flask, canvas: Registeri
         assert platform.key_set_url == "https://sso.canvaslms.com/api/lti/security/jwks"
         assert platform.deployment_ids == ["1:abc"]
         assert db.session.scalar(select(func.count()).select_from(DynamicRegistration)) == 0
+        # Recorded for the administrator, as every refused registration (listed in /admin).
+        refusals = {(f.kind, f.reason) for f in db.session.scalars(select(LaunchFailure))}
+        assert refusals == {("registration", "registration_conflict")}

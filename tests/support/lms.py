@@ -27,6 +27,7 @@ class DemoLms:
         *,
         deep_link: bool = False,
         session: requests.Session | None = None,
+        lang: str | None = None,
     ) -> tuple[requests.Session, requests.Response]:
         """Open an activity (or the deep-linking picker) as a person; returns the tool page."""
         browser = session or requests.Session()
@@ -35,6 +36,7 @@ class DemoLms:
             "as": person,
             "storage": "0",
             **({"deep_link": "1"} if deep_link else {"activity": activity}),
+            **({"lang": lang} if lang else {}),  # the person's language in the demo LMS
         }
         init = browser.get(self.demo_url + "/demo/init", params=query, timeout=10)
         init.raise_for_status()
