@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from lti_tool.extensions import db, rowcount
+from lti_tool.i18n import gettext as _
 from lti_tool.models import Grade, Launch
 from lti_tool.models.base import utcnow
 from lti_tool.models.grades import DELIVERED, FAILED, PENDING
@@ -24,20 +25,25 @@ class GradebookRow:
 
 
 def status_of(grade: Grade | None) -> tuple[str, str]:
-    """(status key, words for people) of a grade."""
+    """(status key, words for people) of a grade, in the reader's language. A passback plugin's
+    words are stored in English (grade.last_error, as the logs say them) and translated here when
+    the plugin marked them (N_); an LMS's own error text stays as the LMS wrote it."""
     if grade is None:
-        return "none", "No grade yet"
+        return "none", _("No grade yet")
+    said = _(grade.last_error) if grade.last_error else ""
     if grade.status == DELIVERED:  # the words are the plugin's (PassbackResult.delivered)
         when = grade.delivered_at.strftime("%Y-%m-%d %H:%M UTC") if grade.delivered_at else ""
-        return "delivered", f"{grade.last_error or 'Delivered'} (since {when})"
+        return "delivered", _("%(status)s (since %(when)s)", status=said or _("Delivered"), when=when)
     if grade.status == FAILED:
-        return "failed", f"Not accepted by the LMS: {grade.last_error}"
+        return "failed", _("Not accepted by the LMS: %(error)s", error=said)
     if grade.attempts and grade.last_error:
-        return "pending", (
-            f"Waiting to reach the LMS (attempt {grade.attempts}: "
-            f"{grade.last_error}); next try {grade.next_attempt_at:%H:%M:%S} UTC"
+        return "pending", _(
+            "Waiting to reach the LMS (attempt %(attempt)s: %(error)s); next try %(time)s UTC",
+            attempt=grade.attempts,
+            error=said,
+            time=f"{grade.next_attempt_at:%H:%M:%S}",
         )
-    return "pending", "Waiting to reach the LMS"
+    return "pending", _("Waiting to reach the LMS")
 
 
 def grades_of_link(resource_link_pk: int) -> list[Grade]:

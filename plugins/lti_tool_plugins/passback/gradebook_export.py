@@ -10,6 +10,8 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from lti_tool.i18n import N_
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.plugin_api import (
     ExportFile,
     GradePassback,
@@ -35,8 +37,8 @@ COLUMNS = (
 
 class GradebookExportPassback(GradePassback):
     name = "gradebook_export"
-    label = "Gradebook export (CSV)"
-    description = (
+    label = _l("Gradebook export (CSV)")
+    description = _l(
         "Keeps grades in the tool for a CSV export from the instructor's gradebook "
         "page, for platforms without Assignment and Grade Services."
     )
@@ -44,12 +46,12 @@ class GradebookExportPassback(GradePassback):
     api_version = "1.0"  # the plugin API it was written for
     uses_transport = False
     auto_priority = 0  # the fallback: it takes any launch
-    export_label = "CSV"
+    export_label = "CSV"  # a format's name, the same in every language
 
     def deliver(
         self, grade: GradeToSend, transport: GradeTransport | None, settings: Mapping[str, Any]
     ) -> PassbackResult:
-        return PassbackResult.delivered("Kept for the CSV export (no gradebook service in this course)")
+        return PassbackResult.delivered(N_("Kept for the CSV export (no gradebook service in this course)"))
 
     def export(self, grades: Sequence[GradeRecord], settings: Mapping[str, Any]) -> ExportFile:
         out = io.StringIO()
