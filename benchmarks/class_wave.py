@@ -235,7 +235,9 @@ class Teacher(Person):
         if not self.token:
             self.launch()
         self.get("/app/assessment/", "class view")
-        pause(60.0)  # a teacher glancing at the class view every minute, compressed
+        # A teacher glancing at the class view every 40 s or so, compressed: under gunicorn's
+        # keep-alive (5 s), or the server may close the idle connection as the next GET leaves.
+        pause(40.0)
 
 
 def serve(
@@ -342,6 +344,31 @@ def check_grades(platform: AgsPlatform, wait: float) -> bool:
     return not missing and not twice
 
 
+def check_answers(database_url: str) -> bool:
+    """Nothing lost: every learner who submitted has every answer stored in a submitted attempt."""
+    import sqlalchemy as sa
+
+    url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT u.sub, count(a.id) FROM assessment_attempt t"
+                " JOIN lti_user u ON u.id = t.user_pk"
+                " JOIN assessment_answer a ON a.attempt_id = t.id"
+                " WHERE t.status = 'submitted' GROUP BY u.sub"
+            )
+        ).all()
+    engine.dispose()
+    stored = {sub: count for sub, count in rows}
+    short = sorted(sub for sub in Wave.submitted if stored.get(sub, 0) != len(Wave.items))
+    print(
+        f"answers: {len(stored)} submitted attempts, {sum(stored.values())} answers stored;"
+        f" learners missing an answer: {len(short)} (each gave {len(Wave.items)})"
+    )
+    return not short
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -404,6 +431,7 @@ def main() -> int:
             if unfinished:
                 print(f"learners who could not finish: {dict(Wave.unfinished)}")
             grades_ok = check_grades(platform, wait=60)
+            answers_ok = check_answers(database_url)
             failures = environment.stats.total.num_failures
         finally:
             for process in processes:
@@ -411,8 +439,17 @@ def main() -> int:
             for process in processes:
                 process.wait(timeout=30)
     platform.down()
-    print(json.dumps({"failures": failures, "grades_exactly_once": grades_ok, "unfinished": unfinished}))
-    return 0 if failures == 0 and grades_ok and not unfinished else 1
+    print(
+        json.dumps(
+            {
+                "failures": failures,
+                "grades_exactly_once": grades_ok,
+                "answers_all_stored": answers_ok,
+                "unfinished": unfinished,
+            }
+        )
+    )
+    return 0 if failures == 0 and grades_ok and answers_ok and not unfinished else 1
 
 
 if __name__ == "__main__":
