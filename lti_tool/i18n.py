@@ -21,11 +21,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import get_decimal_symbol
 from babel.support import LazyProxy, Translations
 
 __all__ = [
     "LANGUAGES",
     "N_",
+    "decimal_symbol",
     "gettext",
     "language",
     "language_of",
@@ -34,6 +36,7 @@ __all__ = [
     "locale_of",
     "ngettext",
     "set_provider",
+    "translations",
     "use",
 ]
 
@@ -99,6 +102,11 @@ def use(lang: str) -> Iterator[str]:
         _override.reset(token)
 
 
+def translations() -> _gettext.NullTranslations:
+    """The current language's catalogue (templates format the texts themselves: Jinja's newstyle)."""
+    return _current()[1]
+
+
 def gettext(message: str, **variables: Any) -> str:
     text = _current()[1].gettext(message)
     return text % variables if variables else text
@@ -116,6 +124,11 @@ def lazy_gettext(message: str, **variables: Any) -> Any:
 
 def lazy_ngettext(singular: str, plural: str, num: int, **variables: Any) -> Any:
     return LazyProxy(ngettext, singular, plural, num, enable_cache=False, **variables)
+
+
+def decimal_symbol() -> str:
+    """The current language's decimal separator ("." or ",") for numbers written in texts."""
+    return str(get_decimal_symbol(locale_of(language())))
 
 
 def N_(message: str) -> str:

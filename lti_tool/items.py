@@ -7,7 +7,9 @@ assessment feature registers its own endpoint for the "assessment" kind:
 
     registry(app).register_kind("assessment", "assessment.start", lambda item: {...})
 
-The registry is built at start-up and kept in app.extensions["lti_tool.items"].
+The registry is built at start-up and kept in app.extensions["lti_tool.items"]. It holds the
+workshops in every language and answers in the current one (lti_tool.i18n: the launch's), so a
+French launch reads French pages and a French teacher places French titles.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from lti_tool import i18n
 from lti_tool.content import (
     DEFAULT_MAX_POINTS,
     LinkableItem,
@@ -27,13 +30,16 @@ from lti_tool.content import (
     linkable_items,
     load_workshops,
 )
+from lti_tool.content.bilingual import DEFAULT_LANGUAGE
 
-WORKSHOPS_KEY = "lti_tool.workshops"
+WORKSHOPS_KEY = "lti_tool.workshops"  # the workshops in English, by slug
 ITEMS_KEY = "lti_tool.items"
 
 ASSESSMENT_ITEM_ID = "partnership-assessment"
 
 UrlValues = Callable[[LinkableItem], dict[str, Any]]
+# An item other features add: fixed, or made from the workshops (in the current language).
+ExtraItem = LinkableItem | Callable[[Mapping[str, Workshop]], LinkableItem]
 
 
 @dataclass(frozen=True)
@@ -60,19 +66,27 @@ def _item_values(item: LinkableItem) -> dict[str, Any]:
 class ItemRegistry:
     """Linkable items and, per kind, the page that opens them."""
 
-    def __init__(self, workshops: Mapping[str, Workshop]) -> None:
-        self.workshops = dict(workshops)
+    def __init__(self, workshops: Mapping[str, Mapping[str, Workshop]]) -> None:
+        """``workshops``: by language ("en", "fr"), each by slug."""
+        self._by_language = {lang: dict(found) for lang, found in workshops.items()}
         self._kinds: dict[str, ItemKind] = {}
-        self._extra: list[LinkableItem] = []
+        self._extra: list[ExtraItem] = []
+
+    @property
+    def workshops(self) -> dict[str, Workshop]:
+        """The workshops in the current language (English when there are none in it)."""
+        return self._by_language.get(i18n.language()) or self._by_language[DEFAULT_LANGUAGE]
 
     def register_kind(self, name: str, endpoint: str, values: UrlValues = _item_values) -> None:
         """Say which endpoint opens items of this kind (a later call replaces an earlier one)."""
         self._kinds[name] = ItemKind(name, endpoint, values)
 
-    def add_item(self, item: LinkableItem) -> None:
-        """List an item that does not come from a workshop file."""
-        if self.find(item.item_id) is not None:
-            raise ValueError(f"Duplicate item id {item.item_id!r}.")
+    def add_item(self, item: ExtraItem) -> None:
+        """List an item that does not come from a workshop file (or a function that makes it
+        from the workshops, so that its title follows the language)."""
+        made = item(self.workshops) if callable(item) else item
+        if self.find(made.item_id) is not None:
+            raise ValueError(f"Duplicate item id {made.item_id!r}.")
         self._extra.append(item)
 
     def items(self) -> list[LinkableItem]:
@@ -80,7 +94,7 @@ class ItemRegistry:
         found: list[LinkableItem] = []
         for workshop in self.workshops.values():
             found += linkable_items(workshop)
-        return found + self._extra
+        return found + [item(self.workshops) if callable(item) else item for item in self._extra]
 
     def offered(self) -> list[LinkableItem]:
         """The items the Deep Linking picker offers (the graded one last)."""
@@ -111,10 +125,12 @@ def assessment_item(workshops: Mapping[str, Workshop]) -> LinkableItem:
         kind="assessment",
         workshop_slug=workshop.slug if workshop else "",
         ref=None,
-        title=f"Assignment: {assignment.title}" if assignment else "Partnership self-assessment",
+        title=i18n.gettext("Assignment: %(title)s", title=assignment.title)
+        if assignment
+        else i18n.gettext("Partnership self-assessment"),
         description=assignment.summary
         if assignment
-        else "Rate how your organization works in partnership and see where to focus first.",
+        else i18n.gettext("Rate how your organization works in partnership and see where to focus first."),
         graded=True,
         max_points=assignment.max_points if assignment else DEFAULT_MAX_POINTS,
     )
@@ -127,14 +143,14 @@ def content_dir(config: Mapping[str, Any]) -> Path:
 
 def init_app(app: Flask) -> None:
     """Load and validate the workshops (a ContentError stops start-up) and build the registry."""
-    workshops = load_workshops(content_dir(app.config))
-    registry = ItemRegistry(workshops)
+    by_language = {lang: load_workshops(content_dir(app.config), lang) for lang in i18n.LANGUAGES}
+    registry = ItemRegistry(by_language)
     registry.register_kind("workshop", "pages.overview", _workshop_values)
     registry.register_kind("session", "pages.session", _session_values)
     registry.register_kind("assignment", "pages.assignment", _workshop_values)
     registry.register_kind("assessment", "assessment.start", lambda item: {})
-    registry.add_item(assessment_item(workshops))
-    app.extensions[WORKSHOPS_KEY] = workshops
+    registry.add_item(assessment_item)
+    app.extensions[WORKSHOPS_KEY] = by_language[DEFAULT_LANGUAGE]
     app.extensions[ITEMS_KEY] = registry
 
 
@@ -143,4 +159,5 @@ def registry(app: Flask | None = None) -> ItemRegistry:
 
 
 def workshops() -> dict[str, Workshop]:
-    return current_app.extensions[WORKSHOPS_KEY]
+    """The workshops in the current language, by slug."""
+    return registry().workshops

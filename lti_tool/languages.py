@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask, g, has_app_context, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
+from sqlalchemy import inspect as sa_inspect
 
 from lti_tool import i18n
 
@@ -24,8 +25,12 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     # Templates translate through lti_tool.i18n like every other layer, so a `use(lang)`
     # block (a grade comment in the learner's language) reaches templates too.
+    # Jinja's newstyle callables format the text themselves (`%(name)s`, `num`, escaping); a
+    # literal percent sign in a template text is written `%%`.
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        i18n.gettext, i18n.ngettext, newstyle=True
+        lambda message: i18n.translations().gettext(message),
+        lambda singular, plural, n: i18n.translations().ngettext(singular, plural, n),
+        newstyle=True,
     )
     # `{% trans %}` blocks collapse their whitespace (babel.cfg extracts them the same way).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
@@ -50,7 +55,10 @@ def current_language() -> str:
 
 def launch_language(launch: Any) -> str:
     """A launch's language: the person's own choice if they made one, else the launch's locale."""
-    chosen = launch.user.language if launch.user is not None else ""
+    # Pages load the launch with its person (a joined load): no extra query. The launch request
+    # itself (a new row, its person not loaded) only redirects: there the LMS locale is enough.
+    loaded = "user" not in sa_inspect(launch).unloaded
+    chosen = launch.user.language if loaded and launch.user is not None else ""
     return chosen if chosen in i18n.LANGUAGES else i18n.language_of(launch.locale)
 
 

@@ -9,8 +9,10 @@ every shipped version loadable, so an old attempt renders with its own statement
 version is added.
 
 Every text is written in English and French (``{en: ..., fr: ...}``, lti_tool.content.bilingual);
-an Instrument is built in one language (``lang``, English by default): ask for the version and the
-language together, e.g. ``get_instrument(attempt.instrument_version, lang="fr")``.
+an Instrument is built in one language (``Instrument.lang``). ``get_instrument``,
+``default_instrument`` and ``instruments_by_version`` answer in the current language
+(lti_tool.i18n: the launch's during a request) unless given ``lang``: an old attempt's report in
+French uses the French texts of its own version.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import Any
 import yaml
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from lti_tool.content.bilingual import DEFAULT_LANGUAGE, Bilingual, language_of, localize
+from lti_tool.content.bilingual import DEFAULT_LANGUAGE, Bilingual, language_of, localize, resolve
 
 INSTRUMENTS_DIR = Path(__file__).parent / "instruments"
 DEFAULT_INSTRUMENT_ID = "partnership-assessment"
@@ -276,11 +278,11 @@ def load_instrument(path: str | Path, lang: str = DEFAULT_LANGUAGE) -> Instrumen
 def instruments_by_version(
     instrument_id: str = DEFAULT_INSTRUMENT_ID,
     directory: str | Path = INSTRUMENTS_DIR,
-    lang: str = DEFAULT_LANGUAGE,
+    lang: str | None = None,
 ) -> Mapping[int, Instrument]:
-    """Every shipped version of an instrument, keyed by version, in ``lang`` (cached: files
-    never change)."""
-    return _load_versions(instrument_id, Path(directory).resolve(), language_of(lang))
+    """Every shipped version of an instrument, keyed by version, in ``lang`` (default: the
+    current language; cached: files never change)."""
+    return _load_versions(instrument_id, Path(directory).resolve(), resolve(lang))
 
 
 @functools.cache  # positional, normalised arguments so every caller hits the same entry
@@ -317,7 +319,7 @@ def _check_ids_keep_their_dimension(versions: Iterable[Instrument]) -> None:
 
 
 def get_instrument(
-    version: int, instrument_id: str = DEFAULT_INSTRUMENT_ID, lang: str = DEFAULT_LANGUAGE
+    version: int, instrument_id: str = DEFAULT_INSTRUMENT_ID, lang: str | None = None
 ) -> Instrument:
     try:
         return instruments_by_version(instrument_id, lang=lang)[version]
@@ -325,7 +327,7 @@ def get_instrument(
         raise KeyError(f"instrument {instrument_id!r} has no version {version}") from None
 
 
-def default_instrument(lang: str = DEFAULT_LANGUAGE) -> Instrument:
+def default_instrument(lang: str | None = None) -> Instrument:
     """The newest version of the partnership assessment (what new attempts use), in ``lang``."""
     versions = instruments_by_version(lang=lang)
     return versions[max(versions)]

@@ -18,14 +18,17 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
-LANGUAGES = ("en", "fr")
+from lti_tool.i18n import LANGUAGES, language, language_of
+
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Bilingual", "Text", "language_of", "localize", "resolve"]
+
 DEFAULT_LANGUAGE = "en"
 _NAMES = {"en": "English", "fr": "French"}
 
 
-def language_of(lang: str | None) -> str:
-    """``fr``, ``fr-CA``, ``fr_CA`` -> ``fr``; anything else (or nothing) -> English."""
-    return "fr" if lang and lang.lower().startswith("fr") else DEFAULT_LANGUAGE
+def resolve(lang: str | None) -> str:
+    """``lang`` as one of the tool's languages; None: the current one (lti_tool.i18n)."""
+    return language() if lang is None else language_of(lang)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,10 @@ and the post_message_forwarding frame on the SSO domain (127.0.0.2), the tool on
 The tool asks lti.capabilities of its parent with target origin "*", then stores and reads its
 login state through the announced post_message_forwarding frame with the SSO origin as target
 origin; Canvas's storage holds it; the launch is confirmed from it, and the fallback to
-server-side state (which used to follow a 2 s wait on every launch) is never taken."""
+server-side state (which used to follow a 2 s wait on every launch) is never taken.
+
+The tool was registered by Dynamic Registration, as a Canvas administrator would: this is the first
+launch after it, and it works (its deployment is learned: docs/decisions/0020)."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from lti_tool.extensions import db
-from lti_tool.models import LaunchFailure
+from lti_tool.models import Deployment, LaunchFailure
 from tests.browser.demo_course import WORKSHOP_TITLE
 from tests.canvas.conftest import Canvas
 from tests.grades.conftest import FAST
@@ -25,7 +28,8 @@ from tests.grades.conftest import FAST
 
 @pytest.fixture
 def canvas(make_app: Any) -> Iterator[Canvas]:
-    found = Canvas(make_app(**FAST))
+    found = Canvas(make_app(**FAST), dynamic=True)
+    found.install()
     yield found
     found.lms.stop()
 
@@ -65,4 +69,6 @@ def test_launch_in_a_cross_site_iframe_uses_canvas_platform_storage(
     assert blocked_page.context.cookies(tool) == []
     with app.app_context():
         assert db.session.scalars(select(LaunchFailure)).all() == []
+        [deployment] = db.session.scalars(select(Deployment)).all()
+        assert deployment.deployment_id == canvas.deployment_id and deployment.learned_at is not None
         db.session.remove()
