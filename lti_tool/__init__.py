@@ -73,8 +73,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(assessment_settings.bp)
     app.register_blueprint(assessment_class.bp)
-    from lti_tool.views import admin, health, registration
+    from lti_tool.views import admin, docs, health, registration
 
+    app.register_blueprint(docs.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(registration.bp)
     app.register_blueprint(admin.bp)
@@ -187,8 +188,11 @@ def _favicon() -> Response:
 
 def _register_template_helpers(app: Flask) -> None:
     from lti_tool.lti import session as launch_session
+    from lti_tool.views.docs import doc_url
 
     app.jinja_env.globals.update(
+        doc_url=doc_url,
+        version=__version__,
         launch_url=launch_session.launch_url,
         csrf_token=launch_session.csrf_token,
         TOKEN_PARAM=launch_session.TOKEN_PARAM,

@@ -21,11 +21,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import get_decimal_symbol
 from babel.support import LazyProxy, Translations
 
 __all__ = [
     "LANGUAGES",
     "N_",
+    "decimal_symbol",
     "gettext",
     "language",
     "language_of",
@@ -122,6 +124,11 @@ def lazy_gettext(message: str, **variables: Any) -> Any:
 
 def lazy_ngettext(singular: str, plural: str, num: int, **variables: Any) -> Any:
     return LazyProxy(ngettext, singular, plural, num, enable_cache=False, **variables)
+
+
+def decimal_symbol() -> str:
+    """The current language's decimal separator ("." or ",") for numbers written in texts."""
+    return str(get_decimal_symbol(locale_of(language())))
 
 
 def N_(message: str) -> str:

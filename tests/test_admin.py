@@ -76,6 +76,8 @@ def test_anonymous_is_refused_everywhere(admin_app: Flask) -> None:
     assert page.status_code == 302 and "/admin/login" in page.headers["Location"]
     for path in ("/admin/keys/rotate", "/admin/links", "/admin/platforms/1/delete"):
         assert requests.post(base + path, data={"confirm": "yes"}, timeout=5).status_code == 401
+    for path in ("/admin/keys/rotate", "/admin/platforms/1/remove"):
+        assert "/admin/login" in requests.get(base + path, timeout=5).url
     assert count(admin_app, ToolKey) == 0 and count(admin_app, RegistrationLink) == 0
 
 
@@ -146,6 +148,10 @@ def test_add_edit_disable_remove_platform(admin_app: Flask, admin: Admin) -> Non
         key_set_url="https://moodle.example/k",
     )
     assert bad.status_code == 400 and 'id="e-auth_login_url"' in bad.text
+    # Each problem names its field, in a list at the top that links to the field.
+    top = bad.text.split('id="form-problems"')[1].split("</div>")[0]
+    assert '<a href="#f-client_id">Client ID: Required: it cannot be empty.</a>' in top
+    assert '<a href="#f-auth_login_url">OIDC authorization URL: Not a valid URL.</a>' in top
     assert count(admin_app, Platform) == 0
     added = admin.post(
         "/admin/platforms/new",
@@ -175,6 +181,13 @@ def test_add_edit_disable_remove_platform(admin_app: Flask, admin: Admin) -> Non
     with admin_app.app_context():
         assert db.session.get(Platform, 1).enabled is False
     assert admin.post("/admin/platforms/1/delete").status_code == 400  # not confirmed
+    dashboard = admin.get("/admin/").text
+    assert "/admin/platforms/1/delete" not in dashboard  # no one-click removal
+    confirm = admin.get("/admin/platforms/1/remove")
+    assert confirm.status_code == 200 and "This deletes, for good" in confirm.text
+    assert "0 self-assessment attempts" in confirm.text and "its 0 launch records" in confirm.text
+    assert "disable the platform instead" in confirm.text
+    assert count(admin_app, Platform) == 1
     assert admin.post("/admin/platforms/1/delete", confirm="yes").status_code == 200
     assert count(admin_app, Platform) == 0
     assert admin.get("/admin/platforms/1/edit").status_code == 404
@@ -188,7 +201,15 @@ def test_csrf_is_checked_when_signed_in(admin_app: Flask, admin: Admin) -> None:
 
 def test_rotate_keys(admin_app: Flask, admin: Admin) -> None:
     before = requests.get(admin.base + "/lti/jwks", timeout=5).json()["keys"]
-    assert admin.post("/admin/keys/rotate").status_code == 200
+    dashboard = admin.get("/admin/").text
+    assert 'action="/admin/keys/rotate"' not in dashboard  # a link to the confirmation, no button
+    confirm = admin.get("/admin/keys/rotate")
+    assert confirm.status_code == 200 and before[0]["kid"] in confirm.text
+    overlap = admin_app.config["KEY_ROTATION_OVERLAP_DAYS"]
+    assert f"for {overlap} days, then disappears" in confirm.text
+    assert admin.post("/admin/keys/rotate").status_code == 400  # not confirmed
+    assert requests.get(admin.base + "/lti/jwks", timeout=5).json()["keys"] == before
+    assert admin.post("/admin/keys/rotate", confirm="rotate").status_code == 200
     after = requests.get(admin.base + "/lti/jwks", timeout=5).json()["keys"]
     assert len(after) == 2 and before[0]["kid"] in {k["kid"] for k in after}
 

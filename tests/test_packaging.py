@@ -157,6 +157,8 @@ def test_the_wheel_installs_and_runs_from_an_empty_folder(tmp_path: Path, databa
         french = requests.get(f"{base_url}/", headers={"Accept-Language": "fr-CA"}, timeout=10)
         assert '<html lang="fr-CA">' in french.text and "Passer au contenu" in french.text
         assert requests.get(f"{base_url}/static/tool.css", timeout=10).status_code == 200
+        docs = requests.get(f"{base_url}/docs/grades.md", timeout=10)  # the docs ship in the wheel
+        assert docs.status_code == 200 and "<h1" in docs.text and "gradebook" in docs.text
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

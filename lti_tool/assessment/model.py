@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from lti_tool import i18n
 from lti_tool.assessment.instrument import NA, Instrument, Statement
 
 EFFORTS = ("low", "medium", "high")
@@ -204,9 +205,9 @@ def no_score_reason(not_applicable: int, unanswered: int) -> str:
 
 
 def format_number(value: float) -> str:
-    """2.3333 -> "2.33", 3.5 -> "3.5", 3 -> "3.0": short and stable in reason texts."""
+    """2.3333 -> "2.33", 3.5 -> "3.5", 3 -> "3.0": short and stable in reason texts (French: "3,5")."""
     text = f"{value:.2f}".rstrip("0")
-    return text + "0" if text.endswith(".") else text
+    return (text + "0" if text.endswith(".") else text).replace(".", i18n.decimal_symbol())
 
 
 def overall_score(

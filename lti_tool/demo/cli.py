@@ -106,6 +106,6 @@ def _banner(app: Flask) -> str:
         f"  The tool:  {base}/",
         f"  Admin:     {admin}",
         "",
-        "  Serving (a development server; docs/deploy.md for production). Stop with Ctrl+C.",
+        f"  Serving (a development server; for production: {base}/docs/deploy.md). Stop with Ctrl+C.",
     ]
     return "\n".join(lines)

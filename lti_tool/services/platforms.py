@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import exists, func, select
 
 from lti_tool.extensions import db
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.models import Deployment, DynamicRegistration, Platform
 from lti_tool.models.base import utcnow
 
 _URL = fields.Url(required=True, require_tld=False, schemes={"http", "https"})
 
 
+def _text(most: int) -> list[validate.Validator]:
+    return [
+        validate.Length(min=1, error=_l("Required: it cannot be empty.")),
+        validate.Length(max=most, error=_l("At most {max} characters.")),
+    ]
+
+
 class PlatformSchema(Schema):
     """Field names are pylti1p3's, so configs copied from its docs work as they are."""
 
-    name = fields.String(load_default="", validate=validate.Length(max=200))
-    issuer = fields.String(required=True, validate=validate.Length(min=1, max=500))
-    client_id = fields.String(required=True, validate=validate.Length(min=1, max=255))
-    deployment_ids = fields.List(fields.String(validate=validate.Length(min=1, max=255)), load_default=list)
+    name = fields.String(
+        load_default="", validate=validate.Length(max=200, error="At most {max} characters.")
+    )
+    issuer = fields.String(required=True, validate=_text(500))
+    client_id = fields.String(required=True, validate=_text(255))
+    deployment_ids = fields.List(fields.String(validate=_text(255)), load_default=list)
     auth_login_url = _URL
     auth_token_url = _URL
     key_set_url = _URL
@@ -120,6 +131,47 @@ def find_platform_by_ref(ref: str) -> Platform | None:
         return db.session.get(Platform, int(ref))
     matches = list(db.session.scalars(select(Platform).where(Platform.issuer == ref)))
     return matches[0] if len(matches) == 1 else None
+
+
+@dataclass(frozen=True)
+class RemovalSummary:
+    """What removing a platform deletes with it (the foreign keys cascade)."""
+
+    deployments: int
+    people: int
+    courses: int
+    attempts: int
+    reflections: int
+    grades_not_delivered: int
+    launches: int
+
+
+def removal_summary(platform: Platform) -> RemovalSummary:
+    from lti_tool.models import (
+        AssessmentAttempt,
+        CourseContext,
+        Grade,
+        Launch,
+        LtiUser,
+        SessionProgress,
+    )
+    from lti_tool.models.grades import DELIVERED
+
+    def count(model: Any, *where: Any) -> int:
+        return int(db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+    users = select(LtiUser.id).where(LtiUser.platform_id == platform.id)
+    return RemovalSummary(
+        deployments=len(platform.deployments),
+        people=count(LtiUser, LtiUser.platform_id == platform.id),
+        courses=count(CourseContext, CourseContext.platform_id == platform.id),
+        attempts=count(AssessmentAttempt, AssessmentAttempt.user_pk.in_(users)),
+        reflections=count(
+            SessionProgress, SessionProgress.user_pk.in_(users), SessionProgress.reflection != ""
+        ),
+        grades_not_delivered=count(Grade, Grade.platform_id == platform.id, Grade.status != DELIVERED),
+        launches=count(Launch, Launch.platform_id == platform.id),
+    )
 
 
 def remove_platform(platform: Platform) -> None:

@@ -168,8 +168,11 @@ def _check_mode(settings: Mapping[str, Any], reg_code: str | None) -> None:
         raise dr.RegistrationError(
             "registration_disabled",
             "Dynamic registration is switched off for this tool.",
-            "The tool's administrator registers platforms by hand (see docs/install-moodle.md "
-            "and docs/install-canvas.md).",
+            _(
+                "The tool's administrator registers platforms by hand, as %(moodle)s and %(canvas)s explain.",
+                moodle=f"{settings['BASE_URL']}/docs/install-moodle.md",
+                canvas=f"{settings['BASE_URL']}/docs/install-canvas.md",
+            ),
             403,
         )
     if mode == "token" and not reg_code:

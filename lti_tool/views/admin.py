@@ -179,6 +179,37 @@ def dashboard() -> str:
     )
 
 
+# The platform form's fields: (name, label, input type). Errors are shown with the label.
+PLATFORM_FIELDS = [
+    ("name", _l("Name (for people)"), "text"),
+    ("issuer", _l("Issuer (iss)"), "text"),
+    ("client_id", _l("Client ID"), "text"),
+    ("auth_login_url", _l("OIDC authorization URL"), "url"),
+    ("auth_token_url", _l("OAuth2 token URL"), "url"),
+    ("key_set_url", _l("Key set (JWKS) URL"), "url"),
+    ("auth_audience", _l("Token audience (optional)"), "text"),
+    ("deployment_ids", _l("Deployment IDs (one a line)"), "textarea"),
+]
+
+
+def _field_problems(errors: dict[str, Any]) -> dict[str, list[str]]:
+    """Each field's messages, each naming the field by its label ("Issuer (iss): ...")."""
+    labels = {name: label for name, label, _ in PLATFORM_FIELDS}
+    problems: dict[str, list[str]] = {}
+    for field, messages in errors.items():
+        label = labels.get(field, field)
+        if isinstance(messages, dict):  # a list field: messages per item (the line, from 1)
+            found = [
+                _("%(field)s, line %(line)s: %(problem)s", field=label, line=int(i) + 1, problem=m)
+                for i, ms in messages.items()
+                for m in ms
+            ]
+        else:
+            found = [_("%(field)s: %(problem)s", field=label, problem=m) for m in messages]
+        problems.setdefault(field, []).extend(found)
+    return problems
+
+
 def _form_data() -> dict[str, Any]:
     form = request.form
     data: dict[str, Any] = {
@@ -208,12 +239,14 @@ def platform_new() -> Any:
         try:
             platform = platform_service.add_platform(values)
         except platform_service.PlatformError as exc:
-            errors = exc.errors
+            errors = _field_problems(exc.errors)
         else:
             flash(_("Platform #%(number)s added.", number=platform.id))
             return redirect(url_for("admin.dashboard"), code=303)
     status = 400 if errors else 200
-    return render_template("admin/platform_form.html", values=values, errors=errors, platform=None), status
+    return render_template(
+        "admin/platform_form.html", values=values, errors=errors, platform=None, fields=PLATFORM_FIELDS
+    ), status
 
 
 @bp.route("/platforms/<int:platform_id>/edit", methods=["GET", "POST"])
@@ -226,7 +259,7 @@ def platform_edit(platform_id: int) -> Any:
         try:
             platform_service.update_platform(platform, values)
         except platform_service.PlatformError as exc:
-            errors = exc.errors
+            errors = _field_problems(exc.errors)
         else:
             flash(_("Platform #%(number)s saved.", number=platform.id))
             return redirect(url_for("admin.dashboard"), code=303)
@@ -246,7 +279,7 @@ def platform_edit(platform_id: int) -> Any:
         values["deployment_ids"] = platform.deployment_ids
     status = 400 if errors else 200
     return render_template(
-        "admin/platform_form.html", values=values, errors=errors, platform=platform
+        "admin/platform_form.html", values=values, errors=errors, platform=platform, fields=PLATFORM_FIELDS
     ), status
 
 
@@ -263,22 +296,45 @@ def platform_enabled(platform_id: int) -> Response:
     return redirect(url_for("admin.dashboard"), code=303)
 
 
+@bp.get("/platforms/<int:platform_id>/remove")
+@admin_required
+def platform_remove_confirm(platform_id: int) -> str:
+    """What removing the platform deletes with it, before anything is deleted."""
+    platform = _platform_or_404(platform_id)
+    return render_template(
+        "admin/confirm_remove.html", platform=platform, gone=platform_service.removal_summary(platform)
+    )
+
+
 @bp.post("/platforms/<int:platform_id>/delete")
 @admin_required
 def platform_delete(platform_id: int) -> Response:
     platform = _platform_or_404(platform_id)
     if request.form.get("confirm") != "yes":
-        abort(400, description=_("Tick the confirmation box to remove a platform."))
+        abort(400, description=_("Not removed: confirm on the platform's Remove page first."))
     platform_service.remove_platform(platform)
-    flash(_("Platform #%(number)s removed with its deployments and launch records.", number=platform_id))
+    flash(_("Platform #%(id)s removed, with everything its people did in the tool.", id=platform_id))
     return redirect(url_for("admin.dashboard"), code=303)
+
+
+@bp.get("/keys/rotate")
+@admin_required
+def keys_rotate_confirm() -> str:
+    return render_template(
+        "admin/confirm_rotate.html",
+        keys=tool_keys.published_keys(),
+        overlap_days=current_app.config["KEY_ROTATION_OVERLAP_DAYS"],
+        jwks_url=current_app.config["BASE_URL"] + url_for("lti.jwks"),
+    )
 
 
 @bp.post("/keys/rotate")
 @admin_required
 def keys_rotate() -> Response:
     cfg = current_app.config
-    new_key, _ = tool_keys.rotate(cfg["SECRET_KEY"], cfg["KEY_ROTATION_OVERLAP_DAYS"])
+    if request.form.get("confirm") != "rotate":
+        abort(400, description=_("Not rotated: confirm on the Rotate the signing key page first."))
+    new_key, _retired = tool_keys.rotate(cfg["SECRET_KEY"], cfg["KEY_ROTATION_OVERLAP_DAYS"])
     flash(
         ngettext(
             "New signing key %(kid)s; previous keys stay published for %(num)s day.",

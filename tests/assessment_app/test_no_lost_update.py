@@ -68,8 +68,8 @@ def test_a_changed_answer_that_conflicts_is_shown_with_both_and_either_can_be_ke
     assert refused.status_code == 409
     text = html.unescape(refused.text)
     assert "changed in another tab or window" in text
-    assert "Saved there:\n      <strong>3 · Partly</strong>" in text
-    assert "Your choice here:\n      <strong>2 · A little</strong>" in text
+    assert "Saved there: <strong>3 · Partly</strong>" in text
+    assert "Your choice here: <strong>2 · A little</strong>" in text
     assert "Keep mine: 2 · A little" in text and "Keep the other: 3 · Partly" in text
     assert stored(ben, "need-1") == "3" and stored(ben, "need-2") == "5"
     again = page_form(refused.text)

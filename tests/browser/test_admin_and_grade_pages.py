@@ -22,7 +22,8 @@ def test_administrator_signs_in_and_adds_a_platform_with_the_keyboard(make_app: 
     app: Flask = make_app(ADMIN_PASSWORD=PASSWORD)
     found: dict[str, list[str]] = {}
     page.goto(app.config["BASE_URL"] + "/admin/login")
-    page.keyboard.press("Tab")  # the skip link first
+    page.keyboard.press("Tab")  # the skip link first, then Administration and Documentation
+    page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "password"
@@ -40,6 +41,33 @@ def test_administrator_signs_in_and_adds_a_platform_with_the_keyboard(make_app: 
     page.get_by_role("alert").first.wait_for()
     found["platform form with errors"] = serious(page)
     assert page.get_by_label("Client ID").get_attribute("aria-invalid") == "true"
+    problems = page.locator("#form-problems")
+    assert "Client ID: Required" in problems.inner_text()
+    problems.get_by_role("link", name="Client ID: Required").click()  # the list leads to the field
+    assert page.evaluate("document.activeElement.id") == "f-client_id"
+    page.keyboard.type("abc")
+    for label, url in [("OIDC", "auth"), ("OAuth2", "token"), ("Key set", "jwks")]:
+        page.get_by_label(label).fill(f"https://moodle.example/{url}")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Platform #1 added.").wait_for()
+
+    # Destructive actions: a page that says what will happen, then the button.
+    page.get_by_role("link", name="Remove… platform #1").click()
+    page.get_by_role("heading", level=1, name="Remove platform #1?").wait_for()
+    assert "0 self-assessment attempts" in page.locator("#removal-summary").inner_text()
+    found["remove a platform: confirmation"] = serious(page)
+    page.get_by_role("link", name="Cancel: keep it").click()
+    page.get_by_role("link", name="Rotate the signing key…").click()
+    page.get_by_role("heading", level=1, name="Rotate the signing key?").wait_for()
+    found["rotate the key: confirmation"] = serious(page)
+    page.get_by_role("button", name="Rotate now").click()
+    page.get_by_text("New signing key").wait_for()
+
+    page.get_by_role("link", name="Documentation").click()
+    found["documentation"] = serious(page)
+    page.get_by_role("link", name="Grades").click()
+    page.get_by_role("heading", level=1).first.wait_for()
+    found["a documentation page"] = serious(page)
     assert found == {kind: [] for kind in found}, found
 
 

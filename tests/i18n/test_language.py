@@ -85,3 +85,14 @@ def test_code_without_flask_translates_in_the_language_it_is_given() -> None:
 )
 def test_any_french_locale_is_french_and_everything_else_english(locale: str | None, lang: str) -> None:
     assert i18n.language_of(locale) == lang
+
+
+def test_a_plural_block_with_more_variables_than_its_count(tool_app: Flask) -> None:
+    # Jinja substitutes the block's variables itself; the translation callable must only translate.
+    template = tool_app.jinja_env.from_string(
+        "{% trans count=n, what=w %}{{ count }} {{ what }} day"
+        "{% pluralize %}{{ count }} {{ what }} days{% endtrans %}"
+    )
+    with tool_app.test_request_context():
+        assert template.render(n=2, w="sunny") == "2 sunny days"
+        assert template.render(n=1, w="rainy") == "1 rainy day"
