@@ -86,7 +86,8 @@ def _check_csrf() -> None:
     expected = session.get(_CSRF, "")
     if not expected or not same_secret(sent, expected):
         abort(
-            400, description=_("The form's security token is missing or wrong. Reload the page and try again.")
+            400,
+            description=_("The form's security token is missing or wrong. Reload the page and try again."),
         )
 
 
