@@ -18,7 +18,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
 from lti_tool.lti import claims as C
-from lti_tool.lti.keys import SigningKey
+from lti_tool.lti.keys import SigningKey, private_key
 from lti_tool.lti.tool_conf import registration_for
 from lti_tool.models import Platform
 
@@ -124,7 +124,7 @@ class _SignedDeepLink(DeepLink):
     def encode_jwt(self, message: Mapping[str, Any]) -> str:
         return jwt.encode(
             dict(message),
-            self._key.private_pem,
+            private_key(self._key.private_pem),
             algorithm="RS256",
             headers={"kid": self._key.kid, "typ": "JWT"},
         )

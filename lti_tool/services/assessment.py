@@ -16,7 +16,7 @@ from lti_tool.extensions import db, rowcount
 from lti_tool.models import AssessmentAreaTotal, AssessmentAttempt, Launch, LtiUser
 from lti_tool.models.assessment import DRAFT, PARTNERSHIP_NAME_MAX, SUBMITTED
 from lti_tool.models.base import utcnow
-from lti_tool.plugin_api import PluginRuntimeError, SettingsError
+from lti_tool.plugin_api import MechanismCatalogue, PluginRuntimeError, SettingsError
 from lti_tool.plugin_manager import MECHANISM_CATALOGUES, SCORING_MODELS, PluginManager, UnknownPluginError
 from lti_tool.services.answers import (  # the answers' own module; these names are used from here too
     IMPORTANCE_PREFIX,
@@ -243,25 +243,37 @@ def report(attempt: AssessmentAttempt, settings: dict[str, Any], manager: Plugin
         model = manager.get(SCORING_MODELS, settings["scoring_model"])
     except UnknownPluginError as exc:
         return ReportOutcome(None, f"The scoring model chosen for this activity cannot be used: {exc}")
-    catalogues = []
+    try:
+        return ReportOutcome(
+            build_report(
+                instrument,
+                responses(attempt),
+                model,
+                settings.get("scoring_settings", {}),
+                catalogues(settings, manager),
+            )
+        )
+    except (PluginRuntimeError, SettingsError) as exc:
+        return ReportOutcome(None, f"The scoring model {model.label!r} failed on these answers: {exc}")
+
+
+def catalogues(
+    settings: dict[str, Any], manager: PluginManager
+) -> list[tuple[MechanismCatalogue, dict[str, Any]]]:
+    """The activity's mechanism catalogues with their settings (one missing is left out: the
+    report's catalogue list shows it as missing)."""
+    found = []
     for name in settings.get("catalogues", []):
         try:
-            catalogues.append(
+            found.append(
                 (
                     manager.get(MECHANISM_CATALOGUES, name),
                     settings.get("catalogue_settings", {}).get(name, {}),
                 )
             )
         except UnknownPluginError:
-            continue  # shown as missing in the report's catalogue list
-    try:
-        return ReportOutcome(
-            build_report(
-                instrument, responses(attempt), model, settings.get("scoring_settings", {}), catalogues
-            )
-        )
-    except (PluginRuntimeError, SettingsError) as exc:
-        return ReportOutcome(None, f"The scoring model {model.label!r} failed on these answers: {exc}")
+            continue
+    return found
 
 
 def previous_submitted(attempt: AssessmentAttempt) -> AssessmentAttempt | None:

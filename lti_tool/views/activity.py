@@ -11,8 +11,11 @@ from typing import Any
 
 from flask import abort, g
 
+from lti_tool.assessment.model import Guide
 from lti_tool.lti import session as launch_session
 from lti_tool.models import Launch
+from lti_tool.plugin_api import SettingsError, validate_settings
+from lti_tool.plugin_manager import SCORING_MODELS, UnknownPluginError, plugins
 from lti_tool.services import activities
 from lti_tool.services.grades import scale as grade_scale
 
@@ -50,3 +53,14 @@ def scale_context() -> dict[str, Any]:
     if launch is None or not activities.is_assessment_activity(launch):
         return {}
     return {"scale": grade_scale.scale_of(launch.resource_link_pk)}
+
+
+def model_and_guides(settings: dict[str, Any]) -> tuple[Any, tuple[Guide, ...]]:
+    """The activity's scoring model and its cut-offs (None, () when it cannot be used)."""
+    try:
+        model = plugins().get(SCORING_MODELS, settings["scoring_model"])
+        return model, model.performance_guides(
+            validate_settings(type(model), settings.get("scoring_settings", {}))
+        )
+    except (UnknownPluginError, SettingsError):
+        return None, ()

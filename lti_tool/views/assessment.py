@@ -24,6 +24,7 @@ from lti_tool.plugin_manager import plugins
 from lti_tool.services import activities, activity_settings
 from lti_tool.services import answers as answer_service
 from lti_tool.services import assessment as service
+from lti_tool.services import partnership as partnership_service
 from lti_tool.services.assessment import IMPORTANCE_PREFIX, AnswerError, SubmitRefused
 from lti_tool.services.grades import scale as grade_scale
 from lti_tool.views import activity, answer_forms
@@ -101,6 +102,7 @@ def _start_page(launch: Launch, problem: str = "", status: int = 200) -> Any:
     current = history[-1] if history else None
     answered, total = service.count_answered(current) if current else (0, 0)
     instrument = service.instrument_of(current) if current else default_instrument()
+    group = partnership_service.group_of(launch) if settings["partnership_groups"] else None
     return render_template(
         "assessment/start.html",
         instrument=instrument,
@@ -113,7 +115,11 @@ def _start_page(launch: Launch, problem: str = "", status: int = 200) -> Any:
         instructions=settings["instructions"],
         assignment=_assignment(),
         problem=problem,
-        name=request.form.get("partnership", current.partnership_name if current else ""),
+        name=request.form.get(
+            "partnership", current.partnership_name if current else group.name if group else ""
+        ),
+        groups_on=settings["partnership_groups"],
+        group=group,
     ), status
 
 

@@ -117,6 +117,10 @@ def save_settings() -> Any:
         # Left blank (or absent): the activity keeps its number.
         "discussion_minimum": form.get("discussion_minimum")
         or activity_settings.load(link)["discussion_minimum"],
+        # Absent (an older form, a script): the activity keeps its choice.
+        "partnership_groups": form.get("partnership_groups")
+        or ("on" if activity_settings.load(link)["partnership_groups"] else "off"),
+        "group_minimum": form.get("group_minimum") or activity_settings.load(link)["group_minimum"],
     }
     clean, problems = activity_settings.validate(raw, manager, default_instrument())
     if problems:

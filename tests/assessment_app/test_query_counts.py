@@ -30,7 +30,7 @@ pytestmark = pytest.mark.both_dbs
 BASE = "http://tool.test"
 
 # Statements per request (see docs/performance.md, "Queries per request").
-LAUNCH_POST = 8  # + SET LOCAL synchronous_commit on PostgreSQL (decision 0021)
+LAUNCH_POST = 8  # + SET LOCAL synchronous_commit on PostgreSQL (decision 0023)
 FIRST_PAGE = 3
 ASSESSMENT_PAGE = 4
 AUTOSAVE = 5
