@@ -13,6 +13,7 @@ from lti_tool import items as item_registry
 from lti_tool.assessment.radar import radar_pair
 from lti_tool.assessment.strip import strip_svg
 from lti_tool.extensions import this_app
+from lti_tool.i18n import gettext as _
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.models import Launch
@@ -75,7 +76,7 @@ def _charts(results: ClassResults) -> dict[str, Any]:
 def _link() -> int:
     link = launch_session.current().resource_link_pk
     if link is None:
-        abort(400, description="Open the self-assessment from its activity in your course.")
+        abort(400, description=_("Open the self-assessment from its activity in your course."))
     return link
 
 
