@@ -46,7 +46,7 @@ def _session_or_404(workshop: Workshop, slug: str) -> Session:
 def first_page(launch: Launch) -> str:
     """Where a launch lands (its URL, with the launch token): the item the link was made for,
     or the workshop overview. The launch POST redirects straight there (one redirect, decision
-    0021); ``/app/`` (links back to the start of an activity) answers the same."""
+    0024); ``/app/`` (links back to the start of an activity) answers the same."""
     registry = item_registry.registry()
     item_id = activities.item_of(launch)
     if activities.is_assessment_activity(launch):
