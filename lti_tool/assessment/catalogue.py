@@ -34,6 +34,7 @@ from lti_tool.assessment.catalogue_files import (
 from lti_tool.assessment.instrument import SLUG, Instrument, flatten_errors
 from lti_tool.assessment.model import EFFORTS, HORIZONS, Mechanism
 from lti_tool.content.bilingual import DEFAULT_LANGUAGE, Text
+from lti_tool.i18n import gettext
 
 __all__ = ["ALL_COLUMNS", "CSV_COLUMNS", "OPTIONAL_COLUMNS", "CatalogueError", "Place"]
 
@@ -207,7 +208,10 @@ def column_help(instrument: Instrument) -> list[ColumnHelp]:
         "dimensions": f"one or more area ids, separated by “;”: {areas}",
         "addresses": "statement ids or themes within its areas, separated by “;” (empty: the whole areas)",
         **{
-            column: f"the {field} in French (optional: French pages show the English where it is empty)"
+            column: gettext(
+                "the %(column)s in French (optional: French pages show the English where it is empty)",
+                column=field,
+            )
             for field, column in FRENCH_COLUMNS.items()
         },
     }

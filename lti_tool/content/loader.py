@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from marshmallow import ValidationError
@@ -110,7 +110,15 @@ def load_workshops(directory: str | Path | None = None, lang: str = DEFAULT_LANG
 # --- YAML reading -------------------------------------------------------------------------
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's parser (PyYAML's wheels carry it): five times faster, and every app start reads the
+# content. PyYAML built without libyaml falls back to the pure-Python parser.
+if TYPE_CHECKING:
+    _SafeLoader = yaml.CSafeLoader
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_SafeLoader):
     """SafeLoader that rejects repeated keys, which plain YAML silently overwrites."""
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import jwt
 
 from lti_tool.lti import claims as C
-from lti_tool.lti.keys import generate_rsa_pem, public_jwk
+from lti_tool.lti.keys import generate_rsa_pem, private_key, public_jwk
 
 ROLE_INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 ROLE_LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
@@ -90,16 +90,16 @@ class PlatformKeys:
         """The public half, PEM-encoded, for verifying what this key signed."""
         from cryptography.hazmat.primitives import serialization
 
-        key = serialization.load_pem_private_key(self.private_pem.encode(), password=None)
         return (
-            key.public_key()
+            private_key(self.private_pem)
+            .public_key()
             .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
             .decode()
         )
 
     def sign(self, payload: dict[str, Any]) -> str:
         return jwt.encode(
-            payload, self.private_pem, algorithm="RS256", headers={"kid": self.kid, "typ": "JWT"}
+            payload, private_key(self.private_pem), algorithm="RS256", headers={"kid": self.kid, "typ": "JWT"}
         )
 
 

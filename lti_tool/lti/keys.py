@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import uuid
 from dataclasses import dataclass
@@ -45,9 +46,18 @@ def generate_rsa_pem() -> str:
     ).decode()
 
 
+@functools.lru_cache(maxsize=32)
+def private_key(private_pem: str) -> rsa.RSAPrivateKey:
+    """The PEM parsed once per process: parsing checks the key's arithmetic (0.1-0.2 s of CPU),
+    which every signature and every key set served used to pay again."""
+    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("not an RSA private key")
+    return key
+
+
 def public_jwk(private_pem: str, kid: str) -> dict[str, Any]:
-    private_key = serialization.load_pem_private_key(private_pem.encode(), password=None)
-    jwk = json.loads(RSAAlgorithm.to_jwk(private_key.public_key()))  # type: ignore[arg-type]
+    jwk = json.loads(RSAAlgorithm.to_jwk(private_key(private_pem).public_key()))
     jwk.update({"kid": kid, "alg": "RS256", "use": "sig"})
     return jwk
 

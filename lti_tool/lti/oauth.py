@@ -23,7 +23,7 @@ import jwt
 
 from lti_tool import outbound
 from lti_tool.lti.errors import ServiceError
-from lti_tool.lti.keys import SigningKey
+from lti_tool.lti.keys import SigningKey, private_key
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_LIFETIME = 300
@@ -71,7 +71,9 @@ def client_assertion(auth: PlatformAuth, key: SigningKey, now: float | None = No
         "exp": issued + ASSERTION_LIFETIME,
         "jti": uuid.uuid4().hex,
     }
-    return jwt.encode(payload, key.private_pem, algorithm="RS256", headers={"kid": key.kid, "typ": "JWT"})
+    return jwt.encode(
+        payload, private_key(key.private_pem), algorithm="RS256", headers={"kid": key.kid, "typ": "JWT"}
+    )
 
 
 def request_token(

@@ -59,6 +59,11 @@ def test_column_help_lists_every_column_with_its_allowed_values(instrument):
         *["title_fr", "summary_fr", "source_fr"],
     ]
     assert "optional" in shown["title_fr"].allowed and not shown["title_fr"].required
+    from lti_tool import i18n
+
+    with i18n.use("fr"):
+        french = {c.name: c for c in column_help(instrument)}
+    assert french["title_fr"].allowed.startswith("le champ title en français (facultatif")
     assert (
         shown["effort"].allowed == "low, medium, high" and shown["horizon"].allowed == "short, medium, long"
     )
