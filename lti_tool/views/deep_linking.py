@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 
 from lti_tool import items as item_registry
 from lti_tool.content import DEFAULT_MAX_POINTS, LinkableItem
+from lti_tool.i18n import gettext as _
 from lti_tool.lti import deep_linking
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.keys import current_signing_key
@@ -53,8 +54,10 @@ def _settings() -> deep_linking.DeepLinkingSettings:
     except deep_linking.DeepLinkingError:
         abort(
             400,
-            description="This page opens only when you add content from your course "
-            '(the LMS\'s "add an activity" or "external tool" button).',
+            description=_(
+                "This page opens only when you add content from your course "
+                '(the LMS\'s "add an activity" or "external tool" button).'
+            ),
         )
 
 
@@ -148,8 +151,10 @@ def respond() -> ResponseReturnValue:
     if not launch_service.claim_deep_link_answer(launch.id):
         abort(
             409,
-            description="This selection was already sent to the LMS. To add more, "
-            'start "Add content" again from the course.',
+            description=_(
+                'This selection was already sent to the LMS. To add more, start "Add content" again '
+                "from the course."
+            ),
         )
     return render_template(
         "deep_linking/return.html", action=settings.return_url, jwt=token, count=len(chosen)

@@ -74,7 +74,7 @@ def export(name: str) -> Response:
     except PluginRuntimeError as exc:
         abort(502, description=_("The export failed: %(error)s", error=exc.error))
     if found is None:
-        abort(404, description=_("No grade export is named “%(name)s” in this activity.", name=name))
+        abort(404, description=_("No grade export named %(name)r for this activity.", name=name))
     filename = secure_filename(found.filename) or "grades"
     return Response(
         found.body,

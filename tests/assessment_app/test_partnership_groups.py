@@ -240,3 +240,41 @@ def test_groups_speak_french_in_a_french_launch(launch_as: Any) -> None:
     assert "Évaluez votre partenariat ensemble" in page and "Rejoindre avec un code" in page
     refused = join(ana, "ABCDE-FGHJK")
     assert refused.status_code == 404 and "Aucun groupe de partenariat de cette activité" in text(refused)
+
+
+def test_members_submitting_at_the_same_moment_all_count(pair: dict[str, Launched], launch_as: Any) -> None:
+    cai = learner(launch_as, "cai")
+    assert join(cai, code_of(pair["ana"]), side="public").status_code == 303
+    people = [pair["ana"], pair["ben"], cai]
+    for person, rating in zip(people, (2, 4, 3), strict=True):
+        answer_all(person, rating)
+    csrf = {id(p): p.csrf("/app/assessment/review") for p in people}
+
+    def send(person: Launched) -> int:
+        form = {"csrf_token": csrf[id(person)]}
+        return int(person.post("/app/assessment/submit", form).status_code)
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        assert list(pool.map(send, people)) == [303, 303, 303]
+    report = text(pair["ana"].get(f"{GROUP}{group_id(pair['ana'])}/report"))
+    assert "3 partners submitted" in report
+    # Every area: 2, 3 and 4: a spread of 2.0 everywhere.
+    assert report.count('class="divergent-area"') == 5 and "a spread of 2.0" in report
+
+
+def test_two_people_naming_the_same_partnership_at_once_get_one_group(launch_as: Any) -> None:
+    people = [learner(launch_as, sub) for sub in ("cai", "dee", "eve")]
+    csrf = {id(p): p.csrf(GROUP) for p in people}
+
+    def create(person: Launched) -> int:
+        form = {
+            "name": "Harbour renewal P3",
+            "side": "public",
+            "step": "confirm",
+            "csrf_token": csrf[id(person)],
+        }
+        return int(post(person, "start", form).status_code)
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        statuses = sorted(pool.map(create, people))
+    assert statuses == [303, 409, 409]
