@@ -33,7 +33,9 @@ def status_of(grade: Grade | None) -> tuple[str, str]:
     said = _(grade.last_error) if grade.last_error else ""
     if grade.status == DELIVERED:  # the words are the plugin's (PassbackResult.delivered)
         when = grade.delivered_at.strftime("%Y-%m-%d %H:%M UTC") if grade.delivered_at else ""
-        return "delivered", _("%(status)s (since %(when)s)", status=said or _("Delivered to the LMS"), when=when)
+        return "delivered", _(
+            "%(status)s (since %(when)s)", status=said or _("Delivered to the LMS"), when=when
+        )
     if grade.status == FAILED:
         return "failed", _("Not accepted by the LMS: %(error)s", error=said)
     if grade.attempts and grade.last_error:
