@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from lti_tool.assessment.instrument import NA, Instrument, get_instrument
 from lti_tool.extensions import db, rowcount
@@ -39,6 +39,14 @@ def answers(attempt: AssessmentAttempt) -> dict[str, str]:
         select(AssessmentAnswer.item, AssessmentAnswer.value).where(AssessmentAnswer.attempt_id == attempt.id)
     )
     return {item: value for item, value in rows}
+
+
+def count(attempt: AssessmentAttempt) -> int:
+    """How many answers the attempt holds (every autosave says it: a count, not the rows)."""
+    found = db.session.scalar(
+        select(func.count()).select_from(AssessmentAnswer).where(AssessmentAnswer.attempt_id == attempt.id)
+    )
+    return int(found or 0)
 
 
 def check_answer(instrument: Instrument, item: str, value: str) -> None:

@@ -25,6 +25,7 @@ from lti_tool.services.answers import (  # the answers' own module; these names 
     SubmitRefused,
     answers,
 )
+from lti_tool.services.answers import count as answer_count
 from lti_tool.signals import activity_graded
 
 
@@ -310,9 +311,8 @@ def attempt_of_grade(source_ref: str) -> AssessmentAttempt | None:
 
 def count_answered(attempt: AssessmentAttempt) -> tuple[int, int]:
     instrument = instrument_of(attempt)
-    given = answers(attempt)
     total = len(instrument.statement_ids) + len(instrument.dimension_ids)
-    return len(given), total
+    return answer_count(attempt), total
 
 
 def get_attempt(attempt_id: int) -> AssessmentAttempt | None:
