@@ -227,8 +227,16 @@ def invite_form() -> Any:
     people, problem = roster(launch)
     taken = {u.sub for _, u in service.members(group)}
     candidates = [m for m in people if m.is_learner and m.status == "Active" and m.user_id not in taken]
+    # Members the LMS no longer lists as active in the course: said, never dropped silently
+    # (their scores stay until they leave or the teacher removes them).
+    active = {m.user_id for m in people if m.status == "Active"}
+    gone = [] if problem else [u.sub for _, u in service.members(group) if u.sub not in active]
     return render_template(
-        "assessment/partnership/invite.html", group=group, candidates=candidates, problem=problem
+        "assessment/partnership/invite.html",
+        group=group,
+        candidates=candidates,
+        problem=problem,
+        gone=len(gone),
     )
 
 

@@ -278,3 +278,59 @@ def test_two_people_naming_the_same_partnership_at_once_get_one_group(launch_as:
     with ThreadPoolExecutor(max_workers=3) as pool:
         statuses = sorted(pool.map(create, people))
     assert statuses == [303, 409, 409]
+
+
+def test_invitations_from_the_course_list(
+    pair: dict[str, Launched], launch_as: Any, monkeypatch: Any
+) -> None:
+    """The LMS's roster (NRPS, outside the tool) is stood in for; over real NRPS, see
+    tests/browser/test_partnership_group.py."""
+    from lti_tool.lti.nrps import Member
+    from lti_tool.views import partnership as views
+
+    learner_role = ("http://purl.imsglobal.org/vocab/lis/v2/membership#Learner",)
+    course = [
+        Member("ana", "Person Ana", "", learner_role, "Active"),
+        Member("cai", "Person Cai", "", learner_role, "Active"),
+        Member("dee", "Person Dee", "", learner_role, "Active"),
+        Member(
+            "tom",
+            "Teacher Tom",
+            "",
+            ("http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",),
+            "Active",
+        ),
+    ]  # Ben has left the course
+    monkeypatch.setattr(views, "roster", lambda launch: (course, ""))
+    ana = pair["ana"]
+    page = text(ana.get(GROUP + "invite"))
+    assert "Person Cai" in page and "Person Dee" in page
+    assert "Teacher Tom" not in page and 'value="ana"' not in page  # teachers and members are not offered
+    assert "1 member of the group is no longer in the course list" in page
+    assert post(ana, "invite", {"sub": "zed"}).status_code == 400  # not in the course
+    assert post(ana, "invite", {"sub": ["cai", "dee"]}).status_code == 303
+    cai, dee = learner(launch_as, "cai"), learner(launch_as, "dee")
+    invited = text(cai.get(GROUP))
+    accept = re.search(r'action="(/app/assessment/partnership/accept/\d+)"', invited)
+    assert accept and "You are invited" in invited
+    decline = re.search(r'action="(/app/assessment/partnership/decline/\d+)"', text(dee.get(GROUP)))
+    assert decline and dee.post(decline.group(1), {}, csrf_from=GROUP).status_code == 303
+    assert "You are invited" not in text(dee.get(GROUP))
+    path = accept.group(1)
+    # Another learner cannot answer Cai's invitation.
+    assert dee.post(path, {"step": "confirm", "side": "public"}, csrf_from=GROUP).status_code == 404
+    preview = cai.post(path, {"step": "preview", "side": "non-profit"}, csrf_from=GROUP)
+    assert 'id="preview-label">Partner' in text(preview)
+    assert cai.post(path, {"step": "confirm", "side": "non-profit"}, csrf_from=GROUP).status_code == 303
+    assert "Submitted: 0 of 3 members." in text(ana.get(GROUP))
+
+
+def test_a_group_and_its_joint_report_in_french(pair: dict[str, Launched], launch_as: Any) -> None:
+    for person in pair.values():
+        answer_all(person, 3)
+        submit(person)
+    gid = group_id(pair["ana"])
+    ana = launch_as("learner", sub="ana", item=ITEM, locale="fr-CA", extra={"name": "Person Ana"})
+    assert "Partagez ce code pour rejoindre" in text(ana.get(GROUP))
+    report = text(ana.get(f"{GROUP}{gid}/report"))
+    assert "Rapport conjoint" in report and "Partenaire A" in report
