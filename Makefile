@@ -74,6 +74,7 @@ lint: install-dev
 
 bench: install-dev
 	cd benchmarks && ../$(BIN)/python launch_bench.py
+	cd benchmarks && ../$(BIN)/python compare_launch.py
 	cd benchmarks && ../$(BIN)/python launch_profile.py
 	cd benchmarks && ../$(BIN)/python assessment_bench.py
 	cd benchmarks && ../$(BIN)/python grades_bench.py

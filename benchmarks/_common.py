@@ -137,11 +137,7 @@ def worker_memory(master_pid: int) -> list[tuple[int, float, float]]:
     """(pid, RSS MiB, PSS MiB) of each child of a gunicorn master, from /proc (Linux).
     PSS shares the pages the workers have in common between them: what a worker really adds."""
     found = []
-    try:
-        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
-    except OSError:
-        return found
-    for child in children:
+    for child in _children(master_pid):
         fields = {}
         try:
             for line in Path(f"/proc/{child}/smaps_rollup").read_text().splitlines()[1:]:
@@ -156,3 +152,25 @@ def worker_memory(master_pid: int) -> list[tuple[int, float, float]]:
 def describe_memory(master_pid: int) -> str:
     workers = worker_memory(master_pid)
     return ", ".join(f"RSS {rss:.0f} MiB (PSS {pss:.0f})" for _, rss, pss in workers) or "n/a"
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) used so far by a gunicorn master's workers, from /proc (Linux).
+    On a shared machine this, per request, is the figure that load does not distort much:
+    capacity is roughly cores / CPU per request."""
+    return sum(process_cpu_seconds(pid) for pid in _children(master_pid))
+
+
+def process_cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime

@@ -52,7 +52,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import SECRET, describe_memory, free_port, scratch_database  # noqa: E402
+from _common import (  # noqa: E402
+    SECRET,
+    cpu_seconds,
+    describe_memory,
+    free_port,
+    process_cpu_seconds,
+    scratch_database,
+)
 
 from lti_tool.assessment.instrument import default_instrument  # noqa: E402
 from lti_tool.content.loader import load_workshops  # noqa: E402
@@ -85,6 +92,16 @@ def pause(seconds: float) -> None:
     gevent.sleep(random.uniform(0.5, 1.5) * seconds / Wave.compress)
 
 
+class Refused(Exception):
+    """A request of the flow failed (Locust has counted it): this learner stops there."""
+
+
+def ok(response: Any, *expected: int) -> Any:
+    if response.status_code not in (expected or (200,)):
+        raise Refused(f"{urlsplit(response.url or '').path}: {response.status_code}")
+    return response
+
+
 def answer_items() -> list[tuple[str, str]]:
     pairs = []
     for dimension in default_instrument().dimensions:
@@ -109,17 +126,20 @@ class Person(HttpUser):
         """Login, then the signed id_token posted to the tool, followed to the first page."""
         target = self.client.base_url + "/lti/launch"
         platform = Wave.platform
-        login = self.client.post(
-            "/lti/login",
-            data={
-                "iss": platform.issuer,
-                "login_hint": self.sub,
-                "target_link_uri": target,
-                "client_id": platform.client_id,
-                "lti_deployment_id": platform.deployment_id,
-            },
-            allow_redirects=False,
-            name="login",
+        login = ok(
+            self.client.post(
+                "/lti/login",
+                data={
+                    "iss": platform.issuer,
+                    "login_hint": self.sub,
+                    "target_link_uri": target,
+                    "client_id": platform.client_id,
+                    "lti_deployment_id": platform.deployment_id,
+                },
+                allow_redirects=False,
+                name="login",
+            ),
+            302,
         )
         query = parse_qs(urlsplit(login.headers.get("Location", "")).query)
         claims = platform.claims(
@@ -135,15 +155,18 @@ class Person(HttpUser):
                 "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint": platform.ags_claim(Wave.line_item),
             },
         )
-        launched = self.client.post(
-            "/lti/launch",
-            data={"id_token": platform.sign(claims), "state": query["state"][0]},
-            allow_redirects=False,
-            name="launch POST",
+        launched = ok(
+            self.client.post(
+                "/lti/launch",
+                data={"id_token": platform.sign(claims), "state": query["state"][0]},
+                allow_redirects=False,
+                name="launch POST",
+            ),
+            303,
         )
         location = launched.headers.get("Location", "")
         self.token = parse_qs(urlsplit(location).query).get("lt", [""])[0]
-        page = self.client.get(location, name="first page", allow_redirects=False)
+        page = ok(self.client.get(location, name="first page", allow_redirects=False))
         self.remember_csrf(page.text)
 
     def remember_csrf(self, html: str) -> None:
@@ -170,31 +193,34 @@ class Learner(Person):
             self.launch()
             pause(READ_PAGE)
             step = "session page"
-            self.get(Wave.session_path, "session page")
+            ok(self.get(Wave.session_path, "session page"))
             pause(READ_PAGE)
             step = "begin"
-            begun = self.post_form("/app/assessment/begin", "begin", {"partnership": "Harbour renewal P3"})
-            page = self.client.get(begun.headers.get("Location", ""), name="take page", allow_redirects=False)
+            begun = ok(
+                self.post_form("/app/assessment/begin", "begin", {"partnership": "Harbour renewal P3"}), 303
+            )
+            page = ok(self.client.get(begun.headers["Location"], name="take page", allow_redirects=False))
             self.remember_csrf(page.text)
             step = "autosave"
             for item, value in Wave.items:
                 pause(ANSWER)
-                self.client.post(
-                    "/app/assessment/answer",
-                    json={"item": item, "value": value},
-                    headers={"X-Launch-Token": self.token, "X-CSRF-Token": self.csrf},
-                    name="autosave",
+                ok(
+                    self.client.post(
+                        "/app/assessment/answer",
+                        json={"item": item, "value": value},
+                        headers={"X-Launch-Token": self.token, "X-CSRF-Token": self.csrf},
+                        name="autosave",
+                    )
                 )
             step = "review"
-            self.get("/app/assessment/review", "review")
+            ok(self.get("/app/assessment/review", "review"))
             pause(REVIEW)
             step = "submit"
-            submitted = self.post_form("/app/assessment/submit", "submit", {})
-            if submitted.status_code == 303:
-                Wave.submitted.add(self.sub)
+            submitted = ok(self.post_form("/app/assessment/submit", "submit", {}), 303)
+            Wave.submitted.add(self.sub)
             step = "report"
-            self.client.get(submitted.headers.get("Location", ""), name="report", allow_redirects=False)
-        except Exception:  # noqa: BLE001 - counted; Locust has recorded the failing request
+            ok(self.client.get(submitted.headers["Location"], name="report", allow_redirects=False))
+        except Exception:  # noqa: BLE001 - counted here; Locust has recorded the failing request
             Wave.unfinished[step] += 1
         raise StopUser()
 
@@ -209,7 +235,9 @@ class Teacher(Person):
         if not self.token:
             self.launch()
         self.get("/app/assessment/", "class view")
-        pause(60.0)  # a teacher glancing at the class view every minute, compressed
+        # A teacher glancing at the class view every 40 s or so, compressed: under gunicorn's
+        # keep-alive (5 s), or the server may close the idle connection as the next GET leaves.
+        pause(40.0)
 
 
 def serve(
@@ -316,6 +344,31 @@ def check_grades(platform: AgsPlatform, wait: float) -> bool:
     return not missing and not twice
 
 
+def check_answers(database_url: str) -> bool:
+    """Nothing lost: every learner who submitted has every answer stored in a submitted attempt."""
+    import sqlalchemy as sa
+
+    url = database_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT u.sub, count(a.id) FROM assessment_attempt t"
+                " JOIN lti_user u ON u.id = t.user_pk"
+                " JOIN assessment_answer a ON a.attempt_id = t.id"
+                " WHERE t.status = 'submitted' GROUP BY u.sub"
+            )
+        ).all()
+    engine.dispose()
+    stored = {sub: count for sub, count in rows}
+    short = sorted(sub for sub in Wave.submitted if stored.get(sub, 0) != len(Wave.items))
+    print(
+        f"answers: {len(stored)} submitted attempts, {sum(stored.values())} answers stored;"
+        f" learners missing an answer: {len(short)} (each gave {len(Wave.items)})"
+    )
+    return not short
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -353,6 +406,8 @@ def main() -> int:
                 + " ".join(f"{x:.2f}" for x in load),
                 flush=True,
             )
+            web_cpu = sum(cpu_seconds(p.pid) for p in processes[: args.web])
+            grade_cpu = sum(process_cpu_seconds(p.pid) for p in processes[args.web :])
             started = time.monotonic()
             runner.start(args.users + 1, spawn_rate=(args.users + 1) / args.arrival)
             while time.monotonic() - started < args.run_time:
@@ -362,6 +417,13 @@ def main() -> int:
             elapsed = time.monotonic() - started
             runner.quit()
             report(environment, elapsed)
+            web_cpu = sum(cpu_seconds(p.pid) for p in processes[: args.web]) - web_cpu
+            grade_cpu = sum(process_cpu_seconds(p.pid) for p in processes[args.web :]) - grade_cpu
+            served = max(environment.stats.total.num_requests, 1)
+            print(
+                f"tool CPU: web workers {web_cpu:.1f} s = {web_cpu * 1000 / served:.1f} ms per request;"
+                f" grade workers {grade_cpu:.1f} s (PostgreSQL's own CPU not included)"
+            )
             for process in processes[: args.web]:
                 print(f"memory per web worker (server {process.pid}): {describe_memory(process.pid)}")
             print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
@@ -369,6 +431,7 @@ def main() -> int:
             if unfinished:
                 print(f"learners who could not finish: {dict(Wave.unfinished)}")
             grades_ok = check_grades(platform, wait=60)
+            answers_ok = check_answers(database_url)
             failures = environment.stats.total.num_failures
         finally:
             for process in processes:
@@ -376,8 +439,17 @@ def main() -> int:
             for process in processes:
                 process.wait(timeout=30)
     platform.down()
-    print(json.dumps({"failures": failures, "grades_exactly_once": grades_ok, "unfinished": unfinished}))
-    return 0 if failures == 0 and grades_ok and not unfinished else 1
+    print(
+        json.dumps(
+            {
+                "failures": failures,
+                "grades_exactly_once": grades_ok,
+                "answers_all_stored": answers_ok,
+                "unfinished": unfinished,
+            }
+        )
+    )
+    return 0 if failures == 0 and grades_ok and answers_ok and not unfinished else 1
 
 
 if __name__ == "__main__":

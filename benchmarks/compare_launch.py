@@ -15,9 +15,10 @@ does not cap either tool.
 ``--before DIR`` serves another checkout of this tool beside them (say ``git archive <rev> | tar
 -x -C DIR``), for before/after figures from the same run.
 
-Prints, per run and tool: launches/s, the median of each request, then the ratio this / plain,
-and the load average of the machine before each run (the figures are only comparable within a
-run: quote ratios).
+Prints, per run and tool: launches/s, the median of each request, the CPU its gunicorn workers
+used per launch (from /proc), then the ratios this / plain of launches/s and of launches per CPU
+second, and the load average of the machine before each run. On a shared machine quote ratios:
+launches/s depend on what else runs, CPU per launch much less (capacity ~ cores / CPU per launch).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
-from _common import ROOT, describe_memory, free_port, served_app
+from _common import ROOT, cpu_seconds, describe_memory, free_port, served_app
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from launch_bench import register
@@ -121,7 +122,8 @@ def served_plain_tool(platform: IndependentPlatform, key_cache: bool) -> Iterato
 class Tool:
     """Where a tool's login and launch are, and how a browser logs in there."""
 
-    def __init__(self, name: str, base: str, login_path: str, launch_path: str) -> None:
+    def __init__(self, name: str, base: str, login_path: str, launch_path: str, pid: int) -> None:
+        self.pid = pid  # its gunicorn master
         self.name = name
         self.base = base
         self.login_url = base + login_path
@@ -180,10 +182,12 @@ def measure(tool: Tool, platform: IndependentPlatform, n: int, clients: int) -> 
     _PHASE["tool"] = tool
     _PHASE["prepared"] = [tool.prepare(platform) for _ in range(n)]
     load = os.getloadavg()[0]
+    cpu_before = cpu_seconds(tool.pid)
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(clients) as pool:
         results = pool.map(_launch, range(n), chunksize=4)
     elapsed = time.perf_counter() - started
+    cpu = (cpu_seconds(tool.pid) - cpu_before) * 1000 / n
     posts = [r[0] for r in results]
     pages = [r[1] for r in results if r[1] is not None]
     return {
@@ -191,6 +195,7 @@ def measure(tool: Tool, platform: IndependentPlatform, n: int, clients: int) -> 
         "post": statistics.median(posts),
         "page": statistics.median(pages) if pages else None,
         "requests": max(r[2] for r in results),
+        "cpu": cpu,
         "load": load,
     }
 
@@ -199,7 +204,7 @@ def describe(tool: Tool, m: dict[str, Any]) -> str:
     page = f"   then {m['page']:6.2f} ms" if m["page"] is not None else "   (the page is the POST's answer)"
     return (
         f"  {tool.name:<34} {m['rate']:7.1f} launches/s   requests/launch {m['requests']}"
-        f"   POST {m['post']:6.2f} ms{page}   (load before {m['load']:.2f})"
+        f"   POST {m['post']:6.2f} ms{page}   CPU {m['cpu']:5.2f} ms/launch   (load before {m['load']:.2f})"
     )
 
 
@@ -219,39 +224,46 @@ def main() -> None:
     with ExitStack() as stack:
         base, env = stack.enter_context(served_app(args.database_url, workers=2, threads=1))
         register(platform, env)
-        tools = [(Tool("this tool", base, "/lti/login", "/lti/launch"), int(env["BENCH_SERVER_PID"]))]
+        tools = [Tool("this tool", base, "/lti/login", "/lti/launch", int(env["BENCH_SERVER_PID"]))]
         if args.before:
             root = Path(args.before).resolve()
             old_base, old_env = stack.enter_context(
                 served_app(args.database_url, workers=2, threads=1, root=root)
             )
             register(platform, old_env, cwd=root)
-            old = Tool(f"this tool before ({root.name})", old_base, "/lti/login", "/lti/launch")
-            tools.append((old, int(old_env["BENCH_SERVER_PID"])))
+            old_pid = int(old_env["BENCH_SERVER_PID"])
+            tools.append(
+                Tool(f"this tool before ({root.name})", old_base, "/lti/login", "/lti/launch", old_pid)
+            )
         plain_base, plain_pid = stack.enter_context(served_plain_tool(platform, args.plain_key_cache))
         label = "plain pylti1p3" + (" (key set cached)" if args.plain_key_cache else "")
-        plain = Tool(label, plain_base, "/login/", "/launch/")
-        tools.append((plain, plain_pid))
-        for tool, _ in tools:  # warm-up: key set fetches, imports, first connections
+        tools.append(Tool(label, plain_base, "/login/", "/launch/", plain_pid))
+        for tool in tools:  # warm-up: key set fetches, imports, first connections
             measure(tool, platform, 20, args.clients)
-        ratios: dict[str, list[float]] = {tool.name: [] for tool, _ in tools[:-1]}
+        ratios: dict[str, list[float]] = {tool.name: [] for tool in tools[:-1]}
+        cpu_ratios: dict[str, list[float]] = {tool.name: [] for tool in tools[:-1]}
         for run in range(1, args.runs + 1):
             print(f"run {run}:")
-            measured = [(tool, measure(tool, platform, args.n, args.clients)) for tool, _ in tools]
+            measured = [(tool, measure(tool, platform, args.n, args.clients)) for tool in tools]
             for tool, m in measured:
                 print(describe(tool, m))
-            theirs = measured[-1][1]["rate"]
+            theirs = measured[-1][1]
             for tool, m in measured[:-1]:
-                ratios[tool.name].append(m["rate"] / theirs)
-                print(f"  ratio {tool.name} / plain: {ratios[tool.name][-1]:.2f}")
+                ratios[tool.name].append(m["rate"] / theirs["rate"])
+                cpu_ratios[tool.name].append(theirs["cpu"] / m["cpu"])
+                print(
+                    f"  {tool.name} / plain: launches/s {ratios[tool.name][-1]:.2f},"
+                    f" launches per CPU second {cpu_ratios[tool.name][-1]:.2f}"
+                )
         print("memory per worker after the runs:")
-        for tool, pid in tools:
-            print(f"  {tool.name:<34} {describe_memory(pid)}")
+        for tool in tools:
+            print(f"  {tool.name:<34} {describe_memory(tool.pid)}")
         for name, values in ratios.items():
-            print(
-                f"ratio {name} / plain, median of {args.runs}: {statistics.median(values):.2f}"
-                f" (runs: {', '.join(f'{r:.2f}' for r in values)})"
-            )
+            for what, found in (("launches/s", values), ("launches per CPU second", cpu_ratios[name])):
+                print(
+                    f"{name} / plain, {what}, median of {args.runs}: {statistics.median(found):.2f}"
+                    f" (runs: {', '.join(f'{r:.2f}' for r in found)})"
+                )
         print(
             f"database: {'PostgreSQL' if args.database_url else 'SQLite'};"
             f" load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"

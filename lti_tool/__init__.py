@@ -73,6 +73,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(assessment_settings.bp)
     app.register_blueprint(assessment_class.bp)
+    from lti_tool.views import partnership
+
+    app.register_blueprint(partnership.bp)
     from lti_tool.views import admin, docs, health, registration
 
     app.register_blueprint(docs.bp)

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Flask, g, has_app_context, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
+from sqlalchemy import inspect as sa_inspect
 
 from lti_tool import i18n
 
@@ -54,7 +55,10 @@ def current_language() -> str:
 
 def launch_language(launch: Any) -> str:
     """A launch's language: the person's own choice if they made one, else the launch's locale."""
-    chosen = launch.user.language if launch.user is not None else ""
+    # Pages load the launch with its person (a joined load): no extra query. The launch request
+    # itself (a new row, its person not loaded) only redirects: there the LMS locale is enough.
+    loaded = "user" not in sa_inspect(launch).unloaded
+    chosen = launch.user.language if loaded and launch.user is not None else ""
     return chosen if chosen in i18n.LANGUAGES else i18n.language_of(launch.locale)
 
 

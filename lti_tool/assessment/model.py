@@ -198,10 +198,10 @@ def rating_counts(instrument: Instrument, responses: Responses) -> list[RatingCo
 def no_score_reason(not_applicable: int, unanswered: int) -> str:
     """Why an area has no mean, in words (completes "Not assessed: ...")."""
     if not_applicable and not unanswered:
-        return "every statement was answered “don't know / not applicable”"
+        return i18n.gettext("every statement was answered “don't know / not applicable”")
     if unanswered and not not_applicable:
-        return "no statement was answered"
-    return "its statements were answered “don't know” or left unanswered"
+        return i18n.gettext("no statement was answered")
+    return i18n.gettext("its statements were answered “don't know” or left unanswered")
 
 
 def format_number(value: float) -> str:

@@ -152,7 +152,7 @@ def build_report(
     _check_result(scoring_model, instrument, result)
     guides = call_safely(scoring_model.performance_guides, settings)
     importance_guides = call_safely(scoring_model.importance_guides, settings)
-    mechanisms, notes, used, warnings = _collect_mechanisms(instrument, catalogues)
+    mechanisms, notes, used, warnings = collect_mechanisms(instrument, catalogues)
     weak = weak_statements(instrument, responses)
     priorities = _priorities(instrument, result, mechanisms, notes, weak)
     ranked = [(p.rank, p.dimension_id) for p in priorities]
@@ -237,7 +237,7 @@ def _check_result(model: ScoringModel, instrument: Instrument, result: ScoringRe
         )
 
 
-def _collect_mechanisms(
+def collect_mechanisms(
     instrument: Instrument, catalogues: Sequence[tuple[MechanismCatalogue, Mapping[str, Any]]]
 ) -> tuple[list[Mechanism], dict[str, str], list[str], list[str]]:
     found_all: list[Mechanism] = []

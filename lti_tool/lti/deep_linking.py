@@ -17,6 +17,7 @@ from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
+from lti_tool.i18n import gettext as _
 from lti_tool.lti import claims as C
 from lti_tool.lti.keys import SigningKey, private_key
 from lti_tool.lti.tool_conf import registration_for
@@ -55,9 +56,9 @@ def read_settings(settings_json: str | None) -> DeepLinkingSettings:
     try:
         raw = json.loads(settings_json or "null")
     except ValueError as exc:
-        raise DeepLinkingError("The deep linking settings are not readable.") from exc
+        raise DeepLinkingError(_("The deep linking settings are not readable.")) from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("deep_link_return_url"), str):
-        raise DeepLinkingError("This launch is not a request to add content.")
+        raise DeepLinkingError(_("This launch is not a request to add content."))
     types = raw.get("accept_types")
     return DeepLinkingSettings(
         return_url=raw["deep_link_return_url"],
@@ -140,8 +141,8 @@ def response_jwt(
 ) -> str:
     """The signed LtiDeepLinkingResponse carrying these items (may be none: a cancel)."""
     if len(items) > 1 and not settings.accept_multiple:
-        raise DeepLinkingError("The course accepts only one item at a time.")
+        raise DeepLinkingError(_("The course accepts only one item at a time."))
     if items and not settings.accepts_resource_links:
-        raise DeepLinkingError("The course does not accept LTI resource links here.")
+        raise DeepLinkingError(_("The course does not accept LTI resource links here."))
     link = _SignedDeepLink(platform, deployment_id, settings, key)
     return link.get_response_jwt([_resource(item) for item in items])

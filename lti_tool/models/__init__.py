@@ -16,6 +16,13 @@ from lti_tool.models.launch import (
     ResourceLink,
 )
 from lti_tool.models.operations import WorkerHeartbeat
+from lti_tool.models.partnership import (
+    PartnershipCode,
+    PartnershipCodeFailure,
+    PartnershipGroup,
+    PartnershipInvite,
+    PartnershipMember,
+)
 from lti_tool.models.platform import Deployment, Platform, ToolKey
 from lti_tool.models.progress import ReadingLink, SessionProgress
 from lti_tool.models.registration import (
@@ -46,6 +53,11 @@ __all__ = [
     "LaunchFailure",
     "LtiUser",
     "OidcState",
+    "PartnershipCode",
+    "PartnershipCodeFailure",
+    "PartnershipGroup",
+    "PartnershipInvite",
+    "PartnershipMember",
     "Platform",
     "ResourceLink",
     "SessionProgress",

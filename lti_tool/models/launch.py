@@ -105,7 +105,8 @@ class Launch(Model):
 
     platform: Mapped[Platform] = relationship()
     deployment: Mapped[Deployment] = relationship()
-    user: Mapped[LtiUser] = relationship()
+    # Joined: every page reads the person's language choice (lti_tool/languages.py), at no extra query.
+    user: Mapped[LtiUser] = relationship(lazy="joined", innerjoin=True)
     context: Mapped[CourseContext | None] = relationship()
     resource_link: Mapped[ResourceLink | None] = relationship()
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from lti_tool.assessment.instrument import Instrument
 from lti_tool.extensions import db
+from lti_tool.i18n import gettext as _
 from lti_tool.models import ActivitySettings
 from lti_tool.plugin_api import Plugin, SettingsError, validate_settings
 from lti_tool.plugin_manager import (
@@ -40,6 +41,10 @@ DEFAULTS: dict[str, Any] = {
     # The class's discussion view (no names, for projecting) stays hidden until this many
     # learners have submitted, so that nobody's answers can be picked out.
     "discussion_minimum": 3,
+    # Partnership groups (docs/decisions/0023-partnership-groups.md): learners may form them,
+    # and a group's joint report opens once this many members have submitted (2 at least).
+    "partnership_groups": True,
+    "group_minimum": 2,
     "passback": "",  # a grade_passback plugin's name, "auto", or "" for the tool's GRADES_PASSBACK
     "passback_settings": {},
 }
@@ -166,3 +171,10 @@ def _activity_fields(raw: Mapping[str, Any], clean: dict[str, Any], problems: Se
         clean["discussion_minimum"] = int(minimum)
     else:
         problems.add("activity", "discussion_minimum", "Enter a whole number of learners from 1 to 100.")
+    groups = str(raw.get("partnership_groups") or "on")  # absent: groups stay on (the default)
+    clean["partnership_groups"] = groups != "off"
+    group_minimum = str(raw.get("group_minimum", DEFAULTS["group_minimum"])).strip()
+    if group_minimum.isdigit() and 2 <= int(group_minimum) <= 50:
+        clean["group_minimum"] = int(group_minimum)
+    else:
+        problems.add("activity", "group_minimum", _("Enter a whole number of members from 2 to 50."))

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from lti_tool.assessment.instrument import NA, Instrument, get_instrument
 from lti_tool.extensions import db, rowcount
+from lti_tool.i18n import gettext as _
 from lti_tool.models import AssessmentAnswer, AssessmentAttempt
 from lti_tool.models.assessment import DRAFT
 from lti_tool.models.base import utcnow
@@ -40,18 +41,26 @@ def answers(attempt: AssessmentAttempt) -> dict[str, str]:
     return {item: value for item, value in rows}
 
 
+def count(attempt: AssessmentAttempt) -> int:
+    """How many answers the attempt holds (every autosave says it: a count, not the rows)."""
+    found = db.session.scalar(
+        select(func.count()).select_from(AssessmentAnswer).where(AssessmentAnswer.attempt_id == attempt.id)
+    )
+    return int(found or 0)
+
+
 def check_answer(instrument: Instrument, item: str, value: str) -> None:
     if item.startswith(IMPORTANCE_PREFIX):
         dimension = item[len(IMPORTANCE_PREFIX) :]
         if dimension not in instrument.dimension_ids:
-            raise AnswerError(f"There is no area {dimension!r}.")
+            raise AnswerError(_("There is no area %(area)r.", area=dimension))
         if value != NA and not instrument.importance_scale.contains(_int(value)):
-            raise AnswerError("Importance must be a whole number from 1 to 5, or 'na' (no view).")
+            raise AnswerError(_("Importance must be a whole number from 1 to 5, or 'na' (no view)."))
         return
     if item not in instrument.statement_ids:
-        raise AnswerError(f"There is no statement {item!r}.")
+        raise AnswerError(_("There is no statement %(item)r.", item=item))
     if value != NA and not instrument.scale.contains(_int(value)):
-        raise AnswerError("A rating must be a whole number from 1 to 5, or 'na'.")
+        raise AnswerError(_("A rating must be a whole number from 1 to 5, or 'na'."))
 
 
 def _int(value: str) -> int | None:
@@ -104,7 +113,7 @@ def save_changes(attempt: AssessmentAttempt, changes: list[Change]) -> Saved:
     )
     if rowcount(touched) != 1:
         db.session.rollback()
-        raise SubmitRefused("This attempt has been submitted; its answers are final.")
+        raise SubmitRefused(_("This attempt has been submitted; its answers are final."))
     saved = Saved()
     for change in changes:
         _save_one(attempt.id, change, now, saved)
@@ -134,7 +143,7 @@ def _insert_first(attempt_id: int, change: Change, now: datetime) -> bool:
 
 
 def _save_one(attempt_id: int, change: Change, now: datetime, saved: Saved) -> None:
-    for _ in range(3):  # a twin request may write between our read and our write: read again
+    for _attempt in range(3):  # a twin request may write between our read and our write: read again
         if _insert_first(attempt_id, change, now):
             saved.versions[change.item] = 1
             return
@@ -160,7 +169,7 @@ def _save_one(attempt_id: int, change: Change, now: datetime, saved: Saved) -> N
         if rowcount(written) == 1:
             saved.versions[change.item] = version + 1
             return
-    raise AnswerError("This answer is being saved from elsewhere at the same moment; try again.")
+    raise AnswerError(_("This answer is being saved from elsewhere at the same moment; try again."))
 
 
 def save_answers(attempt: AssessmentAttempt, given: dict[str, str]) -> None:

@@ -13,10 +13,11 @@ from lti_tool.assessment.instrument import Instrument, default_instrument, get_i
 from lti_tool.assessment.model import Responses, format_number, missing_answers, rating_counts
 from lti_tool.assessment.report import AreaChange, Report, build_report, compare_attempts
 from lti_tool.extensions import db, rowcount
+from lti_tool.i18n import gettext as _
 from lti_tool.models import AssessmentAreaTotal, AssessmentAttempt, Launch, LtiUser
 from lti_tool.models.assessment import DRAFT, PARTNERSHIP_NAME_MAX, SUBMITTED
 from lti_tool.models.base import utcnow
-from lti_tool.plugin_api import PluginRuntimeError, SettingsError
+from lti_tool.plugin_api import MechanismCatalogue, PluginRuntimeError, SettingsError
 from lti_tool.plugin_manager import MECHANISM_CATALOGUES, SCORING_MODELS, PluginManager, UnknownPluginError
 from lti_tool.services.answers import (  # the answers' own module; these names are used from here too
     IMPORTANCE_PREFIX,
@@ -24,6 +25,7 @@ from lti_tool.services.answers import (  # the answers' own module; these names 
     SubmitRefused,
     answers,
 )
+from lti_tool.services.answers import count as answer_count
 from lti_tool.signals import activity_graded
 
 
@@ -47,9 +49,11 @@ def partnership_name(raw: object) -> str:
     """The learner's name for the partnership they assess: required, one line, bounded."""
     name = " ".join(str(raw or "").split())
     if not name:
-        raise AnswerError("Name the partnership you will assess.")
+        raise AnswerError(_("Name the partnership you will assess."))
     if len(name) > PARTNERSHIP_NAME_MAX:
-        raise AnswerError(f"Keep the partnership's name under {PARTNERSHIP_NAME_MAX} characters.")
+        raise AnswerError(
+            _("Keep the partnership's name under %(max)s characters.", max=PARTNERSHIP_NAME_MAX)
+        )
     return name
 
 
@@ -90,7 +94,7 @@ def begin(launch: Launch, name: str) -> AssessmentAttempt:
     """Start (or rename) the learner's draft, for the partnership they name."""
     current = latest(launch)
     if current is not None and current.status != DRAFT:
-        raise SubmitRefused("Your self-assessment is submitted; start a new attempt to assess again.")
+        raise SubmitRefused(_("Your self-assessment is submitted; start a new attempt to assess again."))
     attempt = current or _create(launch, 1, name)
     if attempt.partnership_name != name:
         attempt.partnership_name = name
@@ -103,7 +107,7 @@ def start_retake(launch: Launch, retakes_allowed: bool, name: str = "") -> Asses
     if current is None or current.status == DRAFT:
         return begin(launch, name) if name else draft_for(launch)
     if not retakes_allowed:
-        raise SubmitRefused("This activity does not allow another attempt.")
+        raise SubmitRefused(_("This activity does not allow another attempt."))
     return _create(launch, current.number + 1, name or current.partnership_name)
 
 
@@ -139,7 +143,7 @@ def submit(
     the same transaction as the submission, through activity_graded."""
     gaps = missing(attempt)
     if attempt.status == DRAFT and (gaps or not attempt.partnership_name):
-        raise SubmitRefused("Some answers are missing.", gaps)
+        raise SubmitRefused(_("Some answers are missing."), gaps)
     result = db.session.execute(
         update(AssessmentAttempt)
         .where(AssessmentAttempt.id == attempt.id, AssessmentAttempt.status == DRAFT)
@@ -243,25 +247,37 @@ def report(attempt: AssessmentAttempt, settings: dict[str, Any], manager: Plugin
         model = manager.get(SCORING_MODELS, settings["scoring_model"])
     except UnknownPluginError as exc:
         return ReportOutcome(None, f"The scoring model chosen for this activity cannot be used: {exc}")
-    catalogues = []
+    try:
+        return ReportOutcome(
+            build_report(
+                instrument,
+                responses(attempt),
+                model,
+                settings.get("scoring_settings", {}),
+                catalogues(settings, manager),
+            )
+        )
+    except (PluginRuntimeError, SettingsError) as exc:
+        return ReportOutcome(None, f"The scoring model {model.label!r} failed on these answers: {exc}")
+
+
+def catalogues(
+    settings: dict[str, Any], manager: PluginManager
+) -> list[tuple[MechanismCatalogue, dict[str, Any]]]:
+    """The activity's mechanism catalogues with their settings (one missing is left out: the
+    report's catalogue list shows it as missing)."""
+    found = []
     for name in settings.get("catalogues", []):
         try:
-            catalogues.append(
+            found.append(
                 (
                     manager.get(MECHANISM_CATALOGUES, name),
                     settings.get("catalogue_settings", {}).get(name, {}),
                 )
             )
         except UnknownPluginError:
-            continue  # shown as missing in the report's catalogue list
-    try:
-        return ReportOutcome(
-            build_report(
-                instrument, responses(attempt), model, settings.get("scoring_settings", {}), catalogues
-            )
-        )
-    except (PluginRuntimeError, SettingsError) as exc:
-        return ReportOutcome(None, f"The scoring model {model.label!r} failed on these answers: {exc}")
+            continue
+    return found
 
 
 def previous_submitted(attempt: AssessmentAttempt) -> AssessmentAttempt | None:
@@ -295,9 +311,8 @@ def attempt_of_grade(source_ref: str) -> AssessmentAttempt | None:
 
 def count_answered(attempt: AssessmentAttempt) -> tuple[int, int]:
     instrument = instrument_of(attempt)
-    given = answers(attempt)
     total = len(instrument.statement_ids) + len(instrument.dimension_ids)
-    return len(given), total
+    return answer_count(attempt), total
 
 
 def get_attempt(attempt_id: int) -> AssessmentAttempt | None:

@@ -106,7 +106,7 @@ def record_launch(launch: ValidatedLaunch) -> Launch:
     )
     db.session.add(row)
     if db.session.get_bind().dialect.name == "postgresql":
-        # Not worth waiting for the disk (decision 0021): if the database server crashed in the
+        # Not worth waiting for the disk (decision 0024): if the database server crashed in the
         # next fraction of a second, the person would open the activity again.
         db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     db.session.commit()

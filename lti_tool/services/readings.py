@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lti_tool.content import Reading, Workshop
 from lti_tool.extensions import db
+from lti_tool.i18n import gettext as _
 from lti_tool.models import Launch, ReadingLink
 from lti_tool.models.base import utcnow
 
@@ -98,7 +99,7 @@ def _save(
     launch: Launch, workshop_slug: str, given: Mapping[str, tuple[str, str]], known: Iterable[str]
 ) -> dict[str, dict[str, str]]:
     if launch.context_pk is None:
-        raise ValueError("Readings' links belong to a course: this launch has none.")
+        raise ValueError(_("Readings' links belong to a course: this launch has none."))
     keys = set(known)
     cleaned = {
         key: (url.strip(), " ".join(note.split())) for key, (url, note) in given.items() if key in keys

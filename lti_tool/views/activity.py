@@ -11,8 +11,12 @@ from typing import Any
 
 from flask import abort, g
 
+from lti_tool.assessment.model import Guide
+from lti_tool.i18n import gettext as _
 from lti_tool.lti import session as launch_session
 from lti_tool.models import Launch
+from lti_tool.plugin_api import SettingsError, validate_settings
+from lti_tool.plugin_manager import SCORING_MODELS, UnknownPluginError, plugins
 from lti_tool.services import activities
 from lti_tool.services.grades import scale as grade_scale
 
@@ -20,7 +24,7 @@ from lti_tool.services.grades import scale as grade_scale
 def link_of(launch: Launch) -> int:
     """The launch's resource link (the activity), or a 400 saying to open one."""
     if launch.resource_link_pk is None:
-        abort(400, description="Open the self-assessment from its activity in your course.")
+        abort(400, description=_("Open the self-assessment from its activity in your course."))
     return launch.resource_link_pk
 
 
@@ -36,11 +40,11 @@ def assessment_launch() -> Launch:
     if not activities.is_assessment_activity(launch):
         titles = [link.title for link in activities.placed_assessments(launch) if link.title]
         where = (
-            f"It is the activity “{titles[0]}” in your course: open it there."
+            _("It is the activity “%(title)s” in your course: open it there.", title=titles[0])
             if len(titles) == 1
-            else "Open its own activity in your course."
+            else _("Open its own activity in your course.")
         )
-        abort(403, description=f"The self-assessment is not part of this activity. {where}")
+        abort(403, description=_("The self-assessment is not part of this activity.") + " " + where)
     return launch
 
 
@@ -50,3 +54,14 @@ def scale_context() -> dict[str, Any]:
     if launch is None or not activities.is_assessment_activity(launch):
         return {}
     return {"scale": grade_scale.scale_of(launch.resource_link_pk)}
+
+
+def model_and_guides(settings: dict[str, Any]) -> tuple[Any, tuple[Guide, ...]]:
+    """The activity's scoring model and its cut-offs (None, () when it cannot be used)."""
+    try:
+        model = plugins().get(SCORING_MODELS, settings["scoring_model"])
+        return model, model.performance_guides(
+            validate_settings(type(model), settings.get("scoring_settings", {}))
+        )
+    except (UnknownPluginError, SettingsError):
+        return None, ()

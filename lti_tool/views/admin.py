@@ -26,6 +26,7 @@ from werkzeug.wrappers import Response
 
 from lti_tool.i18n import gettext as _
 from lti_tool.i18n import lazy_gettext as _l
+from lti_tool.i18n import ngettext
 from lti_tool.lti import keys as tool_keys
 from lti_tool.models.base import utcnow
 from lti_tool.security import same_secret
@@ -40,10 +41,18 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 F = TypeVar("F", bound=Callable[..., Any])
 _TOKEN = "admin_session"
 _CSRF = "admin_csrf"
-CLOSED = (
+CLOSED = _l(
     "The administrator area is closed: no administrator password is set. Set "
     "LTI_TOOL_ADMIN_PASSWORD, or run `flask --app lti_tool admin set-password` on the server."
 )
+# A registration link's state (RegistrationLink.state), in the administrator's words.
+LINK_STATES = {
+    "usable": _l("usable"),
+    "used": _l("used"),
+    "spent": _l("spent (too many failed attempts)"),
+    "expired": _l("expired"),
+    "revoked": _l("revoked"),
+}
 
 
 def _configured() -> bool:
@@ -77,7 +86,8 @@ def _check_csrf() -> None:
     expected = session.get(_CSRF, "")
     if not expected or not same_secret(sent, expected):
         abort(
-            400, description="The form's security token is missing or wrong. Reload the page and try again."
+            400,
+            description=_("The form's security token is missing or wrong. Reload the page and try again."),
         )
 
 
@@ -85,11 +95,11 @@ def admin_required(view: F) -> F:
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not _configured():
-            abort(403, description=CLOSED)
+            abort(403, description=str(CLOSED))
         if not _signed_in():
             if request.method == "GET":
                 return redirect(url_for("admin.login", next=request.path))
-            abort(401, description="Sign in to the administrator area first.")
+            abort(401, description=_("Sign in to the administrator area first."))
         if request.method == "POST":
             _check_csrf()
         return view(*args, **kwargs)
@@ -116,9 +126,10 @@ def login() -> Any:
         wait = admin_auth.begin_sign_in(current_app.config, address)
         if wait:
             minutes = math.ceil(wait / 60)
-            error = (
-                f"Too many wrong passwords from this computer. Try again in {minutes} "
-                f"minute{'s' if minutes != 1 else ''}."
+            error = ngettext(
+                "Too many wrong passwords from this computer. Try again in %(num)s minute.",
+                "Too many wrong passwords from this computer. Try again in %(num)s minutes.",
+                minutes,
             )
             page = render_template("admin/login.html", error=error, configured=configured)
             return page, 429, {"Retry-After": str(wait)}
@@ -133,7 +144,7 @@ def login() -> Any:
                 target = url_for("admin.dashboard")
             return redirect(target, code=303)
         return render_template(
-            "admin/login.html", error="That password is not right.", configured=configured
+            "admin/login.html", error=_("That password is not right."), configured=configured
         ), 401
     return render_template("admin/login.html", error=error, configured=configured)
 
@@ -159,6 +170,7 @@ def dashboard() -> str:
         failures=launch_service.failure_summary(),
         deliveries=grade_service.delivery_by_platform(),
         links=registration_service.list_links(),
+        link_states=LINK_STATES,
         now=utcnow(),
         new_link=session.pop("new_link", None),
         mode=cfg["REGISTRATION_MODE"],
@@ -214,7 +226,7 @@ def _form_data() -> dict[str, Any]:
 def _platform_or_404(platform_id: int):
     platform = platform_service.find_platform_by_ref(str(platform_id))
     if platform is None:
-        abort(404, description="No such platform.")
+        abort(404, description=_("No such platform."))
     return platform
 
 
@@ -230,7 +242,7 @@ def platform_new() -> Any:
         except platform_service.PlatformError as exc:
             errors = _field_problems(exc.errors)
         else:
-            flash(f"Platform #{platform.id} added.")
+            flash(_("Platform #%(number)s added.", number=platform.id))
             return redirect(url_for("admin.dashboard"), code=303)
     status = 400 if errors else 200
     return render_template(
@@ -250,7 +262,7 @@ def platform_edit(platform_id: int) -> Any:
         except platform_service.PlatformError as exc:
             errors = _field_problems(exc.errors)
         else:
-            flash(f"Platform #{platform.id} saved.")
+            flash(_("Platform #%(number)s saved.", number=platform.id))
             return redirect(url_for("admin.dashboard"), code=303)
     else:
         values = {
@@ -278,7 +290,10 @@ def platform_enabled(platform_id: int) -> Response:
     platform = _platform_or_404(platform_id)
     enable = request.form.get("enabled") == "1"
     platform_service.set_enabled(platform, enable)
-    flash(f"Platform #{platform.id} {'enabled' if enable else 'disabled'}.")
+    if enable:
+        flash(_("Platform #%(number)s enabled.", number=platform.id))
+    else:
+        flash(_("Platform #%(number)s disabled.", number=platform.id))
     return redirect(url_for("admin.dashboard"), code=303)
 
 
@@ -322,8 +337,12 @@ def keys_rotate() -> Response:
         abort(400, description=_("Not rotated: confirm on the Rotate the signing key page first."))
     new_key, _retired = tool_keys.rotate(cfg["SECRET_KEY"], cfg["KEY_ROTATION_OVERLAP_DAYS"])
     flash(
-        f"New signing key {new_key.kid}; previous keys stay published for "
-        f"{cfg['KEY_ROTATION_OVERLAP_DAYS']} days."
+        ngettext(
+            "New signing key %(kid)s; previous keys stay published for %(num)s day.",
+            "New signing key %(kid)s; previous keys stay published for %(num)s days.",
+            cfg["KEY_ROTATION_OVERLAP_DAYS"],
+            kid=new_key.kid,
+        )
     )
     return redirect(url_for("admin.dashboard"), code=303)
 
@@ -344,8 +363,8 @@ def link_create() -> Response:
 @admin_required
 def link_revoke(link_id: int) -> Response:
     if not registration_service.revoke_link(link_id):
-        abort(404, description="No usable registration link with that number.")
-    flash(f"Registration link #{link_id} revoked.")
+        abort(404, description=_("No usable registration link with that number."))
+    flash(_("Registration link #%(number)s revoked.", number=link_id))
     return redirect(url_for("admin.dashboard") + "#links", code=303)
 
 

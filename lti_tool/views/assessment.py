@@ -15,6 +15,7 @@ from lti_tool import items as item_registry
 from lti_tool.assessment.instrument import NA, Instrument, default_instrument
 from lti_tool.assessment.model import format_number
 from lti_tool.assessment.report_charts import report_charts
+from lti_tool.i18n import gettext as _
 from lti_tool.items import ASSESSMENT_ITEM_ID
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
@@ -24,6 +25,7 @@ from lti_tool.plugin_manager import plugins
 from lti_tool.services import activities, activity_settings
 from lti_tool.services import answers as answer_service
 from lti_tool.services import assessment as service
+from lti_tool.services import partnership as partnership_service
 from lti_tool.services.assessment import IMPORTANCE_PREFIX, AnswerError, SubmitRefused
 from lti_tool.services.grades import scale as grade_scale
 from lti_tool.views import activity, answer_forms
@@ -101,6 +103,7 @@ def _start_page(launch: Launch, problem: str = "", status: int = 200) -> Any:
     current = history[-1] if history else None
     answered, total = service.count_answered(current) if current else (0, 0)
     instrument = service.instrument_of(current) if current else default_instrument()
+    group = partnership_service.group_of(launch) if settings["partnership_groups"] else None
     return render_template(
         "assessment/start.html",
         instrument=instrument,
@@ -113,7 +116,11 @@ def _start_page(launch: Launch, problem: str = "", status: int = 200) -> Any:
         instructions=settings["instructions"],
         assignment=_assignment(),
         problem=problem,
-        name=request.form.get("partnership", current.partnership_name if current else ""),
+        name=request.form.get(
+            "partnership", current.partnership_name if current else group.name if group else ""
+        ),
+        groups_on=settings["partnership_groups"],
+        group=group,
     ), status
 
 
@@ -252,12 +259,12 @@ def save_answer() -> Any:
     data = request.get_json(silent=True) if request.is_json else request.form
     change = answer_forms.json_change(data)
     if change is None:
-        return jsonify(error="bad_answer", message="Send an item and a value."), 400
+        return jsonify(error="bad_answer", message=_("Send an item and a value.")), 400
     asked = data.get("attempt") if data else None  # the attempt the page was made for
     attempt = _own_draft(launch, asked if isinstance(asked, int) else None)
     try:
         if attempt is None:
-            raise SubmitRefused("This self-assessment is submitted; its answers are final.")
+            raise SubmitRefused(_("This self-assessment is submitted; its answers are final."))
         saved = answer_service.save_changes(attempt, [change])
     except AnswerError as exc:
         return jsonify(error="bad_answer", message=str(exc)), 400
@@ -274,7 +281,7 @@ def save_answer() -> Any:
         conflict = saved.conflicts[0]
         return jsonify(
             error="conflict",
-            message="This answer was changed in another tab or window.",
+            message=_("This answer was changed in another tab or window."),
             item=conflict.item,
             yours=conflict.yours,
             theirs=conflict.theirs,
@@ -313,7 +320,7 @@ def submit() -> Response:
     launch = _assessment_launch()
     attempt = service.latest(launch)
     if attempt is None:
-        abort(400, description="There is nothing to submit yet.")
+        abort(400, description=_("There is nothing to submit yet."))
     asked = request.form.get("attempt", type=int)
     if asked is not None and asked != attempt.id:  # a stale tab's form for an earlier attempt
         return _go("assessment.start")
@@ -345,9 +352,9 @@ def _viewable(launch: Launch, attempt_id: int) -> AssessmentAttempt:
     """A learner sees only their own attempts; an instructor, those of their activity."""
     attempt = service.get_attempt(attempt_id)
     if attempt is None or attempt.resource_link_pk != launch.resource_link_pk:
-        abort(404, description="No such attempt in this activity.")
+        abort(404, description=_("No such attempt in this activity."))
     if launch.role != INSTRUCTOR and attempt.user_pk != launch.user_pk:
-        abort(403, description="You can only see your own report.")
+        abort(403, description=_("You can only see your own report."))
     return attempt
 
 

@@ -13,31 +13,20 @@ from lti_tool import items as item_registry
 from lti_tool.assessment.radar import radar_pair
 from lti_tool.assessment.strip import strip_svg
 from lti_tool.extensions import this_app
+from lti_tool.i18n import gettext as _
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.models import Launch
-from lti_tool.plugin_api import SettingsError, validate_settings
-from lti_tool.plugin_manager import SCORING_MODELS, UnknownPluginError, plugins
 from lti_tool.services import activity_settings
 from lti_tool.services import cohort as cohort_service
 from lti_tool.services.cohort import ClassResults
 from lti_tool.services.results_export import stream_csv
-from lti_tool.views import activity
+from lti_tool.views import activity, partnership_joint
 
 bp = Blueprint("assessment_class", __name__, url_prefix="/app/assessment/class")
 bp.context_processor(activity.scale_context)  # the activity's points, on every page of it
 
 PAGE_SIZE = 100  # learners per page of the class view's table
-
-
-def _model_and_guides(settings: dict[str, Any]) -> tuple[Any, tuple[Any, ...]]:
-    try:
-        model = plugins().get(SCORING_MODELS, settings["scoring_model"])
-        return model, model.performance_guides(
-            validate_settings(type(model), settings.get("scoring_settings", {}))
-        )
-    except (UnknownPluginError, SettingsError):
-        return None, ()
 
 
 def _charts(results: ClassResults) -> dict[str, Any]:
@@ -87,7 +76,7 @@ def _charts(results: ClassResults) -> dict[str, Any]:
 def _link() -> int:
     link = launch_session.current().resource_link_pk
     if link is None:
-        abort(400, description="Open the self-assessment from its activity in your course.")
+        abort(400, description=_("Open the self-assessment from its activity in your course."))
     return link
 
 
@@ -102,7 +91,7 @@ def class_view(launch: Launch) -> str:
     link = launch.resource_link_pk
     assert link is not None
     settings = activity_settings.load(link)
-    model, guides = _model_and_guides(settings)
+    model, guides = activity.model_and_guides(settings)
     workshop = _workshop_of(launch)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     found = cohort_service.roster(
@@ -119,6 +108,7 @@ def class_view(launch: Launch) -> str:
         page=page,
         pages=max(1, -(-found.learners // PAGE_SIZE)),
         sessions_total=len(workshop.sessions) if workshop else None,
+        groups=partnership_joint.teacher_rows(link, settings),
     )
 
 
@@ -129,7 +119,7 @@ def discussion() -> str:
     link = _link()
     settings = activity_settings.load(link)
     minimum = int(settings.get("discussion_minimum") or 3)
-    _, guides = _model_and_guides(settings)
+    _, guides = activity.model_and_guides(settings)
     submitted = cohort_service.submitted_learners(link)
     results = cohort_service.class_results(link, guides) if submitted >= minimum else None
     return render_template(

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from lti_tool.assessment.catalogue import column_help
 from lti_tool.assessment.instrument import default_instrument
+from lti_tool.i18n import gettext as _
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.plugin_manager import GRADE_PASSBACK, MECHANISM_CATALOGUES, SCORING_MODELS, plugins
@@ -77,7 +78,7 @@ def settings_in_use() -> dict[str, Any]:
 def example_catalogue(fmt: str) -> Response:
     """An example catalogue file, written from the schema (it loads unchanged)."""
     if fmt not in ("csv", "yaml"):
-        abort(404, description="Example catalogues are offered as .csv and .yaml files.")
+        abort(404, description=_("Example catalogues are offered as .csv and .yaml files."))
     activity.assessment_launch()
     text = settings_help.example_catalogue(plugins(), default_instrument(), fmt)
     return Response(
@@ -117,6 +118,10 @@ def save_settings() -> Any:
         # Left blank (or absent): the activity keeps its number.
         "discussion_minimum": form.get("discussion_minimum")
         or activity_settings.load(link)["discussion_minimum"],
+        # Absent (an older form, a script): the activity keeps its choice.
+        "partnership_groups": form.get("partnership_groups")
+        or ("on" if activity_settings.load(link)["partnership_groups"] else "off"),
+        "group_minimum": form.get("group_minimum") or activity_settings.load(link)["group_minimum"],
     }
     clean, problems = activity_settings.validate(raw, manager, default_instrument())
     if problems:

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from lti_tool.i18n import gettext as _
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.plugin_api import PluginRuntimeError
@@ -27,7 +28,7 @@ bp.context_processor(activity.scale_context)
 def _launch_in_activity():
     launch = launch_session.current()
     if launch.resource_link_pk is None:
-        abort(404, description="Grades belong to an activity: open one from your course.")
+        abort(404, description=_("Grades belong to an activity: open one from your course."))
     return launch
 
 
@@ -57,8 +58,9 @@ def resend() -> WerkzeugResponse:
     if grade_id is None or not grade_service.resend(launch, grade_id):
         abort(
             400,
-            description="That grade cannot be sent again from this activity (it may "
-            "already be in the LMS gradebook).",
+            description=_(
+                "That grade cannot be sent again from this activity (it may already be in the LMS gradebook)."
+            ),
         )
     return redirect(launch_session.launch_url("grades.instructor", resent=grade_id), code=303)
 
@@ -70,9 +72,9 @@ def export(name: str) -> Response:
     try:
         found = grade_service.export(launch, name)
     except PluginRuntimeError as exc:
-        abort(502, description=f"The export failed: {exc.error}")
+        abort(502, description=_("The export failed: %(error)s", error=exc.error))
     if found is None:
-        abort(404, description=f"No grade export named {name!r} for this activity.")
+        abort(404, description=_("No grade export named %(name)r for this activity.", name=name))
     filename = secure_filename(found.filename) or "grades"
     return Response(
         found.body,

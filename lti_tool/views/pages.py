@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from lti_tool import items as item_registry
 from lti_tool.content import Session, Workshop
+from lti_tool.i18n import gettext as _
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.models import Launch
@@ -26,7 +27,7 @@ bp = Blueprint("pages", __name__, url_prefix="/app")
 def _workshop_or_404(slug: str) -> Workshop:
     workshop = item_registry.workshops().get(slug)
     if workshop is None:
-        abort(404, description="This workshop does not exist. Open the activity again from your course.")
+        abort(404, description=_("This workshop does not exist. Open the activity again from your course."))
     return workshop
 
 
@@ -35,8 +36,9 @@ def _session_or_404(workshop: Workshop, slug: str) -> Session:
     if session is None:
         abort(
             404,
-            description="This session is not part of the workshop. Use the workshop "
-            "menu to choose a session.",
+            description=_(
+                "This session is not part of the workshop. Use the workshop menu to choose a session."
+            ),
         )
     return session
 
@@ -44,7 +46,7 @@ def _session_or_404(workshop: Workshop, slug: str) -> Session:
 def first_page(launch: Launch) -> str:
     """Where a launch lands (its URL, with the launch token): the item the link was made for,
     or the workshop overview. The launch POST redirects straight there (one redirect, decision
-    0021); ``/app/`` (links back to the start of an activity) answers the same."""
+    0024); ``/app/`` (links back to the start of an activity) answers the same."""
     registry = item_registry.registry()
     item_id = activities.item_of(launch)
     if activities.is_assessment_activity(launch):
@@ -56,17 +58,21 @@ def first_page(launch: Launch) -> str:
         if first is None:
             abort(
                 404,
-                description="No workshop is installed in this tool yet. Ask your "
-                "administrator to add the workshop content.",
+                description=_(
+                    "No workshop is installed in this tool yet. Ask your "
+                    "administrator to add the workshop content."
+                ),
             )
         return launch_session.launch_url("pages.overview", workshop=first)
     item = registry.find(item_id)
     if item is None:
         abort(
             404,
-            description=f"This activity opens workshop content that is no longer "
-            f"available ({item_id}). Ask your instructor to replace the activity; "
-            "your saved work is kept.",
+            description=_(
+                "This activity opens workshop content that is no longer available (%(item)s). "
+                "Ask your instructor to replace the activity; your saved work is kept.",
+                item=item_id,
+            ),
         )
     endpoint, values = registry.target(item)
     return launch_session.launch_url(endpoint, **values)
@@ -185,7 +191,7 @@ def save_reflection(workshop: str, session: str) -> ResponseReturnValue:
 def assignment(workshop: str) -> str:
     found = _workshop_or_404(workshop)
     if found.assignment is None:
-        abort(404, description="This workshop has no assignment.")
+        abort(404, description=_("This workshop has no assignment."))
     return render_template(
         "pages/assignment.html",
         workshop=found,
@@ -222,7 +228,7 @@ def coming_soon(item_id: str) -> str:
     """Items whose feature has not registered its own page yet."""
     item = item_registry.registry().find(item_id)
     if item is None:
-        abort(404, description="This item does not exist.")
+        abort(404, description=_("This item does not exist."))
     workshop = item_registry.workshops().get(item.workshop_slug)
     return render_template("pages/coming_soon.html", item=item, workshop=workshop, page="assignment")
 

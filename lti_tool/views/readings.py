@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from lti_tool import items as item_registry
 from lti_tool.content import Workshop
+from lti_tool.i18n import gettext as _
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.services import readings as reading_service
@@ -34,7 +35,7 @@ def shared_readings(workshop_slug: str) -> dict[str, reading_service.Shared]:
 def _workshop(slug: str) -> Workshop:
     workshop = item_registry.workshops().get(slug)
     if workshop is None:
-        abort(404, description="This workshop does not exist. Open the activity again from your course.")
+        abort(404, description=_("This workshop does not exist. Open the activity again from your course."))
     return workshop
 
 
@@ -73,7 +74,7 @@ def save(workshop: str) -> Any:
     found = _workshop(workshop)
     launch = launch_session.current()
     if launch.context_pk is None:
-        abort(400, description="Links to readings belong to a course: open the tool from your course.")
+        abort(400, description=_("Links to readings belong to a course: open the tool from your course."))
     keys = [key for key, _ in reading_service.all_readings(found)]
     given = {
         key: (request.form.get(f"url-{key}", ""), request.form.get(f"note-{key}", ""))

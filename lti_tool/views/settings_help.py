@@ -11,6 +11,7 @@ from typing import Any
 from lti_tool.assessment.catalogue_files import example_csv, example_rows, example_yaml
 from lti_tool.assessment.instrument import Instrument, get_instrument
 from lti_tool.assessment.model import Mechanism
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.plugin_api import validate_settings
 from lti_tool.plugin_manager import GRADE_PASSBACK, MECHANISM_CATALOGUES, SCORING_MODELS, PluginManager
 from lti_tool.views.schema_form import form_fields
@@ -24,6 +25,10 @@ ACTIVITY_FIELDS = {
         "Learners who must have submitted before the discussion view shows anything",
     ),
     ("activity", "retakes"): ("retakes", "Allow learners to take it again"),
+    ("activity", "group_minimum"): (
+        "group-minimum",
+        _l("Members who must have submitted before a group's joint report opens"),
+    ),
 }
 
 

@@ -30,9 +30,9 @@ pytestmark = pytest.mark.both_dbs
 BASE = "http://tool.test"
 
 # Statements per request (see docs/performance.md, "Queries per request").
-LAUNCH_POST = 8  # + SET LOCAL synchronous_commit on PostgreSQL (decision 0021)
+LAUNCH_POST = 8  # + SET LOCAL synchronous_commit on PostgreSQL (decision 0024)
 FIRST_PAGE = 3
-ASSESSMENT_PAGE = 4
+ASSESSMENT_PAGE = 5  # + the learner's partnership group (issue 14)
 AUTOSAVE = 5
 SUBMIT = 12
 REPORT = 7

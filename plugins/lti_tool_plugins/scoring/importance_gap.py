@@ -39,20 +39,24 @@ from lti_tool.assessment.model import (
     overall_score,
     rating_counts,
 )
+from lti_tool.i18n import N_, language
+from lti_tool.i18n import gettext as _
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.plugin_api import ScoringModel
 
+# Marked here, translated where a score is made (in the person's language).
 QUADRANTS = {
-    "concentrate_here": "Concentrate here",
-    "keep_up": "Keep up the good work",
-    "low_priority": "Low priority",
-    "possible_overkill": "Fine, matters less",  # Martilla & James's "possible overkill"
-    "insufficient": "Not assessed",
+    "concentrate_here": N_("Concentrate here"),
+    "keep_up": N_("Keep up the good work"),
+    "low_priority": N_("Low priority"),
+    "possible_overkill": N_("Fine, matters less"),  # Martilla & James's "possible overkill"
+    "insufficient": N_("Not assessed"),
 }
 ADVICE = {
-    "concentrate_here": "the first place to act",
-    "keep_up": "keep it up",
-    "low_priority": "watch it, act later",
-    "possible_overkill": "effort to spare?",
+    "concentrate_here": N_("the first place to act"),
+    "keep_up": N_("keep it up"),
+    "low_priority": N_("watch it, act later"),
+    "possible_overkill": N_("effort to spare?"),
 }
 ATTENTION = ("concentrate_here", "low_priority")  # in the order they are listed
 CUT_RANGE = validate.Range(min=1, max=5)
@@ -66,16 +70,16 @@ class ImportanceGapSettings(Schema):
         load_default=3.0,
         validate=CUT_RANGE,
         metadata={
-            "label": "Performance cut-off",
-            "help": "A mean below this value counts as low performance.",
+            "label": _l("Performance cut-off"),
+            "help": _l("A mean below this value counts as low performance."),
         },
     )
     importance_cut = fields.Float(
         load_default=3.0,
         validate=CUT_RANGE,
         metadata={
-            "label": "Importance cut-off",
-            "help": "An importance rating at or above this value counts as important.",
+            "label": _l("Importance cut-off"),
+            "help": _l("An importance rating at or above this value counts as important."),
         },
     )
     default_importance = fields.Integer(
@@ -83,13 +87,13 @@ class ImportanceGapSettings(Schema):
         strict=True,
         validate=CUT_RANGE,
         metadata={
-            "label": "Importance when not rated",
-            "help": "Used for an area where the participant gave no view on importance.",
+            "label": _l("Importance when not rated"),
+            "help": _l("Used for an area where the participant gave no view on importance."),
         },
     )
 
     @pre_load
-    def _form_digits(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+    def _form_digits(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
         # Forms send "4"; strict=True still rejects 2.5 instead of truncating it to 2.
         value = data.get("default_importance") if isinstance(data, dict) else None
         if isinstance(value, str) and value.strip().isdigit():
@@ -99,8 +103,8 @@ class ImportanceGapSettings(Schema):
 
 class ImportanceGapModel(ScoringModel):
     name = "importance_gap"
-    label = "Importance and performance"
-    description = (
+    label = _l("Importance and performance")
+    description = _l(
         "Places each area in a quadrant by how important the learner rates it and how its mean "
         "compares with a cut-off. Important areas below the cut-off come first, ranked by "
         "importance times shortfall."
@@ -109,18 +113,18 @@ class ImportanceGapModel(ScoringModel):
     api_version = "1.0"  # the plugin API it was written for
     settings_schema = ImportanceGapSettings
     uses_importance = True
-    overall_description = (
+    overall_description = _l(
         "the mean of your area means, each weighted by the importance you gave it "
         "(the activity's default importance where you gave no view)"
     )
 
     def performance_guides(self, settings: Mapping[str, Any]) -> tuple[Guide, ...]:
         cut = settings["performance_cut"]
-        return (Guide(cut, f"Performance cut-off {format_number(cut)}", attention_below=True),)
+        return (Guide(cut, _("Performance cut-off %(cut)s", cut=format_number(cut)), attention_below=True),)
 
     def importance_guides(self, settings: Mapping[str, Any]) -> tuple[Guide, ...]:
         cut = settings["importance_cut"]
-        return (Guide(cut, f"Importance cut-off {format_number(cut)}"),)
+        return (Guide(cut, _("Importance cut-off %(cut)s", cut=format_number(cut))),)
 
     def score(
         self, instrument: Instrument, responses: Responses, settings: Mapping[str, Any]
@@ -144,7 +148,7 @@ class ImportanceGapModel(ScoringModel):
         importance = _importance(counts, cfg)
         quadrant = "insufficient" if mean is None else _quadrant(mean, importance, cfg)
         if mean is None:
-            reading = f"No score: {no_score_reason(counts.not_applicable, counts.unanswered)}."
+            reading = _("No score: %(why)s.", why=no_score_reason(counts.not_applicable, counts.unanswered))
         else:
             reading = _reading(quadrant, counts.importance, importance, cfg)
         return DimensionScore(
@@ -153,7 +157,7 @@ class ImportanceGapModel(ScoringModel):
             answered=len(counts.values),
             not_applicable=counts.not_applicable,
             band=quadrant,
-            band_label=QUADRANTS[quadrant],
+            band_label=_(QUADRANTS[quadrant]),
             reading=reading,
             unanswered=counts.unanswered,
             importance=counts.importance,
@@ -207,27 +211,44 @@ def _quadrant(performance: float, importance: int, cfg: Mapping[str, Any]) -> st
 def _reading(quadrant: str, rated: int | None, importance: int, cfg: Mapping[str, Any]) -> str:
     """One sentence that says what was rated, and what was assumed."""
     important = importance >= cfg["importance_cut"]
-    if rated is None:
-        counted = "important" if important else "less important"
-        how = f"No view on importance (counted as {importance}, {counted})"
+    cut, advice = format_number(cfg["performance_cut"]), _(ADVICE[quadrant])
+    if rated is None and important:
+        how = _("No view on importance (counted as %(importance)s, important)", importance=importance)
+    elif rated is None:
+        how = _("No view on importance (counted as %(importance)s, less important)", importance=importance)
     else:
-        how = "Rated important" if important else "Rated less important"
-    cut = format_number(cfg["performance_cut"])
-    side = "below" if quadrant in ATTENTION else "at or above"
-    return f"{how}; mean {side} the cut-off of {cut}: {ADVICE[quadrant]}."
+        how = _("Rated important") if important else _("Rated less important")
+    if quadrant in ATTENTION:
+        return _("%(how)s; mean below the cut-off of %(cut)s: %(advice)s.", how=how, cut=cut, advice=advice)
+    return _("%(how)s; mean at or above the cut-off of %(cut)s: %(advice)s.", how=how, cut=cut, advice=advice)
 
 
 def _reason(score: DimensionScore, importance: int, shortfall: float, top: int) -> str:
-    rated = "" if score.importance is not None else " (no view given: the default)"
-    return (
-        f"{score.band_label}: importance {importance} of {top}{rated} × shortfall "
-        f"{format_number(shortfall)} ({top} − mean {format_number(score.mean or 0)}) "
-        f"= priority {format_number(importance * shortfall)}"
+    values = {
+        "band": score.band_label,
+        "importance": importance,
+        "top": top,
+        "shortfall": format_number(shortfall),
+        "mean": format_number(score.mean or 0),
+        "priority": format_number(importance * shortfall),
+    }
+    if score.importance is None:
+        return _(
+            "%(band)s: importance %(importance)s of %(top)s (no view given: the default) × shortfall "
+            "%(shortfall)s (%(top)s − mean %(mean)s) = priority %(priority)s",
+            **values,
+        )
+    return _(
+        "%(band)s: importance %(importance)s of %(top)s × shortfall %(shortfall)s "
+        "(%(top)s − mean %(mean)s) = priority %(priority)s",
+        **values,
     )
 
 
 def _summary(scores: tuple[DimensionScore, ...]) -> str:
     parts = [
-        f"{label}: {n}" for key, label in QUADRANTS.items() if (n := sum(1 for s in scores if s.band == key))
+        f"{_(label)} : {n}" if language() == "fr" else f"{label}: {n}"
+        for key, label in QUADRANTS.items()
+        if (n := sum(1 for s in scores if s.band == key))
     ]
-    return "; ".join(parts) + "." if parts else "No areas."
+    return "; ".join(parts) + "." if parts else _("No areas.")

@@ -25,19 +25,23 @@ from lti_tool.assessment.model import (
     overall_score,
     rating_counts,
 )
+from lti_tool.i18n import N_, ngettext
+from lti_tool.i18n import gettext as _
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.plugin_api import ScoringModel
 
+# Marked here, translated where a score is made (in the person's language).
 BAND_LABELS = {
-    "strength": "Strength",
-    "borderline": "Borderline",
-    "concern": "Concern",
-    "insufficient": "Not assessed",
+    "strength": N_("Strength"),
+    "borderline": N_("Borderline"),
+    "concern": N_("Concern"),
+    "insufficient": N_("Not assessed"),
 }
 # What to do about it; the band's label is shown beside it, so the reading does not repeat it.
 READINGS = {
-    "strength": "Keep it up, and share how you do it.",
-    "borderline": "Worth discussing before it slips.",
-    "concern": "Needs attention.",
+    "strength": N_("Keep it up, and share how you do it."),
+    "borderline": N_("Worth discussing before it slips."),
+    "concern": N_("Needs attention."),
 }
 CUT_RANGE = validate.Range(min=1, max=5)
 
@@ -50,29 +54,29 @@ class ThresholdBandsSettings(Schema):
         load_default=4.0,
         validate=CUT_RANGE,
         metadata={
-            "label": "Strength from",
-            "help": "An area whose mean reaches this value is read as a strength.",
+            "label": _l("Strength from"),
+            "help": _l("An area whose mean reaches this value is read as a strength."),
         },
     )
     borderline_min = fields.Float(
         load_default=3.0,
         validate=CUT_RANGE,
         metadata={
-            "label": "Borderline from",
-            "help": "Means from here up to the strength cut-off are borderline; below it, a concern.",
+            "label": _l("Borderline from"),
+            "help": _l("Means from here up to the strength cut-off are borderline; below it, a concern."),
         },
     )
 
     @validates_schema(skip_on_field_errors=True)
-    def _ordered(self, data: dict[str, Any], **_: Any) -> None:
+    def _ordered(self, data: dict[str, Any], **_kwargs: Any) -> None:
         if data["borderline_min"] >= data["strength_min"]:
-            raise ValidationError("Must be lower than “Strength from”.", "borderline_min")
+            raise ValidationError(_("Must be lower than “Strength from”."), "borderline_min")
 
 
 class ThresholdBandsModel(ScoringModel):
     name = "threshold_bands"
-    label = "Strength, borderline, concern"
-    description = (
+    label = _l("Strength, borderline, concern")
+    description = _l(
         "Reads each area's average against cut-offs: strengths, borderline areas worth "
         "discussing, and concerns. Areas needing attention are ranked from the lowest average."
     )
@@ -122,9 +126,10 @@ class ThresholdBandsModel(ScoringModel):
             answered=len(counts.values),
             not_applicable=counts.not_applicable,
             band=band,
-            band_label=BAND_LABELS[band],
-            reading=READINGS.get(band)
-            or f"No score: {no_score_reason(counts.not_applicable, counts.unanswered)}.",
+            band_label=_(BAND_LABELS[band]),
+            reading=_(READINGS[band])
+            if band in READINGS
+            else _("No score: %(why)s.", why=no_score_reason(counts.not_applicable, counts.unanswered)),
             unanswered=counts.unanswered,
             importance=counts.importance,
         )
@@ -144,21 +149,26 @@ class ThresholdBandsModel(ScoringModel):
 def _reason(score: DimensionScore, cfg: Mapping[str, float]) -> str:
     mean = format_number(score.mean or 0)
     if score.band == "concern":
-        return f"Mean {mean}, below the borderline cut-off of {format_number(cfg['borderline_min'])}"
-    return f"Mean {mean}, below the strength cut-off of {format_number(cfg['strength_min'])}"
+        cut = format_number(cfg["borderline_min"])
+        return _("Mean %(mean)s, below the borderline cut-off of %(cut)s", mean=mean, cut=cut)
+    cut = format_number(cfg["strength_min"])
+    return _("Mean %(mean)s, below the strength cut-off of %(cut)s", mean=mean, cut=cut)
 
 
 def _summary(scores: tuple[DimensionScore, ...]) -> str:
     parts = []
-    for band, word in (
-        ("strength", "strength"),
-        ("borderline", "borderline area"),
-        ("concern", "concern"),
-        ("insufficient", "not assessed"),
-    ):
+    for band in ("strength", "borderline", "concern", "insufficient"):
         n = sum(1 for s in scores if s.band == band)
-        if n and band == "insufficient":
-            parts.append(f"{n} {word}")
-        elif n:
-            parts.append(f"{n} {word}{'' if n == 1 else 's'}")
-    return ", ".join(parts) + "." if parts else "No areas."
+        if n:
+            parts.append(_count(band, n))
+    return ", ".join(parts) + "." if parts else _("No areas.")
+
+
+def _count(band: str, n: int) -> str:
+    if band == "strength":
+        return ngettext("%(num)s strength", "%(num)s strengths", n)
+    if band == "borderline":
+        return ngettext("%(num)s borderline area", "%(num)s borderline areas", n)
+    if band == "concern":
+        return ngettext("%(num)s concern", "%(num)s concerns", n)
+    return ngettext("%(num)s not assessed", "%(num)s not assessed", n)
