@@ -25,25 +25,23 @@ class GradebookRow:
 
 
 def status_of(grade: Grade | None) -> tuple[str, str]:
-    """(status key, words for people) of a grade, in the reader's language. A passback plugin's
-    words are stored in English (grade.last_error, as the logs say them) and translated here when
-    the plugin marked them (N_); an LMS's own error text stays as the LMS wrote it."""
+    """(status key, words for people) of a grade."""
+    # A plugin's words are stored as it wrote them (marked N_ when they are the built-ins'):
+    # translated here, for the person reading the gradebook.
+    said = _(grade.last_error) if grade is not None and grade.last_error else ""
     if grade is None:
         return "none", _("No grade yet")
-    said = _(grade.last_error) if grade.last_error else ""
     if grade.status == DELIVERED:  # the words are the plugin's (PassbackResult.delivered)
         when = grade.delivered_at.strftime("%Y-%m-%d %H:%M UTC") if grade.delivered_at else ""
-        return "delivered", _(
-            "%(status)s (since %(when)s)", status=said or _("Delivered to the LMS"), when=when
-        )
+        return "delivered", _("%(what)s (since %(when)s)", what=said or _("Delivered"), when=when)
     if grade.status == FAILED:
-        return "failed", _("Not accepted by the LMS: %(error)s", error=said)
+        return "failed", _("Not accepted by the LMS: %(why)s", why=said)
     if grade.attempts and grade.last_error:
         return "pending", _(
-            "Waiting to reach the LMS (attempt %(attempt)s: %(error)s); next try %(time)s UTC",
+            "Waiting to reach the LMS (attempt %(attempt)s: %(why)s); next try %(when)s UTC",
             attempt=grade.attempts,
-            error=said,
-            time=f"{grade.next_attempt_at:%H:%M:%S}",
+            why=said,
+            when=f"{grade.next_attempt_at:%H:%M:%S}",
         )
     return "pending", _("Waiting to reach the LMS")
 

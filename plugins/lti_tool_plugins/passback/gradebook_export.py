@@ -38,7 +38,7 @@ COLUMNS = (
 class GradebookExportPassback(GradePassback):
     name = "gradebook_export"
     label = _l("Gradebook export (CSV)")
-    description = _l(
+    description = (
         "Keeps grades in the tool for a CSV export from the instructor's gradebook "
         "page, for platforms without Assignment and Grade Services."
     )
@@ -46,7 +46,7 @@ class GradebookExportPassback(GradePassback):
     api_version = "1.0"  # the plugin API it was written for
     uses_transport = False
     auto_priority = 0  # the fallback: it takes any launch
-    export_label = "CSV"  # a format's name, the same in every language
+    export_label = "CSV"
 
     def deliver(
         self, grade: GradeToSend, transport: GradeTransport | None, settings: Mapping[str, Any]

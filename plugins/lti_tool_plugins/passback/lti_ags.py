@@ -17,7 +17,6 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, fields, validate
 
-# Results are stored in English (grade.last_error, logs) and shown translated (gradebook.status_of).
 from lti_tool.i18n import N_
 from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.plugin_api import (
@@ -32,6 +31,8 @@ from lti_tool.plugin_api import (
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 LINEITEM_READ_SCOPES = {LINEITEM_SCOPE, "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"}
+# Stored with the grade as written here (a worker sends it, in no one's language) and
+# translated where the gradebook shows it: marked with N_.
 NO_COLUMN = N_(
     "The LMS has no grade column for this activity. To grade it, give the activity points in "
     "the LMS (Moodle: Grade type Point; Canvas: make it an assignment), then send the grades again."
@@ -56,8 +57,8 @@ class LtiAgsSettings(Schema):
 
 class LtiAgsPassback(GradePassback):
     name = "lti_ags"
-    label = _l("LTI AGS")
-    description = _l(
+    label = "LTI AGS"
+    description = (
         "Sends each grade to the LMS gradebook through LTI Assignment and Grade "
         "Services (Moodle, Canvas, and any LTI 1.3 Advantage platform)."
     )
@@ -86,7 +87,7 @@ class LtiAgsPassback(GradePassback):
         self, grade: GradeToSend, transport: GradeTransport | None, settings: Mapping[str, Any]
     ) -> PassbackResult:
         if transport is None:
-            return PassbackResult.permanent(N_("No transport to reach the platform."))
+            return PassbackResult.permanent("no transport to reach the platform")
         if not self.supports(grade, settings):
             return PassbackResult.permanent(
                 N_(
