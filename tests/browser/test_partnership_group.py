@@ -78,6 +78,10 @@ def test_three_partners_form_a_group_and_each_sees_the_joint_report(app: Flask, 
     frame.get_by_role("heading", level=1, name="Partnership group: Harbour renewal P3").wait_for()
     code = frame.locator("#join-code").inner_text()
     assert serious(page) == []
+    page.set_viewport_size({"width": 352, "height": 800})  # the group page in a 320 px iframe
+    tool = page.frame(name="tool-frame")
+    assert tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    page.set_viewport_size({"width": 1280, "height": 720})
     frame.get_by_role("link", name="Invite people from the course list").click()
     frame.get_by_role("checkbox", name="Chloe Singh").check()
     assert serious(page) == []
