@@ -37,8 +37,8 @@ def teachers(launch_as: Any) -> dict[str, Taker]:
 def test_the_class_view_and_the_discussion_view_are_french(teachers: dict[str, Taker]) -> None:
     words = text(teachers["fr"].get("/app/assessment/"))
     assert "Autoévaluation du partenariat : votre classe" in words
-    assert "Modèle de notation :" in words and "notation : à la soumission" in words
-    assert "Soumises : 1 · en cours : 0" in words
+    assert "Modèle de notation :" in words and "sur 100 points" in words
+    assert "en cours" in words and "in progress" not in words
     assert "La classe par domaine" in words and "Moitié centrale" in words and "Répondants" in words
     assert "Vue de discussion (sans noms, pour projection)" in words
     assert "Le profil de la classe" in words  # the chart's title
