@@ -33,7 +33,7 @@ def status_of(grade: Grade | None) -> tuple[str, str]:
         return "none", _("No grade yet")
     if grade.status == DELIVERED:  # the words are the plugin's (PassbackResult.delivered)
         when = grade.delivered_at.strftime("%Y-%m-%d %H:%M UTC") if grade.delivered_at else ""
-        return "delivered", _("%(what)s (since %(when)s)", what=said or _("Delivered"), when=when)
+        return "delivered", _("%(what)s (since %(when)s)", what=said or _("Delivered to the LMS"), when=when)
     if grade.status == FAILED:
         return "failed", _("Not accepted by the LMS: %(why)s", why=said)
     if grade.attempts and grade.last_error:
