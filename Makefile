@@ -60,6 +60,9 @@ run: install
 	@LTI_TOOL_DEMO=1 LTI_TOOL_ADMIN_PASSWORD=$(DEMO_ADMIN_PASSWORD) \
 	  LTI_TOOL_BASE_URL=http://127.0.0.1:$(PORT) exec $(BIN)/flask --app lti_tool demo run
 
+# One pytest-xdist worker per core (tests/README.md, "Time"); `make test PYTEST_ARGS=` runs serially.
+PYTEST_ARGS ?= -n auto --dist loadgroup
+
 test: lint browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from lti_tool.i18n import gettext as _
 from lti_tool.lti import keys as tool_keys
 from lti_tool.services import platforms as platform_service
 
@@ -48,9 +49,18 @@ def platform_add(**options: object) -> None:
     except platform_service.PlatformError as exc:
         for field, messages in exc.errors.items():
             text = " ".join(map(str, messages)) if isinstance(messages, list) else str(messages)
-            click.echo(f"Error: --{field.replace('_', '-')}: {text}", err=True)
+            click.echo(
+                _("Error: --%(option)s: %(problem)s", option=field.replace("_", "-"), problem=text), err=True
+            )
         sys.exit(2)
-    click.echo(f"Registered platform #{platform.id}: {platform.issuer} (client id {platform.client_id})")
+    click.echo(
+        _(
+            "Registered platform #%(number)s: %(issuer)s (client id %(client_id)s)",
+            number=platform.id,
+            issuer=platform.issuer,
+            client_id=platform.client_id,
+        )
+    )
 
 
 @platform_cli.command("list")
@@ -58,18 +68,20 @@ def platform_list() -> None:
     """One line per platform."""
     rows = platform_service.list_platforms()
     if not rows:
-        click.echo("No platforms registered.")
+        click.echo(_("No platforms registered."))
     for p in rows:
         click.echo(
             f"#{p.id}\t{p.issuer}\t{p.client_id}\tdeployments={','.join(p.deployment_ids)}"
-            f"\t{'enabled' if p.enabled else 'disabled'}"
+            f"\t{_('enabled') if p.enabled else _('disabled')}"
         )
 
 
 def _resolve(ref: str):
     platform = platform_service.find_platform_by_ref(ref)
     if platform is None:
-        click.echo(f"Error: no platform {ref!r} (give its #id from 'platform list')", err=True)
+        click.echo(
+            _("Error: no platform %(ref)s (give its #id from 'platform list')", ref=repr(ref)), err=True
+        )
         sys.exit(2)
     return platform
 
@@ -88,9 +100,16 @@ def platform_remove(ref: str, yes: bool) -> None:
     """Remove a platform, its deployments and its launch records."""
     platform = _resolve(ref)
     if not yes:
-        click.confirm(f"Remove {platform.issuer} (client id {platform.client_id})?", abort=True)
+        click.confirm(
+            _(
+                "Remove %(issuer)s (client id %(client_id)s)?",
+                issuer=platform.issuer,
+                client_id=platform.client_id,
+            ),
+            abort=True,
+        )
     platform_service.remove_platform(platform)
-    click.echo("Removed.")
+    click.echo(_("Removed."))
 
 
 @keys_cli.command("rotate")
@@ -98,16 +117,23 @@ def keys_rotate() -> None:
     """Start signing with a new key; old keys stay published for the overlap period."""
     overlap = current_app.config["KEY_ROTATION_OVERLAP_DAYS"]
     new_key, retired = tool_keys.rotate(current_app.config["SECRET_KEY"], overlap)
-    click.echo(f"New signing key {new_key.kid}.")
+    click.echo(_("New signing key %(kid)s.", kid=new_key.kid))
     for key in retired:
-        click.echo(f"Key {key.kid} retired; published until {key.published_until:%Y-%m-%d %H:%M} UTC.")
+        click.echo(
+            _(
+                "Key %(kid)s retired; published until %(when)s UTC.",
+                kid=key.kid,
+                when=f"{key.published_until:%Y-%m-%d %H:%M}",
+            )
+        )
 
 
 @keys_cli.command("list")
 def keys_list() -> None:
     """The published keys."""
     for key in tool_keys.published_keys():
-        state = "signing" if key.active else f"published until {key.published_until:%Y-%m-%d %H:%M}"
+        when = f"{key.published_until:%Y-%m-%d %H:%M}"
+        state = _("signing") if key.active else _("published until %(when)s UTC", when=when)
         click.echo(f"{key.kid}\t{state}")
 
 
@@ -125,12 +151,17 @@ def cleanup() -> None:
 
     removed = purge_expired_states()
     db.session.commit()
-    click.echo(f"Removed {removed} expired login state(s).")
+    click.echo(_("Removed %(num)s expired login state(s).", num=removed))
     failures = purge_sign_in_failures(current_app.config)
-    click.echo(f"Removed {failures} old administrator sign-in failure(s).")
+    click.echo(_("Removed %(num)s old administrator sign-in failure(s).", num=failures))
     launches, refusals = purge_old_records(current_app.config)
     click.echo(
-        f"Removed {launches} launch record(s) and {refusals} refused launch record(s) past their retention."
+        _(
+            "Removed %(launches)s launch record(s) and %(refusals)s refused launch record(s) "
+            "past their retention.",
+            launches=launches,
+            refusals=refusals,
+        )
     )
 
 
@@ -146,10 +177,10 @@ def admin_set_password(password: str) -> None:
     from lti_tool.services import admin_auth
 
     if len(password) < 12:
-        click.echo("Error: use at least 12 characters.", err=True)
+        click.echo(_("Error: use at least 12 characters."), err=True)
         sys.exit(2)
     admin_auth.set_admin_password(password)
-    click.echo("Administrator password set.")
+    click.echo(_("Administrator password set."))
 
 
 @admin_cli.command("registration-link")
@@ -161,7 +192,14 @@ def admin_registration_link(label: str) -> None:
     cfg = current_app.config
     link, code = registration_service.create_link(label, cfg["REGISTRATION_LINK_TTL_HOURS"])
     click.echo(f"{cfg['BASE_URL']}/lti/register?reg={code}")
-    click.echo(f"Link #{link.id}, single use, expires {link.expires_at:%Y-%m-%d %H:%M} UTC.", err=True)
+    click.echo(
+        _(
+            "Link #%(number)s, single use, expires %(when)s UTC.",
+            number=link.id,
+            when=f"{link.expires_at:%Y-%m-%d %H:%M}",
+        ),
+        err=True,
+    )
 
 
 @click.group("plugins", help="Scoring models, mechanism catalogues and grade passback.")

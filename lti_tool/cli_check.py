@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from lti_tool.i18n import gettext as _
 from lti_tool.services.preflight import ERROR, run_checks
 
 
@@ -25,10 +26,17 @@ def check(deploy: bool) -> None:
         click.echo(problem.line())
     errors = sum(p.level == ERROR for p in problems)
     warnings = len(problems) - errors
-    scope = "production rules included" if deploy else "add --deploy for the production rules"
+    scope = _("production rules included") if deploy else _("add --deploy for the production rules")
     if not problems:
-        click.echo(f"OK: no problems found ({scope}).")
+        click.echo(_("OK: no problems found (%(scope)s).", scope=scope))
         return
-    click.echo(f"{errors} error(s), {warnings} warning(s) ({scope}).")
+    click.echo(
+        _(
+            "%(errors)s error(s), %(warnings)s warning(s) (%(scope)s).",
+            errors=errors,
+            warnings=warnings,
+            scope=scope,
+        )
+    )
     if errors:
         sys.exit(1)

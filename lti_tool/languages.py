@@ -62,6 +62,14 @@ def launch_language(launch: Any) -> str:
     return chosen if chosen in i18n.LANGUAGES else i18n.language_of(launch.locale)
 
 
+def use_locale(locale: object) -> None:
+    """Answer the rest of this request in a launch's locale or language (e.g. a refused launch
+    whose id_token names one); nothing changes when there is none."""
+    if has_request_context() and isinstance(locale, str) and locale.strip():
+        g.lti_tool_language = locale if locale in i18n.LANGUAGES else i18n.language_of(locale)
+        refresh()
+
+
 def select_locale() -> str:
     return i18n.locale_of(current_language())
 

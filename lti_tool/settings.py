@@ -187,10 +187,17 @@ def instance_secret_key(instance_path: str) -> str:
 
     path = Path(instance_path) / "secret-key"
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as out:
-        out.write(secrets.token_urlsafe(48) + "\n")
+    if not path.exists():
+        # Written whole, then linked into place: processes starting together (gunicorn workers,
+        # pytest-xdist workers) never read a half-written key, and all keep the first one linked.
+        partial = path.with_name(f".secret-key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            pass
+        finally:
+            partial.unlink()
     return path.read_text().strip()

@@ -31,14 +31,24 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-for-anything"
 TEST_OUTBOUND_ALLOWLIST = "127.0.0.0/8"
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
+def pytest_configure(config: pytest.Config) -> None:
     # The French catalogue as messages.po says now: the .mo is a build product, never committed
     # (docs/decisions/0019-translations.md), so a test run compiles it like `make install-dev`.
+    # Once, in the main process, before any pytest-xdist worker starts (a worker reading the .mo
+    # while another writes it would see half a catalogue).
+    if hasattr(config, "workerinput"):
+        return
     from babel.messages.frontend import CommandLineInterface
 
     from lti_tool.i18n import TRANSLATIONS_DIR
 
     CommandLineInterface().run(["pybabel", "--quiet", "compile", "-d", str(TRANSLATIONS_DIR)])
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The packaging test mostly waits (pip, subprocesses): started first, so that under
+    # pytest-xdist the other worker runs the rest meanwhile instead of waiting for it at the end.
+    items.sort(key=lambda item: item.get_closest_marker("packaging") is None)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -183,9 +183,9 @@ def _clone_of_the_checkout(dest: Path) -> Path:
         check=True,
     ).stdout.decode()
     for name in filter(None, names.split("\0")):
-        if (ROOT / name).is_file():  # not deleted in the working tree
+        if os.path.lexists(ROOT / name):  # not deleted in the working tree
             (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, dest / name)
+            shutil.copy2(ROOT / name, dest / name, follow_symlinks=False)  # links stay links
     return dest
 
 

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 
 class LaunchError(Exception):
-    """A launch (or login initiation) that must be refused with a 4xx."""
+    """A launch (or login initiation) that must be refused with a 4xx.
+
+    ``message`` and ``hint`` may be lazy texts (lti_tool.i18n.lazy_gettext): the refusal page
+    shows them in the request's language, the refusal record keeps them in English."""
 
     kind = "launch"  # what the refusal record says it was (the admin area shows both kinds)
 
@@ -40,7 +43,7 @@ class LaunchError(Exception):
         self.retry_url = retry_url
 
     def to_dict(self) -> dict[str, object]:
-        return {"error": self.reason, "message": self.message, "hint": self.hint}
+        return {"error": self.reason, "message": str(self.message), "hint": str(self.hint)}
 
 
 class ServiceError(Exception):

@@ -26,10 +26,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import update
 
 from lti_tool import outbound
 from lti_tool.extensions import db
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.lti.errors import LaunchError
 from lti_tool.models import Platform
 from lti_tool.models.base import utcnow
@@ -78,7 +81,7 @@ def _cache_seconds(headers: Mapping[str, str], default_ttl: int) -> int:
     return max(seconds, MIN_REFETCH_SECONDS)
 
 
-def _error(source: _Source, reason: str, message: str, hint: str, status: int) -> LaunchError:
+def _error(source: _Source, reason: str, message: Any, hint: Any, status: int) -> LaunchError:
     return LaunchError(reason, message, hint, status, issuer=source.issuer, platform_id=source.platform_id)
 
 
@@ -91,15 +94,15 @@ def _fetch(source: _Source) -> tuple[dict[str, Any], Mapping[str, str]]:
             raise _error(
                 source,
                 "keyset_invalid",
-                "The platform's key set is too large.",
-                f"{exc.public} (a key set is at most 1 MB).",
+                _l("The platform's key set is too large."),
+                _l("%(problem)s (a key set is at most 1 MB).", problem=exc.public),
                 400,
             ) from exc
         raise _error(
             source,
             "keyset_unavailable",
-            "The tool could not fetch the platform's public keys.",
-            f"The tool {exc.public} (its key set URL). Try again in a moment.",
+            _l("The tool could not fetch the platform's public keys."),
+            _l("The tool %(problem)s (its key set URL). Try again in a moment.", problem=exc.public),
             502,
         ) from exc
     if not answer.ok:
@@ -107,8 +110,8 @@ def _fetch(source: _Source) -> tuple[dict[str, Any], Mapping[str, str]]:
         raise _error(
             source,
             "keyset_unavailable",
-            "The tool could not fetch the platform's public keys.",
-            f"The platform's key set URL answered HTTP {answer.status_code}.",
+            _l("The tool could not fetch the platform's public keys."),
+            _l("The platform's key set URL answered HTTP %(status)s.", status=answer.status_code),
             502,
         )
     try:
@@ -119,8 +122,8 @@ def _fetch(source: _Source) -> tuple[dict[str, Any], Mapping[str, str]]:
         raise _error(
             source,
             "keyset_invalid",
-            "The platform's key set is not a JSON Web Key Set.",
-            'Its key set URL must answer with {"keys": [...]}.',
+            _l("The platform's key set is not a JSON Web Key Set."),
+            _l('Its key set URL must answer with {"keys": [...]}.'),
             400,
         )
     return keyset, answer.headers
@@ -153,8 +156,8 @@ def _refresh(source: _Source, default_ttl: int) -> dict[str, Any]:
         raise _error(
             source,
             "keyset_unavailable",
-            "The tool could not fetch the platform's public keys.",
-            "The platform's key set URL is slow to answer. Try again in a moment.",
+            _l("The tool could not fetch the platform's public keys."),
+            _l("The platform's key set URL is slow to answer. Try again in a moment."),
             502,
         )
     try:
@@ -207,9 +210,21 @@ def platform_public_key(platform: Platform, kid: str, *, default_ttl: int) -> di
     if key is None:
         raise LaunchError(
             "unknown_kid",
-            "The launch was signed with a key the platform does not publish.",
-            f"The token's key id {kid[:80]!r} is not in the platform's key set.",
+            _l("The launch was signed with a key the platform does not publish."),
+            _l("The token's key id %(kid)s is not in the platform's key set.", kid=repr(kid[:80])),
             issuer=platform.issuer,
             platform_id=platform.id,
         )
+    return key
+
+
+MIN_RSA_BITS = 2048
+
+
+@functools.lru_cache(maxsize=64)
+def rsa_public_key(jwk_json: str) -> Any:
+    """The RSA public key of a JWK (JSON), for RS256; ValueError when it is not one."""
+    key = jwt.PyJWK(json.loads(jwk_json), algorithm="RS256").key
+    if not isinstance(key, rsa.RSAPublicKey) or key.key_size < MIN_RSA_BITS:
+        raise ValueError(f"not an RSA public key of at least {MIN_RSA_BITS} bits")
     return key

@@ -8,32 +8,28 @@ a state is single use, and platform key sets are cached (docs/decisions/0001-lti
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
-from pylti1p3.exception import LtiException
-from pylti1p3.message_validators import get_validators
 from sqlalchemy import update
 
 from lti_tool.extensions import db, rowcount
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.lti import claims as C
 from lti_tool.lti.errors import LaunchError
-from lti_tool.lti.keysets import platform_public_key
+from lti_tool.lti.keysets import platform_public_key, rsa_public_key
+from lti_tool.lti.message_checks import check_message
 from lti_tool.lti.oidc import restart_url
 from lti_tool.lti.tool_conf import find_deployment, platforms_for_issuer
 from lti_tool.models import Deployment, OidcState, Platform
 from lti_tool.models.base import utcnow
 from lti_tool.security import same_secret
 
-SUPPORTED_MESSAGE_TYPES = {C.RESOURCE_LINK_REQUEST, C.DEEP_LINKING_REQUEST}
 STATE_COOKIE_PREFIX = "lti1p3_state_"
 
 
@@ -76,6 +72,14 @@ class LaunchValidator:
         value = self._params.get(key, "")
         return value if isinstance(value, str) else ""
 
+    @property
+    def claimed_locale(self) -> str | None:
+        """The id_token's locale, unverified: it only picks the language of a refusal."""
+        body = self._jwt.get("body")
+        presentation = body.get(C.LAUNCH_PRESENTATION) if isinstance(body, dict) else None
+        locale = presentation.get("locale") if isinstance(presentation, dict) else None
+        return locale if isinstance(locale, str) else None
+
     # -- the pipeline ---------------------------------------------------------------------
 
     def run(self) -> ValidatedLaunch:
@@ -86,7 +90,7 @@ class LaunchValidator:
         claims = self._verify_signature(id_token, platform, client_id)
         self._jwt["body"] = claims
         deployment = self._check_deployment(platform, claims)
-        self._check_message(claims, platform)
+        check_message(claims, self._fail)
         self._check_target(claims, state)
         self._consume_state(state, claims, platform)
         if deployment is None:  # learned only from a launch that passed every check
@@ -112,14 +116,14 @@ class LaunchValidator:
         if not id_token:
             raise self._fail(
                 "missing_id_token",
-                "The launch request carries no id_token.",
-                "The platform must POST id_token and state to the tool's launch URL.",
+                _l("The launch request carries no id_token."),
+                _l("The platform must POST id_token and state to the tool's launch URL."),
             )
         if not state:
             raise self._fail(
                 "missing_state",
-                "The launch request carries no state.",
-                "Start the launch from the LMS, which first calls the tool's login URL.",
+                _l("The launch request carries no state."),
+                _l("Start the launch from the LMS, which first calls the tool's login URL."),
             )
         return id_token, state
 
@@ -128,36 +132,40 @@ class LaunchValidator:
             unverified = jwt.decode_complete(id_token, options={"verify_signature": False})
             header, body = unverified["header"], unverified["payload"]
         except jwt.PyJWTError as exc:
-            raise self._fail("malformed_token", "The id_token is not a readable JWT.", str(exc)) from exc
+            raise self._fail("malformed_token", _l("The id_token is not a readable JWT."), str(exc)) from exc
         self._jwt = {"header": header, "body": body}
         if not isinstance(header, dict) or not isinstance(body, dict):
-            raise self._fail("malformed_token", "The id_token is not a readable JWT.")
+            raise self._fail("malformed_token", _l("The id_token is not a readable JWT."))
         if header.get("alg") != "RS256":
             raise self._fail(
                 "unsupported_algorithm",
-                "The id_token must be signed with RS256.",
-                f"The token says alg={header.get('alg')!r}.",
+                _l("The id_token must be signed with RS256."),
+                _l("The token says alg=%(alg)s.", alg=repr(header.get("alg"))),
             )
         if not isinstance(header.get("kid"), str) or not header["kid"]:
-            raise self._fail("missing_kid", "The id_token header names no key id (kid).")
+            raise self._fail("missing_kid", _l("The id_token header names no key id (kid)."))
 
     def _find_platform(self) -> tuple[Platform, str]:
         body = self._jwt["body"]
         iss = body.get("iss")
         if not isinstance(iss, str) or not iss:
-            raise self._fail("missing_issuer", "The id_token has no issuer (iss).")
+            raise self._fail("missing_issuer", _l("The id_token has no issuer (iss)."))
         platforms = platforms_for_issuer(iss)
         if not platforms:
             raise self._fail(
                 "unknown_issuer",
-                "This platform is not registered with the tool.",
-                f"An administrator can register issuer {iss!r} (flask platform add or the admin pages).",
+                _l("This platform is not registered with the tool."),
+                _l(
+                    "An administrator can register issuer %(issuer)s (flask platform add or the "
+                    "admin pages).",
+                    issuer=repr(iss),
+                ),
                 403,
             )
         aud = body.get("aud")
         audiences = [aud] if isinstance(aud, str) else aud
         if not isinstance(audiences, list) or not all(isinstance(a, str) for a in audiences):
-            raise self._fail("wrong_audience", "The id_token's audience (aud) is malformed.")
+            raise self._fail("wrong_audience", _l("The id_token's audience (aud) is malformed."))
         azp = body.get("azp")
         if len(audiences) > 1 or azp is not None:
             # OIDC Core 3.1.3.7: with several audiences azp is required; when present it must be
@@ -165,7 +173,7 @@ class LaunchValidator:
             if not isinstance(azp, str) or azp not in audiences:
                 raise self._fail(
                     "wrong_azp",
-                    "The id_token's authorized party (azp) is missing or is not one of its audiences.",
+                    _l("The id_token's authorized party (azp) is missing or is not one of its audiences."),
                 )
             audiences = [azp]
         for platform in platforms:
@@ -174,8 +182,12 @@ class LaunchValidator:
                 return platform, platform.client_id
         raise self._fail(
             "unknown_client_id",
-            "The launch is for a client id this tool does not know for this platform.",
-            f"Registered client ids for {iss!r}: {', '.join(p.client_id for p in platforms)}.",
+            _l("The launch is for a client id this tool does not know for this platform."),
+            _l(
+                "Registered client ids for %(issuer)s: %(client_ids)s.",
+                issuer=repr(iss),
+                client_ids=", ".join(p.client_id for p in platforms),
+            ),
             403,
         )
 
@@ -184,22 +196,22 @@ class LaunchValidator:
         if state is None or state.platform_id != platform.id:
             raise self._fail(
                 "state_not_found",
-                "This launch was not started by this tool's login step, or it is not this platform's.",
-                "Open the activity again from the LMS.",
+                _l("This launch was not started by this tool's login step, or it is not this platform's."),
+                _l("Open the activity again from the LMS."),
                 403,
             )
         if state.used_at is not None:
             raise self._fail(
                 "state_used",
-                "This launch has already been used.",
-                "Open the activity again from the LMS.",
+                _l("This launch has already been used."),
+                _l("Open the activity again from the LMS."),
                 403,
             )
         if state.expires_at < utcnow():
             raise self._fail(
                 "state_expired",
-                "This launch took too long to complete.",
-                "Open the activity again from the LMS.",
+                _l("This launch took too long to complete."),
+                _l("Open the activity again from the LMS."),
                 403,
             )
         cookie = self._cookies.get(STATE_COOKIE_PREFIX + state.state)
@@ -208,15 +220,15 @@ class LaunchValidator:
         ):
             raise self._fail(
                 "state_mismatch",
-                "The launch does not belong to this browser.",
-                "Open the activity again from the LMS.",
+                _l("The launch does not belong to this browser."),
+                _l("Open the activity again from the LMS."),
                 403,
             )
         if cookie is None and self._policy.require_state_cookie and not state.storage_target:
             error = self._fail(
                 "state_not_bound",
-                "Your browser blocked the cookie this tool needs inside the LMS page.",
-                "Open the activity in a new window, or allow cookies for the tool.",
+                _l("Your browser blocked the cookie this tool needs inside the LMS page."),
+                _l("Open the activity in a new window, or allow cookies for the tool."),
                 403,
             )
             error.retry_url = restart_url(state, self._policy.base_url) or None
@@ -230,12 +242,15 @@ class LaunchValidator:
         kid = self._jwt["header"]["kid"]
         jwk = platform_public_key(platform, kid, default_ttl=self._policy.keyset_ttl)
         try:
-            key = _public_key(json.dumps(jwk, sort_keys=True))
+            key = rsa_public_key(json.dumps(jwk, sort_keys=True))
         except Exception as exc:  # anything a platform can publish: EC keys, e < 3, garbage
             raise self._fail(
                 "invalid_platform_key",
-                "The platform's public key for this launch cannot be used.",
-                f"The key {kid[:80]!r} in the platform's key set is not an RSA public key usable with RS256.",
+                _l("The platform's public key for this launch cannot be used."),
+                _l(
+                    "The key %(kid)s in the platform's key set is not an RSA public key usable with RS256.",
+                    kid=repr(kid[:80]),
+                ),
                 400,
             ) from exc
         try:
@@ -251,36 +266,40 @@ class LaunchValidator:
         except jwt.ExpiredSignatureError as exc:
             raise self._fail(
                 "token_expired",
-                "The launch token has expired.",
-                "Check the platform's and the tool's clocks; open the activity again.",
+                _l("The launch token has expired."),
+                _l("Check the platform's and the tool's clocks; open the activity again."),
                 401,
             ) from exc
         except jwt.ImmatureSignatureError as exc:
             raise self._fail(
                 "token_not_yet_valid",
-                "The launch token was issued in the future.",
-                "The platform's clock is ahead of the tool's by more than the "
-                "allowed leeway (LTI_TOOL_JWT_LEEWAY).",
+                _l("The launch token was issued in the future."),
+                _l(
+                    "The platform's clock is ahead of the tool's by more than the "
+                    "allowed leeway (LTI_TOOL_JWT_LEEWAY)."
+                ),
                 401,
             ) from exc
         except jwt.InvalidAudienceError as exc:
             raise self._fail(
-                "wrong_audience", "The launch token is not addressed to this tool.", status=401
+                "wrong_audience", _l("The launch token is not addressed to this tool."), status=401
             ) from exc
         except jwt.MissingRequiredClaimError as exc:
             raise self._fail(
-                "missing_claim", f"The launch token lacks the {exc.claim!r} claim.", status=400
+                "missing_claim",
+                _l("The launch token lacks the %(claim)s claim.", claim=repr(exc.claim)),
+                status=400,
             ) from exc
         except jwt.InvalidSignatureError as exc:
             raise self._fail(
                 "bad_signature",
-                "The launch token's signature is not valid.",
-                "The token was not signed by the registered platform's key.",
+                _l("The launch token's signature is not valid."),
+                _l("The token was not signed by the registered platform's key."),
                 401,
             ) from exc
         except (jwt.PyJWTError, ValueError, TypeError) as exc:
             raise self._fail(
-                "invalid_token", "The launch token could not be verified.", str(exc)[:300], 401
+                "invalid_token", _l("The launch token could not be verified."), str(exc)[:300], 401
             ) from exc
 
     def _check_deployment(self, platform: Platform, claims: dict[str, Any]) -> Deployment | None:
@@ -288,7 +307,7 @@ class LaunchValidator:
         remaining checks) because the platform has none yet."""
         deployment_id = claims.get(C.DEPLOYMENT_ID)
         if not isinstance(deployment_id, str) or not deployment_id:
-            raise self._fail("missing_deployment", "The launch names no deployment.")
+            raise self._fail("missing_deployment", _l("The launch names no deployment."))
         deployment = find_deployment(platform, deployment_id)
         if deployment is None and not (self._policy.learn_deployment and not platform.deployments):
             raise self._unknown_deployment(deployment_id)
@@ -304,38 +323,13 @@ class LaunchValidator:
     def _unknown_deployment(self, deployment_id: str) -> LaunchError:
         return self._fail(
             "unknown_deployment",
-            "This deployment of the tool is not registered.",
-            f"Add deployment id {deployment_id!r} to the platform's registration.",
+            _l("This deployment of the tool is not registered."),
+            _l(
+                "Add deployment id %(deployment)s to the platform's registration.",
+                deployment=repr(deployment_id),
+            ),
             403,
         )
-
-    def _check_message(self, claims: dict[str, Any], platform: Platform) -> None:
-        if claims.get(C.VERSION) != "1.3.0":
-            raise self._fail("wrong_version", "Only LTI version 1.3.0 is supported.")
-        message_type = claims.get(C.MESSAGE_TYPE)
-        if message_type not in SUPPORTED_MESSAGE_TYPES:
-            raise self._fail(
-                "unsupported_message_type",
-                f"The tool does not handle {str(message_type)[:80]!r} messages.",
-            )
-        for validator in get_validators():
-            if validator.can_validate(claims):
-                try:
-                    validator.validate(claims)
-                except LtiException as exc:
-                    raise self._fail("missing_claim", f"The launch is incomplete: {exc}.") from exc
-        if not isinstance(claims.get(C.ROLES), list):
-            raise self._fail("missing_claim", "The launch is incomplete: roles is not a list.")
-        if message_type == C.DEEP_LINKING_REQUEST:
-            settings = claims.get(C.DEEP_LINKING_SETTINGS)
-            if not isinstance(settings, dict) or not settings.get("deep_link_return_url"):
-                raise self._fail("missing_claim", "The deep linking request has no return URL.")
-            if not _http_url(settings["deep_link_return_url"]):
-                # It becomes the action of a form the tool posts: javascript: and data: never.
-                raise self._fail(
-                    "bad_deep_link_return_url",
-                    "The deep linking request's return URL is not an http(s) address.",
-                )
 
     def _check_target(self, claims: dict[str, Any], state: OidcState) -> None:
         """The launch goes where its login said it would (the login's target_link_uri)."""
@@ -345,8 +339,8 @@ class LaunchValidator:
         if target != state.target_link_uri:
             raise self._fail(
                 "target_link_mismatch",
-                "The launch is for another address than the one its login named.",
-                "The id_token's target_link_uri must equal the login's target_link_uri.",
+                _l("The launch is for another address than the one its login named."),
+                _l("The id_token's target_link_uri must equal the login's target_link_uri."),
                 403,
             )
 
@@ -354,8 +348,8 @@ class LaunchValidator:
         if not same_secret(str(claims.get("nonce", "")), state.nonce):
             raise self._fail(
                 "nonce_mismatch",
-                "The launch token's nonce does not match its login.",
-                "The token may be replayed from another launch.",
+                _l("The launch token's nonce does not match its login."),
+                _l("The token may be replayed from another launch."),
                 403,
             )
         # Single use, even with two requests racing: only one UPDATE can match.
@@ -369,28 +363,7 @@ class LaunchValidator:
             db.session.rollback()
             raise self._fail(
                 "state_used",
-                "This launch has already been used.",
-                "Open the activity again from the LMS.",
+                _l("This launch has already been used."),
+                _l("Open the activity again from the LMS."),
                 403,
             )
-
-
-def _http_url(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme in {"http", "https"} and bool(parts.netloc)
-
-
-MIN_RSA_BITS = 2048
-
-
-@functools.lru_cache(maxsize=64)
-def _public_key(jwk_json: str) -> Any:
-    key = jwt.PyJWK(json.loads(jwk_json), algorithm="RS256").key
-    if not isinstance(key, rsa.RSAPublicKey) or key.key_size < MIN_RSA_BITS:
-        raise ValueError(f"not an RSA public key of at least {MIN_RSA_BITS} bits")
-    return key

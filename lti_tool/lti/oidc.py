@@ -12,6 +12,7 @@ from urllib.parse import urlencode, urlsplit
 from sqlalchemy import delete
 
 from lti_tool.extensions import db, rowcount
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.tool_conf import find_platform, platforms_for_issuer
 from lti_tool.models import OidcState, Platform
@@ -63,15 +64,20 @@ def _platform_for(issuer: str, client_id: str) -> Platform:
         if len(platforms) > 1:
             raise LaunchError(
                 "ambiguous_client_id",
-                "The login request names no client_id and this platform has several.",
-                "The platform must send client_id with the login initiation.",
+                _l("The login request names no client_id and this platform has several."),
+                _l("The platform must send client_id with the login initiation."),
                 issuer=issuer,
             )
     raise LaunchError(
         "unknown_issuer" if not platforms_for_issuer(issuer) else "unknown_client_id",
-        "This platform is not registered with the tool.",
-        f"An administrator can register issuer {issuer!r}"
-        + (f" with client id {client_id!r}." if client_id else "."),
+        _l("This platform is not registered with the tool."),
+        _l(
+            "An administrator can register issuer %(issuer)s with client id %(client_id)s.",
+            issuer=repr(issuer),
+            client_id=repr(client_id),
+        )
+        if client_id
+        else _l("An administrator can register issuer %(issuer)s.", issuer=repr(issuer)),
         403,
         issuer=issuer,
         client_id=client_id,
@@ -90,8 +96,12 @@ def begin_login(params: Mapping[str, str], *, base_url: str, state_ttl: int) -> 
         if isinstance(value, str) and len(value) > limit:
             raise LaunchError(
                 "login_parameter_too_long",
-                f"The login request's {name} is longer than {limit} characters.",
-                "LTI platforms send much shorter values: this is not a login from an LMS.",
+                _l(
+                    "The login request's %(name)s is longer than %(limit)s characters.",
+                    name=name,
+                    limit=limit,
+                ),
+                _l("LTI platforms send much shorter values: this is not a login from an LMS."),
                 issuer=_param(params, "iss", 500),
             )
     issuer = _param(params, "iss", 500)
@@ -102,16 +112,16 @@ def begin_login(params: Mapping[str, str], *, base_url: str, state_ttl: int) -> 
         if not value:
             raise LaunchError(
                 f"missing_{name}",
-                f"The login request has no {name}.",
-                "The platform must send iss, login_hint and target_link_uri.",
+                _l("The login request has no %(name)s.", name=name),
+                _l("The platform must send iss, login_hint and target_link_uri."),
                 issuer=issuer,
             )
     platform = _platform_for(issuer, client_id)
     if not _same_origin(target_link_uri, base_url):
         raise LaunchError(
             "bad_target_link_uri",
-            "The login request asks to launch a URL that is not this tool's.",
-            f"target_link_uri must start with {base_url}.",
+            _l("The login request asks to launch a URL that is not this tool's."),
+            _l("target_link_uri must start with %(base_url)s.", base_url=base_url),
             issuer=issuer,
             client_id=platform.client_id,
             platform_id=platform.id,

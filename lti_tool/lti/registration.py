@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlsplit
 
 from lti_tool import outbound
+from lti_tool.i18n import gettext as _
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.lti import claims as C
 from lti_tool.lti.errors import LaunchError
+from lti_tool.lti.registration_http import HttpAnswer as HttpAnswer
+from lti_tool.lti.registration_http import OutboundTransport as OutboundTransport
+from lti_tool.lti.registration_http import Transport as Transport
 
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
@@ -45,40 +50,6 @@ class RegistrationError(LaunchError):
 
     kind = "registration"
 
-    def __init__(self, reason: str, message: str, hint: str = "", status: int = 400) -> None:
-        super().__init__(reason, message, hint, status)
-
-
-@dataclass(frozen=True)
-class HttpAnswer:
-    status: int
-    body: bytes
-    content_type: str = ""
-
-    def json(self) -> Any:
-        return outbound.parse_json(self.body)
-
-
-class Transport(Protocol):
-    def get(self, url: str, headers: dict[str, str]) -> HttpAnswer: ...
-
-    def post_json(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> HttpAnswer: ...
-
-
-class OutboundTransport:
-    """Real HTTP through the tool's outbound client: deadline, size cap, destination policy."""
-
-    def __init__(self, client: outbound.OutboundClient) -> None:
-        self.client = client
-
-    def get(self, url: str, headers: dict[str, str]) -> HttpAnswer:
-        answer = self.client.get(url, outbound.CONFIGURATION, headers=headers)
-        return HttpAnswer(answer.status_code, answer.content, answer.headers.get("Content-Type", ""))
-
-    def post_json(self, url: str, body: dict[str, Any], headers: dict[str, str]) -> HttpAnswer:
-        answer = self.client.post(url, outbound.REGISTRATION, json=body, headers=headers)
-        return HttpAnswer(answer.status_code, answer.content, answer.headers.get("Content-Type", ""))
-
 
 @dataclass(frozen=True)
 class PlatformConfiguration:
@@ -105,7 +76,7 @@ class PlatformConfiguration:
     @property
     def name(self) -> str:
         return {"canvas": "Canvas", "moodle": "Moodle"}.get(
-            self.product_family_code.lower(), self.product_family_code or "LMS"
+            self.product_family_code.lower(), self.product_family_code or _("LMS")
         )
 
 
@@ -165,15 +136,17 @@ def check_configuration_url(url: str, *, require_https: bool) -> None:
     if not _absolute(url):
         raise RegistrationError(
             "bad_configuration_url",
-            "The registration request has no valid openid_configuration URL.",
-            "Start the registration from the LMS: it adds openid_configuration and "
-            "registration_token to the tool's registration URL.",
+            _l("The registration request has no valid openid_configuration URL."),
+            _l(
+                "Start the registration from the LMS: it adds openid_configuration and "
+                "registration_token to the tool's registration URL."
+            ),
         )
     if require_https and urlsplit(url).scheme != "https":
         raise RegistrationError(
             "insecure_configuration_url",
-            "The platform's configuration URL is not https.",
-            "In production the LMS must be reached over https.",
+            _l("The platform's configuration URL is not https."),
+            _l("In production the LMS must be reached over https."),
         )
 
 
@@ -190,34 +163,39 @@ def fetch_platform_configuration(
     except outbound.OutboundError as exc:
         raise RegistrationError(
             "configuration_unreachable",
-            "The tool could not fetch the platform's configuration.",
-            f"The tool {exc.public}. Check that the tool's server can reach the LMS "
-            "(firewall, DNS, LTI_TOOL_OUTBOUND_ALLOWLIST for an LMS on a private network).",
+            _l("The tool could not fetch the platform's configuration."),
+            _l(
+                "The tool %(problem)s. Check that the tool's server can reach the LMS "
+                "(firewall, DNS, LTI_TOOL_OUTBOUND_ALLOWLIST for an LMS on a private network).",
+                problem=exc.public,
+            ),
         ) from exc
     if answer.status != 200:
         raise RegistrationError(
             "configuration_unreachable",
-            f"The platform's configuration URL answered HTTP {answer.status}.",
-            "It must answer 200 with JSON. The registration token may have expired: "
-            "start the registration again from the LMS.",
+            _l("The platform's configuration URL answered HTTP %(status)s.", status=answer.status),
+            _l(
+                "It must answer 200 with JSON. The registration token may have expired: "
+                "start the registration again from the LMS."
+            ),
         )
     try:
         data = answer.json()
     except ValueError as exc:
         raise RegistrationError(
             "bad_configuration",
-            "The platform's configuration is not JSON.",
-            "Its configuration URL answered something else.",
+            _l("The platform's configuration is not JSON."),
+            _l("Its configuration URL answered something else."),
         ) from exc
     if not isinstance(data, dict):
-        raise RegistrationError("bad_configuration", "The platform's configuration is not a JSON object.")
+        raise RegistrationError("bad_configuration", _l("The platform's configuration is not a JSON object."))
     return validate_platform_configuration(url, data)
 
 
 def validate_platform_configuration(url: str, data: dict[str, Any]) -> PlatformConfiguration:
     issuer = data.get("issuer")
     if not _absolute(issuer):
-        raise RegistrationError("bad_configuration", "The platform's configuration has no issuer URL.")
+        raise RegistrationError("bad_configuration", _l("The platform's configuration has no issuer URL."))
     platform_conf = data.get(PLATFORM_CONFIGURATION)
     platform_conf = platform_conf if isinstance(platform_conf, dict) else {}
     family = str(platform_conf.get("product_family_code") or "")
@@ -226,24 +204,31 @@ def validate_platform_configuration(url: str, data: dict[str, Any]) -> PlatformC
     if origin(issuer) != origin(url) and not canvas_exception:
         raise RegistrationError(
             "issuer_mismatch",
-            "The platform's issuer does not match the address its configuration came from.",
-            f"Issuer {issuer!r} is not on {origin(url)!r}. A platform can only register for its own issuer.",
+            _l("The platform's issuer does not match the address its configuration came from."),
+            _l(
+                "Issuer %(issuer)s is not on %(origin)s. A platform can only register for its own issuer.",
+                issuer=repr(issuer),
+                origin=repr(origin(url)),
+            ),
             400,
         )
     missing = [n for n in REQUIRED_ENDPOINTS if not _absolute(data.get(n))]
     if missing:
         raise RegistrationError(
             "bad_configuration",
-            "The platform's configuration lacks required endpoints: " + ", ".join(missing) + ".",
-            "The LMS must support LTI 1.3 Dynamic Registration.",
+            _l(
+                "The platform's configuration lacks required endpoints: %(missing)s.",
+                missing=", ".join(missing),
+            ),
+            _l("The LMS must support LTI 1.3 Dynamic Registration."),
         )
     algs = data.get("id_token_signing_alg_values_supported")
     if isinstance(algs, list) and "RS256" not in algs:
-        raise RegistrationError("unsupported_platform", "The platform does not sign with RS256.")
+        raise RegistrationError("unsupported_platform", _l("The platform does not sign with RS256."))
     auth_methods = data.get("token_endpoint_auth_methods_supported")
     if isinstance(auth_methods, list) and "private_key_jwt" not in auth_methods:
         raise RegistrationError(
-            "unsupported_platform", "The platform does not accept private_key_jwt client assertions."
+            "unsupported_platform", _l("The platform does not accept private_key_jwt client assertions.")
         )
     messages = tuple(
         str(m.get("type"))
@@ -252,7 +237,7 @@ def validate_platform_configuration(url: str, data: dict[str, Any]) -> PlatformC
     )
     if messages and C.RESOURCE_LINK_REQUEST not in messages:
         raise RegistrationError(
-            "unsupported_platform", "The platform does not support resource link launches."
+            "unsupported_platform", _l("The platform does not support resource link launches.")
         )
     scopes = data.get("scopes_supported")
     return PlatformConfiguration(
@@ -285,9 +270,11 @@ def check_endpoints(platform: PlatformConfiguration, policy: outbound.Destinatio
             log.warning("registration of %s: %s refused: %s", platform.issuer, name, exc.detail)
             raise RegistrationError(
                 "endpoint_not_allowed",
-                f"The tool {exc.public} (the platform's {name}).",
-                "The LMS must be reachable at a public address, or the tool's administrator "
-                "allows its network in LTI_TOOL_OUTBOUND_ALLOWLIST.",
+                _l("The tool %(problem)s (the platform's %(name)s).", problem=exc.public, name=name),
+                _l(
+                    "The LMS must be reachable at a public address, or the tool's administrator "
+                    "allows its network in LTI_TOOL_OUTBOUND_ALLOWLIST."
+                ),
             ) from exc
 
 
@@ -352,8 +339,8 @@ def register_with_platform(
     except outbound.OutboundError as exc:
         raise RegistrationError(
             "platform_unreachable",
-            "The platform's registration endpoint did not answer.",
-            f"The tool {exc.public}.",
+            _l("The platform's registration endpoint did not answer."),
+            _l("The tool %(problem)s.", problem=exc.public),
         ) from exc
     if answer.status not in (200, 201):
         # What it said goes to the log, never into the page: the endpoint is the caller's choice.
@@ -365,22 +352,26 @@ def register_with_platform(
         )
         raise RegistrationError(
             "platform_refused",
-            f"The platform refused the registration (HTTP {answer.status}).",
-            "An expired or already used registration token is the usual cause: start the "
-            "registration again from the LMS. The tool's log has the platform's answer.",
+            _l("The platform refused the registration (HTTP %(status)s).", status=answer.status),
+            _l(
+                "An expired or already used registration token is the usual cause: start the "
+                "registration again from the LMS. The tool's log has the platform's answer."
+            ),
         )
     try:
         data = answer.json()
     except ValueError as exc:
         raise RegistrationError(
-            "platform_refused", "The platform's registration answer is not JSON."
+            "platform_refused", _l("The platform's registration answer is not JSON.")
         ) from exc
     if (
         not isinstance(data, dict)
         or not isinstance(data.get("client_id"), str | int)
         or not str(data.get("client_id"))
     ):
-        raise RegistrationError("platform_refused", "The platform's registration answer has no client_id.")
+        raise RegistrationError(
+            "platform_refused", _l("The platform's registration answer has no client_id.")
+        )
     conf = data.get(TOOL_CONFIGURATION)
     deployment = conf.get("deployment_id") if isinstance(conf, dict) else None
     return RegistrationResult(

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, text, update
 
+from lti_tool import i18n
 from lti_tool.extensions import db, rowcount
 from lti_tool.lti import claims as C
 from lti_tool.lti.deep_linking import ITEM_PARAM
@@ -137,13 +138,16 @@ def set_language(user_pk: int, language: str) -> None:
 def record_failure(error: LaunchError) -> None:
     """Kept in its own transaction: a refusal is recorded even when the launch rolled back."""
     db.session.rollback()
+    with i18n.use("en"):  # the record and the log in one language, whoever was refused
+        message = str(error.message)
+        detail = message + (" " + str(error.hint) if error.hint else "")
     row = LaunchFailure(
         platform_id=error.platform_id,
         issuer=error.issuer[:500],
         client_id=error.client_id[:255],
         kind=error.kind,
         reason=error.reason[:64],
-        detail=(error.message + (" " + error.hint if error.hint else ""))[:1000],
+        detail=detail[:1000],
     )
     db.session.add(row)
     db.session.flush()
@@ -155,7 +159,7 @@ def record_failure(error: LaunchError) -> None:
         error.issuer or "?",
         error.client_id or "?",
         error.reason,
-        error.message,
+        message,
         extra={"platform_id": error.platform_id},
     )
 

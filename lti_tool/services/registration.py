@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from lti_tool import outbound
 from lti_tool.extensions import db, rowcount
-from lti_tool.i18n import gettext as _
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.lti import registration as dr
 from lti_tool.models import (
     DynamicRegistration,
@@ -76,19 +76,19 @@ def revoke_link(link_id: int) -> bool:
 MAX_LINK_FAILURES = 3
 
 _LINK_MESSAGES = {
-    "unknown": "This registration link is not valid.",
-    "used": "This registration link has already been used.",
-    "revoked": "This registration link has been revoked.",
-    "expired": "This registration link has expired.",
-    "spent": "This registration link was tried too many times without success.",
+    "unknown": _l("This registration link is not valid."),
+    "used": _l("This registration link has already been used."),
+    "revoked": _l("This registration link has been revoked."),
+    "expired": _l("This registration link has expired."),
+    "spent": _l("This registration link was tried too many times without success."),
 }
 
 
 def _link_refused(state: str) -> dr.RegistrationError:
     return dr.RegistrationError(
         "registration_link_" + state,
-        _LINK_MESSAGES.get(state, "Invalid link."),
-        "Ask the tool's administrator for a new one-time registration link.",
+        _LINK_MESSAGES.get(state, _LINK_MESSAGES["unknown"]),
+        _l("Ask the tool's administrator for a new one-time registration link."),
         403,
     )
 
@@ -117,9 +117,11 @@ def _bind_link(link: RegistrationLink, issuer: str) -> None:
     if bound != issuer[:500]:
         raise dr.RegistrationError(
             "registration_link_other_platform",
-            "This registration link belongs to another platform.",
-            "A one-time registration link is bound to the first LMS that uses it. Ask the "
-            "tool's administrator for a new one.",
+            _l("This registration link belongs to another platform."),
+            _l(
+                "A one-time registration link is bound to the first LMS that uses it. Ask the "
+                "tool's administrator for a new one."
+            ),
             403,
         )
 
@@ -167,8 +169,8 @@ def _check_mode(settings: Mapping[str, Any], reg_code: str | None) -> None:
     if mode == "off":
         raise dr.RegistrationError(
             "registration_disabled",
-            "Dynamic registration is switched off for this tool.",
-            _(
+            _l("Dynamic registration is switched off for this tool."),
+            _l(
                 "The tool's administrator registers platforms by hand, as %(moodle)s and %(canvas)s explain.",
                 moodle=f"{settings['BASE_URL']}/docs/install-moodle.md",
                 canvas=f"{settings['BASE_URL']}/docs/install-canvas.md",
@@ -178,8 +180,11 @@ def _check_mode(settings: Mapping[str, Any], reg_code: str | None) -> None:
     if mode == "token" and not reg_code:
         raise dr.RegistrationError(
             "registration_link_required",
-            "This tool only accepts registrations through a one-time registration link.",
-            "The tool's administrator creates one under /admin and gives you its URL to paste into the LMS.",
+            _l("This tool only accepts registrations through a one-time registration link."),
+            _l(
+                "The tool's administrator creates one under /admin and gives you its URL to paste "
+                "into the LMS."
+            ),
             403,
         )
 
@@ -189,9 +194,11 @@ def _check_allowlist(settings: Mapping[str, Any], issuer: str) -> None:
     if issuer.rstrip("/") not in allowed:
         raise dr.RegistrationError(
             "issuer_not_allowed",
-            f"Platform {issuer!r} may not register this tool.",
-            "The tool's administrator can add the issuer to REGISTRATION_ALLOWED_ISSUERS or "
-            "create a one-time registration link.",
+            _l("Platform %(issuer)s may not register this tool.", issuer=repr(issuer)),
+            _l(
+                "The tool's administrator can add the issuer to REGISTRATION_ALLOWED_ISSUERS or "
+                "create a one-time registration link."
+            ),
             403,
         )
 
@@ -291,8 +298,8 @@ def _store(
         db.session.rollback()
         raise dr.RegistrationError(
             "registration_not_stored",
-            "The platform's registration could not be stored: " + str(exc),
-            _("The tool's administrator can check the platform under /admin."),
+            _l("The platform's registration could not be stored: %(problem)s", problem=str(exc)),
+            _l("The tool's administrator can check the platform under /admin."),
             409,
         ) from exc
     db.session.add(
@@ -318,7 +325,7 @@ def _check_same_source(existing: Platform, configuration: dr.PlatformConfigurati
     previous = registration_of(existing)
     expected = dr.origin(previous.openid_configuration_url if previous else existing.issuer)
     if dr.origin(configuration.url) != expected:
-        message = _(
+        message = _l(
             "Platform #%(number)s already has this issuer and client ID, registered from "
             "%(expected)s, not %(origin)s.",
             number=existing.id,
@@ -329,7 +336,7 @@ def _check_same_source(existing: Platform, configuration: dr.PlatformConfigurati
         raise dr.RegistrationError(
             "registration_conflict",
             message,
-            _("The tool's administrator can remove or edit that platform under /admin."),
+            _l("The tool's administrator can remove or edit that platform under /admin."),
             409,
         )
 

@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from lti_tool import items as item_registry
 from lti_tool.content import DEFAULT_MAX_POINTS, LinkableItem
 from lti_tool.i18n import gettext as _
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.lti import deep_linking
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.keys import current_signing_key
@@ -27,13 +28,18 @@ POINTS_MAX = 1000
 # What each kind of item is, in a teacher's words: the picker shows it under each title so
 # that no two items read alike (docs/decisions/0016-one-graded-activity.md).
 KIND_LABELS = {
-    "workshop": "The whole workshop in one activity: overview, the six sessions, the "
-    "assignment's instructions and the bibliography. Not graded.",
-    "session": "One session's page: readings, objectives, discussion prompts and a private "
-    "reflection. Not graded.",
-    "assignment": "The assignment's instructions. Not graded.",
-    "assessment": "The graded assignment: learners take the partnership self-assessment here and "
-    "get their report. One gradebook column, worth the points you give it.",
+    "workshop": _l(
+        "The whole workshop in one activity: overview, the six sessions, the "
+        "assignment's instructions and the bibliography. Not graded."
+    ),
+    "session": _l(
+        "One session's page: readings, objectives, discussion prompts and a private reflection. Not graded."
+    ),
+    "assignment": _l("The assignment's instructions. Not graded."),
+    "assessment": _l(
+        "The graded assignment: learners take the partnership self-assessment here and "
+        "get their report. One gradebook column, worth the points you give it."
+    ),
 }
 
 
@@ -74,23 +80,23 @@ def _read_choices(
             f"points:{item.item_id}", str(item.max_points or DEFAULT_MAX_POINTS)
         )
     if not picked:
-        choices.errors["item"] = "Choose at least one item to add."
+        choices.errors["item"] = _("Choose at least one item to add.")
     elif len(picked) > 1 and not accept_multiple:
-        choices.errors["item"] = "Your course accepts one item at a time: choose just one."
+        choices.errors["item"] = _("Your course accepts one item at a time: choose just one.")
     for item_id in picked:
         found = by_id.get(item_id)
         if found is None:
-            choices.errors["item"] = "One of the chosen items no longer exists. Choose again."
+            choices.errors["item"] = _("One of the chosen items no longer exists. Choose again.")
             continue
         title = " ".join(choices.titles[item_id].split()) or found.title
         if len(title) > TITLE_MAX:
-            choices.errors[f"title:{item_id}"] = f"Keep the title under {TITLE_MAX} characters."
+            choices.errors[f"title:{item_id}"] = _("Keep the title under %(max)s characters.", max=TITLE_MAX)
         points: int | None = None
         if found.graded:
             raw = choices.points[item_id].strip()
             if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= POINTS_MAX:
-                choices.errors[f"points:{item_id}"] = (
-                    f"Enter a whole number of points from 1 to {POINTS_MAX}."
+                choices.errors[f"points:{item_id}"] = _(
+                    "Enter a whole number of points from 1 to %(max)s.", max=POINTS_MAX
                 )
             else:
                 points = int(raw)

@@ -97,7 +97,7 @@ def _render(
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(LaunchError)
     def launch_error(error: LaunchError):
-        return _render(error.status, error.reason, error.message, error.hint, error.retry_url)
+        return _render(error.status, error.reason, str(error.message), str(error.hint), error.retry_url)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

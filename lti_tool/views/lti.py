@@ -15,7 +15,9 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from lti_tool import logs
+from lti_tool import languages, logs
+from lti_tool.i18n import gettext as _
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.lti import claims as C
 from lti_tool.lti import keys, storage
 from lti_tool.lti import session as launch_session
@@ -103,6 +105,9 @@ def launch() -> Response:
         validated = validator.run()
     except LaunchError as error:
         record_failure(error)
+        # The refusal speaks the launch's language when its id_token is readable (the
+        # learner's LMS language); otherwise the browser's (Accept-Language).
+        languages.use_locale(validator.claimed_locale)
         raise
     record = record_launch(validated)
     if not validated.bound_to_browser and validated.state.storage_target:
@@ -149,7 +154,9 @@ def login_without_storage() -> Response:
     if found is None:
         abort(
             400,
-            description="This sign-in has expired or was already used. Open the activity again from the LMS.",
+            description=_(
+                "This sign-in has expired or was already used. Open the activity again from the LMS."
+            ),
         )
     state, platform = found
     return redirect(authorization_url(platform, state, current_app.config["BASE_URL"]))
@@ -164,8 +171,8 @@ def confirm_launch() -> Response:
         # this browser post: refused, or the victim would work inside the attacker's account.
         error = LaunchError(
             "confirmation_not_from_tool",
-            "This sign-in must be confirmed by the tool's own page.",
-            "Open the activity again from the LMS.",
+            _l("This sign-in must be confirmed by the tool's own page."),
+            _l("Open the activity again from the LMS."),
             403,
         )
         record_failure(error)
@@ -174,17 +181,20 @@ def confirm_launch() -> Response:
     if pending is None:
         raise LaunchError(
             "pending_launch_invalid",
-            "This sign-in has expired.",
-            "Open the activity again from the LMS.",
+            _l("This sign-in has expired."),
+            _l("Open the activity again from the LMS."),
             403,
         )
     record, state = pending
+    languages.use_locale(languages.launch_language(record))  # the launch is known from here on
     if not storage.value_matches(secret, state.state, request.form.get("value", "")):
         error = LaunchError(
             "state_not_in_platform_storage",
-            "The sign-in could not be confirmed in this browser.",
-            "Open the activity in a new window; if it keeps failing, the LMS may have lost "
-            "its storage for the tool.",
+            _l("The sign-in could not be confirmed in this browser."),
+            _l(
+                "Open the activity in a new window; if it keeps failing, the LMS may have lost "
+                "its storage for the tool."
+            ),
             403,
             platform_id=state.platform_id,
             retry_url=restart_url(state, current_app.config["BASE_URL"]) or None,
@@ -194,8 +204,8 @@ def confirm_launch() -> Response:
     if not storage.confirm_once(state):
         raise LaunchError(
             "pending_launch_used",
-            "This sign-in has already been confirmed.",
-            "Open the activity again from the LMS.",
+            _l("This sign-in has already been confirmed."),
+            _l("Open the activity again from the LMS."),
             403,
             platform_id=state.platform_id,
         )

@@ -149,7 +149,9 @@ def test_a_code_works_only_in_its_own_activity_and_wrong_codes_are_limited(
     assert refused.status_code == 404 and "No partnership group in this activity has this code" in text(
         refused
     )
-    for _ in range(9):
+    other_course = learner(launch_as, "eve", context="course-2")  # the same link id, another course
+    assert join(other_course, code).status_code == 404
+    for _ in range(9):  # ten wrong codes in all
         assert join(elsewhere, "ABCDE-FGHJK").status_code == 404
     limited = join(elsewhere, code)
     assert limited.status_code == 429 and "Too many wrong codes" in text(limited)

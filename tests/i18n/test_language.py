@@ -96,3 +96,16 @@ def test_a_plural_block_with_more_variables_than_its_count(tool_app: Flask) -> N
     with tool_app.test_request_context():
         assert template.render(n=2, w="sunny") == "2 sunny days"
         assert template.render(n=1, w="rainy") == "1 rainy day"
+
+
+def test_gradebook_status_texts_are_shown_in_the_readers_language() -> None:
+    # A plugin's words are stored as written (a worker sends the grade) and translated when shown.
+    from lti_tool.models.grades import FAILED, Grade
+    from lti_tool.services.grades.gradebook import status_of
+    from lti_tool_plugins.passback.lti_ags import NO_COLUMN
+
+    grade = Grade(status=FAILED, last_error=NO_COLUMN, attempts=1)
+    with i18n.use("fr"):
+        assert status_of(None) == ("none", "Pas encore de note")
+        assert status_of(grade)[1].startswith("Refusée par le SGA : Le SGA n'a pas de colonne de notes")
+    assert status_of(grade)[1].startswith("Not accepted by the LMS: The LMS has no grade column")

@@ -29,7 +29,10 @@ def migrate(database_url: str) -> None:
 
     from lti_tool import create_app
 
-    app = create_app({"ENV": "testing", "DATABASE_URL": database_url, "DEMO": False})
+    # A SECRET_KEY of its own: without one the app would make (and pytest-xdist workers race to
+    # make) the checkout's instance/secret-key.
+    secret = "migrations-only-secret-key-long-enough-for-anything"
+    app = create_app({"ENV": "testing", "DATABASE_URL": database_url, "DEMO": False, "SECRET_KEY": secret})
     with app.app_context():
         upgrade()
         from lti_tool.demo.models import create_tables

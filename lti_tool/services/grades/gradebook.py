@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from lti_tool.extensions import db, rowcount
+from lti_tool.i18n import gettext as _
 from lti_tool.models import Grade, Launch
 from lti_tool.models.base import utcnow
 from lti_tool.models.grades import DELIVERED, FAILED, PENDING
@@ -25,19 +26,24 @@ class GradebookRow:
 
 def status_of(grade: Grade | None) -> tuple[str, str]:
     """(status key, words for people) of a grade."""
+    # A plugin's words are stored as it wrote them (marked N_ when they are the built-ins'):
+    # translated here, for the person reading the gradebook.
+    said = _(grade.last_error) if grade is not None and grade.last_error else ""
     if grade is None:
-        return "none", "No grade yet"
+        return "none", _("No grade yet")
     if grade.status == DELIVERED:  # the words are the plugin's (PassbackResult.delivered)
         when = grade.delivered_at.strftime("%Y-%m-%d %H:%M UTC") if grade.delivered_at else ""
-        return "delivered", f"{grade.last_error or 'Delivered'} (since {when})"
+        return "delivered", _("%(what)s (since %(when)s)", what=said or _("Delivered to the LMS"), when=when)
     if grade.status == FAILED:
-        return "failed", f"Not accepted by the LMS: {grade.last_error}"
+        return "failed", _("Not accepted by the LMS: %(why)s", why=said)
     if grade.attempts and grade.last_error:
-        return "pending", (
-            f"Waiting to reach the LMS (attempt {grade.attempts}: "
-            f"{grade.last_error}); next try {grade.next_attempt_at:%H:%M:%S} UTC"
+        return "pending", _(
+            "Waiting to reach the LMS (attempt %(attempt)s: %(why)s); next try %(when)s UTC",
+            attempt=grade.attempts,
+            why=said,
+            when=f"{grade.next_attempt_at:%H:%M:%S}",
         )
-    return "pending", "Waiting to reach the LMS"
+    return "pending", _("Waiting to reach the LMS")
 
 
 def grades_of_link(resource_link_pk: int) -> list[Grade]:

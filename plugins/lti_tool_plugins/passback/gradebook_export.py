@@ -10,6 +10,8 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from lti_tool.i18n import N_
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.plugin_api import (
     ExportFile,
     GradePassback,
@@ -35,7 +37,7 @@ COLUMNS = (
 
 class GradebookExportPassback(GradePassback):
     name = "gradebook_export"
-    label = "Gradebook export (CSV)"
+    label = _l("Gradebook export (CSV)")
     description = (
         "Keeps grades in the tool for a CSV export from the instructor's gradebook "
         "page, for platforms without Assignment and Grade Services."
@@ -49,7 +51,7 @@ class GradebookExportPassback(GradePassback):
     def deliver(
         self, grade: GradeToSend, transport: GradeTransport | None, settings: Mapping[str, Any]
     ) -> PassbackResult:
-        return PassbackResult.delivered("Kept for the CSV export (no gradebook service in this course)")
+        return PassbackResult.delivered(N_("Kept for the CSV export (no gradebook service in this course)"))
 
     def export(self, grades: Sequence[GradeRecord], settings: Mapping[str, Any]) -> ExportFile:
         out = io.StringIO()

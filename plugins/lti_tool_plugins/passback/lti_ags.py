@@ -17,6 +17,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from lti_tool.i18n import N_
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.plugin_api import (
     DestinationScale,
     GradePassback,
@@ -29,7 +31,9 @@ from lti_tool.plugin_api import (
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
 LINEITEM_READ_SCOPES = {LINEITEM_SCOPE, "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"}
-NO_COLUMN = (
+# Stored with the grade as written here (a worker sends it, in no one's language) and
+# translated where the gradebook shows it: marked with N_.
+NO_COLUMN = N_(
     "The LMS has no grade column for this activity. To grade it, give the activity points in "
     "the LMS (Moodle: Grade type Point; Canvas: make it an assignment), then send the grades again."
 )
@@ -42,12 +46,12 @@ class LtiAgsSettings(Schema):
     tag = fields.String(
         load_default="p3-workshop",
         validate=validate.Length(max=255),
-        metadata={"label": "Line item tag", "help": "Tag of the line items the tool looks for."},
+        metadata={"label": _l("Line item tag"), "help": _l("Tag of the line items the tool looks for.")},
     )
     resource_id = fields.String(
         load_default="",
         validate=validate.Length(max=255),
-        metadata={"label": "Resource id", "help": "resourceId of the line items the tool looks for."},
+        metadata={"label": _l("Resource id"), "help": _l("resourceId of the line items the tool looks for.")},
     )
 
 
@@ -86,8 +90,10 @@ class LtiAgsPassback(GradePassback):
             return PassbackResult.permanent("no transport to reach the platform")
         if not self.supports(grade, settings):
             return PassbackResult.permanent(
-                "The launch has no AGS line item (or line items) URL with the score scope: "
-                "the activity is probably not graded in the LMS."
+                N_(
+                    "The launch has no AGS line item (or line items) URL with the score scope: "
+                    "the activity is probably not graded in the LMS."
+                )
             )
         try:
             line_item = grade.line_item_url or self._find(grade, transport, settings)
@@ -99,7 +105,7 @@ class LtiAgsPassback(GradePassback):
         except TransportError as error:
             return _result_of(error)
         return PassbackResult.delivered(
-            "In the LMS gradebook", line_item_url=line_item, score_given=given, score_maximum=maximum
+            N_("In the LMS gradebook"), line_item_url=line_item, score_given=given, score_maximum=maximum
         )
 
     @staticmethod

@@ -1,0 +1,27 @@
+"""Administrator CLI messages follow the administrator's locale (LC_ALL / LC_MESSAGES / LANG)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+FRENCH = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "fr_CA.UTF-8"}
+ENGLISH = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "en_CA.UTF-8"}
+
+
+def run(app: Flask, env: dict[str, str | None], *args: str) -> str:
+    result = app.test_cli_runner().invoke(args=list(args), env=env)  # type: ignore[arg-type]
+    return result.output
+
+
+def test_a_french_administrator_reads_the_cli_in_french(app: Flask) -> None:
+    assert run(app, FRENCH, "platform", "list").strip() == "Aucune plateforme inscrite."
+    assert "Nouvelle clé de signature" in run(app, FRENCH, "keys", "rotate")
+    assert "état(s) de connexion expiré(s) supprimé(s)" in run(app, FRENCH, "cleanup")
+    assert "Erreur : aucune plateforme '99'" in run(app, FRENCH, "platform", "show", "99")
+
+
+def test_lc_all_wins_and_english_stays_english(app: Flask) -> None:
+    assert run(app, ENGLISH, "platform", "list").strip() == "No platforms registered."
+    assert "New signing key" in run(app, ENGLISH, "keys", "rotate")
+    lc_all = {**ENGLISH, "LC_ALL": "fr_CA.UTF-8"}
+    assert run(app, lc_all, "platform", "list").strip() == "Aucune plateforme inscrite."
