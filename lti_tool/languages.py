@@ -67,6 +67,7 @@ def use_locale(locale: object) -> None:
     whose id_token names one); nothing changes when there is none."""
     if has_request_context() and isinstance(locale, str) and locale.strip():
         g.lti_tool_language = locale if locale in i18n.LANGUAGES else i18n.language_of(locale)
+        g.pop("lti_tool_catalogue", None)
         refresh()
 
 
