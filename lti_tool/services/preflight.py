@@ -18,6 +18,7 @@ from flask import Flask
 from sqlalchemy import func, select, text
 
 from lti_tool.extensions import db
+from lti_tool.i18n import gettext as _
 from lti_tool.models.base import utcnow
 from lti_tool.settings import ENV_PREFIX, KNOWN_PUBLIC_SECRET_KEYS, SOURCES_KEY
 
@@ -34,7 +35,13 @@ class Problem:
     fix: str
 
     def line(self) -> str:
-        return f"{self.level.upper()}: {self.message}. Fix: {self.fix.rstrip('.')}."
+        level = _("ERROR") if self.level == ERROR else _("WARNING")
+        return _(
+            "%(level)s: %(problem)s. Fix: %(fix)s.",
+            level=level,
+            problem=self.message,
+            fix=self.fix.rstrip("."),
+        )
 
 
 def run_checks(app: Flask, deploy: bool = False) -> list[Problem]:
@@ -64,61 +71,89 @@ def _settings(config: Mapping[str, Any], deploy: bool) -> Iterator[Problem]:
     if not deploy:
         return
     if config["ENV"] != "production":
-        yield Problem(ERROR, f"{ENV_PREFIX}ENV is {config['ENV']!r}", f"set {ENV_PREFIX}ENV=production")
+        yield Problem(
+            ERROR,
+            _("%(prefix)sENV is %(value1)s", prefix=ENV_PREFIX, value1=repr(config["ENV"])),
+            _("set %(prefix)sENV=production", prefix=ENV_PREFIX),
+        )
     if not str(config["BASE_URL"]).startswith("https://"):
         yield Problem(
             ERROR,
-            f"{ENV_PREFIX}BASE_URL is not https ({config['BASE_URL']}): LMS iframes need it",
-            f"serve the tool over HTTPS and set {ENV_PREFIX}BASE_URL=https://...",
+            _(
+                "%(prefix)sBASE_URL is not https (%(url)s): LMS iframes need it",
+                prefix=ENV_PREFIX,
+                url=config["BASE_URL"],
+            ),
+            _("serve the tool over HTTPS and set %(prefix)sBASE_URL=https://...", prefix=ENV_PREFIX),
         )
     yield from _secret(config)
     if not config.get("COOKIE_SECURE") and str(config["BASE_URL"]).startswith("https://"):
         yield Problem(
             ERROR,
-            f"{ENV_PREFIX}COOKIE_SECURE is off: browsers drop the tool's cookies inside an LMS iframe",
-            f"unset {ENV_PREFIX}COOKIE_SECURE (it follows the https BASE_URL)",
+            _(
+                "%(prefix)sCOOKIE_SECURE is off: browsers drop the tool's cookies inside an LMS iframe",
+                prefix=ENV_PREFIX,
+            ),
+            _("unset %(prefix)sCOOKIE_SECURE (it follows the https BASE_URL)", prefix=ENV_PREFIX),
         )
     if config.get("DEMO"):
         yield Problem(
-            ERROR, f"{ENV_PREFIX}DEMO is on", f"unset {ENV_PREFIX}DEMO: never run the demo LMS in production"
+            ERROR,
+            _("%(prefix)sDEMO is on", prefix=ENV_PREFIX),
+            _("unset %(prefix)sDEMO: never run the demo LMS in production", prefix=ENV_PREFIX),
         )
     mode = config.get("REGISTRATION_MODE")
     if not _set_in_environment(config, "REGISTRATION_MODE"):
         yield Problem(
             ERROR,
-            f"{ENV_PREFIX}REGISTRATION_MODE is not stated (now {mode!r})",
-            f"choose who may register the tool: {ENV_PREFIX}REGISTRATION_MODE=token, allowlist or off",
+            _("%(prefix)sREGISTRATION_MODE is not stated (now %(mode)s)", prefix=ENV_PREFIX, mode=repr(mode)),
+            _(
+                "choose who may register the tool: %(prefix)sREGISTRATION_MODE=token, allowlist or off",
+                prefix=ENV_PREFIX,
+            ),
         )
     elif mode == "open":
         yield Problem(
             ERROR,
-            f"{ENV_PREFIX}REGISTRATION_MODE is open: anyone with the URL can register a platform",
-            f"set {ENV_PREFIX}REGISTRATION_MODE=token (one-time links from /admin), allowlist or off",
+            _(
+                "%(prefix)sREGISTRATION_MODE is open: anyone with the URL can register a platform",
+                prefix=ENV_PREFIX,
+            ),
+            _(
+                "set %(prefix)sREGISTRATION_MODE=token (one-time links from /admin), allowlist or off",
+                prefix=ENV_PREFIX,
+            ),
         )
     elif mode == "allowlist" and not config.get("REGISTRATION_ALLOWED_ISSUERS"):
         yield Problem(
             ERROR,
-            f"{ENV_PREFIX}REGISTRATION_MODE is allowlist but no issuer is allowed",
-            f"list them in {ENV_PREFIX}REGISTRATION_ALLOWED_ISSUERS, or use token mode",
+            _("%(prefix)sREGISTRATION_MODE is allowlist but no issuer is allowed", prefix=ENV_PREFIX),
+            _("list them in %(prefix)sREGISTRATION_ALLOWED_ISSUERS, or use token mode", prefix=ENV_PREFIX),
         )
     if not _set_in_environment(config, "OUTBOUND_ALLOWLIST"):
         yield Problem(
             ERROR,
-            f"{ENV_PREFIX}OUTBOUND_ALLOWLIST is not stated",
-            f"set {ENV_PREFIX}OUTBOUND_ALLOWLIST to the non-public hosts the tool may call, or to an "
-            "empty value for public addresses only",
+            _("%(prefix)sOUTBOUND_ALLOWLIST is not stated", prefix=ENV_PREFIX),
+            _(
+                "set %(prefix)sOUTBOUND_ALLOWLIST to the non-public hosts the tool may call, or to an "
+                "empty value for public addresses only",
+                prefix=ENV_PREFIX,
+            ),
         )
     if not config.get("PROXY_FIX"):
         yield Problem(
             WARNING,
-            f"{ENV_PREFIX}PROXY_FIX is 0: behind a proxy every client looks like the proxy",
-            f"set {ENV_PREFIX}PROXY_FIX=1 when one TLS-terminating proxy is in front",
+            _(
+                "%(prefix)sPROXY_FIX is 0: behind a proxy every client looks like the proxy",
+                prefix=ENV_PREFIX,
+            ),
+            _("set %(prefix)sPROXY_FIX=1 when one TLS-terminating proxy is in front", prefix=ENV_PREFIX),
         )
     if str(config.get("DATABASE_URL", "")).startswith("sqlite"):
         yield Problem(
             WARNING,
-            "the database is SQLite",
-            f"use PostgreSQL in production ({ENV_PREFIX}DATABASE_URL=postgresql://...)",
+            _("the database is SQLite"),
+            _("use PostgreSQL in production (%(prefix)sDATABASE_URL=postgresql://...)", prefix=ENV_PREFIX),
         )
 
 
@@ -129,9 +164,13 @@ def _secret(config: Mapping[str, Any]) -> Iterator[Problem]:
         "(python -c 'import secrets; print(secrets.token_urlsafe(48))') and keep it"
     )
     if not _set_in_environment(config, "SECRET_KEY") or secret in KNOWN_PUBLIC_SECRET_KEYS:
-        yield Problem(ERROR, f"{ENV_PREFIX}SECRET_KEY is not set in the environment", fix)
+        yield Problem(ERROR, _("%(prefix)sSECRET_KEY is not set in the environment", prefix=ENV_PREFIX), fix)
     elif len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < 10:
-        yield Problem(ERROR, f"{ENV_PREFIX}SECRET_KEY is weak (short, or few different characters)", fix)
+        yield Problem(
+            ERROR,
+            _("%(prefix)sSECRET_KEY is weak (short, or few different characters)", prefix=ENV_PREFIX),
+            fix,
+        )
 
 
 def _database_reachable(problems: list[Problem]) -> bool:
@@ -143,8 +182,8 @@ def _database_reachable(problems: list[Problem]) -> bool:
         problems.append(
             Problem(
                 ERROR,
-                f"the database does not answer ({detail})",
-                f"check {ENV_PREFIX}DATABASE_URL and that the database server runs",
+                _("the database does not answer (%(detail)s)", detail=detail),
+                _("check %(prefix)sDATABASE_URL and that the database server runs", prefix=ENV_PREFIX),
             )
         )
         return False
@@ -164,18 +203,24 @@ def _migrations(app: Flask) -> Iterator[Problem]:
     fix = "run `flask --app lti_tool db upgrade` (back up the database first)"
     unknown = sorted(r for r in current if not _exists(script, r))
     if not current:
-        yield Problem(ERROR, "the database is empty (not migrated)", fix)
+        yield Problem(ERROR, _("the database is empty (not migrated)"), fix)
     elif unknown:
         yield Problem(
             ERROR,
-            f"the database is at revision {', '.join(unknown)}, unknown to this release (a newer one?)",
-            "install the release that migrated it",
+            _(
+                "the database is at revision %(value0)s, unknown to this release (a newer one?)",
+                value0=", ".join(unknown),
+            ),
+            _("install the release that migrated it"),
         )
     else:
         yield Problem(
             ERROR,
-            f"the database is not migrated to this release's schema (at {', '.join(sorted(current))}, "
-            f"needs {', '.join(sorted(heads))})",
+            _(
+                "the database is not migrated to this release's schema (at %(value0)s, needs %(value1)s)",
+                value0=", ".join(sorted(current)),
+                value1=", ".join(sorted(heads)),
+            ),
             fix,
         )
 
@@ -199,8 +244,8 @@ def _keys(config: Mapping[str, Any], deploy: bool) -> Iterator[Problem]:
     if active is None:
         yield Problem(
             _level(deploy),
-            "the tool has no signing key yet (one would be made on first use)",
-            "run `flask --app lti_tool keys rotate` once",
+            _("the tool has no signing key yet (one would be made on first use)"),
+            _("run `flask --app lti_tool keys rotate` once"),
         )
         return
     try:
@@ -208,9 +253,15 @@ def _keys(config: Mapping[str, Any], deploy: bool) -> Iterator[Problem]:
     except InvalidToken:
         yield Problem(
             ERROR,
-            f"the signing key cannot be decrypted with this {ENV_PREFIX}SECRET_KEY (was it changed?)",
-            f"restore the previous {ENV_PREFIX}SECRET_KEY, or run `flask --app lti_tool keys rotate` "
-            "and let the platforms fetch the new key set",
+            _(
+                "the signing key cannot be decrypted with this %(prefix)sSECRET_KEY (was it changed?)",
+                prefix=ENV_PREFIX,
+            ),
+            _(
+                "restore the previous %(prefix)sSECRET_KEY, or run `flask --app lti_tool keys rotate` "
+                "and let the platforms fetch the new key set",
+                prefix=ENV_PREFIX,
+            ),
         )
 
 
@@ -220,8 +271,11 @@ def _admin_password(config: Mapping[str, Any], deploy: bool) -> Iterator[Problem
     if not admin_password_hash(config):
         yield Problem(
             _level(deploy),
-            "no administrator password: /admin cannot be used",
-            f"run `flask --app lti_tool admin set-password` (or set {ENV_PREFIX}ADMIN_PASSWORD)",
+            _("no administrator password: /admin cannot be used"),
+            _(
+                "run `flask --app lti_tool admin set-password` (or set %(prefix)sADMIN_PASSWORD)",
+                prefix=ENV_PREFIX,
+            ),
         )
 
 
@@ -234,17 +288,21 @@ def _grades(deploy: bool) -> Iterator[Problem]:
     seen = last_seen("grades")
     fix = "run `flask --app lti_tool grades work` as a service (systemd unit p3-workshop-grades)"
     if seen is None:
-        yield Problem(_level(deploy), "no grade worker has ever run", fix)
+        yield Problem(_level(deploy), _("no grade worker has ever run"), fix)
     elif now - seen > STALE_AFTER:
         minutes = int((now - seen).total_seconds() // 60)
-        yield Problem(_level(deploy), f"the grade worker was last seen {minutes} minutes ago", fix)
+        yield Problem(
+            _level(deploy), _("the grade worker was last seen %(minutes)s minutes ago", minutes=minutes), fix
+        )
     stuck = db.session.scalar(
         select(func.count()).where(Grade.status == PENDING, Grade.graded_at < now - PENDING_TOO_LONG)
     )
     if stuck:
         yield Problem(
             _level(deploy),
-            f"{stuck} grade(s) pending for more than an hour",
-            "see `flask --app lti_tool grades status` and /admin for the platforms' answers; "
-            "check that the grade worker runs",
+            _("%(num)s grade(s) pending for more than an hour", num=stuck),
+            _(
+                "see `flask --app lti_tool grades status` and /admin for the platforms' answers; "
+                "check that the grade worker runs"
+            ),
         )

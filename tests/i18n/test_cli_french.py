@@ -25,3 +25,11 @@ def test_lc_all_wins_and_english_stays_english(app: Flask) -> None:
     assert "New signing key" in run(app, ENGLISH, "keys", "rotate")
     lc_all = {**ENGLISH, "LC_ALL": "fr_CA.UTF-8"}
     assert run(app, lc_all, "platform", "list").strip() == "Aucune plateforme inscrite."
+
+
+def test_flask_check_speaks_french_to_a_french_administrator(app: Flask) -> None:
+    french = run(app, FRENCH, "check").splitlines()
+    english = run(app, ENGLISH, "check").splitlines()
+    assert len(french) == len(english) and english[-1].endswith("(add --deploy for the production rules).")
+    assert french[-1].endswith("(ajoutez --deploy pour les règles de production).")
+    assert len(french) > 1 and all(" Correctif : " in line for line in french[:-1])
