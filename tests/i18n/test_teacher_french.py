@@ -38,7 +38,7 @@ def test_the_class_view_and_the_discussion_view_are_french(teachers: dict[str, T
     words = text(teachers["fr"].get("/app/assessment/"))
     assert "Autoévaluation du partenariat : votre classe" in words
     assert "Modèle de notation :" in words and "sur 100 points" in words
-    assert "en cours" in words and "in progress" not in words
+    assert "Soumises : 1 · en cours : 0" in words and "in progress" not in words
     assert "La classe par domaine" in words and "Moitié centrale" in words and "Répondants" in words
     assert "Vue de discussion (sans noms, pour projection)" in words
     assert "Le profil de la classe" in words  # the chart's title
