@@ -67,6 +67,7 @@ def use_locale(locale: object) -> None:
     whose id_token names one); nothing changes when there is none."""
     if has_request_context() and isinstance(locale, str) and locale.strip():
         g.lti_tool_language = locale if locale in i18n.LANGUAGES else i18n.language_of(locale)
+        g.pop("lti_tool_catalogue", None)
         refresh()
 
 
@@ -78,6 +79,7 @@ def language_changed() -> None:
     """Call when what decides the language changed during a request (a launch was found)."""
     if has_request_context():
         g.pop("lti_tool_language", None)
+        g.pop("lti_tool_catalogue", None)
         refresh()
 
 
@@ -87,7 +89,15 @@ def html_lang() -> str:
 
 
 def _provide() -> tuple[str, Any] | None:
-    if not has_app_context():
-        return None
-    lang = current_language()
-    return lang, i18n.catalogue(lang)
+    if not has_request_context():
+        if not has_app_context():
+            return None
+        lang = current_language()
+        return lang, i18n.catalogue(lang)
+    # A page asks ~40 times (each text of its templates): kept on the request, dropped with
+    # the language by language_changed().
+    found = g.get("lti_tool_catalogue")
+    if found is None:
+        lang = current_language()
+        found = g.lti_tool_catalogue = (lang, i18n.catalogue(lang))
+    return found

@@ -47,7 +47,14 @@ class LaunchTokenError(Exception):
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return TimedSerializer(current_app.config["SECRET_KEY"], salt="launch-token")
+    return _serializer_for(current_app.config["SECRET_KEY"])
+
+
+@functools.lru_cache(maxsize=8)
+def _serializer_for(secret: str) -> URLSafeTimedSerializer:
+    # Built once per secret: every page issues a token and reads one (its ages follow the
+    # app's clock at each call, so a cached serializer is still right under a test clock).
+    return TimedSerializer(secret, salt="launch-token")
 
 
 def issue_token(launch: Launch) -> str:
@@ -143,9 +150,14 @@ def current() -> Launch:
 def launch_url(endpoint: str, **values: Any) -> str:
     """url_for that keeps the launch token, for links, forms and redirects inside the tool."""
     token = g.get("launch_token")
-    if token:
-        values[TOKEN_PARAM] = token
-    return url_for(endpoint, **values)
+    if not token or "_anchor" in values:
+        if token:
+            values[TOKEN_PARAM] = token
+        return url_for(endpoint, **values)
+    # A page has ~20 of these links: the token (URL-safe base64 and dots, see itsdangerous)
+    # is appended as it is instead of going through url_for's query encoding each time.
+    url = url_for(endpoint, **values)
+    return f"{url}{'&' if '?' in url else '?'}{TOKEN_PARAM}={token}"
 
 
 def csrf_token() -> str:
