@@ -252,9 +252,9 @@ def collect_mechanisms(
             gaps = call_safely(catalogue.uncovered_notes, instrument, settings)
         except (PluginRuntimeError, SettingsError) as exc:
             # One broken catalogue must not hide the rest of the report.
-            warnings.append(f"The catalogue {catalogue.label!r} could not be used: {exc}")
+            warnings.append(f"The catalogue {str(catalogue.label)!r} could not be used: {exc}")
             continue
-        used.append(catalogue.label)
+        used.append(str(catalogue.label))  # a plugin's label may be lazy (translated when read)
         for key, note in gaps.items():
             notes.setdefault(key, note)
         for mechanism in found:

@@ -24,6 +24,7 @@ from lti_tool.plugin_manager import (
     PluginManager,
     UnknownPluginError,
 )
+from lti_tool.validation_messages import translated
 
 GRADING_MODES = ("completion", "model")
 INSTRUCTIONS_MAX = 4000
@@ -86,7 +87,7 @@ def _plugin_settings(
     except SettingsError as exc:
         for name, messages in exc.errors.items():
             for message in messages:
-                problems.add(section, name, message)
+                problems.add(section, name, translated(message))
         return {}
 
 
@@ -105,14 +106,20 @@ def validate(
         clean["scoring_settings"] = _plugin_settings(
             "scoring", type(model), raw.get("scoring_settings", {}).get(model_name, {}), problems
         )
-    except UnknownPluginError as exc:
-        problems.add("scoring", "scoring_model", str(exc))
+    except UnknownPluginError:
+        problems.add(
+            "scoring", "scoring_model", _("No available scoring model is named “%(name)s”.", name=model_name)
+        )
     clean["catalogues"], clean["catalogue_settings"] = [], {}
     for name in raw.get("catalogues", []):
         try:
             catalogue = manager.get(MECHANISM_CATALOGUES, name)
-        except UnknownPluginError as exc:
-            problems.add("catalogues", "catalogues", str(exc))
+        except UnknownPluginError:
+            problems.add(
+                "catalogues",
+                "catalogues",
+                _("No available mechanism catalogue is named “%(name)s”.", name=name),
+            )
             continue
         loaded = _plugin_settings(
             name, type(catalogue), raw.get("catalogue_settings", {}).get(name, {}), problems
@@ -140,7 +147,9 @@ def _passback_fields(
     choice = str(raw.get("passback") or "")
     names = {p.name for p in manager.available(GRADE_PASSBACK)}
     if choice not in {"", "auto"} | names:
-        problems.add("passback", "passback", f"no available grade passback plugin named {choice!r}")
+        problems.add(
+            "passback", "passback", _("No available grade passback plugin is named “%(name)s”.", name=choice)
+        )
     clean["passback"] = choice
     submitted = raw.get("passback_settings") or {}
     clean["passback_settings"] = {
@@ -156,21 +165,23 @@ def _activity_fields(raw: Mapping[str, Any], clean: dict[str, Any], problems: Se
     grading = raw.get("grading")
     if grading not in GRADING_MODES:
         problems.add(
-            "activity", "grading", "Choose full marks on submission or the scoring model's overall result."
+            "activity", "grading", _("Choose full marks on submission or the scoring model's overall result.")
         )
     clean["grading"] = grading
     clean["retakes"] = bool(raw.get("retakes"))
     instructions = str(raw.get("instructions") or "").replace("\r\n", "\n").strip()
     if len(instructions) > INSTRUCTIONS_MAX:
         problems.add(
-            "activity", "instructions", f"Keep the instructions under {INSTRUCTIONS_MAX} characters."
+            "activity",
+            "instructions",
+            _("Keep the instructions under %(count)s characters.", count=INSTRUCTIONS_MAX),
         )
     clean["instructions"] = instructions
     minimum = str(raw.get("discussion_minimum", DEFAULTS["discussion_minimum"])).strip()
     if minimum.isdigit() and 1 <= int(minimum) <= 100:
         clean["discussion_minimum"] = int(minimum)
     else:
-        problems.add("activity", "discussion_minimum", "Enter a whole number of learners from 1 to 100.")
+        problems.add("activity", "discussion_minimum", _("Enter a whole number of learners from 1 to 100."))
     groups = str(raw.get("partnership_groups") or "on")  # absent: groups stay on (the default)
     clean["partnership_groups"] = groups != "off"
     group_minimum = str(raw.get("group_minimum", DEFAULTS["group_minimum"])).strip()

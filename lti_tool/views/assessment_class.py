@@ -13,6 +13,7 @@ from lti_tool import items as item_registry
 from lti_tool.assessment.radar import radar_pair
 from lti_tool.assessment.strip import strip_svg
 from lti_tool.extensions import this_app
+from lti_tool.i18n import decimal_symbol
 from lti_tool.i18n import gettext as _
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
@@ -29,6 +30,11 @@ bp.context_processor(activity.scale_context)  # the activity's points, on every 
 PAGE_SIZE = 100  # learners per page of the class view's table
 
 
+def _two_places(value: float | None) -> str:
+    """A mean in a chart's description: two decimals, the language's decimal sign."""
+    return f"{value or 0:.2f}".replace(".", decimal_symbol())
+
+
 def _charts(results: ClassResults) -> dict[str, Any]:
     areas = results.areas
     scale = results.instrument.scale
@@ -36,24 +42,31 @@ def _charts(results: ClassResults) -> dict[str, Any]:
     means = [a.mean for a in areas]
     band = [(a.q1, a.q3) for a in areas]
     described = "; ".join(
-        f"{a.number}. {a.title}: "
-        + (
-            "no respondent"
-            if a.mean is None
-            else f"mean {a.mean:.2f}, middle half {a.q1:.2f} to {a.q3:.2f}, n = {a.respondents}"
+        _("%(number)s. %(title)s: no respondent", number=a.number, title=a.title)
+        if a.mean is None
+        else _(
+            "%(number)s. %(title)s: mean %(mean)s, middle half %(q1)s to %(q3)s, n = %(n)s",
+            number=a.number,
+            title=a.title,
+            mean=_two_places(a.mean),
+            q1=_two_places(a.q1),
+            q3=_two_places(a.q3),
+            n=a.respondents,
         )
         for a in areas
     )
-    description = (
-        f"Class mean of each area on the scale of 1 to {scale.maximum}, with the middle half of "
-        f"the class as a band. {described}."
+    description = _(
+        "Class mean of each area on the scale of 1 to %(maximum)s, with the middle half of "
+        "the class as a band. %(areas)s.",
+        maximum=scale.maximum,
+        areas=described,
     )
 
     wide, compact = radar_pair(
         titles,
         means,
         scale.maximum,
-        title="The class's profile",
+        title=_("The class's profile"),
         description=description,
         id_prefix="class-radar",
         guides=results.guides,
@@ -65,7 +78,7 @@ def _charts(results: ClassResults) -> dict[str, Any]:
             scale=(scale.minimum, scale.maximum),
             mean=a.mean,
             cut=results.attention_below,
-            title=f"Distribution: {a.title}",
+            title=_("Distribution: %(area)s", area=a.title),
             id_prefix=f"strip-{a.dimension_id}",
         )
         for a in areas
@@ -119,7 +132,7 @@ def discussion() -> str:
     link = _link()
     settings = activity_settings.load(link)
     minimum = int(settings.get("discussion_minimum") or 3)
-    _, guides = activity.model_and_guides(settings)
+    _model, guides = activity.model_and_guides(settings)
     submitted = cohort_service.submitted_learners(link)
     results = cohort_service.class_results(link, guides) if submitted >= minimum else None
     return render_template(

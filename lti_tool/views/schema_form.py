@@ -6,8 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from babel.numbers import format_decimal
 from marshmallow import Schema, fields, missing, validate
 from werkzeug.datastructures import FileStorage
+
+from lti_tool.i18n import decimal_symbol, language, locale_of
+from lti_tool.i18n import gettext as _
 
 
 @dataclass(frozen=True)
@@ -38,17 +42,33 @@ def _kind(field: fields.Field) -> tuple[str, tuple[str, ...]]:
     return "text", ()
 
 
+def _number(value: Any) -> str | None:
+    """A validator's bound as people write it (1, 2.5; French: 2,5)."""
+    return None if value is None else f"{value:g}".replace(".", decimal_symbol())
+
+
 def _allowed(field: fields.Field, kind: str) -> str:
     """The values a field takes, in words, from its validators (a select lists its own)."""
     for validator in field.validators:
         if isinstance(validator, validate.Range) and kind in ("number", "integer"):
-            low, high = validator.min, validator.max
-            what = "A whole number" if kind == "integer" else "A number"
+            low, high = _number(validator.min), _number(validator.max)
+            whole = kind == "integer"
             if low is not None and high is not None:
-                return f"{what} from {low:g} to {high:g}."
-            return f"{what} of at least {low:g}." if low is not None else f"{what} up to {high:g}."
+                if whole:
+                    return _("A whole number from %(low)s to %(high)s.", low=low, high=high)
+                return _("A number from %(low)s to %(high)s.", low=low, high=high)
+            if low is not None:
+                if whole:
+                    return _("A whole number of at least %(low)s.", low=low)
+                return _("A number of at least %(low)s.", low=low)
+            if whole:
+                return _("A whole number up to %(high)s.", high=high)
+            return _("A number up to %(high)s.", high=high)
         if isinstance(validator, validate.Length) and validator.max and kind in ("text", "textarea"):
-            return f"Up to {validator.max:,} characters."
+            return _(
+                "Up to %(count)s characters.",
+                count=format_decimal(validator.max, locale=locale_of(language())),
+            )
     return ""
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from lti_tool.assessment.catalogue_files import example_csv, example_rows, example_yaml
 from lti_tool.assessment.instrument import Instrument, get_instrument
 from lti_tool.assessment.model import Mechanism
+from lti_tool.i18n import gettext as _
 from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.plugin_api import validate_settings
 from lti_tool.plugin_manager import GRADE_PASSBACK, MECHANISM_CATALOGUES, SCORING_MODELS, PluginManager
@@ -18,13 +19,13 @@ from lti_tool.views.schema_form import form_fields
 
 # The activity's own fields: (section, name) -> (the field's id on the page, its label).
 ACTIVITY_FIELDS = {
-    ("activity", "instructions"): ("instructions", "Instructions for learners"),
-    ("activity", "grading"): ("grading-completion", "Grade given to the LMS"),
+    ("activity", "instructions"): ("instructions", _l("Instructions for learners")),
+    ("activity", "grading"): ("grading-completion", _l("Grade given to the LMS")),
     ("activity", "discussion_minimum"): (
         "discussion-minimum",
-        "Learners who must have submitted before the discussion view shows anything",
+        _l("Learners who must have submitted before the discussion view shows anything"),
     ),
-    ("activity", "retakes"): ("retakes", "Allow learners to take it again"),
+    ("activity", "retakes"): ("retakes", _l("Allow learners to take it again")),
     ("activity", "group_minimum"): (
         "group-minimum",
         _l("Members who must have submitted before a group's joint report opens"),
@@ -39,6 +40,11 @@ class Problem:
     message: str
 
 
+def _field(plugin: object, field: str) -> str:
+    """A plugin field's name in the error summary: the plugin's label, then the field's."""
+    return _("%(plugin)s: %(field)s", plugin=plugin, field=field)
+
+
 def field_id(kind: str, plugin: str, name: str) -> str:
     """One spelling of a plugin field's id, shared with templates/assessment/settings.html."""
     return f"{kind}-{plugin}-{name}"
@@ -51,39 +57,45 @@ def problem_list(
     places: dict[tuple[str, str], tuple[str, str]] = {}  # in the page's order
     models = manager.available(SCORING_MODELS)
     if models:
-        places[("scoring", "scoring_model")] = (f"scoring-model-{models[0].name}", "Scoring model")
+        places[("scoring", "scoring_model")] = (f"scoring-model-{models[0].name}", _("Scoring model"))
     for model in models:
         if model.name == scoring_model:
             for spec in form_fields(model.settings_schema):
                 places[("scoring", spec.name)] = (
                     field_id("scoring", model.name, spec.name),
-                    f"{model.label}: {spec.label}",
+                    _field(model.label, spec.label),
                 )
-            places[("scoring", "_schema")] = (f"scoring-model-{model.name}", model.label)
+            places[("scoring", "_schema")] = (f"scoring-model-{model.name}", str(model.label))
     catalogues = manager.available(MECHANISM_CATALOGUES)
     if catalogues:
-        places[("catalogues", "catalogues")] = (f"catalogue-use-{catalogues[0].name}", "Mechanism catalogues")
+        places[("catalogues", "catalogues")] = (
+            f"catalogue-use-{catalogues[0].name}",
+            _("Mechanism catalogues"),
+        )
     for catalogue in catalogues:
         specs = form_fields(catalogue.settings_schema)
         for spec in specs:
             places[(catalogue.name, spec.name)] = (
                 field_id("catalogue", catalogue.name, spec.name),
-                f"{catalogue.label}: {spec.label}",
+                _field(catalogue.label, spec.label),
             )
         upload = next((s for s in specs if s.upload), None)
         places[(catalogue.name, "_schema")] = (
-            (field_id("catalogue", catalogue.name, upload.name), f"{catalogue.label}: your file")
+            (
+                field_id("catalogue", catalogue.name, upload.name),
+                _("%(plugin)s: your file", plugin=catalogue.label),
+            )
             if upload
-            else (f"catalogue-use-{catalogue.name}", catalogue.label)
+            else (f"catalogue-use-{catalogue.name}", str(catalogue.label))
         )
-    places[("passback", "passback")] = ("passback-default", "Grade passback")
+    places[("passback", "passback")] = ("passback-default", _("Grade passback"))
     for passback in manager.available(GRADE_PASSBACK):
         for spec in form_fields(passback.settings_schema):
             places[(f"passback.{passback.name}", spec.name)] = (
                 field_id("passback", passback.name, spec.name),
-                f"{passback.label}: {spec.label}",
+                _field(passback.label, spec.label),
             )
-    places.update(ACTIVITY_FIELDS)
+    places.update({key: (target, str(label)) for key, (target, label) in ACTIVITY_FIELDS.items()})
     order = list(places)
     found = []
     for section, fields in by_section.items():

@@ -8,6 +8,7 @@ import time
 from flask import Flask, current_app
 
 from lti_tool.extensions import db
+from lti_tool.i18n import gettext as _
 from lti_tool.lti import nrps
 from lti_tool.lti.errors import ServiceError
 from lti_tool.models import Launch
@@ -48,7 +49,7 @@ def _roster_cache(app: Flask) -> RosterCache:
 def roster(launch: Launch, refresh: bool = False) -> tuple[list[nrps.Member], str]:
     """The course's members from the platform (NRPS), or an explanation of why not."""
     if not launch.nrps_url:
-        return [], "The LMS did not offer its course roster (Names and Role Provisioning)."
+        return [], _("The LMS did not offer its course roster (Names and Role Provisioning).")
     cache = _roster_cache(current_app)
     key = (launch.platform_id, launch.nrps_url)
     cached = None if refresh else cache.get(key)
@@ -57,13 +58,13 @@ def roster(launch: Launch, refresh: bool = False) -> tuple[list[nrps.Member], st
     client = service_client(launch.platform)
     url = launch.nrps_url
     db.session.commit()  # end the page's transaction: no pooled connection while the LMS answers
-    for _ in range(2):
+    for _attempt in range(2):
         try:
             members = nrps.members(client, url)
         except ServiceError as error:
             if error.kind != "token_expired":
-                return [], f"The course roster could not be fetched: {error.message}"
+                return [], _("The course roster could not be fetched: %(error)s", error=error.message)
             continue
         cache.put(key, members)
         return members, ""
-    return [], "The course roster could not be fetched: the LMS refused the access token."
+    return [], _("The course roster could not be fetched: the LMS refused the access token.")

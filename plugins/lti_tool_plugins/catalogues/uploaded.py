@@ -22,6 +22,7 @@ from lti_tool.assessment.catalogue import (
 )
 from lti_tool.assessment.instrument import Instrument
 from lti_tool.assessment.model import Mechanism
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.plugin_api import MechanismCatalogue
 
 __all__ = ["CSV_COLUMNS", "CatalogueError", "UploadedCatalogue", "parse_catalogue"]
@@ -37,26 +38,28 @@ class UploadedCatalogueSettings(Schema):
         load_default="",
         validate=validate.Length(max=MAX_TEXT),
         metadata={
-            "label": "Catalogue file contents",
+            "label": _l("Catalogue file contents"),
             "upload": ".csv,.yaml,.yml,text/csv",
-            "help": "Paste the file's text here, or upload the file below. Its columns, and what "
-            "each takes, are listed with the example files.",
+            "help": _l(
+                "Paste the file's text here, or upload the file below. Its columns, and what "
+                "each takes, are listed with the example files."
+            ),
         },
     )
     format = fields.String(
         load_default="csv",
         validate=validate.OneOf(FORMATS),
         metadata={
-            "label": "Format",
-            "help": "The file's format: csv (from a spreadsheet) or yaml.",
+            "label": _l("Format"),
+            "help": _l("The file's format: csv (from a spreadsheet) or yaml."),
         },
     )
 
 
 class UploadedCatalogue(MechanismCatalogue):
     name = "uploaded"
-    label = "Uploaded mechanisms"
-    description = "Mechanisms from a CSV or YAML file the teacher uploads for this activity."
+    label = _l("Uploaded mechanisms")
+    description = _l("Mechanisms from a CSV or YAML file the teacher uploads for this activity.")
     version = "1"
     api_version = "1.0"  # the plugin API it was written for
     settings_schema = UploadedCatalogueSettings

@@ -25,6 +25,7 @@ from lti_tool.assessment.catalogue import CatalogueError, mechanisms_from_record
 from lti_tool.assessment.instrument import Instrument, flatten_errors
 from lti_tool.assessment.model import EFFORTS, Mechanism
 from lti_tool.content.bilingual import DEFAULT_LANGUAGE, Bilingual, language_of, localize
+from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.plugin_api import MechanismCatalogue
 
 DATA_FILE = Path(__file__).with_name("workshop.yaml")
@@ -38,8 +39,8 @@ class WorkshopCatalogueSettings(Schema):
         load_default="high",
         validate=validate.OneOf(EFFORTS),
         metadata={
-            "label": "Largest effort shown",
-            "help": "Hide mechanisms that take more effort than this (low, medium or high).",
+            "label": _l("Largest effort shown"),
+            "help": _l("Hide mechanisms that take more effort than this (low, medium or high)."),
         },
     )
 
@@ -97,8 +98,8 @@ def load_workshop_data(
 
 class WorkshopCatalogue(MechanismCatalogue):
     name = "workshop"
-    label = "Workshop mechanisms"
-    description = (
+    label = _l("Workshop mechanisms")
+    description = _l(
         "Agreements, governance structures, funding arrangements, P3 contract terms, people and "
         "learning practices, from the workshop's readings and outline, Canadian federal practice "
         "and a few outside studies; each says where it comes from."
