@@ -198,13 +198,21 @@ def grade_explanation(
     activity's points (the LMS's: lti_tool.services.grades.scale)."""
     maximum = float(out_of)
     points = f"{maximum:g}"
-    what = f"Partnership self-assessment, attempt {attempt.number}"
+    # In the language of the request that submits (the learner's): the comment sent to the LMS too.
+    what = _("Partnership self-assessment, attempt %(number)s", number=attempt.number)
     if settings.get("grading") != "model":
         return GradeExplanation(
             1.0,
-            f"{what}: full marks for submitting ({points}/{points}); the answers do not change it.",
-            f"This activity gives full marks for submitting: {points} of {points} points. Your "
-            "answers do not change the grade; they are yours to learn from.",
+            _(
+                "%(what)s: full marks for submitting (%(points)s/%(points)s); the answers do not change it.",
+                what=what,
+                points=points,
+            ),
+            _(
+                "This activity gives full marks for submitting: %(points)s of %(points)s points. Your "
+                "answers do not change the grade; they are yours to learn from.",
+                points=points,
+            ),
         )
     outcome = report(attempt, settings, manager)
     overall = outcome.report.overall if outcome.report else None
@@ -215,22 +223,50 @@ def grade_explanation(
     if overall is None:
         return GradeExplanation(
             0.0,
-            f"{what}: {given}/{points}: the scoring model had nothing to score (no area was rated).",
-            f"This activity grades with the scoring model's overall result, and no area was rated "
-            f"on the {low}-{high} scale, so the grade is 0 of {points} points.",
+            _(
+                "%(what)s: %(given)s/%(points)s: the scoring model had nothing to score (no area was rated).",
+                what=what,
+                given=given,
+                points=points,
+            ),
+            _(
+                "This activity grades with the scoring model's overall result, and no area was rated "
+                "on the %(low)s-%(high)s scale, so the grade is 0 of %(points)s points.",
+                low=low,
+                high=high,
+                points=points,
+            ),
         )
     model = manager.get(SCORING_MODELS, settings["scoring_model"])
     mean = low + fraction * (high - low)
     describe = model.overall_description
+    values = {
+        "what": what,
+        "given": given,
+        "points": points,
+        "model": str(model.label),
+        "mean": format_number(mean),
+        "low": low,
+        "high": high,
+        "span": high - low,
+        "percent": f"{fraction:.0%}",
+        "describe": str(describe),
+    }
     return GradeExplanation(
         fraction,
-        f"{what}: {given}/{points} = {model.label} overall result {format_number(mean)} on the "
-        f"{low}-{high} scale, mapped onto 0-{points} ({low} gives 0, {high} gives {points}).",
-        f"This activity grades with the scoring model's overall result. Under “{model.label}” "
-        f"your overall result is {describe}: {format_number(mean)} on the {low}-{high} scale. "
-        f"The scale is mapped onto the activity's {points} points ({low} gives 0, {high} gives "
-        f"{points}): ({format_number(mean)} − {low}) / {high - low} = {fraction:.0%}, so {given} of "
-        f"{points}. The grade follows how you rated the partnership, not the quality of your work.",
+        _(
+            "%(what)s: %(given)s/%(points)s = %(model)s overall result %(mean)s on the "
+            "%(low)s-%(high)s scale, mapped onto 0-%(points)s (%(low)s gives 0, %(high)s gives %(points)s).",
+            **values,
+        ),
+        _(
+            "This activity grades with the scoring model's overall result. Under “%(model)s” "
+            "your overall result is %(describe)s: %(mean)s on the %(low)s-%(high)s scale. "
+            "The scale is mapped onto the activity's %(points)s points (%(low)s gives 0, %(high)s gives "
+            "%(points)s): (%(mean)s − %(low)s) / %(span)s = %(percent)s, so %(given)s of "
+            "%(points)s. The grade follows how you rated the partnership, not the quality of your work.",
+            **values,
+        ),
     )
 
 
