@@ -65,7 +65,10 @@ def chromium_no_3p_cookies(playwright_instance: Any) -> Iterator[Any]:
 def _page_of(browser: Any) -> Iterator[Any]:
     context = browser.new_context()
     page = context.new_page()
-    page.set_default_timeout(15000)
+    # A wait, not a timing: under `make test -n 2` the other worker (a wheel build, a key-set
+    # drip) can starve the live servers for several seconds; 15 s flaked in CI, 60 s does not
+    # make a broken page pass (it still fails, only later).
+    page.set_default_timeout(60000)
     refused: list[str] = []  # scripts the Content Security Policy stopped: a broken page
     page.on(
         "console",
