@@ -39,6 +39,12 @@ def _settings(launch: Launch) -> dict[str, Any]:
     return activity_settings.load(activity.link_of(launch))
 
 
+def _member_details() -> service.Details:
+    """The side, organization and naming choice the member's form sent, validated by the service."""
+    form = request.form
+    return service.details(form.get("side"), form.get("organization"), form.get("named"))
+
+
 def _learner_launch() -> Launch:
     """A learner in the self-assessment activity, with groups on."""
     launch = activity.assessment_launch()
@@ -91,7 +97,7 @@ def _details_page(launch: Launch, step: str, group: PartnershipGroup | None, **e
     status = extra.pop("status", 400)
     if step in ("preview", "confirm"):
         try:
-            who = service.details(form.get("side"), form.get("organization"), form.get("named"))
+            who = _member_details()
         except GroupError as exc:
             problem, step = exc.message, "details"
     preview = None
@@ -124,9 +130,7 @@ def start() -> Any:
     if step != "confirm":
         return _details_page(launch, step, None, action="partnership.start", name=name)
     try:
-        who = service.details(
-            request.form.get("side"), request.form.get("organization"), request.form.get("named")
-        )
+        who = _member_details()
         service.create(launch, name, who)
     except GroupError as exc:
         return _details_page(
@@ -154,9 +158,7 @@ def join() -> Any:
     if step != "confirm":
         return _details_page(launch, step, group, action="partnership.join", code=code)
     try:
-        who = service.details(
-            request.form.get("side"), request.form.get("organization"), request.form.get("named")
-        )
+        who = _member_details()
         service.join(launch, group, who)
     except GroupError as exc:
         if exc.status == 409:
@@ -179,9 +181,7 @@ def accept(invite_id: int) -> Any:
     if step != "confirm":
         return _details_page(launch, step, group, **extra)
     try:
-        who = service.details(
-            request.form.get("side"), request.form.get("organization"), request.form.get("named")
-        )
+        who = _member_details()
         service.join(launch, group, who)
     except GroupError as exc:
         if exc.status == 409:
