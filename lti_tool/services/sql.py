@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from lti_tool.extensions import db
+from lti_tool.extensions import RELAXED_SYNC, db
 
 
 def insert_for(model: Any) -> Any:
@@ -43,3 +43,18 @@ def ensure_row(model: Any, key: Mapping[str, Any], fields: Mapping[str, Any]) ->
     if changed:
         db.session.execute(update(table).where(table.c.id == found.id).values(**changed))
     return int(found.id)
+
+
+def relax_durability() -> None:
+    """This transaction's commit does not wait for the disk (a launch's: decisions 0024, 0025).
+    Call it before the transaction's first statement (SQLite refuses the pragma inside one).
+
+    PostgreSQL: ``synchronous_commit`` off for this transaction only. SQLite (WAL):
+    ``synchronous=NORMAL`` on this connection until it returns to the pool, where db_setup sets
+    FULL again; the commit is then durable against a crash of the tool, not of the machine."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+        connection.info[RELAXED_SYNC] = True
