@@ -15,12 +15,8 @@ from flask import Flask, has_request_context, request
 from sqlalchemy import event, text
 
 from lti_tool.extensions import db
-from tests.assessment_app.test_query_counts import (  # noqa: F401  (fixtures)
-    answers,
-    launch_app,
-    login_and_token,
-    platform,
-)
+from tests.assessment_app.conftest import login_and_token
+from tests.assessment_app.test_query_counts import answers
 from tests.support.independent_platform import IndependentPlatform
 from tests.support.lms import LEARNERS
 
