@@ -189,7 +189,7 @@ def launch_required(role: str | None = None) -> Callable[[F], F]:
                 abort(401, description=_("No launch: open this activity from your course in the LMS."))
             if role and launch.role != role:
                 abort(403, description=_("This page is for instructors."))
-            if request.method == "POST":
+            if request.method == "POST" and not g.get("launch_entry"):  # views.pages.enter
                 check_csrf()
             return view(*args, **kwargs)
 

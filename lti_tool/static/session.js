@@ -8,6 +8,11 @@
   var csrf = document.querySelector('meta[name="csrf-token"]');
   if (!meta || !window.fetch) return;
   var every = Math.max(30, parseInt(meta.dataset.renewSeconds, 10) || 300) * 1000;
+  // A page the launch POST answered with names its own address: put it in the address bar, so
+  // reload and back open this page instead of posting the (single-use) launch again.
+  if (meta.dataset.pageUrl && window.history && history.replaceState) {
+    history.replaceState(history.state, "", meta.dataset.pageUrl);
+  }
   var last = Date.now();
 
   function swap(oldToken, newToken) {
@@ -23,6 +28,10 @@
       });
     });
     meta.setAttribute("content", newToken);
+    // The address bar too, so a reload after the old token expired still opens the page.
+    if (window.history && history.replaceState && location.href.indexOf(oldToken) !== -1) {
+      history.replaceState(history.state, "", location.href.split(oldToken).join(newToken));
+    }
   }
 
   function renew() {

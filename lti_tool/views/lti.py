@@ -119,14 +119,11 @@ def launch() -> Response:
 
 
 def _enter(record: Launch) -> Response:
-    """Start the session and go to the launch's first page."""
+    """Start the session and answer with the launch's first page (no redirect: decision 0026)."""
     launch_session.start(record)
     if record.message_type == C.DEEP_LINKING_REQUEST:
-        target = launch_session.launch_url("deep_linking.picker")
-    else:
-        # Straight to the page the learner sees: one redirect after the POST, not two.
-        target = pages.first_page(record)
-    return redirect(target, code=303)
+        return pages.enter("deep_linking.picker", {})
+    return pages.enter(*pages.first_target(record))
 
 
 def _verify_with_platform_storage(record: Launch, state: OidcState, platform: Platform) -> Response:

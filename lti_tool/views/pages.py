@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
@@ -43,10 +43,10 @@ def _session_or_404(workshop: Workshop, slug: str) -> Session:
     return session
 
 
-def first_page(launch: Launch) -> str:
-    """Where a launch lands (its URL, with the launch token): the item the link was made for,
-    or the workshop overview. The launch POST redirects straight there (one redirect, decision
-    0024); ``/app/`` (links back to the start of an activity) answers the same."""
+def first_target(launch: Launch) -> tuple[str, dict[str, Any]]:
+    """Where a launch lands: the endpoint and values of the item the link was made for, or of
+    the workshop overview. The launch POST answers with that page (decision 0026); ``/app/``
+    (links back to the start of an activity) redirects to it."""
     registry = item_registry.registry()
     item_id = activities.item_of(launch)
     if activities.is_assessment_activity(launch):
@@ -63,7 +63,7 @@ def first_page(launch: Launch) -> str:
                     "administrator to add the workshop content."
                 ),
             )
-        return launch_session.launch_url("pages.overview", workshop=first)
+        return "pages.overview", {"workshop": first}
     item = registry.find(item_id)
     if item is None:
         abort(
@@ -74,8 +74,28 @@ def first_page(launch: Launch) -> str:
                 item=item_id,
             ),
         )
-    endpoint, values = registry.target(item)
+    return registry.target(item)
+
+
+def first_page(launch: Launch) -> str:
+    """The URL of the page a launch lands on, with the launch token."""
+    endpoint, values = first_target(launch)
     return launch_session.launch_url(endpoint, **values)
+
+
+def enter(endpoint: str, values: dict[str, Any]) -> Response:
+    """The launch POST's answer: the page at ``endpoint``, rendered in this request as its own
+    GET would render it (its role check included), so a launch costs one request (decision
+    0026). Not its CSRF check: that guards the POSTs the tool's own pages make, and this one
+    carried a verified id_token. The page names its own URL (``g.page_url``), which
+    static/session.js puts in the address bar: reload and back open the page, not the launch."""
+    g.page_url = launch_session.launch_url(endpoint, **values)
+    g.launch_entry = True
+    # Routed to the page as its GET would be: its blueprint's context processors and error
+    # handlers, and relative url_for(".x"), follow the request's rule.
+    request.url_rule = next(r for r in current_app.url_map.iter_rules(endpoint) if "GET" in (r.methods or ()))
+    request.view_args = values
+    return current_app.make_response(current_app.view_functions[endpoint](**values))
 
 
 @bp.get("/")

@@ -68,7 +68,7 @@ def test_first_launch_after_dynamic_registration_is_accepted_and_recorded(regist
         launch = db.session.scalars(select(Launch)).one()
         assert launch.deployment.deployment_id == deployment_id
     # Known from now on: the next launches go through as for any deployment.
-    assert launch_status(registered) == 303
+    assert launch_status(registered) == 200
 
     # The administrator sees it, marked as learned.
     admin = Admin(registered.app)
@@ -135,6 +135,6 @@ def test_two_first_launches_from_different_deployments_learn_one(registered: Can
 
     with ThreadPoolExecutor(2) as pool:
         statuses = list(pool.map(post, prepared))
-    assert sorted(statuses) == [303, 403], statuses
-    winner = prepared[statuses.index(303)][3]
+    assert sorted(statuses) == [200, 403], statuses
+    winner = prepared[statuses.index(200)][3]
     assert stored(registered.app).deployment_ids == [winner]

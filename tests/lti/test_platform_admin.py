@@ -107,7 +107,7 @@ def test_canvas_style_shared_issuer_launches_with_either_client(
         platform.client_id = client
         flow = Flow(app.config["BASE_URL"], platform)
         state, nonce = flow.login()
-        assert flow.launch(flow.good_token(nonce), state).status_code == 303
+        assert flow.launch(flow.good_token(nonce), state).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -155,13 +155,13 @@ def test_private_keys_are_encrypted_at_rest(app: Flask, base_url: str) -> None:
 def test_key_set_is_cached_across_launches(flow: Flow) -> None:
     for _ in range(3):
         state, nonce = flow.login()
-        assert flow.launch(flow.good_token(nonce), state).status_code == 303
+        assert flow.launch(flow.good_token(nonce), state).status_code == 200
     assert flow.platform.jwks_requests == 1
 
 
 def test_unknown_kid_refetches_once(flow: Flow, app: Flask) -> None:
     state, nonce = flow.login()
-    assert flow.launch(flow.good_token(nonce), state).status_code == 303
+    assert flow.launch(flow.good_token(nonce), state).status_code == 200
     new_kid = flow.platform.add_key()  # the platform rotates its keys
     with app.app_context():  # our cached copy is older than the refetch throttle
         platform = db.session.query(Platform).one()
@@ -169,7 +169,7 @@ def test_unknown_kid_refetches_once(flow: Flow, app: Flask) -> None:
         db.session.commit()
     state, nonce = flow.login()
     token = flow.platform.sign(flow.platform.claims(nonce, flow.target), kid=new_kid)
-    assert flow.launch(token, state).status_code == 303
+    assert flow.launch(token, state).status_code == 200
     assert flow.platform.jwks_requests == 2
     state, nonce = flow.login()
     token = flow.platform.sign(
@@ -186,14 +186,14 @@ def test_key_set_respects_max_age(flow: Flow, app: Flask) -> None:
     flow.platform.cache_control = "max-age=0"
     for _ in range(2):
         state, nonce = flow.login()
-        assert flow.launch(flow.good_token(nonce), state).status_code == 303
+        assert flow.launch(flow.good_token(nonce), state).status_code == 200
     assert flow.platform.jwks_requests == 1
     with app.app_context():
         platform = db.session.query(Platform).one()
         platform.keyset_fetched_at = platform.keyset_expires_at = utcnow() - timedelta(seconds=11)
         db.session.commit()
     state, nonce = flow.login()
-    assert flow.launch(flow.good_token(nonce), state).status_code == 303
+    assert flow.launch(flow.good_token(nonce), state).status_code == 200
     assert flow.platform.jwks_requests == 2
 
 
@@ -218,7 +218,7 @@ def test_cleanup_removes_launch_records_past_their_retention(
 
     for _ in range(2):
         state, nonce = flow.login()
-        assert flow.launch(flow.good_token(nonce), state).status_code == 303
+        assert flow.launch(flow.good_token(nonce), state).status_code == 200
     flow.launch("not a token", "no-such-state")  # one refusal
     with app.app_context():
         old, recent = db.session.scalars(select(Launch).order_by(Launch.created_at)).all()

@@ -49,7 +49,12 @@ class DemoLms:
 
     @staticmethod
     def token_of(response: requests.Response) -> str:
-        return parse_qs(urlsplit(response.url).query)["lt"][0]
+        """A tool page's launch token: in its address, or (the launch POST's answer, decision
+        0026) in its launch-token meta tag."""
+        found = parse_qs(urlsplit(response.url).query).get("lt")
+        if found:
+            return found[0]
+        return response.text.split('<meta name="launch-token" content="')[1].split('"')[0]
 
     def picker(self, session: requests.Session | None = None) -> tuple[requests.Session, requests.Response]:
         """The instructor's Deep Linking picker, opened from the demo course."""
