@@ -13,7 +13,7 @@ import time
 
 import requests
 from _common import served_app, server_ms, summary
-from launch_bench import launch, login, register
+from launch_bench import launch, launch_token, login, register
 
 from lti_tool.assessment.instrument import default_instrument
 from tests.support.independent_platform import IndependentPlatform
@@ -28,8 +28,7 @@ def learner_session(base: str, platform: IndependentPlatform, sub: str) -> tuple
         claims = platform.claims(
             nonce, base + "/lti/launch", sub=sub, **{CUSTOM: {"p3_item": "partnership-assessment"}}
         )
-        location = launch(s, base, platform.sign(claims), state).headers["Location"]
-        token = location.split("lt=")[1].split("&")[0]
+        token = launch_token(launch(s, base, platform.sign(claims), state))
         page = s.get(base + "/app/assessment/", params={"lt": token}, timeout=10).text
         csrf = page.split('<meta name="csrf-token" content="')[1].split('"')[0]
         begun = s.post(  # an attempt starts with the partnership it assesses

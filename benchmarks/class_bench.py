@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 import requests
 import sqlalchemy as sa
 from _common import served_app, server_ms, summary
-from launch_bench import launch, login, register
+from launch_bench import launch, launch_token, login, register
 
 from lti_tool.assessment.instrument import default_instrument
 from tests.support.independent_platform import IndependentPlatform
@@ -39,8 +39,7 @@ def instructor_token(base: str, platform: IndependentPlatform) -> str:
             sub="bench-teacher",
             **{CUSTOM: {"p3_item": "partnership-assessment"}, ROLES: [INSTRUCTOR]},
         )
-        location = launch(s, base, platform.sign(claims), state).headers["Location"]
-        return location.split("lt=")[1].split("&")[0]
+        return launch_token(launch(s, base, platform.sign(claims), state))
 
 
 def populate(database_url: str, attempts: int, seed: int = 13) -> None:

@@ -7,9 +7,9 @@ Both tools are served by gunicorn, sync workers, 2 of each, on loopback, launche
 independent platform (tests/support/independent_platform.py: its own key, its own JWKS server,
 real RS256 id_tokens). For each launch a browser (its own cookie jar) goes through the tool's
 login first; the timed part is the launch POST with a pre-signed id_token, followed to the page
-the learner sees: this tool answers the POST with a 303 to its first page, the plain tool
-(benchmarks/plain_pylti1p3/app.py, written as pylti1p3's Flask example does) renders its page
-in the POST's answer. The clients are separate processes (``--clients``), so the client's GIL
+the learner sees: both tools answer the POST with the page itself (this tool since decision
+0026; a checkout given with ``--before`` may answer with a redirect, which is followed), the plain
+tool (benchmarks/plain_pylti1p3/app.py) as pylti1p3's Flask example does. The clients are separate processes (``--clients``), so the client's GIL
 does not cap either tool.
 
 ``--before DIR`` serves another checkout of this tool beside them (say ``git archive <rev> | tar
