@@ -21,20 +21,23 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.numbers import get_decimal_symbol
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol
 from babel.support import LazyProxy, Translations
 
 __all__ = [
     "LANGUAGES",
     "N_",
+    "decimal",
     "decimal_symbol",
     "gettext",
+    "integer",
     "language",
     "language_of",
     "lazy_gettext",
     "lazy_ngettext",
     "locale_of",
     "ngettext",
+    "percent",
     "set_provider",
     "translations",
     "use",
@@ -129,6 +132,21 @@ def lazy_ngettext(singular: str, plural: str, num: int, **variables: Any) -> Any
 def decimal_symbol() -> str:
     """The current language's decimal separator ("." or ",") for numbers written in texts."""
     return str(get_decimal_symbol(locale_of(language())))
+
+
+def decimal(value: float) -> str:
+    """A number with at most two decimals, in the current language: "62.5" / "62,5" (Babel)."""
+    return str(format_decimal(value, format="#,##0.##", locale=locale_of(language())))
+
+
+def integer(value: int) -> str:
+    """A whole number in the current language: "2,000" in English, "2 000" in French (Babel)."""
+    return str(format_decimal(value, locale=locale_of(language())))
+
+
+def percent(fraction: float) -> str:
+    """A fraction as a whole percentage: "60%" in English, "60 %" (no-break space) in French."""
+    return str(format_percent(fraction, locale=locale_of(language())))
 
 
 def N_(message: str) -> str:
