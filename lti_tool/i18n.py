@@ -14,18 +14,24 @@ constant (read before any language is known) is `lazy_gettext(...)`, translated 
 from __future__ import annotations
 
 import gettext as _gettext
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent, get_decimal_symbol
 from babel.support import LazyProxy, Translations
 
 __all__ = [
     "LANGUAGES",
+    "TOOL_TEXTS",
+    "Catalogue",
     "N_",
     "decimal",
     "decimal_symbol",
@@ -110,23 +116,69 @@ def translations() -> _gettext.NullTranslations:
     return _current()[1]
 
 
-def gettext(message: str, **variables: Any) -> str:
-    text = _current()[1].gettext(message)
-    return text % variables if variables else text
+class Catalogue:
+    """Texts of one gettext catalogue, in the current language (the context's, as above).
+
+    `Catalogue()` is the tool's own (lti_tool/translations; the built-in plugins' texts are in it);
+    a plugin with its own texts makes `Catalogue(Path(__file__).parent / "translations")`, a folder
+    laid out as Babel makes it (`fr_CA/LC_MESSAGES/messages.po`, or its compiled `.mo`). A `.po`
+    without a `.mo` beside it is compiled when first used, so a plugin needs no build step;
+    fuzzy entries are left out (English shows), as Babel's compiler does. docs/plugins.md.
+    """
+
+    def __init__(self, directory: str | Path | None = None, domain: str = "messages") -> None:
+        self.directory = Path(directory) if directory is not None else None
+        self.domain = domain
+
+    def translations(self) -> _gettext.NullTranslations:
+        if self.directory is None:
+            return _current()[1]
+        return _own_catalogue(self.directory, self.domain, language())
+
+    def gettext(self, message: str, **variables: Any) -> str:
+        text = self.translations().gettext(message)
+        return text % variables if variables else text
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> str:
+        variables.setdefault("num", num)
+        return self.translations().ngettext(singular, plural, num) % variables
+
+    def lazy_gettext(self, message: str, **variables: Any) -> Any:
+        """A text translated each time it is shown (for module constants and class attributes)."""
+        return LazyProxy(self.gettext, message, enable_cache=False, **variables)
+
+    def lazy_ngettext(self, singular: str, plural: str, num: int, **variables: Any) -> Any:
+        return LazyProxy(self.ngettext, singular, plural, num, enable_cache=False, **variables)
 
 
-def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
-    variables.setdefault("num", num)
-    return _current()[1].ngettext(singular, plural, num) % variables
+@cache
+def _own_catalogue(directory: Path, domain: str, lang: str) -> _gettext.NullTranslations:
+    if lang == "en":
+        return _gettext.NullTranslations()
+    for locale in dict.fromkeys((locale_of(lang), lang)):
+        folder = directory / locale / "LC_MESSAGES"
+        compiled, source = folder / f"{domain}.mo", folder / f"{domain}.po"
+        if compiled.is_file():
+            with compiled.open("rb") as fp:
+                return Translations(fp, domain)
+        if source.is_file():
+            with source.open("rb") as fp:
+                catalog = read_po(fp, locale=locale, domain=domain)
+            buffer = BytesIO()
+            write_mo(buffer, catalog)
+            buffer.seek(0)
+            return Translations(buffer, domain)
+    logging.getLogger("lti_tool.i18n").warning("no %s catalogue for %s in %s", domain, lang, directory)
+    return _gettext.NullTranslations()
 
 
-def lazy_gettext(message: str, **variables: Any) -> Any:
-    """A text translated each time it is shown (for module constants and class attributes)."""
-    return LazyProxy(gettext, message, enable_cache=False, **variables)
+TOOL_TEXTS = Catalogue()
+"""The tool's own texts: the functions below are its methods, for the tool's code to import."""
 
-
-def lazy_ngettext(singular: str, plural: str, num: int, **variables: Any) -> Any:
-    return LazyProxy(ngettext, singular, plural, num, enable_cache=False, **variables)
+gettext = TOOL_TEXTS.gettext
+ngettext = TOOL_TEXTS.ngettext
+lazy_gettext = TOOL_TEXTS.lazy_gettext
+lazy_ngettext = TOOL_TEXTS.lazy_ngettext
 
 
 def decimal_symbol() -> str:

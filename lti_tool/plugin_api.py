@@ -25,6 +25,8 @@ from marshmallow import RAISE, Schema, ValidationError
 
 from lti_tool.assessment.instrument import Instrument, flatten_errors
 from lti_tool.assessment.model import Guide, Mechanism, Responses, ScoringResult
+from lti_tool.i18n import TOOL_TEXTS as TOOL_TEXTS  # a plugin's texts: docs/plugins.md "Languages"
+from lti_tool.i18n import Catalogue as Catalogue
 from lti_tool.i18n import lazy_gettext
 
 log = logging.getLogger("lti_tool.plugins")

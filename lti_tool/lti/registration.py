@@ -20,6 +20,13 @@ from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.registration_http import HttpAnswer as HttpAnswer
 from lti_tool.lti.registration_http import OutboundTransport as OutboundTransport
 from lti_tool.lti.registration_http import Transport as Transport
+from lti_tool.lti.tool_texts import (
+    in_each_language,
+    language_tagged,
+    picker_label,
+    tool_description,
+    tool_name,
+)
 
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
@@ -282,15 +289,17 @@ def registration_request(tool: ToolDescription, platform: PlatformConfiguration)
     """The client registration the tool POSTs (IMS DR 1.0 §3.3, plus Canvas's extensions)."""
     scopes = [s for s in SCOPES if platform.scopes_supported is None or s in platform.scopes_supported]
     deep_linking = not platform.messages_supported or (C.DEEP_LINKING_REQUEST in platform.messages_supported)
+    # Labels, name and description in every language (LTI DR 1.0 §3.3 makes them localizable;
+    # Moodle 4.5 and Canvas read the plain member and ignore the tagged ones).
     link: dict[str, Any] = {
         "type": C.RESOURCE_LINK_REQUEST,
         "target_link_uri": tool.launch_url,
-        "label": tool.name,
+        **language_tagged("label", in_each_language(lambda: tool_name(tool.name))),
     }
     picker: dict[str, Any] = {
         "type": C.DEEP_LINKING_REQUEST,
         "target_link_uri": tool.launch_url,
-        "label": f"Add {tool.name} content",
+        **language_tagged("label", in_each_language(lambda: picker_label(tool.name))),
     }
     if platform.is_canvas:
         link["placements"] = ["course_navigation"]
@@ -301,7 +310,7 @@ def registration_request(tool: ToolDescription, platform: PlatformConfiguration)
     configuration: dict[str, Any] = {
         "domain": tool.domain,
         "target_link_uri": tool.launch_url,
-        "description": "The P3 workshop and the partnership self-assessment.",
+        **language_tagged("description", in_each_language(tool_description)),
         "claims": list(CLAIMS),
         "messages": [link, picker] if deep_linking else [link],
     }
@@ -314,8 +323,7 @@ def registration_request(tool: ToolDescription, platform: PlatformConfiguration)
         "grant_types": ["implicit", "client_credentials"],
         "initiate_login_uri": tool.login_url,
         "redirect_uris": [tool.launch_url],
-        "client_name": tool.name,
-        "client_name#en": tool.name,
+        **language_tagged("client_name", in_each_language(lambda: tool_name(tool.name))),
         "jwks_uri": tool.jwks_url,
         "logo_uri": tool.logo_url,
         "token_endpoint_auth_method": "private_key_jwt",

@@ -71,3 +71,17 @@ def test_canvas_json_has_what_canvas_requires(app: Flask) -> None:
     assert placements["course_navigation"]["message_type"] == "LtiResourceLinkRequest"
     assert all(p["text"] and p["target_link_uri"] == base + "/lti/launch" for p in placements.values())
     assert requests.get(base + "/lti/jwks", timeout=5).json()["keys"]
+
+
+def test_canvas_json_labels_each_placement_in_both_languages(app: Flask) -> None:
+    """Canvas shows placement `labels[locale]` (then the language, then `text`) and the settings'
+    `labels` as the tool's default label (app/models/context_external_tool.rb #label_for)."""
+    key = requests.get(app.config["BASE_URL"] + "/lti/canvas.json", timeout=5).json()
+    (ext,) = key["extensions"]
+    assert ext["settings"]["labels"] == {"en": "P3 Workshop", "fr": "Atelier PPP"}
+    for placement in ext["settings"]["placements"]:
+        assert placement["labels"] == {"en": "P3 Workshop", "fr": "Atelier PPP"}, placement["placement"]
+        assert placement["text"] == placement["labels"]["en"]
+    # title and description are single strings in Canvas: the English ones
+    assert key["title"] == "P3 Workshop"
+    assert key["description"].startswith("The P3 workshop")

@@ -160,6 +160,11 @@ def test_registration_sends_what_moodle_accepted(
     assert {urlsplit(u).netloc for u in urls} == {domain}
     assert sent["redirect_uris"] == [base_url + "/lti/launch"]
     assert "LtiDeepLinkingRequest" in {m["type"] for m in sent[TOOL_CONF]["messages"]}
+    # Moodle stores the plain client_name and description (registration_helper.php
+    # registration_to_config) and ignores the language-tagged members: the plain ones are English.
+    assert sent["client_name"] == "P3 Workshop" and sent["client_name#fr"] == "Atelier PPP"
+    assert sent[TOOL_CONF]["description"].startswith("The P3 workshop")
+    assert sent[TOOL_CONF]["description#fr"].startswith("L'atelier")
 
 
 @pytest.mark.both_dbs

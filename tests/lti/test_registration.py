@@ -125,6 +125,40 @@ def test_canvas_gets_its_extensions(app: Flask, canvas: RegisteringPlatform) -> 
     assert placements["LtiResourceLinkRequest"] == ["course_navigation"]
 
 
+@pytest.mark.parametrize("family", ["moodle", "canvas"])
+def test_registration_names_the_tool_in_both_languages(app: Flask, family: str) -> None:
+    """client_name, description and each message's label in English and French (OIDC DCR §2.1
+    language tags); the plain member stays English, the one Moodle and Canvas read."""
+    platform = RegisteringPlatform(family)
+    try:
+        assert start(app, platform).status_code == 200  # the platform checked the body
+        body = platform.requests[-1]["body"]
+    finally:
+        platform.stop()
+    assert body["client_name"] == body["client_name#en"] == "P3 Workshop"
+    assert body["client_name#fr"] == "Atelier PPP"
+    conf = body[TOOL_CONF]
+    assert conf["description"] == conf["description#en"]
+    assert conf["description"].startswith("The P3 workshop")
+    assert conf["description#fr"].startswith("L'atelier sur les partenariats public-privé")
+    labels = {m["type"]: (m["label"], m["label#en"], m["label#fr"]) for m in conf["messages"]}
+    assert labels["LtiResourceLinkRequest"] == ("P3 Workshop", "P3 Workshop", "Atelier PPP")
+    assert labels["LtiDeepLinkingRequest"] == (
+        "Add P3 Workshop content",
+        "Add P3 Workshop content",
+        "Ajouter du contenu (Atelier PPP)",
+    )
+
+
+def test_a_name_the_administrator_chose_is_sent_as_written(
+    make_app: Any, moodle: RegisteringPlatform
+) -> None:
+    app = make_app(TOOL_NAME="Atelier de la région")
+    assert start(app, moodle).status_code == 200
+    body = moodle.requests[-1]["body"]
+    assert body["client_name"] == body["client_name#fr"] == "Atelier de la région"
+
+
 def test_without_token_no_authorization_is_sent(app: Flask, moodle: RegisteringPlatform) -> None:
     response = start(app, moodle, token=None)
     assert "Authorization" not in moodle.requests[-1]["headers"]

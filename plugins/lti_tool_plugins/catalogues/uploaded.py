@@ -22,8 +22,10 @@ from lti_tool.assessment.catalogue import (
 )
 from lti_tool.assessment.instrument import Instrument
 from lti_tool.assessment.model import Mechanism
-from lti_tool.i18n import lazy_gettext as _l
-from lti_tool.plugin_api import MechanismCatalogue
+from lti_tool.plugin_api import TOOL_TEXTS, MechanismCatalogue
+
+# The tool's own catalogue: the door every plugin's texts go through (docs/plugins.md).
+_l = TOOL_TEXTS.lazy_gettext
 
 __all__ = ["CSV_COLUMNS", "CatalogueError", "UploadedCatalogue", "parse_catalogue"]
 

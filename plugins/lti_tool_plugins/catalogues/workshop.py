@@ -25,8 +25,10 @@ from lti_tool.assessment.catalogue import CatalogueError, mechanisms_from_record
 from lti_tool.assessment.instrument import Instrument, flatten_errors
 from lti_tool.assessment.model import EFFORTS, Mechanism
 from lti_tool.content.bilingual import DEFAULT_LANGUAGE, Bilingual, language_of, localize
-from lti_tool.i18n import lazy_gettext as _l
-from lti_tool.plugin_api import MechanismCatalogue
+from lti_tool.plugin_api import TOOL_TEXTS, MechanismCatalogue
+
+# The tool's own catalogue: the door every plugin's texts go through (docs/plugins.md).
+_l = TOOL_TEXTS.lazy_gettext
 
 DATA_FILE = Path(__file__).with_name("workshop.yaml")
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from lti_tool.i18n import N_
-from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.plugin_api import (
+    TOOL_TEXTS,
     ExportFile,
     GradePassback,
     GradeRecord,
@@ -21,6 +21,9 @@ from lti_tool.plugin_api import (
     PassbackResult,
 )
 from lti_tool.spreadsheet import safe_cell
+
+# The tool's own catalogue: the door every plugin's texts go through (docs/plugins.md).
+_l = TOOL_TEXTS.lazy_gettext
 
 COLUMNS = (
     "user_id",

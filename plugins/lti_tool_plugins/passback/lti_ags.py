@@ -18,8 +18,8 @@ from typing import Any
 from marshmallow import RAISE, Schema, fields, validate
 
 from lti_tool.i18n import N_
-from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.plugin_api import (
+    TOOL_TEXTS,
     DestinationScale,
     GradePassback,
     GradeToSend,
@@ -27,6 +27,9 @@ from lti_tool.plugin_api import (
     PassbackResult,
     TransportError,
 )
+
+# The tool's own catalogue: the door every plugin's texts go through (docs/plugins.md).
+_l = TOOL_TEXTS.lazy_gettext
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"

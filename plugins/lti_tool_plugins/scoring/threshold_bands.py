@@ -25,10 +25,13 @@ from lti_tool.assessment.model import (
     overall_score,
     rating_counts,
 )
-from lti_tool.i18n import N_, ngettext
-from lti_tool.i18n import gettext as _
-from lti_tool.i18n import lazy_gettext as _l
-from lti_tool.plugin_api import ScoringModel
+from lti_tool.i18n import N_
+from lti_tool.plugin_api import TOOL_TEXTS, ScoringModel
+
+# The tool's own catalogue: the door every plugin's texts go through (docs/plugins.md).
+_ = TOOL_TEXTS.gettext
+_l = TOOL_TEXTS.lazy_gettext
+ngettext = TOOL_TEXTS.ngettext
 
 # Marked here, translated where a score is made (in the person's language).
 BAND_LABELS = {

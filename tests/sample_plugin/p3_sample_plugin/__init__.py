@@ -1,5 +1,9 @@
 """Sample third-party plugins: a "weakest link" scoring model and a tiny catalogue.
 
+Their texts are in English and French: English in the code, French in the plugin's own gettext
+catalogue (translations/fr_CA/LC_MESSAGES/messages.po), read through `Catalogue` in the language
+of whoever is reading (docs/plugins.md, "Languages").
+
 weakest_link reads a dimension by its single LOWEST statement rating: a partnership is only as
 strong as its weakest practice. Dimensions whose lowest rating is below ``concern_below`` need
 attention, lowest first (ties: lower mean first, then instrument order).
@@ -8,6 +12,7 @@ attention, lowest first (ties: lower mean first, then instrument order).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from marshmallow import RAISE, Schema, fields, validate
@@ -22,7 +27,16 @@ from lti_tool.assessment.model import (
     overall_score,
     rating_counts,
 )
-from lti_tool.plugin_api import MechanismCatalogue, ScoringModel
+from lti_tool.plugin_api import Catalogue, MechanismCatalogue, ScoringModel
+
+TEXTS = Catalogue(Path(__file__).with_name("translations"))
+_ = TEXTS.gettext
+_l = TEXTS.lazy_gettext
+ngettext = TEXTS.ngettext
+
+
+def _band_label(band: str) -> str:
+    return {"insufficient": _("Insufficient"), "concern": _("Concern"), "ok": _("Ok")}[band]
 
 
 class WeakestLinkSettings(Schema):
@@ -33,14 +47,14 @@ class WeakestLinkSettings(Schema):
         load_default=3,
         strict=True,
         validate=validate.Range(min=2, max=5),
-        metadata={"label": "Concern when any rating is below"},
+        metadata={"label": _l("Concern when any rating is below")},
     )
 
 
 class WeakestLinkModel(ScoringModel):
     name = "weakest_link"
-    label = "Weakest link"
-    description = "Reads each area by its lowest-rated statement."
+    label = _l("Weakest link")
+    description = _l("Reads each area by its lowest-rated statement.")
     version = "0.1.0"
     api_version = "1.0"  # the plugin API it was written for
     settings_schema = WeakestLinkSettings
@@ -61,8 +75,8 @@ class WeakestLinkModel(ScoringModel):
                     len(counts.values),
                     counts.not_applicable,
                     band,
-                    band.title(),
-                    f"Lowest rating: {low}",
+                    _band_label(band),
+                    _("Lowest rating: %(low)s", low=low if low is not None else "-"),
                     counts.unanswered,
                     counts.importance,
                 )
@@ -76,7 +90,11 @@ class WeakestLinkModel(ScoringModel):
             RankedArea(
                 s.dimension_id,
                 rank,
-                f"Lowest rating {weakest[s.dimension_id]} is below {cfg['concern_below']}",
+                _(
+                    "Lowest rating %(low)s is below %(limit)s",
+                    low=weakest[s.dimension_id],
+                    limit=cfg["concern_below"],
+                ),
                 s,
                 {"lowest": weakest[s.dimension_id]},
             )
@@ -86,14 +104,14 @@ class WeakestLinkModel(ScoringModel):
             tuple(scores),
             ranked,
             overall_score(scores, instrument),
-            f"{len(ranked)} area(s) with a weak link.",
+            ngettext("%(num)s area with a weak link.", "%(num)s areas with a weak link.", len(ranked)),
         )
 
 
 class SampleTipsCatalogue(MechanismCatalogue):
     name = "sample_tips"
-    label = "Sample tips"
-    description = "Two mechanisms from an imaginary partner organization."
+    label = _l("Sample tips")
+    description = _l("Two mechanisms from an imaginary partner organization.")
     version = "0.1.0"
     api_version = "1.0"  # the plugin API it was written for
 
@@ -101,21 +119,21 @@ class SampleTipsCatalogue(MechanismCatalogue):
         tips = [
             Mechanism(
                 "shared-calendar",
-                "Shared calendar",
-                "One calendar of joint events.",
+                _("Shared calendar"),
+                _("One calendar of joint events."),
                 ("information",),
                 "low",
                 "short",
-                "Sample plugin",
+                _("Sample plugin"),
             ),
             Mechanism(
                 "buddy-pairs",
-                "Buddy pairs",
-                "Pair staff across partners.",
+                _("Buddy pairs"),
+                _("Pair staff across partners."),
                 ("trust", "continuity"),
                 "low",
                 "medium",
-                "Sample plugin",
+                _("Sample plugin"),
                 # What it really helps with (statement ids or themes); without this it would
                 # be taken to help with every statement of its dimensions.
                 ("informal-contact", "understanding-views", "onboarding"),

@@ -19,6 +19,10 @@ import requests
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
 from lti_tool.plugin_api import GradePassback, GradeToSend, GradeTransport, PassbackResult
+from p3_sample_plugin import TEXTS
+
+_ = TEXTS.gettext
+_l = TEXTS.lazy_gettext
 
 SIGNATURE_HEADER = "X-P3-Signature"
 
@@ -34,29 +38,34 @@ class WebhookSettings(Schema):
     url = fields.String(
         load_default="",
         validate=validate.Length(max=500),
-        metadata={"label": "Webhook URL", "help": "Where each grade is POSTed (http or https)."},
+        metadata={"label": _l("Webhook URL"), "help": _l("Where each grade is POSTed (http or https).")},
     )
     secret = fields.String(
         load_default="",
         validate=validate.Length(max=200),
-        metadata={"label": "Signing secret", "help": "Shared with the receiver to check the signature."},
+        metadata={
+            "label": _l("Signing secret"),
+            "help": _l("Shared with the receiver to check the signature."),
+        },
     )
     timeout = fields.Float(
         load_default=10.0,
         validate=validate.Range(min=0.5, max=60),
-        metadata={"label": "Timeout (seconds)"},
+        metadata={"label": _l("Timeout (seconds)")},
     )
 
     @validates("url")
-    def _http_url(self, value: str, **_: Any) -> None:
+    def _http_url(self, value: str, **kwargs: Any) -> None:
         if value and (urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc):
-            raise ValidationError("Enter an http:// or https:// URL.")
+            raise ValidationError(_("Enter an http:// or https:// URL."))
 
 
 class SignedWebhookPassback(GradePassback):
     name = "signed_webhook"
-    label = "Signed webhook"
-    description = "POSTs each grade as signed JSON to a URL you choose (e.g. a student information system)."
+    label = _l("Signed webhook")
+    description = _l(
+        "POSTs each grade as signed JSON to a URL you choose (e.g. a student information system)."
+    )
     version = "0.1.0"
     api_version = "1.0"  # the plugin API it was written for
     settings_schema = WebhookSettings
