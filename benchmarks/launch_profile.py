@@ -32,7 +32,7 @@ STEPS = {
         "_check_message",
         "_consume_state",
     ],
-    "lti_tool.services.launches": ["_user_id", "_context_id", "_resource_link_id"],
+    "lti_tool.services.launches": ["_user", "_context", "_resource_link"],
     "lti_tool.views.lti": ["_enter"],
 }
 

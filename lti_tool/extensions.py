@@ -34,6 +34,11 @@ else:
     Model = db.Model
 
 
+# Marks a pooled SQLite connection whose transaction commits without waiting for the disk
+# (services.sql.relax_durability); db_setup makes it durable again when it returns to the pool.
+RELAXED_SYNC = "lti_tool.relaxed_sync"
+
+
 def rowcount(result: Result[Any]) -> int:
     """Rows an INSERT/UPDATE/DELETE matched (``execute`` is typed as returning a plain Result)."""
     return int(cast("CursorResult[Any]", result).rowcount or 0)

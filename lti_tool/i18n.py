@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 import logging
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -45,6 +46,7 @@ __all__ = [
     "ngettext",
     "percent",
     "set_provider",
+    "terminal_language",
     "translations",
     "use",
 ]
@@ -63,6 +65,12 @@ _provider: Provider | None = None
 def language_of(locale: str | None) -> str:
     """The tool's language for an LMS or browser locale: any fr* is French, the rest English."""
     return "fr" if (locale or "").strip().lower()[:2] == "fr" else "en"
+
+
+def terminal_language(env: Mapping[str, str] | None = None) -> str:
+    """The language of an administrator at a terminal: LC_ALL, else LC_MESSAGES, else LANG."""
+    env = os.environ if env is None else env
+    return language_of(env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG"))
 
 
 def locale_of(lang: str) -> str:

@@ -283,7 +283,10 @@ def report(attempt: AssessmentAttempt, settings: dict[str, Any], manager: Plugin
     try:
         model = manager.get(SCORING_MODELS, settings["scoring_model"])
     except UnknownPluginError as exc:
-        return ReportOutcome(None, f"The scoring model chosen for this activity cannot be used: {exc}")
+        # The fixed part in the reader's language; the details (the plugin's, the tool's log's) as they are.
+        return ReportOutcome(
+            None, _("The scoring model chosen for this activity cannot be used: %(problem)s", problem=exc)
+        )
     try:
         return ReportOutcome(
             build_report(
@@ -295,7 +298,14 @@ def report(attempt: AssessmentAttempt, settings: dict[str, Any], manager: Plugin
             )
         )
     except (PluginRuntimeError, SettingsError) as exc:
-        return ReportOutcome(None, f"The scoring model {model.label!r} failed on these answers: {exc}")
+        return ReportOutcome(
+            None,
+            _(
+                "The scoring model “%(model)s” failed on these answers: %(problem)s",
+                model=model.label,
+                problem=exc,
+            ),
+        )
 
 
 def catalogues(

@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 
-from lti_tool.extensions import db
+from lti_tool.extensions import RELAXED_SYNC, db
 
 
 def insert_for(model: Any) -> Any:
@@ -18,15 +19,18 @@ def insert_for(model: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
-def ensure_row(model: Any, key: Mapping[str, Any], fields: Mapping[str, Any]) -> int:
+def ensure_row(model: Any, key: Mapping[str, Any], fields: Mapping[str, Any]) -> tuple[int, Any | None]:
     """The id of the row with this unique ``key``, inserted with ``fields`` if missing, else
-    updated where ``fields`` differ (nothing written when nothing changed).
+    updated where ``fields`` differ (nothing written when nothing changed); and the row as an
+    entity when it was already there (None when this request inserted it).
 
-    Core statements, not the ORM unit of work: a launch does this three times, and a class
-    opening a new activity at once must not collide on the unique key (ON CONFLICT)."""
+    Statements, not the ORM unit of work: a launch does this three times, and a class opening a
+    new activity at once must not collide on the unique key (ON CONFLICT). An existing row is
+    read as an entity, so that the request can read it again without one more statement (the
+    caller keeps it: the session's identity map holds entities only while they are used)."""
     table = model.__table__
     where = [table.c[name] == value for name, value in key.items()]
-    found = db.session.execute(select(table.c.id, *(table.c[f] for f in fields)).where(*where)).first()
+    found = db.session.scalars(select(model).where(*where)).first()
     if found is None:
         created = db.session.execute(
             insert_for(model)
@@ -35,11 +39,26 @@ def ensure_row(model: Any, key: Mapping[str, Any], fields: Mapping[str, Any]) ->
             .returning(table.c.id)
         ).first()
         if created is not None:
-            return int(created.id)
-        found = db.session.execute(
-            select(table.c.id, *(table.c[f] for f in fields)).where(*where)
-        ).one()  # created by a concurrent request
+            return int(created.id), None
+        found = db.session.scalars(select(model).where(*where)).one()  # created by a concurrent request
     changed = {f: v for f, v in fields.items() if getattr(found, f) != v}
     if changed:
         db.session.execute(update(table).where(table.c.id == found.id).values(**changed))
-    return int(found.id)
+        for name, value in changed.items():  # the session's copy says what the row now says
+            set_committed_value(found, name, value)
+    return int(found.id), found
+
+
+def relax_durability() -> None:
+    """This transaction's commit does not wait for the disk (a launch's: decisions 0024, 0025).
+    Call it before the transaction's first statement (SQLite refuses the pragma inside one).
+
+    PostgreSQL: ``synchronous_commit`` off for this transaction only. SQLite (WAL):
+    ``synchronous=NORMAL`` on this connection until it returns to the pool, where db_setup sets
+    FULL again; the commit is then durable against a crash of the tool, not of the machine."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+        connection.info[RELAXED_SYNC] = True

@@ -31,7 +31,7 @@ from lti_tool.lti.launch import (
 from lti_tool.lti.oidc import authorization_url, begin_login, give_up_platform_storage, restart_url
 from lti_tool.models import Launch, OidcState, Platform
 from lti_tool.services import platforms as platform_service
-from lti_tool.services.launches import record_failure, record_launch
+from lti_tool.services.launches import begin_launch, record_failure, record_launch
 from lti_tool.views import pages
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -100,6 +100,7 @@ def launch_url_check() -> Response:
 
 @bp.route("/launch", methods=["POST"])
 def launch() -> Response:
+    begin_launch()  # before the transaction's first statement
     validator = LaunchValidator(_params(), request.cookies, _launch_policy())
     try:
         validated = validator.run()
