@@ -35,7 +35,7 @@ def strip_svg(
 
     # Where the decimal mark is a comma (French: "1,5"), a list of numbers is separated by semicolons.
     counts = ("; " if decimal_symbol() == "," else ", ").join(
-        _("%(value)s: %(count)s", value=format_number(float(label)), count=n)
+        _("%(name)s: %(value)s", name=format_number(float(label)), value=n)
         for label, n in zip(labels, bins, strict=True)
     )
     desc = _("Respondents by area mean, per half point: %(counts)s.", counts=counts)

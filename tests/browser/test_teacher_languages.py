@@ -1,7 +1,7 @@
 """A teacher works in French (locale fr-CA) or in English (en-CA) from the demo LMS: the Deep
 Linking picker (the item's title and description reach the LMS in that language), the settings
-page (a change, saved), the class view with a learner's submitted attempt, the discussion view
-and the gradebook. Each page: the language's own words, `<html lang>`, axe-core clean; the
+page (a change, saved), the class view with a learner's submitted attempt, that learner's report,
+the discussion view and the gradebook. Each page: the language's own words, `<html lang>`, axe-core clean; the
 settings and the class view at 320 px too (issue 15)."""
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ WORDS: dict[str, dict[str, str]] = {
         "settings": "Paramètres de l'autoévaluation",
         "model_grading": "Le résultat global du modèle de notation",
         "save": "Enregistrer les paramètres",
+        "ags": "Transmet chaque note au carnet de notes du SGA",
+        "column_help": "texte, jusqu'à 2 000 caractères",
+        "blocked": "Non disponibles : importance_gap (bloqué par l'administrateur).",
         "saved": "Paramètres enregistrés.",
         "saved_grade": "Note : le résultat global du modèle de notation.",
         "quoted_catalogue": "« Mécanismes de l'atelier »",
@@ -43,6 +46,9 @@ WORDS: dict[str, dict[str, str]] = {
         "strip": "Répondants par moyenne de domaine, par demi-point : 1,0 : 0; 1,5 : 0",
         "discussion_link": "Vue de discussion (sans noms, pour projection)",
         "csv_link": "Télécharger les résultats (CSV)",
+        "report_link": "Rapport de Ben Tremblay, tentative 1",
+        "radar": "Moyenne de chaque domaine sur l'échelle de 1 à 5, un anneau par point.",
+        "discussion_nav": "Vue de discussion",
         "discussion": "Nos partenariats, par domaine",
         "submitted_one": "1 apprenant a soumis son autoévaluation.",
         "gradebook_link": "Carnet de notes",
@@ -63,6 +69,9 @@ WORDS: dict[str, dict[str, str]] = {
         "settings": "Self-assessment settings",
         "model_grading": "The scoring model's overall result",
         "save": "Save settings",
+        "ags": "Sends each grade to the LMS gradebook",
+        "column_help": "text, up to 2,000 characters",
+        "blocked": "Not available: importance_gap (blocked by the administrator).",
         "saved": "Settings saved.",
         "saved_grade": "Grade: the scoring model’s overall result.",
         "quoted_catalogue": "“Workshop mechanisms”",
@@ -70,6 +79,9 @@ WORDS: dict[str, dict[str, str]] = {
         "strip": "Respondents by area mean, per half point: 1.0: 0, 1.5: 0",
         "discussion_link": "Discussion view (no names, for projecting)",
         "csv_link": "Download the results (CSV)",
+        "report_link": "Report of Ben Tremblay, attempt 1",
+        "radar": "Mean of each area on the scale of 1 to 5, one ring per point.",
+        "discussion_nav": "Discussion view",
         "discussion": "Our partnerships, by area",
         "submitted_one": "1 learner has submitted.",
         "gradebook_link": "Gradebook",
@@ -128,7 +140,8 @@ def _sent_items(request: Any) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("locale", ["fr-CA", "en-CA"])
-def test_a_teacher_works_in_their_language(app: Flask, page: Any, locale: str) -> None:
+def test_a_teacher_works_in_their_language(make_app: Any, page: Any, locale: str) -> None:
+    app: Flask = make_app(PLUGINS_BLOCKED="importance_gap")  # the settings page says so, in words
     w = WORDS[locale]
     check = Checks(page, w["html_lang"])
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -163,7 +176,9 @@ def test_a_teacher_works_in_their_language(app: Flask, page: Any, locale: str) -
     frame.get_by_role("heading", level=1, name=w["class"]).wait_for()
     frame.get_by_role("link", name=w["change_settings"]).click()
     frame.get_by_role("heading", level=1, name=w["settings"]).wait_for()
-    check("settings")
+    words = check("settings")
+    assert w["ags"] in words and w["blocked"] in words, words
+    assert w["column_help"] in said(frame.locator("table.columns").text_content() or "")  # in a <details>
     check.narrow("settings")
     frame.get_by_role("radio", name=w["model_grading"]).check()
     frame.get_by_role("button", name=w["save"]).click()
@@ -188,8 +203,14 @@ def test_a_teacher_works_in_their_language(app: Flask, page: Any, locale: str) -
     strip = said(frame.locator("svg.strip desc").first.text_content() or "")  # read by screen readers
     assert strip.startswith(w["strip"]), strip
     assert frame.get_by_role("link", name=w["csv_link"]).is_visible()
+    assert frame.get_by_role("link", name=w["discussion_link"]).is_visible()
     check.narrow("class view")
-    frame.get_by_role("link", name=w["discussion_link"]).click()
+    frame.get_by_role("link", name=w["report_link"]).click()  # Ben's report, as his teacher reads it
+    frame.locator("svg.radar desc").first.wait_for(state="attached")
+    check("a learner's report")
+    radar = said(frame.locator("svg.radar desc").first.text_content() or "")
+    assert radar.startswith(w["radar"]), radar
+    frame.get_by_role("navigation").get_by_role("link", name=w["discussion_nav"], exact=True).click()
     frame.get_by_role("heading", level=1, name=w["discussion"]).wait_for()
     assert w["submitted_one"] in check("discussion view")
     frame.get_by_role("navigation").get_by_role("link", name=w["gradebook_link"], exact=True).click()
