@@ -148,16 +148,10 @@ def test_a_teacher_works_in_their_language(make_app: Any, page: Any, locale: str
     demo = app.config["DEMO_URL"]
     frame = page.frame_locator(FRAME)
 
-    def as_ada(last: bool = False) -> None:
-        page.goto(demo + "/demo/")
-        page.locator(w["person"]).filter(has_text="Ada").click()
-        if last:  # the activity just placed
-            page.locator("a.activity").last.click()
-        else:
-            page.get_by_role("link", name="Add content from P3 Workshop").click()  # the LMS's words
-
     # The picker: the graded assignment placed, its title and description in the teacher's language.
-    as_ada()
+    page.goto(demo + "/demo/")
+    page.locator(w["person"]).filter(has_text="Ada").click()
+    page.get_by_role("link", name="Add content from P3 Workshop").click()  # the LMS's own words
     frame.get_by_role("heading", level=1, name=w["picker"]).wait_for()
     check("picker")
     item = frame.locator(f'.picker-item[data-item="{ASSESSMENT}"]')
@@ -172,7 +166,8 @@ def test_a_teacher_works_in_their_language(make_app: Any, page: Any, locale: str
     assert w["item_text"] in sent["text"] and said(sent["text"]) in shown
 
     # The settings: grade with the scoring model's result, saved; the page also at 320 px.
-    as_ada(last=True)
+    frame.get_by_role("link", name="Back to the course").click()  # in the teacher's language still
+    page.locator("a.activity").last.click()  # the activity just placed
     frame.get_by_role("heading", level=1, name=w["class"]).wait_for()
     frame.get_by_role("link", name=w["change_settings"]).click()
     frame.get_by_role("heading", level=1, name=w["settings"]).wait_for()
