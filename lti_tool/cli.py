@@ -12,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from lti_tool.i18n import gettext as _
 from lti_tool.lti import keys as tool_keys
 from lti_tool.services import platforms as platform_service
+from lti_tool.validation_messages import translated
 
 platform_cli = AppGroup("platform", help="Register and inspect LMS platforms.")
 keys_cli = AppGroup("keys", help="The tool's signing keys.")
@@ -48,7 +49,8 @@ def platform_add(**options: object) -> None:
         platform = platform_service.add_platform(dict(options))
     except platform_service.PlatformError as exc:
         for field, messages in exc.errors.items():
-            text = " ".join(map(str, messages)) if isinstance(messages, list) else str(messages)
+            listed = messages if isinstance(messages, list) else [messages]
+            text = " ".join(translated(str(m)) for m in listed)
             click.echo(
                 _("Error: --%(option)s: %(problem)s", option=field.replace("_", "-"), problem=text), err=True
             )

@@ -6,7 +6,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from lti_tool.i18n import N_
+from lti_tool.i18n import gettext as _
 from lti_tool.services import grades as grade_service
+
+STATUS_LABELS = {"pending": N_("pending"), "delivered": N_("delivered"), "failed": N_("failed")}
 
 grades_cli = AppGroup("grades", help="Grade passback: the delivery worker and the outbox.")
 
@@ -23,15 +27,21 @@ def work(once: bool, max_seconds: float | None) -> None:
         once=once,
         max_seconds=max_seconds,
     )
-    click.echo(
-        f"delivered {stats.delivered}, retrying {stats.retrying}, failed {stats.failed}"
-        + (f", leases lost {stats.lost_leases}" if stats.lost_leases else "")
+    # The administrator's language (LC_ALL / LC_MESSAGES / LANG), as every command.
+    summary = _(
+        "delivered %(delivered)s, retrying %(retrying)s, failed %(failed)s",
+        delivered=stats.delivered,
+        retrying=stats.retrying,
+        failed=stats.failed,
     )
+    if stats.lost_leases:
+        summary = _("%(summary)s, leases lost %(lost)s", summary=summary, lost=stats.lost_leases)
+    click.echo(summary)
 
 
 @grades_cli.command("status")
 def status() -> None:
     """How many grades are pending, delivered and failed."""
     counts = grade_service.counts()
-    for key in ("pending", "delivered", "failed"):
-        click.echo(f"{key}\t{counts.get(key, 0)}")
+    for key, label in STATUS_LABELS.items():
+        click.echo(f"{_(label)}\t{counts.get(key, 0)}")

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 import logging
-from collections.abc import Callable, Iterator
+import os
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
@@ -25,7 +26,7 @@ from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import get_decimal_symbol
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol
 from babel.support import LazyProxy, Translations
 
 __all__ = [
@@ -33,15 +34,19 @@ __all__ = [
     "TOOL_TEXTS",
     "Catalogue",
     "N_",
+    "decimal",
     "decimal_symbol",
     "gettext",
+    "integer",
     "language",
     "language_of",
     "lazy_gettext",
     "lazy_ngettext",
     "locale_of",
     "ngettext",
+    "percent",
     "set_provider",
+    "terminal_language",
     "translations",
     "use",
 ]
@@ -60,6 +65,12 @@ _provider: Provider | None = None
 def language_of(locale: str | None) -> str:
     """The tool's language for an LMS or browser locale: any fr* is French, the rest English."""
     return "fr" if (locale or "").strip().lower()[:2] == "fr" else "en"
+
+
+def terminal_language(env: Mapping[str, str] | None = None) -> str:
+    """The language of an administrator at a terminal: LC_ALL, else LC_MESSAGES, else LANG."""
+    env = os.environ if env is None else env
+    return language_of(env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG"))
 
 
 def locale_of(lang: str) -> str:
@@ -181,6 +192,21 @@ lazy_ngettext = TOOL_TEXTS.lazy_ngettext
 def decimal_symbol() -> str:
     """The current language's decimal separator ("." or ",") for numbers written in texts."""
     return str(get_decimal_symbol(locale_of(language())))
+
+
+def decimal(value: float) -> str:
+    """A number with at most two decimals, in the current language: "62.5" / "62,5" (Babel)."""
+    return str(format_decimal(value, format="#,##0.##", locale=locale_of(language())))
+
+
+def integer(value: int) -> str:
+    """A whole number in the current language: "2,000" in English, "2 000" in French (Babel)."""
+    return str(format_decimal(value, locale=locale_of(language())))
+
+
+def percent(fraction: float) -> str:
+    """A fraction as a whole percentage: "60%" in English, "60 %" (no-break space) in French."""
+    return str(format_percent(fraction, locale=locale_of(language())))
 
 
 def N_(message: str) -> str:

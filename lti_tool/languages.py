@@ -10,7 +10,6 @@ See docs/decisions/0019-translations.md.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from flask import Flask, g, has_app_context, has_request_context, request
@@ -41,8 +40,7 @@ def init_app(app: Flask) -> None:
 def current_language() -> str:
     """The language this request (or CLI command) is answered in: "en" or "fr"."""
     if not has_request_context():
-        env = os.environ
-        return i18n.language_of(env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG"))
+        return i18n.terminal_language()
     if "lti_tool_language" not in g:  # once per request (and again when language_changed())
         launch = g.get("launch")
         g.lti_tool_language = (

@@ -27,6 +27,7 @@ from lti_tool.assessment.instrument import Instrument, flatten_errors
 from lti_tool.assessment.model import Guide, Mechanism, Responses, ScoringResult
 from lti_tool.i18n import TOOL_TEXTS as TOOL_TEXTS  # a plugin's texts: docs/plugins.md "Languages"
 from lti_tool.i18n import Catalogue as Catalogue
+from lti_tool.i18n import lazy_gettext
 
 log = logging.getLogger("lti_tool.plugins")
 
@@ -113,7 +114,7 @@ class ScoringModel(Plugin):
     #: importance-performance chart).
     uses_importance: ClassVar[bool] = False
     #: How ``overall`` is computed, completing "Your overall result is ..." (shown with grades).
-    overall_description: ClassVar[str] = "the mean of your area means"
+    overall_description: ClassVar[str] = lazy_gettext("the mean of your area means")
 
     @abstractmethod
     def score(

@@ -34,7 +34,7 @@ from lti_tool.assessment.catalogue_files import (
 from lti_tool.assessment.instrument import SLUG, Instrument, flatten_errors
 from lti_tool.assessment.model import EFFORTS, HORIZONS, Mechanism
 from lti_tool.content.bilingual import DEFAULT_LANGUAGE, Text
-from lti_tool.i18n import gettext
+from lti_tool.i18n import gettext, integer
 
 __all__ = ["ALL_COLUMNS", "CSV_COLUMNS", "OPTIONAL_COLUMNS", "CatalogueError", "Place"]
 
@@ -204,9 +204,11 @@ def column_help(instrument: Instrument) -> list[ColumnHelp]:
     settings page beside the upload."""
     areas = "; ".join(f"{d.id} ({d.title})" for d in instrument.dimensions)
     described = {
-        "id": "a short name: lower-case letters, digits, - or _; each mechanism its own",
-        "dimensions": f"one or more area ids, separated by “;”: {areas}",
-        "addresses": "statement ids or themes within its areas, separated by “;” (empty: the whole areas)",
+        "id": gettext("a short name: lower-case letters, digits, - or _; each mechanism its own"),
+        "dimensions": gettext("one or more area ids, separated by “;”: %(areas)s", areas=areas),
+        "addresses": gettext(
+            "statement ids or themes within its areas, separated by “;” (empty: the whole areas)"
+        ),
         **{
             column: gettext(
                 "the %(column)s in French (optional: French pages show the English where it is empty)",
@@ -227,5 +229,5 @@ def _allowed(spec: fields.Field[Any]) -> str:
         if isinstance(check, validate.OneOf):
             return ", ".join(str(c) for c in check.choices)
         if isinstance(check, validate.Length) and check.max:
-            return f"text, up to {check.max:,} characters"
-    return "text"
+            return gettext("text, up to %(count)s characters", count=integer(check.max))
+    return gettext("text")

@@ -57,7 +57,12 @@ def member_strip(area: JointArea, scale: tuple[int, int], cut: float | None, id_
         return PAD + (value - low) / (high - low) * (WIDTH - 2 * PAD)
 
     said = "; ".join(
-        f"{s.member.label} ({s.member.side_label}): {format_number(s.mean)}" for s in area.scores
+        _(
+            "%(name)s: %(value)s",
+            name=f"{s.member.label} ({s.member.side_label})",
+            value=format_number(s.mean),
+        )
+        for s in area.scores
     )
     said = said or _("No scores")
     desc = _("On the scale of %(low)s to %(high)s.", low=low, high=high) + f" {said}."
@@ -93,16 +98,18 @@ def member_strip(area: JointArea, scale: tuple[int, int], cut: float | None, id_
 def joint_charts(report: JointReport, scale: tuple[int, int], guides: Sequence[Guide] = ()) -> JointCharts:
     areas = report.areas
     described = "; ".join(
-        f"{a.number}. {a.title}: "
-        + (
-            _("no score")
+        _(
+            "%(number)s. %(title)s: %(value)s",
+            number=a.number,
+            title=a.title,
+            value=_("no score")
             if a.mean is None
             else _(
                 "mean %(mean)s, from %(low)s to %(high)s",
                 mean=format_number(a.mean),
                 low=format_number(a.low or 0),
                 high=format_number(a.high or 0),
-            )
+            ),
         )
         for a in areas
     )

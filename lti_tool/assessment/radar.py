@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from lti_tool.assessment.model import Guide, format_number
+from lti_tool.i18n import decimal
+from lti_tool.i18n import gettext as _
 
 ONE_LINE_MAX = 18  # longer labels are split in two lines at the most balanced space
 
@@ -125,10 +127,10 @@ def radar_svg(
     count = len(labels)
     if description is None:
         described = "; ".join(
-            f"{label}: {'no score' if v is None else format_number(v)}"
+            _("%(name)s: %(value)s", name=label, value=_("no score") if v is None else format_number(v))
             for label, v in zip(labels, values, strict=True)
         )
-        description = f"Mean out of {max_value:g} per area. {described}."
+        description = _("Mean out of %(top)s per area.", top=decimal(max_value)) + f" {described}."
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
     rings = max(int(max_value), 1)
     cx, cy = layout.centre

@@ -11,6 +11,7 @@ from lti_tool.assessment.ipa import IpaPoint, ipa_svg
 from lti_tool.assessment.model import format_number
 from lti_tool.assessment.radar import radar_pair
 from lti_tool.assessment.report import AreaChange, Report
+from lti_tool.i18n import gettext as _
 
 
 @dataclass(frozen=True)
@@ -64,14 +65,18 @@ def report_charts(
 
 def _description(report: Report, top: int, with_previous: bool) -> str:
     values = "; ".join(
-        f"{row.number}. {row.title}: "
-        + ("not assessed" if row.score.mean is None else format_number(row.score.mean))
+        _(
+            "%(number)s. %(title)s: %(value)s",
+            number=row.number,
+            title=row.title,
+            value=_("not assessed") if row.score.mean is None else format_number(row.score.mean),
+        )
         for row in report.dimensions
     )
     rings = ", ".join(g.label for g in report.performance_guides)
-    parts = [f"Mean of each area on the scale of 1 to {top}, one ring per point."]
+    parts = [_("Mean of each area on the scale of 1 to %(top)s, one ring per point.", top=top)]
     if rings:
-        parts.append(f"Dashed rings: {rings}.")
+        parts.append(_("Dashed rings:") + f" {rings}.")
     if with_previous:
-        parts.append("Dotted outline: your previous attempt.")
+        parts.append(_("Dotted outline: your previous attempt."))
     return " ".join([*parts, values + "."])

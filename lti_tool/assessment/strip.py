@@ -8,6 +8,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lti_tool.assessment.cohort import bin_labels
 from lti_tool.assessment.model import format_number
+from lti_tool.i18n import decimal_symbol
+from lti_tool.i18n import gettext as _
 
 WIDTH, HEIGHT, BASE = 180, 34, 28.0
 
@@ -31,10 +33,14 @@ def strip_svg(
     def x_of(value: float) -> float:
         return step / 2 + (value - low) / (high - low) * (WIDTH - step)
 
-    counts = ", ".join(f"{label}: {n}" for label, n in zip(labels, bins, strict=True))
-    desc = f"Respondents by area mean, per half point: {counts}."
+    # Where the decimal mark is a comma (French: "1,5"), a list of numbers is separated by semicolons.
+    counts = ("; " if decimal_symbol() == "," else ", ").join(
+        _("%(name)s: %(value)s", name=format_number(float(label)), value=n)
+        for label, n in zip(labels, bins, strict=True)
+    )
+    desc = _("Respondents by area mean, per half point: %(counts)s.", counts=counts)
     if mean is not None:
-        desc += f" Class mean {format_number(mean)}."
+        desc += " " + _("Class mean %(mean)s.", mean=format_number(mean))
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" class="strip" '

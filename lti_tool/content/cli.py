@@ -20,7 +20,10 @@ from lti_tool.assessment.instrument import (
     default_instrument,
     load_instrument,
 )
+from lti_tool.i18n import gettext as _
+from lti_tool.i18n import terminal_language, use
 from lti_tool.plugin_api import SettingsError, validate_settings
+from lti_tool.validation_messages import translated
 
 from .bilingual import LANGUAGES
 from .loader import (
@@ -45,10 +48,14 @@ def _report(error: ContentError) -> None:
     for problem in error.problems:
         where = [error.file]
         if error.line is not None:
-            where.append(f"line {error.line}")
+            where.append(_("line %(number)s", number=error.line))
         if problem.location():
             where.append(problem.location())
-        click.echo(f"Error: {': '.join(where)}: {problem.message}", err=True)
+        # The fixed words in the administrator's language; file, place and detail as they are.
+        click.echo(
+            _("Error: %(where)s: %(problem)s", where=": ".join(where), problem=translated(problem.message)),
+            err=True,
+        )
 
 
 @content_cli.command("check")
@@ -62,13 +69,18 @@ def _report(error: ContentError) -> None:
 )
 def check(directory: Path | None) -> None:
     """Check every workshop file; each problem names its file, entry and field."""
-    directory = directory or _configured_dir()
+    # No app here (broken content may stop it): the administrator's locale, as the other commands.
+    with use(terminal_language()):
+        _check(directory or _configured_dir())
+
+
+def _check(directory: Path) -> None:
     if not directory.is_dir():
-        click.echo(f"Error: {directory} is not a folder.", err=True)
+        click.echo(_("Error: %(folder)s is not a folder.", folder=directory), err=True)
         sys.exit(1)
     files = sorted(p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES)
     if not files:
-        click.echo(f"Error: no workshop files (*.yaml) in {directory}.", err=True)
+        click.echo(_("Error: no workshop files (*.yaml) in %(folder)s.", folder=directory), err=True)
         sys.exit(1)
     problems = _check_instruments()
     problems += _check_catalogues() if not problems else 0
@@ -85,14 +97,22 @@ def check(directory: Path | None) -> None:
             _report(error)
             problems += len(error.problems)
     if problems:
-        click.echo(f"The content in {directory} has {problems} problem(s) to fix.", err=True)
+        click.echo(
+            _("The content in %(folder)s has %(num)s problem(s) to fix.", folder=directory, num=problems),
+            err=True,
+        )
         sys.exit(1)
     for workshop in workshops.values():
         items = linkable_items(workshop)
         click.echo(
-            f"OK: {workshop.slug} (en, fr): {len(workshop.sessions)} sessions, "
-            f"{len(items)} items to link, {len(workshop.bibliography)} bibliography "
-            "entries."
+            _(
+                "OK: %(slug)s (en, fr): %(sessions)s sessions, %(items)s items to link, "
+                "%(entries)s bibliography entries.",
+                slug=workshop.slug,
+                sessions=len(workshop.sessions),
+                items=len(items),
+                entries=len(workshop.bibliography),
+            )
         )
 
 
@@ -104,12 +124,19 @@ def _check_instruments() -> int:
             instrument = load_instrument(path)
         except InstrumentError as error:
             for line in error.errors:
-                click.echo(f"Error: {line}", err=True)
+                click.echo(_("Error: %(problem)s", problem=line), err=True)
             problems += len(error.errors)
             continue
         click.echo(
-            f"OK: {path.name} (en, fr): {instrument.id} version {instrument.version}, "
-            f"{len(instrument.statement_ids)} statements in {len(instrument.dimensions)} areas."
+            _(
+                "OK: %(file)s (en, fr): %(id)s version %(version)s, %(statements)s statements in "
+                "%(areas)s areas.",
+                file=path.name,
+                id=instrument.id,
+                version=instrument.version,
+                statements=len(instrument.statement_ids),
+                areas=len(instrument.dimensions),
+            )
         )
     return problems
 
@@ -132,6 +159,9 @@ def _check_catalogues() -> int:
                 catalogue.uncovered_notes(instrument, settings)
         except CatalogueError as error:
             for line in error.errors:
-                click.echo(f"Error: mechanism catalogue {catalogue.name}: {line}", err=True)
+                click.echo(
+                    _("Error: mechanism catalogue %(name)s: %(problem)s", name=catalogue.name, problem=line),
+                    err=True,
+                )
             problems += len(error.errors)
     return problems

@@ -128,7 +128,10 @@ def _launch_request(who: demo.Person, hint: dict[str, object]) -> demo.LaunchReq
         return demo.LaunchRequest(
             person=who,
             message_type=C.DEEP_LINKING_REQUEST,
-            deep_link_return_url=service.issuer() + "/deep-link-return?as=" + who.id,
+            # The person's language rides along, so that "Back to the course" keeps it.
+            deep_link_return_url=service.issuer()
+            + "/deep-link-return?"
+            + urlencode({"as": who.id, **({"lang": locale} if locale != LOCALES[0] else {})}),
             deep_link_data=json.dumps({"as": who.id}),
             locale=locale,
         )
@@ -204,4 +207,6 @@ def deep_link_return() -> str:
         added = service.accept_deep_link_response(token, json.dumps({"as": who.id}))
     except service.DeepLinkReturnError as exc:
         abort(400, description="Demo LMS refused the content: " + str(exc))
-    return render_template("demo/deep_link_done.html", who=who, course=demo.COURSE, added=added)
+    return render_template(
+        "demo/deep_link_done.html", who=who, lang=_lang_param(), course=demo.COURSE, added=added
+    )

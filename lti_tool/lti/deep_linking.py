@@ -81,9 +81,20 @@ class ContentItem:
     text: str = ""
 
 
+class _Resource(DeepLinkResource):
+    """pylti1p3's resource link with the spec's plain-text description ("text"), which the
+    library has no setter for: Moodle and Canvas show it under the placed activity."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+
+    def to_dict(self) -> dict[str, object]:
+        return super().to_dict() | ({"text": self._text} if self._text else {})
+
+
 def _resource(item: ContentItem) -> DeepLinkResource:
     resource = (
-        DeepLinkResource()
+        _Resource(item.text)
         .set_type("ltiResourceLink")
         .set_title(item.title)
         .set_url(item.url)

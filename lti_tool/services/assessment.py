@@ -13,6 +13,7 @@ from lti_tool.assessment.instrument import Instrument, default_instrument, get_i
 from lti_tool.assessment.model import Responses, format_number, missing_answers, rating_counts
 from lti_tool.assessment.report import AreaChange, Report, build_report, compare_attempts
 from lti_tool.extensions import db, rowcount
+from lti_tool.i18n import decimal, percent
 from lti_tool.i18n import gettext as _
 from lti_tool.models import AssessmentAreaTotal, AssessmentAttempt, Launch, LtiUser
 from lti_tool.models.assessment import DRAFT, PARTNERSHIP_NAME_MAX, SUBMITTED
@@ -197,7 +198,7 @@ def grade_explanation(
     """How the grade of ``attempt`` is computed under the activity's grading setting, out of the
     activity's points (the LMS's: lti_tool.services.grades.scale)."""
     maximum = float(out_of)
-    points = f"{maximum:g}"
+    points = decimal(maximum)
     # In the language of the request that submits (the learner's): the comment sent to the LMS too.
     what = _("Partnership self-assessment, attempt %(number)s", number=attempt.number)
     if settings.get("grading") != "model":
@@ -219,7 +220,7 @@ def grade_explanation(
     fraction = float(overall) if overall is not None else 0.0
     scale = instrument_of(attempt).scale
     low, high = scale.minimum, scale.maximum
-    given = f"{fraction * maximum:.4g}"
+    given = decimal(fraction * maximum)
     if overall is None:
         return GradeExplanation(
             0.0,
@@ -249,7 +250,7 @@ def grade_explanation(
         "low": low,
         "high": high,
         "span": high - low,
-        "percent": f"{fraction:.0%}",
+        "percent": percent(fraction),
         "describe": str(describe),
     }
     return GradeExplanation(
@@ -282,7 +283,10 @@ def report(attempt: AssessmentAttempt, settings: dict[str, Any], manager: Plugin
     try:
         model = manager.get(SCORING_MODELS, settings["scoring_model"])
     except UnknownPluginError as exc:
-        return ReportOutcome(None, f"The scoring model chosen for this activity cannot be used: {exc}")
+        # The fixed part in the reader's language; the details (the plugin's, the tool's log's) as they are.
+        return ReportOutcome(
+            None, _("The scoring model chosen for this activity cannot be used: %(problem)s", problem=exc)
+        )
     try:
         return ReportOutcome(
             build_report(
@@ -294,7 +298,14 @@ def report(attempt: AssessmentAttempt, settings: dict[str, Any], manager: Plugin
             )
         )
     except (PluginRuntimeError, SettingsError) as exc:
-        return ReportOutcome(None, f"The scoring model {model.label!r} failed on these answers: {exc}")
+        return ReportOutcome(
+            None,
+            _(
+                "The scoring model “%(model)s” failed on these answers: %(problem)s",
+                model=model.label,
+                problem=exc,
+            ),
+        )
 
 
 def catalogues(

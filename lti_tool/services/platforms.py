@@ -9,6 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import exists, func, select
 
 from lti_tool.extensions import db
+from lti_tool.i18n import gettext as _
 from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.models import Deployment, DynamicRegistration, Platform
 from lti_tool.models.base import utcnow
@@ -27,7 +28,7 @@ class PlatformSchema(Schema):
     """Field names are pylti1p3's, so configs copied from its docs work as they are."""
 
     name = fields.String(
-        load_default="", validate=validate.Length(max=200, error="At most {max} characters.")
+        load_default="", validate=validate.Length(max=200, error=_l("At most {max} characters."))
     )
     issuer = fields.String(required=True, validate=_text(500))
     client_id = fields.String(required=True, validate=_text(255))
@@ -51,6 +52,21 @@ class PlatformError(ValueError):
         )
 
 
+def _taken(clean: dict[str, Any], holder: Platform) -> PlatformError:
+    return PlatformError(
+        {
+            "client_id": [
+                _(
+                    "issuer %(issuer)s already has client id %(client_id)s (platform #%(number)s)",
+                    issuer=repr(clean["issuer"]),
+                    client_id=repr(clean["client_id"]),
+                    number=holder.id,
+                )
+            ]
+        }
+    )
+
+
 def add_platform(data: dict[str, Any]) -> Platform:
     try:
         clean = PlatformSchema().load(data)
@@ -58,14 +74,7 @@ def add_platform(data: dict[str, Any]) -> Platform:
         raise PlatformError(exc.normalized_messages()) from exc
     existing = get_platform(clean["issuer"], clean["client_id"])
     if existing:
-        raise PlatformError(
-            {
-                "client_id": [
-                    f"issuer {clean['issuer']!r} already has client id {clean['client_id']!r} "
-                    f"(platform #{existing.id})"
-                ]
-            }
-        )
+        raise _taken(clean, existing)
     deployment_ids = clean.pop("deployment_ids")
     platform = Platform(**clean)
     platform.deployments = [Deployment(deployment_id=d) for d in dict.fromkeys(deployment_ids)]
@@ -187,14 +196,7 @@ def update_platform(platform: Platform, data: dict[str, Any]) -> Platform:
         raise PlatformError(exc.normalized_messages()) from exc
     other = get_platform(clean["issuer"], clean["client_id"])
     if other is not None and other.id != platform.id:
-        raise PlatformError(
-            {
-                "client_id": [
-                    f"issuer {clean['issuer']!r} already has client id {clean['client_id']!r} "
-                    f"(platform #{other.id})"
-                ]
-            }
-        )
+        raise _taken(clean, other)
     wanted = list(dict.fromkeys(clean.pop("deployment_ids")))
     for name, value in clean.items():
         setattr(platform, name, value)

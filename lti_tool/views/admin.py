@@ -35,6 +35,7 @@ from lti_tool.services import grades as grade_service
 from lti_tool.services import launches as launch_service
 from lti_tool.services import platforms as platform_service
 from lti_tool.services import registration as registration_service
+from lti_tool.validation_messages import translated
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -194,19 +195,25 @@ PLATFORM_FIELDS = [
 
 
 def _field_problems(errors: dict[str, Any]) -> dict[str, list[str]]:
-    """Each field's messages, each naming the field by its label ("Issuer (iss): ...")."""
+    """Each field's messages, each naming the field by its label ("Issuer (iss): ..."), marshmallow's
+    own ("Not a valid URL.") in the administrator's language."""
     labels = {name: label for name, label, _ in PLATFORM_FIELDS}
     problems: dict[str, list[str]] = {}
     for field, messages in errors.items():
         label = labels.get(field, field)
         if isinstance(messages, dict):  # a list field: messages per item (the line, from 1)
             found = [
-                _("%(field)s, line %(line)s: %(problem)s", field=label, line=int(i) + 1, problem=m)
+                _(
+                    "%(field)s, line %(line)s: %(problem)s",
+                    field=label,
+                    line=int(i) + 1,
+                    problem=translated(str(m)),
+                )
                 for i, ms in messages.items()
                 for m in ms
             ]
         else:
-            found = [_("%(field)s: %(problem)s", field=label, problem=m) for m in messages]
+            found = [_("%(field)s: %(problem)s", field=label, problem=translated(str(m))) for m in messages]
         problems.setdefault(field, []).extend(found)
     return problems
 

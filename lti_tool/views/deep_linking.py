@@ -100,7 +100,9 @@ def _read_choices(
                 )
             else:
                 points = int(raw)
-        chosen.append(deep_linking.ContentItem(item_id, title, launch_url, points))
+        # The description in the teacher's language, as the picker showed it (the LMS shows it too).
+        text = str(found.description)
+        chosen.append(deep_linking.ContentItem(item_id, title, launch_url, points, text))
     return choices, chosen
 
 

@@ -6,11 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from babel.numbers import format_decimal
 from marshmallow import Schema, fields, missing, validate
 from werkzeug.datastructures import FileStorage
 
-from lti_tool.i18n import decimal_symbol, language, locale_of
+from lti_tool.i18n import decimal_symbol, integer
 from lti_tool.i18n import gettext as _
 
 
@@ -67,7 +66,7 @@ def _allowed(field: fields.Field, kind: str) -> str:
         if isinstance(validator, validate.Length) and validator.max and kind in ("text", "textarea"):
             return _(
                 "Up to %(count)s characters.",
-                count=format_decimal(validator.max, locale=locale_of(language())),
+                count=integer(validator.max),
             )
     return ""
 

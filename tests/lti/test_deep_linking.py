@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from typing import Any
@@ -86,6 +87,9 @@ def test_signed_response_carries_the_chosen_items(app: Flask, lms: DemoLms, base
     assert claims["nonce"]
     assert claims[C.DL_DATA] == json.dumps({"as": INSTRUCTOR})  # echoed unchanged
     session_item, assessment_item = claims[C.DL_CONTENT_ITEMS]
+    # Each item's description, as the picker showed it: the LMS shows it under the activity.
+    for item in (session_item, assessment_item):
+        assert item["text"] and item.pop("text") in html.unescape(picker.text)
     assert session_item == {
         "type": "ltiResourceLink",
         "title": "Week 2: governance",

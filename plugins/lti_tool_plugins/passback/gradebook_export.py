@@ -41,7 +41,7 @@ COLUMNS = (
 class GradebookExportPassback(GradePassback):
     name = "gradebook_export"
     label = _l("Gradebook export (CSV)")
-    description = (
+    description = _l(
         "Keeps grades in the tool for a CSV export from the instructor's gradebook "
         "page, for platforms without Assignment and Grade Services."
     )

@@ -61,7 +61,7 @@ class LtiAgsSettings(Schema):
 class LtiAgsPassback(GradePassback):
     name = "lti_ags"
     label = "LTI AGS"
-    description = (
+    description = _l(
         "Sends each grade to the LMS gradebook through LTI Assignment and Grade "
         "Services (Moodle, Canvas, and any LTI 1.3 Advantage platform)."
     )

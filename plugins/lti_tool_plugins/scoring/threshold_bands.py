@@ -86,15 +86,18 @@ class ThresholdBandsModel(ScoringModel):
     version = "1"
     api_version = "1.0"  # the plugin API it was written for
     settings_schema = ThresholdBandsSettings
-    overall_description = "the mean of your area means"
+    overall_description = _l("the mean of your area means")
 
     def performance_guides(self, settings: Mapping[str, Any]) -> tuple[Guide, ...]:
         cfg = settings
         return (
-            Guide(cfg["borderline_min"], f"Borderline from {format_number(cfg['borderline_min'])}"),
+            Guide(
+                cfg["borderline_min"],
+                _("Borderline from %(value)s", value=format_number(cfg["borderline_min"])),
+            ),
             Guide(
                 cfg["strength_min"],
-                f"Strength from {format_number(cfg['strength_min'])}",
+                _("Strength from %(value)s", value=format_number(cfg["strength_min"])),
                 attention_below=True,
             ),
         )
