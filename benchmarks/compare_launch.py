@@ -9,8 +9,8 @@ real RS256 id_tokens). For each launch a browser (its own cookie jar) goes throu
 login first; the timed part is the launch POST with a pre-signed id_token, followed to the page
 the learner sees: both tools answer the POST with the page itself (this tool since decision
 0026; a checkout given with ``--before`` may answer with a redirect, which is followed), the plain
-tool (benchmarks/plain_pylti1p3/app.py) as pylti1p3's Flask example does. The clients are separate processes (``--clients``), so the client's GIL
-does not cap either tool.
+tool (benchmarks/plain_pylti1p3/app.py) as pylti1p3's Flask example does.
+The clients are separate processes (``--clients``), so the client's GIL does not cap either tool.
 
 ``--before DIR`` serves another checkout of this tool beside them (say ``git archive <rev> | tar
 -x -C DIR``), for before/after figures from the same run.

@@ -95,7 +95,7 @@ def enter(endpoint: str, values: dict[str, Any]) -> Response:
     # handlers, and relative url_for(".x"), follow the request's rule.
     request.url_rule = next(r for r in current_app.url_map.iter_rules(endpoint) if "GET" in (r.methods or ()))
     request.view_args = values
-    return current_app.make_response(current_app.view_functions[endpoint](**values))
+    return current_app.make_response(current_app.ensure_sync(current_app.view_functions[endpoint])(**values))
 
 
 @bp.get("/")
