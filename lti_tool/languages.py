@@ -14,6 +14,9 @@ from typing import Any
 
 from flask import Flask, g, has_app_context, has_request_context, request
 from flask_babel import Babel, get_locale, refresh
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 from sqlalchemy import inspect as sa_inspect
 
 from lti_tool import i18n
@@ -33,8 +36,17 @@ def init_app(app: Flask) -> None:
     )
     # `{% trans %}` blocks collapse their whitespace (babel.cfg extracts them the same way).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
-    app.jinja_env.globals.update(html_lang=html_lang, current_language=i18n.language)
+    app.jinja_env.globals.update(html_lang=html_lang, current_language=i18n.language, _=_template_text)
     i18n.set_provider(_provide)
+
+
+@pass_eval_context
+def _template_text(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
+    """`_()` in templates: what Jinja's newstyle gettext does (the text safe, always formatted,
+    its variables escaped), in one call instead of three (the i18n extension's `_` alias calls
+    `gettext`, which calls the callable above): a page has ~40 texts, ~17 us each saved."""
+    text = i18n.translations().gettext(message)
+    return (Markup(text) if eval_ctx.autoescape else text) % variables
 
 
 def current_language() -> str:
