@@ -41,7 +41,7 @@ def init_app(app: Flask) -> None:
 
 
 @pass_eval_context
-def _template_text(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
+def _template_text(eval_ctx: EvalContext, message: str, /, **variables: Any) -> str:
     """`_()` in templates: what Jinja's newstyle gettext does (the text safe, always formatted,
     its variables escaped), in one call instead of three (the i18n extension's `_` alias calls
     `gettext`, which calls the callable above): a page has ~40 texts, ~17 us each saved."""
