@@ -7,9 +7,10 @@ import logging
 import uuid
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lti_tool import i18n
@@ -93,7 +94,7 @@ def record_launch(launch: ValidatedLaunch) -> Launch:
     roles = [r for r in claims.get(C.ROLES, []) if isinstance(r, str)]
     presentation = _dict(claims, C.LAUNCH_PRESENTATION)
     nrps = _dict(claims, C.NRPS)
-    row = Launch(
+    values: dict[str, Any] = dict(
         id=str(uuid.uuid4()),
         platform_id=launch.platform.id,
         deployment_pk=launch.deployment.id,
@@ -112,13 +113,20 @@ def record_launch(launch: ValidatedLaunch) -> Launch:
         locale=_text(presentation.get("locale") or claims.get("locale"), 35),
         document_target=_text(presentation.get("document_target"), 20),
         return_url=_text(presentation.get("return_url"), 1000),
+        created_at=utcnow(),
+        deep_link_answered_at=None,
     )
+    # One INSERT statement, then the row joins the session as if read back (no unit-of-work
+    # flush for a row whose every column is known here: a tenth of the POST's CPU).
+    db.session.execute(insert(cast(Table, Launch.__table__)).values(**values))
+    row = Launch(**values)
+    make_transient_to_detached(row)
+    db.session.add(row)
     # The rows read above are the launch's own: its first page reads them without a statement
     # (rows this launch inserted are read when first used).
     for name, related in (("user", user), ("context", context), ("resource_link", resource_link)):
         if related is not None:
             set_committed_value(row, name, related)
-    db.session.add(row)
     db.session.commit()  # without waiting for the disk when the caller relaxed it (begin_launch)
     log.info(
         "launch %s: platform=%s user=%s role=%s type=%s",
