@@ -162,15 +162,19 @@ def _children(pid: int) -> list[int]:
 
 
 def cpu_seconds(master_pid: int) -> float:
-    """CPU time (user + system) used so far by a gunicorn master's workers, from /proc (Linux).
-    On a shared machine this, per request, is the figure that load does not distort much:
-    capacity is roughly cores / CPU per request."""
-    return sum(process_cpu_seconds(pid) for pid in _children(master_pid))
+    """CPU time (user + system) used so far by a gunicorn master's workers, from /proc (Linux):
+    the workers alive now, and those it recycled (max_requests) and reaped, whose time the
+    kernel adds to the master's cutime/cstime. On a shared machine this, per request, is the
+    figure that load does not distort much: capacity is roughly cores / CPU per request."""
+    alive = sum(process_cpu_seconds(pid) for pid in _children(master_pid))
+    return alive + process_cpu_seconds(master_pid, children=True)
 
 
-def process_cpu_seconds(pid: int) -> float:
+def process_cpu_seconds(pid: int, children: bool = False) -> float:
+    """A process's own CPU time, or (``children``) that of its children it has waited for."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    first = 13 if children else 11  # cutime + cstime, or utime + stime
+    return (int(fields[first]) + int(fields[first + 1])) / os.sysconf("SC_CLK_TCK")

@@ -25,8 +25,11 @@ graceful_timeout = 30
 keepalive = 5
 # Each worker loads the app itself: its database pool and grade thread are its own.
 preload_app = False
-max_requests = 2000  # recycle workers now and then; jitter spreads the restarts
-max_requests_jitter = 200
+# Recycle workers now and then (jitter spreads the restarts). Not every 2,000 requests: a class
+# makes ~70 each (autosave), so a worker restarted every minute of a class, booting the app
+# again and closing its idle keep-alive connections (connection resets in `make load`).
+max_requests = 20000
+max_requests_jitter = 2000
 forwarded_allow_ips = "127.0.0.1,::1"
 # systemd (or docker) signals the master; no control socket in the service user's home.
 control_socket_disable = True
