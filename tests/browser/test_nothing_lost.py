@@ -54,7 +54,7 @@ def test_two_tabs_on_one_attempt_lose_nothing(app: Flask, chromium: Any, page: A
     other = chromium.new_context()  # tab B: another window, another launch of the same person
     try:
         page_b = other.new_page()
-        page_b.set_default_timeout(15000)
+        page_b.set_default_timeout(60000)  # a wait, not a timing: as the conftest's pages
         tab_b = open_assessment(app, page_b)
         tab_b.get_by_role("link", name="Continue where you left off").click()
         tab_b.get_by_text("Area 1 of 12").wait_for()
@@ -148,7 +148,7 @@ def test_back_after_submit_and_a_stale_tab_lead_to_the_report(app: Flask, chromi
     other = chromium.new_context()  # a second tab, left open on the last area's questions
     try:
         page_b = other.new_page()
-        page_b.set_default_timeout(15000)
+        page_b.set_default_timeout(60000)  # a wait, not a timing: as the conftest's pages
         stale = open_assessment(app, page_b)
         stale.get_by_role("link", name="Review and submit").wait_for()  # all answered: not "continue"
 
