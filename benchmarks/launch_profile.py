@@ -17,7 +17,6 @@ import sys
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from _common import ROOT, SECRET, percentile, scratch_database
 
@@ -60,28 +59,11 @@ def build_app(url: str) -> Any:
 
 
 def register(app: Any, platform: IndependentPlatform) -> None:
-    reg = platform.registration()
-    args = ["platform", "add"]
-    for option in ("issuer", "client_id", "deployment_id", "auth_login_url", "auth_token_url", "key_set_url"):
-        args += ["--" + option.replace("_", "-"), reg[option]]
-    result = app.test_cli_runner().invoke(args=args)
-    assert result.exit_code == 0, result.output
+    platform.register_by_cli(app)
 
 
 def prepared_launch(app: Any, platform: IndependentPlatform) -> tuple[Any, str, str]:
-    client = app.test_client()
-    target = BASE + "/lti/launch"
-    login = client.post(
-        "/lti/login",
-        data={
-            "iss": platform.issuer,
-            "login_hint": "u",
-            "target_link_uri": target,
-            "client_id": platform.client_id,
-        },
-    )
-    query = parse_qs(urlsplit(login.headers["Location"]).query)
-    return client, platform.sign(platform.claims(query["nonce"][0], target)), query["state"][0]
+    return platform.logged_in(app, BASE + "/lti/launch")
 
 
 def launch(client: Any, token: str, state: str) -> float:

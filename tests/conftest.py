@@ -144,26 +144,40 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator[Any]:
 
 
 @pytest.fixture
-def tool_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    """The tool without an HTTP server, for ``app.test_client()`` (see ``launch_as``)."""
-    app = create_app(
-        {
-            "ENV": "testing",
-            "TESTING": True,
-            "SECRET_KEY": TEST_SECRET,
-            "DATABASE_URL": database_url,
-            "BASE_URL": "http://tool.test",
-            "LOG_LEVEL": "WARNING",
-            "GRADES_DELIVER_IN_PROCESS": False,  # no platform to deliver to
-        }
-    )
-    app.instance_path = str(tmp_path / "instance")
-    yield app
-    with app.app_context():
-        from lti_tool.extensions import db
+def make_tool_app(database_url: str, tmp_path: Path) -> Iterator[Any]:
+    """``make_tool_app(**overrides)``: the tool without an HTTP server, for ``app.test_client()``."""
+    apps: list[Flask] = []
 
-        db.session.remove()
-        db.engine.dispose()
+    def build(**overrides: Any) -> Flask:
+        app = create_app(
+            {
+                "ENV": "testing",
+                "TESTING": True,
+                "SECRET_KEY": TEST_SECRET,
+                "DATABASE_URL": database_url,
+                "BASE_URL": "http://tool.test",
+                "LOG_LEVEL": "WARNING",
+                "GRADES_DELIVER_IN_PROCESS": False,  # no platform to deliver to
+                **overrides,
+            }
+        )
+        app.instance_path = str(tmp_path / "instance")
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        with app.app_context():
+            from lti_tool.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def tool_app(make_tool_app: Any) -> Flask:
+    """The tool without an HTTP server, for ``app.test_client()`` (see ``launch_as``)."""
+    return make_tool_app()
 
 
 @pytest.fixture

@@ -1,20 +1,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from lti_tool import create_app
 from lti_tool.assessment.instrument import default_instrument
 from lti_tool.demo import platform as demo
-from lti_tool.extensions import db
-from tests.conftest import TEST_OUTBOUND_ALLOWLIST, TEST_SECRET
+from tests.conftest import TEST_OUTBOUND_ALLOWLIST
 from tests.support.independent_platform import IndependentPlatform
 from tests.support.launch_as import Launched
 from tests.support.lms import INSTRUCTOR, DemoLms
@@ -160,53 +156,19 @@ LAUNCH_BASE = "http://tool.test"
 
 
 @pytest.fixture
-def launch_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+def launch_app(make_tool_app: Any) -> Flask:
     """The tool behind the test client, allowed to fetch the independent platform's key set."""
-    app = create_app(
-        {
-            "ENV": "testing",
-            "TESTING": True,
-            "SECRET_KEY": TEST_SECRET,
-            "DATABASE_URL": database_url,
-            "BASE_URL": LAUNCH_BASE,
-            "LOG_LEVEL": "WARNING",
-            "OUTBOUND_ALLOWLIST": TEST_OUTBOUND_ALLOWLIST,
-            "GRADES_DELIVER_IN_PROCESS": False,
-        }
-    )
-    app.instance_path = str(tmp_path / "instance")
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return make_tool_app(OUTBOUND_ALLOWLIST=TEST_OUTBOUND_ALLOWLIST)
 
 
 @pytest.fixture
 def platform(launch_app: Flask) -> Iterator[IndependentPlatform]:
     independent = IndependentPlatform()
-    reg = independent.registration()
-    args = ["platform", "add"]
-    for option in ("issuer", "client_id", "deployment_id", "auth_login_url", "auth_token_url", "key_set_url"):
-        args += ["--" + option.replace("_", "-"), reg[option]]
-    result = launch_app.test_cli_runner().invoke(args=args)
-    assert result.exit_code == 0, result.output
+    independent.register_by_cli(launch_app)
     yield independent
     independent.stop()
 
 
 def login_and_token(app: Flask, platform: IndependentPlatform, **claims: Any) -> tuple[Any, str, str]:
     """A browser (test client) that went through the login; the signed id_token and its state."""
-    client = app.test_client()
-    target = LAUNCH_BASE + "/lti/launch"
-    login = client.post(
-        "/lti/login",
-        data={
-            "iss": platform.issuer,
-            "login_hint": "u",
-            "target_link_uri": target,
-            "client_id": platform.client_id,
-        },
-    )
-    assert login.status_code == 302, login.text
-    query = parse_qs(urlsplit(login.headers["Location"]).query)
-    return client, platform.sign(platform.claims(query["nonce"][0], target, **claims)), query["state"][0]
+    return platform.logged_in(app, LAUNCH_BASE + "/lti/launch", **claims)

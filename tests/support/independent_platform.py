@@ -12,6 +12,7 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 from jwt.algorithms import RSAAlgorithm
@@ -82,6 +83,31 @@ class IndependentPlatform:
             "auth_token_url": self.url + self.TOKEN_PATH,
             "key_set_url": self.url + self.JWKS_PATH,
         }
+
+    def register_by_cli(self, app: Any) -> None:
+        """Registered in the tool as an administrator would: `flask platform add`."""
+        args = ["platform", "add"]
+        for option, value in self.registration().items():
+            args += ["--" + option.replace("_", "-"), value]
+        result = app.test_cli_runner().invoke(args=args)
+        assert result.exit_code == 0, result.output
+
+    def logged_in(self, app: Any, target_link_uri: str, **claims: Any) -> tuple[Any, str, str]:
+        """A browser (the app's test client) that went through the tool's OIDC login; the signed
+        id_token for it and its state, ready to POST to the launch."""
+        client = app.test_client()
+        login = client.post(
+            "/lti/login",
+            data={
+                "iss": self.issuer,
+                "login_hint": "u",
+                "target_link_uri": target_link_uri,
+                "client_id": self.client_id,
+            },
+        )
+        assert login.status_code == 302, login.text
+        query = parse_qs(urlsplit(login.headers["Location"]).query)
+        return client, self.sign(self.claims(query["nonce"][0], target_link_uri, **claims)), query["state"][0]
 
     def claims(self, nonce: str, target_link_uri: str, **overrides: Any) -> dict[str, Any]:
         now = int(time.time())
