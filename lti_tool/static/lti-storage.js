@@ -10,10 +10,16 @@
  * - lti.put_data / lti.get_data go to the frame the answer names for them (Canvas:
  *   "post_message_forwarding", a sibling frame on the OIDC domain), else to the login's
  *   lti_storage_target, always with the OIDC authorization endpoint's origin as target origin;
- *   their answers are accepted only from that window and that origin. */
+ *   their answers are accepted only from that window and that origin.
+ *
+ * A message is posted again every RESEND_MS until its answer comes (same message_id, so one
+ * answer settles it; put and get are idempotent): the browser silently drops a message whose
+ * target window is not (yet) at the target origin, and Canvas's forwarding frame may still be
+ * on its way from the school's domain to the OIDC domain, or its listener not yet loaded, when
+ * this page asks (decision 0017). */
 (function () {
   "use strict";
-  var WAIT_MS = 2000;
+  var WAIT_MS = 2000, RESEND_MS = 200;
 
   function frameNamed(name) {
     if (!name || name === "_parent") return window.parent;
@@ -26,6 +32,8 @@
       var id = "p3-" + Math.random().toString(36).slice(2);
       message.message_id = id;
       var timer = setTimeout(function () { cleanup(); reject(new Error("timeout")); }, WAIT_MS);
+      var again = setInterval(post, RESEND_MS);
+      function post() { win.postMessage(message, targetOrigin); }
       function onMessage(event) {
         if (event.source !== win) return;
         if (acceptOrigin !== "*" && event.origin !== acceptOrigin) return;
@@ -35,9 +43,13 @@
         cleanup();
         if (data.error) reject(new Error(data.error.code || "error")); else resolve(data);
       }
-      function cleanup() { clearTimeout(timer); window.removeEventListener("message", onMessage); }
+      function cleanup() {
+        clearTimeout(timer);
+        clearInterval(again);
+        window.removeEventListener("message", onMessage);
+      }
       window.addEventListener("message", onMessage);
-      win.postMessage(message, targetOrigin);
+      post();
     });
   }
 

@@ -43,6 +43,12 @@ def launch_chromium(playwright: Any, block_third_party_cookies: bool = False) ->
     args = list(ARGS)
     if block_third_party_cookies:
         args.append("--test-third-party-cookie-phaseout")
+        # Every frame in its page's process. The LMS page, its SSO frame and the tool are three
+        # sites, and a launch moves the tool's frame between them (form on the LMS, tool, SSO,
+        # LMS, tool): out of process, Playwright at times missed one of those moves and lost the
+        # frame (the page was there, drawn; the locator waited on a frame stuck at an old URL).
+        # Cookies, storage and postMessage keep their per-site rules: those are not processes.
+        args.append("--disable-site-isolation-trials")
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
 
 

@@ -29,7 +29,8 @@ TOP_SCRIPT = """
     var m = event.data;
     if (typeof m === "string") { try { m = JSON.parse(m); } catch (e) { return; } }
     if (!m || typeof m !== "object" || !m.subject || /\\.response$/.test(m.subject)) return;
-    window.__ltiMessages.push({ subject: m.subject, origin: event.origin, forwarded: !!m.sourceToolInfo });
+    window.__ltiMessages.push({ subject: m.subject, origin: event.origin, forwarded: !!m.sourceToolInfo,
+                                id: m.message_id || null });
     var tool = m.sourceToolInfo ? m.sourceToolInfo.origin : event.origin;
     function reply(extra) {
       var body = { subject: m.subject + ".response" };

@@ -152,6 +152,10 @@ class CanvasPlatform(IndependentPlatform):
         self.service_requests: list[dict[str, Any]] = []
         self.registrations: list[dict[str, Any]] = []
         self.token_requests = 0
+        # Seconds the SSO domain takes to send the post_message_forwarding page (a cold cache, a
+        # slow network): until it arrives the frame is not on the OIDC origin, and the browser
+        # drops what the tool posts to it there.
+        self.forwarding_delay = 0.0
         super().__init__(client_id="", deployment_id="")  # the JWKS server becomes the SSO one
         stop_serving(self._server)
         self._school = self._serve("127.0.0.1", "school")
@@ -429,6 +433,7 @@ class CanvasPlatform(IndependentPlatform):
             parent = jwt.decode(token, self.secret, algorithms=["HS512"])["parent_domain"]
         except jwt.InvalidTokenError:
             return Answer(400, "bad token", "text/plain")
+        time.sleep(self.forwarding_delay)
         return Answer(200, forwarding_page("http://" + parent), "text/html; charset=utf-8")
 
     def launch_form(self, who: Person, link: Link) -> Answer:
