@@ -13,11 +13,11 @@ import hmac
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import jwt
 from jwt.utils import base64url_decode
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, update
 
 from lti_tool.extensions import db, rowcount
 from lti_tool.i18n import lazy_gettext as _l
@@ -32,6 +32,15 @@ from lti_tool.models.base import utcnow
 from lti_tool.security import same_secret
 
 STATE_COOKIE_PREFIX = "lti1p3_state_"
+
+# Built once (bound parameters): SQLAlchemy compiles it once. A Core statement on the table: the
+# session's copy of the state is not read after it.
+_STATE_TABLE = cast(Table, OidcState.__table__)
+_CONSUME_STATE = (
+    update(_STATE_TABLE)
+    .where(_STATE_TABLE.c.state == bindparam("state_id"), _STATE_TABLE.c.used_at.is_(None))
+    .values(used_at=bindparam("used"))
+)
 
 
 def state_cookie_value(secret_key: str, state: str) -> str:
@@ -359,12 +368,7 @@ class LaunchValidator:
                 403,
             )
         # Single use, even with two requests racing: only one UPDATE can match.
-        result = db.session.execute(
-            update(OidcState)
-            .where(OidcState.state == state.state, OidcState.used_at.is_(None))
-            .values(used_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+        result = db.session.execute(_CONSUME_STATE, {"state_id": state.state, "used": utcnow()})
         if rowcount(result) != 1:
             db.session.rollback()
             raise self._fail(

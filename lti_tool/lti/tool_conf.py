@@ -5,8 +5,11 @@ id, because one issuer may have many client ids; see docs/decisions/0001-lti-cor
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from pylti1p3.registration import Registration
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from lti_tool.extensions import db
@@ -37,12 +40,16 @@ def find_platform(issuer: str, client_id: str) -> Platform | None:
 
 def platforms_for_issuer(issuer: str) -> list[Platform]:
     # Deployments come in the same query: the launch checks them next.
-    return list(
-        db.session.scalars(
-            select(Platform)
-            .options(joinedload(Platform.deployments))
-            .where(Platform.issuer == issuer, Platform.enabled.is_(True))
-        ).unique()
+    return list(db.session.scalars(_platforms_for_issuer(), {"issuer": issuer}).unique())
+
+
+@functools.cache
+def _platforms_for_issuer() -> Any:
+    # Built once (bound parameter), on first use: SQLAlchemy compiles it once.
+    return (
+        select(Platform)
+        .options(joinedload(Platform.deployments))
+        .where(Platform.issuer == bindparam("issuer"), Platform.enabled.is_(True))
     )
 
 

@@ -6,10 +6,12 @@ the request, so nobody can read or write another person's progress.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool.extensions import db, rowcount
@@ -51,6 +53,22 @@ def _query(launch: Launch, workshop_slug: str):
         SessionProgress.user_pk == launch.user_pk,
         context,
         SessionProgress.workshop_slug == workshop_slug,
+    )
+
+
+@functools.cache
+def _workshop_rows(in_course: bool) -> Any:
+    """_query built once (bound parameters) for the overview, on every launch: SQLAlchemy
+    compiles it once."""
+    context = (
+        SessionProgress.context_pk == bindparam("context_pk")
+        if in_course
+        else SessionProgress.context_pk.is_(None)
+    )
+    return select(SessionProgress).where(
+        SessionProgress.user_pk == bindparam("user_pk"),
+        context,
+        SessionProgress.workshop_slug == bindparam("workshop_slug"),
     )
 
 
@@ -97,7 +115,8 @@ def session_progress(launch: Launch, workshop_slug: str, session_slug: str) -> P
 
 def workshop_progress(launch: Launch, workshop_slug: str) -> dict[str, Progress]:
     """Progress per session slug (sessions never opened are absent)."""
-    rows = db.session.scalars(_query(launch, workshop_slug))
+    params = {"user_pk": launch.user_pk, "context_pk": launch.context_pk, "workshop_slug": workshop_slug}
+    rows = db.session.scalars(_workshop_rows(launch.context_pk is not None), params)
     return {row.session_slug: _progress(row, row.session_slug) for row in rows}
 
 
