@@ -22,6 +22,7 @@ from sqlalchemy import Table, bindparam, update
 from lti_tool.extensions import db, rowcount
 from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.lti import claims as C
+from lti_tool.lti import jws
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.keysets import platform_public_key, rsa_public_key
 from lti_tool.lti.message_checks import check_message
@@ -269,7 +270,7 @@ class LaunchValidator:
                 400,
             ) from exc
         try:
-            return jwt.decode(
+            return jws.decode(  # PyJWT's, with its alphabet check in C (lti/jws.py)
                 id_token,
                 key,
                 algorithms=["RS256"],
