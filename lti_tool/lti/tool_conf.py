@@ -31,11 +31,17 @@ def registration_for(platform: Platform, tool_private_key: str | None = None) ->
 
 
 def find_platform(issuer: str, client_id: str) -> Platform | None:
-    return db.session.scalars(
-        select(Platform).where(
-            Platform.issuer == issuer, Platform.client_id == client_id, Platform.enabled.is_(True)
-        )
-    ).first()
+    return db.session.scalars(_find_platform(), {"issuer": issuer, "client_id": client_id}).first()
+
+
+@functools.cache
+def _find_platform() -> Any:
+    # Built once (bound parameters), on first use: every login runs it, SQLAlchemy compiles it once.
+    return select(Platform).where(
+        Platform.issuer == bindparam("issuer"),
+        Platform.client_id == bindparam("client_id"),
+        Platform.enabled.is_(True),
+    )
 
 
 def platforms_for_issuer(issuer: str) -> list[Platform]:
