@@ -65,7 +65,13 @@ def _workshop_rows(in_course: bool) -> Any:
         if in_course
         else SessionProgress.context_pk.is_(None)
     )
-    return select(SessionProgress).where(
+    # The columns the overview shows, as rows (no entities to build: nothing is written here).
+    return select(
+        SessionProgress.session_slug,
+        SessionProgress.reflection,
+        SessionProgress.reflection_saved_at,
+        SessionProgress.reflection_version,
+    ).where(
         SessionProgress.user_pk == bindparam("user_pk"),
         context,
         SessionProgress.workshop_slug == bindparam("workshop_slug"),
@@ -93,7 +99,8 @@ def _row(launch: Launch, workshop_slug: str, session_slug: str) -> SessionProgre
     return row
 
 
-def _progress(row: SessionProgress | None, session_slug: str) -> Progress:
+def _progress(row: Any, session_slug: str) -> Progress:
+    """From an entity or a row of its columns (None: never opened)."""
     if row is None:
         return Progress(session_slug, False, "", None)
     return Progress(session_slug, True, row.reflection, row.reflection_saved_at, row.reflection_version)
@@ -116,7 +123,7 @@ def session_progress(launch: Launch, workshop_slug: str, session_slug: str) -> P
 def workshop_progress(launch: Launch, workshop_slug: str) -> dict[str, Progress]:
     """Progress per session slug (sessions never opened are absent)."""
     params = {"user_pk": launch.user_pk, "context_pk": launch.context_pk, "workshop_slug": workshop_slug}
-    rows = db.session.scalars(_workshop_rows(launch.context_pk is not None), params)
+    rows = db.session.execute(_workshop_rows(launch.context_pk is not None), params)
     return {row.session_slug: _progress(row, row.session_slug) for row in rows}
 
 

@@ -23,7 +23,7 @@ from lti_tool.models import Launch, ReadingLink
 from lti_tool.models.base import utcnow
 
 # Built once (bound parameters): every overview reads it, SQLAlchemy compiles it once.
-_SHARED = select(ReadingLink).where(
+_SHARED = select(ReadingLink.reading_key, ReadingLink.url, ReadingLink.note).where(
     ReadingLink.context_pk == bindparam("context_pk"), ReadingLink.workshop_slug == bindparam("workshop_slug")
 )
 URL_MAX = 2000
@@ -65,7 +65,7 @@ def shared(launch: Launch | None, workshop_slug: str) -> dict[str, Shared]:
     """The course's links and notes, by reading key (none without a course)."""
     if launch is None or launch.context_pk is None:
         return {}
-    rows = db.session.scalars(_SHARED, {"context_pk": launch.context_pk, "workshop_slug": workshop_slug})
+    rows = db.session.execute(_SHARED, {"context_pk": launch.context_pk, "workshop_slug": workshop_slug})
     return {row.reading_key: Shared(row.url, row.note) for row in rows}
 
 

@@ -133,10 +133,13 @@ def render(template: str, key: Hashable, context: Mapping[str, Any], holes: Mapp
         pieces = _render_pieces(template, context, every)
         store.put(full_key, pieces)
     literals, names = pieces
+    # Each value escaped once (the launch token is in every link).
+    text = {
+        path: value if isinstance(value, Markup) else escape(value) for path, value in flat.items() if value
+    }
     out = [literals[0]]
     for name, literal in zip(names, literals[1:], strict=True):
-        value = flat[name]
-        out.append(value if isinstance(value, Markup) else escape(value))
+        out.append(text[name])
         out.append(literal)
     return "".join(out)
 
