@@ -9,11 +9,11 @@ import functools
 from typing import Any
 
 from pylti1p3.registration import Registration
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from lti_tool.extensions import db
-from lti_tool.models import Deployment, Platform
+from lti_tool.models import Deployment, OidcState, Platform
 
 
 def registration_for(platform: Platform, tool_private_key: str | None = None) -> Registration:
@@ -54,6 +54,25 @@ def _platforms_for_issuer() -> Any:
     # Built once (bound parameter), on first use: SQLAlchemy compiles it once.
     return (
         select(Platform)
+        .options(joinedload(Platform.deployments))
+        .where(Platform.issuer == bindparam("issuer"), Platform.enabled.is_(True))
+    )
+
+
+def platforms_with_state(issuer: str, state: str) -> list[tuple[Platform, OidcState | None]]:
+    """``platforms_for_issuer``, each with the login state of that value when it is that
+    platform's (else None): the launch's first two lookups in one statement."""
+    params = {"issuer": issuer, "state": state}
+    return [(row[0], row[1]) for row in db.session.execute(_platforms_with_state(), params).unique()]
+
+
+@functools.cache
+def _platforms_with_state() -> Any:
+    return (
+        select(Platform, OidcState)
+        .outerjoin(
+            OidcState, and_(OidcState.state == bindparam("state"), OidcState.platform_id == Platform.id)
+        )
         .options(joinedload(Platform.deployments))
         .where(Platform.issuer == bindparam("issuer"), Platform.enabled.is_(True))
     )

@@ -27,8 +27,9 @@ pytestmark = pytest.mark.both_dbs
 
 # Statements per request (see docs/performance.md, "Queries per request").
 # The launch POST with the page it answers: its commit's durability (PRAGMA synchronous on
-# SQLite, SET LOCAL on PostgreSQL), 7 to check and record it, 2 for the overview's progress.
-LAUNCH = 10
+# SQLite, SET LOCAL on PostgreSQL), 6 to check and record it (the platform and the login state
+# in one), 2 for the overview's progress and the course's reading links.
+LAUNCH = 9
 OVERVIEW_PAGE = 3
 ASSESSMENT_PAGE = 5  # + the learner's partnership group (issue 14)
 AUTOSAVE = 5
