@@ -37,6 +37,7 @@ from markupsafe import Markup, escape
 
 from lti_tool import i18n
 from lti_tool.lti import session as launch_session
+from lti_tool.security import csp_nonce
 
 # Pages kept per app: keys are per workshop, language, role and a few facts, so a class uses a
 # handful; the bound only stops unusual traffic (many courses' own reading links) from growing it.
@@ -114,6 +115,8 @@ def _base_holes() -> dict[str, Any]:
         "csrf": launch_session.csrf_token() if g.get("launch") is not None else "",
         "page_url": g.get("page_url") or "",
         "back": g.get("page_url") or (request.full_path if request.method == "GET" else ""),
+        # Every response gets its own CSP nonce (its header names it anyway): never cached.
+        "nonce": csp_nonce(),
     }
 
 
@@ -157,6 +160,7 @@ def _render_pieces(template: str, context: Mapping[str, Any], every: Mapping[str
             **{name: value for name, value in marked.items() if name != "_base"},
             csrf_token=lambda: base["csrf"],
             page_back_url=lambda: base["back"],
+            csp_nonce=lambda: base["nonce"],
         )
     finally:
         g.pop("launch_token", None)

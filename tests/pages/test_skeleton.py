@@ -133,6 +133,7 @@ def extra_templates(tool_app: Flask) -> Any:
                 {
                     "plain.html": "<p>{{ who }}|{{ n }}|{{ missing or 'none' }}</p>",
                     "filtered.html": "<p>{{ who|upper }}</p>",
+                    "nonce.html": '<script nonce="{{ csp_nonce() }}"></script>',
                 }
             ),
             original,  # type: ignore[list-item]
@@ -170,3 +171,14 @@ def test_the_cache_is_bounded(extra_templates: Flask, monkeypatch: pytest.Monkey
         for n in range(10):
             assert skeleton.render("plain.html", ("k", n), {}, {"who": "w", "n": n}) == f"<p>w|{n}|none</p>"
         assert len(skeleton._pages().pages) == 3
+
+
+def test_a_script_nonce_is_each_responses_own(extra_templates: Flask) -> None:
+    seen = set()
+    for _ in range(2):
+        with extra_templates.test_request_context("/"):
+            g.launch = None
+            page = skeleton.render("nonce.html", "k", {}, {})
+            assert page == f'<script nonce="{g.csp_nonce}"></script>'
+            seen.add(page)
+    assert len(seen) == 2
