@@ -37,7 +37,12 @@ def _create(model: Any, key: tuple[str, ...], dialect: str) -> Any:
     return insert(table).on_conflict_do_nothing(index_elements=list(key)).returning(table.c.id)
 
 
-def ensure_row(model: Any, key: Mapping[str, Any], fields: Mapping[str, Any]) -> tuple[int, Any | None]:
+LOOK = object()  # ensure_row's ``found``: not read yet
+
+
+def ensure_row(
+    model: Any, key: Mapping[str, Any], fields: Mapping[str, Any], found: Any = LOOK
+) -> tuple[int, Any | None]:
     """The id of the row with this unique ``key``, inserted with ``fields`` if missing, else
     updated where ``fields`` differ (nothing written when nothing changed); and the row as an
     entity when it was already there (None when this request inserted it).
@@ -45,10 +50,13 @@ def ensure_row(model: Any, key: Mapping[str, Any], fields: Mapping[str, Any]) ->
     Statements, not the ORM unit of work: a launch does this three times, and a class opening a
     new activity at once must not collide on the unique key (ON CONFLICT). An existing row is
     read as an entity, so that the request can read it again without one more statement (the
-    caller keeps it: the session's identity map holds entities only while they are used)."""
+    caller keeps it: the session's identity map holds entities only while they are used).
+
+    ``found``: the row (or None: there is none) when the caller already read it by ``key``."""
     table = model.__table__
     find = _find(model, tuple(key))
-    found = db.session.scalars(find, dict(key)).first()
+    if found is LOOK:
+        found = db.session.scalars(find, dict(key)).first()
     if found is None:
         dialect = db.session.get_bind().dialect.name
         created = db.session.execute(_create(model, tuple(key), dialect), {**key, **fields}).first()

@@ -27,9 +27,10 @@ pytestmark = pytest.mark.both_dbs
 
 # Statements per request (see docs/performance.md, "Queries per request").
 # The launch POST with the page it answers: its commit's durability (PRAGMA synchronous on
-# SQLite, SET LOCAL on PostgreSQL), 6 to check and record it (the platform and the login state
-# in one), 2 for the overview's progress and the course's reading links.
-LAUNCH = 9
+# SQLite, SET LOCAL on PostgreSQL), 5 to check and record it (the platform and the login state
+# in one, the course and its link in one), 2 for the overview's progress and the course's
+# reading links.
+LAUNCH = 8
 OVERVIEW_PAGE = 3
 ASSESSMENT_PAGE = 5  # + the learner's partnership group (issue 14)
 AUTOSAVE = 5
