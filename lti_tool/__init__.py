@@ -198,5 +198,6 @@ def _register_template_helpers(app: Flask) -> None:
         version=__version__,
         launch_url=launch_session.launch_url,
         csrf_token=launch_session.csrf_token,
+        launch_token=launch_session.launch_token,
         TOKEN_PARAM=launch_session.TOKEN_PARAM,
     )

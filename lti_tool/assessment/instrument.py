@@ -282,7 +282,14 @@ def instruments_by_version(
 ) -> Mapping[int, Instrument]:
     """Every shipped version of an instrument, keyed by version, in ``lang`` (default: the
     current language; cached: files never change)."""
-    return _load_versions(instrument_id, Path(directory).resolve(), resolve(lang))
+    return _load_versions(instrument_id, _resolved(directory), resolve(lang))
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(directory: str | Path) -> Path:
+    """A directory's absolute path, resolved once (every answer saved looks its instrument up:
+    ``resolve`` is a system call per path component)."""
+    return Path(directory).resolve()
 
 
 @functools.cache  # positional, normalised arguments so every caller hits the same entry
