@@ -98,7 +98,9 @@ class Instrument:
     about: str = ""  # what the questionnaire is, and what its scores do and do not mean
     lang: str = DEFAULT_LANGUAGE  # the language of these texts (mechanism catalogues follow it)
 
-    @property
+    # Cached: instruments are immutable and shared (loaded once per file and language), and
+    # every answer saved checks its item against these.
+    @functools.cached_property
     def dimension_ids(self) -> tuple[str, ...]:
         return tuple(d.id for d in self.dimensions)
 
@@ -113,7 +115,7 @@ class Instrument:
             for statement in dim.statements:
                 yield dim, statement
 
-    @property
+    @functools.cached_property
     def statement_ids(self) -> tuple[str, ...]:
         return tuple(s.id for _, s in self.statements())
 
