@@ -31,7 +31,7 @@ pytestmark = pytest.mark.both_dbs
 LAUNCH = 10
 OVERVIEW_PAGE = 3
 ASSESSMENT_PAGE = 5  # + the learner's partnership group (issue 14)
-AUTOSAVE = 4  # as the page sends it (naming its attempt): the launch, the draft's guard, the answer, the count
+AUTOSAVE = 4  # as the page sends it (its attempt named): launch, the draft's guard, answer, count
 AUTOSAVE_UNNAMED = 5  # a client that names no attempt: the draft looked up first
 SUBMIT = 12
 REPORT = 7
@@ -105,7 +105,8 @@ def test_assessment_requests_cost_a_fixed_number_of_statements(taker: Any) -> No
         saved = ada.answer(*pairs[-2], csrf=csrf)
     assert saved.status_code == 200, saved.text
     assert len(statements) <= AUTOSAVE_UNNAMED, explain(statements)
-    attempt = int(ada.get("/app/assessment/take").text.partition('name="attempt" value="')[2].partition('"')[0])
+    take = ada.get("/app/assessment/take").text
+    attempt = int(take.partition('name="attempt" value="')[2].partition('"')[0])
     with counted(app) as statements:
         saved = ada.answer(*pairs[-1], csrf=csrf, attempt=attempt)
     assert saved.status_code == 200 and saved.get_json()["answered"] == len(pairs), saved.text
