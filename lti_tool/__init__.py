@@ -200,5 +200,6 @@ def _register_template_helpers(app: Flask) -> None:
         launch_url=launch_session.launch_url,
         csrf_token=launch_session.csrf_token,
         page_back_url=page_back_url,
+        launch_token=launch_session.launch_token,
         TOKEN_PARAM=launch_session.TOKEN_PARAM,
     )

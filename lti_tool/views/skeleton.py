@@ -19,7 +19,7 @@ What makes a cached page right for a request (the tests in tests/pages/test_skel
   (text or attribute), and each is spliced escaped (a ``Markup`` value as it is). A marker a
   filter changed (``|upper``, ``|truncate``) is refused when the page is first rendered
   (RuntimeError), so a template cannot silently freeze someone's value into the cache.
-- **Always holes**: the launch token (``g.launch_token``, in every link), the CSRF token, the
+- **Always holes**: the launch token (``launch_token()``, in every link), the CSRF token, the
   page's own address and the language switch's return address (base.html).
 """
 
@@ -111,7 +111,7 @@ def _with_markers(value: Any, path: str, names: list[str]) -> Any:
 def _base_holes() -> dict[str, Any]:
     """base.html's per-request values."""
     return {
-        "token": g.get("launch_token") or "",
+        "token": launch_session.launch_token() or "",
         "csrf": launch_session.csrf_token() if g.get("launch") is not None else "",
         "page_url": g.get("page_url") or "",
         "back": g.get("page_url") or (request.full_path if request.method == "GET" else ""),
