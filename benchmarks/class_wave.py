@@ -69,6 +69,7 @@ LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 ITEM = "partnership-assessment"
 CSRF = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 TOKEN = re.compile(r'<meta name="launch-token" content="([^"]+)"')
+ATTEMPT = re.compile(r'name="attempt" value="([0-9]+)"')
 # A person's pauses, in seconds, before compression.
 READ_PAGE = 30.0
 ANSWER = 8.0
@@ -200,13 +201,15 @@ class Learner(Person):
             )
             page = ok(self.client.get(begun.headers["Location"], name="take page", allow_redirects=False))
             self.remember_csrf(page.text)
+            found = ATTEMPT.search(page.text)
+            attempt = int(found.group(1)) if found else None
             step = "autosave"
             for item, value in Wave.items:
                 pause(ANSWER)
                 ok(
-                    self.client.post(
+                    self.client.post(  # what static/assessment.js sends: the page's attempt too
                         "/app/assessment/answer",
-                        json={"item": item, "value": value},
+                        json={"item": item, "value": value, "version": 0, "attempt": attempt},
                         headers={"X-Launch-Token": self.token, "X-CSRF-Token": self.csrf},
                         name="autosave",
                     )

@@ -192,11 +192,14 @@ def _favicon() -> Response:
 def _register_template_helpers(app: Flask) -> None:
     from lti_tool.lti import session as launch_session
     from lti_tool.views.docs import doc_url
+    from lti_tool.views.skeleton import page_back_url
 
     app.jinja_env.globals.update(
         doc_url=doc_url,
         version=__version__,
         launch_url=launch_session.launch_url,
         csrf_token=launch_session.csrf_token,
+        page_back_url=page_back_url,
+        launch_token=launch_session.launch_token,
         TOKEN_PARAM=launch_session.TOKEN_PARAM,
     )

@@ -98,7 +98,9 @@ class Instrument:
     about: str = ""  # what the questionnaire is, and what its scores do and do not mean
     lang: str = DEFAULT_LANGUAGE  # the language of these texts (mechanism catalogues follow it)
 
-    @property
+    # Cached: instruments are immutable and shared (loaded once per file and language), and
+    # every answer saved checks its item against these.
+    @functools.cached_property
     def dimension_ids(self) -> tuple[str, ...]:
         return tuple(d.id for d in self.dimensions)
 
@@ -113,7 +115,7 @@ class Instrument:
             for statement in dim.statements:
                 yield dim, statement
 
-    @property
+    @functools.cached_property
     def statement_ids(self) -> tuple[str, ...]:
         return tuple(s.id for _, s in self.statements())
 
@@ -282,7 +284,14 @@ def instruments_by_version(
 ) -> Mapping[int, Instrument]:
     """Every shipped version of an instrument, keyed by version, in ``lang`` (default: the
     current language; cached: files never change)."""
-    return _load_versions(instrument_id, Path(directory).resolve(), resolve(lang))
+    return _load_versions(instrument_id, _resolved(directory), resolve(lang))
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(directory: str | Path) -> Path:
+    """A directory's absolute path, resolved once (every answer saved looks its instrument up:
+    ``resolve`` is a system call per path component)."""
+    return Path(directory).resolve()
 
 
 @functools.cache  # positional, normalised arguments so every caller hits the same entry

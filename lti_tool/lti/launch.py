@@ -13,25 +13,35 @@ import hmac
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import jwt
 from jwt.utils import base64url_decode
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, update
 
 from lti_tool.extensions import db, rowcount
 from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.lti import claims as C
+from lti_tool.lti import jws
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.keysets import platform_public_key, rsa_public_key
 from lti_tool.lti.message_checks import check_message
 from lti_tool.lti.oidc import restart_url
-from lti_tool.lti.tool_conf import find_deployment, platforms_for_issuer
+from lti_tool.lti.tool_conf import find_deployment, platforms_with_state
 from lti_tool.models import Deployment, OidcState, Platform
 from lti_tool.models.base import utcnow
 from lti_tool.security import same_secret
 
 STATE_COOKIE_PREFIX = "lti1p3_state_"
+
+# Built once (bound parameters): SQLAlchemy compiles it once. A Core statement on the table: the
+# session's copy of the state is not read after it.
+_STATE_TABLE = cast(Table, OidcState.__table__)
+_CONSUME_STATE = (
+    update(_STATE_TABLE)
+    .where(_STATE_TABLE.c.state == bindparam("state_id"), _STATE_TABLE.c.used_at.is_(None))
+    .values(used_at=bindparam("used"))
+)
 
 
 def state_cookie_value(secret_key: str, state: str) -> str:
@@ -86,8 +96,8 @@ class LaunchValidator:
     def run(self) -> ValidatedLaunch:
         id_token, state_value = self._require_params()
         self._decode_unverified(id_token)
-        platform, client_id = self._find_platform()
-        state = self._check_state(state_value, platform)
+        platform, client_id, found_state = self._find_platform(state_value)
+        state = self._check_state(found_state)
         claims = self._verify_signature(id_token, platform, client_id)
         self._jwt["body"] = claims
         deployment = self._check_deployment(platform, claims)
@@ -151,12 +161,15 @@ class LaunchValidator:
         if not isinstance(header.get("kid"), str) or not header["kid"]:
             raise self._fail("missing_kid", _l("The id_token header names no key id (kid)."))
 
-    def _find_platform(self) -> tuple[Platform, str]:
+    def _find_platform(self, state_value: str) -> tuple[Platform, str, OidcState | None]:
+        """The platform the id_token names, and the login state of ``state_value`` if it is
+        that platform's (read in the same statement: _check_state checks it next)."""
         body = self._jwt["body"]
         iss = body.get("iss")
         if not isinstance(iss, str) or not iss:
             raise self._fail("missing_issuer", _l("The id_token has no issuer (iss)."))
-        platforms = platforms_for_issuer(iss)
+        found = platforms_with_state(iss, state_value[:64])
+        platforms = [platform for platform, _state in found]
         if not platforms:
             raise self._fail(
                 "unknown_issuer",
@@ -182,10 +195,10 @@ class LaunchValidator:
                     _l("The id_token's authorized party (azp) is missing or is not one of its audiences."),
                 )
             audiences = [azp]
-        for platform in platforms:
+        for platform, state in found:
             if platform.client_id in audiences:
                 self._platform = platform
-                return platform, platform.client_id
+                return platform, platform.client_id, state
         raise self._fail(
             "unknown_client_id",
             _l("The launch is for a client id this tool does not know for this platform."),
@@ -197,9 +210,9 @@ class LaunchValidator:
             403,
         )
 
-    def _check_state(self, state_value: str, platform: Platform) -> OidcState:
-        state = db.session.get(OidcState, state_value[:64])
-        if state is None or state.platform_id != platform.id:
+    def _check_state(self, state: OidcState | None) -> OidcState:
+        """``state``: the login state the launch names, None when there is none for its platform."""
+        if state is None:
             raise self._fail(
                 "state_not_found",
                 _l("This launch was not started by this tool's login step, or it is not this platform's."),
@@ -260,7 +273,7 @@ class LaunchValidator:
                 400,
             ) from exc
         try:
-            return jwt.decode(
+            return jws.decode(  # PyJWT's, with its alphabet check in C (lti/jws.py)
                 id_token,
                 key,
                 algorithms=["RS256"],
@@ -359,12 +372,7 @@ class LaunchValidator:
                 403,
             )
         # Single use, even with two requests racing: only one UPDATE can match.
-        result = db.session.execute(
-            update(OidcState)
-            .where(OidcState.state == state.state, OidcState.used_at.is_(None))
-            .values(used_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+        result = db.session.execute(_CONSUME_STATE, {"state_id": state.state, "used": utcnow()})
         if rowcount(result) != 1:
             db.session.rollback()
             raise self._fail(

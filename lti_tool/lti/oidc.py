@@ -7,9 +7,10 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import cast
 from urllib.parse import urlencode, urlsplit
 
-from sqlalchemy import delete
+from sqlalchemy import Table, delete, insert
 
 from lti_tool.extensions import db, rowcount
 from lti_tool.i18n import lazy_gettext as _l
@@ -17,6 +18,8 @@ from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.tool_conf import find_platform, platforms_for_issuer
 from lti_tool.models import OidcState, Platform
 from lti_tool.models.base import utcnow
+
+_INSERT_STATE = insert(cast(Table, OidcState.__table__))  # built once; compiled once
 
 # What a new window needs to start the same login again (no storage target: top-level),
 # beyond what the platform row and the state already hold (iss, client_id, target_link_uri),
@@ -127,16 +130,23 @@ def begin_login(params: Mapping[str, str], *, base_url: str, state_ttl: int) -> 
             platform_id=platform.id,
         )
     storage_target = _param(params, "lti_storage_target", 100) or None
-    state = OidcState(
-        state=secrets.token_urlsafe(32),
-        nonce=secrets.token_urlsafe(32),
-        platform_id=platform.id,
-        target_link_uri=target_link_uri,
-        storage_target=storage_target,
-        login_params_json=json.dumps({k: _param(params, k) for k in RESTART_PARAMS if _param(params, k)}),
-        expires_at=utcnow() + timedelta(seconds=state_ttl),
-    )
-    db.session.add(state)
+    now = utcnow()
+    values = {
+        "state": secrets.token_urlsafe(32),
+        "nonce": secrets.token_urlsafe(32),
+        "platform_id": platform.id,
+        "target_link_uri": target_link_uri,
+        "storage_target": storage_target,
+        "login_params_json": json.dumps({k: _param(params, k) for k in RESTART_PARAMS if _param(params, k)}),
+        "created_at": now,
+        "expires_at": now + timedelta(seconds=state_ttl),
+        "used_at": None,
+        "confirmed_at": None,
+    }
+    # One INSERT statement (no unit-of-work flush: a fifth of a login's CPU); the redirect is
+    # built from the values (the row is not read back in this request).
+    db.session.execute(_INSERT_STATE, values)
+    state = OidcState(**values)
     if secrets.randbelow(100) == 0:
         # Opportunistic, so that unfinished logins (anyone can start one) do not pile up even
         # without `flask cleanup`: a state is useless once expired.

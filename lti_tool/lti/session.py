@@ -129,15 +129,24 @@ def load_current() -> Launch | None:
     g.launch = launch
     languages.language_changed()  # the launch decides this page's language
     # Every page gets a fresh token for its links: tokens live minutes, and a person moving
-    # through the pages (or an open page, static/session.js) keeps renewing theirs.
-    g.launch_token = issue_token(launch) if launch else None
+    # through the pages (or an open page, static/session.js) keeps renewing theirs. Issued when
+    # first used (a link, a form): an autosave's JSON answer needs none.
+    g.launch_token = None
     if launch is not None:
         logs.note(launch_id=launch.id, platform_id=launch.platform_id)
     return launch
 
 
+def launch_token() -> str | None:
+    """This request's launch token, issued on first use (None without a launch)."""
+    token: str | None = g.get("launch_token")
+    if token is None and g.get("launch") is not None:
+        token = g.launch_token = issue_token(g.launch)
+    return token
+
+
 def fresh_token() -> str:
-    return str(g.launch_token)
+    return str(launch_token())
 
 
 def current() -> Launch:
@@ -149,7 +158,7 @@ def current() -> Launch:
 
 def launch_url(endpoint: str, **values: Any) -> str:
     """url_for that keeps the launch token, for links, forms and redirects inside the tool."""
-    token = g.get("launch_token")
+    token = launch_token()
     if not token or "_anchor" in values:
         if token:
             values[TOKEN_PARAM] = token

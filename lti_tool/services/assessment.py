@@ -23,9 +23,13 @@ from lti_tool.plugin_manager import MECHANISM_CATALOGUES, SCORING_MODELS, Plugin
 from lti_tool.services.answers import (  # the answers' own module; these names are used from here too
     IMPORTANCE_PREFIX,
     AnswerError,
+    Autosaved,
+    Change,
     SubmitRefused,
     answers,
+    save_changes,
 )
+from lti_tool.services.answers import autosave as answers_autosave
 from lti_tool.services.answers import count as answer_count
 from lti_tool.signals import activity_graded
 
@@ -89,6 +93,22 @@ def draft_for(launch: Launch) -> AssessmentAttempt:
     if current is None:
         return _create(launch, 1)
     return current
+
+
+def autosave(launch: Launch, link_pk: int, asked: int | None, change: Change) -> Autosaved:
+    """One answer as it is given. The page names its attempt (static/assessment.js): straight
+    into it while it is the learner's draft (three statements); otherwise, or for a client that
+    does not name it, the draft is looked up, and an answer to a submitted attempt refused."""
+    if asked is not None:
+        done = answers_autosave(asked, launch.user_pk, link_pk, change)
+        if done is not None:
+            return done
+    attempt = draft_for(launch)
+    if attempt.status != DRAFT or (asked is not None and asked != attempt.id):
+        raise SubmitRefused(_("This self-assessment is submitted; its answers are final."))
+    saved = save_changes(attempt, [change])
+    answered, total = count_answered(attempt)
+    return Autosaved(saved, answered, total)
 
 
 def begin(launch: Launch, name: str) -> AssessmentAttempt:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, and_, bindparam, delete, insert, select, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -23,9 +23,25 @@ from lti_tool.lti.roles import tool_role
 from lti_tool.models import CourseContext, Launch, LaunchFailure, LtiUser, ResourceLink
 from lti_tool.models.base import utcnow
 from lti_tool.services.grades import scale as grade_scale
-from lti_tool.services.sql import ensure_row, relax_durability
+from lti_tool.services.sql import LOOK, ensure_row, relax_durability
 
 log = logging.getLogger("lti_tool.launch")
+# Built once: its columns come from the values at execution (compiled once by SQLAlchemy).
+_INSERT_LAUNCH = insert(cast(Table, Launch.__table__))
+# A course with its link (outer join: the course may not have it yet), built once.
+_CONTEXT_WITH_LINK = (
+    select(CourseContext, ResourceLink)
+    .outerjoin(
+        ResourceLink,
+        and_(
+            ResourceLink.context_pk == CourseContext.id, ResourceLink.resource_link_id == bindparam("link_id")
+        ),
+    )
+    .where(
+        CourseContext.deployment_pk == bindparam("deployment_pk"),
+        CourseContext.context_id == bindparam("context_id"),
+    )
+)
 
 
 def _dict(claims: dict[str, Any], key: str) -> dict[str, Any]:
@@ -47,20 +63,32 @@ def _user(platform_id: int, claims: dict[str, Any]) -> tuple[int, LtiUser | None
     return ensure_row(LtiUser, {"platform_id": platform_id, "sub": _text(claims.get("sub"), 255)}, fields)
 
 
-def _context(launch: ValidatedLaunch) -> tuple[int | None, CourseContext | None]:
+def _context(launch: ValidatedLaunch) -> tuple[int | None, CourseContext | None, Any]:
+    """The course's id and row; and its link's row as read in the same statement (None: the
+    course has no such link; LOOK: not read, when the course is new)."""
     context = _dict(launch.claims, C.CONTEXT)
     if not context.get("id"):
-        return None, None
+        return None, None, LOOK
     fields: dict[str, Any] = {"platform_id": launch.platform.id}
     if context.get("title"):  # an LMS that leaves them out keeps what an earlier launch said
         fields["title"] = _text(context["title"], 500)
     if context.get("label"):
         fields["label"] = _text(context["label"], 255)
     key = {"deployment_pk": launch.deployment.id, "context_id": _text(context["id"], 255)}
-    return ensure_row(CourseContext, key, fields)
+    link_id = _dict(launch.claims, C.RESOURCE_LINK).get("id")
+    if not link_id:
+        return (*ensure_row(CourseContext, key, fields), LOOK)
+    # The course and its link in one statement (a launch into a known course, the usual case).
+    params = {**key, "link_id": _text(link_id, 255)}
+    row = db.session.execute(_CONTEXT_WITH_LINK, params).first()
+    if row is None:  # a new course: created below, its link looked up as usual
+        return (*ensure_row(CourseContext, key, fields, found=None), LOOK)
+    return (*ensure_row(CourseContext, key, fields, found=row[0]), row[1])
 
 
-def _resource_link(context_pk: int | None, claims: dict[str, Any]) -> tuple[int | None, ResourceLink | None]:
+def _resource_link(
+    context_pk: int | None, claims: dict[str, Any], found: Any = LOOK
+) -> tuple[int | None, ResourceLink | None]:
     link = _dict(claims, C.RESOURCE_LINK)
     if context_pk is None or not link.get("id"):
         return None, None
@@ -73,7 +101,7 @@ def _resource_link(context_pk: int | None, claims: dict[str, Any]) -> tuple[int 
     if isinstance(item, str) and item.strip():
         fields["item_ref"] = _text(item.strip(), 255)
     key = {"context_pk": context_pk, "resource_link_id": _text(link["id"], 255)}
-    link_pk, row = ensure_row(ResourceLink, key, fields)
+    link_pk, row = ensure_row(ResourceLink, key, fields, found=found)
     grade_scale.note_placement(link_pk, _dict(claims, C.CUSTOM))
     return link_pk, row
 
@@ -89,8 +117,8 @@ def record_launch(launch: ValidatedLaunch) -> Launch:
     """The launch, with its user, course and link, in the transaction that consumed the state."""
     claims = launch.claims
     user_pk, user = _user(launch.platform.id, claims)
-    context_pk, context = _context(launch)
-    resource_link_pk, resource_link = _resource_link(context_pk, claims)
+    context_pk, context, link_found = _context(launch)
+    resource_link_pk, resource_link = _resource_link(context_pk, claims, link_found)
     roles = [r for r in claims.get(C.ROLES, []) if isinstance(r, str)]
     presentation = _dict(claims, C.LAUNCH_PRESENTATION)
     nrps = _dict(claims, C.NRPS)
@@ -118,7 +146,7 @@ def record_launch(launch: ValidatedLaunch) -> Launch:
     )
     # One INSERT statement, then the row joins the session as if read back (no unit-of-work
     # flush for a row whose every column is known here: a tenth of the POST's CPU).
-    db.session.execute(insert(cast(Table, Launch.__table__)).values(**values))
+    db.session.execute(_INSERT_LAUNCH, values)
     row = Launch(**values)
     make_transient_to_detached(row)
     db.session.add(row)

@@ -6,10 +6,12 @@ the request, so nobody can read or write another person's progress.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool.extensions import db, rowcount
@@ -54,6 +56,28 @@ def _query(launch: Launch, workshop_slug: str):
     )
 
 
+@functools.cache
+def _workshop_rows(in_course: bool) -> Any:
+    """_query built once (bound parameters) for the overview, on every launch: SQLAlchemy
+    compiles it once."""
+    context = (
+        SessionProgress.context_pk == bindparam("context_pk")
+        if in_course
+        else SessionProgress.context_pk.is_(None)
+    )
+    # The columns the overview shows, as rows (no entities to build: nothing is written here).
+    return select(
+        SessionProgress.session_slug,
+        SessionProgress.reflection,
+        SessionProgress.reflection_saved_at,
+        SessionProgress.reflection_version,
+    ).where(
+        SessionProgress.user_pk == bindparam("user_pk"),
+        context,
+        SessionProgress.workshop_slug == bindparam("workshop_slug"),
+    )
+
+
 def _row(launch: Launch, workshop_slug: str, session_slug: str) -> SessionProgress:
     """The learner's row for a session, created on first use (safe against a racing twin)."""
     query = _query(launch, workshop_slug).where(SessionProgress.session_slug == session_slug)
@@ -75,7 +99,8 @@ def _row(launch: Launch, workshop_slug: str, session_slug: str) -> SessionProgre
     return row
 
 
-def _progress(row: SessionProgress | None, session_slug: str) -> Progress:
+def _progress(row: Any, session_slug: str) -> Progress:
+    """From an entity or a row of its columns (None: never opened)."""
     if row is None:
         return Progress(session_slug, False, "", None)
     return Progress(session_slug, True, row.reflection, row.reflection_saved_at, row.reflection_version)
@@ -97,7 +122,8 @@ def session_progress(launch: Launch, workshop_slug: str, session_slug: str) -> P
 
 def workshop_progress(launch: Launch, workshop_slug: str) -> dict[str, Progress]:
     """Progress per session slug (sessions never opened are absent)."""
-    rows = db.session.scalars(_query(launch, workshop_slug))
+    params = {"user_pk": launch.user_pk, "context_pk": launch.context_pk, "workshop_slug": workshop_slug}
+    rows = db.session.execute(_workshop_rows(launch.context_pk is not None), params)
     return {row.session_slug: _progress(row, row.session_slug) for row in rows}
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool.content import Reading, Workshop
@@ -22,6 +22,10 @@ from lti_tool.i18n import gettext as _
 from lti_tool.models import Launch, ReadingLink
 from lti_tool.models.base import utcnow
 
+# Built once (bound parameters): every overview reads it, SQLAlchemy compiles it once.
+_SHARED = select(ReadingLink.reading_key, ReadingLink.url, ReadingLink.note).where(
+    ReadingLink.context_pk == bindparam("context_pk"), ReadingLink.workshop_slug == bindparam("workshop_slug")
+)
 URL_MAX = 2000
 NOTE_MAX = 500
 
@@ -61,11 +65,7 @@ def shared(launch: Launch | None, workshop_slug: str) -> dict[str, Shared]:
     """The course's links and notes, by reading key (none without a course)."""
     if launch is None or launch.context_pk is None:
         return {}
-    rows = db.session.scalars(
-        select(ReadingLink).where(
-            ReadingLink.context_pk == launch.context_pk, ReadingLink.workshop_slug == workshop_slug
-        )
-    )
+    rows = db.session.execute(_SHARED, {"context_pk": launch.context_pk, "workshop_slug": workshop_slug})
     return {row.reading_key: Shared(row.url, row.note) for row in rows}
 
 

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -19,7 +20,29 @@ def insert_for(model: Any) -> Any:
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
-def ensure_row(model: Any, key: Mapping[str, Any], fields: Mapping[str, Any]) -> tuple[int, Any | None]:
+# The statements of ensure_row, built once per model, key and dialect with bound parameters:
+# a launch runs three of them, and building a statement (and its cache key) each time was most
+# of their CPU. SQLAlchemy compiles each once and reuses the compiled form.
+@functools.cache
+def _find(model: Any, key: tuple[str, ...]) -> Any:
+    table = model.__table__
+    return select(model).where(*[table.c[name] == bindparam(name) for name in key])
+
+
+@functools.cache
+def _create(model: Any, key: tuple[str, ...], dialect: str) -> Any:
+    table = model.__table__
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    # The columns come from each execution's parameters (the fields present vary).
+    return insert(table).on_conflict_do_nothing(index_elements=list(key)).returning(table.c.id)
+
+
+LOOK = object()  # ensure_row's ``found``: not read yet
+
+
+def ensure_row(
+    model: Any, key: Mapping[str, Any], fields: Mapping[str, Any], found: Any = LOOK
+) -> tuple[int, Any | None]:
     """The id of the row with this unique ``key``, inserted with ``fields`` if missing, else
     updated where ``fields`` differ (nothing written when nothing changed); and the row as an
     entity when it was already there (None when this request inserted it).
@@ -27,20 +50,19 @@ def ensure_row(model: Any, key: Mapping[str, Any], fields: Mapping[str, Any]) ->
     Statements, not the ORM unit of work: a launch does this three times, and a class opening a
     new activity at once must not collide on the unique key (ON CONFLICT). An existing row is
     read as an entity, so that the request can read it again without one more statement (the
-    caller keeps it: the session's identity map holds entities only while they are used)."""
+    caller keeps it: the session's identity map holds entities only while they are used).
+
+    ``found``: the row (or None: there is none) when the caller already read it by ``key``."""
     table = model.__table__
-    where = [table.c[name] == value for name, value in key.items()]
-    found = db.session.scalars(select(model).where(*where)).first()
+    find = _find(model, tuple(key))
+    if found is LOOK:
+        found = db.session.scalars(find, dict(key)).first()
     if found is None:
-        created = db.session.execute(
-            insert_for(model)
-            .values(**key, **fields)
-            .on_conflict_do_nothing(index_elements=list(key))
-            .returning(table.c.id)
-        ).first()
+        dialect = db.session.get_bind().dialect.name
+        created = db.session.execute(_create(model, tuple(key), dialect), {**key, **fields}).first()
         if created is not None:
             return int(created.id), None
-        found = db.session.scalars(select(model).where(*where)).one()  # created by a concurrent request
+        found = db.session.scalars(find, dict(key)).one()  # created by a concurrent request
     changed = {f: v for f, v in fields.items() if getattr(found, f) != v}
     if changed:
         db.session.execute(update(table).where(table.c.id == found.id).values(**changed))

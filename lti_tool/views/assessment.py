@@ -261,11 +261,9 @@ def save_answer() -> Any:
     if change is None:
         return jsonify(error="bad_answer", message=_("Send an item and a value.")), 400
     asked = data.get("attempt") if data else None  # the attempt the page was made for
-    attempt = _own_draft(launch, asked if isinstance(asked, int) else None)
+    asked = asked if isinstance(asked, int) and not isinstance(asked, bool) else None
     try:
-        if attempt is None:
-            raise SubmitRefused(_("This self-assessment is submitted; its answers are final."))
-        saved = answer_service.save_changes(attempt, [change])
+        done = service.autosave(launch, _link(launch), asked, change)
     except AnswerError as exc:
         return jsonify(error="bad_answer", message=str(exc)), 400
     except SubmitRefused as exc:
@@ -277,8 +275,8 @@ def save_answer() -> Any:
             if report is not None and report.status != DRAFT
             else launch_session.launch_url("assessment.start"),
         ), 409
-    if saved.conflicts:
-        conflict = saved.conflicts[0]
+    if done.saved.conflicts:
+        conflict = done.saved.conflicts[0]
         return jsonify(
             error="conflict",
             message=_("This answer was changed in another tab or window."),
@@ -287,14 +285,13 @@ def save_answer() -> Any:
             theirs=conflict.theirs,
             version=conflict.version,
         ), 409
-    answered, total = service.count_answered(attempt)
     return jsonify(
         saved=True,
         item=change.item,
         value=change.value,
-        version=saved.versions[change.item],
-        answered=answered,
-        total=total,
+        version=done.saved.versions[change.item],
+        answered=done.answered,
+        total=done.total,
     )
 
 

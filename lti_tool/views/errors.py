@@ -46,7 +46,7 @@ def _next_step() -> tuple[str, str]:
 
     blueprint = request.blueprint or ""
     try:
-        if g.get("launch") is not None and g.get("launch_token"):
+        if g.get("launch") is not None:
             return launch_session.launch_url("pages.home"), _("Back to the start of this activity")
         if blueprint == "admin":
             return url_for("admin.dashboard"), _("Back to the administration")

@@ -19,7 +19,9 @@ from lti_tool.models import Launch
 from lti_tool.services import activities, activity_settings
 from lti_tool.services import progress as progress_service
 from lti_tool.services.grades import scale as grade_scale
+from lti_tool.views import skeleton
 from lti_tool.views.errors import wants_json
+from lti_tool.views.readings import shared_readings
 
 bp = Blueprint("pages", __name__, url_prefix="/app")
 
@@ -110,13 +112,32 @@ def home() -> Response:
 def overview(workshop: str) -> str:
     found = _workshop_or_404(workshop)
     launch = launch_session.current()
-    return render_template(
+    progress = progress_service.workshop_progress(launch, found.slug)
+    shared = shared_readings(found.slug)
+    # The same page for every learner of the workshop in a language and role, but for the
+    # holes (views/skeleton.py); the course's reading links are printed in it, so they key it.
+    key = (skeleton.Same(found), launch.role, tuple(sorted(shared.items())))
+    context = launch.context
+    return skeleton.render(
         "pages/overview.html",
-        workshop=found,
-        launch=launch,
-        page="overview",
-        progress=progress_service.workshop_progress(launch, found.slug),
+        key,
+        {"workshop": found, "page": "overview", "launch_role": launch.role},
+        {
+            "person": launch.user.name,
+            "course": (context.title or context.context_id) if context else None,
+            "status": {s.slug: _status(progress.get(s.slug)) for s in found.sessions},
+        },
     )
+
+
+def _status(progress: progress_service.Progress | None) -> dict[str, str]:
+    """A session's mark on the overview: its class and text."""
+    if progress is None:
+        return {"css": "status-todo", "text": _("Not opened yet")}
+    return {
+        "css": "status-done",
+        "text": _("Opened · reflection saved") if progress.reflection else _("Opened"),
+    }
 
 
 def _render_session(

@@ -94,10 +94,13 @@ class Taker:
         page = self.get(path).text
         return page.split('<meta name="csrf-token" content="')[1].split('"')[0]
 
-    def answer(self, item: str, value: str, csrf: str | None = None) -> TestResponse:
+    def answer(
+        self, item: str, value: str, csrf: str | None = None, attempt: int | None = None
+    ) -> TestResponse:
+        """An autosave; ``attempt`` as the take page's script names it."""
         return self.client.post(
             "/app/assessment/answer",
-            json={"item": item, "value": value},
+            json={"item": item, "value": value, **({"attempt": attempt} if attempt is not None else {})},
             headers={"X-Launch-Token": self.token, "X-CSRF-Token": csrf or self.csrf()},
         )
 

@@ -27,10 +27,14 @@ def stored(taker: Taker, item: str) -> str | None:
     return page_form(page).get("a." + item)
 
 
-def answer(taker: Taker, item: str, value: str, version: int | None) -> Any:
+def answer(taker: Taker, item: str, value: str, version: int | None, attempt: int | None = None) -> Any:
+    """An autosave; with ``attempt`` as static/assessment.js sends it (the attempt its page shows),
+    which takes the three-statement path (services.answers.autosave)."""
     body: dict[str, Any] = {"item": item, "value": value}
     if version is not None:
         body["version"] = version
+    if attempt is not None:
+        body["attempt"] = attempt
     return taker.client.post(
         "/app/assessment/answer",
         json=body,
@@ -145,10 +149,11 @@ def test_pages_of_a_submitted_attempt_say_so_and_link_to_the_report(taker: Any) 
     posted = ben.post("/app/assessment/take", {**stale_take, "a.need-1": "2", "go": "review"})
     assert posted.status_code == 409 and "already submitted" in posted.text
     assert f'href="{report}?lt=' in posted.text
-    autosave = answer(ben, "need-1", "2", 1)
-    assert autosave.status_code == 409
-    assert autosave.get_json()["error"] == "submitted"
-    assert autosave.get_json()["report_url"].startswith(report + "?lt=")
+    for named in (None, int(stale_take["attempt"])):  # a client that names no attempt; the page's
+        autosave = answer(ben, "need-1", "2", 1, attempt=named)
+        assert autosave.status_code == 409
+        assert autosave.get_json()["error"] == "submitted"
+        assert autosave.get_json()["report_url"].startswith(report + "?lt=")
     # Submitting twice (a second tab) opens the report.
     again = ben.post("/app/assessment/submit", {"attempt": str(attempt)}, allow_redirects=False)
     assert report in again.headers["Location"]
@@ -199,3 +204,30 @@ def test_the_review_of_an_empty_attempt_lists_areas_not_a_wall_of_questions(take
     assert items == [str(n) for n in range(1, 13)]
     assert "5 questions left" in review.split("Area 2:")[0]  # area 1 is begun: 4 statements, importance
     assert review.count("not started") == 11
+
+
+def test_an_autosave_naming_the_pages_attempt_keeps_every_rule(taker: Any) -> None:
+    """The page's autosave names its attempt (three statements instead of five): the same
+    versions, conflicts and refusals as the general path, and never another learner's attempt."""
+    ben, cleo = taker(LEARNERS[0]), taker(LEARNERS[1])
+    ben.begin()
+    cleo.begin()
+    bens = int(page_form(ben.get("/app/assessment/take", d=1).text)["attempt"])
+    cleos = int(page_form(cleo.get("/app/assessment/take", d=1).text)["attempt"])
+    first = answer(ben, "need-1", "2", 0, attempt=bens)
+    assert first.status_code == 200 and first.get_json()["version"] == 1
+    assert first.get_json()["answered"] == 1 and first.get_json()["total"] > 1
+    changed = answer(ben, "need-1", "3", 1, attempt=bens)
+    assert changed.status_code == 200 and changed.get_json()["version"] == 2
+    stale = answer(ben, "need-1", "5", 1, attempt=bens)  # another tab's older version
+    assert stale.status_code == 409 and stale.get_json()["theirs"] == "3"
+    bad = answer(ben, "need-1", "9", 2, attempt=bens)
+    assert bad.status_code == 400 and bad.get_json()["error"] == "bad_answer"
+    assert stored(ben, "need-1") == "3"
+
+    # Cleo's page names Ben's attempt (a forged request): refused, nothing written in either.
+    forged = answer(cleo, "need-2", "1", 0, attempt=bens)
+    assert forged.status_code == 409, forged.text
+    assert stored(ben, "need-2") is None and stored(cleo, "need-2") is None
+    mine = answer(cleo, "need-2", "1", 0, attempt=cleos)
+    assert mine.status_code == 200 and stored(cleo, "need-2") == "1" and stored(ben, "need-2") is None
