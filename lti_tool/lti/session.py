@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app, g, request, session, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from lti_tool import languages, logs
@@ -65,13 +66,20 @@ def issue_token(launch: Launch) -> str:
 
 # What nearly every page reads of its launch (the person's name, the course, the activity),
 # loaded with it: one statement per request instead of up to four.
-_WITH_LAUNCH = (joinedload(Launch.user), joinedload(Launch.context), joinedload(Launch.resource_link))
+# Built once with a bound parameter (every request runs it): ``session.get`` built the statement
+# and its cache key again on each call.
+_LAUNCH_BY_ID = (
+    select(Launch)
+    .options(joinedload(Launch.user), joinedload(Launch.context), joinedload(Launch.resource_link))
+    .where(Launch.id == bindparam("launch_id"))
+)
 
 
 def _get_launch(launch_id: Any) -> Launch | None:
     if not isinstance(launch_id, str):
         return None
-    return db.session.get(Launch, launch_id, options=_WITH_LAUNCH)
+    found: Launch | None = db.session.execute(_LAUNCH_BY_ID, {"launch_id": launch_id}).scalars().first()
+    return found
 
 
 def read_token(token: str) -> Launch:
