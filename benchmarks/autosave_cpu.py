@@ -11,14 +11,12 @@ again). Prints per run the CPU ms per autosave and the wall median, then the med
 
 from __future__ import annotations
 
-import argparse
 import re
 import statistics
 import time
 from typing import Any
 
-from _common import scratch_database
-from launch_profile import BASE, build_app, register
+from launch_profile import BASE, cpu_benchmark
 
 from lti_tool.assessment.instrument import default_instrument
 from tests.support.independent_platform import IndependentPlatform
@@ -85,37 +83,7 @@ def timed(work: list[tuple[Any, ...]]) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=300)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--database-url", default=None)
-    parser.add_argument("--profile", default=None)
-    args = parser.parse_args()
-    with scratch_database(args.database_url) as url:
-        app = build_app(url)
-        platform = IndependentPlatform()
-        register(app, platform)
-        timed(prepare(app, platform, 40, 0))  # warm-up: key set fetch, caches
-        cpus = []
-        for run in range(1, args.runs + 1):
-            cpu, wall = timed(prepare(app, platform, args.n, run))
-            cpus.append(cpu)
-            print(f"run {run}: CPU {cpu:6.2f} ms per autosave   wall median {wall:6.2f} ms")
-        print(f"median of {args.runs} runs: CPU {statistics.median(cpus):.2f} ms per autosave")
-        if args.profile:
-            import cProfile
-
-            work = prepare(app, platform, args.n, args.runs + 1)
-            profiler = cProfile.Profile(time.process_time)
-            profiler.enable()
-            timed(work)
-            profiler.disable()
-            profiler.dump_stats(args.profile)
-        platform.stop()
-        with app.app_context():
-            from lti_tool.extensions import db
-
-            db.engine.dispose()
+    cpu_benchmark(__doc__ or "", "autosave", prepare, timed, n=300, runs=3)
 
 
 if __name__ == "__main__":

@@ -58,6 +58,52 @@ def build_app(url: str) -> Any:
     )
 
 
+def cpu_benchmark(
+    description: str,
+    what: str,
+    prepare: Callable[[Any, IndependentPlatform, int, int], Any],
+    timed: Callable[[Any], tuple[float, float]],
+    n: int,
+    runs: int,
+) -> None:
+    """The in-process CPU benchmarks' frame (launch_cpu.py, autosave_cpu.py): a scratch
+    database, the app, an independent platform; ``prepare(app, platform, n, run)`` makes a run's
+    work untimed, ``timed(work)`` does it and returns (CPU ms per request, wall median ms).
+    Prints each run and the median of the runs; ``--profile FILE`` writes a cProfile (CPU) of one
+    more run."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--n", type=int, default=n)
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--profile", default=None)
+    args = parser.parse_args()
+    with scratch_database(args.database_url) as url:
+        app = build_app(url)
+        platform = IndependentPlatform()
+        register(app, platform)
+        timed(prepare(app, platform, 20, 0))  # warm-up: key set fetch, caches
+        cpus = []
+        for run in range(1, args.runs + 1):
+            cpu, wall = timed(prepare(app, platform, args.n, run))
+            cpus.append(cpu)
+            print(f"run {run}: CPU {cpu:6.2f} ms per {what}   wall median {wall:6.2f} ms")
+        print(f"median of {args.runs} runs: CPU {statistics.median(cpus):.2f} ms per {what}")
+        if args.profile:
+            import cProfile
+
+            work = prepare(app, platform, args.n, args.runs + 1)
+            profiler = cProfile.Profile(time.process_time)  # CPU, not waits for the disk
+            profiler.enable()
+            timed(work)
+            profiler.disable()
+            profiler.dump_stats(args.profile)
+        platform.stop()
+        with app.app_context():
+            from lti_tool.extensions import db
+
+            db.engine.dispose()  # before a scratch PostgreSQL database is dropped
+
+
 def register(app: Any, platform: IndependentPlatform) -> None:
     platform.register_by_cli(app)
 

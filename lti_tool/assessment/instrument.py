@@ -119,6 +119,11 @@ class Instrument:
     def statement_ids(self) -> tuple[str, ...]:
         return tuple(s.id for _, s in self.statements())
 
+    @functools.cached_property
+    def item_total(self) -> int:
+        """The answers a complete attempt holds: each statement, and each area's importance."""
+        return len(self.statement_ids) + len(self.dimension_ids)
+
     @property
     def themes(self) -> frozenset[str]:
         return frozenset(s.theme for _, s in self.statements() if s.theme)

@@ -19,7 +19,7 @@ from lti_tool.i18n import gettext as _
 from lti_tool.models import AssessmentAnswer, AssessmentAttempt
 from lti_tool.models.assessment import DRAFT
 from lti_tool.models.base import utcnow
-from lti_tool.services.sql import insert_for
+from lti_tool.services.sql import insert_new
 
 IMPORTANCE_PREFIX = "importance:"
 
@@ -43,10 +43,11 @@ def answers(attempt: AssessmentAttempt) -> dict[str, str]:
 
 def count(attempt: AssessmentAttempt) -> int:
     """How many answers the attempt holds (every autosave says it: a count, not the rows)."""
-    found = db.session.scalar(
-        select(func.count()).select_from(AssessmentAnswer).where(AssessmentAnswer.attempt_id == attempt.id)
-    )
-    return int(found or 0)
+    return _count(attempt.id)
+
+
+def _count(attempt_id: int) -> int:
+    return int(db.session.execute(_COUNT, {"attempt": attempt_id}).scalar_one())
 
 
 def check_answer(instrument: Instrument, item: str, value: str) -> None:
@@ -104,15 +105,7 @@ def save_changes(attempt: AssessmentAttempt, changes: list[Change]) -> Saved:
     for change in changes:
         check_answer(instrument, change.item, change.value)
     now = utcnow()
-    # First, and in the same transaction: a submission racing with this save either waits for
-    # it or makes it fail here, so no answer changes after an attempt is submitted.
-    touched = db.session.execute(
-        update(AssessmentAttempt)
-        .where(AssessmentAttempt.id == attempt.id, AssessmentAttempt.status == DRAFT)
-        .values(updated_at=now)
-    )
-    if rowcount(touched) != 1:
-        db.session.rollback()
+    if _guard_draft(attempt.id, attempt.user_pk, attempt.resource_link_pk, now) is None:
         raise SubmitRefused(_("This attempt has been submitted; its answers are final."))
     saved = Saved()
     for change in changes:
@@ -133,28 +126,9 @@ def _stored(attempt_id: int, item: str) -> tuple[str, int] | None:
 def _insert_first(attempt_id: int, change: Change, now: datetime) -> bool:
     """The item's first answer, in one statement (most autosaves are one); False when an
     answer is already stored (nothing written)."""
-    dialect = db.session.get_bind().dialect.name
-    statement = _INSERT_FIRST.get(dialect)
-    if statement is None:  # built once per dialect (bound parameters, a cached compilation)
-        statement = _INSERT_FIRST[dialect] = (
-            insert_for(_ANSWERS)
-            .values(
-                attempt_id=bindparam("a_attempt"),
-                item=bindparam("a_item"),
-                value=bindparam("a_value"),
-                version=1,
-                saved_at=bindparam("a_now"),
-            )
-            .on_conflict_do_nothing(index_elements=["attempt_id", "item"])
-            .returning(_ANSWERS.c.version)
-        )
-    created = db.session.execute(
-        statement, {"a_attempt": attempt_id, "a_item": change.item, "a_value": change.value, "a_now": now}
-    ).first()
-    return created is not None
-
-
-_INSERT_FIRST: dict[str, Any] = {}
+    key = {"attempt_id": attempt_id, "item": change.item}
+    fields = {"value": change.value, "version": 1, "saved_at": now}
+    return insert_new(AssessmentAnswer, key, fields) is not None
 
 
 def _save_one(attempt_id: int, change: Change, now: datetime, saved: Saved) -> None:
@@ -206,6 +180,19 @@ _TOUCH_OWN_DRAFT = (
 _COUNT = select(func.count()).select_from(_ANSWERS).where(_ANSWERS.c.attempt_id == bindparam("attempt"))
 
 
+def _guard_draft(attempt_id: int, user_pk: int, link_pk: int | None, now: datetime) -> Any:
+    """First, and in the same transaction as the answers: the attempt is this learner's, in
+    this activity, and still a draft (touched: a submission racing with this save waits for it
+    or makes it fail here, so no answer changes after an attempt is submitted). Its instrument's
+    id and version, or None (rolled back)."""
+    touched = db.session.execute(
+        _TOUCH_OWN_DRAFT, {"attempt": attempt_id, "user": user_pk, "link": link_pk, "now": now}
+    ).first()
+    if touched is None:
+        db.session.rollback()
+    return touched
+
+
 @dataclass(frozen=True)
 class Autosaved:
     saved: Saved
@@ -220,11 +207,8 @@ def autosave(attempt_id: int, user_pk: int, link_pk: int, change: Change) -> Aut
     None when that attempt is not the learner's draft (submitted since, a retake, another's): the
     caller then takes the general path, which says why."""
     now = utcnow()
-    touched = db.session.execute(
-        _TOUCH_OWN_DRAFT, {"attempt": attempt_id, "user": user_pk, "link": link_pk, "now": now}
-    ).first()
+    touched = _guard_draft(attempt_id, user_pk, link_pk, now)
     if touched is None:
-        db.session.rollback()
         return None
     instrument = get_instrument(touched.instrument_version, touched.instrument_id)
     try:
@@ -234,9 +218,9 @@ def autosave(attempt_id: int, user_pk: int, link_pk: int, change: Change) -> Aut
     except AnswerError:
         db.session.rollback()
         raise
-    answered = int(db.session.execute(_COUNT, {"attempt": attempt_id}).scalar_one())
+    answered = _count(attempt_id)
     db.session.commit()
-    return Autosaved(saved, answered, len(instrument.statement_ids) + len(instrument.dimension_ids))
+    return Autosaved(saved, answered, instrument.item_total)
 
 
 def save_answers(attempt: AssessmentAttempt, given: dict[str, str]) -> None:

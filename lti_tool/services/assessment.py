@@ -95,6 +95,15 @@ def draft_for(launch: Launch) -> AssessmentAttempt:
     return current
 
 
+def own_draft(launch: Launch, asked: int | None = None) -> AssessmentAttempt | None:
+    """The learner's draft; None when the page was about an attempt that is submitted now
+    (``asked``: the attempt a form was made for, which a retake may have replaced)."""
+    attempt = draft_for(launch)
+    if attempt.status != DRAFT or (asked is not None and asked != attempt.id):
+        return None
+    return attempt
+
+
 def autosave(launch: Launch, link_pk: int, asked: int | None, change: Change) -> Autosaved:
     """One answer as it is given. The page names its attempt (static/assessment.js): straight
     into it while it is the learner's draft (three statements); otherwise, or for a client that
@@ -103,8 +112,8 @@ def autosave(launch: Launch, link_pk: int, asked: int | None, change: Change) ->
         done = answers_autosave(asked, launch.user_pk, link_pk, change)
         if done is not None:
             return done
-    attempt = draft_for(launch)
-    if attempt.status != DRAFT or (asked is not None and asked != attempt.id):
+    attempt = own_draft(launch, asked)
+    if attempt is None:
         raise SubmitRefused(_("This self-assessment is submitted; its answers are final."))
     saved = save_changes(attempt, [change])
     answered, total = count_answered(attempt)
@@ -377,9 +386,7 @@ def attempt_of_grade(source_ref: str) -> AssessmentAttempt | None:
 
 
 def count_answered(attempt: AssessmentAttempt) -> tuple[int, int]:
-    instrument = instrument_of(attempt)
-    total = len(instrument.statement_ids) + len(instrument.dimension_ids)
-    return answer_count(attempt), total
+    return answer_count(attempt), instrument_of(attempt).item_total
 
 
 def get_attempt(attempt_id: int) -> AssessmentAttempt | None:

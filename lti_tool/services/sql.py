@@ -37,6 +37,14 @@ def _create(model: Any, key: tuple[str, ...], dialect: str) -> Any:
     return insert(table).on_conflict_do_nothing(index_elements=list(key)).returning(table.c.id)
 
 
+def insert_new(model: Any, key: Mapping[str, Any], fields: Mapping[str, Any]) -> int | None:
+    """INSERT the row unless one with this unique ``key`` exists (ON CONFLICT DO NOTHING, one
+    statement, safe when several requests insert it at once): its id, or None (nothing written)."""
+    dialect = db.session.get_bind().dialect.name
+    created = db.session.execute(_create(model, tuple(key), dialect), {**key, **fields}).first()
+    return None if created is None else int(created.id)
+
+
 LOOK = object()  # ensure_row's ``found``: not read yet
 
 
@@ -58,10 +66,9 @@ def ensure_row(
     if found is LOOK:
         found = db.session.scalars(find, dict(key)).first()
     if found is None:
-        dialect = db.session.get_bind().dialect.name
-        created = db.session.execute(_create(model, tuple(key), dialect), {**key, **fields}).first()
+        created = insert_new(model, key, fields)
         if created is not None:
-            return int(created.id), None
+            return created, None
         found = db.session.scalars(find, dict(key)).one()  # created by a concurrent request
     changed = {f: v for f, v in fields.items() if getattr(found, f) != v}
     if changed:

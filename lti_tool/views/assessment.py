@@ -153,15 +153,6 @@ def _submitted_page(launch: Launch, status: int = 200) -> tuple[str, int]:
     ), status
 
 
-def _own_draft(launch: Launch, asked: int | None = None) -> AssessmentAttempt | None:
-    """The learner's draft; None when the page was about an attempt that is submitted now
-    (``asked``: the attempt a form was made for, which a retake may have replaced)."""
-    attempt = service.draft_for(launch)
-    if attempt.status != DRAFT or (asked is not None and asked != attempt.id):
-        return None
-    return attempt
-
-
 def _page_index(instrument: Instrument, attempt: AssessmentAttempt) -> int:
     """The requested area, or where the learner left off: the first with a gap."""
     asked = request.args.get("d", type=int)
@@ -210,7 +201,7 @@ def _take_page(
 @launch_session.launch_required()
 def take() -> Any:
     launch = _assessment_launch()
-    attempt = _own_draft(launch)
+    attempt = service.own_draft(launch)
     if attempt is None:
         return _submitted_page(launch)
     if not attempt.partnership_name:  # every prompt names it: ask for it first
@@ -225,7 +216,7 @@ def save_page() -> Any:
     then the next page. An answer changed elsewhere since the page was shown is not
     overwritten: the page comes back saying so (``keep`` buttons settle it)."""
     launch = _assessment_launch()
-    attempt = _own_draft(launch, request.form.get("attempt", type=int))
+    attempt = service.own_draft(launch, request.form.get("attempt", type=int))
     if attempt is None:
         return _submitted_page(launch, 409)
     index = request.form.get("d", type=int) or 1
@@ -299,7 +290,7 @@ def save_answer() -> Any:
 @launch_session.launch_required()
 def review() -> Any:
     launch = _assessment_launch()
-    attempt = _own_draft(launch)
+    attempt = service.own_draft(launch)
     if attempt is None:
         return _submitted_page(launch)
     instrument = service.instrument_of(attempt)

@@ -46,18 +46,25 @@ def canvas(make_app: Any) -> Iterator[Canvas]:
     found.lms.stop()
 
 
+def open_the_course_page(canvas: Canvas, page: Any) -> list[str]:
+    """A learner opens the course page with the tool's navigation link, until the tool's page
+    shows in its frame; the URLs the browser requested on the way."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    student = canvas.lms.person("Learner")
+    link = canvas.lms.course_navigation_link(canvas.client_id)
+    page.goto(canvas.lms.course_url(student, link))
+    frame = page.frame_locator("iframe[name=tool_content]")
+    frame.get_by_role("heading", level=1, name=WORKSHOP_TITLE).wait_for()
+    return requested
+
+
 def test_launch_in_a_cross_site_iframe_uses_canvas_platform_storage(
     canvas: Canvas, blocked_page: Any
 ) -> None:
     app: Flask = canvas.app
     tool = app.config["BASE_URL"]
-    requested: list[str] = []
-    blocked_page.on("request", lambda request: requested.append(request.url))
-    student = canvas.lms.person("Learner")
-    link = canvas.lms.course_navigation_link(canvas.client_id)
-    blocked_page.goto(canvas.lms.course_url(student, link))
-    frame = blocked_page.frame_locator("iframe[name=tool_content]")
-    frame.get_by_role("heading", level=1, name=WORKSHOP_TITLE).wait_for()
+    requested = open_the_course_page(canvas, blocked_page)
 
     # The login state went into Canvas's storage (the school domain's localStorage), under the
     # tool's origin, through the forwarding frame.
@@ -96,13 +103,7 @@ def test_the_forwarding_frame_arriving_late_does_not_lose_the_login_state(
     alone); posted again until answered, it is stored as soon as the frame is there."""
     canvas.lms.forwarding_delay = 1.2
     tool = canvas.app.config["BASE_URL"]
-    requested: list[str] = []
-    blocked_page.on("request", lambda request: requested.append(request.url))
-    student = canvas.lms.person("Learner")
-    link = canvas.lms.course_navigation_link(canvas.client_id)
-    blocked_page.goto(canvas.lms.course_url(student, link))
-    frame = blocked_page.frame_locator("iframe[name=tool_content]")
-    frame.get_by_role("heading", level=1, name=WORKSHOP_TITLE).wait_for()
+    requested = open_the_course_page(canvas, blocked_page)
 
     assert not [url for url in requested if "/lti/login/continue" in url]
     assert any(url.startswith(tool + "/lti/launch/confirm") for url in requested)
