@@ -93,6 +93,12 @@ class Wave:
     submitted: set[str] = set()
     unfinished: Counter[str] = Counter()
     arrived = 0
+    # Locust keeps the user count at its target while it spawns: a learner who finished before
+    # the last arrived would be replaced by a new one (300 learners became ~400). The class has
+    # ``learners`` learners: Locust's replacements only wait for the end.
+    learners = 300
+    learners_started = 0
+    learners_done = 0
 
 
 def pause(seconds: float) -> None:
@@ -194,6 +200,17 @@ class Learner(Person):
 
     @task
     def class_session(self) -> None:
+        if Wave.learners_started >= Wave.learners:  # a replacement: the class is all here
+            gevent.sleep(3600)
+            raise StopUser()
+        Wave.learners_started += 1
+        try:
+            self.learn()
+        finally:
+            Wave.learners_done += 1
+        raise StopUser()
+
+    def learn(self) -> None:
         self.sub = f"learner-{Wave.arrived:04d}-{random.randint(0, 10**6)}"
         step = "launch"
         try:
@@ -231,7 +248,6 @@ class Learner(Person):
             ok(self.client.get(submitted.headers["Location"], name="report", allow_redirects=False))
         except Exception:  # noqa: BLE001 - counted here; Locust has recorded the failing request
             Wave.unfinished[step] += 1
-        raise StopUser()
 
 
 class Teacher(Person):
@@ -395,6 +411,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     Wave.compress = args.compress
+    Wave.learners = args.users
     Wave.items = answer_items()
     workshop = next(iter(load_workshops().values()))
     Wave.session_path = f"/app/w/{workshop.slug}/sessions/{workshop.sessions[0].slug}"
@@ -421,7 +438,7 @@ def main() -> int:
             runner.start(args.users + 1, spawn_rate=(args.users + 1) / args.arrival)
             while time.monotonic() - started < args.run_time:
                 gevent.sleep(1)
-                if started + args.arrival + 5 < time.monotonic() and runner.user_count <= 1:
+                if Wave.learners_done >= args.users:
                     break  # every learner is done (the teacher stays until the end)
             elapsed = time.monotonic() - started
             runner.quit()
