@@ -1,7 +1,7 @@
 """This tool's launch against a plain pylti1p3 Flask tool's, side by side, in one run (issue 16).
 
     .venv/bin/python benchmarks/compare_launch.py [--n 300] [--runs 3] [--clients 4]
-        [--database-url postgresql://...] [--plain-key-cache] [--before DIR]
+        [--database-url postgresql://...] [--plain-key-cache] [--before DIR] [--floor]
 
 Both tools are served by gunicorn, sync workers, 2 of each, on loopback, launched from one
 independent platform (tests/support/independent_platform.py: its own key, its own JWKS server,
@@ -13,6 +13,10 @@ tool (benchmarks/plain_pylti1p3/app.py) as pylti1p3's Flask example does.
 The clients are separate processes (``--clients``), so the client's GIL does not cap either tool,
 and send pre-built requests with ``http.client`` (each on a new connection): they share the two
 cores with the tools, and a heavier client pulls every ratio towards 1.
+
+``--floor`` also measures the plain tool's app answering the same POST with its page and no LTI
+at all (no login, no token read): what Flask, gunicorn and the client cost, the ceiling of any
+Flask tool here.
 
 ``--before DIR`` serves another checkout of this tool beside them (say ``git archive <rev> | tar
 -x -C DIR``), for before/after figures from the same run.
@@ -135,6 +139,9 @@ class Tool:
 
     def prepare(self, platform: IndependentPlatform) -> tuple[dict[str, str], str, str]:
         """One browser's login: its cookies, the signed id_token and the state."""
+        if self.login_url == self.base:  # the floor (no login path): a form of the same size
+            token = platform.sign(platform.claims("nonce", self.launch_url))
+            return {}, token, "s" * 43
         with requests.Session() as browser:
             response = browser.post(
                 self.login_url,
@@ -250,6 +257,11 @@ def main() -> None:
     )
     parser.add_argument("--plain-key-cache", action="store_true", help="the plain tool caches the key set")
     parser.add_argument("--before", default=None, help="another checkout of this tool, measured alongside")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also the plain tool's app answering the same POST with its page and no LTI at all",
+    )
     args = parser.parse_args()
     platform = IndependentPlatform()
     print(f"machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -269,6 +281,8 @@ def main() -> None:
             )
         plain_base, plain_pid = stack.enter_context(served_plain_tool(platform, args.plain_key_cache))
         label = "plain pylti1p3" + (" (key set cached)" if args.plain_key_cache else "")
+        if args.floor:  # measured, not compared: the plain tool stays last (the yardstick)
+            tools.insert(0, Tool("floor: Flask + gunicorn, no LTI", plain_base, "", "/floor/", plain_pid))
         tools.append(Tool(label, plain_base, "/login/", "/launch/", plain_pid))
         for tool in tools:  # warm-up: key set fetches, imports, first connections
             measure(tool, platform, 20, args.clients)

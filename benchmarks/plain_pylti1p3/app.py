@@ -89,6 +89,22 @@ def launch() -> Any:
     )
 
 
+@app.route("/floor/", methods=["POST"])
+def floor() -> Any:
+    """No LTI at all: the same form read and the same page, for compare_launch.py --floor (what
+    Flask, gunicorn and the client cost for one such request: no tool can launch for less)."""
+    from flask import request
+
+    return render_template(
+        "launch.html",
+        page_title="Plain pylti1p3 tool",
+        launch_id=request.form.get("state", ""),
+        curr_user_name=str(len(request.form.get("id_token", ""))),
+        course="",
+        is_deep_link_launch=False,
+    )
+
+
 @app.route("/jwks/", methods=["GET"])
 def get_jwks() -> Any:
     return jsonify(tool_conf().get_jwks())

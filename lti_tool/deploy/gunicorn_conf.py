@@ -6,6 +6,7 @@ Also copied as gunicorn.conf.py by ``flask --app lti_tool deploy files``. Comman
 """
 
 import os
+from typing import Any
 
 from lti_tool.settings import load_settings
 
@@ -55,3 +56,14 @@ logconfig_dict = {
     },
     "formatters": {"tool": {"()": _formatter}},
 }
+
+
+def post_worker_init(worker: Any) -> None:
+    """Each worker compiles its templates and parses the instruments before it takes a request
+    (lti_tool/warmup.py): the first learners of a class do not wait for it."""
+    from flask import Flask
+
+    from lti_tool.warmup import warm_up
+
+    if isinstance(worker.wsgi, Flask):
+        warm_up(worker.wsgi)

@@ -4,9 +4,20 @@ lti_tool.services.progress."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    after_this_request,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+)
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
@@ -45,6 +56,17 @@ def _session_or_404(workshop: Workshop, slug: str) -> Session:
     return session
 
 
+def _after_page(work: Callable[[], None] | None) -> None:
+    """Run ``work`` once this request's answer is sent (the WSGI server closes the response)."""
+    if work is None:
+        return
+
+    @after_this_request
+    def register(response: Response) -> Response:
+        response.call_on_close(work)
+        return response
+
+
 def first_target(launch: Launch) -> tuple[str, dict[str, Any]]:
     """Where a launch lands: the endpoint and values of the item the link was made for, or of
     the workshop overview. The launch POST answers with that page (decision 0026); ``/app/``
@@ -52,9 +74,13 @@ def first_target(launch: Launch) -> tuple[str, dict[str, Any]]:
     registry = item_registry.registry()
     item_id = activities.item_of(launch)
     if activities.is_assessment_activity(launch):
-        # The graded activity: its points are read from the LMS's line item (an instructor's
-        # launch always reads them: they may just have changed them).
-        grade_scale.refresh(launch, force=launch.role == INSTRUCTOR)
+        # The graded activity: its points are read from the LMS's line item. An instructor's
+        # launch always reads them, before the page (they may just have changed them); a
+        # learner's reads them after its page is sent, when they are old (decision 0015).
+        if launch.role == INSTRUCTOR:
+            grade_scale.refresh(launch, force=True)
+        else:
+            _after_page(grade_scale.refresh_after_page(launch))
     if item_id is None:
         first = next(iter(registry.workshops), None)
         if first is None:

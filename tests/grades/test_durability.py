@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import TEST_OUTBOUND_ALLOWLIST, TEST_SECRET
-from tests.grades.conftest import FAST, grades, record_launches, register, settle, submit, wait_for
+from tests.grades.conftest import FAST, grades, record_launches, register, settle, submit
+from tests.support.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

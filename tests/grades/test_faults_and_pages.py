@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 import requests
 from flask import Flask
 
-from tests.grades.conftest import grades, launch_id_of, record_launches, register, settle, submit
+from tests.grades.conftest import grades, launch_id_of, points_read, record_launches, register, settle, submit
 from tests.support.forms import forms
 from tests.support.lms import INSTRUCTOR, LEARNERS, DemoLms
 
@@ -30,6 +30,7 @@ def test_rate_limit_honours_retry_after_then_delivers(fast_app: Flask) -> None:
     lms = DemoLms(fast_app.config["BASE_URL"], fast_app.config["DEMO_URL"])
     activity = lms.place_assessment(10)  # a graded activity: its column is 10 points
     _, page = lms.launch(LEARNERS[0], activity)
+    points_read(fast_app)  # read after the page: before the faults below
     _faults(fast_app, {"kind": "rate_limit", "times": 2, "retry_after": 0.2, "target": "ags"})
     submit(fast_app, launch_id_of(fast_app, page), 6)
     settle(fast_app)
@@ -42,6 +43,7 @@ def test_expired_token_is_refreshed_once(fast_app: Flask) -> None:
     lms = DemoLms(fast_app.config["BASE_URL"], fast_app.config["DEMO_URL"])
     activity = lms.place_assessment(10)  # a graded activity: its column is 10 points
     _, page = lms.launch(LEARNERS[0], activity)
+    points_read(fast_app)  # read after the page: before the faults below
     launch = launch_id_of(fast_app, page)
     submit(fast_app, launch, 6)
     settle(fast_app)
@@ -62,8 +64,10 @@ def test_malformed_token_answer_and_server_error_are_retried(fast_app: Flask) ->
         {"kind": "server_error", "target": "ags"},
         {"kind": "down", "target": "ags"},
     )
-    # The launch reads the activity's points: the LMS's malformed token answer does not stop it.
+    # The launch reads the activity's points (after its page): the LMS's malformed token answer
+    # does not stop it; that reading meets the faults first.
     _, page = lms.launch(LEARNERS[1], activity)
+    points_read(fast_app)
     assert page.status_code == 200 and "Graded out of 10 points" in page.text
     submit(fast_app, launch_id_of(fast_app, page), 2)
     settle(fast_app)
@@ -76,6 +80,7 @@ def test_rejected_grade_shows_on_instructor_page_and_send_again_works(fast_app: 
     lms = DemoLms(fast_app.config["BASE_URL"], fast_app.config["DEMO_URL"])
     activity = lms.place_assessment(10)  # a graded activity: its column is 10 points
     _, page = lms.launch(LEARNERS[0], activity)
+    points_read(fast_app)  # read after the page: before the faults below
     learner_token = lms.token_of(page)
     _faults(fast_app, {"kind": "reject", "times": -1, "target": "ags", "message": "Grade item is locked"})
     submit(fast_app, launch_id_of(fast_app, page), 9)

@@ -17,6 +17,7 @@ from lti_tool.services import grades as grade_service
 from tests.assessment_app.conftest import HttpTaker as Taker
 from tests.grades.conftest import FAST, grades, settle
 from tests.support.lms import INSTRUCTOR, LEARNERS, DemoLms
+from tests.support.waiting import wait_for
 
 WORKSHOP = "p3-art-of-the-possible"
 OTHER_ITEMS = [WORKSHOP] + [f"{WORKSHOP}/session-{n}" for n in range(1, 7)]
@@ -139,4 +140,8 @@ def test_points_changed_in_the_lms_are_followed(make_app: Any, clock: Any) -> No
         timeout=10,
     )
     clock.advance(app.config["GRADES_SCALE_REFRESH_SECONDS"] + 1)
-    assert says_out_of(Taker(lms, LEARNERS[2], activity).page, "30")
+    # A learner's launch does not wait for the LMS: its page shows the points known, and they
+    # are read once it is sent (tests/grades/test_points_after_page.py).
+    chloe = Taker(lms, LEARNERS[2], activity)
+    assert says_out_of(chloe.page, "40")
+    wait_for(lambda: says_out_of(chloe.get("/app/assessment/"), "30"), 10, "the points read after the page")

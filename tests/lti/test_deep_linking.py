@@ -20,6 +20,7 @@ from lti_tool.lti.deep_linking import DeepLinkingError, read_settings
 from tests.support.forms import first_form
 from tests.support.lms import INSTRUCTOR, LEARNERS, DemoLms
 from tests.support.pages import page_path
+from tests.support.waiting import wait_for
 
 SESSION_2 = "p3-art-of-the-possible/session-2"
 ASSESSMENT = "partnership-assessment"
@@ -185,10 +186,20 @@ def test_teacher_adds_items_and_learner_opens_them(app: Flask, lms: DemoLms) -> 
     _, page = lms.launch(LEARNERS[0], activities["Session 2: The Art of Governance"])
     assert page_path(page) == "/app/w/p3-art-of-the-possible/sessions/session-2"
     assert "Session 2: The Art of Governance</h1>" in page.text
-    _, page = lms.launch(LEARNERS[0], activities["Assignment: Partnership Self-Assessment"])
+    assessment_id = activities["Assignment: Partnership Self-Assessment"]
+    _, page = lms.launch(LEARNERS[0], assessment_id)
     assert page_path(page) == "/app/assessment/"
     assert "Begin the self-assessment" in page.text
-    assert "Graded out of 25 points, as in your course's gradebook." in page.text
+    # The placement's points on the first page; the LMS's line item is read once it is sent.
+    assert "Graded out of 25 points." in page.text
+    wait_for(
+        lambda: (
+            "Graded out of 25 points, as in your course's gradebook."
+            in lms.launch(LEARNERS[0], assessment_id)[1].text
+        ),
+        10,
+        "the points read from the LMS",
+    )
 
 
 def test_demo_lms_refuses_a_tampered_or_replayed_response(app: Flask, lms: DemoLms) -> None:

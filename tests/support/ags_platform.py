@@ -62,6 +62,8 @@ class AgsPlatform(IndependentPlatform):
         self.token_lifetime = 3600  # expires_in of the access tokens it grants
         self.gate = threading.Event()  # cleared: score requests wait until it is set again
         self.gate.set()
+        self.line_item_gate = threading.Event()  # cleared: line item reads wait (counted first)
+        self.line_item_gate.set()
         self.tool_jwks_url = ""
         self.members = [
             {"user_id": f"u{n}", "name": f"Learner {n}", "roles": ["Learner"], "status": "Active"}
@@ -179,6 +181,8 @@ class AgsPlatform(IndependentPlatform):
                 if match and int(match.group(1)) in platform.line_items:
                     with platform.lock:
                         platform.line_item_reads += 1
+                    platform.line_item_gate.wait(30)
+                    with platform.lock:
                         item = platform.line_items[int(match.group(1))]
                     self._send(200, {"id": platform.line_item_url(int(match.group(1))), **item})
                     return

@@ -5,8 +5,9 @@ Where the points come from, in order (docs/decisions/0015-lms-points-are-the-sca
 1. the placement: the lineItem the tool put in its Deep Linking answer, carried back on every
    launch as the ``p3_points`` custom parameter (``note_placement``, at launch);
 2. the LMS: the activity's line item, read through the activity's grade passback plugin
-   (``refresh``: on an instructor's launch, on a learner's when the last reading is older than
-   ``GRADES_SCALE_REFRESH_SECONDS``) and after every grade delivered (``record_delivered``);
+   (``refresh``: on an instructor's launch, before its page; after a learner's page is sent,
+   ``refresh_after_page``, when the last reading is older than ``GRADES_SCALE_REFRESH_SECONDS``)
+   and after every grade delivered (``record_delivered``);
 3. otherwise the workshop's default (100).
 
 Every page of a graded activity shows ``scale_of(...)``; grades are recorded on it and sent on
@@ -16,7 +17,8 @@ the line item's points as the LMS has them at delivery time.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -174,6 +176,44 @@ def refresh(launch: Launch, *, force: bool = False, app: Flask | None = None) ->
     auth = platform_auth(launch.platform)
     db.session.commit()  # never hold a pooled connection while the LMS is asked
     return _record(link.id, _ask(app, plugin, probe, settings, auth))
+
+
+# The activities whose points this process is reading for a learner's launch: one reading per
+# activity at a time, the other launches use the points known (none of them waits for it).
+_reading: set[int] = set()
+_reading_guard = threading.Lock()
+
+
+def refresh_after_page(launch: Launch) -> Callable[[], None] | None:
+    """A learner's launch into the graded activity: when its points are older than
+    ``GRADES_SCALE_REFRESH_SECONDS``, the reading to run once the page is sent (the caller
+    registers it), else None. A learner never waits for the LMS here: a class arriving at once
+    each waited for the LMS's token endpoint, which may itself ask this tool for its key set
+    (the tool's threads all waiting on the LMS, the LMS on the tool: seconds). Their pages show
+    the points known until then (the placement's, or the last reading)."""
+    link = launch.resource_link
+    if link is None or _fresh(scale_of(link.id), float(current_app.config["GRADES_SCALE_REFRESH_SECONDS"])):
+        return None
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    launch_id, link_pk = launch.id, link.id
+
+    def read() -> None:
+        with _reading_guard:
+            if link_pk in _reading:
+                return
+            _reading.add(link_pk)
+        try:
+            with app.app_context():
+                found = db.session.get(Launch, launch_id)
+                if found is not None:
+                    refresh(found, app=app)
+        except Exception:  # after the response: nobody to answer, so logged
+            log.exception("activity %s: points not read after the page", link_pk)
+        finally:
+            with _reading_guard:
+                _reading.discard(link_pk)
+
+    return read
 
 
 def _ask(
