@@ -12,7 +12,7 @@ the learner sees: both tools answer the POST with the page itself (this tool sin
 tool (benchmarks/plain_pylti1p3/app.py) as pylti1p3's Flask example does.
 The clients are separate processes (``--clients``), so the client's GIL does not cap either tool,
 and send pre-built requests with ``http.client`` (each on a new connection): they share the two
-cores with the tools, and a heavier client pulls every ratio towards 1.
+cores with the tools, so the lighter the client, the more of them the tools get.
 
 ``--floor`` also measures the plain tool's app answering the same POST with its page and no LTI
 at all (no login, no token read): what Flask, gunicorn and the client cost, the ceiling of any
@@ -170,8 +170,8 @@ def _request(
 ) -> tuple[int, dict[str, str]]:
     """One request through ``http.client`` (a new connection, as a browser's first visit
     makes): its status and headers, the body read and dropped. The clients run on the same two
-    cores as the tools; ``requests`` spent about 2 ms of CPU per launch there, which pulled every
-    ratio towards 1, this about a tenth of it (docs/performance.md)."""
+    cores as the tools; ``requests`` spent about 2 ms of CPU per launch there (docs/performance.md:
+    both tools' launches/s rose by a third, their ratio hardly moved)."""
     parts = urlsplit(url)
     headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
     if body is not None:
