@@ -57,7 +57,8 @@ def _session_or_404(workshop: Workshop, slug: str) -> Session:
 
 
 def _after_page(work: Callable[[], None] | None) -> None:
-    """Run ``work`` once this request's answer is sent (the WSGI server closes the response)."""
+    """Call ``work`` once this request's answer is sent (the WSGI server closes the response);
+    it must return at once (the server's thread serves the connection's next request after)."""
     if work is None:
         return
 

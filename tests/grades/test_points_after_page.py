@@ -5,13 +5,13 @@ the tool's threads were all waiting on the LMS (found by `make load`, issue 16).
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from flask import Flask
 
 from lti_tool.extensions import db
 from lti_tool.models import ActivityScale
+from lti_tool.services.grades import scale as grade_scale
 from tests.grades.conftest import FAST, register
 from tests.support.waiting import wait_for
 
@@ -56,16 +56,19 @@ def test_a_learners_page_is_sent_before_the_lms_is_asked_for_the_points(
     assert page.status_code == 200
     assert 'data-points="50"' in page.text  # the placement's points: nothing read yet
     assert ags_platform.line_item_reads == 0  # the page was made without asking the LMS
-
+    # What the WSGI server does once the page is sent: it hands the reading over and returns at
+    # once (the LMS still holds it), so the server's thread can serve the connection's next
+    # request. A reading in that thread would have given up at the tool's deadline here.
+    page.close()
+    wait_for(lambda: ags_platform.line_item_reads == 1, 10, "the LMS asked")
     ags_platform.line_item_gate.set()
-    page.close()  # what the WSGI server does once the page is sent: the reading runs
-    assert ags_platform.line_item_reads == 1
-    assert points_known(app) == [(30.0, "lms")]
+    wait_for(lambda: points_known(app) == [(30.0, "lms")], 10, "the LMS's points recorded")
+    assert grade_scale.drain(10) and ags_platform.line_item_reads == 1
     # Read now: the next learner's launch within GRADES_SCALE_REFRESH_SECONDS asks nothing.
     second = launch(app, ags_platform, line_item, "learner-2")
     assert 'data-points="30"' in second.text
     second.close()
-    assert ags_platform.line_item_reads == 1
+    assert grade_scale.drain(10) and ags_platform.line_item_reads == 1
 
 
 def test_an_instructors_launch_reads_the_points_before_its_page(make_app: Any, ags_platform: Any) -> None:
@@ -85,11 +88,9 @@ def test_one_reading_at_a_time_the_other_learners_do_not_wait(make_app: Any, ags
     ags_platform.line_item_gate.clear()
     first = launch(app, ags_platform, line_item, "learner-1")
     second = launch(app, ags_platform, line_item, "learner-2")
-    reading = threading.Thread(target=first.close)  # its reading waits on the LMS
-    reading.start()
+    first.close()  # its reading waits on the LMS
     wait_for(lambda: ags_platform.line_item_reads == 1, 10, "the first reading")
-    second.close()  # returns at once: the activity's points are being read already
-    assert ags_platform.line_item_reads == 1 and reading.is_alive()
+    second.close()  # the activity's points are being read already: nothing more is started
     ags_platform.line_item_gate.set()
-    reading.join(10)
+    assert grade_scale.drain(10)  # every reading of this process done
     assert points_known(app) == [(30.0, "lms")] and ags_platform.line_item_reads == 1

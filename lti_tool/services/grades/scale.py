@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -178,42 +180,75 @@ def refresh(launch: Launch, *, force: bool = False, app: Flask | None = None) ->
     return _record(link.id, _ask(app, plugin, probe, settings, auth))
 
 
-# The activities whose points this process is reading for a learner's launch: one reading per
-# activity at a time, the other launches use the points known (none of them waits for it).
-_reading: set[int] = set()
+# Readings of an activity's points after a learner's page run on threads of their own: not in
+# the thread that served the page (gunicorn reads the next request of that keep-alive connection
+# only once the response is closed), and one per activity at a time in this process; the other
+# launches use the points known (none of them waits for it). Keyed by app and activity.
+_reading: set[tuple[int, int]] = set()
 _reading_guard = threading.Lock()
+_readers: ThreadPoolExecutor | None = None
+READERS = 2  # threads per process: readings of other activities do not queue behind a slow LMS
+
+
+def _readers_pool() -> ThreadPoolExecutor:
+    global _readers
+    with _reading_guard:  # made in the process that uses it (after gunicorn's fork)
+        if _readers is None:
+            _readers = ThreadPoolExecutor(READERS, thread_name_prefix="lms-points")
+        return _readers
 
 
 def refresh_after_page(launch: Launch) -> Callable[[], None] | None:
     """A learner's launch into the graded activity: when its points are older than
-    ``GRADES_SCALE_REFRESH_SECONDS``, the reading to run once the page is sent (the caller
-    registers it), else None. A learner never waits for the LMS here: a class arriving at once
-    each waited for the LMS's token endpoint, which may itself ask this tool for its key set
-    (the tool's threads all waiting on the LMS, the LMS on the tool: seconds). Their pages show
-    the points known until then (the placement's, or the last reading)."""
+    ``GRADES_SCALE_REFRESH_SECONDS``, what to call once the page is sent (the caller registers
+    it; it hands the reading to this process's readers and returns at once), else None. A
+    learner never waits for the LMS here: a class arriving at once each waited for the LMS's
+    token endpoint, which may itself ask this tool for its key set (the tool's threads all
+    waiting on the LMS, the LMS on the tool: seconds). Their pages show the points known until
+    then (the placement's, the last reading, or the workshop's 100: decision 0028)."""
     link = launch.resource_link
     if link is None or _fresh(scale_of(link.id), float(current_app.config["GRADES_SCALE_REFRESH_SECONDS"])):
         return None
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     launch_id, link_pk = launch.id, link.id
+    key = (id(app), link_pk)
 
     def read() -> None:
-        with _reading_guard:
-            if link_pk in _reading:
-                return
-            _reading.add(link_pk)
         try:
             with app.app_context():
                 found = db.session.get(Launch, launch_id)
                 if found is not None:
                     refresh(found, app=app)
         except Exception:  # after the response: nobody to answer, so logged
-            log.exception("activity %s: points not read after the page", link_pk)
+            log.exception("activity %s: points not read after the page of launch %s", link_pk, launch_id)
         finally:
             with _reading_guard:
-                _reading.discard(link_pk)
+                _reading.discard(key)
 
-    return read
+    def start() -> None:
+        with _reading_guard:
+            if key in _reading:
+                return
+            _reading.add(key)
+        try:
+            _readers_pool().submit(read)
+        except RuntimeError:  # the interpreter is shutting down: the next launch reads them
+            with _reading_guard:
+                _reading.discard(key)
+
+    return start
+
+
+def drain(timeout: float = 30) -> bool:
+    """Wait until no reading started by ``refresh_after_page`` is in progress in this process
+    (True), or ``timeout`` seconds (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with _reading_guard:
+            if not _reading:
+                return True
+        time.sleep(0.02)
+    return False
 
 
 def _ask(
