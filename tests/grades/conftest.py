@@ -14,7 +14,6 @@ from lti_tool.models import Grade, Launch
 from lti_tool.services import grades as grade_service
 from lti_tool.signals import activity_graded
 from tests.support.lms import DemoLms
-from tests.support.waiting import wait_for
 
 FAST = {"GRADES_BACKOFF_BASE": 0.05, "GRADES_BACKOFF_MAX": 0.3, "GRADES_POLL_SECONDS": 0.1, "HTTP_TIMEOUT": 5}
 
@@ -52,21 +51,6 @@ def grades(app: Flask) -> list[Grade]:
         rows = list(db.session.scalars(db.select(Grade).order_by(Grade.id)))
         db.session.remove()
         return rows
-
-
-def points_read(app: Flask) -> None:
-    """Wait until every activity's points were read from the LMS (a learner's launch reads them
-    after its page is sent): a test that then scripts the LMS's faults or counts its requests
-    sees the same order as before."""
-    from lti_tool.models import ActivityScale
-
-    def done() -> bool:
-        with app.app_context():
-            rows = list(db.session.scalars(db.select(ActivityScale)))
-            db.session.remove()
-        return bool(rows) and all(row.checked_at is not None for row in rows)
-
-    wait_for(done, 10, "the points read from the LMS")
 
 
 def settle(app: Flask, timeout: float = 60) -> None:

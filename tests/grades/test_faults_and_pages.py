@@ -11,9 +11,10 @@ from urllib.parse import urljoin
 import requests
 from flask import Flask
 
-from tests.grades.conftest import grades, launch_id_of, points_read, record_launches, register, settle, submit
+from tests.grades.conftest import grades, launch_id_of, record_launches, register, settle, submit
 from tests.support.forms import forms
 from tests.support.lms import INSTRUCTOR, LEARNERS, DemoLms
+from tests.support.waiting import points_read
 
 
 def _faults(app: Flask, *faults: dict[str, Any]) -> dict[str, Any]:
