@@ -130,16 +130,16 @@ def served_plain_tool(platform: IndependentPlatform, key_cache: bool) -> Iterato
 class Tool:
     """Where a tool's login and launch are, and how a browser logs in there."""
 
-    def __init__(self, name: str, base: str, login_path: str, launch_path: str, pid: int) -> None:
+    def __init__(self, name: str, base: str, login_path: str | None, launch_path: str, pid: int) -> None:
         self.pid = pid  # its gunicorn master
         self.name = name
         self.base = base
-        self.login_url = base + login_path
+        self.login_url = base + login_path if login_path is not None else None  # None: the floor
         self.launch_url = base + launch_path
 
     def prepare(self, platform: IndependentPlatform) -> tuple[dict[str, str], str, str]:
         """One browser's login: its cookies, the signed id_token and the state."""
-        if self.login_url == self.base:  # the floor (no login path): a form of the same size
+        if self.login_url is None:  # the floor: no login, a form of the same size
             token = platform.sign(platform.claims("nonce", self.launch_url))
             return {}, token, "s" * 43
         with requests.Session() as browser:
@@ -282,7 +282,7 @@ def main() -> None:
         plain_base, plain_pid = stack.enter_context(served_plain_tool(platform, args.plain_key_cache))
         label = "plain pylti1p3" + (" (key set cached)" if args.plain_key_cache else "")
         if args.floor:  # measured, not compared: the plain tool stays last (the yardstick)
-            tools.insert(0, Tool("floor: Flask + gunicorn, no LTI", plain_base, "", "/floor/", plain_pid))
+            tools.insert(0, Tool("floor: Flask + gunicorn, no LTI", plain_base, None, "/floor/", plain_pid))
         tools.append(Tool(label, plain_base, "/login/", "/launch/", plain_pid))
         for tool in tools:  # warm-up: key set fetches, imports, first connections
             measure(tool, platform, 20, args.clients)

@@ -1,5 +1,5 @@
 """A learner's launch never waits for the LMS to read the activity's points: the page is sent
-first, the line item read after it (decision 0015). A class arriving at once used to wait
+first, the line item read after it (decision 0028). A class arriving at once used to wait
 seconds: each launch asked the LMS's token endpoint, which asked this tool for its key set while
 the tool's threads were all waiting on the LMS (found by `make load`, issue 16)."""
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -185,7 +184,7 @@ def refresh(launch: Launch, *, force: bool = False, app: Flask | None = None) ->
 # only once the response is closed), and one per activity at a time in this process; the other
 # launches use the points known (none of them waits for it). Keyed by app and activity.
 _reading: set[tuple[int, int]] = set()
-_reading_guard = threading.Lock()
+_reading_guard = threading.Condition()  # notified when a reading ends (drain)
 _readers: ThreadPoolExecutor | None = None
 READERS = 2  # threads per process: readings of other activities do not queue behind a slow LMS
 
@@ -224,6 +223,7 @@ def refresh_after_page(launch: Launch) -> Callable[[], None] | None:
         finally:
             with _reading_guard:
                 _reading.discard(key)
+                _reading_guard.notify_all()
 
     def start() -> None:
         with _reading_guard:
@@ -242,13 +242,8 @@ def refresh_after_page(launch: Launch) -> Callable[[], None] | None:
 def drain(timeout: float = 30) -> bool:
     """Wait until no reading started by ``refresh_after_page`` is in progress in this process
     (True), or ``timeout`` seconds (False)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with _reading_guard:
-            if not _reading:
-                return True
-        time.sleep(0.02)
-    return False
+    with _reading_guard:
+        return _reading_guard.wait_for(lambda: not _reading, timeout)
 
 
 def _ask(
