@@ -170,6 +170,38 @@ def cpu_seconds(master_pid: int) -> float:
     return alive + process_cpu_seconds(master_pid, children=True)
 
 
+def postgres_cpu_seconds() -> float | None:
+    """CPU time used so far by a PostgreSQL server on this machine: its processes alive now and,
+    through the postmaster, the connections' backends it has reaped. None when no PostgreSQL
+    runs here (a server on another machine is not measured)."""
+    found = None
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() not in ("postgres", "postmaster"):
+                continue
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            parent_comm = Path(f"/proc/{parent}/comm").read_text().strip()
+        except (OSError, ValueError, IndexError):
+            continue
+        pid = int(entry.name)
+        found = (found or 0.0) + process_cpu_seconds(pid)
+        if parent_comm not in ("postgres", "postmaster"):  # the postmaster
+            found += process_cpu_seconds(pid, children=True)
+    return found
+
+
+def machine_cpu_seconds() -> tuple[float, float]:
+    """(busy, elapsed x cores) CPU seconds of the whole machine so far, from /proc/stat: with two
+    readings, how much of the cores a run used, whoever used them."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle + iowait
+    total = sum(fields[:8])  # user nice system idle iowait irq softirq steal (guest is in user)
+    return (total - idle) / ticks, total / ticks
+
+
 def process_cpu_seconds(pid: int, children: bool = False) -> float:
     """A process's own CPU time, or (``children``) that of its children it has waited for."""
     try:

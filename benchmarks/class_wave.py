@@ -62,6 +62,8 @@ from _common import (  # noqa: E402
     cpu_seconds,
     describe_memory,
     free_port,
+    machine_cpu_seconds,
+    postgres_cpu_seconds,
     process_cpu_seconds,
     scratch_database,
 )
@@ -347,6 +349,38 @@ def report(environment: Environment, elapsed: float) -> None:
         print(f"  failure: {error.occurrences} x {error.method} {error.name}: {str(error.error)[:200]}")
 
 
+def cpu_split(processes: list[Any], web: int) -> dict[str, float | None]:
+    """CPU seconds used so far: the tool's web workers and grade workers, PostgreSQL, this
+    process (Locust's learners and the LMS), and the whole machine (busy, available)."""
+    busy, available = machine_cpu_seconds()
+    return {
+        "web": sum(cpu_seconds(p.pid) for p in processes[:web]),
+        "grade": sum(process_cpu_seconds(p.pid) for p in processes[web:]),
+        "postgres": postgres_cpu_seconds(),
+        "client": process_cpu_seconds(os.getpid()),
+        "busy": busy,
+        "available": available,
+    }
+
+
+def print_cpu_split(before: dict[str, float | None], after: dict[str, float | None], served: int) -> None:
+    """Where the cores went during the run: the tool's CPU per request is what the issue's aim
+    is about; the rest says whether the machine was saturated and by whom."""
+    used = {k: (after[k] or 0.0) - (before[k] or 0.0) for k in after}
+    pg = "n/a (not on this machine)" if after["postgres"] is None else f"{used['postgres']:.1f} s"
+    others = used["busy"] - used["web"] - used["grade"] - used["client"] - (used["postgres"] or 0.0)
+    print(
+        f"tool CPU: web workers {used['web']:.1f} s = {used['web'] * 1000 / served:.1f} ms per request;"
+        f" grade workers {used['grade']:.1f} s"
+    )
+    share = 100 * used["busy"] / max(used["available"], 1e-9)
+    print(
+        f"the cores: busy {used['busy']:.1f} s of {used['available']:.1f} s ({share:.0f}%):"
+        f" tool {used['web'] + used['grade']:.1f} s,"
+        f" PostgreSQL {pg}, Locust and the LMS (this process) {used['client']:.1f} s, the rest {others:.1f} s"
+    )
+
+
 def check_grades(platform: AgsPlatform, wait: float) -> bool:
     """Every learner who submitted has exactly one score at the platform."""
     deadline = time.monotonic() + wait
@@ -432,8 +466,7 @@ def main() -> int:
                 + " ".join(f"{x:.2f}" for x in load),
                 flush=True,
             )
-            web_cpu = sum(cpu_seconds(p.pid) for p in processes[: args.web])
-            grade_cpu = sum(process_cpu_seconds(p.pid) for p in processes[args.web :])
+            before = cpu_split(processes, args.web)
             started = time.monotonic()
             runner.start(args.users + 1, spawn_rate=(args.users + 1) / args.arrival)
             while time.monotonic() - started < args.run_time:
@@ -443,13 +476,8 @@ def main() -> int:
             elapsed = time.monotonic() - started
             runner.quit()
             report(environment, elapsed)
-            web_cpu = sum(cpu_seconds(p.pid) for p in processes[: args.web]) - web_cpu
-            grade_cpu = sum(process_cpu_seconds(p.pid) for p in processes[args.web :]) - grade_cpu
             served = max(environment.stats.total.num_requests, 1)
-            print(
-                f"tool CPU: web workers {web_cpu:.1f} s = {web_cpu * 1000 / served:.1f} ms per request;"
-                f" grade workers {grade_cpu:.1f} s (PostgreSQL's own CPU not included)"
-            )
+            print_cpu_split(before, cpu_split(processes, args.web), served)
             for process in processes[: args.web]:
                 print(f"memory per web worker (server {process.pid}): {describe_memory(process.pid)}")
             print("load average after: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
