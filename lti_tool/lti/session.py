@@ -26,7 +26,7 @@ from lti_tool import languages, logs
 from lti_tool.clock import TimedSerializer
 from lti_tool.extensions import db
 from lti_tool.i18n import gettext as _
-from lti_tool.models import Launch
+from lti_tool.models import Launch, Platform
 from lti_tool.models.base import utcnow
 from lti_tool.security import same_secret
 
@@ -65,20 +65,29 @@ def issue_token(launch: Launch) -> str:
 
 
 # What nearly every page reads of its launch (the person's name, the course, the activity),
-# loaded with it: one statement per request instead of up to four.
-# Built once with a bound parameter (every request runs it): ``session.get`` built the statement
-# and its cache key again on each call.
+# loaded with it, and whether its platform is still enabled: one statement per request instead
+# of up to five. Built once with a bound parameter (every request runs it): ``session.get``
+# built the statement and its cache key again on each call.
 _LAUNCH_BY_ID = (
-    select(Launch)
+    select(Launch, Platform.enabled)
+    .join(Platform, Platform.id == Launch.platform_id)
     .options(joinedload(Launch.user), joinedload(Launch.context), joinedload(Launch.resource_link))
     .where(Launch.id == bindparam("launch_id"))
 )
 
 
 def _get_launch(launch_id: Any) -> Launch | None:
+    """The launch, None if there is none; a launch of a platform an administrator disabled (a
+    compromised LMS) has ended, token or cookie: LaunchTokenError."""
     if not isinstance(launch_id, str):
         return None
-    found: Launch | None = db.session.execute(_LAUNCH_BY_ID, {"launch_id": launch_id}).scalars().first()
+    row = db.session.execute(_LAUNCH_BY_ID, {"launch_id": launch_id}).first()
+    if row is None:
+        return None
+    launch, enabled = row
+    if not enabled:
+        raise LaunchTokenError("platform_disabled", _("Your session has ended."))
+    found: Launch = launch
     return found
 
 
