@@ -21,7 +21,8 @@ MEMBER = LIS + "membership#"
 INST = LIS + "institution/person#"
 SYS = LIS + "system/person#"
 
-CANVAS_STUDENT_WHO_TEACHES_ELSEWHERE = [INST + "Student", INST + "Instructor", MEMBER + "Learner", SYS + "User"]
+# A Canvas student of this course who teaches another course of the account.
+TEACHES_ELSEWHERE = [INST + "Student", INST + "Instructor", MEMBER + "Learner", SYS + "User"]
 
 
 @pytest.mark.parametrize(
@@ -36,9 +37,9 @@ CANVAS_STUDENT_WHO_TEACHES_ELSEWHERE = [INST + "Student", INST + "Instructor", M
         # Canvas: a student; a student who teaches elsewhere in the account (the finding); a
         # teacher; a TA; a designer; an observer; the test student of "Student view".
         ([INST + "Student", MEMBER + "Learner", SYS + "User"], "learner"),
-        (CANVAS_STUDENT_WHO_TEACHES_ELSEWHERE, "learner"),
+        (TEACHES_ELSEWHERE, "learner"),
         ([INST + "Instructor", MEMBER + "Instructor", SYS + "User"], "instructor"),
-        ([LIS + "membership/Instructor#TeachingAssistant", MEMBER + "Instructor", SYS + "User"], "instructor"),
+        ([LIS + "membership/Instructor#TeachingAssistant", MEMBER + "Instructor"], "instructor"),
         ([MEMBER + "ContentDeveloper", SYS + "User"], "instructor"),
         ([MEMBER + "Mentor", SYS + "User"], "learner"),
         ([MEMBER + "Learner", "http://purl.imsglobal.org/vocab/lti/system/person#TestUser"], "learner"),
@@ -77,9 +78,7 @@ def test_the_course_role_decides(roles: list[str], expected: str) -> None:
 def test_a_learner_who_teaches_elsewhere_cannot_read_the_class_results(launch_as: Any) -> None:
     ada = launch_as("learner", sub="201", item="partnership-assessment")
     assert ada.get("/app/assessment/").status_code == 200
-    ben = launch_as(
-        "learner", sub="202", item="partnership-assessment", extra={C.ROLES: CANVAS_STUDENT_WHO_TEACHES_ELSEWHERE}
-    )
+    ben = launch_as("learner", sub="202", item="partnership-assessment", extra={C.ROLES: TEACHES_ELSEWHERE})
     assert ben.get("/app/assessment/class/results.csv").status_code == 403
     assert ben.get("/app/assessment/settings").status_code == 403
     assert ben.get("/app/grades/").status_code == 403
