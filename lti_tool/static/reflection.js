@@ -27,7 +27,9 @@
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
   }
-  function number(n) { return n.toLocaleString("en"); }
+  // Numbers as the page writes them: "20,000" in English, "20 000" in French (<html lang>).
+  var LANG = document.documentElement.lang || "en";
+  function number(n) { return n.toLocaleString(LANG); }
   function say(text) {
     if (status.textContent !== text) { status.textContent = text; }
   }

@@ -39,3 +39,35 @@ def test_a_francophone_reads_the_workshop_in_french_and_axe_is_clean(app: Flask,
     cite = frame.locator("cite", has_text="Getting to Maybe")
     assert cite.get_attribute("lang") == "en"
     assert frame.get_by_text("(en anglais)").first.is_visible()
+
+
+def test_french_pages_fit_a_320px_iframe_and_keep_their_own_language(app: Flask, page: Any) -> None:
+    """French sentences are longer: at 320 px nothing scrolls sideways (the "opens in a new tab"
+    note wraps); that note, inside a title kept in English, is spoken as French; the reflection's
+    counter writes its numbers the French way once its script has run."""
+    page.set_viewport_size({"width": 352, "height": 800})  # leaves a 320 px iframe
+    page.goto(app.config["DEMO_URL"] + "/demo/")
+    page.locator("a.person-fr").filter(has_text="Dev").click()
+    page.get_by_role("link", name="P3 Workshop", exact=True).click()
+    frame = page.frame_locator(FRAME)
+    frame.get_by_role("heading", level=1, name="Partenariats public-privé : l'art du possible").wait_for()
+    tool = page.frame(name="tool-frame")
+    assert tool.evaluate("document.documentElement.clientWidth") <= 320
+    found: dict[str, list[str]] = {}
+    for path in ["/sessions/session-3", "/bibliography"]:
+        tool.goto(re.sub(r"/app/[^?]*", W + path, tool.url, count=1))
+        tool.wait_for_load_state()
+        problems = found[path] = []
+        overflow = tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if overflow > 0:
+            problems.append(f"scrolls sideways by {overflow}px")
+        notes = tool.evaluate(
+            "[...document.querySelectorAll('.external-note')].map(n => n.closest('[lang]').lang)"
+        )
+        assert notes  # both pages link to readings
+        problems += [f"an external note in lang={lang}" for lang in set(notes) if lang != "fr-CA"]
+        if path == "/sessions/session-3":
+            counter = tool.locator("#reflection-count").inner_text()
+            if counter != "0 caractères sur 20\u00a0000":
+                problems.append(f"counter says {counter!r}")
+    assert found == {path: [] for path in found}

@@ -34,6 +34,9 @@ def test_a_french_launch_reads_the_session_page_in_french(launch_as: Any) -> Non
     body = page.get_data(as_text=True)
     assert '<cite lang="en">' in body and "Accountability for Learning" in words
     assert "(en anglais)" in words
+    # The "opens in a new tab" note inside that English title is French, and spoken so.
+    notes = re.findall(r'<span class="external-note"[^>]*>', body)
+    assert notes and set(notes) == {'<span class="external-note" lang="fr-CA">'}
     assert "To whom is your organization accountable" not in words
 
     ben = launch_as("learner", sub="ben", locale="en-CA")
@@ -42,6 +45,7 @@ def test_a_french_launch_reads_the_session_page_in_french(launch_as: Any) -> Non
     assert "Accountability for Learning" in words and "To whom is your organization accountable" in words
     assert "(en anglais)" not in words and "(in English)" not in words
     assert '<cite lang="en">' not in english.get_data(as_text=True)
+    assert 'class="external-note" lang' not in english.get_data(as_text=True)
 
 
 def test_a_french_launch_takes_the_assessment_and_reads_the_report_in_french(launch_as: Any) -> None:
