@@ -21,7 +21,8 @@
       var open = button.getAttribute("aria-pressed") !== "true";
       sections().forEach(function (d) { d.open = open; });
       button.setAttribute("aria-pressed", open ? "true" : "false");
-      button.textContent = open ? "Close all details" : "Open all details";
+      // Its words come from the page (data-open-label, data-close-label): translated there.
+      button.textContent = open ? button.dataset.closeLabel : button.dataset.openLabel;
     });
   });
 })();

@@ -53,6 +53,12 @@ def test_a_francophone_takes_the_self_assessment_in_french(app: Flask, page: Any
     frame.get_by_role("heading", level=1, name="Rapport : Le PPP du transport régional").wait_for()
     problems += _checked(page)
     assert frame.locator("#ask-priorities h3").inner_text().endswith("Domaines à améliorer, par priorité")
+    toggle = frame.locator("[data-toggle-details]")
+    assert toggle.inner_text() == "Ouvrir tous les détails"
+    toggle.click()  # its script says the other label, in French too
+    assert toggle.inner_text() == "Fermer tous les détails"
+    toggle.click()
+    assert toggle.inner_text() == "Ouvrir tous les détails"
 
     frame.get_by_role("link", name="Votre note").first.click()
     frame.get_by_role("heading", level=1, name="Votre note").wait_for()
