@@ -16,6 +16,17 @@ from lti_tool.assessment.instrument import NA, Instrument, Statement
 
 EFFORTS = ("low", "medium", "high")
 HORIZONS = ("short", "medium", "long")
+# What people read for them (files and settings keep the codes), in the reader's language.
+EFFORT_LABELS: Mapping[str, Any] = {
+    "low": i18n.lazy_gettext("Low"),
+    "medium": i18n.lazy_gettext("Medium"),
+    "high": i18n.lazy_gettext("High"),
+}
+HORIZON_LABELS: Mapping[str, Any] = {
+    "short": i18n.lazy_gettext("Short term"),
+    "medium": i18n.lazy_gettext("Medium term"),
+    "long": i18n.lazy_gettext("Long term"),
+}
 
 
 def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -135,6 +146,16 @@ class Mechanism:
             raise ValueError(f"effort must be one of {EFFORTS}, not {self.effort!r}")
         if self.horizon not in HORIZONS:
             raise ValueError(f"horizon must be one of {HORIZONS}, not {self.horizon!r}")
+
+    @property
+    def effort_label(self) -> str:
+        """The effort in words, in the current language ("Low", "Faible")."""
+        return str(EFFORT_LABELS[self.effort])
+
+    @property
+    def horizon_label(self) -> str:
+        """The time scale in words, in the current language ("Short term", "Court terme")."""
+        return str(HORIZON_LABELS[self.horizon])
 
     @property
     def sort_key(self) -> tuple[int, int, str]:

@@ -21,6 +21,7 @@ class FormField:
     default: Any
     help: str
     choices: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()  # what each choice shows: OneOf's labels, else the choice itself
     upload: str = ""  # metadata "upload": the file types a teacher may upload into this field
     allowed: str = ""  # what the field takes, said beside it (from the schema's validators)
 
@@ -39,6 +40,16 @@ def _kind(field: fields.Field) -> tuple[str, tuple[str, ...]]:
         long_text = any(isinstance(v, validate.Length) and (v.max or 0) > 500 for v in field.validators)
         return ("textarea" if long_text else "text"), ()
     return "text", ()
+
+
+def _labels(field: fields.Field, choices: tuple[str, ...]) -> tuple[str, ...]:
+    """A select's option texts: `OneOf(choices, labels=[...])`'s labels (lazy texts, translated
+    now, in the reader's language), else the choices themselves."""
+    for validator in field.validators:
+        if isinstance(validator, validate.OneOf):
+            given = [str(label) for label in validator.labels]
+            return tuple(given[i] if i < len(given) and given[i] else c for i, c in enumerate(choices))
+    return choices
 
 
 def _number(value: Any) -> str | None:
@@ -76,6 +87,7 @@ def form_fields(schema_cls: type[Schema]) -> list[FormField]:
     result = []
     for name, field in schema.fields.items():
         kind, choices = _kind(field)
+        labels = _labels(field, choices)
         default = field.load_default if field.load_default is not missing else ""
         meta = field.metadata or {}
         result.append(
@@ -86,6 +98,7 @@ def form_fields(schema_cls: type[Schema]) -> list[FormField]:
                 default=default() if callable(default) else default,
                 help=str(meta.get("description") or meta.get("help") or ""),
                 choices=choices,
+                labels=labels,
                 upload=str(meta.get("upload") or ""),
                 allowed=_allowed(field, kind),
             )

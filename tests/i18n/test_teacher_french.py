@@ -63,6 +63,15 @@ def test_the_settings_page_and_its_validation_messages_are_french(teachers: dict
     assert "Un nombre de 1 à 5." in words  # a field's values, from its validators
     assert "Contenu du fichier de catalogue" in words  # a field's label (plugin metadata)
     assert "Enregistrer les paramètres" in words and "Save settings" not in words
+    # A choice's words, not its code: the workshop catalogue's largest effort.
+    page = teachers["fr"].get("/app/assessment/settings").get_data(as_text=True)
+    efforts = re.search(r'<select[^>]*name="catalogue\.workshop\.max_effort".*?</select>', page, re.S)
+    assert efforts is not None
+    options = re.findall(r'<option value="(\w+)"[^>]*>([^<]*)</option>', efforts.group(0))
+    assert options == [("low", "Faible"), ("medium", "Moyen"), ("high", "Élevé")]
+    assert "low :" not in words
+    english = teachers["en"].get("/app/assessment/settings").get_data(as_text=True)
+    assert '<option value="low">Low</option>' in english
 
     bad = {**SETTINGS, "scoring.threshold_bands.strength_min": "9", "discussion_minimum": "0"}
     refused = teachers["fr"].post("/app/assessment/settings", bad)

@@ -66,6 +66,10 @@ def test_a_french_launch_takes_the_assessment_and_reads_the_report_in_french(lau
     assert "Structure et gouvernance" in words and "Empathie et confiance" in words
     assert "Comités de gouvernance par palier" in words  # the built-in catalogue, in French
     assert "Governance committee ladder" not in words and "Structure and governance" not in words
+    # Each mechanism's effort and time scale in words, not their codes ("effort : medium").
+    efforts = re.findall(r"effort : (\S+) · (\S+ terme) · source", words.replace("\u00a0", " "))
+    assert efforts and {e for e, _ in efforts} <= {"faible", "moyen", "élevé"}
+    assert {h for _, h in efforts} <= {"court terme", "moyen terme", "long terme"}
 
 
 def test_an_old_attempt_reads_in_the_french_of_its_own_version(launch_as: Any, app: Flask) -> None:

@@ -23,7 +23,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 
 from lti_tool.assessment.catalogue import CatalogueError, mechanisms_from_records, resolve
 from lti_tool.assessment.instrument import Instrument, flatten_errors
-from lti_tool.assessment.model import EFFORTS, Mechanism
+from lti_tool.assessment.model import EFFORT_LABELS, EFFORTS, Mechanism
 from lti_tool.content.bilingual import DEFAULT_LANGUAGE, Bilingual, language_of, localize
 from lti_tool.plugin_api import TOOL_TEXTS, MechanismCatalogue
 
@@ -39,10 +39,11 @@ class WorkshopCatalogueSettings(Schema):
 
     max_effort = fields.String(
         load_default="high",
-        validate=validate.OneOf(EFFORTS),
+        # The labels are what the settings page shows for each code (translated there).
+        validate=validate.OneOf(EFFORTS, labels=[EFFORT_LABELS[e] for e in EFFORTS]),
         metadata={
             "label": _l("Largest effort shown"),
-            "help": _l("Hide mechanisms that take more effort than this (low, medium or high)."),
+            "help": _l("Hide mechanisms that take more effort than this."),
         },
     )
 
