@@ -15,6 +15,7 @@ from typing import Any
 from lti_tool.assessment.instrument import Instrument
 from lti_tool.extensions import db
 from lti_tool.i18n import gettext as _
+from lti_tool.i18n import integer
 from lti_tool.models import ActivitySettings
 from lti_tool.plugin_api import Plugin, SettingsError, validate_settings
 from lti_tool.plugin_manager import (
@@ -174,7 +175,7 @@ def _activity_fields(raw: Mapping[str, Any], clean: dict[str, Any], problems: Se
         problems.add(
             "activity",
             "instructions",
-            _("Keep the instructions under %(count)s characters.", count=INSTRUCTIONS_MAX),
+            _("Use at most %(count)s characters for the instructions.", count=integer(INSTRUCTIONS_MAX)),
         )
     clean["instructions"] = instructions
     minimum = str(raw.get("discussion_minimum", DEFAULTS["discussion_minimum"])).strip()

@@ -13,7 +13,7 @@ from lti_tool.assessment.instrument import Instrument, default_instrument, get_i
 from lti_tool.assessment.model import Responses, format_number, missing_answers, rating_counts
 from lti_tool.assessment.report import AreaChange, Report, build_report, compare_attempts
 from lti_tool.extensions import db, rowcount
-from lti_tool.i18n import decimal, percent
+from lti_tool.i18n import decimal, integer, percent
 from lti_tool.i18n import gettext as _
 from lti_tool.models import AssessmentAreaTotal, AssessmentAttempt, Launch, LtiUser
 from lti_tool.models.assessment import DRAFT, PARTNERSHIP_NAME_MAX, SUBMITTED
@@ -57,7 +57,7 @@ def partnership_name(raw: object) -> str:
         raise AnswerError(_("Name the partnership you will assess."))
     if len(name) > PARTNERSHIP_NAME_MAX:
         raise AnswerError(
-            _("Keep the partnership's name under %(max)s characters.", max=PARTNERSHIP_NAME_MAX)
+            _("Use at most %(max)s characters for the partnership's name.", max=integer(PARTNERSHIP_NAME_MAX))
         )
     return name
 

@@ -18,6 +18,7 @@ from lti_tool.assessment.instrument import default_instrument
 from lti_tool.assessment.partnership import Partner
 from lti_tool.extensions import db, rowcount
 from lti_tool.i18n import gettext as _
+from lti_tool.i18n import integer
 from lti_tool.models import (
     AssessmentAreaTotal,
     AssessmentAttempt,
@@ -64,7 +65,9 @@ def details(side: object, organization: object, named: object) -> Details:
         raise GroupError(_("Choose your side of the partnership: public, private, non-profit or other."))
     org = " ".join(str(organization or "").split())
     if len(org) > ORGANIZATION_MAX:
-        raise GroupError(_("Keep your organization's name under %(n)s characters.", n=ORGANIZATION_MAX))
+        raise GroupError(
+            _("Use at most %(n)s characters for your organization's name.", n=integer(ORGANIZATION_MAX))
+        )
     return Details(side_text, org, bool(named))
 
 

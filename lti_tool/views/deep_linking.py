@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from lti_tool import items as item_registry
 from lti_tool.content import DEFAULT_MAX_POINTS, LinkableItem
 from lti_tool.i18n import gettext as _
+from lti_tool.i18n import integer
 from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.lti import deep_linking
 from lti_tool.lti import session as launch_session
@@ -90,7 +91,9 @@ def _read_choices(
             continue
         title = " ".join(choices.titles[item_id].split()) or found.title
         if len(title) > TITLE_MAX:
-            choices.errors[f"title:{item_id}"] = _("Keep the title under %(max)s characters.", max=TITLE_MAX)
+            choices.errors[f"title:{item_id}"] = _(
+                "Use at most %(max)s characters for the title.", max=integer(TITLE_MAX)
+            )
         points: int | None = None
         if found.graded:
             raw = choices.points[item_id].strip()

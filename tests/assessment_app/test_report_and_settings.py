@@ -71,7 +71,7 @@ def test_switching_the_scoring_model_changes_every_report(taker: Any, teacher: T
             {"scoring.threshold_bands.strength_min": "3", "scoring.threshold_bands.borderline_min": "3.5"},
             "borderline",
         ),
-        ({"instructions": "x" * 4001}, "Keep the instructions under 4000 characters"),
+        ({"instructions": "x" * 4001}, "Use at most 4,000 characters for the instructions"),
     ],
 )
 def test_invalid_settings_are_shown_and_nothing_is_saved(

@@ -58,7 +58,9 @@ def test_french_pages_fit_a_320px_iframe_and_keep_their_own_language(app: Flask,
         tool.goto(re.sub(r"/app/[^?]*", W + path, tool.url, count=1))
         tool.wait_for_load_state()
         problems = found[path] = []
-        overflow = tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = tool.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         if overflow > 0:
             problems.append(f"scrolls sideways by {overflow}px")
         notes = tool.evaluate(

@@ -136,6 +136,7 @@ def test_a_deep_linking_request_is_answered_once(lms: DemoLms) -> None:
         ([ASSESSMENT], {f"points:{ASSESSMENT}": "0"}, POINTS_MESSAGE),
         ([ASSESSMENT], {f"points:{ASSESSMENT}": "\u00b2"}, POINTS_MESSAGE),  # a digit, not ASCII
         (["p3-art-of-the-possible/session-99"], {}, "no longer exists"),
+        ([ASSESSMENT], {f"title:{ASSESSMENT}": "x" * 256}, "Use at most 255 characters for the title."),
     ],
 )
 def test_picker_refuses_bad_choices_in_plain_words(
