@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,34 @@ def test_the_built_in_catalogue_needs_its_french_texts_and_answers_in_the_instru
     assert all(a.summary != b.summary and a.source != b.source for a, b in zip(en, fr, strict=True))
     notes = catalogue.uncovered_notes(get_instrument(2, lang="fr"), settings)
     assert notes["identity"].startswith("Rien dans les lectures")
+
+
+def test_a_readings_source_is_a_published_name_and_a_description_is_a_french_note() -> None:
+    """`source` is kept as published and spoken in the work's language (decision 0022): only a
+    publisher or the work a chapter appears in. What describes a reading ("Results of National
+    Survey on Partnering") is a note, {en, fr}, so a French page says it in French. A new source
+    here: check it is a published name, else make it a note."""
+    en, fr = load_workshops()[P3], load_workshops(lang="fr")[P3]
+
+    def readings(w: Any) -> list[Any]:
+        return [
+            *w.bibliography,
+            *(r for s in w.sessions for r in (*s.required_readings, *s.additional_readings)),
+        ]
+
+    assert {r.source for r in readings(en) if r.source} == {
+        "Berrett-Koehler Publishers, San Francisco",
+        "Cambridge University Press",
+        "Comparative Trends in Public Management",  # the book the chapter is in
+        "Elsevier Science, Burlington, MA",
+        "Jossey-Bass, San Francisco",
+        "Palgrave",
+        "Penguin Canada, Toronto",
+        "Random House Canada, Toronto",
+        "University of Ottawa Press",
+        "University of Ottawa Press, Ottawa",
+    }
+    notes = {r.title: r.note for r in readings(fr)}
+    assert notes["Bridging Two Solitudes"].startswith("Une enquête du Forum des politiques publiques")
+    cbnc = next(t for t in notes if t.startswith("Transformational Changes"))
+    assert notes[cbnc] == "Résultats d'une enquête nationale sur les partenariats."
