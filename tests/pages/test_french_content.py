@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
@@ -67,7 +68,7 @@ def test_a_french_launch_takes_the_assessment_and_reads_the_report_in_french(lau
     assert "Comités de gouvernance par palier" in words  # the built-in catalogue, in French
     assert "Governance committee ladder" not in words and "Structure and governance" not in words
     # Each mechanism's effort and time scale in words, not their codes ("effort : medium").
-    efforts = re.findall(r"effort : (\S+) · (\S+ terme) · source", words.replace("\u00a0", " "))
+    efforts = re.findall(r"effort : (\S+) · (\S+ terme) · source", words)
     assert efforts and {e for e, _ in efforts} <= {"faible", "moyen", "élevé"}
     assert {h for _, h in efforts} <= {"court terme", "moyen terme", "long terme"}
 
@@ -117,3 +118,51 @@ def test_the_items_a_teacher_places_are_titled_in_the_teachers_language(app: Fla
     assert french["p3-art-of-the-possible/session-2"] == "Séance 2 : L'art de la gouvernance"
     assert english[ITEM] == "Assignment: Partnership Self-Assessment"
     assert french[ITEM] == "Travail : Autoévaluation du partenariat"
+
+
+def flat(page: Any) -> str:
+    """The page's text with its tags dropped, not turned into spaces (text() would put one before
+    the colon after </strong>), and its no-break spaces kept."""
+    return re.sub(r"[ \t\r\n]+", " ", html.unescape(re.sub(r"<[^>]+>", "", page.get_data(as_text=True))))
+
+
+def test_the_report_and_the_class_view_punctuate_the_french_way(launch_as: Any, app: Flask) -> None:
+    """Whole phrases, colon and quotes included, go through the catalogue: French puts a space
+    before the colon (no-break in the texts written for this) and quotes with « » (no-break
+    spaces inside); a day of the month has no
+    leading zero."""
+    nbsp = "\u00a0"
+    for locale, colon, opening, closing, day in [
+        (
+            "fr-CA",
+            "[ \u00a0]: ",
+            "«" + nbsp,
+            nbsp + "»",
+            ("soumise le 5 mars 2026", "soumise le 5 mars 2026"),
+        ),
+        ("en", ": ", "“", "”", ("submitted 5 March 2026", "submitted 5 Mar 2026")),
+    ]:
+        ana = Taker(launch_as("learner", sub="ana-" + locale, item=ITEM, locale=locale))
+        ana.answer_all(rating=lambda sid: 1 if sid.startswith("trust") else 4)
+        done = ana.post("/app/assessment/submit", allow_redirects=False)
+        with app.app_context():
+            db.session.execute(
+                update(AssessmentAttempt).values(submitted_at=datetime(2026, 3, 5, 15, tzinfo=UTC))
+            )
+            db.session.commit()
+        words = flat(ana.get(done.headers["Location"].split("?")[0].replace("http://localhost", "")))
+        assert re.search(r"(Préoccupation|Concern) \(1\)" + colon + r"(Empathie|Empathy)", words)
+        assert re.search(r"(Cotes faibles|Rated low)" + colon + re.escape(opening), words)
+        # A low-rated statement no mechanism covers: "Area : « statement » (cote 1)".
+        assert re.search(colon + re.escape(opening) + "[^«»“”]+" + closing + r" \((cote|rated) 1\)", words)
+        if locale == "fr-CA":
+            assert "“" not in words and "”" not in words
+        assert day[0] in words  # "5", not "05"
+
+        bob = Taker(launch_as("learner", sub="bob-" + locale, item=ITEM, locale=locale))
+        bob.begin()
+        teacher = launch_as("instructor", sub="t-" + locale, item=ITEM, locale=locale)
+        view = flat(teacher.get("/app/assessment/"))
+        assert re.search("Learner bob-" + locale + colon + "0 ", view)  # a draft's progress
+        assert re.search(r"(Empathie et confiance|Empathy and trust)" + colon + "[0-9]+ ", view)
+        assert day[1] in view
