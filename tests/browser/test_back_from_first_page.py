@@ -23,7 +23,9 @@ def _launch(app: Flask, page: Any, storage: bool) -> Any:
 
 def _assert_back_lands_somewhere_sensible(app: Flask, page: Any, tool: Any) -> None:
     first_page = tool.url
-    tool.evaluate("history.back()")
+    # Back as the frame's own script would press it; after this call returns, so that the page
+    # going away does not cut the evaluation short.
+    tool.evaluate("setTimeout(function () { history.back(); }, 0)")
     # Wait until Back has gone somewhere: the top page changed, or the tool frame left its page.
     for _ in range(100):
         page.wait_for_timeout(100)
