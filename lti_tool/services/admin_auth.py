@@ -125,9 +125,7 @@ class SignInWait:
     everyone: bool = False
 
 
-def _wait_until_below(
-    now: datetime, window: timedelta, limit: int, client: str | None
-) -> int:
+def _wait_until_below(now: datetime, window: timedelta, limit: int, client: str | None) -> int:
     """Seconds until the newest ``limit`` failures (of ``client``, or of everyone) fall to
     ``limit - 1`` in the window: when the oldest of them leaves it."""
     query = select(AdminSignInFailure.created_at)
@@ -160,8 +158,7 @@ def begin_sign_in(settings: Mapping[str, Any], address: str) -> SignInWait | Non
     db.session.commit()
     in_window = AdminSignInFailure.created_at > now - window
     recent = (
-        db.session.scalar(select(func.count()).where(AdminSignInFailure.client == client, in_window))
-        or 0
+        db.session.scalar(select(func.count()).where(AdminSignInFailure.client == client, in_window)) or 0
     )
     everyone = 0
     if recent <= limit and ceiling > 0:

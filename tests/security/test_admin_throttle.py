@@ -57,9 +57,7 @@ def test_the_global_ceiling_stops_guesses_from_many_prefixes_for_everyone(make_t
     assert 0 < int(refused.headers["Retry-After"]) <= 900
 
 
-def test_the_administrator_signs_in_again_once_the_window_has_passed(
-    make_tool_app: Any, clock: Any
-) -> None:
+def test_the_administrator_signs_in_again_once_the_window_has_passed(make_tool_app: Any, clock: Any) -> None:
     app = make_tool_app(
         ADMIN_PASSWORD=CHEAP, ADMIN_SIGN_IN_GLOBAL_MAX_FAILURES=3, ADMIN_SIGN_IN_WINDOW_SECONDS=600
     )
