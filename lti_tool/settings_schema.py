@@ -281,6 +281,12 @@ class SettingsSchema(Schema):
     ROSTER_CACHE_SECONDS = grades.integer(
         120, "Seconds the course roster (NRPS) is reused by the gradebook page (0: always ask)."
     )
+    ROSTER_MAX_MEMBERS = grades.integer(
+        10_000,
+        "Members a course roster (NRPS) may have: a larger one is not read to the end nor shown "
+        "(the page says so). A roster is read within 2 x HTTP_TIMEOUT in all, 8 MB at most.",
+        minimum=1,
+    )
     GRADES_SCALE_REFRESH_SECONDS = grades.seconds(
         300,
         "Seconds an activity's points, read from its LMS line item, are trusted before a learner's "
