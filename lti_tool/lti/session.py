@@ -26,7 +26,7 @@ from lti_tool import languages, logs
 from lti_tool.clock import TimedSerializer
 from lti_tool.extensions import db
 from lti_tool.i18n import gettext as _
-from lti_tool.models import Launch
+from lti_tool.models import Launch, Platform
 from lti_tool.models.base import utcnow
 from lti_tool.security import same_secret
 
@@ -65,20 +65,29 @@ def issue_token(launch: Launch) -> str:
 
 
 # What nearly every page reads of its launch (the person's name, the course, the activity),
-# loaded with it: one statement per request instead of up to four.
-# Built once with a bound parameter (every request runs it): ``session.get`` built the statement
-# and its cache key again on each call.
+# loaded with it, and whether its platform is still enabled: one statement per request instead
+# of up to five. Built once with a bound parameter (every request runs it): ``session.get``
+# built the statement and its cache key again on each call.
 _LAUNCH_BY_ID = (
-    select(Launch)
+    select(Launch, Platform.enabled)
+    .join(Platform, Platform.id == Launch.platform_id)
     .options(joinedload(Launch.user), joinedload(Launch.context), joinedload(Launch.resource_link))
     .where(Launch.id == bindparam("launch_id"))
 )
 
 
 def _get_launch(launch_id: Any) -> Launch | None:
+    """The launch, None if there is none; a launch of a platform an administrator disabled (a
+    compromised LMS) has ended, token or cookie: LaunchTokenError."""
     if not isinstance(launch_id, str):
         return None
-    found: Launch | None = db.session.execute(_LAUNCH_BY_ID, {"launch_id": launch_id}).scalars().first()
+    row = db.session.execute(_LAUNCH_BY_ID, {"launch_id": launch_id}).first()
+    if row is None:
+        return None
+    launch, enabled = row
+    if not enabled:
+        raise LaunchTokenError("platform_disabled", _("Your session has ended."))
+    found: Launch = launch
     return found
 
 
@@ -113,13 +122,26 @@ def start(launch: Launch) -> str:
     return g.launch_token
 
 
+# Sec-Fetch-Site of a request made by a page of the tool itself, or by the person (address bar,
+# bookmark, the browser's reload): the requests whose URL or form may carry a launch token.
+_OWN_SITES = ("same-origin", "none")
+
+
 def _token_from_request() -> str | None:
-    return (
-        request.headers.get(TOKEN_HEADER)
-        or request.form.get(TOKEN_PARAM)
-        or request.args.get(TOKEN_PARAM)
-        or None
-    )
+    """The launch token the request carries. One in a URL or a form counts only when the tool's
+    own page (or the person) made the request: a link or form on another site (a course forum, a
+    message) carrying someone's token would put whoever follows it in that person's session,
+    writing into their account (docs/decisions/0032). A header is set only by the tool's own
+    script (another site's page cannot, without CORS). Browsers that send no Sec-Fetch-Site
+    (before 2023) and clients that are not browsers are not told apart from the tool's pages."""
+    header = request.headers.get(TOKEN_HEADER)
+    if header:
+        return header
+    carried = request.form.get(TOKEN_PARAM) or request.args.get(TOKEN_PARAM)
+    if carried and request.headers.get("Sec-Fetch-Site", "same-origin") not in _OWN_SITES:
+        g.token_from_another_site = True
+        return None
+    return carried or None
 
 
 def load_current() -> Launch | None:
@@ -130,8 +152,13 @@ def load_current() -> Launch | None:
     launch: Launch | None = None
     if token:
         launch = read_token(token)
-    elif session.get("launch_id"):
-        launch = _get_launch(session["launch_id"])
+    elif session.get("launch_id"):  # the person's own session, also when a link from elsewhere
+        launch = _get_launch(session["launch_id"])  # carried another's token (not taken)
+    elif g.get("token_from_another_site"):
+        raise LaunchTokenError(
+            "token_from_another_site",
+            _("This link came from another site with someone's session in it, so it was not opened."),
+        )
     if launch is not None and launch.created_at < utcnow() - timedelta(hours=MAX_SESSION_HOURS):
         raise LaunchTokenError("session_ended", _("Your session has ended."))
     g.launch = launch

@@ -40,7 +40,9 @@ def page_changes(form: Mapping[str, str]) -> list[Change]:
 def json_change(data: Any) -> Change | None:
     """One autosaved answer: ``{"item", "value", "version"}``; without a version (a client
     that does not know them) the answer is saved whatever is stored."""
-    if not data or not isinstance(data.get("item"), str) or not isinstance(data.get("value"), str):
+    if not isinstance(data, Mapping):  # JSON that is an array, a string, a number
+        return None
+    if not isinstance(data.get("item"), str) or not isinstance(data.get("value"), str):
         return None
     version = data.get("version")
     return Change(data["item"], data["value"], _version(version) if version is not None else None)

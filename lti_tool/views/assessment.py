@@ -6,6 +6,7 @@ lti_tool.assessment and the plugins.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request
@@ -30,6 +31,7 @@ from lti_tool.services.assessment import IMPORTANCE_PREFIX, AnswerError, SubmitR
 from lti_tool.services.grades import scale as grade_scale
 from lti_tool.views import activity, answer_forms
 from lti_tool.views.assessment_class import class_view
+from lti_tool.views.params import MAX_ID
 
 bp = Blueprint("assessment", __name__, url_prefix="/app/assessment")
 
@@ -248,11 +250,15 @@ def save_answer() -> Any:
     showed: 409 ``conflict`` when it was changed elsewhere since (nothing overwritten)."""
     launch = _assessment_launch()
     data = request.get_json(silent=True) if request.is_json else request.form
+    if not isinstance(data, Mapping):  # unreadable JSON, or an array, a string, a number
+        return jsonify(error="bad_answer", message=_("Send a JSON object with an item and a value.")), 400
     change = answer_forms.json_change(data)
     if change is None:
         return jsonify(error="bad_answer", message=_("Send an item and a value.")), 400
-    asked = data.get("attempt") if data else None  # the attempt the page was made for
+    asked = data.get("attempt")  # the attempt the page was made for
     asked = asked if isinstance(asked, int) and not isinstance(asked, bool) else None
+    if asked is not None and not 1 <= asked <= MAX_ID:  # no such record: never sent to the database
+        return jsonify(error="bad_attempt", message=_("The attempt is not a valid attempt number.")), 400
     try:
         done = service.autosave(launch, _link(launch), asked, change)
     except AnswerError as exc:

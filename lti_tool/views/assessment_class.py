@@ -23,6 +23,7 @@ from lti_tool.services import cohort as cohort_service
 from lti_tool.services.cohort import ClassResults
 from lti_tool.services.results_export import stream_csv
 from lti_tool.views import activity, partnership_joint
+from lti_tool.views.params import MAX_ID
 
 bp = Blueprint("assessment_class", __name__, url_prefix="/app/assessment/class")
 bp.context_processor(activity.scale_context)  # the activity's points, on every page of it
@@ -106,10 +107,15 @@ def class_view(launch: Launch) -> str:
     settings = activity_settings.load(link)
     model, guides = activity.model_and_guides(settings)
     workshop = _workshop_of(launch)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    found = cohort_service.roster(
-        link, launch.context_pk, workshop.slug if workshop else None, page, PAGE_SIZE
-    )
+    slug = workshop.slug if workshop else None
+    # Bounded before the query (an OFFSET beyond 64 bits is a database error), then clamped to
+    # the pages there are: a page past the last shows the last.
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_ID)
+    found = cohort_service.roster(link, launch.context_pk, slug, page, PAGE_SIZE)
+    pages = max(1, -(-found.learners // PAGE_SIZE))
+    if page > pages:
+        page = pages
+        found = cohort_service.roster(link, launch.context_pk, slug, page, PAGE_SIZE)
     results = cohort_service.class_results(link, guides, with_retakes=found.retakers > 0)
     return render_template(
         "assessment/class.html",
@@ -119,7 +125,7 @@ def class_view(launch: Launch) -> str:
         results=results,
         charts=_charts(results) if found.submitted else None,
         page=page,
-        pages=max(1, -(-found.learners // PAGE_SIZE)),
+        pages=pages,
         sessions_total=len(workshop.sessions) if workshop else None,
         groups=partnership_joint.teacher_rows(link, settings),
     )

@@ -159,3 +159,24 @@ def test_signing_out_ends_the_session_on_the_server(make_app: Any) -> None:
     thief = requests.Session()
     thief.cookies.set("p3_session", copied)
     assert thief.get(base + "/admin/", allow_redirects=False, timeout=10).status_code == 302  # to sign-in
+
+
+@pytest.mark.both_dbs  # the launch and its platform's flag are read in one statement (a join)
+def test_disabling_a_platform_ends_its_sessions_at_once(tool_app: Flask, launch_as: Any) -> None:
+    from lti_tool.services import platforms as platform_service
+    from tests.support.launch_as import CLIENT_ID, ISSUER
+
+    ada = launch_as("instructor", sub="ada", item="partnership-assessment")
+    with ada.client.session_transaction() as cookie:  # a browser that accepted the tool's cookie
+        cookie["launch_id"] = ada.launch_id
+    csrf = ada.csrf("/app/assessment/")
+    assert ada.get("/app/assessment/").status_code == 200
+    assert ada.client.get("/app/assessment/").status_code == 200  # the cookie alone
+    with tool_app.app_context():  # the administrator's switch (a compromised LMS)
+        platform_service.set_enabled(platform_service.get_platform(ISSUER, CLIENT_ID), False)
+    page = ada.get("/app/assessment/")
+    assert page.status_code == 401 and "Your session has ended." in page.get_data(as_text=True)
+    assert ada.get("/app/assessment/class/results.csv").status_code == 401
+    assert ada.client.get("/app/assessment/").status_code == 401
+    renewed = ada.client.post("/app/session/renew", data={"lt": ada.token, "csrf_token": csrf})
+    assert renewed.status_code == 401
