@@ -8,6 +8,7 @@ raises ServiceLimit: a partial roster would show learners as missing from the co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lti_tool.lti.ags import SCOPE_NRPS, ServiceClient
 from lti_tool.lti.errors import ServiceError, ServiceLimit
@@ -16,6 +17,18 @@ from lti_tool.lti.roles import role_name
 MEMBERSHIP_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
 MAX_PAGES = 100
 MAX_BYTES = 8_000_000  # all pages together (one page alone may be as large: outbound.SERVICE)
+# Members asked for per page (the service's ``limit``): Canvas otherwise answers 10 a page, so a
+# course of 1,000 would pass MAX_PAGES; a platform answers at most its own maximum.
+PAGE_SIZE = 1000
+
+
+def first_page(url: str) -> str:
+    """The roster URL asking for PAGE_SIZE members a page, unless the platform's URL names a limit."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if any(name == "limit" for name, _value in query):
+        return url
+    return urlunsplit(parts._replace(query=urlencode([*query, ("limit", str(PAGE_SIZE))])))
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +49,7 @@ def members(client: ServiceClient, url: str, *, max_members: int, max_bytes: int
     when the roster passes a bound (deadline, members, bytes, pages)."""
     found: list[Member] = []
     received = 0
-    next_url = url
+    next_url = first_page(url)
     for _ in range(MAX_PAGES):
         body, response = client.get_json(next_url, [SCOPE_NRPS], MEMBERSHIP_TYPE)
         received += len(response.content)
