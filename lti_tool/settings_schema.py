@@ -241,10 +241,17 @@ class SettingsSchema(Schema):
     )
     ADMIN_SESSION_TTL = install.integer(8 * 3600, "Seconds an administrator stays signed in.", minimum=1)
     ADMIN_SIGN_IN_MAX_FAILURES = install.integer(
-        5, "Wrong passwords a client may try within the window before it must wait."
+        5,
+        "Wrong passwords a client (an IPv4 address, an IPv6 /64) may try within the window before "
+        "it must wait (0: no limit, and no global ceiling either).",
     )
     ADMIN_SIGN_IN_WINDOW_SECONDS = install.integer(
         15 * 60, "The window (seconds) in which wrong passwords are counted.", minimum=1
+    )
+    ADMIN_SIGN_IN_GLOBAL_MAX_FAILURES = install.integer(
+        50,
+        "Wrong passwords from all clients together within the window; past it sign-in waits for "
+        "everyone, the administrator too, until the oldest leaves the window (0: no ceiling).",
     )
 
     # --- Plugins ---
@@ -273,6 +280,12 @@ class SettingsSchema(Schema):
     GRADES_TOKEN_MARGIN = grades.seconds(60, "Renew an access token this many seconds before it expires.")
     ROSTER_CACHE_SECONDS = grades.integer(
         120, "Seconds the course roster (NRPS) is reused by the gradebook page (0: always ask)."
+    )
+    ROSTER_MAX_MEMBERS = grades.integer(
+        10_000,
+        "Members a course roster (NRPS) may have: a larger one is not read to the end nor shown "
+        "(the page says so). A roster is read within 2 x HTTP_TIMEOUT in all, 8 MB at most.",
+        minimum=1,
     )
     GRADES_SCALE_REFRESH_SECONDS = grades.seconds(
         300,

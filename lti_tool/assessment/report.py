@@ -115,6 +115,12 @@ class Report:
     uses_importance: bool = False
 
     @property
+    def nothing_assessed(self) -> bool:
+        """No area has a score (a draft with no answers, or only "don't know"): then nothing can
+        need attention or lack a mechanism, and the report says that instead."""
+        return all(row.score.mean is None for row in self.dimensions)
+
+    @property
     def top_priorities(self) -> tuple[Priority, ...]:
         return self.priorities[:SUMMARY_PRIORITIES]
 

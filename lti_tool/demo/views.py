@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from lti_tool.demo import dynreg, service
@@ -207,6 +207,33 @@ def deep_link_return() -> str:
         added = service.accept_deep_link_response(token, json.dumps({"as": who.id}))
     except service.DeepLinkReturnError as exc:
         abort(400, description="Demo LMS refused the content: " + str(exc))
+    # Shown in the tool's frame, where the tool posted it; its script moves the whole window to
+    # the same page (below), as Moodle and Canvas close their picker: the course is never shown
+    # inside the tool's frame.
+    query: dict[str, str] = {"as": who.id, "added": ",".join(str(a.id) for a in added)}
+    if _lang_param():
+        query["lang"] = str(_lang_param())
+    top_url = url_for("demo.content_added") + "?" + urlencode(query)
     return render_template(
-        "demo/deep_link_done.html", who=who, lang=_lang_param(), course=demo.COURSE, added=added
+        "demo/deep_link_done.html",
+        who=who,
+        lang=_lang_param(),
+        course=demo.COURSE,
+        added=added,
+        top_url=top_url,
+    )
+
+
+@bp.get("/content-added")
+def content_added() -> str:
+    """The Deep Linking return's page, in the whole window: what was just added to the course."""
+    who = _person_or_404(request.args.get("as"))
+    ids = [
+        int(p)
+        for p in request.args.get("added", "").split(",")[:50]
+        if p.isascii() and p.isdigit() and len(p) < 10
+    ]
+    added = [found for found in (service.activity(i) for i in ids) if found is not None]
+    return render_template(
+        "demo/deep_link_done.html", who=who, lang=_lang_param(), course=demo.COURSE, added=added, top_url=None
     )

@@ -10,12 +10,14 @@ URLs keep their query: Moodle's line item URLs carry ``?type_id=N``, so the scor
 
 from __future__ import annotations
 
+import copy
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lti_tool import outbound
-from lti_tool.lti.errors import ServiceError
+from lti_tool.lti.errors import ServiceError, ServiceLimit
 from lti_tool.lti.keys import SigningKey
 from lti_tool.lti.oauth import (
     AccessToken,
@@ -37,6 +39,9 @@ SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
 LINEITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
 LINEITEMS_TYPE = "application/vnd.ims.lis.v2.lineitemcontainer+json"
 MAX_PAGES = 50
+# A read that pages (the line items here, the roster in lti_tool.lti.nrps) has, in all, the time
+# of this many single calls (HTTP_TIMEOUT each): pages, token requests and a retry together.
+PAGED_READ_CALLS = 2
 
 
 def scores_url(line_item_url: str) -> str:
@@ -70,7 +75,10 @@ def can_read_line_items(scopes: Iterable[str]) -> bool:
 
 
 class ServiceClient:
-    """Authorised requests to one platform's services, with an access token per scope set."""
+    """Authorised requests to one platform's services, with an access token per scope set.
+
+    Each call has the outbound client's deadline (``HTTP_TIMEOUT``); ``within(seconds)`` gives a
+    client whose calls all end within one total deadline, for reads of many pages."""
 
     def __init__(
         self,
@@ -84,10 +92,40 @@ class ServiceClient:
         self.tokens = tokens
         self.signing_key = signing_key
         self.token_requests = 0
+        self.until: float | None = None  # time.monotonic() by which every call has ended
+        self.total = 0.0
+
+    def within(self, seconds: float) -> ServiceClient:
+        """This client with one total deadline, ``seconds`` from now, for all its calls together
+        (token requests, pages, a retry): a read of many pages cannot hold a worker for pages x
+        HTTP_TIMEOUT. Past it, calls raise ServiceLimit("deadline")."""
+        bounded = copy.copy(self)
+        bounded.until = time.monotonic() + seconds
+        bounded.total = seconds
+        return bounded
+
+    def paged(self) -> ServiceClient:
+        """``within`` the time of PAGED_READ_CALLS calls (a roster, a list of line items)."""
+        return self.within(PAGED_READ_CALLS * self.http.deadline)
+
+    def _call_deadline(self) -> float | None:
+        """The next call's deadline: the outbound client's, or what is left of this client's."""
+        if self.until is None:
+            return None
+        left = self.until - time.monotonic()
+        if left <= 0:
+            raise self._late()
+        return min(self.http.deadline, left)
+
+    def _spent(self) -> bool:
+        return self.until is not None and time.monotonic() >= self.until
+
+    def _late(self) -> ServiceLimit:
+        return ServiceLimit("deadline", f"the LMS did not answer in full within {self.total:g} s")
 
     def _fetch_token(self, scopes: Iterable[str]) -> AccessToken:
         self.token_requests += 1
-        return request_token(self.http, self.auth, self.signing_key(), scopes)
+        return request_token(self.http, self.auth, self.signing_key(), scopes, deadline=self._call_deadline())
 
     def token(self, scopes: Iterable[str]) -> str:
         scopes = tuple(scopes)
@@ -103,6 +141,25 @@ class ServiceClient:
         content_type: str | None = None,
         accept: str | None = None,
     ) -> outbound.Answer:
+        try:
+            return self._request(method, url, scopes, json=json, content_type=content_type, accept=accept)
+        except ServiceLimit:
+            raise
+        except ServiceError as error:
+            if self._spent():  # cut off by this client's total deadline, not the platform's doing
+                raise self._late() from error
+            raise
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        scopes: Iterable[str],
+        *,
+        json: Any,
+        content_type: str | None,
+        accept: str | None,
+    ) -> outbound.Answer:
         scopes = tuple(scopes)
         token = self.token(scopes)
         headers = {"Authorization": f"Bearer {token}"}
@@ -117,6 +174,7 @@ class ServiceClient:
                 outbound.SERVICE,
                 headers=headers,
                 data=None if json is None else _dumps(json),
+                deadline=self._call_deadline(),
             )
         except outbound.OutboundError as exc:
             raise transport_error(exc, "the LMS") from exc
@@ -173,11 +231,14 @@ class AgsTransport:
     def find_line_item(
         self, line_items_url: str, *, resource_link_id: str, resource_id: str, tag: str
     ) -> str | None:
+        """The line item of the resource link, or None. At most MAX_PAGES pages, all of them
+        within one total deadline (ServiceLimit "deadline" past it: the delivery retries later)."""
+        client = self.client.paged()
         url: str | None = with_query(line_items_url, {"resource_link_id": resource_link_id})
         for _ in range(MAX_PAGES):
             if url is None:
                 break
-            body, response = self.client.get_json(url, self.scopes, LINEITEMS_TYPE)
+            body, response = client.get_json(url, self.scopes, LINEITEMS_TYPE)
             items = body if isinstance(body, list) else []
             for item in items:
                 if not isinstance(item, dict) or not isinstance(item.get("id"), str):

@@ -57,3 +57,14 @@ class ServiceError(Exception):
         self.message = message
         self.status_code = status_code
         self.retry_after = retry_after
+
+
+class ServiceLimit(ServiceError):
+    """A read the tool stopped itself, before the platform was done: it passed its total
+    deadline (``limit`` "deadline") or would keep more than the tool accepts ("members",
+    "bytes", "pages"). Worth trying again later (``kind`` "retry"); never a platform's fault
+    that a person could fix."""
+
+    def __init__(self, limit: str, message: str) -> None:
+        super().__init__("retry", message)
+        self.limit = limit

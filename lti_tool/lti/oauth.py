@@ -81,8 +81,10 @@ def request_token(
     auth: PlatformAuth,
     key: SigningKey,
     scopes: Iterable[str],
+    deadline: float | None = None,
 ) -> AccessToken:
-    """One token request. Raises ServiceError (retry or permanent) when it fails."""
+    """One token request (``deadline``: seconds, else the client's). Raises ServiceError (retry
+    or permanent) when it fails."""
     data = {
         "grant_type": "client_credentials",
         "client_assertion_type": ASSERTION_TYPE,
@@ -91,7 +93,11 @@ def request_token(
     }
     try:
         response = http.post(
-            auth.token_url, outbound.ACCESS_TOKEN, data=data, headers={"Accept": "application/json"}
+            auth.token_url,
+            outbound.ACCESS_TOKEN,
+            data=data,
+            headers={"Accept": "application/json"},
+            deadline=deadline,
         )
     except outbound.OutboundError as exc:
         raise transport_error(exc, "the LMS token endpoint") from exc

@@ -39,9 +39,42 @@ class DestinationRefused(OutboundError):
 # --- the destination policy ------------------------------------------------------------------
 
 
+# IPv6 forms that carry an IPv4 address in their last 32 bits, and reach it through a
+# translator (NAT64 on an IPv6-only host reaches the private IPv4 network of its VPC).
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # well-known NAT64 prefix (RFC 6052)
+# Never a destination, whatever IPv4 they carry: local-use NAT64 (RFC 8215: inside one network
+# by definition, and where the IPv4 sits is the operator's choice), SIIT IPv4-translated
+# (::ffff:0:0:0/96, obsolete), IPv4-compatible (::/96, deprecated by RFC 4291) and Teredo
+# (2001::/32: a host tunnel, not a server's address). The allow-list can still name them.
+_NEVER = (
+    ipaddress.IPv6Network("64:ff9b:1::/48"),
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),
+    ipaddress.IPv6Network("::/96"),
+    ipaddress.IPv6Network("2001::/32"),
+)
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address reaches: IPv4-mapped (::ffff:0:0/96), 6to4 (2002::/16)
+    or NAT64 (64:ff9b::/96); None for other addresses."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _global(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    """A public unicast address. An IPv6 address that carries an IPv4 one is judged by the IPv4
+    rule (Python's ``is_global`` calls 64:ff9b::a00:5, which reaches 10.0.0.5, global)."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in net for net in _NEVER):
+            return False
+        embedded = embedded_ipv4(ip)
+        if embedded is not None:
+            return _global(embedded)
     return ip.is_global and not ip.is_multicast
 
 
@@ -76,7 +109,11 @@ class DestinationPolicy:
         host = host.lower().strip("[]")
         if host in self.hosts or f"{host}:{port}" in self.hosts:
             return True
-        return any(ip in net for net in self.networks if net.version == ip.version)
+        # An allow-listed IPv4 network also admits its addresses reached through NAT64 or 6to4.
+        forms = [ip]
+        if isinstance(ip, ipaddress.IPv6Address) and (embedded := embedded_ipv4(ip)) is not None:
+            forms.append(embedded)
+        return any(form in net for form in forms for net in self.networks if net.version == form.version)
 
     def addresses(self, host: str, port: int) -> list[str]:
         """The addresses of host this policy allows; DestinationRefused when none."""

@@ -3,18 +3,22 @@
 ``ADMIN_PASSWORD`` is reduced to a hash when settings load; ``flask admin set-password`` stores
 one in ``admin_credential``, which takes precedence (docs/decisions/0006). After
 ``ADMIN_SIGN_IN_MAX_FAILURES`` wrong passwords within ``ADMIN_SIGN_IN_WINDOW_SECONDS`` a client
-waits until the oldest failure leaves the window.
+waits until the oldest failure leaves the window. A client is an IPv4 address or an IPv6 /64
+(one host is given a whole /64). After ``ADMIN_SIGN_IN_GLOBAL_MAX_FAILURES`` wrong passwords
+from all clients together, everyone waits, the administrator too (docs/decisions/0031).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import math
 import secrets
 from collections.abc import Mapping
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -92,52 +96,90 @@ def end_admin_session(token: str) -> None:
 # --- slowing down password guessing ----------------------------------------------------------
 
 
+def throttle_client(address: str) -> str:
+    """Whom wrong passwords are counted against: an IPv4 address, or an IPv6 address's /64
+    (a host or VPS is given a whole /64: counted per address, every guess would come from a
+    fresh one). IPv4-mapped IPv6 counts as its IPv4 address."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
 def _client_key(settings: Mapping[str, Any], address: str) -> str:
     # Keyed, so that the table holds no readable IP addresses.
-    return hmac.new(str(settings["SECRET_KEY"]).encode(), address.encode(), "sha256").hexdigest()[:64]
+    client = throttle_client(address)
+    return hmac.new(str(settings["SECRET_KEY"]).encode(), client.encode(), "sha256").hexdigest()[:64]
 
 
-def begin_sign_in(settings: Mapping[str, Any], address: str) -> int:
+@dataclass(frozen=True)
+class SignInWait:
+    """A refused sign-in: seconds to wait, and whether everyone waits (the global ceiling)."""
+
+    seconds: int
+    everyone: bool = False
+
+
+def _wait_until_below(now: datetime, window: timedelta, limit: int, client: str | None) -> int:
+    """Seconds until the newest ``limit`` failures (of ``client``, or of everyone) fall to
+    ``limit - 1`` in the window: when the oldest of them leaves it."""
+    query = select(AdminSignInFailure.created_at)
+    if client is not None:
+        query = query.where(AdminSignInFailure.client == client)
+    oldest = db.session.scalars(
+        query.order_by(AdminSignInFailure.created_at.desc()).offset(limit - 1).limit(1)
+    ).first()
+    return max(1, math.ceil(((oldest or now) + window - now).total_seconds()))
+
+
+def begin_sign_in(settings: Mapping[str, Any], address: str) -> SignInWait | None:
     """Count a sign-in attempt from ``address`` as a failure until it succeeds.
 
-    Returns 0 when the password may be checked, otherwise the seconds to wait. The attempt is
+    Returns None when the password may be checked, otherwise how long to wait. The attempt is
     written (and committed) before it is judged, so that concurrent guesses see each other.
+    ``ADMIN_SIGN_IN_MAX_FAILURES`` 0 turns both limits off.
     """
     limit = int(settings["ADMIN_SIGN_IN_MAX_FAILURES"])
+    ceiling = int(settings["ADMIN_SIGN_IN_GLOBAL_MAX_FAILURES"])
     if limit <= 0:
-        return 0
+        return None
     client = _client_key(settings, address)
     now = utcnow()
     window = timedelta(seconds=int(settings["ADMIN_SIGN_IN_WINDOW_SECONDS"]))
-    db.session.execute(
-        delete(AdminSignInFailure).where(
-            AdminSignInFailure.client == client, AdminSignInFailure.created_at <= now - window
-        )
-    )
+    # Every expired failure, not only this client's: the table holds one window at most.
+    db.session.execute(delete(AdminSignInFailure).where(AdminSignInFailure.created_at <= now - window))
     attempt = AdminSignInFailure(client=client, created_at=now)
     db.session.add(attempt)
     db.session.commit()
+    in_window = AdminSignInFailure.created_at > now - window
     recent = (
-        db.session.scalar(
-            select(func.count()).where(
-                AdminSignInFailure.client == client, AdminSignInFailure.created_at > now - window
-            )
-        )
-        or 0
+        db.session.scalar(select(func.count()).where(AdminSignInFailure.client == client, in_window)) or 0
     )
-    if recent <= limit:
-        return 0
+    everyone = 0
+    if recent <= limit and ceiling > 0:
+        everyone = db.session.scalar(select(func.count()).where(in_window)) or 0
+    if recent <= limit and everyone <= ceiling:
+        return None
     db.session.delete(attempt)  # refused unchecked: it does not make the wait longer
-    oldest = db.session.scalars(
-        select(AdminSignInFailure.created_at)
-        .where(AdminSignInFailure.client == client)
-        .order_by(AdminSignInFailure.created_at.desc())
-        .offset(limit - 1)
-        .limit(1)
-    ).first()
+    db.session.flush()
+    if recent > limit:
+        wait = SignInWait(_wait_until_below(now, window, limit, client))
+        log.warning("administrator sign-in refused: too many wrong passwords from one client")
+    else:
+        wait = SignInWait(_wait_until_below(now, window, ceiling, None), everyone=True)
+        log.warning(
+            "administrator sign-in refused for everyone: %s wrong passwords from all clients "
+            "within the window (ADMIN_SIGN_IN_GLOBAL_MAX_FAILURES %s)",
+            everyone - 1,
+            ceiling,
+        )
     db.session.commit()
-    log.warning("administrator sign-in refused: too many wrong passwords from one client")
-    return max(1, math.ceil(((oldest or now) + window - now).total_seconds()))
+    return wait
 
 
 def sign_in_succeeded(settings: Mapping[str, Any], address: str) -> None:

@@ -126,14 +126,23 @@ def login() -> Any:
         address = request.remote_addr or ""
         wait = admin_auth.begin_sign_in(current_app.config, address)
         if wait:
-            minutes = math.ceil(wait / 60)
-            error = ngettext(
-                "Too many wrong passwords from this computer. Try again in %(num)s minute.",
-                "Too many wrong passwords from this computer. Try again in %(num)s minutes.",
-                minutes,
-            )
+            minutes = math.ceil(wait.seconds / 60)
+            if wait.everyone:
+                error = ngettext(
+                    "Too many wrong passwords were tried recently, from many places: signing in "
+                    "is paused for everyone. Try again in %(num)s minute.",
+                    "Too many wrong passwords were tried recently, from many places: signing in "
+                    "is paused for everyone. Try again in %(num)s minutes.",
+                    minutes,
+                )
+            else:
+                error = ngettext(
+                    "Too many wrong passwords from this computer. Try again in %(num)s minute.",
+                    "Too many wrong passwords from this computer. Try again in %(num)s minutes.",
+                    minutes,
+                )
             page = render_template("admin/login.html", error=error, configured=configured)
-            return page, 429, {"Retry-After": str(wait)}
+            return page, 429, {"Retry-After": str(wait.seconds)}
         if admin_auth.check_admin_password(current_app.config, request.form.get("password", "")):
             admin_auth.sign_in_succeeded(current_app.config, address)
             session.clear()  # also ends any LTI launch session in this browser

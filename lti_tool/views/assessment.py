@@ -373,6 +373,7 @@ def report(attempt_id: int) -> str:
         earlier=earlier,
         changes=changes,
         person=service.person(attempt.user_pk),
+        own=attempt.user_pk == launch.user_pk,  # else a teacher reads a learner's report
         retakes=settings["retakes"],
         grade=service.grade_explanation(
             attempt, settings, plugins(), grade_scale.scale_of(attempt.resource_link_pk).points

@@ -33,6 +33,7 @@ from lti_tool.models import Launch, OidcState, Platform
 from lti_tool.services import platforms as platform_service
 from lti_tool.services.launches import begin_launch, record_failure, record_launch
 from lti_tool.views import pages
+from lti_tool.views.errors import wants_json
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 
@@ -207,7 +208,23 @@ def confirm_launch() -> Response:
             403,
             platform_id=state.platform_id,
         )
+    if wants_json():
+        # The launch page's own script asked (fetch): the page's address, which it opens with
+        # location.replace, so no POST of the sign-in stays in the frame's history for Back
+        # to land on (decision 0033). Without JavaScript the form's POST gets the page itself.
+        return _address_of_first_page(record)
     return _enter(record)
+
+
+def _address_of_first_page(record: Launch) -> Response:
+    launch_session.start(record)
+    if record.message_type == C.DEEP_LINKING_REQUEST:
+        url = launch_session.launch_url("deep_linking.picker")
+    else:
+        url = pages.first_page(record)
+    response = make_response(jsonify({"url": url}))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/jwks")

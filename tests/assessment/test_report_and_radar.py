@@ -229,3 +229,13 @@ def test_radar_svg_rejects_bad_input():
 def test_mechanism_rejects_bad_effort():
     with pytest.raises(ValueError):
         Mechanism("x", "X", "S", ("need",), "huge", "short", "me")
+
+
+def test_a_report_with_no_answers_says_nothing_is_assessed(instrument):
+    catalogues = [(WorkshopCatalogue(), {})]
+    empty = build_report(instrument, Responses({}, {}), ThresholdBandsModel(), {}, catalogues)
+    assert empty.nothing_assessed and not empty.priorities
+    all_na = Responses({s.id: None for d in instrument.dimensions for s in d.statements}, {})
+    assert build_report(instrument, all_na, ThresholdBandsModel(), {}, []).nothing_assessed
+    answered = _weak_responses(instrument, {})
+    assert not build_report(instrument, answered, ThresholdBandsModel(), {}, []).nothing_assessed

@@ -32,4 +32,12 @@ def place_items(app: Flask, page: Any, *labels: str) -> None:
     for label in labels:
         frame.get_by_role("checkbox", name=label, exact=True).check()
     frame.get_by_role("button", name="Add to the course").click()
-    frame.get_by_role("heading", name="Content added").wait_for()
+    content_added(page)
+
+
+def content_added(page: Any) -> None:
+    """The LMS's "Content added" page, in the whole window: the Deep Linking return posted into
+    the tool's frame moves the window there (never the course inside the tool's frame)."""
+    page.wait_for_url("**/demo/content-added?**")
+    page.get_by_role("heading", level=1, name="Content added").wait_for()
+    assert page.locator(FRAME).count() == 0

@@ -16,7 +16,7 @@ from flask import Flask
 
 from tests.assessment_app.conftest import HttpTaker
 from tests.browser.conftest import run_axe
-from tests.browser.demo_course import FRAME
+from tests.browser.demo_course import FRAME, content_added
 from tests.support.lms import ASSESSMENT, DemoLms
 
 CONTENT_ITEMS = "https://purl.imsglobal.org/spec/lti-dl/claim/content_items"
@@ -160,13 +160,13 @@ def test_a_teacher_works_in_their_language(make_app: Any, page: Any, locale: str
     with page.expect_request(lambda r: "/demo/deep-link-return" in r.url) as answer:
         item.locator("input[name=item]").check()
         frame.get_by_role("button", name=w["add"]).click()
-    frame.get_by_role("heading", name="Content added").wait_for()  # the LMS page, in the iframe
+    content_added(page)  # the LMS page, in the whole window
     (sent,) = _sent_items(answer.value)
     assert said(sent["title"]) == title and title.startswith(w["item_title"]), sent
     assert w["item_text"] in sent["text"] and said(sent["text"]) in shown
 
     # The settings: grade with the scoring model's result, saved; the page also at 320 px.
-    frame.get_by_role("link", name="Back to the course").click()  # in the teacher's language still
+    page.get_by_role("link", name="Back to the course").click()  # in the teacher's language still
     page.locator("a.activity").last.click()  # the activity just placed
     frame.get_by_role("heading", level=1, name=w["class"]).wait_for()
     frame.get_by_role("link", name=w["change_settings"]).click()

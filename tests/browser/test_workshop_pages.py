@@ -9,7 +9,14 @@ from typing import Any
 from flask import Flask
 
 from tests.browser.conftest import run_axe
-from tests.browser.demo_course import ASSESSMENT_TITLE, FRAME, open_activity, open_course, place_items
+from tests.browser.demo_course import (
+    ASSESSMENT_TITLE,
+    FRAME,
+    content_added,
+    open_activity,
+    open_course,
+    place_items,
+)
 from tests.browser.demo_course import WORKSHOP_TITLE as TITLE
 
 
@@ -21,8 +28,8 @@ def test_teacher_adds_a_session_and_the_assessment_and_a_learner_opens_them(app:
     frame.get_by_role("checkbox", name=ASSESSMENT_TITLE, exact=True).check()
     frame.get_by_role("spinbutton", name=f"Maximum points for {ASSESSMENT_TITLE}", exact=True).fill("30")
     frame.get_by_role("button", name="Add to the course").click()
-    frame.get_by_role("heading", name="Content added").wait_for()
-    frame.get_by_role("link", name="Back to the course").click()
+    content_added(page)
+    page.get_by_role("link", name="Back to the course").click()
     page.get_by_role("link", name=ASSESSMENT_TITLE).wait_for()
 
     frame = open_activity(app, page, "Ben Tremblay", "Session 2: The Art of Governance")

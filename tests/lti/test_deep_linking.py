@@ -178,7 +178,13 @@ def test_teacher_adds_items_and_learner_opens_them(app: Flask, lms: DemoLms) -> 
     done = lms.add_content([SESSION_2, ASSESSMENT], **{f"points:{ASSESSMENT}": "25"})
     assert done.status_code == 200
     assert "Content added" in done.text
+    # Posted into the tool's frame, the LMS's page moves the whole window to its own copy.
+    moved = done.text.split("window.top.location.replace(")[1].split(")")[0]
+    assert "/demo/content-added?" in moved
     activities = lms.activities()
+    top = requests.get(done.url.split("/demo/")[0] + json.loads(moved), timeout=5)
+    assert top.status_code == 200 and "Assignment: Partnership Self-Assessment (graded)" in top.text
+    assert "window.top" not in top.text
     with app.app_context():
         assessment = db.session.get(DemoActivity, activities["Assignment: Partnership Self-Assessment"])
         assert json.loads(assessment.custom_json) == {"p3_item": ASSESSMENT, "p3_points": "25"}

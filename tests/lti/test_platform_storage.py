@@ -59,6 +59,34 @@ def test_launch_confirmed_with_the_stored_value(flow: Flow) -> None:
     assert "a learner" in home.text
 
 
+def test_the_pages_script_gets_the_address_of_the_first_page(flow: Flow) -> None:
+    """The confirmation page's fetch (Accept: JSON) gets the page's address, which it opens with
+    location.replace: no POST of the sign-in stays in the frame's history (decision 0033)."""
+    state, response = _pending_launch(flow)
+    form = first_form(response.text, response.url)
+    form.fields["value"] = storage_value(TEST_SECRET, state)
+    answer = requests.post(
+        form.action, data=form.fields, headers={**OWN_PAGE, "Accept": "application/json"}, timeout=5
+    )
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+    url = answer.json()["url"]
+    assert "/app/w/" in url and "lt=" in url
+    page = requests.get(flow.base_url + url, headers={"Sec-Fetch-Site": "same-origin"}, timeout=5)
+    assert page.status_code == 200 and "a learner" in page.text
+
+
+def test_the_pages_script_is_told_why_a_confirmation_is_refused(flow: Flow) -> None:
+    _, response = _pending_launch(flow)
+    form = first_form(response.text, response.url)
+    form.fields["value"] = ""
+    refused = requests.post(
+        form.action, data=form.fields, headers={**OWN_PAGE, "Accept": "application/json"}, timeout=5
+    )
+    assert refused.status_code == 403
+    body = refused.json()
+    assert body["error"] == "state_not_in_platform_storage" and body["message"] and body["retry_url"]
+
+
 def test_launch_refused_without_the_stored_value(flow: Flow) -> None:
     """A login started in another browser (login CSRF) has no value in this platform window."""
     _, response = _pending_launch(flow)
