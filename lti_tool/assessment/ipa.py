@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from lti_tool.assessment.model import format_number
+from lti_tool.i18n import gettext as _
 
 SIZE = 340
 LEFT, BOTTOM, TOP, RIGHT = 44.0, 40.0, 12.0, 12.0
@@ -41,25 +42,58 @@ def ipa_svg(
     scale: tuple[int, int] = (1, 5),
     performance_cut: float | None = None,
     importance_cut: float | None = None,
-    title: str = "Importance and performance",
+    title: str | None = None,
     id_prefix: str = "ipa",
+    own: bool = True,
 ) -> str:
+    """``own``: the reader gave the importance (else a teacher reads a learner's chart)."""
     low, high = scale
+    title = title if title is not None else _("Importance and performance")
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
     described = "; ".join(
-        f"{p.number}. {p.label}: mean {format_number(p.performance)}, "
-        f"importance {format_number(p.importance)}"
+        _(
+            "%(number)s. %(title)s: %(value)s",
+            number=p.number,
+            title=p.label,
+            value=_(
+                "mean %(mean)s, importance %(importance)s",
+                mean=format_number(p.performance),
+                importance=format_number(p.importance),
+            ),
+        )
         for p in points
     )
     cuts = []
     if performance_cut is not None:
-        cuts.append(f"performance cut-off {format_number(performance_cut)}")
+        cuts.append(_("performance cut-off %(cut)s", cut=format_number(performance_cut)))
     if importance_cut is not None:
-        cuts.append(f"importance cut-off {format_number(importance_cut)}")
-    description = (
-        f"Each area by its mean (across) and the importance you gave it (up), from {low} to {high}"
-        + (f"; {' and '.join(cuts)}" if cuts else "")
-        + f". {described or 'No area has both a mean and an importance.'}"
+        cuts.append(_("importance cut-off %(cut)s", cut=format_number(importance_cut)))
+    if own:
+        across = _(
+            "Each area by its mean (across) and the importance you gave it (up), from %(low)s to %(high)s.",
+            low=low,
+            high=high,
+        )
+    else:
+        across = _(
+            "Each area by its mean (across) and the importance the learner gave it (up), "
+            "from %(low)s to %(high)s.",
+            low=low,
+            high=high,
+        )
+    description = " ".join(
+        [
+            across,
+            *([_("Dashed lines: %(cuts)s.", cuts=_(" and ").join(cuts))] if cuts else []),
+            described + "." if described else _("No area has both a mean and an importance."),
+        ]
+    )
+    performance, importance = _("Performance (mean)"), _("Importance")
+    quadrants = (
+        _("Concentrate here"),
+        _("Keep up the good work"),
+        _("Low priority"),
+        _("Fine, matters less"),
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" role="img" class="ipa" '
@@ -75,9 +109,9 @@ def ipa_svg(
         parts.append(f'<text x="{LEFT - 6:.1f}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
     parts += [
         f'<text x="{LEFT + PLOT / 2:.1f}" y="{SIZE - 6:.1f}" text-anchor="middle" font-size="12">'
-        "Performance (mean)</text>",
+        f"{escape(performance)}</text>",
         f'<text transform="translate(12 {TOP + PLOT / 2:.1f}) rotate(-90)" text-anchor="middle" '
-        'font-size="12">Importance</text>',
+        f'font-size="12">{escape(importance)}</text>',
         "</g>",
     ]
     pc = _x(performance_cut, low, high) if performance_cut is not None else None
@@ -93,10 +127,10 @@ def ipa_svg(
         )
     parts += [
         '<g font-size="11" fill="#4a5560" font-style="italic">',
-        f'<text x="{LEFT + 4}" y="{TOP + 13}">Concentrate here</text>',
-        f'<text x="{LEFT + PLOT - 4}" y="{TOP + 13}" text-anchor="end">Keep up the good work</text>',
-        f'<text x="{LEFT + 4}" y="{TOP + PLOT - 5}">Low priority</text>',
-        f'<text x="{LEFT + PLOT - 4}" y="{TOP + PLOT - 5}" text-anchor="end">Fine, matters less</text>',
+        f'<text x="{LEFT + 4}" y="{TOP + 13}">{escape(quadrants[0])}</text>',
+        f'<text x="{LEFT + PLOT - 4}" y="{TOP + 13}" text-anchor="end">{escape(quadrants[1])}</text>',
+        f'<text x="{LEFT + 4}" y="{TOP + PLOT - 5}">{escape(quadrants[2])}</text>',
+        f'<text x="{LEFT + PLOT - 4}" y="{TOP + PLOT - 5}" text-anchor="end">{escape(quadrants[3])}</text>',
         "</g>",
         '<g class="ipa-points" font-size="11" text-anchor="middle">',
     ]

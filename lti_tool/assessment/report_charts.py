@@ -23,8 +23,9 @@ class ReportCharts:
 
 
 def report_charts(
-    report: Report, instrument: Instrument, changes: Sequence[AreaChange] | None = None
+    report: Report, instrument: Instrument, changes: Sequence[AreaChange] | None = None, own: bool = True
 ) -> ReportCharts:
+    """``own``: the reader is the attempt's owner (else a teacher: the charts speak of the learner)."""
     titles = [row.title for row in report.dimensions]
     means = [row.score.mean for row in report.dimensions]
     previous = None
@@ -59,6 +60,7 @@ def report_charts(
             scale=(instrument.scale.minimum, top),
             performance_cut=next((g.value for g in report.performance_guides), None),
             importance_cut=next((g.value for g in report.importance_guides), None),
+            own=own,
         )
     return ReportCharts(wide, compact, ipa, unplaced)
 

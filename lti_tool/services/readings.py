@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from lti_tool.content import Reading, Workshop
 from lti_tool.extensions import db
 from lti_tool.i18n import gettext as _
+from lti_tool.i18n import integer
 from lti_tool.models import Launch, ReadingLink
 from lti_tool.models.base import utcnow
 
@@ -75,11 +76,19 @@ def check(url: str, note: str) -> dict[str, str]:
     if url:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            problems["url"] = "Give the whole address, starting with https:// (or http://)."
+            problems["url"] = _("Give the whole address, starting with https:// (or http://).")
         elif len(url) > URL_MAX:
-            problems["url"] = f"This address is longer than {URL_MAX:,} characters."
+            problems["url"] = _(
+                "Use at most %(max)s characters for the address (it has %(count)s).",
+                max=integer(URL_MAX),
+                count=integer(len(url)),
+            )
     if len(note) > NOTE_MAX:
-        problems["note"] = f"Keep the note under {NOTE_MAX} characters (it has {len(note):,})."
+        problems["note"] = _(
+            "Use at most %(max)s characters for the note (it has %(count)s).",
+            max=integer(NOTE_MAX),
+            count=integer(len(note)),
+        )
     return problems
 
 

@@ -362,7 +362,8 @@ def report(attempt_id: int) -> str:
     instrument = service.instrument_of(attempt)
     earlier = service.previous_submitted(attempt)
     changes = service.changes_since(earlier, attempt) if earlier else None
-    charts = report_charts(outcome.report, instrument, changes) if outcome.report else None
+    own = attempt.user_pk == launch.user_pk  # else a teacher reads a learner's report
+    charts = report_charts(outcome.report, instrument, changes, own) if outcome.report else None
     return render_template(
         "assessment/report.html",
         attempt=attempt,
@@ -373,7 +374,7 @@ def report(attempt_id: int) -> str:
         earlier=earlier,
         changes=changes,
         person=service.person(attempt.user_pk),
-        own=attempt.user_pk == launch.user_pk,  # else a teacher reads a learner's report
+        own=own,
         retakes=settings["retakes"],
         grade=service.grade_explanation(
             attempt, settings, plugins(), grade_scale.scale_of(attempt.resource_link_pk).points

@@ -43,7 +43,7 @@ def _page(workshop: Workshop, values: dict[str, tuple[str, str]] | None = None, 
     readings = reading_service.all_readings(workshop)
     stored = reading_service.shared(launch_session.current(), workshop.slug)
     shown = values or {key: (s.url or "", s.note) for key, s in stored.items()}
-    labels = {"url": "link", "note": "note"}
+    labels = {"url": _("link"), "note": _("note")}
     summary = [
         (f"{field}-{key}", reading.title, labels[field], message)
         for key, reading in readings

@@ -79,7 +79,10 @@ def test_a_bad_link_is_refused_with_the_problem_at_the_top(launch_as: Any, tool_
     assert refused.status_code == 400
     page = html.unescape(refused.text)
     assert f'<a href="#url-{key}">“{title}”, link: Give the whole address, starting with https://' in page
-    assert f'<a href="#note-{key}">“{title}”, note: Keep the note under 500 characters' in page
+    assert (
+        f'<a href="#note-{key}">“{title}”, note: Use at most 500 characters for the note (it has 501).'
+        in page
+    )
     assert re.search(rf'id="url-{key}"[^>]*value="library shelf 3"', page)  # what was typed stays
     learner = html.unescape(launch_as("learner", sub="ben", context="course-1").get(W + "/bibliography").text)
     assert "library shelf" not in learner
