@@ -89,3 +89,14 @@ def test_get_on_the_launch_url_is_a_one_line_page(tool_app: Flask) -> None:
     answer = tool_app.test_client().get("/lti/launch")
     assert answer.status_code == 200 and answer.mimetype == "text/html"
     assert "This is the P3 Workshop tool's LTI launch URL" in answer.get_data(as_text=True)
+
+
+def test_the_assignment_page_quotes_the_activity_s_title_the_french_way(launch_as: Any) -> None:
+    for link in ("rl-assess", "rl-assess-2"):  # two placed: the page lists them
+        teacher = launch_as("instructor", item=ASSESSMENT, resource_link=link)
+        teacher.client.get("/app/", query_string={"lt": teacher.token})  # the landing
+    in_session = launch_as(
+        "learner", item="p3-art-of-the-possible/session-2", resource_link="rl-s2", locale="fr-CA"
+    )
+    page = in_session.get(ASSIGNMENT_PAGE).get_data(as_text=True)
+    assert "«\u00a0Activity rl-assess\u00a0»" in page and "“Activity rl-assess”" not in page
