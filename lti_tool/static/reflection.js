@@ -30,6 +30,9 @@
   // Numbers as the page writes them: "20,000" in English, "20 000" in French (<html lang>).
   var LANG = document.documentElement.lang || "en";
   function number(n) { return n.toLocaleString(LANG); }
+  // The page's plural rule: "one" for 1 in English, for 0 and 1 in French (as the catalogue's).
+  var PLURAL = new Intl.PluralRules(LANG);
+  function counted(n, one, other) { return PLURAL.select(n) === "one" ? one : other; }
   function say(text) {
     if (status.textContent !== text) { status.textContent = text; }
   }
@@ -37,7 +40,8 @@
   function count() {
     var n = field.value.length;
     var values = { count: number(n), max: number(MAX), left: number(MAX - n), over: number(n - MAX) };
-    counter.textContent = fill(n > MAX ? words.over : n >= NEAR ? words.near : words.count, values);
+    var shown = n > MAX ? words.over : n >= NEAR ? words.near : counted(n, words.countOne, words.countOther);
+    counter.textContent = fill(shown, values);
     counter.classList.toggle("field-error", n > MAX);
     counter.classList.toggle("char-count-near", n >= NEAR && n <= MAX);
   }

@@ -44,7 +44,8 @@ def test_a_francophone_reads_the_workshop_in_french_and_axe_is_clean(app: Flask,
 def test_french_pages_fit_a_320px_iframe_and_keep_their_own_language(app: Flask, page: Any) -> None:
     """French sentences are longer: at 320 px nothing scrolls sideways (the "opens in a new tab"
     note wraps); that note, inside a title kept in English, is spoken as French; the reflection's
-    counter writes its numbers the French way once its script has run."""
+    counter writes its numbers the French way once its script has run, in the singular for 0 and
+    1 characters."""
     page.set_viewport_size({"width": 352, "height": 800})  # leaves a 320 px iframe
     page.goto(app.config["DEMO_URL"] + "/demo/")
     page.locator("a.person-fr").filter(has_text="Dev").click()
@@ -70,6 +71,10 @@ def test_french_pages_fit_a_320px_iframe_and_keep_their_own_language(app: Flask,
         problems += [f"an external note in lang={lang}" for lang in set(notes) if lang != "fr-CA"]
         if path == "/sessions/session-3":
             counter = tool.locator("#reflection-count").inner_text()
-            if counter != "0 caractères sur 20\u00a0000":
+            if counter != "0 caractère sur 20\u00a0000":  # French singular for 0 and 1
                 problems.append(f"counter says {counter!r}")
     assert found == {path: [] for path in found}
+    # Typing one character: the live counter stays singular.
+    tool.goto(re.sub(r"/app/[^?]*", W + "/sessions/session-3", tool.url, count=1))
+    frame.locator("#reflection-text").press_sequentially("a")
+    frame.locator("#reflection-count").filter(has_text="1 caractère sur 20\u00a0000").wait_for()

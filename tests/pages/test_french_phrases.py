@@ -205,3 +205,37 @@ def test_a_teacher_reads_the_importance_chart_in_the_third_person(
         for page in (own, read):
             assert "Concentrez-vous ici" in page and "Rendement (moyenne)" in page
             assert "Concentrate here" not in page and "Each area by its mean" not in page
+
+
+@pytest.mark.parametrize(
+    ("locale", "counters", "one", "other"),
+    [
+        (
+            "fr-CA",
+            ["0 caractère sur 20" + NBSP + "000", "1 caractère sur 20", "2 caractères sur 20"],
+            "{count} caractère sur {max}",
+            "{count} caractères sur {max}",
+        ),
+        (
+            "en",
+            ["0 of 20,000 characters", "1 of 20,000 characters", "2 of 20,000 characters"],
+            "{count} of {max} characters",  # "of 20,000 characters" agrees with the limit
+            "{count} of {max} characters",
+        ),
+    ],
+)
+def test_the_reflection_counter_agrees_with_its_number(
+    launch_as: Any, locale: str, counters: list[str], one: str, other: str
+) -> None:
+    """The counter as the page is served ("0 caractère", French singular for 0 and 1), and both
+    forms handed to reflection.js, which picks one with the page's plural rule as the person types."""
+    from tests.pages.test_pages import SESSION_1, save_form
+
+    ben = launch_as("learner", sub="ben", locale=locale)
+    for reflection, counter in zip(["", "a", "ab"], counters, strict=True):
+        if reflection:
+            assert save_form(ben, ben.get(SESSION_1), reflection).status_code == 303
+        page = ben.get(SESSION_1).get_data(as_text=True)
+        shown = re.search(r'<p id="reflection-count"[^>]*>([^<]*)</p>', page)
+        assert shown and html.unescape(shown.group(1)).startswith(counter), (counter, shown)
+    assert f'data-count-one="{one}"' in page and f'data-count-other="{other}"' in page
