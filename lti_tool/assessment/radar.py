@@ -105,7 +105,7 @@ def radar_svg(
     values: Sequence[float | None],
     max_value: float = 5,
     *,
-    title: str = "Partnership profile",
+    title: str | None = None,
     description: str | None = None,
     id_prefix: str = "radar",
     guides: Sequence[Guide] = (),
@@ -124,6 +124,7 @@ def radar_svg(
         if extra is not None and len(extra) != len(labels):
             raise ValueError("previous and band need one entry per axis")
     layout = COMPACT if compact else WIDE
+    title = title if title is not None else _("Partnership profile")
     count = len(labels)
     if description is None:
         described = "; ".join(

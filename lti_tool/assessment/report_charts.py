@@ -33,13 +33,13 @@ def report_charts(
         before = {c.dimension_id: c.before for c in changes}
         previous = [before.get(row.dimension_id) for row in report.dimensions]
     top = instrument.scale.maximum
-    description = _description(report, top, previous is not None)
+    description = _description(report, top, previous is not None, own)
 
     wide, compact = radar_pair(
         titles,
         means,
         top,
-        title="Partnership profile",
+        title=_("Partnership profile"),
         description=description,
         id_prefix="radar",
         guides=report.performance_guides,
@@ -65,7 +65,7 @@ def report_charts(
     return ReportCharts(wide, compact, ipa, unplaced)
 
 
-def _description(report: Report, top: int, with_previous: bool) -> str:
+def _description(report: Report, top: int, with_previous: bool, own: bool) -> str:
     values = "; ".join(
         _(
             "%(number)s. %(title)s: %(value)s",
@@ -80,5 +80,8 @@ def _description(report: Report, top: int, with_previous: bool) -> str:
     if rings:
         parts.append(_("Dashed rings:") + f" {rings}.")
     if with_previous:
-        parts.append(_("Dotted outline: your previous attempt."))
+        if own:
+            parts.append(_("Dotted outline: your previous attempt."))
+        else:
+            parts.append(_("Dotted outline: the learner's previous attempt."))
     return " ".join([*parts, values + "."])

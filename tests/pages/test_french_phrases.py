@@ -239,3 +239,48 @@ def test_the_reflection_counter_agrees_with_its_number(
         shown = re.search(r'<p id="reflection-count"[^>]*>([^<]*)</p>', page)
         assert shown and html.unescape(shown.group(1)).startswith(counter), (counter, shown)
     assert f'data-count-one="{one}"' in page and f'data-count-other="{other}"' in page
+
+
+def _radar(page: str) -> str:
+    found = re.search(r'<svg[^>]*class="radar radar-wide">.*?</svg>', page, re.S)
+    assert found, page
+    return html.unescape(found.group(0))
+
+
+@pytest.mark.parametrize(
+    ("locale", "title", "yours", "theirs"),
+    [
+        (
+            "fr-CA",
+            "Profil du partenariat",
+            "votre tentative précédente",
+            "la tentative précédente de l'apprenant",
+        ),
+        ("en", "Partnership profile", "your previous attempt", "the learner's previous attempt"),
+    ],
+)
+def test_the_reports_radar_speaks_the_pages_language(
+    launch_as: Any, locale: str, title: str, yours: str, theirs: str
+) -> None:
+    """The report's radar chart: its title in the page's language, and its description's outline
+    of the previous attempt "yours" for the learner, "the learner's" for a teacher."""
+    teacher = person(launch_as, "instructor", "teacher", locale)
+    ben = person(launch_as, "learner", "ben", locale)
+    settings = {"scoring_model": "threshold_bands", "catalogues": "workshop", "grading": "completion"}
+    assert teacher.post("/app/assessment/settings", {**settings, "retakes": "on"}, False).status_code == 303
+    ben.answer_all(rating=2)
+    assert ben.post("/app/assessment/submit", allow_redirects=False).status_code == 303
+    retake = ben.post("/app/assessment/retake", {"partnership": "Harbour renewal P3"}, False)
+    assert retake.status_code == 303
+    ben.answer_all()
+    done = ben.post("/app/assessment/submit", allow_redirects=False)
+    assert done.status_code == 303
+    path = done.headers["Location"].split("?")[0].replace("http://localhost", "")
+    own, read = _radar(ben.get(path).get_data(as_text=True)), _radar(teacher.get(path).get_data(as_text=True))
+    for svg in (own, read):
+        assert f">{title}</title>" in svg
+    assert yours in own and theirs not in own
+    assert theirs in read and yours not in read
+    if locale == "fr-CA":
+        for svg in (own, read):
+            assert "Partnership profile" not in svg and "Dotted outline" not in svg
