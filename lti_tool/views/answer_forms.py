@@ -37,11 +37,10 @@ def page_changes(form: Mapping[str, str]) -> list[Change]:
     return list(changes.values())
 
 
-def json_change(data: Any) -> Change | None:
+def json_change(data: Mapping[str, Any]) -> Change | None:
     """One autosaved answer: ``{"item", "value", "version"}``; without a version (a client
-    that does not know them) the answer is saved whatever is stored."""
-    if not isinstance(data, Mapping):  # JSON that is an array, a string, a number
-        return None
+    that does not know them) the answer is saved whatever is stored. (The view refuses a body
+    that is not an object before asking.)"""
     if not isinstance(data.get("item"), str) or not isinstance(data.get("value"), str):
         return None
     version = data.get("version")

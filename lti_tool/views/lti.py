@@ -3,6 +3,8 @@ the protocol work is in lti_tool.lti, the records in lti_tool.services."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     abort,
@@ -119,12 +121,17 @@ def launch() -> Response:
     return response
 
 
+def _first_target(record: Launch) -> tuple[str, dict[str, Any]]:
+    """The endpoint (and its values) a launch opens first: the picker for Deep Linking."""
+    if record.message_type == C.DEEP_LINKING_REQUEST:
+        return "deep_linking.picker", {}
+    return pages.first_target(record)
+
+
 def _enter(record: Launch) -> Response:
     """Start the session and answer with the launch's first page (no redirect: decision 0026)."""
     launch_session.start(record)
-    if record.message_type == C.DEEP_LINKING_REQUEST:
-        return pages.enter("deep_linking.picker", {})
-    return pages.enter(*pages.first_target(record))
+    return pages.enter(*_first_target(record))
 
 
 def _verify_with_platform_storage(record: Launch, state: OidcState, platform: Platform) -> Response:
@@ -218,11 +225,8 @@ def confirm_launch() -> Response:
 
 def _address_of_first_page(record: Launch) -> Response:
     launch_session.start(record)
-    if record.message_type == C.DEEP_LINKING_REQUEST:
-        url = launch_session.launch_url("deep_linking.picker")
-    else:
-        url = pages.first_page(record)
-    response = make_response(jsonify({"url": url}))
+    endpoint, values = _first_target(record)
+    response = make_response(jsonify({"url": launch_session.launch_url(endpoint, **values)}))
     response.headers["Cache-Control"] = "no-store"
     return response
 

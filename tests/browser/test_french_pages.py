@@ -15,13 +15,18 @@ from tests.browser.demo_course import FRAME
 W = "/app/w/p3-art-of-the-possible"
 
 
-def test_a_francophone_reads_the_workshop_in_french_and_axe_is_clean(app: Flask, page: Any) -> None:
+def open_workshop_in_french(app: Flask, page: Any) -> tuple[Any, Any]:
+    """Dev, who reads French, opens the workshop from the demo course: (frame locator, frame)."""
     page.goto(app.config["DEMO_URL"] + "/demo/")
     page.locator("a.person-fr").filter(has_text="Dev").click()
     page.get_by_role("link", name="P3 Workshop", exact=True).click()
     frame = page.frame_locator(FRAME)
     frame.get_by_role("heading", level=1, name="Partenariats public-privé : l'art du possible").wait_for()
-    tool = page.frame(name="tool-frame")
+    return frame, page.frame(name="tool-frame")
+
+
+def test_a_francophone_reads_the_workshop_in_french_and_axe_is_clean(app: Flask, page: Any) -> None:
+    frame, tool = open_workshop_in_french(app, page)
     found = {}
     for path, heading in [
         ("/", "Partenariats public-privé"),
@@ -47,12 +52,7 @@ def test_french_pages_fit_a_320px_iframe_and_keep_their_own_language(app: Flask,
     counter writes its numbers the French way once its script has run, in the singular for 0 and
     1 characters."""
     page.set_viewport_size({"width": 352, "height": 800})  # leaves a 320 px iframe
-    page.goto(app.config["DEMO_URL"] + "/demo/")
-    page.locator("a.person-fr").filter(has_text="Dev").click()
-    page.get_by_role("link", name="P3 Workshop", exact=True).click()
-    frame = page.frame_locator(FRAME)
-    frame.get_by_role("heading", level=1, name="Partenariats public-privé : l'art du possible").wait_for()
-    tool = page.frame(name="tool-frame")
+    frame, tool = open_workshop_in_french(app, page)
     assert tool.evaluate("document.documentElement.clientWidth") <= 320
     found: dict[str, list[str]] = {}
     for path in ["/sessions/session-3", "/bibliography"]:
