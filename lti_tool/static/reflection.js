@@ -46,7 +46,7 @@
     counter.classList.toggle("char-count-near", n >= NEAR && n <= MAX);
   }
   function tooLong() {
-    say(fill(words.tooLong, { over: number(over()), max: number(MAX) }));
+    say(fill(counted(over(), words.tooLongOne, words.tooLongOther), { over: number(over()), max: number(MAX) }));
   }
 
   function save() {

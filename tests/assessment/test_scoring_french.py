@@ -21,7 +21,7 @@ def test_threshold_bands_in_french(make_instrument) -> None:  # type: ignore[no-
         assert str(model.label) == "Force, limite, préoccupation"
     a, b, c = result.dimension_scores
     assert (c.band_label, c.reading) == ("Préoccupation", "À améliorer.")
-    assert result.ranked_areas[0].reason == "Moyenne 2,33, sous le seuil « limite » de 3,0"
+    assert result.ranked_areas[0].reason == "Moyenne 2,33, sous le seuil «\u00a0limite\u00a0» de 3,0"
     assert result.summary == "1 force, 1 domaine limite, 1 préoccupation."
     # The same answers in English: nothing French leaks.
     english = model.score(small, responses, validate_settings(ThresholdBandsModel, {}))
@@ -38,3 +38,5 @@ def test_importance_gap_in_french(make_instrument) -> None:  # type: ignore[no-u
     readings = " ".join(s.reading for s in result.dimension_scores)
     assert "Aucun avis sur l'importance" in readings and "seuil de" in readings
     assert "priorité" in result.ranked_areas[0].reason
+    # The summary's "Quadrant : n", put together in Python: a no-break space before the colon (0041).
+    assert "\u00a0: " in result.summary and " :" not in result.summary, result.summary

@@ -50,7 +50,7 @@ def test_french_pages_fit_a_320px_iframe_and_keep_their_own_language(app: Flask,
     """French sentences are longer: at 320 px nothing scrolls sideways (the "opens in a new tab"
     note wraps); that note, inside a title kept in English, is spoken as French; the reflection's
     counter writes its numbers the French way once its script has run, in the singular for 0 and
-    1 characters."""
+    1 characters, and one character over the limit is said in the singular."""
     page.set_viewport_size({"width": 352, "height": 800})  # leaves a 320 px iframe
     frame, tool = open_workshop_in_french(app, page)
     assert tool.evaluate("document.documentElement.clientWidth") <= 320
@@ -78,3 +78,8 @@ def test_french_pages_fit_a_320px_iframe_and_keep_their_own_language(app: Flask,
     tool.goto(re.sub(r"/app/[^?]*", W + "/sessions/session-3", tool.url, count=1))
     frame.locator("#reflection-text").press_sequentially("a")
     frame.locator("#reflection-count").filter(has_text="1 caractère sur 20\u00a0000").wait_for()
+    # One character over the limit: the status says it in the singular too.
+    frame.locator("#reflection-text").fill("a" * 20_001)
+    frame.locator("#reflection-status").filter(
+        has_text="Non enregistrée\u00a0: votre réflexion dépasse de 1 caractère la limite de 20\u00a0000."
+    ).wait_for()

@@ -188,6 +188,11 @@ def test_an_over_long_reflection_is_refused_and_nothing_saved_is_lost(app: Flask
     count.filter(has_text="30,000 characters: 10,000 over the limit of 20,000").wait_for()
     status = frame.locator("#reflection-status")
     status.filter(has_text="Not saved: your reflection is 10,000 characters over the limit").wait_for()
+    box.fill("x" * 20_001)  # exactly one over: the singular
+    count.filter(has_text="20,001 characters: 1 over the limit of 20,000").wait_for()
+    status.filter(has_text="Not saved: your reflection is 1 character over the limit of 20,000.").wait_for()
+    box.fill("x" * 30_000)
+    status.filter(has_text="Not saved: your reflection is 10,000 characters over the limit").wait_for()
     assert len(box.input_value()) == 30_000
     assert serious(page) == []
     frame.get_by_role("button", name="Save reflection").click()

@@ -17,7 +17,7 @@ def test_a_french_administrator_reads_the_cli_in_french(app: Flask) -> None:
     assert run(app, FRENCH, "platform", "list").strip() == "Aucune plateforme inscrite."
     assert "Nouvelle clé de signature" in run(app, FRENCH, "keys", "rotate")
     assert "état(s) de connexion expiré(s) supprimé(s)" in run(app, FRENCH, "cleanup")
-    assert "Erreur : aucune plateforme '99'" in run(app, FRENCH, "platform", "show", "99")
+    assert "Erreur\u00a0: aucune plateforme '99'" in run(app, FRENCH, "platform", "show", "99")
 
 
 def test_lc_all_wins_and_english_stays_english(app: Flask) -> None:
@@ -32,4 +32,4 @@ def test_flask_check_speaks_french_to_a_french_administrator(app: Flask) -> None
     english = run(app, ENGLISH, "check").splitlines()
     assert len(french) == len(english) and english[-1].endswith("(add --deploy for the production rules).")
     assert french[-1].endswith("(ajoutez --deploy pour les règles de production).")
-    assert len(french) > 1 and all(" Correctif : " in line for line in french[:-1])
+    assert len(french) > 1 and all(" Correctif\u00a0: " in line for line in french[:-1])

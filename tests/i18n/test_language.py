@@ -107,5 +107,5 @@ def test_gradebook_status_texts_are_shown_in_the_readers_language() -> None:
     grade = Grade(status=FAILED, last_error=NO_COLUMN, attempts=1)
     with i18n.use("fr"):
         assert status_of(None) == ("none", "Pas encore de note")
-        assert status_of(grade)[1].startswith("Refusée par le SGA : Le SGA n'a pas de colonne de notes")
+        assert status_of(grade)[1].startswith("Refusée par le SGA\u00a0: Le SGA n'a pas de colonne de notes")
     assert status_of(grade)[1].startswith("Not accepted by the LMS: The LMS has no grade column")

@@ -30,7 +30,7 @@ SETTINGS = {"scoring_model": "threshold_bands", "catalogues": "workshop", "gradi
 def test_content_check_speaks_french_to_a_french_administrator(tmp_path: Path) -> None:
     french = CliRunner().invoke(content_cli, ["check"], env=FRENCH)  # type: ignore[arg-type]
     assert french.exit_code == 0, french.output
-    assert "OK : p3-art-of-the-possible (en, fr) : 6 séances" in french.output
+    assert "OK\u00a0: p3-art-of-the-possible (en, fr)\u00a0: 6 séances" in french.output
     assert "énoncés dans" in french.output and "statements in" not in french.output
 
     folder = bad_dir(tmp_path, "missing_title.yaml", "syntax_error.yaml")
@@ -38,10 +38,11 @@ def test_content_check_speaks_french_to_a_french_administrator(tmp_path: Path) -
     assert refused.exit_code == 1
     lines = refused.output.splitlines()
     assert (
-        "Erreur : missing_title.yaml: sessions[0].additional_readings[1].title : "
+        "Erreur\u00a0: missing_title.yaml: sessions[0].additional_readings[1].title\u00a0: "
         "Donnée manquante pour un champ obligatoire."
     ) in lines
-    assert any(line.startswith("Erreur : syntax_error.yaml: ligne 4 : YAML syntax error") for line in lines)
+    syntax = "Erreur\u00a0: syntax_error.yaml: ligne 4\u00a0: YAML syntax error"
+    assert any(line.startswith(syntax) for line in lines)
     assert "a 2 problème(s) à corriger" in refused.output
 
     english = CliRunner().invoke(content_cli, ["check", "--dir", str(folder)], env=ENGLISH)  # type: ignore[arg-type]

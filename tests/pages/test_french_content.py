@@ -127,15 +127,14 @@ def flat(page: Any) -> str:
 
 
 def test_the_report_and_the_class_view_punctuate_the_french_way(launch_as: Any, app: Flask) -> None:
-    """Whole phrases, colon and quotes included, go through the catalogue: French puts a space
-    before the colon (no-break in the texts written for this) and quotes with « » (no-break
-    spaces inside); a day of the month has no
-    leading zero."""
+    """Whole phrases, colon and quotes included, go through the catalogue: French puts a no-break
+    space before the colon and quotes with « » (no-break spaces inside; decision 0041); a day of
+    the month has no leading zero."""
     nbsp = "\u00a0"
     for locale, colon, opening, closing, day in [
         (
             "fr-CA",
-            "[ \u00a0]: ",
+            "\u00a0: ",
             "«" + nbsp,
             nbsp + "»",
             ("soumise le 5 mars 2026", "soumise le 5 mars 2026"),

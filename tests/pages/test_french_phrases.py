@@ -241,6 +241,31 @@ def test_the_reflection_counter_agrees_with_its_number(
     assert f'data-count-one="{one}"' in page and f'data-count-other="{other}"' in page
 
 
+@pytest.mark.parametrize(
+    ("locale", "one", "other"),
+    [
+        (
+            "fr-CA",
+            "Non enregistrée" + NBSP + ": votre réflexion dépasse de {over} caractère la limite",
+            "Non enregistrée" + NBSP + ": votre réflexion dépasse de {over} caractères la limite",
+        ),
+        (
+            "en",
+            "Not saved: your reflection is {over} character over the limit of {max}.",
+            "Not saved: your reflection is {over} characters over the limit of {max}.",
+        ),
+    ],
+)
+def test_the_too_long_message_has_a_singular(launch_as: Any, locale: str, one: str, other: str) -> None:
+    """One character over the limit is "1 character over" (reflection.js picks the form with the
+    page's plural rule, as for the counter)."""
+    from tests.pages.test_pages import SESSION_1
+
+    page = html.unescape(launch_as("learner", sub="ben", locale=locale).get(SESSION_1).get_data(as_text=True))
+    assert f'data-too-long-one="{one}' in page and f'data-too-long-other="{other}' in page
+    assert "data-too-long=" not in page
+
+
 def _radar(page: str) -> str:
     found = re.search(r'<svg[^>]*class="radar radar-wide">.*?</svg>', page, re.S)
     assert found, page

@@ -100,3 +100,15 @@ def test_the_assignment_page_quotes_the_activity_s_title_the_french_way(launch_a
     )
     page = in_session.get(ASSIGNMENT_PAGE).get_data(as_text=True)
     assert "«\u00a0Activity rl-assess\u00a0»" in page and "“Activity rl-assess”" not in page
+
+
+def test_the_assignment_page_s_one_placement_sentence_quotes_with_no_break_spaces(launch_as: Any) -> None:
+    # One placed: the whole sentence comes from the catalogue, « » with U+00A0 inside (0041).
+    teacher = launch_as("instructor", item=ASSESSMENT, resource_link="rl-assess")
+    teacher.client.get("/app/", query_string={"lt": teacher.token})  # the landing
+    in_session = launch_as(
+        "learner", item="p3-art-of-the-possible/session-2", resource_link="rl-s2", locale="fr-CA"
+    )
+    page = in_session.get(ASSIGNMENT_PAGE).get_data(as_text=True)
+    assert "l'activité <strong>«\u00a0Activity rl-assess\u00a0»</strong> de votre cours" in page
+    assert "« Activity" not in page and "rl-assess »" not in page

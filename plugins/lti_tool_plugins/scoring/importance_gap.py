@@ -249,7 +249,7 @@ def _reason(score: DimensionScore, importance: int, shortfall: float, top: int) 
 
 def _summary(scores: tuple[DimensionScore, ...]) -> str:
     parts = [
-        f"{_(label)} : {n}" if language() == "fr" else f"{label}: {n}"
+        f"{_(label)}\u00a0: {n}" if language() == "fr" else f"{label}: {n}"
         for key, label in QUADRANTS.items()
         if (n := sum(1 for s in scores if s.band == key))
     ]
