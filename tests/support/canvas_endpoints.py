@@ -388,7 +388,9 @@ def openid_configuration(p: CanvasPlatform, r: dict[str, Any]) -> Answer:
             "id_token_signing_alg_values_supported": ["RS256"],
             "claims_supported": ["sub", "picture", "email", "name", "given_name", "family_name", "locale"],
             "subject_types_supported": ["public"],
-            "authorization_server": "canvas.instructure.com",
+            # Lti::Oidc.auth_domain(account_domain): the SSO host, bare (security_controller.rb);
+            # the token endpoint still wants its own URL as aud (ClientCredentialsProvider).
+            "authorization_server": urlsplit(p.sso_url).netloc,
             "https://purl.imsglobal.org/spec/lti-platform-configuration": {
                 "product_family_code": "canvas",
                 "version": "vCloud",
