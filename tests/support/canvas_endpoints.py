@@ -304,8 +304,14 @@ def _record_score(p: CanvasPlatform, item_id: int, body: dict[str, Any]) -> Answ
         maximum = float(body["scoreMaximum"])
         score = float(body["scoreGiven"]) * points / maximum if maximum else float(body["scoreGiven"])
     with p.lock:
+        # new_submission (true by default) submits the assignment at submitted_at, else now.
+        extension = body.get("https://canvas.instructure.com/lti/submission") or {}
+        submitted = extension.get("submitted_at")
         p.results[(item_id, body["userId"])] = {
             "updated_at": stamp,
+            "submitted_at": datetime.fromisoformat(str(submitted).replace("Z", "+00:00")).astimezone(UTC)
+            if submitted
+            else datetime.now(UTC),
             "score": score,
             "comment": body.get("comment"),
         }
