@@ -32,6 +32,15 @@ import lti_tool
 from tests.support.databases import postgres_admin_url
 
 ROOT = Path(__file__).resolve().parent.parent
+# The built-in plugins, registered by this distribution's own entry points (not a separate one).
+BUILT_IN_PLUGINS = (
+    "threshold_bands",
+    "importance_gap",
+    "workshop",
+    "uploaded",
+    "lti_ags",
+    "gradebook_export",
+)
 # One build for the module: under pytest-xdist (--dist loadgroup) both tests run on one worker.
 pytestmark = [pytest.mark.packaging, pytest.mark.xdist_group("packaging")]
 
@@ -108,7 +117,7 @@ def test_the_sdist_and_the_wheel_hold_the_release_and_nothing_else(release: tupl
     assert not [name for name in names if "__pycache__" in name or name.endswith((".pyc", ".orig"))]
     # The built-ins use the same door as any plugin: this distribution's own entry points.
     entry_points = zipfile.ZipFile(wheel).read(f"{dist_info}/entry_points.txt").decode()
-    for plugin in ("threshold_bands", "importance_gap", "workshop", "uploaded", "lti_ags", "gradebook_export"):
+    for plugin in BUILT_IN_PLUGINS:
         assert f"{plugin} = lti_tool_plugins." in entry_points, entry_points
 
     with tarfile.open(sdist) as archive:
@@ -162,7 +171,7 @@ def test_the_wheel_installs_and_runs_from_an_empty_folder(
     assert "Running upgrade" in _run([*flask, "db", "upgrade"], here, env)
     assert "OK: p3-art-of-the-possible" in _run([*flask, "content", "check"], here, env)
     plugins = _run([*flask, "plugins", "list"], here, env)
-    for name in ("threshold_bands", "importance_gap", "workshop", "uploaded", "lti_ags", "gradebook_export"):
+    for name in BUILT_IN_PLUGINS:
         assert any(name in line and "available" in line for line in plugins.splitlines()), plugins
     _run([*flask, "demo", "setup"], here, env)
     _run([*flask, "keys", "rotate"], here, env)
