@@ -187,6 +187,13 @@ class SettingsSchema(Schema):
         "platform storage), offering a new window instead; unset: on in production, off otherwise "
         "(docs/decisions/0004).",
     )
+    PLATFORM_STORAGE = lti.boolean(
+        True,
+        "Keep the login state in the LMS's platform storage when the LMS offers it (Canvas), so a "
+        "launch in an iframe works without cookies; off: only the state cookie binds a login to "
+        "the browser. Turn it off where other frames of the LMS page can write that storage "
+        "(docs/security.md, docs/decisions/0034).",
+    )
     PLATFORM_KEYSET_TTL = lti.integer(
         3600, "Seconds a platform key set is cached when its response has no caching headers."
     )

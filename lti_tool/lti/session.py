@@ -65,11 +65,12 @@ def issue_token(launch: Launch) -> str:
 
 
 # What nearly every page reads of its launch (the person's name, the course, the activity),
-# loaded with it, and whether its platform is still enabled: one statement per request instead
-# of up to five. Built once with a bound parameter (every request runs it): ``session.get``
-# built the statement and its cache key again on each call.
+# loaded with it, and whether its platform is still enabled and not disabled since the launch
+# (its session epoch, docs/decisions/0035): one statement per request instead of up to five.
+# Built once with a bound parameter (every request runs it): ``session.get`` built the statement
+# and its cache key again on each call.
 _LAUNCH_BY_ID = (
-    select(Launch, Platform.enabled)
+    select(Launch, Platform.enabled, Platform.session_epoch)
     .join(Platform, Platform.id == Launch.platform_id)
     .options(joinedload(Launch.user), joinedload(Launch.context), joinedload(Launch.resource_link))
     .where(Launch.id == bindparam("launch_id"))
@@ -78,15 +79,19 @@ _LAUNCH_BY_ID = (
 
 def _get_launch(launch_id: Any) -> Launch | None:
     """The launch, None if there is none; a launch of a platform an administrator disabled (a
-    compromised LMS) has ended, token or cookie: LaunchTokenError."""
+    compromised LMS) has ended, token or cookie, also once the platform is enabled again:
+    LaunchTokenError."""
     if not isinstance(launch_id, str):
         return None
     row = db.session.execute(_LAUNCH_BY_ID, {"launch_id": launch_id}).first()
     if row is None:
         return None
-    launch, enabled = row
-    if not enabled:
-        raise LaunchTokenError("platform_disabled", _("Your session has ended."))
+    launch, enabled, epoch = row
+    if not enabled or epoch != launch.session_epoch:  # disabled, or disabled since this launch
+        # The refusal in the person's language (their launch is known: it is loaded with them).
+        languages.use_locale(languages.launch_language(launch))
+        reason = "platform_disabled" if not enabled else "platform_was_disabled"
+        raise LaunchTokenError(reason, _("Your session has ended."))
     found: Launch = launch
     return found
 

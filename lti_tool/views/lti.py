@@ -62,7 +62,12 @@ def _launch_policy() -> LaunchPolicy:
 def login() -> Response:
     cfg = current_app.config
     try:
-        login = begin_login(_params(), base_url=cfg["BASE_URL"], state_ttl=cfg["STATE_TTL"])
+        login = begin_login(
+            _params(),
+            base_url=cfg["BASE_URL"],
+            state_ttl=cfg["STATE_TTL"],
+            platform_storage=cfg["PLATFORM_STORAGE"],
+        )
     except LaunchError as error:
         record_failure(error)
         raise

@@ -90,6 +90,37 @@ def test_server_errors_then_delivered_with_backoff(make_app: Any, ags_platform: 
     assert sum(ags_platform.score_counts().values()) == 1
 
 
+def test_a_grade_queued_before_a_disable_is_delivered_once_the_platform_is_enabled_again(
+    make_app: Any, ags_platform: Any
+) -> None:
+    """A disable ends the sessions of the platform's launches for good (decision 0035), but a
+    grade is the learner's finished work: it is never lost, and reaches the LMS."""
+    from lti_tool.lti.session import LaunchTokenError, issue_token, read_token
+    from lti_tool.services import platforms as platform_service
+
+    app = make_app(**FAST)
+    register(app, ags_platform)
+    [launch] = record_launches(app, ags_platform, ["x"], ags_platform.ags_claim(ags_platform.add_line_item()))
+    with app.test_request_context():
+        from lti_tool.extensions import db
+        from lti_tool.models import Launch
+
+        token = issue_token(db.session.get(Launch, launch))
+        db.session.remove()
+    ags_platform.down()
+    submit(app, launch, 8)
+    wait_for(lambda: grades(app)[0].attempts >= 1, 30, "a try while the LMS is down")
+    with app.app_context():  # the platform disabled, then enabled again
+        platform = platform_service.get_platform(ags_platform.issuer, ags_platform.client_id)
+        platform_service.set_enabled(platform, False)
+        platform_service.set_enabled(platform, True)
+    with app.test_request_context(), pytest.raises(LaunchTokenError):
+        read_token(token)  # the launch's session ended...
+    ags_platform.up()
+    wait_for(lambda: grades(app)[0].status == "delivered", 45, "delivered")  # ...its grade did not
+    assert ags_platform.score_counts() == {("x", 8.0): 1}
+
+
 GRADES = 80  # enough for every worker to hold several batches at once
 
 

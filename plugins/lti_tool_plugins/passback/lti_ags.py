@@ -155,8 +155,15 @@ def on_scale(given: float, maximum: float, points: float | None) -> tuple[float,
     return round(given / maximum * points, 6), points
 
 
+# Canvas's score extension (scores_controller.rb): each score submits the assignment, at
+# ``submitted_at`` when given, else when Canvas receives it; other platforms ignore it.
+CANVAS_SUBMISSION = "https://canvas.instructure.com/lti/submission"
+
+
 def score_payload(grade: GradeToSend, given: float, maximum: float) -> dict[str, Any]:
-    return {
+    """The AGS score. ``submitted_at`` is when the learner's grade was made: a score the outbox
+    delivers late (the LMS was down) does not make the work late in Canvas (decision 0040)."""
+    payload: dict[str, Any] = {
         "userId": grade.user_id,
         "scoreGiven": given,
         "scoreMaximum": maximum,
@@ -165,6 +172,9 @@ def score_payload(grade: GradeToSend, given: float, maximum: float) -> dict[str,
         "activityProgress": grade.activity_progress,
         "gradingProgress": grade.grading_progress,
     }
+    if grade.timestamp:
+        payload[CANVAS_SUBMISSION] = {"submitted_at": grade.timestamp}
+    return payload
 
 
 def _result_of(error: TransportError) -> PassbackResult:
