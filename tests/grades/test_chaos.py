@@ -154,6 +154,38 @@ def test_tokens_refused_mid_batch_are_renewed_once(make_app: Any, ags_platform: 
     assert {r.attempts for r in grades(app)} == {1}
 
 
+def test_a_column_deleted_in_the_lms_parks_the_grade_until_the_teacher_makes_one_again(
+    make_app: Any, ags_platform: Any
+) -> None:
+    """The launch's line item answers 404 (the teacher deleted the column): the grade is not
+    retried forever; the teacher reads that the LMS has no column for the activity, and once
+    one exists again for the resource link, "send again" delivers to it."""
+    from lti_tool.extensions import db
+    from lti_tool.models import Grade, Launch
+    from lti_tool.services import grades as grade_service
+
+    app = make_app(**FAST)
+    register(app, ags_platform)
+    line_item = ags_platform.add_line_item("rl-1", maximum=10)
+    [launch] = record_launches(app, ags_platform, ["d1"], ags_platform.ags_claim(line_item))
+    del ags_platform.line_items[1]  # the teacher deletes the activity's column
+    submit(app, launch, 5)
+    wait_for(lambda: grades(app)[0].status == "failed", 30, "parked")
+    [row] = grades(app)
+    assert row.attempts == 1 and row.last_status == 404
+    assert "no grade column" in row.last_error
+    with app.test_request_context():
+        assert "no grade column" in grade_service.status_of(db.session.get(Grade, row.id))[1]
+        db.session.remove()
+    ags_platform.add_line_item("rl-1", maximum=20)  # a new column for the activity
+    with app.app_context():
+        assert grade_service.resend(db.session.get(Launch, launch), row.id)
+        db.session.remove()
+    wait_for(lambda: grades(app)[0].status == "delivered", 30, "delivered to the new column")
+    assert ags_platform.score_counts() == {("d1", 10.0): 1}  # 5/10 on the new column's 20 points
+    assert ags_platform.scores[0]["scoreMaximum"] == 20
+
+
 def _score_only(ags_platform: Any) -> dict[str, Any]:
     """A claim with the score scope only: the score is the one request the LMS sees."""
     claim = ags_platform.ags_claim(ags_platform.add_line_item())
