@@ -229,6 +229,37 @@ def test_the_tools_key_rotated_while_grades_wait(make_app: Any, ags_platform: An
     assert ags_platform.token_requests == 2
 
 
+def test_send_again_clicked_twice_sends_once_and_answers_both(make_app: Any, ags_platform: Any) -> None:
+    """Double-click on "Send again": one delivery, and neither click ends on an error page."""
+    from lti_tool.extensions import db
+    from lti_tool.lti.session import issue_token
+    from lti_tool.models import Launch
+
+    app = make_app(**FAST)
+    register(app, ags_platform)
+    claim = _score_only(ags_platform)
+    [learner] = record_launches(app, ags_platform, ["s1"], claim)
+    [teacher] = record_launches(app, ags_platform, ["t1"], claim, role="Instructor")
+    ags_platform.answers = [(422, {}, '{"error": "locked"}')]
+    submit(app, learner, 5)
+    wait_for(lambda: grades(app)[0].status == "failed", 30, "refused")
+    with app.test_request_context():
+        token = issue_token(db.session.get(Launch, teacher))
+        db.session.remove()
+    browser = requests.Session()
+    base = app.config["BASE_URL"]
+    book = browser.get(base + "/app/grades/", params={"lt": token}, timeout=10)
+    [form] = [f for f in forms(book.text, book.url) if f.action.endswith("/resend")]
+    first = browser.post(form.action, data=form.fields, timeout=10)
+    settle(app)
+    assert grades(app)[0].status == "delivered"
+    second = browser.post(form.action, data=form.fields, timeout=10)  # the second click
+    assert first.status_code == 200 and second.status_code == 200, (first.status_code, second.status_code)
+    assert "already in the LMS gradebook" in second.text
+    settle(app)
+    assert sum(ags_platform.score_counts().values()) == 1
+
+
 def test_a_stuck_grade_shows_why_to_the_teacher_and_send_again_sends_it_now(
     make_app: Any, ags_platform: Any
 ) -> None:

@@ -76,16 +76,14 @@ def gradebook(launch: Launch, refresh_roster: bool = False) -> tuple[list[Gradeb
     return rows, problem
 
 
-def resend(launch: Launch, grade_id: int) -> bool:
-    """Send a grade again (after the cause of a failure was fixed). False if not this link's."""
+def resend(launch: Launch, grade_id: int) -> str | None:
+    """Send a grade again (after the cause of a failure was fixed): "resent"; "delivered" when
+    it is already in the LMS (a second click: nothing is sent); None if not this link's."""
+    mine = (Grade.id == grade_id, Grade.resource_link_pk == launch.resource_link_pk)
     done = rowcount(
         db.session.execute(
             update(Grade)
-            .where(
-                Grade.id == grade_id,
-                Grade.resource_link_pk == launch.resource_link_pk,
-                Grade.status.in_([FAILED, PENDING]),
-            )
+            .where(*mine, Grade.status.in_([FAILED, PENDING]))
             .values(status=PENDING, attempts=0, next_attempt_at=utcnow(), updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
@@ -93,4 +91,7 @@ def resend(launch: Launch, grade_id: int) -> bool:
     if done:
         kick_after_commit()
     db.session.commit()
-    return bool(done)
+    if done:
+        return "resent"
+    delivered = db.session.scalars(select(Grade.id).where(*mine, Grade.status == DELIVERED)).first()
+    return "delivered" if delivered is not None else None
