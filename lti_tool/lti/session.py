@@ -77,7 +77,7 @@ _LAUNCH_BY_ID = (
 )
 
 
-def _get_launch(launch_id: Any) -> Launch | None:
+def get_launch(launch_id: Any) -> Launch | None:
     """The launch, None if there is none; a launch of a platform an administrator disabled (a
     compromised LMS) has ended, token or cookie, also once the platform is enabled again:
     LaunchTokenError."""
@@ -104,7 +104,7 @@ def read_token(token: str) -> Launch:
         raise LaunchTokenError("token_expired", _("Your session has expired.")) from exc
     except BadSignature as exc:
         raise LaunchTokenError("token_invalid", _("The session token is not valid.")) from exc
-    launch = _get_launch(data.get("l")) if isinstance(data, dict) else None
+    launch = get_launch(data.get("l")) if isinstance(data, dict) else None
     # The claims are signed, but we still check them against the stored launch: a token
     # can never name a user, context or role other than its launch's own.
     if launch is None or (data.get("u"), data.get("c"), data.get("r")) != (
@@ -158,7 +158,7 @@ def load_current() -> Launch | None:
     if token:
         launch = read_token(token)
     elif session.get("launch_id"):  # the person's own session, also when a link from elsewhere
-        launch = _get_launch(session["launch_id"])  # carried another's token (not taken)
+        launch = get_launch(session["launch_id"])  # carried another's token (not taken)
     elif g.get("token_from_another_site"):
         raise LaunchTokenError(
             "token_from_another_site",
