@@ -158,7 +158,8 @@ class SettingsSchema(Schema):
     )
     DATABASE_URL = core.database(
         "sqlite:///p3-workshop.sqlite",
-        "SQLite (a relative path lives in the instance folder) or postgresql://user:pw@host/db.",
+        "SQLite (a relative path lives in the instance folder: `<venv>/var/lti_tool-instance/` for an"
+        " installed wheel; `config show` prints the file) or postgresql://user:pw@host/db.",
     )
     PROXY_FIX = core.integer(0, "Trust X-Forwarded-* headers from this many proxies in front (0: none).")
     COOKIE_SECURE = core.boolean(

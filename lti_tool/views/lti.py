@@ -188,7 +188,11 @@ def confirm_launch() -> Response:
         )
         record_failure(error)
         raise error
-    pending = storage.load_pending(secret, request.form.get("pending", ""))
+    try:
+        pending = storage.load_pending(secret, request.form.get("pending", ""))
+    except launch_session.LaunchTokenError as ended:  # its platform was disabled since the launch
+        hint = _l("Open the activity again from the LMS.")
+        raise LaunchError(ended.reason, ended.message, hint, 401) from None
     if pending is None:
         raise LaunchError(
             "pending_launch_invalid",

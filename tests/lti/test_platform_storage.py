@@ -156,3 +156,20 @@ def test_with_platform_storage_off_only_the_cookie_binds_the_login(make_app, reg
     # The browser that kept its cookie still launches.
     state, nonce = flow.login()
     assert flow.launch(flow.good_token(nonce), state).status_code == 200
+
+
+def test_a_platform_disabled_before_the_confirmation_ends_the_pending_launch(app, flow: Flow) -> None:  # type: ignore[no-untyped-def]
+    """The administrator disabled the platform (a compromised LMS) between the launch and its
+    confirmation from storage: the confirmation opens nothing, as every later page would."""
+    from lti_tool.services import platforms as platform_service
+
+    state, response = _pending_launch(flow)
+    form = first_form(response.text, response.url)
+    form.fields["value"] = storage_value(TEST_SECRET, state)
+    with app.app_context():
+        platform_service.set_enabled(
+            platform_service.get_platform(flow.platform.issuer, flow.platform.client_id), False
+        )
+    refused = requests.post(form.action, data=form.fields, headers=OWN_PAGE, allow_redirects=False, timeout=5)
+    assert refused.status_code == 401 and "Your session has ended." in refused.text
+    assert "a learner" not in refused.text

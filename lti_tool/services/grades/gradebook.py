@@ -94,16 +94,14 @@ def gradebook(launch: Launch, refresh_roster: bool = False) -> tuple[list[Gradeb
     return rows, problem
 
 
-def resend(launch: Launch, grade_id: int) -> bool:
-    """Send a grade again (after the cause of a failure was fixed). False if not this link's."""
+def resend(launch: Launch, grade_id: int) -> str | None:
+    """Send a grade again (after the cause of a failure was fixed): "resent"; "delivered" when
+    it is already in the LMS (a second click: nothing is sent); None if not this link's."""
+    mine = (Grade.id == grade_id, Grade.resource_link_pk == launch.resource_link_pk)
     done = rowcount(
         db.session.execute(
             update(Grade)
-            .where(
-                Grade.id == grade_id,
-                Grade.resource_link_pk == launch.resource_link_pk,
-                Grade.status.in_([FAILED, PENDING]),
-            )
+            .where(*mine, Grade.status.in_([FAILED, PENDING]))
             # The old failure is not this try's: the row says "waiting" until the new try answers.
             .values(
                 status=PENDING,
@@ -119,4 +117,7 @@ def resend(launch: Launch, grade_id: int) -> bool:
     if done:
         kick_after_commit()
     db.session.commit()
-    return bool(done)
+    if done:
+        return "resent"
+    delivered = db.session.scalars(select(Grade.id).where(*mine, Grade.status == DELIVERED)).first()
+    return "delivered" if delivered is not None else None
