@@ -229,6 +229,9 @@ def version() -> None:
 
 
 def register(app: Flask) -> None:
+    from lti_tool import cli_errors
+
+    cli_errors.install(app)
     app.cli.add_command(version)
     from lti_tool.cli_config import config_cli
 

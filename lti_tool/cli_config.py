@@ -28,7 +28,13 @@ def shown_value(name: str, config: Mapping[str, Any]) -> str:
     if name == "DATABASE_URL":
         from sqlalchemy.engine import make_url
 
-        return make_url(str(value)).render_as_string(hide_password=True)
+        shown = make_url(str(value)).render_as_string(hide_password=True)
+        resolved = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+        if shown.startswith("sqlite:///") and resolved.startswith("sqlite:///") and resolved != shown:
+            # A relative path is in the instance folder: for an installed wheel, inside the
+            # virtualenv (<venv>/var/lti_tool-instance/), gone with it. Say where.
+            return f"{shown} (file: {resolved[len('sqlite:///') :]})"
+        return shown
     if field.metadata.get("secret"):
         return MASK
     if isinstance(value, list):

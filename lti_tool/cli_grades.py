@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -13,6 +20,31 @@ from lti_tool.services import grades as grade_service
 STATUS_LABELS = {"pending": N_("pending"), "delivered": N_("delivered"), "failed": N_("failed")}
 
 grades_cli = AppGroup("grades", help="Grade passback: the delivery worker and the outbox.")
+log = logging.getLogger("lti_tool.grades")
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """SIGTERM (systemd's stop, docker stop) and SIGINT (Ctrl-C) end the worker gracefully: it
+    finishes the deliveries in flight and records them. A second signal stops it at once."""
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        yield
+        return
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+
+    def handle(signum: int, _frame: FrameType | None) -> None:
+        log.info("grade worker: %s received, finishing the deliveries in flight", signal.Signals(signum).name)
+        stop.set()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    for sig in previous:
+        signal.signal(sig, handle)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @grades_cli.command("work")
@@ -22,11 +54,14 @@ grades_cli = AppGroup("grades", help="Grade passback: the delivery worker and th
 )
 def work(once: bool, max_seconds: float | None) -> None:
     """Deliver pending grades to the platforms (safe to run on several servers at once)."""
-    stats = grade_service.run_worker(
-        current_app._get_current_object(),  # type: ignore[attr-defined]
-        once=once,
-        max_seconds=max_seconds,
-    )
+    stop = threading.Event()
+    with _stop_on_signals(stop):
+        stats = grade_service.run_worker(
+            current_app._get_current_object(),  # type: ignore[attr-defined]
+            once=once,
+            max_seconds=max_seconds,
+            stop=stop,
+        )
     # The administrator's language (LC_ALL / LC_MESSAGES / LANG), as every command.
     summary = _(
         "delivered %(delivered)s, retrying %(retrying)s, failed %(failed)s",

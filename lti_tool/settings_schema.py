@@ -158,7 +158,8 @@ class SettingsSchema(Schema):
     )
     DATABASE_URL = core.database(
         "sqlite:///p3-workshop.sqlite",
-        "SQLite (a relative path lives in the instance folder) or postgresql://user:pw@host/db.",
+        "SQLite (a relative path lives in the instance folder: `<venv>/var/lti_tool-instance/` for an"
+        " installed wheel; `config show` prints the file) or postgresql://user:pw@host/db.",
     )
     PROXY_FIX = core.integer(0, "Trust X-Forwarded-* headers from this many proxies in front (0: none).")
     COOKIE_SECURE = core.boolean(
@@ -185,6 +186,13 @@ class SettingsSchema(Schema):
         "Refuse launches whose login is not bound to the browser (by the state cookie or the LMS's "
         "platform storage), offering a new window instead; unset: on in production, off otherwise "
         "(docs/decisions/0004).",
+    )
+    PLATFORM_STORAGE = lti.boolean(
+        True,
+        "Keep the login state in the LMS's platform storage when the LMS offers it (Canvas), so a "
+        "launch in an iframe works without cookies; off: only the state cookie binds a login to "
+        "the browser. Turn it off where other frames of the LMS page can write that storage "
+        "(docs/security.md, docs/decisions/0034).",
     )
     PLATFORM_KEYSET_TTL = lti.integer(
         3600, "Seconds a platform key set is cached when its response has no caching headers."

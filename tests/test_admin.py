@@ -177,7 +177,8 @@ def test_add_edit_disable_remove_platform(admin_app: Flask, admin: Admin) -> Non
     assert edited.status_code == 200
     with admin_app.app_context():
         assert db.session.get(Platform, 1).deployment_ids == ["2", "3"]
-    admin.post("/admin/platforms/1/enabled", enabled="0")
+    disabled = admin.post("/admin/platforms/1/enabled", enabled="0")
+    assert "its sessions have ended, and stay ended once it is enabled again" in disabled.text
     with admin_app.app_context():
         assert db.session.get(Platform, 1).enabled is False
     assert admin.post("/admin/platforms/1/delete").status_code == 400  # not confirmed

@@ -128,3 +128,26 @@ def test_an_existing_installs_empty_demo_tables_are_dropped_and_used_ones_kept(d
         with db.engine.connect() as conn:
             assert conn.execute(sa.text("SELECT title FROM demo_activity")).scalar_one() == "A"
         db.engine.dispose()
+
+
+@pytest.mark.both_dbs
+def test_a_platform_disabled_before_0019_keeps_its_sessions_ended_once_enabled(database_url: str) -> None:
+    """Its launches' sessions ended with the disable: the session epochs start apart (1 and 0)."""
+    app = create_app({"ENV": "testing", "DATABASE_URL": database_url})
+    now = datetime(2026, 1, 5)
+    with app.app_context():
+        downgrade(revision="0018")
+        with db.engine.begin() as conn:
+            platform = sa.Table("platform", sa.MetaData(), autoload_with=conn)
+            for number, enabled in ((1, True), (2, False)):
+                values = dict(name="", issuer="i", auth_login_url="a", auth_token_url="t", key_set_url="k")
+                conn.execute(
+                    platform.insert().values(
+                        id=number, client_id=f"c{number}", enabled=enabled, created_at=now, **values
+                    )
+                )
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT id, session_epoch FROM platform ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [(1, 0), (2, 1)]  # launches are made at epoch 0
+        db.engine.dispose()

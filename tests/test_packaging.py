@@ -1,6 +1,7 @@
 """The release works where it is installed, not only in a checkout.
 
-Builds the sdist of a copy of the checkout and, from it, the wheel (``python -m build``); installs
+Builds the sdist of a copy of the checkout and, from it, the wheel (``python -m build``), once;
+checks what each holds (and what they must not: the test suite); installs
 the wheel (not editable) into a fresh virtualenv; then, from an empty folder, runs what
 docs/deploy.md asks of an operator: migrate, content check, plugins list, check, and serves with
 gunicorn and the shipped settings, fetching the key set, the health check and a demo page. A file
@@ -16,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tarfile
 import time
 import uuid
 import zipfile
@@ -30,7 +32,17 @@ import lti_tool
 from tests.support.databases import postgres_admin_url
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = [pytest.mark.packaging, pytest.mark.slow]
+# The built-in plugins, registered by this distribution's own entry points (not a separate one).
+BUILT_IN_PLUGINS = (
+    "threshold_bands",
+    "importance_gap",
+    "workshop",
+    "uploaded",
+    "lti_ags",
+    "gradebook_export",
+)
+# One build for the module: under pytest-xdist (--dist loadgroup) both tests run on one worker.
+pytestmark = [pytest.mark.packaging, pytest.mark.xdist_group("packaging")]
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) -> str:
@@ -67,8 +79,11 @@ def database_url() -> Iterator[str]:
     engine.dispose()
 
 
-def test_the_wheel_installs_and_runs_from_an_empty_folder(tmp_path: Path, database_url: str) -> None:
-    # 1. sdist, then the wheel built from the sdist: both must carry everything.
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The sdist, then the wheel built from the sdist (``python -m build``), of a copy of the
+    checkout; built once for the module (about 10 s)."""
+    tmp_path = tmp_path_factory.mktemp("release")
     dist = tmp_path / "dist"
     source = _clone_of_the_checkout(tmp_path / "source")
     build_log = _run(
@@ -76,11 +91,54 @@ def test_the_wheel_installs_and_runs_from_an_empty_folder(tmp_path: Path, databa
     )
     for warning in ("is absent from the `packages` configuration", "SetuptoolsDeprecationWarning"):
         assert warning not in build_log, build_log
-    wheel = next(dist.glob("*.whl"))
+    return next(dist.glob("*.tar.gz")), next(dist.glob("*.whl"))
+
+
+def test_the_sdist_and_the_wheel_hold_the_release_and_nothing_else(release: tuple[Path, Path]) -> None:
+    sdist, wheel = release
     assert wheel.name == f"p3_workshop_lti-{lti_tool.__version__}-py3-none-any.whl"
     _every_source_file_is_in_the_wheel(wheel)
-    # The French catalogue, compiled by the build (never committed: docs/decisions/0020).
-    assert "lti_tool/translations/fr_CA/LC_MESSAGES/messages.mo" in zipfile.ZipFile(wheel).namelist()
+    names = set(zipfile.ZipFile(wheel).namelist())
+    dist_info = f"p3_workshop_lti-{lti_tool.__version__}.dist-info"
+    assert {name.split("/")[0] for name in names} == {"lti_tool", "lti_tool_plugins", dist_info}
+    for name in (
+        # The French catalogue, compiled by the build (never committed: docs/decisions/0019).
+        "lti_tool/translations/fr_CA/LC_MESSAGES/messages.mo",
+        # What `flask db upgrade` needs from any folder (decision 0010).
+        "lti_tool/migrations/alembic.ini",
+        "lti_tool/migrations/env.py",
+        "lti_tool/migrations/script.py.mako",
+        # Plugin authors type-check against lti_tool.plugin_api (PEP 561): without the marker
+        # mypy skips the installed package ("missing library stubs or py.typed marker").
+        "lti_tool/py.typed",
+        "lti_tool_plugins/py.typed",
+    ):
+        assert name in names, f"{name} is not in the wheel"
+    assert not [name for name in names if "__pycache__" in name or name.endswith((".pyc", ".orig"))]
+    # The built-ins use the same door as any plugin: this distribution's own entry points.
+    entry_points = zipfile.ZipFile(wheel).read(f"{dist_info}/entry_points.txt").decode()
+    for plugin in BUILT_IN_PLUGINS:
+        assert f"{plugin} = lti_tool_plugins." in entry_points, entry_points
+
+    with tarfile.open(sdist) as archive:
+        top = f"p3_workshop_lti-{lti_tool.__version__}/"
+        in_sdist = {member.name.removeprefix(top) for member in archive.getmembers()}
+    # The suite and the benchmarks live in the repository only (setuptools adds tests/test*.py
+    # to an sdist unless MANIFEST.in prunes them: a third of the suite, without its conftest).
+    leaked = sorted(n for n in in_sdist if n.startswith(("tests", "benchmarks", "scripts")))
+    assert not leaked, f"in the sdist: {leaked}"
+    assert not [n for n in in_sdist if n.endswith(".mo")]  # the wheel compiles its own
+    for name in ("README.md", "CHANGELOG.md", "babel.cfg", "setup.py", "pyproject.toml", "docs/deploy.md"):
+        assert name in in_sdist, f"{name} is not in the sdist"
+    assert "lti_tool/translations/fr_CA/LC_MESSAGES/messages.po" in in_sdist
+
+
+@pytest.mark.slow
+def test_the_wheel_installs_and_runs_from_an_empty_folder(
+    tmp_path: Path, database_url: str, release: tuple[Path, Path]
+) -> None:
+    # 1. The wheel built from the sdist (the test above checks what they hold).
+    wheel = release[1]
 
     # 2. A fresh virtualenv with the wheel and its declared dependencies only.
     venv = tmp_path / "venv"
@@ -113,7 +171,7 @@ def test_the_wheel_installs_and_runs_from_an_empty_folder(tmp_path: Path, databa
     assert "Running upgrade" in _run([*flask, "db", "upgrade"], here, env)
     assert "OK: p3-art-of-the-possible" in _run([*flask, "content", "check"], here, env)
     plugins = _run([*flask, "plugins", "list"], here, env)
-    for name in ("threshold_bands", "importance_gap", "workshop", "uploaded", "lti_ags", "gradebook_export"):
+    for name in BUILT_IN_PLUGINS:
         assert any(name in line and "available" in line for line in plugins.splitlines()), plugins
     _run([*flask, "demo", "setup"], here, env)
     _run([*flask, "keys", "rotate"], here, env)

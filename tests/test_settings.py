@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -107,6 +108,20 @@ def test_config_show_prints_every_setting_with_secrets_masked(monkeypatch) -> No
     assert "postgresql://tool:***@db.example/p3" in lines["DATABASE_URL"]
     for leaked in (secret, "db-password-1", "admin-password-2", "scrypt:"):
         assert leaked not in out
+
+
+def test_config_show_says_where_a_relative_sqlite_file_is(tmp_path: Path) -> None:
+    """A relative SQLite path is in the instance folder, for an installed wheel inside the
+    virtualenv (<venv>/var/lti_tool-instance/): an operator must see where the data is."""
+    app = create_app({"ENV": "testing", "SECRET_KEY": "s3cret-" * 8, "DATABASE_URL": "sqlite:///p3.sqlite"})
+    out = app.test_cli_runner().invoke(args=["config", "show"]).output
+    [line] = [line for line in out.splitlines() if line.startswith("DATABASE_URL ")]
+    expected = os.path.join(app.instance_path, "p3.sqlite")
+    assert f"sqlite:///p3.sqlite (file: {expected})  [override]" in line
+    absolute = f"sqlite:///{tmp_path}/p3.sqlite"
+    app = create_app({"ENV": "testing", "SECRET_KEY": "s3cret-" * 8, "DATABASE_URL": absolute})
+    out = app.test_cli_runner().invoke(args=["config", "show"]).output
+    assert "DATABASE_URL" in out and f"{absolute}  [override]" in out and "(file:" not in out
 
 
 def test_docs_settings_md_is_generated_from_the_schema() -> None:

@@ -24,6 +24,7 @@ from lti_tool.lti.oauth import (
     PlatformAuth,
     TokenCache,
     error_message,
+    rate_limited,
     request_token,
     transport_error,
 )
@@ -185,7 +186,7 @@ class ServiceClient:
             self.tokens.invalidate(self.auth, scopes, token)
             message = "the LMS refused the access token: " + error_message(response)
             raise ServiceError("token_expired", message, 401)
-        if status in (408, 425, 429) or status >= 500:
+        if status in (408, 425, 429) or status >= 500 or rate_limited(response):
             raise ServiceError(
                 "retry", "the LMS answered " + error_message(response, 200), status, _retry_after(response)
             )

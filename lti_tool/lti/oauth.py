@@ -101,7 +101,7 @@ def request_token(
         )
     except outbound.OutboundError as exc:
         raise transport_error(exc, "the LMS token endpoint") from exc
-    if response.status_code == 429 or response.status_code >= 500:
+    if response.status_code == 429 or response.status_code >= 500 or rate_limited(response):
         raise ServiceError(
             "retry",
             f"the LMS token endpoint answered {response.status_code}",
@@ -201,6 +201,21 @@ def transport_error(exc: outbound.OutboundError, what: str) -> ServiceError:
     else:
         message = f"{what} is not reachable ({exc.public})"
     return ServiceError("retry" if exc.retryable else "permanent", message)
+
+
+def rate_limited(response: outbound.Answer) -> bool:
+    """Canvas's throttle: HTTP 403 "403 Forbidden (Rate Limit Exceeded)" with
+    X-Rate-Limit-Remaining 0 (its request_throttle middleware), where others answer 429: a
+    wait, not a refusal (docs/decisions/0040)."""
+    if response.status_code != 403:
+        return False
+    if b"Rate Limit Exceeded" in response.content[:200]:
+        return True
+    remaining = response.headers.get("X-Rate-Limit-Remaining", "").strip()
+    try:
+        return bool(remaining) and float(remaining) <= 0
+    except ValueError:
+        return False
 
 
 def retry_after_seconds(response: outbound.Answer) -> float | None:

@@ -92,8 +92,13 @@ def _same_origin(url: str, base_url: str) -> bool:
     return (a.scheme, a.netloc) == (b.scheme, b.netloc)
 
 
-def begin_login(params: Mapping[str, str], *, base_url: str, state_ttl: int) -> LoginRedirect:
-    """Check the initiation, record a single-use state, and build the redirect."""
+def begin_login(
+    params: Mapping[str, str], *, base_url: str, state_ttl: int, platform_storage: bool = True
+) -> LoginRedirect:
+    """Check the initiation, record a single-use state, and build the redirect.
+
+    ``platform_storage`` off: the LMS's offer of platform storage (``lti_storage_target``) is
+    declined, so only the state cookie can bind the login to the browser (docs/security.md)."""
     for name, limit in {"iss": 500, "target_link_uri": 1000, "client_id": 255, **RESTART_PARAMS}.items():
         value = params.get(name, "")
         if isinstance(value, str) and len(value) > limit:
@@ -129,7 +134,7 @@ def begin_login(params: Mapping[str, str], *, base_url: str, state_ttl: int) -> 
             client_id=platform.client_id,
             platform_id=platform.id,
         )
-    storage_target = _param(params, "lti_storage_target", 100) or None
+    storage_target = (_param(params, "lti_storage_target", 100) or None) if platform_storage else None
     now = utcnow()
     values = {
         "state": secrets.token_urlsafe(32),

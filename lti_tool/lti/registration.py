@@ -77,6 +77,14 @@ class PlatformConfiguration:
         return self.product_family_code.lower() == "canvas"
 
     @property
+    def token_audience(self) -> str | None:
+        """The ``aud`` of the tool's token requests when it is not the token URL: the
+        ``authorization_server`` (LTI DR 1.0 §3.1), except Canvas's. Canvas names its SSO host
+        there, bare, yet its token endpoint accepts only its own token URL as ``aud``
+        (docs/decisions/0040)."""
+        return None if self.is_canvas else self.authorization_server
+
+    @property
     def is_moodle(self) -> bool:
         return self.product_family_code.lower() == "moodle"
 

@@ -65,28 +65,33 @@ def issue_token(launch: Launch) -> str:
 
 
 # What nearly every page reads of its launch (the person's name, the course, the activity),
-# loaded with it, and whether its platform is still enabled: one statement per request instead
-# of up to five. Built once with a bound parameter (every request runs it): ``session.get``
-# built the statement and its cache key again on each call.
+# loaded with it, and whether its platform is still enabled and not disabled since the launch
+# (its session epoch, docs/decisions/0035): one statement per request instead of up to five.
+# Built once with a bound parameter (every request runs it): ``session.get`` built the statement
+# and its cache key again on each call.
 _LAUNCH_BY_ID = (
-    select(Launch, Platform.enabled)
+    select(Launch, Platform.enabled, Platform.session_epoch)
     .join(Platform, Platform.id == Launch.platform_id)
     .options(joinedload(Launch.user), joinedload(Launch.context), joinedload(Launch.resource_link))
     .where(Launch.id == bindparam("launch_id"))
 )
 
 
-def _get_launch(launch_id: Any) -> Launch | None:
+def get_launch(launch_id: Any) -> Launch | None:
     """The launch, None if there is none; a launch of a platform an administrator disabled (a
-    compromised LMS) has ended, token or cookie: LaunchTokenError."""
+    compromised LMS) has ended, token or cookie, also once the platform is enabled again:
+    LaunchTokenError."""
     if not isinstance(launch_id, str):
         return None
     row = db.session.execute(_LAUNCH_BY_ID, {"launch_id": launch_id}).first()
     if row is None:
         return None
-    launch, enabled = row
-    if not enabled:
-        raise LaunchTokenError("platform_disabled", _("Your session has ended."))
+    launch, enabled, epoch = row
+    if not enabled or epoch != launch.session_epoch:  # disabled, or disabled since this launch
+        # The refusal in the person's language (their launch is known: it is loaded with them).
+        languages.use_locale(languages.launch_language(launch))
+        reason = "platform_disabled" if not enabled else "platform_was_disabled"
+        raise LaunchTokenError(reason, _("Your session has ended."))
     found: Launch = launch
     return found
 
@@ -99,7 +104,7 @@ def read_token(token: str) -> Launch:
         raise LaunchTokenError("token_expired", _("Your session has expired.")) from exc
     except BadSignature as exc:
         raise LaunchTokenError("token_invalid", _("The session token is not valid.")) from exc
-    launch = _get_launch(data.get("l")) if isinstance(data, dict) else None
+    launch = get_launch(data.get("l")) if isinstance(data, dict) else None
     # The claims are signed, but we still check them against the stored launch: a token
     # can never name a user, context or role other than its launch's own.
     if launch is None or (data.get("u"), data.get("c"), data.get("r")) != (
@@ -153,7 +158,7 @@ def load_current() -> Launch | None:
     if token:
         launch = read_token(token)
     elif session.get("launch_id"):  # the person's own session, also when a link from elsewhere
-        launch = _get_launch(session["launch_id"])  # carried another's token (not taken)
+        launch = get_launch(session["launch_id"])  # carried another's token (not taken)
     elif g.get("token_from_another_site"):
         raise LaunchTokenError(
             "token_from_another_site",

@@ -17,6 +17,7 @@ from sqlalchemy import update
 from werkzeug.datastructures import Headers
 
 from lti_tool.extensions import db, rowcount
+from lti_tool.lti import session
 from lti_tool.lti.launch import state_cookie_value
 from lti_tool.models import Launch, OidcState
 from lti_tool.models.base import utcnow
@@ -63,7 +64,9 @@ def load_pending(secret_key: str, reference: str) -> tuple[Launch, OidcState] | 
     pending = read_pending(secret_key, reference)
     if pending is None:
         return None
-    launch, state = db.session.get(Launch, pending[0]), db.session.get(OidcState, pending[1])
+    # Read as every page reads its launch: a platform disabled since the launch ends it here too
+    # (LaunchTokenError), not one page later.
+    launch, state = session.get_launch(pending[0]), db.session.get(OidcState, pending[1])
     return (launch, state) if launch is not None and state is not None else None
 
 

@@ -100,6 +100,8 @@ class Launch(Model):
     document_target: Mapped[str] = mapped_column(String(20), default="")
     return_url: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    # The platform's session_epoch when the launch was validated: a disable since ended it for good.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # A deep linking launch answers the platform once: set when its response is signed.
     deep_link_answered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 

@@ -26,6 +26,10 @@ class Platform(Model):
     key_set_url: Mapped[str] = mapped_column(String(1000))
     auth_audience: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Counts the disables: a launch keeps the value it was made under (Launch.session_epoch) and
+    # opens pages only while they agree, so re-enabling does not revive the sessions a disable
+    # ended (docs/decisions/0035-reenabled-platform.md).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     # The platform's key set, cached: see lti_tool.lti.keysets.
     keyset_json: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -142,6 +142,9 @@ def record_launch(launch: ValidatedLaunch) -> Launch:
         document_target=_text(presentation.get("document_target"), 20),
         return_url=_text(presentation.get("return_url"), 1000),
         created_at=utcnow(),
+        # As read with the platform's enabled flag that let the launch in: a disable committed
+        # since (even before this row is) ends the launch's session.
+        session_epoch=launch.platform.session_epoch,
         deep_link_answered_at=None,
     )
     # One INSERT statement, then the row joins the session as if read back (no unit-of-work

@@ -222,5 +222,10 @@ def update_registration(platform: Platform, data: dict[str, Any]) -> Platform:
 
 
 def set_enabled(platform: Platform, enabled: bool) -> None:
+    """The administrator's switch. A disable ends the sessions of the platform's launches for good:
+    their epoch no longer matches, so enabling the platform again lets in only new launches
+    (docs/decisions/0035-reenabled-platform.md)."""
     platform.enabled = enabled
+    if not enabled:  # counted in the database: two administrators' disables both count
+        platform.session_epoch = Platform.session_epoch + 1
     db.session.commit()

@@ -18,6 +18,7 @@ from flask import Flask
 from sqlalchemy import func, select, text
 
 from lti_tool.extensions import db
+from lti_tool.i18n import N_
 from lti_tool.i18n import gettext as _
 from lti_tool.models.base import utcnow
 from lti_tool.settings import ENV_PREFIX, KNOWN_PUBLIC_SECRET_KEYS, SOURCES_KEY
@@ -26,6 +27,9 @@ ERROR = "error"
 WARNING = "warning"
 PENDING_TOO_LONG = timedelta(hours=1)
 MIN_SECRET_LENGTH = 32
+
+
+MIGRATE_FIX = N_("run `flask --app lti_tool db upgrade` (back up the database first)")
 
 
 @dataclass(frozen=True)
@@ -200,7 +204,7 @@ def _migrations(app: Flask) -> Iterator[Problem]:
         current = set(MigrationContext.configure(conn).get_current_heads())  # logs at INFO: see logs.py
     if current == heads:
         return
-    fix = "run `flask --app lti_tool db upgrade` (back up the database first)"
+    fix = _(MIGRATE_FIX)
     unknown = sorted(r for r in current if not _exists(script, r))
     if not current:
         yield Problem(ERROR, _("the database is empty (not migrated)"), fix)

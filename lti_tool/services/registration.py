@@ -283,7 +283,7 @@ def _store(
         "auth_login_url": configuration.authorization_endpoint,
         "auth_token_url": configuration.token_endpoint,
         "key_set_url": configuration.jwks_uri,
-        "auth_audience": configuration.authorization_server,
+        "auth_audience": configuration.token_audience,
     }
     if link is not None:
         _claim_link(link)  # committed with the platform, or rolled back with it

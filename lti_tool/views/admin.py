@@ -309,7 +309,15 @@ def platform_enabled(platform_id: int) -> Response:
     if enable:
         flash(_("Platform #%(number)s enabled.", number=platform.id))
     else:
-        flash(_("Platform #%(number)s disabled.", number=platform.id))
+        # Its sessions ended for good (docs/decisions/0035): the administrator is told before
+        # enabling it again.
+        flash(
+            _(
+                "Platform #%(number)s disabled: its sessions have ended, and stay ended once it "
+                "is enabled again (people then open the activity again from the LMS).",
+                number=platform.id,
+            )
+        )
     return redirect(url_for("admin.dashboard"), code=303)
 
 

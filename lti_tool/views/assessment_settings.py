@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request
 from werkzeug.wrappers import Response
 
 from lti_tool.assessment.catalogue import column_help
@@ -34,6 +34,7 @@ def _form_context(settings: dict[str, Any], problems: Any = None) -> dict[str, A
         "models": [(p, form_fields(p.settings_schema)) for p in manager.available(SCORING_MODELS)],
         "catalogues": [(p, form_fields(p.settings_schema)) for p in manager.available(MECHANISM_CATALOGUES)],
         "passbacks": [(p, form_fields(p.settings_schema)) for p in manager.available(GRADE_PASSBACK)],
+        "default_passback": _default_passback(manager),
         "unavailable": [
             i
             for i in manager.describe()
@@ -42,6 +43,16 @@ def _form_context(settings: dict[str, Any], problems: Any = None) -> dict[str, A
         ],
         "problems": by_section,
     }
+
+
+def _default_passback(manager: Any) -> str:
+    """What "The tool's default" is now (GRADES_PASSBACK), in the teacher's words: without it the
+    choice read like a second "Automatic"."""
+    name = str(current_app.config.get("GRADES_PASSBACK") or "auto")
+    if name == "auto":
+        return _("Automatic")
+    found = [p for p in manager.available(GRADE_PASSBACK) if p.name == name]
+    return str(found[0].label) if found else name
 
 
 # The settings form may carry a catalogue file (at most 200,000 characters, plugins/catalogues/

@@ -20,6 +20,7 @@ from lti_tool.lti import deep_linking
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.keys import current_signing_key
 from lti_tool.lti.roles import INSTRUCTOR
+from lti_tool.services import activities
 from lti_tool.services import launches as launch_service
 
 bp = Blueprint("deep_linking", __name__, url_prefix="/app/deep-linking")
@@ -113,10 +114,14 @@ def _picker(
     settings: deep_linking.DeepLinkingSettings, choices: Choices, status: int = 200
 ) -> ResponseReturnValue:
     items = item_registry.registry().offered()
+    launch = launch_session.current()
     return render_template(
         "deep_linking/picker.html",
-        launch=launch_session.current(),
+        launch=launch,
         items=items,
+        # The course's activities already placed as the graded assessment (those the tool has
+        # seen launched): adding it again makes a second column and splits the class's results.
+        already_placed=[link.title or "" for link in activities.placed_assessments(launch)],
         settings=settings,
         choices=choices,
         kind_labels=KIND_LABELS,

@@ -46,6 +46,7 @@ def instructor() -> str:
         roster_problem=roster_problem,
         status_of=grade_service.status_of,
         resent=request.args.get("resent"),
+        already=request.args.get("already"),
         exporters=grade_service.exporters(launch),
     )
 
@@ -55,14 +56,17 @@ def instructor() -> str:
 def resend() -> WerkzeugResponse:
     launch = _launch_in_activity()
     grade_id = request.form.get("grade_id", type=record_id)
-    if grade_id is None or not grade_service.resend(launch, grade_id):
+    done = grade_service.resend(launch, grade_id) if grade_id is not None else None
+    if done is None:
         abort(
             400,
             description=_(
                 "That grade cannot be sent again from this activity (it may already be in the LMS gradebook)."
             ),
         )
-    return redirect(launch_session.launch_url("grades.instructor", resent=grade_id), code=303)
+    # Already in the LMS (a double click): the gradebook says so, nothing was sent.
+    answer = {"resent": grade_id} if done == "resent" else {"already": grade_id}
+    return redirect(launch_session.launch_url("grades.instructor", **answer), code=303)
 
 
 @bp.get("/export/<name>")

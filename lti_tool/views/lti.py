@@ -62,7 +62,12 @@ def _launch_policy() -> LaunchPolicy:
 def login() -> Response:
     cfg = current_app.config
     try:
-        login = begin_login(_params(), base_url=cfg["BASE_URL"], state_ttl=cfg["STATE_TTL"])
+        login = begin_login(
+            _params(),
+            base_url=cfg["BASE_URL"],
+            state_ttl=cfg["STATE_TTL"],
+            platform_storage=cfg["PLATFORM_STORAGE"],
+        )
     except LaunchError as error:
         record_failure(error)
         raise
@@ -183,7 +188,11 @@ def confirm_launch() -> Response:
         )
         record_failure(error)
         raise error
-    pending = storage.load_pending(secret, request.form.get("pending", ""))
+    try:
+        pending = storage.load_pending(secret, request.form.get("pending", ""))
+    except launch_session.LaunchTokenError as ended:  # its platform was disabled since the launch
+        hint = _l("Open the activity again from the LMS.")
+        raise LaunchError(ended.reason, ended.message, hint, 401) from None
     if pending is None:
         raise LaunchError(
             "pending_launch_invalid",

@@ -97,6 +97,60 @@ def test_gradebook_and_learner_grade_pages_in_the_iframe(app: Flask, page: Any) 
     frame.get_by_role("heading", level=1, name="Partnership self-assessment: your class").wait_for()
 
 
+def _refused_grade(app: Flask, learner_sub: str) -> None:
+    """The learner's grade, refused for good by the LMS (what the worker records after a 422)."""
+    from sqlalchemy import select
+
+    from lti_tool.extensions import db
+    from lti_tool.models import Grade, Launch, LtiUser
+
+    with app.app_context():
+        launch = db.session.scalars(
+            select(Launch).join(LtiUser, LtiUser.id == Launch.user_pk).where(LtiUser.sub == learner_sub)
+        ).first()
+        assert launch is not None and launch.resource_link_pk is not None
+        db.session.add(
+            Grade(
+                platform_id=launch.platform_id,
+                user_pk=launch.user_pk,
+                resource_link_pk=launch.resource_link_pk,
+                plugin="lti_ags",
+                score_given=100,
+                score_maximum=100,
+                graded_at=launch.created_at,
+                status="failed",
+                attempts=1,
+                last_error="the LMS refused the request: HTTP 422 (unprocessable)",
+                last_status=422,
+            )
+        )
+        db.session.commit()
+
+
+def test_a_refused_grade_in_a_320px_gradebook_says_what_to_do(app: Flask, page: Any) -> None:
+    """A refused grade's row (its "Send again" button, its next step) keeps the page from
+    scrolling sideways in a 320px iframe; after "Send again" the old refusal is gone."""
+    place_items(app, page, ASSESSMENT)
+    open_activity(app, page, "Ben Tremblay", ASSESSMENT).get_by_role("heading", level=1).first.wait_for()
+    _refused_grade(app, "201")
+    frame = open_activity(app, page, "Ada Okafor", ASSESSMENT)
+    frame.get_by_role("link", name="Gradebook").click()
+    ben = frame.locator("tr[data-user='201']")
+    ben.filter(has_text="What to do: check in the LMS").wait_for()
+    page.set_viewport_size({"width": 352, "height": 800})  # in a 320px iframe
+    tool = page.frame(name="tool-frame")
+    assert tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert serious(page, tool) == []
+    ben.get_by_role("button", name="Send again for Ben Tremblay").click()
+    frame.get_by_role("status").filter(has_text="The grade will be sent again now.").wait_for()
+    assert "HTTP 422" not in ben.inner_text()
+    assert tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    frame.get_by_role("link", name="See whether it has reached the LMS").click()
+    frame.get_by_role("heading", level=1).filter(has_text="Gradebook").wait_for()
+    assert frame.get_by_role("status").count() == 0  # a fresh look, without the old notice
+    assert serious(page, page.frame(name="tool-frame")) == []
+
+
 def test_a_learner_answers_with_the_keyboard_alone(app: Flask, page: Any) -> None:
     """Tab into each question, arrow keys choose (and autosave), Enter on the button goes on."""
     place_items(app, page, ASSESSMENT)

@@ -66,12 +66,12 @@ def test_launch_in_a_cross_site_iframe_uses_canvas_platform_storage(
     tool = app.config["BASE_URL"]
     requested = open_the_course_page(canvas, blocked_page)
 
-    # The login state went into Canvas's storage (the school domain's localStorage), under the
-    # tool's origin, through the forwarding frame.
+    # The login state went into Canvas's storage (the school domain's localStorage), through the
+    # forwarding frame: under the SSO origin, as Canvas keys what that frame relays (0034).
     stored = blocked_page.evaluate(
         "() => Object.keys(localStorage).filter(k => k.startsWith('lti|platform_storage|'))"
     )
-    assert len(stored) == 1 and stored[0].startswith(f"lti|platform_storage|{tool}|p3_state_")
+    assert len(stored) == 1 and stored[0].startswith(f"lti|platform_storage|{canvas.lms.sso_url}|p3_state_")
     messages = blocked_page.evaluate("() => window.__ltiMessages")
     capabilities = [m for m in messages if m["subject"] == "lti.capabilities"]
     data = once([m for m in messages if m["subject"] in ("lti.put_data", "lti.get_data")])
@@ -110,7 +110,7 @@ def test_the_forwarding_frame_arriving_late_does_not_lose_the_login_state(
     stored = blocked_page.evaluate(
         "() => Object.keys(localStorage).filter(k => k.startsWith('lti|platform_storage|'))"
     )
-    assert len(stored) == 1 and stored[0].startswith(f"lti|platform_storage|{tool}|p3_state_")
+    assert len(stored) == 1 and stored[0].startswith(f"lti|platform_storage|{canvas.lms.sso_url}|p3_state_")
     messages = blocked_page.evaluate("() => window.__ltiMessages")
     data = once([m for m in messages if m["subject"] in ("lti.put_data", "lti.get_data")])
     assert [m["subject"] for m in data] == ["lti.put_data", "lti.get_data"]

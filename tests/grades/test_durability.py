@@ -90,14 +90,43 @@ def test_server_errors_then_delivered_with_backoff(make_app: Any, ags_platform: 
     assert sum(ags_platform.score_counts().values()) == 1
 
 
+def test_a_grade_queued_before_a_disable_is_delivered_once_the_platform_is_enabled_again(
+    make_app: Any, ags_platform: Any
+) -> None:
+    """A disable ends the sessions of the platform's launches for good (decision 0035), but a
+    grade is the learner's finished work: it is never lost, and reaches the LMS."""
+    from lti_tool.lti.session import LaunchTokenError, issue_token, read_token
+    from lti_tool.services import platforms as platform_service
+
+    app = make_app(**FAST)
+    register(app, ags_platform)
+    [launch] = record_launches(app, ags_platform, ["x"], ags_platform.ags_claim(ags_platform.add_line_item()))
+    with app.test_request_context():
+        from lti_tool.extensions import db
+        from lti_tool.models import Launch
+
+        token = issue_token(db.session.get(Launch, launch))
+        db.session.remove()
+    ags_platform.down()
+    submit(app, launch, 8)
+    wait_for(lambda: grades(app)[0].attempts >= 1, 30, "a try while the LMS is down")
+    with app.app_context():  # the platform disabled, then enabled again
+        platform = platform_service.get_platform(ags_platform.issuer, ags_platform.client_id)
+        platform_service.set_enabled(platform, False)
+        platform_service.set_enabled(platform, True)
+    with app.test_request_context(), pytest.raises(LaunchTokenError):
+        read_token(token)  # the launch's session ended...
+    ags_platform.up()
+    wait_for(lambda: grades(app)[0].status == "delivered", 45, "delivered")  # ...its grade did not
+    assert ags_platform.score_counts() == {("x", 8.0): 1}
+
+
 GRADES = 80  # enough for every worker to hold several batches at once
 
 
 @pytest.mark.slow
 @pytest.mark.both_dbs
-def test_workers_never_deliver_a_grade_twice(
-    make_app: Any, ags_platform: Any, database_url: str, db_backend: str
-) -> None:
+def test_workers_never_deliver_a_grade_twice(make_app: Any, ags_platform: Any, database_url: str) -> None:
     app = make_app(GRADES_DELIVER_IN_PROCESS=False, **FAST)
     register(app, ags_platform)
     ags_platform.delay = 0.01
@@ -116,7 +145,7 @@ def test_workers_never_deliver_a_grade_twice(
         "LTI_TOOL_LOG_LEVEL": "WARNING",
         "LTI_TOOL_OUTBOUND_ALLOWLIST": TEST_OUTBOUND_ALLOWLIST,
     }
-    workers = 2 if db_backend == "postgresql" else 1
+    workers = 2  # on SQLite too: its claim is one UPDATE, and writers take turns
     command = [sys.executable, "-m", "flask", "--app", "lti_tool", "grades", "work", "--once"]
     ags_platform.gate.clear()  # hold the first deliveries until every worker has claimed some
     procs = [
@@ -172,3 +201,56 @@ def test_tokens_renewed_while_results_wait_to_be_committed(
     assert "could not store the access token" not in caplog.text
     rows = grades(app)
     assert {r.status for r in rows} == {"delivered"} and {r.attempts for r in rows} == {1}
+
+
+@pytest.mark.slow
+def test_the_worker_stops_on_sigterm_after_recording_the_deliveries_in_flight(
+    make_app: Any, ags_platform: Any, database_url: str, tmp_path: Path
+) -> None:
+    """`systemctl stop p3-workshop-grades` sends SIGTERM: the worker claims nothing more, lets the
+    delivery in flight finish, records it and exits 0. Killed outright, it left that grade leased
+    for GRADES_LEASE_SECONDS (5 minutes) and the LMS's answer unrecorded."""
+    import signal
+
+    app = make_app(GRADES_DELIVER_IN_PROCESS=False, **FAST)
+    register(app, ags_platform)
+    claim = ags_platform.ags_claim(ags_platform.add_line_item())
+    first, second = record_launches(app, ags_platform, ["first", "second"], claim)
+    submit(app, first, 7)
+    env = {
+        **os.environ,
+        "LTI_TOOL_DATABASE_URL": database_url,
+        "LTI_TOOL_SECRET_KEY": TEST_SECRET,
+        "LTI_TOOL_ENV": "testing",
+        "LTI_TOOL_LOG_LEVEL": "INFO",
+        "LTI_TOOL_LOG_FORMAT": "json",
+        "LTI_TOOL_OUTBOUND_ALLOWLIST": TEST_OUTBOUND_ALLOWLIST,
+    }
+    log_path = tmp_path / "worker.log"
+    ags_platform.gate.clear()  # the LMS holds the delivery: it is in flight when SIGTERM comes
+    with log_path.open("w") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "lti_tool", "grades", "work"],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(lambda: grades(app)[0].lease_token is not None, 60, "the grade in flight")
+        worker.send_signal(signal.SIGTERM)
+        wait_for(lambda: "SIGTERM received" in log_path.read_text(), 30, "the worker to note SIGTERM")
+        submit(app, second, 5)  # due now, but the worker is stopping: it is not claimed
+        ags_platform.gate.set()
+        assert worker.wait(timeout=60) == 0, log_path.read_text()
+    finally:
+        ags_platform.gate.set()
+        if worker.poll() is None:
+            worker.kill()
+    output = log_path.read_text()
+    assert '"message": "grade worker ' in output and "started" in output, output  # the journal says so
+    assert "delivered 1, retrying 0, failed 0" in output, output
+    done, waiting = grades(app)
+    assert (done.status, done.lease_token, done.attempts) == ("delivered", None, 1)
+    assert (waiting.status, waiting.lease_token) == ("pending", None)
+    assert sum(ags_platform.score_counts().values()) == 1

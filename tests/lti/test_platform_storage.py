@@ -127,3 +127,49 @@ def test_required_cookie_refusal_offers_a_new_window(make_app, registered) -> No
     link = refused.text.split('id="open-new-window" href="')[1].split('"')[0].replace("&amp;", "&")
     restart = requests.get(link, allow_redirects=False, timeout=5)
     assert restart.status_code == 302 and restart.headers["Location"].startswith(registered.url + "/auth")
+
+
+def test_with_platform_storage_off_only_the_cookie_binds_the_login(make_app, registered) -> None:  # type: ignore[no-untyped-def]
+    """PLATFORM_STORAGE off (where other frames of the LMS page can write the tool's storage:
+    decision 0034): the LMS's offer is declined at the login, and a launch that comes back
+    without the state cookie is refused with the new-window page, not confirmed from storage."""
+    app = make_app(REQUIRE_STATE_COOKIE=True, PLATFORM_STORAGE=False)
+    flow = Flow(app.config["BASE_URL"], registered)
+    login = flow.browser.post(
+        flow.base_url + "/lti/login",
+        data={
+            "iss": flow.platform.issuer,
+            "login_hint": "learner-7",
+            "target_link_uri": flow.target,
+            "client_id": flow.platform.client_id,
+            "lti_storage_target": "_parent",
+        },
+        allow_redirects=False,
+        timeout=5,
+    )
+    assert login.status_code == 302, login.text[:300]  # straight on to the LMS: no storage page
+    query = parse_qs(urlsplit(login.headers["Location"]).query)
+    state, nonce = query["state"][0], query["nonce"][0]
+    refused = flow.launch(flow.good_token(nonce), state, browser=requests.Session())
+    assert refused.status_code == 403 and "state_not_bound" in refused.text
+    assert 'name="pending"' not in refused.text and 'id="open-new-window"' in refused.text
+    # The browser that kept its cookie still launches.
+    state, nonce = flow.login()
+    assert flow.launch(flow.good_token(nonce), state).status_code == 200
+
+
+def test_a_platform_disabled_before_the_confirmation_ends_the_pending_launch(app, flow: Flow) -> None:  # type: ignore[no-untyped-def]
+    """The administrator disabled the platform (a compromised LMS) between the launch and its
+    confirmation from storage: the confirmation opens nothing, as every later page would."""
+    from lti_tool.services import platforms as platform_service
+
+    state, response = _pending_launch(flow)
+    form = first_form(response.text, response.url)
+    form.fields["value"] = storage_value(TEST_SECRET, state)
+    with app.app_context():
+        platform_service.set_enabled(
+            platform_service.get_platform(flow.platform.issuer, flow.platform.client_id), False
+        )
+    refused = requests.post(form.action, data=form.fields, headers=OWN_PAGE, allow_redirects=False, timeout=5)
+    assert refused.status_code == 401 and "Your session has ended." in refused.text
+    assert "a learner" not in refused.text

@@ -180,3 +180,41 @@ def test_disabling_a_platform_ends_its_sessions_at_once(tool_app: Flask, launch_
     assert ada.client.get("/app/assessment/").status_code == 401
     renewed = ada.client.post("/app/session/renew", data={"lt": ada.token, "csrf_token": csrf})
     assert renewed.status_code == 401
+
+
+@pytest.mark.both_dbs  # the launch's epoch and its platform's are compared in that same statement
+def test_re_enabling_a_platform_does_not_revive_the_sessions_its_disable_ended(
+    tool_app: Flask, launch_as: Any
+) -> None:
+    from lti_tool.services import platforms as platform_service
+    from tests.support.launch_as import CLIENT_ID, ISSUER
+
+    ada = launch_as("instructor", sub="ada", item="partnership-assessment")
+    marie = launch_as("learner", sub="marie", item="partnership-assessment", locale="fr-CA")
+    with ada.client.session_transaction() as cookie:  # a browser that accepted the tool's cookie
+        cookie["launch_id"] = ada.launch_id
+    csrf = ada.csrf("/app/assessment/")
+    assert ada.get("/app/assessment/").status_code == 200
+    assert marie.get("/app/assessment/").status_code == 200
+    with tool_app.app_context():  # disabled (a compromised LMS), then enabled again once it is safe
+        platform_service.set_enabled(platform_service.get_platform(ISSUER, CLIENT_ID), False)
+        platform_service.set_enabled(platform_service.get_platform(ISSUER, CLIENT_ID), True)
+    # The tokens are still unexpired, but the sessions ended for good: the same refusal as while
+    # the platform was disabled, in the person's language.
+    page = ada.get("/app/assessment/")
+    assert page.status_code == 401 and "Your session has ended." in page.get_data(as_text=True)
+    assert ada.get("/app/assessment/class/results.csv").status_code == 401
+    assert ada.client.get("/app/assessment/").status_code == 401  # the cookie alone
+    renewed = ada.client.post("/app/session/renew", data={"lt": ada.token, "csrf_token": csrf})
+    assert renewed.status_code == 401
+    french = marie.get("/app/assessment/")
+    assert french.status_code == 401 and "Votre session a pris fin." in french.get_data(as_text=True)
+    # A launch from the LMS after the platform was enabled again opens the tool as before.
+    again = launch_as("instructor", sub="ada", item="partnership-assessment")
+    assert again.get("/app/assessment/").status_code == 200
+    assert again.get("/app/assessment/class/results.csv").status_code == 200
+    # A second disable and enable ends that launch's session too (each disable counts).
+    with tool_app.app_context():
+        platform_service.set_enabled(platform_service.get_platform(ISSUER, CLIENT_ID), False)
+        platform_service.set_enabled(platform_service.get_platform(ISSUER, CLIENT_ID), True)
+    assert again.get("/app/assessment/").status_code == 401

@@ -3,7 +3,9 @@ an OAuth2 token endpoint that checks the tool's client assertion against the too
 AGS line items and scores (Moodle-style URLs with ?type_id=), NRPS memberships, and switches
 for a slow or absent server (``delay``, ``down()`` / ``up()`` on the same port) and for
 scripted error answers (``answers``: a list of (status, headers, body) used before normal
-service). Counts token requests and records every score it accepts.
+service). Counts token requests and records every score it accepts. ``revoke_tokens()`` makes
+every access token granted so far stop working (the next one granted works); ``after_score`` is
+called once a score is recorded, before the answer is sent (a worker killed right there).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class AgsPlatform(IndependentPlatform):
         self.line_item_reads = 0
         self.scores: list[dict[str, Any]] = []
         self.line_items: dict[int, dict[str, Any]] = {}
+        self.line_items_made = 0  # a deleted line item's id is never given again
         self.answers: list[tuple[int, dict[str, str], str]] = []
         self.delay = 0.0
         self.token_lifetime = 3600  # expires_in of the access tokens it grants
@@ -65,6 +68,8 @@ class AgsPlatform(IndependentPlatform):
         self.line_item_gate = threading.Event()  # cleared: line item reads wait (counted first)
         self.line_item_gate.set()
         self.tool_jwks_url = ""
+        self.token_generation = 1  # tokens granted are "token-<generation>"
+        self.after_score: Any = None  # called with the score once recorded, before answering
         self.members = [
             {"user_id": f"u{n}", "name": f"Learner {n}", "roles": ["Learner"], "status": "Active"}
             for n in range(3)
@@ -86,7 +91,8 @@ class AgsPlatform(IndependentPlatform):
 
     def add_line_item(self, resource_link_id: str = "rl-1", maximum: float = 10) -> str:
         with self.lock:
-            item_id = len(self.line_items) + 1
+            self.line_items_made += 1
+            item_id = self.line_items_made
             self.line_items[item_id] = {
                 "label": "Activity",
                 "scoreMaximum": maximum,
@@ -108,6 +114,11 @@ class AgsPlatform(IndependentPlatform):
         if line_item:
             claim["lineitem"] = line_item
         return claim
+
+    def revoke_tokens(self) -> None:
+        """Every access token granted so far is refused from now on (401)."""
+        with self.lock:
+            self.token_generation += 1
 
     def score_counts(self) -> Counter[tuple[str, float]]:
         with self.lock:
@@ -153,7 +164,7 @@ class AgsPlatform(IndependentPlatform):
                 return True
 
             def _authorised(self) -> bool:
-                if self.headers.get("Authorization", "") == "Bearer token-1":
+                if self.headers.get("Authorization", "") == f"Bearer token-{platform.token_generation}":
                     return True
                 self._send(401, {"error": "invalid_token"})
                 return False
@@ -216,6 +227,8 @@ class AgsPlatform(IndependentPlatform):
                     score = json.loads(body)
                     with platform.lock:
                         platform.scores.append(score)
+                    if platform.after_score is not None:
+                        platform.after_score(score)
                     self._send(204)
                     return
                 if parts.path == "/lineitems":
@@ -239,7 +252,7 @@ class AgsPlatform(IndependentPlatform):
                 self._send(
                     200,
                     {
-                        "access_token": "token-1",
+                        "access_token": f"token-{platform.token_generation}",
                         "token_type": "Bearer",
                         "expires_in": platform.token_lifetime,
                         "scope": form.get("scope", ""),

@@ -304,8 +304,14 @@ def _record_score(p: CanvasPlatform, item_id: int, body: dict[str, Any]) -> Answ
         maximum = float(body["scoreMaximum"])
         score = float(body["scoreGiven"]) * points / maximum if maximum else float(body["scoreGiven"])
     with p.lock:
+        # new_submission (true by default) submits the assignment at submitted_at, else now.
+        extension = body.get("https://canvas.instructure.com/lti/submission") or {}
+        submitted = extension.get("submitted_at")
         p.results[(item_id, body["userId"])] = {
             "updated_at": stamp,
+            "submitted_at": datetime.fromisoformat(str(submitted).replace("Z", "+00:00")).astimezone(UTC)
+            if submitted
+            else datetime.now(UTC),
             "score": score,
             "comment": body.get("comment"),
         }
@@ -388,7 +394,9 @@ def openid_configuration(p: CanvasPlatform, r: dict[str, Any]) -> Answer:
             "id_token_signing_alg_values_supported": ["RS256"],
             "claims_supported": ["sub", "picture", "email", "name", "given_name", "family_name", "locale"],
             "subject_types_supported": ["public"],
-            "authorization_server": "canvas.instructure.com",
+            # Lti::Oidc.auth_domain(account_domain): the SSO host, bare (security_controller.rb);
+            # the token endpoint still wants its own URL as aud (ClientCredentialsProvider).
+            "authorization_server": urlsplit(p.sso_url).netloc,
             "https://purl.imsglobal.org/spec/lti-platform-configuration": {
                 "product_family_code": "canvas",
                 "version": "vCloud",

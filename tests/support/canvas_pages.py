@@ -7,7 +7,9 @@ not copied from it:
 
 - the course page (school domain) answers lti.capabilities (get_data and put_data announced with
   frame "post_message_forwarding"), lti.put_data and lti.get_data, storing in its localStorage
-  under ``lti|platform_storage|<tool origin>|<key>`` (500 keys, 4096 characters per tool), and
+  under ``lti|platform_storage|<sender origin>|<key>`` (500 keys, 4096 characters per origin;
+  for a relayed message the forwarding frame's origin, the SSO domain: one namespace for every
+  frame that reaches it), and
   replies to the event's source with the event's origin as target origin;
 - the ``post_message_forwarding`` frame is a sibling of the tool's frame, first loaded from the
   school domain, which redirects it to the SSO (OIDC) domain; there it forwards the tool's
@@ -31,7 +33,10 @@ TOP_SCRIPT = """
     if (!m || typeof m !== "object" || !m.subject || /\\.response$/.test(m.subject)) return;
     window.__ltiMessages.push({ subject: m.subject, origin: event.origin, forwarded: !!m.sourceToolInfo,
                                 id: m.message_id || null });
-    var tool = m.sourceToolInfo ? m.sourceToolInfo.origin : event.origin;
+    // As Canvas does (lti.put_data.ts: putData(event.origin, ...)): a message relayed by the
+    // forwarding frame is keyed by that frame's origin, shared by every frame that reaches it
+    // (docs/decisions/0034), not by sourceToolInfo.origin.
+    var tool = event.origin;
     function reply(extra) {
       var body = { subject: m.subject + ".response" };
       if (m.message_id) body.message_id = m.message_id;

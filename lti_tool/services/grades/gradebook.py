@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from lti_tool.extensions import db, rowcount
+from lti_tool.i18n import N_
 from lti_tool.i18n import gettext as _
 from lti_tool.models import Grade, Launch
 from lti_tool.models.base import utcnow
@@ -24,11 +25,28 @@ class GradebookRow:
     in_roster: bool
 
 
+# The LMS's answers as lti_tool/lti/ags.py words them: stored in English with a detail (the HTTP
+# status and the LMS's error code: "HTTP 422 (unprocessable)"), translated here, the detail as is.
+COMPOSED = (
+    ("the LMS refused the request: ", N_("the LMS refused the request: %(detail)s")),
+    ("the LMS refused the access token: ", N_("the LMS refused the access token: %(detail)s")),
+    ("the LMS answered ", N_("the LMS answered %(detail)s")),
+)
+
+
+def _said(message: str) -> str:
+    for prefix, words in COMPOSED:
+        detail = message[len(prefix) :]
+        if message.startswith(prefix) and detail.startswith("HTTP "):
+            return _(words, detail=detail)
+    return _(message)
+
+
 def status_of(grade: Grade | None) -> tuple[str, str]:
     """(status key, words for people) of a grade."""
     # A plugin's words are stored as it wrote them (marked N_ when they are the built-ins'):
     # translated here, for the person reading the gradebook.
-    said = _(grade.last_error) if grade is not None and grade.last_error else ""
+    said = _said(grade.last_error) if grade is not None and grade.last_error else ""
     if grade is None:
         return "none", _("No grade yet")
     if grade.status == DELIVERED:  # the words are the plugin's (PassbackResult.delivered)
@@ -76,21 +94,30 @@ def gradebook(launch: Launch, refresh_roster: bool = False) -> tuple[list[Gradeb
     return rows, problem
 
 
-def resend(launch: Launch, grade_id: int) -> bool:
-    """Send a grade again (after the cause of a failure was fixed). False if not this link's."""
+def resend(launch: Launch, grade_id: int) -> str | None:
+    """Send a grade again (after the cause of a failure was fixed): "resent"; "delivered" when
+    it is already in the LMS (a second click: nothing is sent); None if not this link's."""
+    mine = (Grade.id == grade_id, Grade.resource_link_pk == launch.resource_link_pk)
     done = rowcount(
         db.session.execute(
             update(Grade)
-            .where(
-                Grade.id == grade_id,
-                Grade.resource_link_pk == launch.resource_link_pk,
-                Grade.status.in_([FAILED, PENDING]),
+            .where(*mine, Grade.status.in_([FAILED, PENDING]))
+            # The old failure is not this try's: the row says "waiting" until the new try answers.
+            .values(
+                status=PENDING,
+                attempts=0,
+                next_attempt_at=utcnow(),
+                updated_at=utcnow(),
+                last_error="",
+                last_status=None,
             )
-            .values(status=PENDING, attempts=0, next_attempt_at=utcnow(), updated_at=utcnow())
             .execution_options(synchronize_session=False)
         )
     )
     if done:
         kick_after_commit()
     db.session.commit()
-    return bool(done)
+    if done:
+        return "resent"
+    delivered = db.session.scalars(select(Grade.id).where(*mine, Grade.status == DELIVERED)).first()
+    return "delivered" if delivered is not None else None

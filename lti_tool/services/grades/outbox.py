@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from lti_tool.extensions import db, rowcount, this_app
+from lti_tool.extensions import db, this_app
 from lti_tool.lti.ags import granted_ags_scopes
 from lti_tool.models import Grade, Launch
 from lti_tool.models.base import utcnow
@@ -108,15 +108,19 @@ def record_grade(
         "updated_at": now,
     }
     key = {"resource_link_pk": launch.resource_link_pk, "user_pk": launch.user_pk}
-    inserted = db.session.execute(
+    # Whether the row is new is read from RETURNING, not from the rowcount: on PostgreSQL
+    # SQLAlchemy fetches the new id itself and reports a rowcount of -1, which read as "inserted"
+    # and dropped every later attempt's grade (decision 0037).
+    inserted = db.session.scalars(
         insert_for(Grade)
         .values(
             platform_id=launch.platform_id, version=1, delivered_version=0, created_at=now, **key, **values
         )
         .on_conflict_do_nothing(index_elements=["resource_link_pk", "user_pk"])
-    )
-    grade_id = db.session.scalars(select(Grade.id).filter_by(**key)).one()
-    if not rowcount(inserted):
+        .returning(Grade.id)
+    ).one_or_none()
+    grade_id = inserted or db.session.scalars(select(Grade.id).filter_by(**key)).one()
+    if inserted is None:
         current = db.session.execute(
             select(Grade.source_ref, Grade.score_given, Grade.score_maximum, Grade.comment).where(
                 Grade.id == grade_id

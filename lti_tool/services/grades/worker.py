@@ -134,20 +134,32 @@ def seconds_until_due(app: Flask) -> float | None:
 
 
 def run_worker(
-    app: Flask, once: bool = False, max_seconds: float | None = None, stats: WorkStats | None = None
+    app: Flask,
+    once: bool = False,
+    max_seconds: float | None = None,
+    stats: WorkStats | None = None,
+    stop: threading.Event | None = None,
 ) -> WorkStats:
-    """The worker loop of `flask grades work`."""
+    """The worker loop of `flask grades work`. Setting ``stop`` (SIGTERM, SIGINT) ends it
+    gracefully: no new grade is claimed, the deliveries in flight finish (each within
+    HTTP_TIMEOUT) and their results are recorded, so no grade stays leased for
+    GRADES_LEASE_SECONDS after a restart and none is sent twice."""
     from lti_tool.services.heartbeat import Heart
 
     stats = stats or WorkStats()
+    stop = stop or threading.Event()
     deadline = time.monotonic() + max_seconds if max_seconds else None
+
+    def stopping() -> bool:
+        return stop.is_set() or (deadline is not None and time.monotonic() >= deadline)
+
     poll = float(app.config["GRADES_POLL_SECONDS"])
     heart = Heart(app, "grades")  # `flask check` reports a worker not seen lately
+    log.info("grade worker %s started", heart.worker)
     with ThreadPoolExecutor(int(app.config["GRADES_CONCURRENCY"]), thread_name_prefix="grades") as pool:
-        while deadline is None or time.monotonic() < deadline:
+        while not stopping():
             heart.beat()
-            stop = (lambda: time.monotonic() >= deadline) if deadline else (lambda: False)
-            if work_batch(app, pool, stats, stop):
+            if work_batch(app, pool, stats, stopping):
                 continue
             if once:
                 break
@@ -155,7 +167,14 @@ def run_worker(
             wait = poll if wait is None else min(max(wait, 0.05), poll)
             if deadline is not None:
                 wait = min(wait, max(0.0, deadline - time.monotonic()))
-            time.sleep(wait)
+            stop.wait(wait)
+    log.info(
+        "grade worker %s stopped: delivered %s, retrying %s, failed %s",
+        heart.worker,
+        stats.delivered,
+        stats.retrying,
+        stats.failed,
+    )
     return stats
 
 

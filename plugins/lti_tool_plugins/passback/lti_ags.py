@@ -102,14 +102,34 @@ class LtiAgsPassback(GradePassback):
             line_item = grade.line_item_url or self._find(grade, transport, settings)
             if line_item is None:
                 return PassbackResult.permanent(NO_COLUMN)
-            points = self._points(grade, transport, line_item)
-            given, maximum = on_scale(grade.score_given, grade.score_maximum, points)
-            transport.post_score(line_item, score_payload(grade, given, maximum))
+            try:
+                given, maximum = self._post(grade, transport, line_item)
+            except TransportError as error:
+                if error.status_code != 404 or grade.line_items_url is None:
+                    raise
+                if not LINEITEM_READ_SCOPES & set(grade.scopes):
+                    raise  # no looking: the LMS's refusal stands
+                # The column is gone (deleted in the LMS): the resource link's column, if the LMS
+                # keeps one now (made again by the teacher); none: parked, said so (decision 0037).
+                found = self._find(grade, transport, settings)
+                if found is None:
+                    return PassbackResult.permanent(NO_COLUMN, 404)
+                if found == line_item:
+                    raise
+                line_item = found
+                given, maximum = self._post(grade, transport, line_item)
         except TransportError as error:
             return _result_of(error)
         return PassbackResult.delivered(
             N_("In the LMS gradebook"), line_item_url=line_item, score_given=given, score_maximum=maximum
         )
+
+    def _post(self, grade: GradeToSend, transport: GradeTransport, line_item: str) -> tuple[float, float]:
+        """The score, on the line item's points; returns what was sent (given, maximum)."""
+        points = self._points(grade, transport, line_item)
+        given, maximum = on_scale(grade.score_given, grade.score_maximum, points)
+        transport.post_score(line_item, score_payload(grade, given, maximum))
+        return given, maximum
 
     @staticmethod
     def _find(grade: GradeToSend, transport: GradeTransport, options: Mapping[str, Any]) -> str | None:
@@ -155,8 +175,15 @@ def on_scale(given: float, maximum: float, points: float | None) -> tuple[float,
     return round(given / maximum * points, 6), points
 
 
+# Canvas's score extension (scores_controller.rb): each score submits the assignment, at
+# ``submitted_at`` when given, else when Canvas receives it; other platforms ignore it.
+CANVAS_SUBMISSION = "https://canvas.instructure.com/lti/submission"
+
+
 def score_payload(grade: GradeToSend, given: float, maximum: float) -> dict[str, Any]:
-    return {
+    """The AGS score. ``submitted_at`` is when the learner's grade was made: a score the outbox
+    delivers late (the LMS was down) does not make the work late in Canvas (decision 0040)."""
+    payload: dict[str, Any] = {
         "userId": grade.user_id,
         "scoreGiven": given,
         "scoreMaximum": maximum,
@@ -165,6 +192,9 @@ def score_payload(grade: GradeToSend, given: float, maximum: float) -> dict[str,
         "activityProgress": grade.activity_progress,
         "gradingProgress": grade.grading_progress,
     }
+    if grade.timestamp:
+        payload[CANVAS_SUBMISSION] = {"submitted_at": grade.timestamp}
+    return payload
 
 
 def _result_of(error: TransportError) -> PassbackResult:

@@ -63,10 +63,12 @@ class WeakestLinkModel(ScoringModel):
         self, instrument: Instrument, responses: Responses, settings: Mapping[str, Any]
     ) -> ScoringResult:
         cfg = settings
-        scores, weakest = [], {}
+        scores: list[DimensionScore] = []
+        weakest: dict[str, int] = {}  # the lowest rating of each area rated at all
         for counts in rating_counts(instrument, responses):
             low = min(counts.values) if counts.values else None
-            weakest[counts.dimension_id] = low
+            if low is not None:
+                weakest[counts.dimension_id] = low
             band = "insufficient" if low is None else ("concern" if low < cfg["concern_below"] else "ok")
             scores.append(
                 DimensionScore(
