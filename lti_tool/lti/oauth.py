@@ -206,7 +206,7 @@ def transport_error(exc: outbound.OutboundError, what: str) -> ServiceError:
 def rate_limited(response: outbound.Answer) -> bool:
     """Canvas's throttle: HTTP 403 "403 Forbidden (Rate Limit Exceeded)" with
     X-Rate-Limit-Remaining 0 (its request_throttle middleware), where others answer 429: a
-    wait, not a refusal (docs/decisions/0040)."""
+    wait, not a refusal (docs/decisions/0038)."""
     if response.status_code != 403:
         return False
     if b"Rate Limit Exceeded" in response.content[:200]:

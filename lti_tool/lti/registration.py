@@ -81,7 +81,7 @@ class PlatformConfiguration:
         """The ``aud`` of the tool's token requests when it is not the token URL: the
         ``authorization_server`` (LTI DR 1.0 §3.1), except Canvas's. Canvas names its SSO host
         there, bare, yet its token endpoint accepts only its own token URL as ``aud``
-        (docs/decisions/0040)."""
+        (docs/decisions/0038)."""
         return None if self.is_canvas else self.authorization_server
 
     @property

@@ -38,5 +38,5 @@ def test_importance_gap_in_french(make_instrument) -> None:  # type: ignore[no-u
     readings = " ".join(s.reading for s in result.dimension_scores)
     assert "Aucun avis sur l'importance" in readings and "seuil de" in readings
     assert "priorité" in result.ranked_areas[0].reason
-    # The summary's "Quadrant : n", put together in Python: a no-break space before the colon (0041).
+    # The summary's "Quadrant : n", put together in Python: a no-break space before the colon (0039).
     assert "\u00a0: " in result.summary and " :" not in result.summary, result.summary

@@ -1,4 +1,4 @@
-"""What real Canvas does that the tool met only on paper (docs/decisions/0040), each checked
+"""What real Canvas does that the tool met only on paper (docs/decisions/0038), each checked
 against the Canvas test platform or the AGS test platform:
 
 - Dynamic Registration: Canvas's OpenID configuration names ``authorization_server`` as the bare

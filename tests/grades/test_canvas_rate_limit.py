@@ -1,7 +1,7 @@
 """Canvas throttles a developer key's LTI Advantage calls with HTTP 403, a text/plain
 "403 Forbidden (Rate Limit Exceeded)" and X-Rate-Limit-Remaining: 0.0
 (app/middleware/request_throttle.rb, #rate_limit_exceeded), not 429: a wait, not a refusal
-(docs/decisions/0040)."""
+(docs/decisions/0038)."""
 
 from __future__ import annotations
 

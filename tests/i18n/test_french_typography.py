@@ -1,4 +1,4 @@
-"""French (Canada) typography in the catalogue (docs/decisions/0041-french-spaces.md).
+"""French (Canada) typography in the catalogue (docs/decisions/0039-french-spaces.md).
 
 Every msgstr, plural forms included: a no-break space (U+00A0) before a colon and inside « »,
 never a plain space (the line could break there, leaving the colon or the » alone at the start of
@@ -60,7 +60,7 @@ def catalogue_problems(path: Path) -> list[tuple[str, str]]:
 
 
 def test_the_french_catalogue_puts_no_break_spaces_where_french_wants_them() -> None:
-    assert catalogue_problems(PO) == [], "use U+00A0 (docs/decisions/0041-french-spaces.md)"
+    assert catalogue_problems(PO) == [], "use U+00A0 (docs/decisions/0039-french-spaces.md)"
 
 
 @pytest.mark.parametrize(

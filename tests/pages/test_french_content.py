@@ -128,7 +128,7 @@ def flat(page: Any) -> str:
 
 def test_the_report_and_the_class_view_punctuate_the_french_way(launch_as: Any, app: Flask) -> None:
     """Whole phrases, colon and quotes included, go through the catalogue: French puts a no-break
-    space before the colon and quotes with « » (no-break spaces inside; decision 0041); a day of
+    space before the colon and quotes with « » (no-break spaces inside; decision 0039); a day of
     the month has no leading zero."""
     nbsp = "\u00a0"
     for locale, colon, opening, closing, day in [

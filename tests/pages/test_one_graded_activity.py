@@ -103,7 +103,7 @@ def test_the_assignment_page_quotes_the_activity_s_title_the_french_way(launch_a
 
 
 def test_the_assignment_page_s_one_placement_sentence_quotes_with_no_break_spaces(launch_as: Any) -> None:
-    # One placed: the whole sentence comes from the catalogue, « » with U+00A0 inside (0041).
+    # One placed: the whole sentence comes from the catalogue, « » with U+00A0 inside (0039).
     teacher = launch_as("instructor", item=ASSESSMENT, resource_link="rl-assess")
     teacher.client.get("/app/", query_string={"lt": teacher.token})  # the landing
     in_session = launch_as(

@@ -182,7 +182,7 @@ CANVAS_SUBMISSION = "https://canvas.instructure.com/lti/submission"
 
 def score_payload(grade: GradeToSend, given: float, maximum: float) -> dict[str, Any]:
     """The AGS score. ``submitted_at`` is when the learner's grade was made: a score the outbox
-    delivers late (the LMS was down) does not make the work late in Canvas (decision 0040)."""
+    delivers late (the LMS was down) does not make the work late in Canvas (decision 0038)."""
     payload: dict[str, Any] = {
         "userId": grade.user_id,
         "scoreGiven": given,
