@@ -76,7 +76,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from lti_tool.views import partnership
 
     app.register_blueprint(partnership.bp)
-    from lti_tool.views import admin, docs, health, registration
+    # admin_grades adds its routes to admin.bp, before the blueprint is registered.
+    from lti_tool.views import admin, admin_grades, docs, health, registration  # noqa: F401
 
     app.register_blueprint(docs.bp)
     app.register_blueprint(health.bp)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,9 +14,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from lti_tool.i18n import N_
+from lti_tool.i18n import N_, ngettext
 from lti_tool.i18n import gettext as _
 from lti_tool.services import grades as grade_service
+from lti_tool.services import platforms as platform_service
 
 STATUS_LABELS = {"pending": N_("pending"), "delivered": N_("delivered"), "failed": N_("failed")}
 
@@ -80,3 +82,62 @@ def status() -> None:
     counts = grade_service.counts()
     for key, label in STATUS_LABELS.items():
         click.echo(f"{_(label)}\t{counts.get(key, 0)}")
+
+
+@grades_cli.command("resend")
+@click.option("--failed", is_flag=True, help="The grades the LMS refused (required: the only kind for now).")
+@click.option(
+    "--platform",
+    "platform_ref",
+    default=None,
+    metavar="ID",
+    help="Only this platform (#id from 'platform list').",
+)
+@click.option(
+    "--since",
+    "since_days",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Only grades refused in the last DAYS days.",
+    metavar="DAYS",
+)
+def resend(failed: bool, platform_ref: str | None, since_days: float | None) -> None:
+    """Send again the grades the LMS refused, e.g. once a platform's registration is fixed."""
+    if not failed:
+        click.echo(
+            _("Error: say which grades to send again: --failed (the grades the LMS refused)."), err=True
+        )
+        sys.exit(2)
+    platform_id = None
+    if platform_ref is not None:
+        platform = platform_service.find_platform_by_ref(platform_ref.lstrip("#"))
+        if platform is None:
+            click.echo(
+                _("Error: no platform %(ref)s (give its #id from 'platform list')", ref=repr(platform_ref)),
+                err=True,
+            )
+            sys.exit(2)
+        platform_id = platform.id
+    queued = grade_service.resend_failed_everywhere(platform_id, since_days)
+    if not queued:
+        click.echo(_("No refused grades to send again."))
+        return
+    for pid, count in sorted(queued.items()):
+        found = platform_service.find_platform_by_ref(str(pid))
+        label = f"#{pid} {found.name or found.issuer} ({found.client_id})" if found else f"#{pid}"
+        click.echo(
+            ngettext(
+                "%(platform)s: %(num)s grade will be sent again",
+                "%(platform)s: %(num)s grades will be sent again",
+                count,
+                platform=label,
+            )
+        )
+    total = sum(queued.values())
+    click.echo(
+        ngettext(
+            "%(num)s grade queued in all: `flask --app lti_tool grades work` delivers it.",
+            "%(num)s grades queued in all: `flask --app lti_tool grades work` delivers them.",
+            total,
+        )
+    )

@@ -37,6 +37,7 @@ FIELDS = [
     "next",
     "limit",
     "refresh",
+    "queued",
     "saved",
     "issuer",
     "client_id",

@@ -47,6 +47,8 @@ def instructor() -> str:
         status_of=grade_service.status_of,
         resent=request.args.get("resent"),
         already=request.args.get("already"),
+        queued=request.args.get("queued", type=int),
+        failed_count=grade_service.count_failed_of_link(launch.resource_link_pk),
         exporters=grade_service.exporters(launch),
     )
 
@@ -67,6 +69,16 @@ def resend() -> WerkzeugResponse:
     # Already in the LMS (a double click): the gradebook says so, nothing was sent.
     answer = {"resent": grade_id} if done == "resent" else {"already": grade_id}
     return redirect(launch_session.launch_url("grades.instructor", **answer), code=303)
+
+
+@bp.post("/resend-failed")
+@launch_session.launch_required(role=INSTRUCTOR)
+def resend_failed() -> WerkzeugResponse:
+    """ "Send again all N refused grades": this activity's failed grades only. A second click
+    queues nothing (the grades are pending or delivered by then) and says so."""
+    launch = _launch_in_activity()
+    queued = grade_service.resend_failed_of_link(launch)
+    return redirect(launch_session.launch_url("grades.instructor", queued=queued), code=303)
 
 
 @bp.get("/export/<name>")

@@ -176,3 +176,21 @@ def test_a_learner_answers_with_the_keyboard_alone(app: Flask, page: Any) -> Non
     page.set_viewport_size({"width": 352, "height": 800})  # the same page in a 320px iframe
     tool = page.frame(name="tool-frame")
     assert tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+
+
+def test_send_again_all_refused_grades_moves_the_focus_to_what_it_did(app: Flask, page: Any) -> None:
+    """The gradebook's bulk "Send again": its status message says how many and takes the focus,
+    in a 320px iframe, axe-clean; nothing refused is left, so the button is gone."""
+    place_items(app, page, ASSESSMENT)
+    open_activity(app, page, "Ben Tremblay", ASSESSMENT).get_by_role("heading", level=1).first.wait_for()
+    _refused_grade(app, "201")
+    frame = open_activity(app, page, "Ada Okafor", ASSESSMENT)
+    frame.get_by_role("link", name="Gradebook").click()
+    page.set_viewport_size({"width": 352, "height": 800})  # in a 320px iframe
+    frame.get_by_role("button", name="Send again 1 refused grade").click()
+    frame.get_by_role("status").filter(has_text="1 refused grade will be sent again now.").wait_for()
+    tool = page.frame(name="tool-frame")
+    assert tool.evaluate("document.activeElement.id") == "queued"
+    assert tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert frame.get_by_role("button", name="Send again 1 refused grade").count() == 0
+    assert serious(page, tool) == []

@@ -88,9 +88,11 @@ def record_launches(
     ags: dict[str, Any] | None,
     nrps_url: str | None = None,
     role: str = "Learner",
+    more: dict[str, Any] | None = None,
 ) -> list[str]:
     """Launches of the platform's users, recorded by the tool's own launch service (the id_token
-    checks are covered by tests/lti; here only the records matter)."""
+    checks are covered by tests/lti; here only the records matter). ``more``: other claims (another
+    course's context and resource link)."""
     from lti_tool.lti import claims as C
     from lti_tool.lti.launch import ValidatedLaunch
     from lti_tool.services import platforms as platform_service
@@ -107,6 +109,7 @@ def record_launches(
             }
             if ags is not None:
                 extra[C.AGS] = ags
+            extra.update(more or {})
             if nrps_url:
                 extra[C.NRPS] = {"context_memberships_url": nrps_url, "service_versions": ["2.0"]}
             claims = platform.claims("nonce", app.config["BASE_URL"] + "/lti/launch", **extra)

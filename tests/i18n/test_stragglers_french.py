@@ -58,6 +58,8 @@ def test_grades_commands_speak_french_to_a_french_administrator(app: Flask) -> N
     assert run(app, FRENCH, "grades", "work", "--once").strip() == "transmises 0, à réessayer 0, en échec 0"
     assert run(app, ENGLISH, "grades", "status").splitlines() == ["pending\t0", "delivered\t0", "failed\t0"]
     assert run(app, ENGLISH, "grades", "work", "--once").strip() == "delivered 0, retrying 0, failed 0"
+    assert run(app, FRENCH, "grades", "resend", "--failed").strip() == "Aucune note refusée à renvoyer."
+    assert run(app, ENGLISH, "grades", "resend", "--failed").strip() == "No refused grades to send again."
 
 
 def test_the_reports_problem_line_is_french_with_its_detail(launch_as: Any) -> None:

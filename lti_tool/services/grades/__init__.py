@@ -18,10 +18,13 @@ from lti_tool.services.grades.delivery import claim_due, deliver, finish, prepar
 from lti_tool.services.grades.export import export, exporters
 from lti_tool.services.grades.gradebook import (
     GradebookRow,
+    count_failed_of_link,
     gradebook,
     grades_of_link,
     learner_grade,
     resend,
+    resend_failed_everywhere,
+    resend_failed_of_link,
     status_of,
 )
 from lti_tool.services.grades.outbox import GradeError, choose_plugin, record_grade, register
@@ -37,6 +40,7 @@ __all__ = [
     "WorkStats",
     "choose_plugin",
     "claim_due",
+    "count_failed_of_link",
     "counts",
     "deliver",
     "delivery_by_platform",
@@ -52,6 +56,8 @@ __all__ = [
     "record_grade",
     "register",
     "resend",
+    "resend_failed_everywhere",
+    "resend_failed_of_link",
     "roster",
     "run_worker",
     "send",

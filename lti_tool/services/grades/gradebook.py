@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, func, select, update
 
 from lti_tool.extensions import db, rowcount
 from lti_tool.i18n import N_
@@ -94,6 +97,74 @@ def gradebook(launch: Launch, refresh_roster: bool = False) -> tuple[list[Gradeb
     return rows, problem
 
 
+def _again() -> dict[str, Any]:
+    """A grade sent again: waiting from now, the old failure gone (it is not the new try's: the
+    row says "waiting" until the new try answers)."""
+    now = utcnow()
+    return {
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "updated_at": now,
+        "last_error": "",
+        "last_status": None,
+    }
+
+
+def resend_failed(*where: ColumnElement[bool], kick: bool = True) -> Counter[int]:
+    """Send again every grade the LMS refused (status failed) that matches ``where``: how many
+    per platform id. The same status-guarded UPDATE as ``resend``: a grade already sent again
+    (pending, in flight or delivered) is not touched, so a second call sends nothing twice.
+    ``kick``: wake this process's delivery thread (not from a command that exits at once)."""
+    requeued = db.session.scalars(
+        update(Grade)
+        .where(Grade.status == FAILED, *where)
+        .values(**_again())
+        .returning(Grade.platform_id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    if requeued and kick:
+        kick_after_commit()
+    db.session.commit()
+    return Counter(requeued)
+
+
+def resend_failed_of_link(launch: Launch) -> int:
+    """Send again every grade of this activity the LMS refused (the gradebook's "Send again all"):
+    how many were queued (0 on a second click)."""
+    if launch.resource_link_pk is None:
+        return 0
+    return sum(resend_failed(Grade.resource_link_pk == launch.resource_link_pk).values())
+
+
+def resend_failed_everywhere(
+    platform_id: int | None = None, since_days: float | None = None, kick: bool = False
+) -> Counter[int]:
+    """An administrator's requeue (``flask grades resend --failed``), e.g. once a platform's
+    registration is fixed: the failed grades of one platform or all, refused in the last
+    ``since_days`` days or ever; how many per platform id. ``kick`` from the web process (/admin);
+    from the command, which exits at once, the workers deliver them."""
+    where: list[ColumnElement[bool]] = []
+    if platform_id is not None:
+        where.append(Grade.platform_id == platform_id)
+    if since_days is not None:
+        where.append(Grade.updated_at >= utcnow() - timedelta(days=since_days))
+    return resend_failed(*where, kick=kick)
+
+
+def count_failed_of_link(resource_link_pk: int | None) -> int:
+    if resource_link_pk is None:
+        return 0
+    return int(
+        db.session.scalar(
+            select(func.count())
+            .select_from(Grade)
+            .where(Grade.resource_link_pk == resource_link_pk, Grade.status == FAILED)
+        )
+        or 0
+    )
+
+
 def resend(launch: Launch, grade_id: int) -> str | None:
     """Send a grade again (after the cause of a failure was fixed): "resent"; "delivered" when
     it is already in the LMS (a second click: nothing is sent); None if not this link's."""
@@ -102,15 +173,7 @@ def resend(launch: Launch, grade_id: int) -> str | None:
         db.session.execute(
             update(Grade)
             .where(*mine, Grade.status.in_([FAILED, PENDING]))
-            # The old failure is not this try's: the row says "waiting" until the new try answers.
-            .values(
-                status=PENDING,
-                attempts=0,
-                next_attempt_at=utcnow(),
-                updated_at=utcnow(),
-                last_error="",
-                last_status=None,
-            )
+            .values(**_again())
             .execution_options(synchronize_session=False)
         )
     )
