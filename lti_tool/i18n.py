@@ -19,11 +19,13 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import UTC, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent, get_decimal_symbol
@@ -34,6 +36,7 @@ __all__ = [
     "TOOL_TEXTS",
     "Catalogue",
     "N_",
+    "date_time",
     "decimal",
     "decimal_symbol",
     "gettext",
@@ -207,6 +210,18 @@ def integer(value: int) -> str:
 def percent(fraction: float) -> str:
     """A fraction as a whole percentage: "60%" in English, "60 %" (no-break space) in French."""
     return str(format_percent(fraction, locale=locale_of(language())))
+
+
+def date_time(value: datetime) -> str:
+    """A moment as the tool's pages write dates, with its time and the time zone named:
+    "2 Dec 2026, 9:30 PM UTC" / "le 2 déc. 2026 à 21 h 30 UTC". The tool stores UTC (naive) and
+    knows no reader's time zone (an LTI launch carries none), so it says UTC rather than guess; the
+    time does not break across lines (no-break spaces)."""
+    locale = locale_of(language())
+    moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    day = format_date(moment, "d MMM y", locale=locale)
+    time = format_time(moment, "short", tzinfo=UTC, locale=locale).replace(" ", "\u00a0")
+    return gettext("%(date)s, %(time)s UTC", date=day, time=time)
 
 
 def N_(message: str) -> str:

@@ -1,5 +1,7 @@
 """The activity's results as CSV: one row per attempt (learner, attempt, dates, the partnership,
-each area's mean, each area's importance, and every answer), streamed.
+each area's mean, each area's importance, and every answer), streamed. The columns are the
+current questionnaire version's, plus an older version's only when an attempt in the file was
+answered on it (docs/decisions/0040-results-csv-columns.md).
 
 Attempts are read in one query, then their answers in batches; each read has its application
 context (and connection) to itself, released before its rows are sent, so a slow download never
@@ -38,19 +40,26 @@ FIXED = (
 
 
 @functools.cache  # instrument files do not change at run time
-def _columns() -> tuple[list[str], list[str]]:
-    """Areas and statements of every instrument version: the newest first, then what only
-    older versions have (their attempts keep their own answers)."""
+def _columns(versions: frozenset[int] = frozenset()) -> tuple[list[str], list[str]]:
+    """Areas and statements of the current instrument version, then those only older versions
+    have, for the versions in ``versions`` (the attempts' of this export): an older version's
+    columns are there when an attempt in the file was answered on it, never empty for everyone
+    (docs/decisions/0040-results-csv-columns.md)."""
+    every = instruments_by_version()
+    newest = max(every)
     areas: list[str] = []
     statements: list[str] = []
-    for instrument in sorted(instruments_by_version().values(), key=lambda i: -i.version):
+    for version in sorted(every, reverse=True):
+        if version != newest and version not in versions:
+            continue
+        instrument = every[version]
         areas += [d for d in instrument.dimension_ids if d not in areas]
         statements += [s for s in instrument.statement_ids if s not in statements]
     return areas, statements
 
 
-def header() -> list[str]:
-    areas, statements = _columns()
+def header(versions: frozenset[int] = frozenset()) -> list[str]:
+    areas, statements = _columns(versions)
     return [
         *FIXED,
         *(f"mean_{a}" for a in areas),
@@ -63,8 +72,8 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
-def _row(attempt: Any, given: dict[str, str], instrument: Instrument) -> list[object]:
-    areas, statements = _columns()
+def _row(attempt: Any, given: dict[str, str], instrument: Instrument, used: frozenset[int]) -> list[object]:
+    areas, statements = _columns(used)
     means: dict[str, str] = {}
     for dim in instrument.dimensions:
         ratings = [int(given[s.id]) for s in dim.statements if given.get(s.id, NA) != NA]
@@ -110,9 +119,10 @@ def stream_csv(app: Flask, resource_link_pk: int) -> Iterator[str]:
     """The CSV in chunks: a header, then one chunk per batch of attempts. Each batch is read in
     an application context of its own, closed (its connection back to the pool) before the
     chunk is yielded: no context or connection is ever held while the client reads."""
-    yield "\ufeff" + csv_rows([header()])  # the byte-order mark tells Excel it is UTF-8
     with app.app_context():
         attempts = _attempts(resource_link_pk)
+    used = frozenset(a.instrument_version for a in attempts)
+    yield "\ufeff" + csv_rows([header(used)])  # the byte-order mark tells Excel it is UTF-8
     versions = instruments_by_version()
     for start in range(0, len(attempts), BATCH):
         batch = attempts[start : start + BATCH]
@@ -125,4 +135,4 @@ def stream_csv(app: Flask, resource_link_pk: int) -> Iterator[str]:
             )
             for attempt_id, item, value in rows:
                 given[attempt_id][item] = value
-        yield csv_rows(_row(a, given[a.id], versions[a.instrument_version]) for a in batch)
+        yield csv_rows(_row(a, given[a.id], versions[a.instrument_version], used) for a in batch)

@@ -83,8 +83,8 @@ def test_class_view_shows_means_spreads_and_the_drafts_progress(klass: dict[str,
         "Range": "1.0–4.0",
         "Distribution": "Distribution: Need and purpose\nRespondents by area mean, per half point: "
         "1.0: 1, 1.5: 0, 2.0: 0, 2.5: 0, 3.0: 1, 3.5: 0, 4.0: 1, 4.5: 0, 5.0: 0. Class mean 2.67.",
-        "Needing attention": "2",
-        "Importance": "3.0",
+        "Learners needing attention": "2",
+        "Mean importance (1–5)": "3.0",
     }
     # trust: ana 2.0, ben 4.0, cai (1+1+5+5)/4 = 3.0 -> the same mean as its statements' spread hides.
     assert cells(page, "trust")["Mean"] == "3.0" and cells(page, "trust")["Range"] == "2.0–4.0"
@@ -171,7 +171,8 @@ def test_results_csv_holds_per_area_scores_importance_and_answers(klass: dict[st
     assert by_id["dee"]["submitted_at"] == "" and by_id["dee"]["answer_legitimacy-3"] == ""
     # Formula injection: cells that would run as formulas in a spreadsheet are kept text.
     assert ana["name"] == "'" + EVIL_NAME and ana["partnership"] == "'+SUM(1,2)"
-    assert "mean_legitimacy" in rows[0] and "answer_trust-2" in rows[0]  # version 1's answers too
+    # Only the current version's answers: no attempt here was answered on version 1 (decision 0040).
+    assert "mean_legitimacy" in rows[0] and "answer_trust-2" not in rows[0]
 
 
 def test_learners_get_none_of_the_teachers_pages(klass: dict[str, Launched]) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, update
 
 from lti_tool.extensions import db, rowcount
-from lti_tool.i18n import N_
+from lti_tool.i18n import N_, date_time
 from lti_tool.i18n import gettext as _
 from lti_tool.models import Grade, Launch
 from lti_tool.models.base import utcnow
@@ -53,16 +53,16 @@ def status_of(grade: Grade | None) -> tuple[str, str]:
     if grade is None:
         return "none", _("No grade yet")
     if grade.status == DELIVERED:  # the words are the plugin's (PassbackResult.delivered)
-        when = grade.delivered_at.strftime("%Y-%m-%d %H:%M UTC") if grade.delivered_at else ""
+        when = date_time(grade.delivered_at) if grade.delivered_at else ""
         return "delivered", _("%(what)s (since %(when)s)", what=said or _("Delivered to the LMS"), when=when)
     if grade.status == FAILED:
         return "failed", _("Not accepted by the LMS: %(why)s", why=said)
     if grade.attempts and grade.last_error:
         return "pending", _(
-            "Waiting to reach the LMS (attempt %(attempt)s: %(why)s); next try %(when)s UTC",
+            "Waiting to reach the LMS (attempt %(attempt)s: %(why)s); next try %(when)s",
             attempt=grade.attempts,
             why=said,
-            when=f"{grade.next_attempt_at:%H:%M:%S}",
+            when=date_time(grade.next_attempt_at),
         )
     return "pending", _("Waiting to reach the LMS")
 
