@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from lti_tool.i18n import gettext as _
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
+from lti_tool.models.grades import FAILED
 from lti_tool.plugin_api import PluginRuntimeError
 from lti_tool.plugin_manager import plugins
 from lti_tool.services import activity_settings
@@ -48,7 +49,8 @@ def instructor() -> str:
         resent=request.args.get("resent"),
         already=request.args.get("already"),
         queued=request.args.get("queued", type=int),
-        failed_count=grade_service.count_failed_of_link(launch.resource_link_pk),
+        # Every grade of the activity is a row (learners of the roster or not): counted there.
+        failed_count=sum(1 for row in rows if row.grade is not None and row.grade.status == FAILED),
         exporters=grade_service.exporters(launch),
     )
 

@@ -9,6 +9,7 @@ from flask import Flask
 
 from tests.browser.conftest import run_axe
 from tests.browser.demo_course import ASSESSMENT_TITLE, FRAME, open_activity, place_items
+from tests.support.grades import REFUSED, launch_of, recorded_grade
 
 PASSWORD = "correct horse battery staple"
 ASSESSMENT = ASSESSMENT_TITLE  # a graded activity of the demo course
@@ -97,42 +98,12 @@ def test_gradebook_and_learner_grade_pages_in_the_iframe(app: Flask, page: Any) 
     frame.get_by_role("heading", level=1, name="Partnership self-assessment: your class").wait_for()
 
 
-def _refused_grade(app: Flask, learner_sub: str) -> None:
-    """The learner's grade, refused for good by the LMS (what the worker records after a 422)."""
-    from sqlalchemy import select
-
-    from lti_tool.extensions import db
-    from lti_tool.models import Grade, Launch, LtiUser
-
-    with app.app_context():
-        launch = db.session.scalars(
-            select(Launch).join(LtiUser, LtiUser.id == Launch.user_pk).where(LtiUser.sub == learner_sub)
-        ).first()
-        assert launch is not None and launch.resource_link_pk is not None
-        db.session.add(
-            Grade(
-                platform_id=launch.platform_id,
-                user_pk=launch.user_pk,
-                resource_link_pk=launch.resource_link_pk,
-                plugin="lti_ags",
-                score_given=100,
-                score_maximum=100,
-                graded_at=launch.created_at,
-                status="failed",
-                attempts=1,
-                last_error="the LMS refused the request: HTTP 422 (unprocessable)",
-                last_status=422,
-            )
-        )
-        db.session.commit()
-
-
 def test_a_refused_grade_in_a_320px_gradebook_says_what_to_do(app: Flask, page: Any) -> None:
     """A refused grade's row (its "Send again" button, its next step) keeps the page from
     scrolling sideways in a 320px iframe; after "Send again" the old refusal is gone."""
     place_items(app, page, ASSESSMENT)
     open_activity(app, page, "Ben Tremblay", ASSESSMENT).get_by_role("heading", level=1).first.wait_for()
-    _refused_grade(app, "201")
+    recorded_grade(app, launch_of(app, "201"), score_given=100, score_maximum=100, **REFUSED)
     frame = open_activity(app, page, "Ada Okafor", ASSESSMENT)
     frame.get_by_role("link", name="Gradebook").click()
     ben = frame.locator("tr[data-user='201']")
@@ -183,7 +154,7 @@ def test_send_again_all_refused_grades_moves_the_focus_to_what_it_did(app: Flask
     in a 320px iframe, axe-clean; nothing refused is left, so the button is gone."""
     place_items(app, page, ASSESSMENT)
     open_activity(app, page, "Ben Tremblay", ASSESSMENT).get_by_role("heading", level=1).first.wait_for()
-    _refused_grade(app, "201")
+    recorded_grade(app, launch_of(app, "201"), score_given=100, score_maximum=100, **REFUSED)
     frame = open_activity(app, page, "Ada Okafor", ASSESSMENT)
     frame.get_by_role("link", name="Gradebook").click()
     page.set_viewport_size({"width": 352, "height": 800})  # in a 320px iframe

@@ -15,8 +15,9 @@ from tests.support.forms import first_form
 OWN_PAGE = {"Sec-Fetch-Site": "same-origin"}
 
 
-def storage_login(flow: Flow) -> tuple[str, str, str]:
-    response = flow.browser.post(
+def login_offering_storage(flow: Flow) -> requests.Response:
+    """The login as an LMS offering platform storage (Canvas) starts it."""
+    return flow.browser.post(
         flow.base_url + "/lti/login",
         data={
             "iss": flow.platform.issuer,
@@ -25,8 +26,13 @@ def storage_login(flow: Flow) -> tuple[str, str, str]:
             "client_id": flow.platform.client_id,
             "lti_storage_target": "_parent",
         },
+        allow_redirects=False,
         timeout=5,
     )
+
+
+def storage_login(flow: Flow) -> tuple[str, str, str]:
+    response = login_offering_storage(flow)
     assert response.status_code == 200
     page = response.text
     next_url = page.split('data-next="')[1].split('"')[0].replace("&amp;", "&")
@@ -135,18 +141,7 @@ def test_with_platform_storage_off_only_the_cookie_binds_the_login(make_app, reg
     without the state cookie is refused with the new-window page, not confirmed from storage."""
     app = make_app(REQUIRE_STATE_COOKIE=True, PLATFORM_STORAGE=False)
     flow = Flow(app.config["BASE_URL"], registered)
-    login = flow.browser.post(
-        flow.base_url + "/lti/login",
-        data={
-            "iss": flow.platform.issuer,
-            "login_hint": "learner-7",
-            "target_link_uri": flow.target,
-            "client_id": flow.platform.client_id,
-            "lti_storage_target": "_parent",
-        },
-        allow_redirects=False,
-        timeout=5,
-    )
+    login = login_offering_storage(flow)
     assert login.status_code == 302, login.text[:300]  # straight on to the LMS: no storage page
     query = parse_qs(urlsplit(login.headers["Location"]).query)
     state, nonce = query["state"][0], query["nonce"][0]

@@ -5,7 +5,6 @@ empty "Partnership groups" section that did not say how groups come about."""
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import datetime
 from typing import Any
@@ -15,9 +14,10 @@ from sqlalchemy import select
 
 from lti_tool.extensions import db
 from lti_tool.lti import claims as C
-from lti_tool.models import Grade, Launch
+from lti_tool.models import Grade
 from lti_tool.models.grades import FAILED
 from lti_tool.services.grades import delivery
+from tests.support.grades import REFUSED, recorded_grade, text_of
 
 ASSESSMENT = "partnership-assessment"
 SETTINGS = {"scoring_model": "threshold_bands", "catalogues": "workshop", "grading": "completion"}
@@ -33,10 +33,6 @@ DEEP_LINKING = {
 }
 
 
-def _text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
 def test_the_picker_says_when_the_graded_assessment_is_already_in_the_course(launch_as: Any) -> None:
     picker = launch_as("instructor", sub="ada", extra=DEEP_LINKING)
     first = picker.get("/app/deep-linking/").get_data(as_text=True)
@@ -44,7 +40,7 @@ def test_the_picker_says_when_the_graded_assessment_is_already_in_the_course(lau
 
     launch_as("instructor", sub="ada", item=ASSESSMENT, resource_link="rl-assess")  # placed, opened
     again = picker.get("/app/deep-linking/").get_data(as_text=True)
-    words = _text(again)
+    words = text_of(again)
     assert "Already in this course: “Activity rl-assess”." in words
     assert "its own gradebook column and its own results" in words
     # Read with the graded item's checkbox, not only seen.
@@ -58,43 +54,20 @@ def test_the_picker_says_when_the_graded_assessment_is_already_in_the_course(lau
     french = launch_as("instructor", sub="ada", extra=DEEP_LINKING, locale="fr-CA")
     page = french.get("/app/deep-linking/").get_data(as_text=True)
     assert "Déjà dans ce cours\u00a0: " in page and "«\u00a0Activity rl-assess\u00a0»" in page
-    words = _text(page)
+    words = text_of(page)
     assert "Déjà dans ce cours : « Activity rl-assess »." in words
     assert "Already" not in words and "gradebook column" not in words
 
 
-def _failed_grade(app: Flask, learner_launch_id: str) -> int:
-    """A grade the LMS refused for good (what the worker records after a 422)."""
-    with app.app_context():
-        launch = db.session.get(Launch, learner_launch_id)
-        assert launch is not None and launch.resource_link_pk is not None
-        grade = Grade(
-            platform_id=launch.platform_id,
-            user_pk=launch.user_pk,
-            resource_link_pk=launch.resource_link_pk,
-            plugin="lti_ags",
-            score_given=9,
-            score_maximum=10,
-            graded_at=launch.created_at,
-            status=FAILED,
-            attempts=1,
-            last_error="the LMS refused the request: HTTP 422 (unprocessable)",
-            last_status=422,
-        )
-        db.session.add(grade)
-        db.session.commit()
-        return grade.id
-
-
 def _row(page: str, grade_id: int) -> str:
-    return _text(page.split(f'name="grade_id" value="{grade_id}"')[0].rsplit("<tr ", 1)[1])
+    return text_of(page.split(f'name="grade_id" value="{grade_id}"')[0].rsplit("<tr ", 1)[1])
 
 
 def test_a_refused_grade_says_what_to_do_and_send_again_forgets_the_old_refusal(
     tool_app: Flask, launch_as: Any
 ) -> None:
     ben = launch_as("learner", sub="ben", item=ASSESSMENT, resource_link="rl-assess")
-    grade_id = _failed_grade(tool_app, ben.launch_id)
+    grade_id = recorded_grade(tool_app, ben.launch_id, **REFUSED)
     teacher = launch_as("instructor", sub="ada", item=ASSESSMENT, resource_link="rl-assess")
     book = teacher.get("/app/grades/").get_data(as_text=True)
     row = _row(book, grade_id)
@@ -104,8 +77,8 @@ def test_a_refused_grade_says_what_to_do_and_send_again_forgets_the_old_refusal(
     sent = teacher.post("/app/grades/resend", {"grade_id": str(grade_id)}, csrf_from="/app/grades/")
     assert sent.status_code == 303
     again = teacher.client.get(sent.headers["Location"]).get_data(as_text=True)
-    assert "The grade will be sent again now." in _text(again)
-    assert "See whether it has reached the LMS" in _text(again)  # a way to look again, in the frame
+    assert "The grade will be sent again now." in text_of(again)
+    assert "See whether it has reached the LMS" in text_of(again)  # a way to look again, in the frame
     # The worker takes the grade (its attempt counter moves) and has not answered yet: the row
     # says it is on its way, not the refusal that "Send again" was meant to clear.
     with tool_app.app_context():
@@ -136,7 +109,7 @@ def test_class_view_without_groups_says_how_learners_form_them(launch_as: Any) -
         csrf_from="/app/assessment/settings",
     )
     assert saved.status_code == 303
-    words = _text(teacher.get("/app/assessment/").get_data(as_text=True))
+    words = text_of(teacher.get("/app/assessment/").get_data(as_text=True))
     assert "No partnership group yet. Learners form them: on the self-assessment's first page" in words
     assert "“Start or join a partnership group”" in words
 
@@ -145,7 +118,7 @@ def test_class_view_without_groups_says_how_learners_form_them(launch_as: Any) -
         {**SETTINGS, "partnership_groups": "off", "group_minimum": "2"},
         csrf_from="/app/assessment/settings",
     )
-    words = _text(teacher.get("/app/assessment/").get_data(as_text=True))
+    words = text_of(teacher.get("/app/assessment/").get_data(as_text=True))
     assert "No partnership group yet." in words and "Learners form them" not in words
 
 
@@ -178,8 +151,8 @@ def test_the_lms_refusal_is_in_the_teacher_s_language() -> None:
 def test_the_tool_s_default_grade_passback_says_what_it_is(tool_app: Flask, launch_as: Any) -> None:
     """The choices "The tool's default" and "Automatic" read as two, and were the same."""
     teacher = launch_as("instructor", sub="ada", item=ASSESSMENT, resource_link="rl-assess")
-    words = _text(teacher.get("/app/assessment/settings").get_data(as_text=True))
+    words = text_of(teacher.get("/app/assessment/settings").get_data(as_text=True))
     assert "The tool's default (as your administrator set it; now: Automatic)" in words
     tool_app.config["GRADES_PASSBACK"] = "lti_ags"
-    words = _text(teacher.get("/app/assessment/settings").get_data(as_text=True))
+    words = text_of(teacher.get("/app/assessment/settings").get_data(as_text=True))
     assert "The tool's default (as your administrator set it; now: LTI AGS)" in words

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import re
 from datetime import datetime
 from typing import Any
 
@@ -16,42 +15,19 @@ from sqlalchemy import update
 
 from lti_tool import i18n
 from lti_tool.extensions import db
-from lti_tool.models import AssessmentAttempt, Grade, Launch
+from lti_tool.models import AssessmentAttempt, Grade
 from lti_tool.models.grades import DELIVERED, PENDING
 from lti_tool.services.grades.gradebook import status_of
+from tests.support.grades import recorded_grade, text_of
 
 ASSESSMENT = "partnership-assessment"
-
-
-def _text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
-def _grade(app: Flask, learner_launch_id: str, **fields: Any) -> int:
-    with app.app_context():
-        launch = db.session.get(Launch, learner_launch_id)
-        assert launch is not None and launch.resource_link_pk is not None
-        grade = Grade(
-            platform_id=launch.platform_id,
-            user_pk=launch.user_pk,
-            resource_link_pk=launch.resource_link_pk,
-            plugin="lti_ags",
-            score_given=9,
-            score_maximum=10,
-            graded_at=launch.created_at,
-            attempts=1,
-            **fields,
-        )
-        db.session.add(grade)
-        db.session.commit()
-        return grade.id
 
 
 def test_gradebook_times_are_dates_in_the_reader_s_language_with_the_time_zone_named(
     tool_app: Flask, launch_as: Any
 ) -> None:
     ben = launch_as("learner", sub="ben", item=ASSESSMENT, resource_link="rl-assess")
-    _grade(tool_app, ben.launch_id, status=DELIVERED, delivered_at=datetime(2026, 12, 2, 21, 30, 5))
+    recorded_grade(tool_app, ben.launch_id, status=DELIVERED, delivered_at=datetime(2026, 12, 2, 21, 30, 5))
     teacher = launch_as("instructor", sub="ada", item=ASSESSMENT, resource_link="rl-assess")
     row = teacher.get("/app/grades/").get_data(as_text=True).split('data-user="ben"')[1].split("</tr>")[0]
     assert "Delivered to the LMS (since 2 Dec 2026, 9:30\u202fPM UTC)" in html.unescape(row), row
@@ -94,25 +70,25 @@ def test_the_class_table_gives_the_importance_scale_and_says_what_is_counted(lau
     scale = default_instrument().importance_scale
     teacher = launch_as("instructor", sub="ada", item=ASSESSMENT, resource_link="rl-assess")
     table = teacher.get("/app/assessment/").get_data(as_text=True).split('id="area-stats"')[1]
-    head = _text(table.split("</thead>")[0])
+    head = text_of(table.split("</thead>")[0])
     assert f"Mean importance ({scale.minimum}–{scale.maximum})" in head  # the instrument's scale
     assert "Learners needing attention" in head
     assert f'data-label="Mean importance ({scale.minimum}–{scale.maximum})"' in table  # narrow cards
 
     french = launch_as("instructor", sub="ada", item=ASSESSMENT, resource_link="rl-assess", locale="fr-CA")
     table = french.get("/app/assessment/").get_data(as_text=True).split('id="area-stats"')[1]
-    head = _text(table.split("</thead>")[0])
+    head = text_of(table.split("</thead>")[0])
     assert f"Importance moyenne ({scale.minimum}–{scale.maximum})" in head
     assert "Apprenants sous le seuil" in head
 
 
 def test_the_teacher_is_called_by_an_epicene_role_name_in_french(launch_as: Any) -> None:
     ada = launch_as("instructor", sub="ada", locale="fr-CA", extra={"name": "Ada Okafor"})
-    words = _text(ada.get("/app/", follow_redirects=True).get_data(as_text=True))
+    words = text_of(ada.get("/app/", follow_redirects=True).get_data(as_text=True))
     assert "personne enseignante" in words, words
     assert "en tant que enseignant" not in words and "connecté" not in words
     ben = launch_as("learner", sub="ben", locale="fr-CA")
-    assert "personne apprenante" in _text(ben.get("/app/", follow_redirects=True).get_data(as_text=True))
+    assert "personne apprenante" in text_of(ben.get("/app/", follow_redirects=True).get_data(as_text=True))
     # Nor "connecté" on the page that says a launch is missing (anyone may read it).
     refused = ben.client.get("/app/grades/", headers={"Accept-Language": "fr-CA"})
     assert refused.status_code == 401

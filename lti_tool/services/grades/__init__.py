@@ -18,7 +18,6 @@ from lti_tool.services.grades.delivery import claim_due, deliver, finish, prepar
 from lti_tool.services.grades.export import export, exporters
 from lti_tool.services.grades.gradebook import (
     GradebookRow,
-    count_failed_of_link,
     gradebook,
     grades_of_link,
     learner_grade,
@@ -40,7 +39,6 @@ __all__ = [
     "WorkStats",
     "choose_plugin",
     "claim_due",
-    "count_failed_of_link",
     "counts",
     "deliver",
     "delivery_by_platform",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, select, update
 
 from lti_tool.extensions import db, rowcount
 from lti_tool.i18n import N_, date_time
@@ -150,19 +150,6 @@ def resend_failed_everywhere(
     if since_days is not None:
         where.append(Grade.updated_at >= utcnow() - timedelta(days=since_days))
     return resend_failed(*where, kick=kick)
-
-
-def count_failed_of_link(resource_link_pk: int | None) -> int:
-    if resource_link_pk is None:
-        return 0
-    return int(
-        db.session.scalar(
-            select(func.count())
-            .select_from(Grade)
-            .where(Grade.resource_link_pk == resource_link_pk, Grade.status == FAILED)
-        )
-        or 0
-    )
 
 
 def resend(launch: Launch, grade_id: int) -> str | None:
