@@ -17,7 +17,10 @@ over real HTTP, with Moodle's endpoint paths.
   of that many points (Moodle's gradebookservices line item), which its launches then carry as
   ``lineitem``; ``set_points`` is the teacher editing the activity's maximum grade.
 - Line items can be read one by one (GET ``.../lineitems/N/lineitem?type_id=``) and scores are
-  kept per line item (``scores``).
+  kept per line item (``scores``) and as Moodle's grades (``grades``): a score whose timestamp is
+  not later, in whole seconds, than the moment Moodle last changed that grade (its own clock,
+  ``clock_ahead`` of the tool's) is refused with 409, as scores.php does. ``score_gate`` holds
+  scores at Moodle; ``lose_answers`` saves scores and loses the answer (a proxy's 504).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import re
 import secrets
 import threading
 import time
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -120,6 +124,13 @@ class MoodlePlatform(RegisteringPlatform):
         }
         self.placed_activities: dict[str, dict[str, Any]] = {}  # resource link id -> activity
         self.scores: list[tuple[int, dict[str, Any]]] = []  # (line item id, score) accepted
+        # Moodle's grade_grades: (line item id, user id) -> grade (on the item's points),
+        # feedback, timemodified (Moodle's clock, whole seconds).
+        self.grades: dict[tuple[int, str], dict[str, Any]] = {}
+        self.clock_ahead = 0.0  # seconds Moodle's server clock is ahead of the tool's
+        self.score_gate = threading.Event()  # cleared: scores wait at Moodle until set again
+        self.score_gate.set()
+        self.lose_answers = 0  # scores saved whose answer is then lost (a proxy's 504)
         static = OBSERVED["oidc_login_params_student"]
         self.client_id, self.deployment_id = static["client_id"], static["lti_deployment_id"]
         # What Moodle knows of each tool type: the manually configured one, then registered ones.
@@ -405,13 +416,31 @@ class MoodlePlatform(RegisteringPlatform):
             },
         }
 
+    def moodle_time(self) -> int:
+        """time() on Moodle's server: ``clock_ahead`` seconds from the tool's clock."""
+        return int(time.time() + self.clock_ahead)
+
+    def check_times(self, token: str) -> None:
+        """php-jwt 6's JWT::decode as Moodle calls it (JWT::$leeway left at 0): nbf, else iat,
+        not after Moodle's time() in whole seconds; exp after it."""
+        claims = jwt.decode(token, options={"verify_signature": False})
+        now = self.moodle_time()
+        if "nbf" in claims and int(claims["nbf"]) > now:
+            raise ValueError("Cannot handle token with nbf prior to " + str(claims["nbf"]))
+        if "nbf" not in claims and "iat" in claims and int(claims["iat"]) > now:
+            raise ValueError("Cannot handle token with iat prior to " + str(claims["iat"]))
+        if "exp" in claims and now >= claims["exp"]:
+            raise ValueError("Expired token")
+
     def _token(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
-        """/mod/lti/token.php: the tool's assertion, checked with the tool's own key set."""
+        """/mod/lti/token.php: the tool's assertion, checked with the tool's own key set and
+        php-jwt's time checks (lti_verify_jwt_signature)."""
         try:
             client_id = jwt.decode(form["client_assertion"], options={"verify_signature": False})["sub"]
             check_client_assertion(
                 form, self.clients[client_id]["jwks_uri"], self.url + self.TOKEN_PATH, client_id
             )
+            self.check_times(form["client_assertion"])
         except Exception as exc:  # noqa: BLE001 - any failure is a refusal
             return 400, {"error": "invalid_client", "error_description": str(exc)}
         return 200, {
@@ -457,13 +486,46 @@ class MoodlePlatform(RegisteringPlatform):
             with self.lock:
                 return 200, dict(item)
         if method == "POST" and found and found.group(2) and item is not None and "type_id=" in query:
-            score = json.loads(body or b"null")
-            if moodle_refuses_score(score):
-                return 400, {"error": "Incorrect score received"}
-            with self.lock:
-                self.scores.append((int(found.group(1)), score))
-            return 200, None
+            return self._score(int(found.group(1)), json.loads(body or b"null"))
         return 404, {"error": "not found"}
+
+    def _score(self, item_id: int, score: Any) -> tuple[int, Any]:
+        """scores.php get_json_for_post_request, then gradebookservices::save_grade_item and
+        grade_item::update_raw_grade: a score whose timestamp (in whole seconds, strtotime) is
+        not later than the grade's ``timemodified`` is refused with 409. ``timemodified`` is
+        Moodle's own clock (time()) when the grade or its feedback last changed: the timestamp
+        the tool sent is not kept (grade_update ignores it and gets no dategraded)."""
+        if moodle_refuses_score(score):
+            return 400, {"error": "Incorrect score received"}
+        stamp = int(datetime.fromisoformat(str(score["timestamp"]).replace("Z", "+00:00")).timestamp())
+        self.score_gate.wait(30)
+        with self.lock:
+            key = (item_id, str(score["userId"]))
+            held = self.grades.get(key)
+            if held is not None and held["timemodified"] and held["timemodified"] >= stamp:
+                return 409, {
+                    "error": f"Refusing score with an earlier timestamp for item {item_id} "
+                    f"and user {score['userId']}"
+                }
+            given = score.get("scoreGiven") if score["gradingProgress"] == "FullyGraded" else None
+            grademax = float(self.line_items[item_id]["scoreMaximum"])
+            if given is not None:
+                maximum = float(score["scoreMaximum"])
+                given = float(given) * grademax / maximum if maximum and maximum != grademax else float(given)
+            feedback = score.get("comment") or None
+            old = held or {"grade": None, "feedback": None, "timemodified": None}
+            if given is None and feedback is None:
+                timemodified = None
+            elif given != old["grade"] or feedback != old["feedback"]:
+                timemodified = int(time.time() + self.clock_ahead)
+            else:
+                timemodified = old["timemodified"]
+            self.grades[key] = {"grade": given, "feedback": feedback, "timemodified": timemodified}
+            self.scores.append((item_id, score))
+            lost, self.lose_answers = self.lose_answers > 0, max(0, self.lose_answers - 1)
+        if lost:
+            return 504, "<html><body>Gateway Timeout</body></html>"  # saved, the answer lost
+        return 200, None
 
     def _content_item_return(self, query: dict[str, str], form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         """/mod/lti/contentitem_return.php: the checks Moodle makes of a Deep Linking answer."""
@@ -472,6 +534,7 @@ class MoodlePlatform(RegisteringPlatform):
         try:
             client_id = jwt.decode(form["JWT"], options={"verify_signature": False})["iss"]
             claims = verify_with_tool_key(form["JWT"], self.clients[client_id]["jwks_uri"], self.issuer)
+            self.check_times(form["JWT"])  # lti_convert_from_jwt -> lti_verify_jwt_signature
             assert claims[DEPLOYMENT_ID] == self.clients[client_id]["deployment_id"]
             assert claims[LTI + "message_type"] == "LtiDeepLinkingResponse"
             assert claims[LTI + "version"] == "1.3.0" and claims["nonce"]
