@@ -105,3 +105,23 @@ def test_moodle_s_clock_ahead_delays_a_quick_second_attempt_but_does_not_lose_it
     [row] = grades(fast_app)
     assert (row.status, row.delivered_version) == ("delivered", 2), (row.last_status, row.last_error)
     assert held(moodle) == 80
+
+
+def test_a_teacher_s_own_attempt_is_not_sent_to_moodle(fast_app: Flask, moodle: MoodlePlatform) -> None:  # noqa: F811
+    """Moodle takes scores only for users it may grade in the course (is_user_gradable_in_course:
+    enrolled with a role of $CFG->gradebookroles, Student by default): a teacher's score is
+    refused with 400, whatever the tool does. A teacher who tries the assessment must not leave
+    a refused grade on the gradebook page, "Send again" and the administrator's counts."""
+    from tests.grades.test_moodle_points import place, teacher
+    from tests.support.lms import ASSESSMENT
+
+    place(moodle, [ASSESSMENT], **{f"points:{ASSESSMENT}": "50"})
+    [link_id] = moodle.placed_activities
+    terry = teacher(moodle, fast_app, link_id)
+    terry.answer_all()
+    assert terry.post("/app/assessment/submit", allow_redirects=False).status_code == 303
+    settle(fast_app)
+    assert grades(fast_app) == []
+    assert [r for r in moodle.service_requests if r["method"] == "POST"] == []
+    book = terry.get("/app/grades/")
+    assert book.status_code == 200 and "refused" not in book.text and "Not accepted" not in book.text
