@@ -167,6 +167,15 @@ def test_registration_sends_what_moodle_accepted(
     assert sent[TOOL_CONF]["description#fr"].startswith("L'atelier")
 
 
+def test_moodle_s_messages_are_read_from_its_configuration(registered: MoodlePlatform) -> None:
+    """Moodle names its messages as strings (mod/lti/openid-configuration.php), where the spec
+    has objects: the tool reads both, so it knows Moodle offers Deep Linking."""
+    from lti_tool.lti.registration import validate_platform_configuration
+
+    conf = validate_platform_configuration(registered.configuration_url, registered.openid_configuration())
+    assert set(conf.messages_supported) == {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
+
+
 @pytest.mark.both_dbs
 def test_embedded_launch_through_the_dynamically_registered_tool(
     app: Flask, registered: MoodlePlatform

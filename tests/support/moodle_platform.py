@@ -179,9 +179,12 @@ class MoodlePlatform(RegisteringPlatform):
             NRPS_SCOPE,
             "https://purl.imsglobal.org/spec/lti-ts/scope/toolsetting",
         ]
-        conf["https://purl.imsglobal.org/spec/lti-platform-configuration"]["version"] = (
-            "4.5+ (Build: 20241205)"
-        )
+        platform_conf = conf["https://purl.imsglobal.org/spec/lti-platform-configuration"]
+        platform_conf["version"] = "4.5+ (Build: 20241205)"
+        # mod/lti/openid-configuration.php lists its messages as bare strings, not the spec's
+        # objects ({"type": ...}), with one placement for the whole platform.
+        platform_conf["messages_supported"] = ["LtiResourceLinkRequest", "LtiDeepLinkingRequest"]
+        platform_conf["placements"] = ["AddContentMenu"]
         return conf
 
     # --- the course: activities placed through Deep Linking, their grade items ---------------
