@@ -21,7 +21,6 @@ from lti_tool.extensions import db
 from lti_tool.models import ToolKey
 from lti_tool.models.base import utcnow
 
-
 # The JWTs the tool signs (client assertions, Deep Linking answers) say they were issued this
 # many seconds before now. Moodle checks ``iat`` with php-jwt and no leeway: a tool whose clock
 # is ahead of Moodle's, by less than a second past the network's delay, was refused. Canvas takes

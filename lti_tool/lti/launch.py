@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -37,6 +38,7 @@ STATE_COOKIE_PREFIX = "lti1p3_state_"
 # Built once (bound parameters): SQLAlchemy compiles it once. A Core statement on the table: the
 # session's copy of the state is not read after it.
 _STATE_TABLE = cast(Table, OidcState.__table__)
+_ERROR_CODE = re.compile(r"[a-z_]{1,40}")  # an OpenID Connect error code, shown as it is
 _CONSUME_STATE = (
     update(_STATE_TABLE)
     .where(_STATE_TABLE.c.state == bindparam("state_id"), _STATE_TABLE.c.used_at.is_(None))
@@ -124,6 +126,9 @@ class LaunchValidator:
     def _require_params(self) -> tuple[str, str]:
         id_token = self._get_request_param("id_token")
         state = self._get_request_param("state")
+        refused = self._get_request_param("error")
+        if refused and not id_token:
+            raise self._refused_by_platform(refused)
         if not id_token:
             raise self._fail(
                 "missing_id_token",
@@ -137,6 +142,27 @@ class LaunchValidator:
                 _l("Start the launch from the LMS, which first calls the tool's login URL."),
             )
         return id_token, state
+
+    def _refused_by_platform(self, error: str) -> LaunchError:
+        """The platform answered the authentication request with an OpenID Connect error
+        instead of an id_token (Moodle's auth.php: ``access_denied`` when its session is another
+        person's, ``invalid_request`` when it no longer holds the launch). Its code is shown
+        when it is a plain one (OpenID Connect's are); its free text is not."""
+        code = error if _ERROR_CODE.fullmatch(error) else "error"
+        if code == "access_denied":
+            hint = _l(
+                "You may be signed in to the LMS as someone else in another tab or window: sign in "
+                "to the LMS as yourself, then open the activity again."
+            )
+        else:
+            hint = _l(
+                "Open the activity again from the LMS. If the LMS refuses again, tell its "
+                "administrator what it said: %(code)s.",
+                code=code,
+            )
+        return self._fail(
+            "platform_refused", _l("The LMS refused to open the tool (%(code)s).", code=code), hint, 403
+        )
 
     def _decode_unverified(self, id_token: str) -> None:
         # Read only, to find the platform and its key: PyJWT parses the token again, strictly

@@ -167,6 +167,19 @@ def test_registration_sends_what_moodle_accepted(
     assert sent[TOOL_CONF]["description#fr"].startswith("L'atelier")
 
 
+def test_a_sign_in_moodle_refuses_is_said_to_be_moodle_s_refusal(registered: MoodlePlatform) -> None:
+    """Moodle's auth.php answers a sign-in it refuses by posting ``error`` and ``state`` to the
+    tool, without an id_token: ``access_denied`` when its session is someone else's (signed in
+    as another person in another tab), ``invalid_request`` when its session no longer holds the
+    launch. The person must read that the LMS refused, and what to do, not that the LMS
+    forgot a parameter."""
+    registered.signed_in_as = "3"
+    browser, launched = registered.open_activity(STUDENT)
+    assert launched.status_code == 403
+    assert "access_denied" in launched.text and "id_token" not in launched.text
+    assert "signed in to the LMS as someone else" in launched.text
+
+
 def test_moodle_s_messages_are_read_from_its_configuration(registered: MoodlePlatform) -> None:
     """Moodle names its messages as strings (mod/lti/openid-configuration.php), where the spec
     has objects: the tool reads both, so it knows Moodle offers Deep Linking."""

@@ -115,6 +115,7 @@ class MoodlePlatform(RegisteringPlatform):
         self.auth_requests: list[dict[str, str]] = []
         self.service_requests: list[dict[str, Any]] = []  # AGS/NRPS calls: method, path, query
         self.placed: list[dict[str, Any]] = []  # verified Deep Linking responses
+        self.signed_in_as: str | None = None  # Moodle's session user, when not the launch's
         self.lock = threading.Lock()
         super().__init__("moodle")
         # Moodle's grade items seen through AGS, by line item id (the observed one to start).
@@ -287,37 +288,43 @@ class MoodlePlatform(RegisteringPlatform):
     # --- Moodle's endpoints ----------------------------------------------------------------
 
     def _authorize(self, query: dict[str, str]) -> tuple[int, str]:
-        """/mod/lti/auth.php: the checks Moodle makes, then the auto-posted id_token."""
+        """/mod/lti/auth.php: the checks Moodle makes, then the auto-posted id_token. A request
+        it refuses is answered as auth.php does: an error page when the client or redirect URI
+        is unknown (nowhere trusted to post to), else the same auto-posted form carrying
+        ``error`` (and ``error_description``) and ``state`` instead of the id_token."""
         self.auth_requests.append(query)
         client = self.clients.get(query.get("client_id", ""))
-        expected = {
-            "scope": "openid",
-            "response_type": "id_token",
-            "response_mode": "form_post",
-            "prompt": "none",
-        }
-        wrong = [k for k, v in expected.items() if query.get(k) != v]
         if client is None or query.get("redirect_uri") not in client["redirect_uris"]:
-            wrong.append("client_id/redirect_uri")
+            return 400, "invalid_request: client_id/redirect_uri"
         try:
             launch_id = json.loads(query.get("lti_message_hint", ""))["launchid"]
         except (ValueError, KeyError, TypeError):
             launch_id = ""
         with self.lock:
             pending = self.pending.pop(launch_id, None)  # Moodle's session keeps it once
-        if pending is None or query.get("login_hint") != pending["sub"]:
-            wrong.append("lti_message_hint/login_hint")
-        if not query.get("nonce") or not query.get("state"):
-            wrong.append("nonce/state")
-        if wrong:
-            return 400, "invalid_request: " + ", ".join(wrong)
-        assert pending is not None
-        claims = self.observed_claims(pending["name"], query["nonce"], **pending["changes"])
-        token = self.sign(claims, headers={"typ": "JWT"})
-        fields = "".join(
-            f'<input type="hidden" name="{n}" value="{html.escape(v)}"/>'
-            for n, v in (("state", query["state"]), ("id_token", token))
-        )
+        error, description = "", ""
+        required = ("scope", "response_type", "login_hint", "nonce")
+        if not all(query.get(k) for k in required) or pending is None:
+            error = "invalid_request"
+        elif query["scope"] != "openid":
+            error = "invalid_scope"
+        elif query["response_type"] != "id_token":
+            error = "unsupported_response_type"
+        elif query["login_hint"] != (self.signed_in_as or pending["sub"]):
+            error = "access_denied"  # Moodle's session is someone else's ($USER->id)
+        elif query.get("response_mode") != "form_post":
+            error, description = "invalid_request", "Invalid response_mode"
+        elif query.get("prompt") not in (None, "", "none"):
+            error, description = "invalid_request", "Invalid prompt"
+        if error:
+            values = [("error", error)] + ([("error_description", description)] if description else [])
+        else:
+            assert pending is not None
+            claims = self.observed_claims(pending["name"], query["nonce"], **pending["changes"])
+            values = [("id_token", self.sign(claims, headers={"typ": "JWT"}))]
+        if "state" in query:
+            values.append(("state", query["state"]))
+        fields = "".join(f'<input type="hidden" name="{n}" value="{html.escape(v)}"/>' for n, v in values)
         action = html.escape(query["redirect_uri"])
         return 200, (
             f'<form action="{action}" name="ltiAuthForm" id="ltiAuthForm" '
