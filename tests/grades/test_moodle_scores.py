@@ -127,3 +127,15 @@ def test_a_teacher_s_own_attempt_is_not_sent_to_moodle(fast_app: Flask, moodle: 
     assert [r for r in moodle.service_requests if r["method"] == "POST"] == []
     book = terry.get("/app/grades/")
     assert book.status_code == 200 and "refused" not in book.text and "Not accepted" not in book.text
+
+
+def test_a_wait_the_lms_asks_for_is_a_floor_not_a_pace() -> None:
+    """A refused score (409) asks for a wait of 1 s: sent again with backoff that still doubles,
+    so a Moodle whose clock is minutes ahead is not asked every second for minutes."""
+    from types import SimpleNamespace
+
+    from lti_tool.services.grades.delivery import _backoff
+
+    app = SimpleNamespace(config={"GRADES_BACKOFF_BASE": 5, "GRADES_BACKOFF_MAX": 3600})
+    assert all(_backoff(app, 6, 1.0) >= 80 for _ in range(20))  # 5 x 2^5 = 160, jittered to 80-160
+    assert all(_backoff(app, 1, 30.0) >= 30 for _ in range(20))  # never sooner than asked

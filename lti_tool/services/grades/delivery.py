@@ -80,12 +80,15 @@ def claim_due(app: Flask, limit: int) -> tuple[str, list[int]]:
 
 
 def _backoff(app: Flask, attempts: int, retry_after: float | None) -> float:
+    """The wait before the next try: doubling with jitter, never sooner than the platform asked
+    (its Retry-After, or Moodle's whole second after a 409: a floor, not a pace)."""
     base = float(app.config["GRADES_BACKOFF_BASE"])
     cap = float(app.config["GRADES_BACKOFF_MAX"])
-    if retry_after is not None:
-        return min(max(retry_after, 0.0), cap) + random.uniform(0, base / 2)
     delay = min(cap, base * 2 ** max(0, attempts - 1))
-    return random.uniform(delay / 2, delay)  # jitter: workers do not retry in step
+    wait = random.uniform(delay / 2, delay)  # jitter: workers do not retry in step
+    if retry_after is not None:
+        wait = max(wait, min(max(retry_after, 0.0), cap) + random.uniform(0, base / 2))
+    return wait
 
 
 def _line_item_slot(resource_link_pk: int) -> tuple[str | None, bool]:
