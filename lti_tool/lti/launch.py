@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
@@ -27,7 +26,7 @@ from lti_tool.lti import jws
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.keysets import platform_public_key, rsa_public_key
 from lti_tool.lti.message_checks import check_message
-from lti_tool.lti.oidc import restart_url
+from lti_tool.lti.oidc import authentication_refusal, restart_url
 from lti_tool.lti.tool_conf import find_deployment, platforms_with_state
 from lti_tool.models import Deployment, OidcState, Platform
 from lti_tool.models.base import utcnow
@@ -38,7 +37,6 @@ STATE_COOKIE_PREFIX = "lti1p3_state_"
 # Built once (bound parameters): SQLAlchemy compiles it once. A Core statement on the table: the
 # session's copy of the state is not read after it.
 _STATE_TABLE = cast(Table, OidcState.__table__)
-_ERROR_CODE = re.compile(r"[a-z_]{1,40}")  # an OpenID Connect error code, shown as it is
 _CONSUME_STATE = (
     update(_STATE_TABLE)
     .where(_STATE_TABLE.c.state == bindparam("state_id"), _STATE_TABLE.c.used_at.is_(None))
@@ -127,8 +125,8 @@ class LaunchValidator:
         id_token = self._get_request_param("id_token")
         state = self._get_request_param("state")
         refused = self._get_request_param("error")
-        if refused and not id_token:
-            raise self._refused_by_platform(refused)
+        if refused and not id_token:  # the platform refused the sign-in (Moodle's auth.php)
+            raise self._fail("platform_refused", *authentication_refusal(refused), 403)
         if not id_token:
             raise self._fail(
                 "missing_id_token",
@@ -142,27 +140,6 @@ class LaunchValidator:
                 _l("Start the launch from the LMS, which first calls the tool's login URL."),
             )
         return id_token, state
-
-    def _refused_by_platform(self, error: str) -> LaunchError:
-        """The platform answered the authentication request with an OpenID Connect error
-        instead of an id_token (Moodle's auth.php: ``access_denied`` when its session is another
-        person's, ``invalid_request`` when it no longer holds the launch). Its code is shown
-        when it is a plain one (OpenID Connect's are); its free text is not."""
-        code = error if _ERROR_CODE.fullmatch(error) else "error"
-        if code == "access_denied":
-            hint = _l(
-                "You may be signed in to the LMS as someone else in another tab or window: sign in "
-                "to the LMS as yourself, then open the activity again."
-            )
-        else:
-            hint = _l(
-                "Open the activity again from the LMS. If the LMS refuses again, tell its "
-                "administrator what it said: %(code)s.",
-                code=code,
-            )
-        return self._fail(
-            "platform_refused", _l("The LMS refused to open the tool (%(code)s).", code=code), hint, 403
-        )
 
     def _decode_unverified(self, id_token: str) -> None:
         # Read only, to find the platform and its key: PyJWT parses the token again, strictly
