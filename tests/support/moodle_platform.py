@@ -10,8 +10,12 @@ over real HTTP, with Moodle's endpoint paths.
   is the future client_id (scope "reg"); the registration is checked and answered the way
   Moodle's openid-registration.php does. "Update" on an existing tool (``update_token``, scope
   "reg-update") keeps that tool's client_id and deployment id.
-- /mod/lti/token.php checks the tool's client assertion against the tool's JWKS; AGS and
-  NRPS live under /mod/lti/services.php with the observed URL shapes (``?type_id=``).
+- /mod/lti/token.php checks the tool's client assertion against the tool's JWKS, and, as
+  contentitem_return.php, the JWT as php-jwt 6 does for Moodle (``alg`` on every key, a ``kid``,
+  no leeway on ``iat``/``nbf``/``exp`` against Moodle's clock, ``clock_ahead`` of the tool's).
+  A refused sign-in is posted back with ``error`` and ``state`` as auth.php does
+  (``signed_in_as``: Moodle's session is another person's). AGS and NRPS live under
+  /mod/lti/services.php with the observed URL shapes (``?type_id=``).
 - /mod/lti/contentitem_return.php verifies a Deep Linking response as Moodle does, and places
   its items as new activities (``placed_activities``): an item with a lineItem gets a grade item
   of that many points (Moodle's gradebookservices line item), which its launches then carry as
@@ -430,9 +434,15 @@ class MoodlePlatform(RegisteringPlatform):
         """time() on Moodle's server: ``clock_ahead`` seconds from the tool's clock."""
         return int(time.time() + self.clock_ahead)
 
-    def check_times(self, token: str) -> None:
-        """php-jwt 6's JWT::decode as Moodle calls it (JWT::$leeway left at 0): nbf, else iat,
-        not after Moodle's time() in whole seconds; exp after it."""
+    def check_as_php_jwt(self, token: str, jwks_uri: str) -> None:
+        """php-jwt 6 as Moodle calls it (lti_verify_with_keyset): JWK::parseKeySet wants an
+        ``alg`` on every key, JWT::decode a ``kid`` in the header; then, JWT::$leeway left at
+        0: nbf, else iat, not after Moodle's time() in whole seconds; exp after it."""
+        keys = requests.get(jwks_uri, timeout=5).json()["keys"]
+        if not all(k.get("alg") for k in keys):
+            raise ValueError('JWK must contain an "alg" parameter')
+        if not jwt.get_unverified_header(token).get("kid"):
+            raise ValueError('"kid" empty, unable to lookup correct key')
         claims = jwt.decode(token, options={"verify_signature": False})
         now = self.moodle_time()
         if "nbf" in claims and int(claims["nbf"]) > now:
@@ -450,7 +460,7 @@ class MoodlePlatform(RegisteringPlatform):
             check_client_assertion(
                 form, self.clients[client_id]["jwks_uri"], self.url + self.TOKEN_PATH, client_id
             )
-            self.check_times(form["client_assertion"])
+            self.check_as_php_jwt(form["client_assertion"], self.clients[client_id]["jwks_uri"])
         except Exception as exc:  # noqa: BLE001 - any failure is a refusal
             return 400, {"error": "invalid_client", "error_description": str(exc)}
         return 200, {
@@ -544,7 +554,8 @@ class MoodlePlatform(RegisteringPlatform):
         try:
             client_id = jwt.decode(form["JWT"], options={"verify_signature": False})["iss"]
             claims = verify_with_tool_key(form["JWT"], self.clients[client_id]["jwks_uri"], self.issuer)
-            self.check_times(form["JWT"])  # lti_convert_from_jwt -> lti_verify_jwt_signature
+            # lti_convert_from_jwt -> lti_verify_jwt_signature
+            self.check_as_php_jwt(form["JWT"], self.clients[client_id]["jwks_uri"])
             assert claims[DEPLOYMENT_ID] == self.clients[client_id]["deployment_id"]
             assert claims[LTI + "message_type"] == "LtiDeepLinkingResponse"
             assert claims[LTI + "version"] == "1.3.0" and claims["nonce"]
