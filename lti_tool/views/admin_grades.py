@@ -21,16 +21,26 @@ def platform_resend_failed(platform_id: int) -> Response:
     status-guarded requeue as `flask grades resend --failed --platform`; twice sends nothing twice."""
     platform = _platform_or_404(platform_id)
     queued = sum(grade_service.resend_failed_everywhere(platform.id, kick=True).values())
-    flash(
-        ngettext(
-            "Platform #%(number)s: %(num)s refused grade will be sent again now.",
-            "Platform #%(number)s: %(num)s refused grades will be sent again now.",
-            queued,
-            number=platform.id,
+    if not queued:
+        flash(_("Platform #%(number)s: no refused grade was left to send again.", number=platform.id))
+    elif not platform.enabled:  # queued, and held with the others (decision 0043)
+        flash(
+            ngettext(
+                "Platform #%(number)s: %(num)s refused grade will be sent again once it is enabled.",
+                "Platform #%(number)s: %(num)s refused grades will be sent again once it is enabled.",
+                queued,
+                number=platform.id,
+            )
         )
-        if queued
-        else _("Platform #%(number)s: no refused grade was left to send again.", number=platform.id)
-    )
+    else:
+        flash(
+            ngettext(
+                "Platform #%(number)s: %(num)s refused grade will be sent again now.",
+                "Platform #%(number)s: %(num)s refused grades will be sent again now.",
+                queued,
+                number=platform.id,
+            )
+        )
     return redirect(url_for("admin.dashboard"), code=303)
 
 

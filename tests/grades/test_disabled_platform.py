@@ -215,6 +215,13 @@ def test_admin_counts_held_grades_and_enabling_sends_them_once(make_app: Any, ag
     page = admin.get("/admin/").text
     assert page.count("2 grades held while disabled") == 2  # the platform's row and its deliveries
     assert sum(ags_platform.hits.values()) == 0
+    # A refused grade sent again while the platform is disabled joins the held ones, and says so.
+    with app.app_context():
+        db.session.execute(db.update(Grade).where(Grade.id == 1).values(status="failed", last_error="x"))
+        db.session.commit()
+    resent = admin.post("/admin/platforms/1/grades/resend-failed")
+    assert "1 refused grade will be sent again once it is enabled" in resent.text
+    assert sum(ags_platform.hits.values()) == 0
     enabled = admin.post("/admin/platforms/1/enabled", enabled="1")
     assert "its 2 held grades are being sent now" in enabled.text
     _delivered_once_each(app, ags_platform, ["a1", "a2"])
