@@ -227,7 +227,7 @@ def set_enabled(platform: Platform, enabled: bool) -> int:
     (docs/decisions/0035-reenabled-platform.md). While disabled the tool calls none of the
     platform's endpoints and holds its grades; enabling it sends them now (decision 0043).
     Returns how many held grades were released (0 for a disable)."""
-    from lti_tool.services.grades.held import release  # grades build on platforms, not the reverse
+    from lti_tool.services.grades.held import release  # at use: registrations need no grade code
 
     platform.enabled = enabled
     released = 0
