@@ -130,14 +130,21 @@ def resend(failed: bool, platform_ref: str | None, since_days: float | None) -> 
     for pid, count in sorted(queued.items()):
         found = platform_service.find_platform_by_ref(str(pid))
         label = f"#{pid} {found.name or found.issuer} ({found.client_id})" if found else f"#{pid}"
-        click.echo(
-            ngettext(
+        if found is not None and not found.enabled:  # held with its other grades (decision 0043)
+            line = ngettext(
+                "%(platform)s: %(num)s grade will be sent again once the platform is enabled",
+                "%(platform)s: %(num)s grades will be sent again once the platform is enabled",
+                count,
+                platform=label,
+            )
+        else:
+            line = ngettext(
                 "%(platform)s: %(num)s grade will be sent again",
                 "%(platform)s: %(num)s grades will be sent again",
                 count,
                 platform=label,
             )
-        )
+        click.echo(line)
     total = sum(queued.values())
     click.echo(
         ngettext(

@@ -204,6 +204,11 @@ def test_grades_held_for_a_disabled_platform_are_counted_not_reported_as_stuck(d
         "failed\t0",
         "held (platform disabled)\t1",
     ]
+    with app.app_context():  # refused, then sent again from the command: held with the others
+        db.session.execute(sa.update(Grade).values(status="failed"))
+        db.session.commit()
+    resent = _run(app, "grades", "resend", "--failed")[1]
+    assert resent[0] == "#1 https://lms.example (c): 1 grade will be sent again once the platform is enabled"
     with app.app_context():
         db.session.execute(sa.update(Platform).values(enabled=True))
         db.session.commit()
