@@ -127,6 +127,15 @@ def start(launch: Launch) -> str:
     return g.launch_token
 
 
+def abandon() -> None:
+    """Undo ``start``: its launch was not recorded (its first page failed, decision 0045), so the
+    error page names no launch and the browser gets no session."""
+    session.clear()
+    g.pop("launch", None)
+    g.pop("launch_token", None)
+    languages.language_changed()
+
+
 # Sec-Fetch-Site of a request made by a page of the tool itself, or by the person (address bar,
 # bookmark, the browser's reload): the requests whose URL or form may carry a launch token.
 _OWN_SITES = ("same-origin", "none")

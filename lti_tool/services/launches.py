@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, cast
 
@@ -113,8 +114,9 @@ def begin_launch() -> None:
     relax_durability()
 
 
-def record_launch(launch: ValidatedLaunch) -> Launch:
-    """The launch, with its user, course and link, in the transaction that consumed the state."""
+def record_launch(launch: ValidatedLaunch, *, commit: bool = True) -> Launch:
+    """The launch, with its user, course and link, in the transaction that consumed the state
+    (committed unless ``commit`` is False: the caller commits, see ``entered``)."""
     claims = launch.claims
     user_pk, user = _user(launch.platform.id, claims)
     context_pk, context, link_found = _context(launch)
@@ -158,7 +160,8 @@ def record_launch(launch: ValidatedLaunch) -> Launch:
     for name, related in (("user", user), ("context", context), ("resource_link", resource_link)):
         if related is not None:
             set_committed_value(row, name, related)
-    db.session.commit()  # without waiting for the disk when the caller relaxed it (begin_launch)
+    if commit:
+        db.session.commit()  # without waiting for the disk when the caller relaxed it (begin_launch)
     log.info(
         "launch %s: platform=%s user=%s role=%s type=%s",
         row.id,
@@ -168,6 +171,24 @@ def record_launch(launch: ValidatedLaunch) -> Launch:
         row.message_type,
     )
     return row
+
+
+@contextmanager
+def entered(launch: ValidatedLaunch) -> Iterator[Launch]:
+    """The launch recorded, for its first page to be rendered in the block; committed after it
+    (decision 0045). On PostgreSQL the page reads in the launch's own transaction: one connection
+    checkout instead of two (no second pre-ping, BEGIN and ROLLBACK). A page that fails leaves
+    no launch, its state unused: the consumption and the launch commit together or not at all.
+    SQLite commits before the page: its one write lock is not held while a page renders."""
+    one_writer = db.session.get_bind().dialect.name == "sqlite"
+    row = record_launch(launch, commit=one_writer)
+    try:
+        yield row
+    except BaseException:
+        db.session.rollback()
+        raise
+    if not one_writer:
+        db.session.commit()  # nothing left to commit when the page committed (with the launch)
 
 
 # Refusals kept at most (the newest): anyone can make the tool refuse something, so the table

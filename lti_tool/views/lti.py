@@ -33,7 +33,7 @@ from lti_tool.lti.launch import (
 from lti_tool.lti.oidc import authorization_url, begin_login, give_up_platform_storage, restart_url
 from lti_tool.models import Launch, OidcState, Platform
 from lti_tool.services import platforms as platform_service
-from lti_tool.services.launches import begin_launch, record_failure, record_launch
+from lti_tool.services.launches import begin_launch, entered, record_failure, record_launch
 from lti_tool.views import pages
 from lti_tool.views.errors import wants_json
 
@@ -118,10 +118,15 @@ def launch() -> Response:
         # learner's LMS language); otherwise the browser's (Accept-Language).
         languages.use_locale(validator.claimed_locale)
         raise
-    record = record_launch(validated)
     if not validated.bound_to_browser and validated.state.storage_target:
+        record = record_launch(validated)
         return _verify_with_platform_storage(record, validated.state, validated.platform)
-    response = _enter(record)
+    try:
+        with entered(validated) as record:  # the page in the launch's transaction (decision 0045)
+            response = _enter(record)
+    except Exception:
+        launch_session.abandon()  # rolled back, unless committed before the page (SQLite)
+        raise
     response.delete_cookie(STATE_COOKIE_PREFIX + validated.state.state)
     return response
 

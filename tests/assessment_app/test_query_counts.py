@@ -38,6 +38,10 @@ AUTOSAVE = 4  # as the page sends it (its attempt named): launch, the draft's gu
 AUTOSAVE_UNNAMED = 5  # a client that names no attempt: the draft looked up first
 SUBMIT = 12
 REPORT = 7
+# Connections a launch with its page checks out. On PostgreSQL each costs three round trips
+# besides its statements (the pool's pre-ping, BEGIN, COMMIT or ROLLBACK): the page reads in the
+# launch's transaction (decision 0045). SQLite commits before the page (its one write lock).
+LAUNCH_CHECKOUTS = {"postgresql": 1, "sqlite": 2}
 
 
 @contextmanager
@@ -81,6 +85,28 @@ def test_a_launch_and_its_first_page_cost_a_fixed_number_of_statements(
         page = client.get(page_url)
     assert page.status_code == 200, page.text[:300]
     assert len(statements) <= OVERVIEW_PAGE, explain(statements)
+
+
+def test_a_launch_and_its_first_page_use_one_transaction_on_postgresql(
+    launch_app: Flask, platform: IndependentPlatform
+) -> None:
+    client, token, state = login_and_token(launch_app, platform)
+    assert client.post("/lti/launch", data={"id_token": token, "state": state}).status_code == 200
+    with launch_app.app_context():
+        engine = db.engine
+    checkouts: list[object] = []
+
+    def note(_dbapi: Any, record: Any, _proxy: Any) -> None:
+        checkouts.append(record)
+
+    client, token, state = login_and_token(launch_app, platform)
+    event.listen(engine, "checkout", note)
+    try:
+        launched = client.post("/lti/launch", data={"id_token": token, "state": state})
+    finally:
+        event.remove(engine, "checkout", note)
+    assert launched.status_code == 200, launched.text[:300]
+    assert len(checkouts) <= LAUNCH_CHECKOUTS[engine.dialect.name]
 
 
 def answers() -> list[tuple[str, str]]:
