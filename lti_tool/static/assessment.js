@@ -133,7 +133,7 @@
           say(item, "");
           showSubmitted(data.report_url);
         } else {
-          throw new Error(data.message || String(response.status));
+          throw new Error(data.message || words.unreadable);  // a proxy's page, no JSON: no status code shown
         }
       });
     }).catch(function (error) {

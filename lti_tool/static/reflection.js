@@ -77,7 +77,7 @@
           showConflict(data.theirs, data.version);
           return;
         }
-        if (!response.ok) { throw new Error(data.message || String(response.status)); }
+        if (!response.ok) { throw new Error(data.message || words.unreadable);  // a proxy's page, no JSON: no status code shown }
         lastSaved = text;
         version.value = String(data.version);
         say(field.value === text ? words.saved : words.saving);
