@@ -29,14 +29,21 @@ def _retook(launch_as: Any, sub: str) -> None:
 
 def test_the_count_of_learners_who_retook_it_agrees_with_its_number(launch_as: Any) -> None:
     teacher = launch_as("instructor", sub="ada", item=ITEM)
-    assert teacher.post("/app/assessment/settings", SETTINGS, csrf_from="/app/assessment/settings").status_code == 303
+    assert (
+        teacher.post("/app/assessment/settings", SETTINGS, csrf_from="/app/assessment/settings").status_code
+        == 303
+    )
     french = launch_as("instructor", sub="ada", item=ITEM, locale="fr-CA")
 
     _retook(launch_as, "ana")
-    counts = text_of(french.get("/app/assessment/").get_data(as_text=True).split('id="class-counts"')[1].split("</p>")[0])
+    counts = text_of(
+        french.get("/app/assessment/").get_data(as_text=True).split('id="class-counts"')[1].split("</p>")[0]
+    )
     assert "1 l'a faite plus d'une fois" in counts, counts
     assert "1 took it more than once" in text_of(teacher.get("/app/assessment/").get_data(as_text=True))
 
     _retook(launch_as, "ben")
-    counts = text_of(french.get("/app/assessment/").get_data(as_text=True).split('id="class-counts"')[1].split("</p>")[0])
+    counts = text_of(
+        french.get("/app/assessment/").get_data(as_text=True).split('id="class-counts"')[1].split("</p>")[0]
+    )
     assert "2 l'ont faite plus d'une fois" in counts, counts

@@ -25,7 +25,9 @@ def _ben_in_french(app: Flask, page: Any, activity: str) -> tuple[Any, Any]:
     return frame, tool
 
 
-def test_an_empty_partnership_name_is_refused_in_french_with_the_focus_on_the_field(app: Flask, page: Any) -> None:
+def test_an_empty_partnership_name_is_refused_in_french_with_the_focus_on_the_field(
+    app: Flask, page: Any
+) -> None:
     """Enter on an empty name: Chromium's own bubble said "Please fill out this field." (the
     browser's language, not the page's) and nothing reached the tool. Now the tool's message
     says it, in French, and the focus is back in the field to type the name."""
@@ -33,7 +35,9 @@ def test_an_empty_partnership_name_is_refused_in_french_with_the_focus_on_the_fi
     frame, tool = _ben_in_french(app, page, ASSESSMENT_TITLE)
     frame.locator("#partnership").focus()
     page.keyboard.press("Enter")
-    frame.locator("#partnership-error").filter(has_text="Nommez le partenariat que vous évaluerez.").wait_for()
+    frame.locator("#partnership-error").filter(
+        has_text="Nommez le partenariat que vous évaluerez."
+    ).wait_for()
     tool = page.frame(name="tool-frame")
     assert tool.evaluate(FOCUSED) == "partnership"
     page.keyboard.type("Le PPP du port")

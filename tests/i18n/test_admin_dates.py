@@ -22,11 +22,22 @@ RAW = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")  # 2026-12-02 21:30
 
 def _seed(app: Flask) -> None:
     with app.app_context():
-        platform = Platform(issuer="https://canvas.example", client_id="c1", name="Canvas", auth_login_url="https://canvas.example/login", auth_token_url="https://canvas.example/token", key_set_url="https://canvas.example/jwks")
+        platform = Platform(
+            issuer="https://canvas.example",
+            client_id="c1",
+            name="Canvas",
+            auth_login_url="https://canvas.example/login",
+            auth_token_url="https://canvas.example/token",
+            key_set_url="https://canvas.example/jwks",
+        )
         db.session.add(platform)
         db.session.flush()
         db.session.add(Deployment(platform_id=platform.id, deployment_id="d-1", learned_at=WHEN))
-        db.session.add(LaunchFailure(created_at=WHEN, issuer="https://canvas.example", client_id="c1", reason="bad_signature"))
+        db.session.add(
+            LaunchFailure(
+                created_at=WHEN, issuer="https://canvas.example", client_id="c1", reason="bad_signature"
+            )
+        )
         db.session.commit()
 
 

@@ -22,7 +22,12 @@ from tests.support.grades import text_of
 
 ROOT = Path(__file__).resolve().parents[2]
 PO = i18n.TRANSLATIONS_DIR / "fr_CA" / "LC_MESSAGES" / "messages.po"
-DATA = [p for d in ("lti_tool", "plugins") for ext in ("yaml", "yml", "csv", "json") for p in (ROOT / d).rglob(f"*.{ext}")]
+DATA = [
+    p
+    for d in ("lti_tool", "plugins")
+    for ext in ("yaml", "yml", "csv", "json")
+    for p in (ROOT / d).rglob(f"*.{ext}")
+]
 # The noun "enseignant(s)" on its own. "personnel enseignant" (an epicene collective noun) and the
 # feminine adjective "enseignante(s)" ("personne enseignante", "équipe enseignante") are fine.
 MASCULINE = re.compile(r"(?<!personnel )\benseignants?\b", re.IGNORECASE)
@@ -61,7 +66,9 @@ def test_the_catalogue_never_names_the_teacher_in_the_masculine_only() -> None:
 
 def test_the_french_content_never_names_the_teacher_in_the_masculine_only() -> None:
     assert DATA  # the workshop at least
-    found = [(str(p.relative_to(ROOT)), hit) for p in DATA for hit in masculine_in(p.read_text(encoding="utf-8"))]
+    found = [
+        (str(p.relative_to(ROOT)), hit) for p in DATA for hit in masculine_in(p.read_text(encoding="utf-8"))
+    ]
     assert found == []
 
 

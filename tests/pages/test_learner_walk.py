@@ -21,10 +21,12 @@ def _begun(launch_as: Any, locale: str, sub: str = "ben", name: str = "Le PPP du
 
 
 def test_the_progress_line_agrees_with_0_and_1_answers_in_french(launch_as: Any) -> None:
-    """"0 questions répondues sur 61", then "1 questions répondues": the number in front of the
+    """ "0 questions répondues sur 61", then "1 questions répondues": the number in front of the
     noun changes on every answer (in the page's script too), so French puts it after a colon."""
     ben = _begun(launch_as, "fr-CA")
-    progress = text_of(ben.get("/app/assessment/take").get_data(as_text=True).split('id="progress"')[1].split("</p>")[0])
+    progress = text_of(
+        ben.get("/app/assessment/take").get_data(as_text=True).split('id="progress"')[1].split("</p>")[0]
+    )
     assert "questions répondues : 0 sur 61" in progress, progress  # text_of reads U+00A0 as a space
     assert "0 questions répondues" not in progress
     saved = ben.client.post(
@@ -33,20 +35,24 @@ def test_the_progress_line_agrees_with_0_and_1_answers_in_french(launch_as: Any)
         headers={"X-Launch-Token": ben.token, "X-CSRF-Token": ben.csrf("/app/assessment/take")},
     )
     assert saved.status_code == 200, saved.get_data(as_text=True)
-    progress = text_of(ben.get("/app/assessment/take").get_data(as_text=True).split('id="progress"')[1].split("</p>")[0])
+    progress = text_of(
+        ben.get("/app/assessment/take").get_data(as_text=True).split('id="progress"')[1].split("</p>")[0]
+    )
     assert "1 sur 61" in progress and "1 questions" not in progress, progress
     english = _begun(launch_as, "en", sub="ada")
     assert "0 of 61 questions answered" in text_of(english.get("/app/assessment/take").get_data(as_text=True))
 
 
 def test_the_partnership_s_name_is_not_glued_to_a_french_article(launch_as: Any) -> None:
-    """"pour la réussite de Le PPP du transport régional?": the learner's own name for the
+    """ "pour la réussite de Le PPP du transport régional?": the learner's own name for the
     partnership, after "de", made "de Le". It is quoted after « du partenariat » instead."""
     ben = _begun(launch_as, "fr-CA")
     page = text_of(ben.get("/app/assessment/take").get_data(as_text=True))
     assert "de Le PPP" not in page and "décrit-il Le PPP" not in page, page
     assert "pour la réussite du partenariat « Le PPP du transport régional »?" in page
-    assert "Dans quelle mesure chaque énoncé décrit-il le partenariat « Le PPP du transport régional »?" in page
+    assert (
+        "Dans quelle mesure chaque énoncé décrit-il le partenariat « Le PPP du transport régional »?" in page
+    )
 
 
 def test_an_activity_without_a_title_is_named_in_the_learner_s_language(launch_as: Any) -> None:
@@ -60,13 +66,20 @@ def test_an_activity_without_a_title_is_named_in_the_learner_s_language(launch_a
     assert "l'activité « Autoévaluation » de votre cours" in page
 
 
-def test_the_assignment_page_does_not_say_the_activity_is_missing_when_it_may_be_there(launch_as: Any) -> None:
+def test_the_assignment_page_does_not_say_the_activity_is_missing_when_it_may_be_there(
+    launch_as: Any,
+) -> None:
     """The tool learns of a placed activity at its first launch: before anyone opened it, the page
     said "When your instructor has added it", though the learner could see it in the course."""
     ben = launch_as("learner", sub="ben", item="p3-art-of-the-possible/session-1", locale="fr-CA")
     page = text_of(ben.get(ASSIGNMENT_PAGE).get_data(as_text=True))
     assert "Quand la personne enseignante l'aura ajoutée" not in page
-    assert "Ouvrez-la à partir de la page de votre cours; si elle n'y est pas, la personne enseignante ne l'a pas encore ajoutée" in page, page
+    assert (
+        "Ouvrez-la à partir de la page de votre cours; si elle n'y est pas, "
+        "la personne enseignante ne l'a pas encore ajoutée" in page
+    ), page
     english = launch_as("learner", sub="ben", item="p3-art-of-the-possible/session-1")
     page = text_of(english.get(ASSIGNMENT_PAGE).get_data(as_text=True))
-    assert "Open it from your course's page; if it is not there, your instructor has not added it yet" in page, page
+    assert (
+        "Open it from your course's page; if it is not there, your instructor has not added it yet" in page
+    ), page
