@@ -83,3 +83,24 @@ def test_the_assignment_page_does_not_say_the_activity_is_missing_when_it_may_be
     assert (
         "Open it from your course's page; if it is not there, your instructor has not added it yet" in page
     ), page
+
+
+def test_an_address_the_tool_does_not_have_answers_in_the_launch_s_language(launch_as: Any) -> None:
+    """A French learner on an address that is no page of the tool (an old bookmark, a link cut
+    short) got Werkzeug's English page: "Not found … If you entered the URL manually please check
+    your spelling and try again." The launch's token was there: its language and its way back
+    are used, and the words are the tool's."""
+    ben = launch_as("learner", sub="ben", item=ITEM, resource_link="rl-assess", locale="fr-CA")
+    missing = ben.get("/app/w/p3-art-of-the-possible/sessions/session-1/notes")
+    assert missing.status_code == 404
+    body = missing.get_data(as_text=True)
+    page = text_of(body)
+    assert '<html lang="fr-CA">' in body, page
+    assert "requested URL" not in page and "spelling" not in page, page
+    assert "Introuvable" in page and "Retour au début de cette activité" in page, page
+    wrong_method = ben.client.delete(f"/app/assessment/?lt={ben.token}")
+    assert wrong_method.status_code == 405
+    assert "The method is not allowed" not in text_of(wrong_method.get_data(as_text=True))
+    english = launch_as("learner", sub="ada", item=ITEM, resource_link="rl-assess")
+    page = text_of(english.get("/app/w/p3-art-of-the-possible/sessions/session-1/notes").get_data(as_text=True))
+    assert "This address is not a page of this activity" in page and "spelling" not in page, page
