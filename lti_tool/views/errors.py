@@ -28,7 +28,8 @@ _TITLES = {
 # person): the tool's own words, in the person's language.
 _DEFAULT_DESCRIPTIONS = {
     404: _l(
-        "This address is not a page of this activity. Use the activity's menu, or open the activity again from your course."
+        "This address is not a page of this activity. Use the activity's menu, or open the activity "
+        "again from your course."
     ),
     405: _l("This address cannot be opened this way. Use the activity's own links and buttons."),
 }

@@ -102,5 +102,7 @@ def test_an_address_the_tool_does_not_have_answers_in_the_launch_s_language(laun
     assert wrong_method.status_code == 405
     assert "The method is not allowed" not in text_of(wrong_method.get_data(as_text=True))
     english = launch_as("learner", sub="ada", item=ITEM, resource_link="rl-assess")
-    page = text_of(english.get("/app/w/p3-art-of-the-possible/sessions/session-1/notes").get_data(as_text=True))
+    page = text_of(
+        english.get("/app/w/p3-art-of-the-possible/sessions/session-1/notes").get_data(as_text=True)
+    )
     assert "This address is not a page of this activity" in page and "spelling" not in page, page
