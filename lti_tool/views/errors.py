@@ -24,7 +24,7 @@ _TITLES = {
 }
 
 
-# Said instead of Werkzeug's default descriptions (English, and "check your spelling" blames the
+# (decision 0042) Said instead of Werkzeug's default descriptions (English, and "check your spelling" blames the
 # person): the tool's own words, in the person's language.
 _DEFAULT_DESCRIPTIONS = {
     404: _l(
