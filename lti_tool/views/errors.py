@@ -24,8 +24,8 @@ _TITLES = {
 }
 
 
-# (decision 0042) Said instead of Werkzeug's default descriptions (English, and "check your spelling" blames the
-# person): the tool's own words, in the person's language.
+# Said instead of Werkzeug's default descriptions (English, and "check your spelling" blames the
+# person): the tool's own words, in the person's language (decision 0042).
 _DEFAULT_DESCRIPTIONS = {
     404: _l(
         "This address is not a page of this activity. Use the activity's menu, or open the activity "
