@@ -4,6 +4,7 @@ tests/pages/test_learner_walk.py."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask
@@ -47,7 +48,7 @@ def test_an_empty_partnership_name_is_refused_in_french_with_the_focus_on_the_fi
 
 def test_a_save_the_server_could_not_answer_is_said_in_words_not_a_status_code(app: Flask, page: Any) -> None:
     """A proxy's 502 (no JSON) made the question say "Non enregistrée : 502 Votre choix…": a
-    number a learner cannot act on. (reflection.js had the same line and got the same fix.)"""
+    number a learner cannot act on."""
     place_items(app, page, ASSESSMENT_TITLE)
     frame, tool = _ben_in_french(app, page, ASSESSMENT_TITLE)
     frame.locator("#partnership").fill("Le PPP du port")
@@ -60,6 +61,23 @@ def test_a_save_the_server_could_not_answer_is_said_in_words_not_a_status_code(a
     status = frame.locator("fieldset.rating").first.locator(".question-status")
     status.filter(has_text="Non enregistrée").wait_for()
     said = status.inner_text()
+    assert "502" not in said and "l'outil n'a pas pu l'enregistrer pour le moment" in said, said
+
+
+def test_a_reflection_the_server_could_not_save_is_said_in_words_not_a_status_code(
+    app: Flask, page: Any
+) -> None:
+    """The same for a session's reflection: "Non enregistrée : 502 Votre texte est toujours ici"."""
+    frame, tool = _ben_in_french(app, page, "P3 Workshop")
+    tool.goto(re.sub(r"/app/[^?]*", "/app/w/p3-art-of-the-possible/sessions/session-1", tool.url, count=1))
+    page.route(
+        re.compile(r"/sessions/[^/]+/reflection"), lambda route: route.fulfill(status=502, body="Bad gateway")
+    )
+    frame.locator("#reflection-text").focus()
+    page.keyboard.type("Une idée.")  # saved as it is typed
+    message = frame.locator("#reflection-status")
+    message.filter(has_text="Non enregistrée").wait_for()
+    said = message.inner_text()
     assert "502" not in said and "l'outil n'a pas pu l'enregistrer pour le moment" in said, said
 
 
