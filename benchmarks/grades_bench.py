@@ -94,6 +94,7 @@ def main() -> None:
                 "GRADES_DELIVER_IN_PROCESS": False,
                 "GRADES_CONCURRENCY": args.concurrency,
                 "LOG_LEVEL": "ERROR",
+                "OUTBOUND_ALLOWLIST": "127.0.0.0/8",  # the benchmark's platform is on this machine
             }
         )
         with app.app_context():

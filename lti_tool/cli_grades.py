@@ -18,6 +18,7 @@ from lti_tool.i18n import N_, ngettext
 from lti_tool.i18n import gettext as _
 from lti_tool.services import grades as grade_service
 from lti_tool.services import platforms as platform_service
+from lti_tool.services.grades.held import held_count
 
 STATUS_LABELS = {"pending": N_("pending"), "delivered": N_("delivered"), "failed": N_("failed")}
 
@@ -78,10 +79,14 @@ def work(once: bool, max_seconds: float | None) -> None:
 
 @grades_cli.command("status")
 def status() -> None:
-    """How many grades are pending, delivered and failed."""
+    """How many grades are pending, delivered and failed (and held: pending for a disabled platform)."""
     counts = grade_service.counts()
     for key, label in STATUS_LABELS.items():
         click.echo(f"{_(label)}\t{counts.get(key, 0)}")
+    held = held_count()
+    if held:  # of the pending ones; the line is there only then (scripts read the three above)
+        label = _("held (platform disabled)")
+        click.echo(f"{label}\t{held}")
 
 
 @grades_cli.command("resend")
@@ -125,14 +130,21 @@ def resend(failed: bool, platform_ref: str | None, since_days: float | None) -> 
     for pid, count in sorted(queued.items()):
         found = platform_service.find_platform_by_ref(str(pid))
         label = f"#{pid} {found.name or found.issuer} ({found.client_id})" if found else f"#{pid}"
-        click.echo(
-            ngettext(
+        if found is not None and not found.enabled:  # held with its other grades (decision 0043)
+            line = ngettext(
+                "%(platform)s: %(num)s grade will be sent again once the platform is enabled",
+                "%(platform)s: %(num)s grades will be sent again once the platform is enabled",
+                count,
+                platform=label,
+            )
+        else:
+            line = ngettext(
                 "%(platform)s: %(num)s grade will be sent again",
                 "%(platform)s: %(num)s grades will be sent again",
                 count,
                 platform=label,
             )
-        )
+        click.echo(line)
     total = sum(queued.values())
     click.echo(
         ngettext(

@@ -184,3 +184,33 @@ def test_an_unreachable_or_unmigrated_database_is_an_error(database_url: str, tm
         f"ERROR: the database is not migrated to this release's schema (at {behind}, needs {head}). "
         "Fix: run `flask --app lti_tool db upgrade` (back up the database first)."
     )
+
+
+@pytest.mark.both_dbs
+def test_grades_held_for_a_disabled_platform_are_counted_not_reported_as_stuck(database_url: str) -> None:
+    """A disabled platform's grades wait on purpose (decision 0043): `flask check` does not call
+    them stuck, and `flask grades status` says how many of the pending ones are held."""
+    app = _app(database_url, **GOOD_PRODUCTION)
+    _make_ready(app)
+    with app.app_context():
+        _pending_grade(graded_at=utcnow() - timedelta(hours=2))
+        db.session.execute(sa.update(Platform).values(enabled=False))
+        db.session.commit()
+    lines = _run(app, "check", "--deploy")[1]
+    assert not any("pending for more than an hour" in line for line in lines), lines
+    assert _run(app, "grades", "status")[1] == [
+        "pending\t1",
+        "delivered\t0",
+        "failed\t0",
+        "held (platform disabled)\t1",
+    ]
+    with app.app_context():  # refused, then sent again from the command: held with the others
+        db.session.execute(sa.update(Grade).values(status="failed"))
+        db.session.commit()
+    resent = _run(app, "grades", "resend", "--failed")[1]
+    assert resent[0] == "#1 https://lms.example (c): 1 grade will be sent again once the platform is enabled"
+    with app.app_context():
+        db.session.execute(sa.update(Platform).values(enabled=True))
+        db.session.commit()
+    assert any("1 grade(s) pending for more than an hour" in line for line in _run(app, "check")[1])
+    assert _run(app, "grades", "status")[1] == ["pending\t1", "delivered\t0", "failed\t0"]

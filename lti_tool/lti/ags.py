@@ -40,6 +40,9 @@ SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
 LINEITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
 LINEITEMS_TYPE = "application/vnd.ims.lis.v2.lineitemcontainer+json"
 MAX_PAGES = 50
+# Moodle compares a score's timestamp with its grade's in whole seconds: a refused score (409)
+# is sent again no sooner than this.
+SCORE_CONFLICT_WAIT = 1.0
 # A read that pages (the line items here, the roster in lti_tool.lti.nrps) has, in all, the time
 # of this many single calls (HTTP_TIMEOUT each): pages, token requests and a retry together.
 PAGED_READ_CALLS = 2
@@ -217,9 +220,20 @@ class AgsTransport:
         self.scopes = tuple(scopes)
 
     def post_score(self, line_item_url: str, score: Mapping[str, Any]) -> None:
-        self.client.request(
-            "POST", scores_url(line_item_url), self.scopes, json=dict(score), content_type=SCORE_TYPE
-        )
+        """Moodle answers 409 to a score whose timestamp is not later, in whole seconds, than the
+        moment it last changed that grade on its own clock (scores.php): sent again a second or
+        more later, with a later timestamp, it is taken (decision 0041)."""
+        try:
+            self.client.request(
+                "POST", scores_url(line_item_url), self.scopes, json=dict(score), content_type=SCORE_TYPE
+            )
+        except ServiceError as error:
+            if error.kind != "permanent" or error.status_code != 409:
+                raise
+            # Worded as any answer worth another try (translated on the gradebook page).
+            message = "the LMS answered " + error.message.removeprefix("the LMS refused the request: ")
+            wait = max(error.retry_after or 0.0, SCORE_CONFLICT_WAIT)
+            raise ServiceError("retry", message, 409, wait) from error
 
     def get_line_item(self, line_item_url: str) -> dict[str, Any]:
         body, response = self.client.get_json(line_item_url, self.scopes, LINEITEM_TYPE)

@@ -8,6 +8,7 @@ from the registration while platforms must find the tool's current key in its JW
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,7 @@ from pylti1p3.lineitem import LineItem
 
 from lti_tool.i18n import gettext as _
 from lti_tool.lti import claims as C
-from lti_tool.lti.keys import SigningKey, private_key
+from lti_tool.lti.keys import SigningKey, issued_at, private_key
 from lti_tool.lti.tool_conf import registration_for
 from lti_tool.models import Platform
 
@@ -129,6 +130,7 @@ class _SignedDeepLink(DeepLink):
 
     def get_message_jwt(self, resources: Sequence[DeepLinkResource]) -> dict[str, object]:
         message = super().get_message_jwt(resources)
+        message["iat"] = issued_at(time.time())  # Moodle allows no clock skew (decision 0041)
         if not self._echo_data:
             message.pop(C.DL_DATA, None)  # only echoed when the platform sent it
         return message

@@ -21,6 +21,17 @@ from lti_tool.extensions import db
 from lti_tool.models import ToolKey
 from lti_tool.models.base import utcnow
 
+# The JWTs the tool signs (client assertions, Deep Linking answers) say they were issued this
+# many seconds before now. Moodle checks ``iat`` with php-jwt and no leeway: a tool whose clock
+# is ahead of Moodle's, by less than a second past the network's delay, was refused. Canvas takes
+# an ``iat`` up to 5 minutes old. Decision 0041.
+ISSUED_EARLIER = 60
+
+
+def issued_at(now: float) -> int:
+    """The ``iat`` of a JWT the tool signs at ``now``."""
+    return int(now) - ISSUED_EARLIER
+
 
 @dataclass(frozen=True)
 class SigningKey:

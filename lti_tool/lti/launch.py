@@ -26,7 +26,7 @@ from lti_tool.lti import jws
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.keysets import platform_public_key, rsa_public_key
 from lti_tool.lti.message_checks import check_message
-from lti_tool.lti.oidc import restart_url
+from lti_tool.lti.oidc import authentication_refusal, restart_url
 from lti_tool.lti.tool_conf import find_deployment, platforms_with_state
 from lti_tool.models import Deployment, OidcState, Platform
 from lti_tool.models.base import utcnow
@@ -124,6 +124,9 @@ class LaunchValidator:
     def _require_params(self) -> tuple[str, str]:
         id_token = self._get_request_param("id_token")
         state = self._get_request_param("state")
+        refused = self._get_request_param("error")
+        if refused and not id_token:  # the platform refused the sign-in (Moodle's auth.php)
+            raise self._fail("platform_refused", *authentication_refusal(refused), 403)
         if not id_token:
             raise self._fail(
                 "missing_id_token",

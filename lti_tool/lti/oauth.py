@@ -23,7 +23,7 @@ import jwt
 
 from lti_tool import outbound
 from lti_tool.lti.errors import ServiceError
-from lti_tool.lti.keys import SigningKey, private_key
+from lti_tool.lti.keys import SigningKey, issued_at, private_key
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 ASSERTION_LIFETIME = 300
@@ -67,7 +67,7 @@ def client_assertion(auth: PlatformAuth, key: SigningKey, now: float | None = No
         "iss": auth.client_id,
         "sub": auth.client_id,
         "aud": auth.audience or auth.token_url,
-        "iat": issued,
+        "iat": issued_at(issued),  # earlier than now: Moodle allows no clock skew (decision 0041)
         "exp": issued + ASSERTION_LIFETIME,
         "jti": uuid.uuid4().hex,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -201,3 +202,26 @@ def purge_expired_states(older_than: timedelta = timedelta(hours=1)) -> int:
     """Delete login states that expired a while ago (used or not). Caller commits."""
     result = db.session.execute(delete(OidcState).where(OidcState.expires_at < utcnow() - older_than))
     return rowcount(result)
+
+
+_ERROR_CODE = re.compile(r"[a-z_]{1,40}")  # an OpenID Connect error code, shown as it is
+
+
+def authentication_refusal(error: str) -> tuple[str, str]:
+    """(message, hint) for a platform that answered the authentication request with an OpenID
+    Connect ``error`` instead of an id_token (Moodle's auth.php: ``access_denied`` when its
+    session is another person's, ``invalid_request`` when it no longer holds the launch). A
+    plain code is shown; the platform's free text is not."""
+    code = error if _ERROR_CODE.fullmatch(error) else "error"
+    if code == "access_denied":
+        hint = _l(
+            "You may be signed in to the LMS as someone else in another tab or window: sign in "
+            "to the LMS as yourself, then open the activity again."
+        )
+    else:
+        hint = _l(
+            "Open the activity again from the LMS. If the LMS refuses again, tell its "
+            "administrator what it said: %(code)s.",
+            code=code,
+        )
+    return _l("The LMS refused to open the tool (%(code)s).", code=code), hint

@@ -245,10 +245,12 @@ def validate_platform_configuration(url: str, data: dict[str, Any]) -> PlatformC
         raise RegistrationError(
             "unsupported_platform", _l("The platform does not accept private_key_jwt client assertions.")
         )
+    # Objects ({"type": ...}) as the spec has them, or bare strings as Moodle lists them
+    # (mod/lti/openid-configuration.php).
     messages = tuple(
-        str(m.get("type"))
+        str(m.get("type") if isinstance(m, dict) else m)
         for m in platform_conf.get("messages_supported") or []
-        if isinstance(m, dict) and m.get("type")
+        if (isinstance(m, dict) and m.get("type")) or (isinstance(m, str) and m)
     )
     if messages and C.RESOURCE_LINK_REQUEST not in messages:
         raise RegistrationError(

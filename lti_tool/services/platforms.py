@@ -221,11 +221,19 @@ def update_registration(platform: Platform, data: dict[str, Any]) -> Platform:
     return update_platform(platform, merged)
 
 
-def set_enabled(platform: Platform, enabled: bool) -> None:
+def set_enabled(platform: Platform, enabled: bool) -> int:
     """The administrator's switch. A disable ends the sessions of the platform's launches for good:
     their epoch no longer matches, so enabling the platform again lets in only new launches
-    (docs/decisions/0035-reenabled-platform.md)."""
+    (docs/decisions/0035-reenabled-platform.md). While disabled the tool calls none of the
+    platform's endpoints and holds its grades; enabling it sends them now (decision 0043).
+    Returns how many held grades were released (0 for a disable)."""
+    from lti_tool.services.grades.held import release  # at use: registrations need no grade code
+
     platform.enabled = enabled
-    if not enabled:  # counted in the database: two administrators' disables both count
+    released = 0
+    if enabled:
+        released = release(platform.id)
+    else:  # counted in the database: two administrators' disables both count
         platform.session_epoch = Platform.session_epoch + 1
     db.session.commit()
+    return released

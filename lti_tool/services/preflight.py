@@ -298,8 +298,13 @@ def _grades(deploy: bool) -> Iterator[Problem]:
         yield Problem(
             _level(deploy), _("the grade worker was last seen %(minutes)s minutes ago", minutes=minutes), fix
         )
+    from lti_tool.services.grades.held import deliverable
+
+    # Held grades (their platform disabled in /admin) wait on purpose: not a delivery problem.
     stuck = db.session.scalar(
-        select(func.count()).where(Grade.status == PENDING, Grade.graded_at < now - PENDING_TOO_LONG)
+        select(func.count()).where(
+            Grade.status == PENDING, Grade.graded_at < now - PENDING_TOO_LONG, deliverable()
+        )
     )
     if stuck:
         yield Problem(

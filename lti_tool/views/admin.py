@@ -300,27 +300,6 @@ def platform_edit(platform_id: int) -> Any:
     ), status
 
 
-@bp.post("/platforms/<int:platform_id>/enabled")
-@admin_required
-def platform_enabled(platform_id: int) -> Response:
-    platform = _platform_or_404(platform_id)
-    enable = request.form.get("enabled") == "1"
-    platform_service.set_enabled(platform, enable)
-    if enable:
-        flash(_("Platform #%(number)s enabled.", number=platform.id))
-    else:
-        # Its sessions ended for good (docs/decisions/0035): the administrator is told before
-        # enabling it again.
-        flash(
-            _(
-                "Platform #%(number)s disabled: its sessions have ended, and stay ended once it "
-                "is enabled again (people then open the activity again from the LMS).",
-                number=platform.id,
-            )
-        )
-    return redirect(url_for("admin.dashboard"), code=303)
-
-
 @bp.get("/platforms/<int:platform_id>/remove")
 @admin_required
 def platform_remove_confirm(platform_id: int) -> str:

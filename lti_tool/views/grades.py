@@ -46,6 +46,8 @@ def instructor() -> str:
         rows=rows,
         roster_problem=roster_problem,
         status_of=grade_service.status_of,
+        # Read now (the roster's client read it too): held grades say why (decision 0043).
+        platform_enabled=launch.platform.enabled,
         resent=request.args.get("resent"),
         already=request.args.get("already"),
         queued=request.args.get("queued", type=int),

@@ -80,17 +80,18 @@ def test_walking_the_other_items_makes_no_score_and_no_column(canvas: Canvas) ->
     assert not [r for r in canvas.lms.service_requests if r["method"] == "POST"]
 
 
-def test_canvas_refuses_a_teacher_s_score_and_the_gradebook_says_why(canvas: Canvas) -> None:
+def test_a_teacher_s_score_which_canvas_would_refuse_is_not_sent(canvas: Canvas) -> None:
+    """Canvas refuses a score for someone who is no student (422), as Moodle does (400): a
+    teacher's own attempt is not sent, and leaves no refused grade (decision 0041)."""
     [assessment] = canvas.place([ASSESSMENT], **{f"points:{ASSESSMENT}": "10"})
     page = canvas.enter(canvas.lms.person("Instructor"), assessment)
     submit(canvas.app, launch_id_of(canvas.app, page), 5)  # a grade for someone who is no student
     settle(canvas.app)
-    [grade] = grades(canvas.app)
-    assert (grade.status, grade.last_status) == ("failed", 422)
-    assert grade.last_error.endswith("HTTP 422 (unprocessable_entity)")  # Canvas's error type
+    assert grades(canvas.app) == []
     book = taker(canvas, canvas.lms.person("Instructor"), assessment).get("/app/grades/").text
-    assert "HTTP 422 (unprocessable_entity)" in book and "Send again" in book
+    assert "HTTP 422" not in book and "refused grade" not in book
     assert canvas.lms.scores == []
+    assert not [r for r in canvas.lms.service_requests if r["method"] == "POST"]
 
 
 def test_the_roster_is_read_in_canvas_pages_of_50(make_app: Any) -> None:

@@ -167,6 +167,28 @@ def test_registration_sends_what_moodle_accepted(
     assert sent[TOOL_CONF]["description#fr"].startswith("L'atelier")
 
 
+def test_a_sign_in_moodle_refuses_is_said_to_be_moodle_s_refusal(registered: MoodlePlatform) -> None:
+    """Moodle's auth.php answers a sign-in it refuses by posting ``error`` and ``state`` to the
+    tool, without an id_token: ``access_denied`` when its session is someone else's (signed in
+    as another person in another tab), ``invalid_request`` when its session no longer holds the
+    launch. The person must read that the LMS refused, and what to do, not that the LMS
+    forgot a parameter."""
+    registered.signed_in_as = "3"
+    browser, launched = registered.open_activity(STUDENT)
+    assert launched.status_code == 403
+    assert "access_denied" in launched.text and "id_token" not in launched.text
+    assert "signed in to the LMS as someone else" in launched.text
+
+
+def test_moodle_s_messages_are_read_from_its_configuration(registered: MoodlePlatform) -> None:
+    """Moodle names its messages as strings (mod/lti/openid-configuration.php), where the spec
+    has objects: the tool reads both, so it knows Moodle offers Deep Linking."""
+    from lti_tool.lti.registration import validate_platform_configuration
+
+    conf = validate_platform_configuration(registered.configuration_url, registered.openid_configuration())
+    assert set(conf.messages_supported) == {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
+
+
 @pytest.mark.both_dbs
 def test_embedded_launch_through_the_dynamically_registered_tool(
     app: Flask, registered: MoodlePlatform

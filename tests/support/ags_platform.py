@@ -3,9 +3,10 @@ an OAuth2 token endpoint that checks the tool's client assertion against the too
 AGS line items and scores (Moodle-style URLs with ?type_id=), NRPS memberships, and switches
 for a slow or absent server (``delay``, ``down()`` / ``up()`` on the same port) and for
 scripted error answers (``answers``: a list of (status, headers, body) used before normal
-service). Counts token requests and records every score it accepts. ``revoke_tokens()`` makes
-every access token granted so far stop working (the next one granted works); ``after_score`` is
-called once a score is recorded, before the answer is sent (a worker killed right there).
+service). Counts token requests and every request by path (``hits``, ``/stats`` aside), and
+records every score it accepts. ``revoke_tokens()`` makes every access token granted so far stop
+working (the next one granted works); ``after_score`` is called once a score is recorded, before
+the answer is sent (a worker killed right there).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class AgsPlatform(IndependentPlatform):
         self.token_requests = 0
         self.roster_requests = 0
         self.line_item_reads = 0
+        self.hits: Counter[str] = Counter()  # every request, by path
         self.scores: list[dict[str, Any]] = []
         self.line_items: dict[int, dict[str, Any]] = {}
         self.line_items_made = 0  # a deleted line item's id is never given again
@@ -151,6 +153,14 @@ class AgsPlatform(IndependentPlatform):
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def parse_request(self) -> bool:
+                parsed = super().parse_request()
+                path = urlsplit(self.path).path
+                if parsed and path != "/stats":
+                    with platform.lock:
+                        platform.hits[path] += 1
+                return parsed
 
             def _body(self) -> bytes:
                 return self.rfile.read(int(self.headers.get("Content-Length") or 0))

@@ -10,14 +10,21 @@ over real HTTP, with Moodle's endpoint paths.
   is the future client_id (scope "reg"); the registration is checked and answered the way
   Moodle's openid-registration.php does. "Update" on an existing tool (``update_token``, scope
   "reg-update") keeps that tool's client_id and deployment id.
-- /mod/lti/token.php checks the tool's client assertion against the tool's JWKS; AGS and
-  NRPS live under /mod/lti/services.php with the observed URL shapes (``?type_id=``).
+- /mod/lti/token.php checks the tool's client assertion against the tool's JWKS, and, as
+  contentitem_return.php, the JWT as php-jwt 6 does for Moodle (``alg`` on every key, a ``kid``,
+  no leeway on ``iat``/``nbf``/``exp`` against Moodle's clock, ``clock_ahead`` of the tool's).
+  A refused sign-in is posted back with ``error`` and ``state`` as auth.php does
+  (``signed_in_as``: Moodle's session is another person's). AGS and NRPS live under
+  /mod/lti/services.php with the observed URL shapes (``?type_id=``).
 - /mod/lti/contentitem_return.php verifies a Deep Linking response as Moodle does, and places
   its items as new activities (``placed_activities``): an item with a lineItem gets a grade item
   of that many points (Moodle's gradebookservices line item), which its launches then carry as
   ``lineitem``; ``set_points`` is the teacher editing the activity's maximum grade.
 - Line items can be read one by one (GET ``.../lineitems/N/lineitem?type_id=``) and scores are
-  kept per line item (``scores``).
+  kept per line item (``scores``) and as Moodle's grades (``grades``): a score whose timestamp is
+  not later, in whole seconds, than the moment Moodle last changed that grade (its own clock,
+  ``clock_ahead`` of the tool's) is refused with 409, as scores.php does. ``score_gate`` holds
+  scores at Moodle; ``lose_answers`` saves scores and loses the answer (a proxy's 504).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ import re
 import secrets
 import threading
 import time
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -111,6 +119,7 @@ class MoodlePlatform(RegisteringPlatform):
         self.auth_requests: list[dict[str, str]] = []
         self.service_requests: list[dict[str, Any]] = []  # AGS/NRPS calls: method, path, query
         self.placed: list[dict[str, Any]] = []  # verified Deep Linking responses
+        self.signed_in_as: str | None = None  # Moodle's session user, when not the launch's
         self.lock = threading.Lock()
         super().__init__("moodle")
         # Moodle's grade items seen through AGS, by line item id (the observed one to start).
@@ -120,6 +129,13 @@ class MoodlePlatform(RegisteringPlatform):
         }
         self.placed_activities: dict[str, dict[str, Any]] = {}  # resource link id -> activity
         self.scores: list[tuple[int, dict[str, Any]]] = []  # (line item id, score) accepted
+        # Moodle's grade_grades: (line item id, user id) -> grade (on the item's points),
+        # feedback, timemodified (Moodle's clock, whole seconds).
+        self.grades: dict[tuple[int, str], dict[str, Any]] = {}
+        self.clock_ahead = 0.0  # seconds Moodle's server clock is ahead of the tool's
+        self.score_gate = threading.Event()  # cleared: scores wait at Moodle until set again
+        self.score_gate.set()
+        self.lose_answers = 0  # scores saved whose answer is then lost (a proxy's 504)
         static = OBSERVED["oidc_login_params_student"]
         self.client_id, self.deployment_id = static["client_id"], static["lti_deployment_id"]
         # What Moodle knows of each tool type: the manually configured one, then registered ones.
@@ -168,9 +184,12 @@ class MoodlePlatform(RegisteringPlatform):
             NRPS_SCOPE,
             "https://purl.imsglobal.org/spec/lti-ts/scope/toolsetting",
         ]
-        conf["https://purl.imsglobal.org/spec/lti-platform-configuration"]["version"] = (
-            "4.5+ (Build: 20241205)"
-        )
+        platform_conf = conf["https://purl.imsglobal.org/spec/lti-platform-configuration"]
+        platform_conf["version"] = "4.5+ (Build: 20241205)"
+        # mod/lti/openid-configuration.php lists its messages as bare strings, not the spec's
+        # objects ({"type": ...}), with one placement for the whole platform.
+        platform_conf["messages_supported"] = ["LtiResourceLinkRequest", "LtiDeepLinkingRequest"]
+        platform_conf["placements"] = ["AddContentMenu"]
         return conf
 
     # --- the course: activities placed through Deep Linking, their grade items ---------------
@@ -273,37 +292,43 @@ class MoodlePlatform(RegisteringPlatform):
     # --- Moodle's endpoints ----------------------------------------------------------------
 
     def _authorize(self, query: dict[str, str]) -> tuple[int, str]:
-        """/mod/lti/auth.php: the checks Moodle makes, then the auto-posted id_token."""
+        """/mod/lti/auth.php: the checks Moodle makes, then the auto-posted id_token. A request
+        it refuses is answered as auth.php does: an error page when the client or redirect URI
+        is unknown (nowhere trusted to post to), else the same auto-posted form carrying
+        ``error`` (and ``error_description``) and ``state`` instead of the id_token."""
         self.auth_requests.append(query)
         client = self.clients.get(query.get("client_id", ""))
-        expected = {
-            "scope": "openid",
-            "response_type": "id_token",
-            "response_mode": "form_post",
-            "prompt": "none",
-        }
-        wrong = [k for k, v in expected.items() if query.get(k) != v]
         if client is None or query.get("redirect_uri") not in client["redirect_uris"]:
-            wrong.append("client_id/redirect_uri")
+            return 400, "invalid_request: client_id/redirect_uri"
         try:
             launch_id = json.loads(query.get("lti_message_hint", ""))["launchid"]
         except (ValueError, KeyError, TypeError):
             launch_id = ""
         with self.lock:
             pending = self.pending.pop(launch_id, None)  # Moodle's session keeps it once
-        if pending is None or query.get("login_hint") != pending["sub"]:
-            wrong.append("lti_message_hint/login_hint")
-        if not query.get("nonce") or not query.get("state"):
-            wrong.append("nonce/state")
-        if wrong:
-            return 400, "invalid_request: " + ", ".join(wrong)
-        assert pending is not None
-        claims = self.observed_claims(pending["name"], query["nonce"], **pending["changes"])
-        token = self.sign(claims, headers={"typ": "JWT"})
-        fields = "".join(
-            f'<input type="hidden" name="{n}" value="{html.escape(v)}"/>'
-            for n, v in (("state", query["state"]), ("id_token", token))
-        )
+        error, description = "", ""
+        required = ("scope", "response_type", "login_hint", "nonce")
+        if not all(query.get(k) for k in required) or pending is None:
+            error = "invalid_request"
+        elif query["scope"] != "openid":
+            error = "invalid_scope"
+        elif query["response_type"] != "id_token":
+            error = "unsupported_response_type"
+        elif query["login_hint"] != (self.signed_in_as or pending["sub"]):
+            error = "access_denied"  # Moodle's session is someone else's ($USER->id)
+        elif query.get("response_mode") != "form_post":
+            error, description = "invalid_request", "Invalid response_mode"
+        elif query.get("prompt") not in (None, "", "none"):
+            error, description = "invalid_request", "Invalid prompt"
+        if error:
+            values = [("error", error)] + ([("error_description", description)] if description else [])
+        else:
+            assert pending is not None
+            claims = self.observed_claims(pending["name"], query["nonce"], **pending["changes"])
+            values = [("id_token", self.sign(claims, headers={"typ": "JWT"}))]
+        if "state" in query:
+            values.append(("state", query["state"]))
+        fields = "".join(f'<input type="hidden" name="{n}" value="{html.escape(v)}"/>' for n, v in values)
         action = html.escape(query["redirect_uri"])
         return 200, (
             f'<form action="{action}" name="ltiAuthForm" id="ltiAuthForm" '
@@ -405,13 +430,37 @@ class MoodlePlatform(RegisteringPlatform):
             },
         }
 
+    def moodle_time(self) -> int:
+        """time() on Moodle's server: ``clock_ahead`` seconds from the tool's clock."""
+        return int(time.time() + self.clock_ahead)
+
+    def check_as_php_jwt(self, token: str, jwks_uri: str) -> None:
+        """php-jwt 6 as Moodle calls it (lti_verify_with_keyset): JWK::parseKeySet wants an
+        ``alg`` on every key, JWT::decode a ``kid`` in the header; then, JWT::$leeway left at
+        0: nbf, else iat, not after Moodle's time() in whole seconds; exp after it."""
+        keys = requests.get(jwks_uri, timeout=5).json()["keys"]
+        if not all(k.get("alg") for k in keys):
+            raise ValueError('JWK must contain an "alg" parameter')
+        if not jwt.get_unverified_header(token).get("kid"):
+            raise ValueError('"kid" empty, unable to lookup correct key')
+        claims = jwt.decode(token, options={"verify_signature": False})
+        now = self.moodle_time()
+        if "nbf" in claims and int(claims["nbf"]) > now:
+            raise ValueError("Cannot handle token with nbf prior to " + str(claims["nbf"]))
+        if "nbf" not in claims and "iat" in claims and int(claims["iat"]) > now:
+            raise ValueError("Cannot handle token with iat prior to " + str(claims["iat"]))
+        if "exp" in claims and now >= claims["exp"]:
+            raise ValueError("Expired token")
+
     def _token(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
-        """/mod/lti/token.php: the tool's assertion, checked with the tool's own key set."""
+        """/mod/lti/token.php: the tool's assertion, checked with the tool's own key set and
+        php-jwt's time checks (lti_verify_jwt_signature)."""
         try:
             client_id = jwt.decode(form["client_assertion"], options={"verify_signature": False})["sub"]
             check_client_assertion(
                 form, self.clients[client_id]["jwks_uri"], self.url + self.TOKEN_PATH, client_id
             )
+            self.check_as_php_jwt(form["client_assertion"], self.clients[client_id]["jwks_uri"])
         except Exception as exc:  # noqa: BLE001 - any failure is a refusal
             return 400, {"error": "invalid_client", "error_description": str(exc)}
         return 200, {
@@ -457,13 +506,46 @@ class MoodlePlatform(RegisteringPlatform):
             with self.lock:
                 return 200, dict(item)
         if method == "POST" and found and found.group(2) and item is not None and "type_id=" in query:
-            score = json.loads(body or b"null")
-            if moodle_refuses_score(score):
-                return 400, {"error": "Incorrect score received"}
-            with self.lock:
-                self.scores.append((int(found.group(1)), score))
-            return 200, None
+            return self._score(int(found.group(1)), json.loads(body or b"null"))
         return 404, {"error": "not found"}
+
+    def _score(self, item_id: int, score: Any) -> tuple[int, Any]:
+        """scores.php get_json_for_post_request, then gradebookservices::save_grade_item and
+        grade_item::update_raw_grade: a score whose timestamp (in whole seconds, strtotime) is
+        not later than the grade's ``timemodified`` is refused with 409. ``timemodified`` is
+        Moodle's own clock (time()) when the grade or its feedback last changed: the timestamp
+        the tool sent is not kept (grade_update ignores it and gets no dategraded)."""
+        if moodle_refuses_score(score):
+            return 400, {"error": "Incorrect score received"}
+        stamp = int(datetime.fromisoformat(str(score["timestamp"]).replace("Z", "+00:00")).timestamp())
+        self.score_gate.wait(30)
+        with self.lock:
+            key = (item_id, str(score["userId"]))
+            held = self.grades.get(key)
+            if held is not None and held["timemodified"] and held["timemodified"] >= stamp:
+                return 409, {
+                    "error": f"Refusing score with an earlier timestamp for item {item_id} "
+                    f"and user {score['userId']}"
+                }
+            given = score.get("scoreGiven") if score["gradingProgress"] == "FullyGraded" else None
+            grademax = float(self.line_items[item_id]["scoreMaximum"])
+            if given is not None:
+                maximum = float(score["scoreMaximum"])
+                given = float(given) * grademax / maximum if maximum and maximum != grademax else float(given)
+            feedback = score.get("comment") or None
+            old = held or {"grade": None, "feedback": None, "timemodified": None}
+            if given is None and feedback is None:
+                timemodified = None
+            elif given != old["grade"] or feedback != old["feedback"]:
+                timemodified = int(time.time() + self.clock_ahead)
+            else:
+                timemodified = old["timemodified"]
+            self.grades[key] = {"grade": given, "feedback": feedback, "timemodified": timemodified}
+            self.scores.append((item_id, score))
+            lost, self.lose_answers = self.lose_answers > 0, max(0, self.lose_answers - 1)
+        if lost:
+            return 504, "<html><body>Gateway Timeout</body></html>"  # saved, the answer lost
+        return 200, None
 
     def _content_item_return(self, query: dict[str, str], form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         """/mod/lti/contentitem_return.php: the checks Moodle makes of a Deep Linking answer."""
@@ -472,6 +554,8 @@ class MoodlePlatform(RegisteringPlatform):
         try:
             client_id = jwt.decode(form["JWT"], options={"verify_signature": False})["iss"]
             claims = verify_with_tool_key(form["JWT"], self.clients[client_id]["jwks_uri"], self.issuer)
+            # lti_convert_from_jwt -> lti_verify_jwt_signature
+            self.check_as_php_jwt(form["JWT"], self.clients[client_id]["jwks_uri"])
             assert claims[DEPLOYMENT_ID] == self.clients[client_id]["deployment_id"]
             assert claims[LTI + "message_type"] == "LtiDeepLinkingResponse"
             assert claims[LTI + "version"] == "1.3.0" and claims["nonce"]

@@ -25,6 +25,12 @@ class PlatformDelivery:
     failed: int
     oldest_pending: datetime | None
     last_problem: str
+    enabled: bool = True
+
+    @property
+    def held(self) -> int:
+        """Grades waiting because the platform is disabled in /admin (decision 0043)."""
+        return 0 if self.enabled else self.pending
 
 
 def delivery_by_platform() -> list[PlatformDelivery]:
@@ -59,6 +65,7 @@ def delivery_by_platform() -> list[PlatformDelivery]:
                 entry[FAILED],
                 entry["oldest"],
                 problem or "",
+                platform.enabled if platform else True,
             )
         )
     return result

@@ -35,8 +35,9 @@ from lti_tool.plugin_api import (
 )
 from lti_tool.plugin_manager import GRADE_PASSBACK, UnknownPluginError, plugins
 from lti_tool.services.grades import passback, scale
+from lti_tool.services.grades.held import deliverable
 from lti_tool.services.grades.outbox import grade_for
-from lti_tool.services.grades.tokens import platform_auth, service_client
+from lti_tool.services.grades.tokens import PlatformDisabled, platform_auth, service_client
 from lti_tool.services.grades.transport import PluginTransport, line_item_reads
 from lti_tool.services.sql import insert_for
 
@@ -46,13 +47,14 @@ LINE_ITEM_CLAIM_SECONDS = 60
 
 
 def claim_due(app: Flask, limit: int) -> tuple[str, list[int]]:
-    """Lease up to ``limit`` due grades to this worker, in one UPDATE; returns (lease, ids)."""
+    """Lease up to ``limit`` due grades to this worker, in one UPDATE; returns (lease, ids).
+    Grades of a platform disabled in /admin are not due: they are held (decision 0043)."""
     now = utcnow()
     lease = uuid.uuid4().hex
     free = or_(Grade.lease_until.is_(None), Grade.lease_until < now)
     due = (
         select(Grade.id)
-        .where(Grade.status == PENDING, Grade.next_attempt_at <= now, free)
+        .where(Grade.status == PENDING, Grade.next_attempt_at <= now, free, deliverable())
         .order_by(Grade.next_attempt_at, Grade.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -80,12 +82,15 @@ def claim_due(app: Flask, limit: int) -> tuple[str, list[int]]:
 
 
 def _backoff(app: Flask, attempts: int, retry_after: float | None) -> float:
+    """The wait before the next try: doubling with jitter, never sooner than the platform asked
+    (its Retry-After, or Moodle's whole second after a 409: a floor, not a pace)."""
     base = float(app.config["GRADES_BACKOFF_BASE"])
     cap = float(app.config["GRADES_BACKOFF_MAX"])
-    if retry_after is not None:
-        return min(max(retry_after, 0.0), cap) + random.uniform(0, base / 2)
     delay = min(cap, base * 2 ** max(0, attempts - 1))
-    return random.uniform(delay / 2, delay)  # jitter: workers do not retry in step
+    wait = random.uniform(delay / 2, delay)  # jitter: workers do not retry in step
+    if retry_after is not None:
+        wait = max(wait, min(max(retry_after, 0.0), cap) + random.uniform(0, base / 2))
+    return wait
 
 
 def _line_item_slot(resource_link_pk: int) -> tuple[str | None, bool]:
@@ -222,9 +227,11 @@ def _send(app: Flask, job: Job) -> PassbackResult:
         return PassbackResult.retry(f"the {job.plugin} plugin is not available ({exc})")
     transport = None
     if plugin.uses_transport and job.auth is not None:
-        transport = PluginTransport(
-            AgsTransport(service_client(job.auth, app), job.grade.scopes), line_item_reads(app)
-        )
+        try:
+            client = service_client(job.auth, app)
+        except PlatformDisabled as held:  # disabled since the claim: no call, the grade waits
+            return PassbackResult.retry(held.message)
+        transport = PluginTransport(AgsTransport(client, job.grade.scopes), line_item_reads(app))
     result = PassbackResult.token_expired()
     for _ in range(2):
         try:

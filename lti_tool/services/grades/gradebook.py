@@ -45,8 +45,9 @@ def _said(message: str) -> str:
     return _(message)
 
 
-def status_of(grade: Grade | None) -> tuple[str, str]:
-    """(status key, words for people) of a grade."""
+def status_of(grade: Grade | None, platform_enabled: bool = True) -> tuple[str, str]:
+    """(status key, words for people) of a grade; ``platform_enabled`` False: its platform is
+    disabled in /admin, so a grade not yet delivered is held (decision 0043)."""
     # A plugin's words are stored as it wrote them (marked N_ when they are the built-ins'):
     # translated here, for the person reading the gradebook.
     said = _said(grade.last_error) if grade is not None and grade.last_error else ""
@@ -57,6 +58,11 @@ def status_of(grade: Grade | None) -> tuple[str, str]:
         return "delivered", _("%(what)s (since %(when)s)", what=said or _("Delivered to the LMS"), when=when)
     if grade.status == FAILED:
         return "failed", _("Not accepted by the LMS: %(why)s", why=said)
+    if not platform_enabled:
+        return "held", _(
+            "Held: this LMS is disabled in the tool by its administrator. The grade is kept and "
+            "will be sent once it is enabled again."
+        )
     if grade.attempts and grade.last_error:
         return "pending", _(
             "Waiting to reach the LMS (attempt %(attempt)s: %(why)s); next try %(when)s",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from lti_tool.extensions import db, this_app
 from lti_tool.lti.ags import granted_ags_scopes
+from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.models import Grade, Launch
 from lti_tool.models.base import utcnow
 from lti_tool.models.grades import PENDING
@@ -79,7 +80,10 @@ def record_grade(
 ) -> int | None:
     """Write a learner's grade into the outbox (no commit: the caller's transaction decides).
 
-    Returns the grade row's id, or None when the launch is not in a resource link.
+    Returns the grade row's id, or None when the launch is not in a resource link or is an
+    instructor's: LMSs grade learners only (Moodle refuses a score for a user who is not
+    gradable in the course, Canvas for one who is not a student), so a teacher trying the
+    activity would leave a grade that can only be refused (decision 0041).
     """
     try:
         given, maximum = float(score_given), float(score_maximum)
@@ -89,6 +93,9 @@ def record_grade(
         raise GradeError(f"score {given} out of {maximum} is not a grade")
     if launch.resource_link_pk is None:
         log.warning("grade of launch %s ignored: the launch has no resource link", launch.id)
+        return None
+    if launch.role == INSTRUCTOR:
+        log.info("grade of launch %s not sent: an instructor's, which the LMS does not take", launch.id)
         return None
     claim = ags_claim(launch)
     now = utcnow()

@@ -22,7 +22,7 @@ from lti_tool.i18n import gettext as _
 from lti_tool.lti import nrps
 from lti_tool.lti.errors import ServiceError, ServiceLimit
 from lti_tool.models import Launch
-from lti_tool.services.grades.tokens import service_client
+from lti_tool.services.grades.tokens import PlatformDisabled, service_client
 
 log = logging.getLogger("lti_tool.grades")
 
@@ -137,7 +137,10 @@ def roster(launch: Launch, refresh: bool = False) -> tuple[list[nrps.Member], st
     if cached is not None:
         return cached, ""
     most = int(current_app.config["ROSTER_MAX_MEMBERS"])
-    client = service_client(launch.platform).paged()  # one deadline: every page and the retry
+    try:
+        client = service_client(launch.platform).paged()  # one deadline: every page and the retry
+    except PlatformDisabled:  # since this page's launch was read (decision 0043)
+        return [], _("The course roster is not shown: this LMS is disabled in the tool by its administrator.")
     url = launch.nrps_url
     db.session.commit()  # end the page's transaction: no pooled connection while the LMS answers
     for _attempt in range(2):

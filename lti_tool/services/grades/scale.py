@@ -43,7 +43,7 @@ from lti_tool.plugin_api import (
 from lti_tool.plugin_manager import GRADE_PASSBACK, UnknownPluginError, plugins
 from lti_tool.services.grades import passback
 from lti_tool.services.grades.outbox import GradeError, ags_claim, choose_plugin, grade_for
-from lti_tool.services.grades.tokens import platform_auth, service_client
+from lti_tool.services.grades.tokens import PlatformDisabled, platform_auth, service_client
 from lti_tool.services.grades.transport import PluginTransport
 from lti_tool.services.sql import insert_for
 
@@ -176,7 +176,12 @@ def refresh(launch: Launch, *, force: bool = False, app: Flask | None = None) ->
     )
     auth = platform_auth(launch.platform)
     db.session.commit()  # never hold a pooled connection while the LMS is asked
-    return _record(link.id, _ask(app, plugin, probe, settings, auth))
+    try:
+        found = _ask(app, plugin, probe, settings, auth)
+    except PlatformDisabled:  # disabled since the launch was read: not asked (decision 0043)
+        log.info("activity %s: points not read, its platform is disabled", link.id)
+        return scale_of(link.id)
+    return _record(link.id, found)
 
 
 # Readings of an activity's points after a learner's page run on threads of their own: not in

@@ -1,18 +1,21 @@
-"""Access tokens shared by every worker, and the one way to build a platform's service client."""
+"""Access tokens shared by every worker, and the one way to build a platform's service client:
+never for a platform disabled in /admin (docs/decisions/0043)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from flask import Flask, current_app
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from lti_tool import outbound
 from lti_tool.extensions import db
 from lti_tool.lti import keys as tool_keys
 from lti_tool.lti.ags import ServiceClient
+from lti_tool.lti.errors import ServiceError
 from lti_tool.lti.oauth import AccessToken, PlatformAuth, TokenCache
 from lti_tool.models import Platform, ServiceToken
+from lti_tool.services.grades.held import HELD_MESSAGE
 from lti_tool.services.sql import insert_for
 
 
@@ -79,11 +82,35 @@ def platform_auth(platform: Platform) -> PlatformAuth:
     )
 
 
+class PlatformDisabled(ServiceError):
+    """The platform is disabled in /admin: the tool calls none of its endpoints. Worth trying
+    again once it is enabled (``kind`` "retry"); never a failure of the platform's."""
+
+    def __init__(self, platform_id: int) -> None:
+        super().__init__("retry", HELD_MESSAGE)
+        self.platform_id = platform_id
+
+
+def _enabled(platform_id: int) -> bool:
+    """Read now, not from a copy made before: a delivery may have waited in its pool's queue
+    while an administrator disabled the platform."""
+    enabled = db.session.scalar(select(Platform.enabled).where(Platform.id == platform_id))
+    db.session.commit()  # never hold a pooled connection while HTTP calls are made
+    return bool(enabled)
+
+
 def service_client(auth: PlatformAuth | Platform, app: Flask | None = None) -> ServiceClient:
-    """An authorised client for one platform's services (AGS, NRPS): the only way to build one."""
+    """An authorised client for one platform's services (AGS, NRPS): the only way to build one.
+    Raises PlatformDisabled for a platform disabled in /admin: a Platform row read in this
+    transaction says so itself; plain ``PlatformAuth`` data (made earlier, possibly in another
+    thread) is checked against the database."""
     app = app or current_app
     if isinstance(auth, Platform):
+        if not auth.enabled:
+            raise PlatformDisabled(auth.id)
         auth = platform_auth(auth)
+    elif not _enabled(auth.platform_id):
+        raise PlatformDisabled(auth.platform_id)
     secret = app.config["SECRET_KEY"]
 
     def signing_key() -> tool_keys.SigningKey:  # only when a new token is needed

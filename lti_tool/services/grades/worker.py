@@ -21,6 +21,7 @@ from lti_tool.models.base import utcnow
 from lti_tool.models.grades import DELIVERED, FAILED, PENDING
 from lti_tool.plugin_api import PassbackResult
 from lti_tool.services.grades.delivery import Job, claim_due, finish, prepare_many, send
+from lti_tool.services.grades.held import deliverable
 
 log = logging.getLogger("lti_tool.grades")
 
@@ -116,12 +117,13 @@ def work_batch(
 
 
 def seconds_until_due(app: Flask) -> float | None:
-    """Until the next pending grade is due (0 if now), or None when nothing is pending."""
+    """Until the next pending grade is due (0 if now), or None when nothing is pending. Held
+    grades (their platform disabled) are not waited for: polling them would spin."""
     with app.app_context():
         try:
             row = db.session.execute(
                 select(func.min(Grade.next_attempt_at), func.min(Grade.lease_until), func.count()).where(
-                    Grade.status == PENDING
+                    Grade.status == PENDING, deliverable()
                 )
             ).one()
         finally:

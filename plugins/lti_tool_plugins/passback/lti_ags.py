@@ -13,6 +13,7 @@ Plain data in, plain result out; the HTTP and OAuth2 work is the transport's (lt
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from marshmallow import RAISE, Schema, fields, validate
@@ -180,21 +181,42 @@ def on_scale(given: float, maximum: float, points: float | None) -> tuple[float,
 CANVAS_SUBMISSION = "https://canvas.instructure.com/lti/submission"
 
 
-def score_payload(grade: GradeToSend, given: float, maximum: float) -> dict[str, Any]:
-    """The AGS score. ``submitted_at`` is when the learner's grade was made: a score the outbox
-    delivers late (the LMS was down) does not make the work late in Canvas (decision 0038)."""
+def score_payload(
+    grade: GradeToSend, given: float, maximum: float, now: datetime | None = None
+) -> dict[str, Any]:
+    """The AGS score. ``timestamp`` is when the score is sent (never before the grade was made):
+    Moodle and Canvas refuse a score dated before their own clock's record of the grade's last
+    change, which a score dated when the learner was graded is whenever the previous one reached
+    the LMS after that (an answer lost, a second attempt while the first was on its way). The
+    tool itself sends only a learner's latest grade, one delivery at a time, so send times keep
+    the order of the grades (decision 0041). ``submitted_at`` is when the learner's grade was
+    made: a score the outbox delivers late (the LMS was down) does not make the work late in
+    Canvas (decision 0038)."""
     payload: dict[str, Any] = {
         "userId": grade.user_id,
         "scoreGiven": given,
         "scoreMaximum": maximum,
         "comment": grade.comment,
-        "timestamp": grade.timestamp,
+        "timestamp": sent_at(grade.timestamp, now),
         "activityProgress": grade.activity_progress,
         "gradingProgress": grade.grading_progress,
     }
     if grade.timestamp:
         payload[CANVAS_SUBMISSION] = {"submitted_at": grade.timestamp}
     return payload
+
+
+def sent_at(graded: str, now: datetime | None = None) -> str:
+    """ISO 8601 (UTC, milliseconds) of ``now``, or of ``graded`` if that is later (a clock moved
+    back) or ``now`` cannot be compared with it."""
+    sent = (now or datetime.now(UTC)).astimezone(UTC)
+    try:
+        made = datetime.fromisoformat(graded.replace("Z", "+00:00"))
+    except ValueError:
+        made = None
+    if made is not None and made.tzinfo is not None and made > sent:
+        return graded
+    return sent.isoformat(timespec="milliseconds")
 
 
 def _result_of(error: TransportError) -> PassbackResult:
