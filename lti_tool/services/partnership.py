@@ -285,9 +285,18 @@ def leave(launch: Launch) -> str | None:
     if current is None:
         return None
     group = db.session.get(PartnershipGroup, current.group_id)
+    name = group.name if group else None
     db.session.execute(delete(PartnershipMember).where(PartnershipMember.id == current.id))
+    _drop_if_empty(current.group_id)
     db.session.commit()
-    return group.name if group else None
+    return name
+
+
+def _drop_if_empty(group_id: int) -> None:
+    """A group nobody is in any more goes, with its codes and invitations (cascade): otherwise
+    its name stays taken with no member to give its code, and an invitation leads into it."""
+    still = select(PartnershipMember.id).where(PartnershipMember.group_id == group_id)
+    db.session.execute(delete(PartnershipGroup).where(PartnershipGroup.id == group_id, ~still.exists()))
 
 
 def remove_member(resource_link_pk: int, group_id: int, member_id: int) -> bool:
@@ -299,6 +308,8 @@ def remove_member(resource_link_pk: int, group_id: int, member_id: int) -> bool:
             PartnershipMember.resource_link_pk == resource_link_pk,
         )
     )
+    if rowcount(done) == 1:
+        _drop_if_empty(group_id)
     db.session.commit()
     return rowcount(done) == 1
 
