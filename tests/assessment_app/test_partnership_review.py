@@ -140,3 +140,25 @@ def test_a_teacher_of_another_activity_cannot_remove_a_member_here(launch_as: An
     cai = learner(launch_as, "cai")
     assert post(cai, "code", {}).status_code == 409
     assert cai.get(GROUP + "invite").status_code == 409
+
+
+def test_wrong_codes_sent_at_once_are_limited_too(launch_as: Any) -> None:
+    """The limit was read before the failure was written: requests sent together all read "under
+    the limit" and all guessed. Each now writes its try first, then counts."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ana, eve = learner(launch_as, "ana"), learner(launch_as, "eve")
+    start(ana)
+    forms = [
+        {"code": f"ABCDE{n:05d}".replace("0", "A").replace("1", "B"), "step": "details"} for n in range(30)
+    ]
+    tokens = [eve.csrf(GROUP) for _ in forms]
+
+    def guess(i: int) -> int:
+        body = {"lt": eve.token, "csrf_token": tokens[i], **forms[i]}
+        return int(eve.app.test_client().post(GROUP + "join", data=body).status_code)
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        statuses = list(pool.map(guess, range(len(forms))))
+    assert statuses.count(404) <= 10 and statuses.count(429) >= 20, statuses
+    assert join(eve, code_of(ana)).status_code == 429  # the right code too, until the window ends
