@@ -162,3 +162,21 @@ def test_wrong_codes_sent_at_once_are_limited_too(launch_as: Any) -> None:
         statuses = list(pool.map(guess, range(len(forms))))
     assert statuses.count(404) <= 10 and statuses.count(429) >= 20, statuses
     assert join(eve, code_of(ana)).status_code == 429  # the right code too, until the window ends
+
+
+def test_a_removed_member_no_longer_reads_the_joint_report(launch_as: Any) -> None:
+    ana, ben = learner(launch_as, "ana"), learner(launch_as, "ben")
+    start(ana)
+    join(ben, code_of(ana))
+    for person in (ana, ben):
+        answer_all(person, 3)
+        submit(person)
+    report = re.findall(r"/app/assessment/partnership/\d+/report", text(ana.get(GROUP)))[0]
+    assert ben.get(report).status_code == 200
+    teacher = launch_as("instructor", sub="tom", item=ITEM)
+    removes = re.findall(
+        r'action="(/app/assessment/partnership/\d+/remove/\d+)"', text(teacher.get("/app/assessment/"))
+    )
+    assert teacher.post(removes[1], {}, csrf_from="/app/assessment/").status_code == 303
+    assert ben.get(report).status_code == 403
+    assert "Open your report" in text(ben.get("/app/assessment/"))  # his own stays
