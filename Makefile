@@ -63,12 +63,10 @@ run: install
 # One pytest-xdist worker per core (tests/README.md, "Time"); `make test PYTEST_ARGS=` runs serially.
 PYTEST_ARGS ?= -n auto --dist loadgroup
 
-# The browser tests run after the rest, alone (one Chromium on a quiet machine): under
-# pytest-xdist their xdist_group marks did not keep them on one worker, and two Chromiums beside
-# the other tests starved each other into timeouts (tests/README.md, "Time").
+# One run: the browser tests are one xdist_group, so one worker runs them one after the other (one
+# Chromium at a time) while the other worker runs the rest (tests/README.md, "Time").
 test: lint browser-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS) -m "not browser"
-	$(BIN)/python -m pytest -m browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # ruff, then mypy (configured in pyproject.toml).
 lint: install-dev

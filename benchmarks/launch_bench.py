@@ -22,32 +22,12 @@ import requests
 from _common import ROOT, served_app, server_ms, summary
 
 from tests.support.independent_platform import IndependentPlatform
+from tests.support.platform_admin import add_args
 
 
 def register(platform: IndependentPlatform, env: dict[str, str], cwd: Path = ROOT) -> None:
-    reg = platform.registration()
     subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "flask",
-            "--app",
-            "lti_tool",
-            "platform",
-            "add",
-            "--issuer",
-            reg["issuer"],
-            "--client-id",
-            reg["client_id"],
-            "--deployment-id",
-            reg["deployment_id"],
-            "--auth-login-url",
-            reg["auth_login_url"],
-            "--auth-token-url",
-            reg["auth_token_url"],
-            "--key-set-url",
-            reg["key_set_url"],
-        ],
+        [sys.executable, "-m", "flask", "--app", "lti_tool", *add_args(platform.registration())],
         env=env,
         check=True,
         capture_output=True,

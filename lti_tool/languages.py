@@ -37,6 +37,8 @@ def init_app(app: Flask) -> None:
     # `{% trans %}` blocks collapse their whitespace (babel.cfg extracts them the same way).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.globals.update(html_lang=html_lang, current_language=i18n.language, _=_template_text)
+    # Every page writes a moment one way: "2 Dec 2026, 9:30 PM UTC" / "le 2 déc. 2026 à 21 h 30 UTC".
+    app.jinja_env.filters["date_time"] = i18n.date_time
     i18n.set_provider(_provide)
 
 

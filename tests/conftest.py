@@ -46,9 +46,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # The packaging test mostly waits (pip, subprocesses): started first, so that under
-    # pytest-xdist the other worker runs the rest meanwhile instead of waiting for it at the end.
-    items.sort(key=lambda item: item.get_closest_marker("packaging") is None)
+    # Longest first, so that under pytest-xdist no worker is left alone at the end with a long
+    # test handed out last while the other has finished (tests/README.md, "Time"). The packaging
+    # tests mostly wait (pip, subprocesses): first of all, the other worker runs the rest
+    # meanwhile. Then the tests marked slow (the never-500 sweeps, the grade waves: 5-20 s each),
+    # which collection order put last. The order decides nothing else: every test is isolated.
+    def order(item: pytest.Item) -> tuple[bool, bool]:
+        packaging = item.get_closest_marker("packaging") is not None
+        return (not packaging, not packaging and item.get_closest_marker("slow") is None)
+
+    items.sort(key=order)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -133,7 +133,8 @@
           say(item, "");
           showSubmitted(data.report_url);
         } else {
-          throw new Error(data.message || String(response.status));
+          // A proxy's page (no JSON) is said in words, never as a status code.
+          throw new Error(data.message || words.unreadable);
         }
       });
     }).catch(function (error) {

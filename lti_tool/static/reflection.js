@@ -77,7 +77,8 @@
           showConflict(data.theirs, data.version);
           return;
         }
-        if (!response.ok) { throw new Error(data.message || String(response.status)); }
+        // A proxy's page (no JSON) is said in words, never as a status code.
+        if (!response.ok) { throw new Error(data.message || words.unreadable); }
         lastSaved = text;
         version.value = String(data.version);
         say(field.value === text ? words.saved : words.saving);

@@ -24,6 +24,31 @@ _TITLES = {
 }
 
 
+# Said instead of Werkzeug's default descriptions (English, and "check your spelling" blames the
+# person): the tool's own words, in the person's language (decision 0042).
+_DEFAULT_DESCRIPTIONS = {
+    404: _l(
+        "This address is not a page of this activity. Use the activity's menu, or open the activity "
+        "again from your course."
+    ),
+    405: _l("This address cannot be opened this way. Use the activity's own links and buttons."),
+}
+
+
+def _launch_of_unrouted_request() -> None:
+    """An address no view answers (a 404 or 405 before any view ran) still carries the launch's
+    token: the launch gives the error page its language and its way back to the activity."""
+    if g.get("launch") is not None or not request.path.startswith("/app/"):
+        return
+    from lti_tool.lti import session as launch_session
+
+    try:
+        launch_session.load_current()
+    except Exception:  # noqa: BLE001 - a bad or old token: the page is answered without it
+        g.pop("launch", None)
+        log.debug("no launch for the error page of %s", request.path, exc_info=True)
+
+
 class Refusal(HTTPException):
     """A refusal that knows the person's next step: its page links there (every error page
     offers a way on; without one, _next_step finds the best it can)."""
@@ -104,7 +129,11 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         reason = (error.name or "error").lower().replace(" ", "_")
         step = (error.next_url, error.next_label) if isinstance(error, Refusal) else None
-        return _render(status, reason, error.description or error.name, next_step=step)
+        _launch_of_unrouted_request()
+        description = error.description
+        if description == type(error).description:  # Werkzeug's own English, not the tool's words
+            description = str(_DEFAULT_DESCRIPTIONS.get(status) or description)
+        return _render(status, reason, description or error.name, next_step=step)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -275,7 +275,7 @@ def placed_assessments(launch: Launch) -> list[dict[str, Any]]:
     (this page starts no attempt: one graded activity, one gradebook column)."""
     return [
         {
-            "title": link.title or "the self-assessment activity",
+            "title": link.title or _("Self-assessment"),  # an LMS may send no title
             "scale": grade_scale.scale_of(link.id),
             "instructions": activity_settings.load(link.id)["instructions"],
         }

@@ -12,6 +12,7 @@ from flask import Flask
 from tests.support.canvas_platform import CanvasPlatform, Link, Person
 from tests.support.forms import first_form
 from tests.support.lms import DemoLms
+from tests.support.platform_admin import add_to_tool
 
 
 class Canvas:
@@ -33,22 +34,7 @@ class Canvas:
         config = requests.get(self.base_url + "/lti/canvas.json", timeout=10).json()
         self.client_id = self.lms.add_developer_key(config)
         self.deployment_id = self.lms.install(self.client_id)
-        from lti_tool.extensions import db
-        from lti_tool.services import platforms as platform_service
-
-        with app.app_context():
-            reg = self.lms.registration()
-            platform_service.add_platform(
-                {
-                    "issuer": reg["issuer"],
-                    "client_id": reg["client_id"],
-                    "deployment_ids": [reg["deployment_id"]],
-                    "auth_login_url": reg["auth_login_url"],
-                    "auth_token_url": reg["auth_token_url"],
-                    "key_set_url": reg["key_set_url"],
-                }
-            )
-            db.session.remove()
+        add_to_tool(app, self.lms.registration())
 
     def install(self) -> str:
         """The administrator installs the registered tool: Canvas makes a deployment."""

@@ -14,6 +14,7 @@ from lti_tool.models import Grade, Launch
 from lti_tool.services import grades as grade_service
 from lti_tool.signals import activity_graded
 from tests.support.lms import DemoLms
+from tests.support.platform_admin import add_to_tool
 
 FAST = {"GRADES_BACKOFF_BASE": 0.05, "GRADES_BACKOFF_MAX": 0.3, "GRADES_POLL_SECONDS": 0.1, "HTTP_TIMEOUT": 5}
 
@@ -63,22 +64,8 @@ def fast_app(make_app: Any) -> Flask:
 
 
 def register(app: Flask, platform: Any) -> None:
-    from lti_tool.services import platforms as platform_service
-
     platform.tool_jwks_url = app.config["BASE_URL"] + "/lti/jwks"
-    reg = platform.registration()
-    with app.app_context():
-        platform_service.add_platform(
-            {
-                "issuer": reg["issuer"],
-                "client_id": reg["client_id"],
-                "deployment_ids": [reg["deployment_id"]],
-                "auth_login_url": reg["auth_login_url"],
-                "auth_token_url": reg["auth_token_url"],
-                "key_set_url": reg["key_set_url"],
-            }
-        )
-        db.session.remove()
+    add_to_tool(app, platform.registration())
 
 
 def record_launches(

@@ -7,7 +7,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 from flask import Flask
-from flask.testing import FlaskCliRunner
 
 from tests.support.independent_platform import IndependentPlatform
 
@@ -20,28 +19,9 @@ def platform() -> Iterator[IndependentPlatform]:
 
 
 @pytest.fixture
-def registered(platform: IndependentPlatform, runner: FlaskCliRunner) -> IndependentPlatform:
+def registered(platform: IndependentPlatform, app: Flask) -> IndependentPlatform:
     """The independent platform, registered through the CLI as an administrator would."""
-    reg = platform.registration()
-    result = runner.invoke(
-        args=[
-            "platform",
-            "add",
-            "--issuer",
-            reg["issuer"],
-            "--client-id",
-            reg["client_id"],
-            "--deployment-id",
-            reg["deployment_id"],
-            "--auth-login-url",
-            reg["auth_login_url"],
-            "--auth-token-url",
-            reg["auth_token_url"],
-            "--key-set-url",
-            reg["key_set_url"],
-        ]
-    )
-    assert result.exit_code == 0, result.output
+    platform.register_by_cli(app)
     return platform
 
 

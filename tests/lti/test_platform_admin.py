@@ -17,6 +17,7 @@ from lti_tool.models import Platform, ToolKey
 from lti_tool.models.base import utcnow
 from tests.lti.conftest import Flow
 from tests.support.independent_platform import IndependentPlatform
+from tests.support.platform_admin import add_by_cli
 
 ADD = [
     "platform",
@@ -82,27 +83,8 @@ def test_canvas_style_shared_issuer_launches_with_either_client(
     platform: IndependentPlatform,  # type: ignore[no-untyped-def]
 ) -> None:
     app = make_app()
-    cli = app.test_cli_runner()
     for client in ("client-a", "client-b"):
-        reg = platform.registration()
-        cli.invoke(
-            args=[
-                "platform",
-                "add",
-                "--issuer",
-                reg["issuer"],
-                "--client-id",
-                client,
-                "--deployment-id",
-                reg["deployment_id"],
-                "--auth-login-url",
-                reg["auth_login_url"],
-                "--auth-token-url",
-                reg["auth_token_url"],
-                "--key-set-url",
-                reg["key_set_url"],
-            ]
-        )
+        add_by_cli(app, platform.registration(), client_id=client)
     for client in ("client-a", "client-b"):
         platform.client_id = client
         flow = Flow(app.config["BASE_URL"], platform)

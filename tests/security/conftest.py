@@ -11,25 +11,13 @@ from flask import Flask
 
 from tests.lti.conftest import Flow, flow, platform, registered  # noqa: F401  (fixtures)
 from tests.support.independent_platform import IndependentPlatform
+from tests.support.platform_admin import add_to_tool
 from tests.support.scripted_server import Reply, ScriptedServer
 
 
 def register(app: Flask, lms: IndependentPlatform, **overrides: Any) -> None:
     """Register a platform as an administrator would (overrides: e.g. key_set_url)."""
-    from lti_tool.services import platforms as platform_service
-
-    reg = lms.registration()
-    data = {
-        "issuer": reg["issuer"],
-        "client_id": reg["client_id"],
-        "deployment_ids": [reg["deployment_id"]],
-        "auth_login_url": reg["auth_login_url"],
-        "auth_token_url": reg["auth_token_url"],
-        "key_set_url": reg["key_set_url"],
-        **overrides,
-    }
-    with app.app_context():
-        platform_service.add_platform(data)
+    add_to_tool(app, lms.registration(), **overrides)
 
 
 def jwks_reply(lms: IndependentPlatform, **headers: str) -> Reply:

@@ -18,6 +18,7 @@ import jwt
 from jwt.algorithms import RSAAlgorithm
 
 from tests.support.keys import POOL as KEYS
+from tests.support.platform_admin import add_by_cli
 from tests.support.serving import serve_in_thread, stop_serving
 
 
@@ -86,11 +87,7 @@ class IndependentPlatform:
 
     def register_by_cli(self, app: Any) -> None:
         """Registered in the tool as an administrator would: `flask platform add`."""
-        args = ["platform", "add"]
-        for option, value in self.registration().items():
-            args += ["--" + option.replace("_", "-"), value]
-        result = app.test_cli_runner().invoke(args=args)
-        assert result.exit_code == 0, result.output
+        add_by_cli(app, self.registration())
 
     def logged_in(self, app: Any, target_link_uri: str, **claims: Any) -> tuple[Any, str, str]:
         """A browser (the app's test client) that went through the tool's OIDC login; the signed

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import RAISE, Schema, fields, pre_load, validate
+from marshmallow import RAISE, Schema, fields, pre_load
 
 from lti_tool.assessment.instrument import Instrument
 from lti_tool.assessment.model import (
@@ -35,12 +35,12 @@ from lti_tool.assessment.model import (
     Responses,
     ScoringResult,
     format_number,
-    no_score_reason,
     overall_score,
     rating_counts,
 )
 from lti_tool.i18n import N_, language
 from lti_tool.plugin_api import TOOL_TEXTS, ScoringModel
+from lti_tool_plugins.scoring.common import CUT_RANGE, dimension_score
 
 # The tool's own catalogue: the door every plugin's texts go through (docs/plugins.md).
 _ = TOOL_TEXTS.gettext
@@ -61,7 +61,6 @@ ADVICE = {
     "possible_overkill": N_("effort to spare?"),
 }
 ATTENTION = ("concentrate_here", "low_priority")  # in the order they are listed
-CUT_RANGE = validate.Range(min=1, max=5)
 
 
 class ImportanceGapSettings(Schema):
@@ -148,22 +147,11 @@ class ImportanceGapModel(ScoringModel):
     def _score(counts: RatingCounts, cfg: Mapping[str, Any]) -> DimensionScore:
         mean = counts.mean
         importance = _importance(counts, cfg)
-        quadrant = "insufficient" if mean is None else _quadrant(mean, importance, cfg)
         if mean is None:
-            reading = _("No score: %(why)s.", why=no_score_reason(counts.not_applicable, counts.unanswered))
-        else:
-            reading = _reading(quadrant, counts.importance, importance, cfg)
-        return DimensionScore(
-            dimension_id=counts.dimension_id,
-            mean=mean,
-            answered=len(counts.values),
-            not_applicable=counts.not_applicable,
-            band=quadrant,
-            band_label=_(QUADRANTS[quadrant]),
-            reading=reading,
-            unanswered=counts.unanswered,
-            importance=counts.importance,
-        )
+            return dimension_score(counts, "insufficient", _(QUADRANTS["insufficient"]), None)
+        quadrant = _quadrant(mean, importance, cfg)
+        reading = _reading(quadrant, counts.importance, importance, cfg)
+        return dimension_score(counts, quadrant, _(QUADRANTS[quadrant]), reading)
 
     @staticmethod
     def _rank(

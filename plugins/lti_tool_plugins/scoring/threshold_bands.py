@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, validates_schema
 
 from lti_tool.assessment.instrument import Instrument
 from lti_tool.assessment.model import (
@@ -21,12 +21,12 @@ from lti_tool.assessment.model import (
     Responses,
     ScoringResult,
     format_number,
-    no_score_reason,
     overall_score,
     rating_counts,
 )
 from lti_tool.i18n import N_
 from lti_tool.plugin_api import TOOL_TEXTS, ScoringModel
+from lti_tool_plugins.scoring.common import CUT_RANGE, dimension_score
 
 # The tool's own catalogue: the door every plugin's texts go through (docs/plugins.md).
 _ = TOOL_TEXTS.gettext
@@ -46,7 +46,6 @@ READINGS = {
     "borderline": N_("Worth discussing before it slips."),
     "concern": N_("Needs attention."),
 }
-CUT_RANGE = validate.Range(min=1, max=5)
 
 
 class ThresholdBandsSettings(Schema):
@@ -126,19 +125,8 @@ class ThresholdBandsModel(ScoringModel):
             band = "borderline"
         else:
             band = "concern"
-        return DimensionScore(
-            dimension_id=counts.dimension_id,
-            mean=mean,
-            answered=len(counts.values),
-            not_applicable=counts.not_applicable,
-            band=band,
-            band_label=_(BAND_LABELS[band]),
-            reading=_(READINGS[band])
-            if band in READINGS
-            else _("No score: %(why)s.", why=no_score_reason(counts.not_applicable, counts.unanswered)),
-            unanswered=counts.unanswered,
-            importance=counts.importance,
-        )
+        reading = _(READINGS[band]) if band in READINGS else None  # None: why it has no mean
+        return dimension_score(counts, band, _(BAND_LABELS[band]), reading)
 
     @staticmethod
     def _rank(scores: tuple[DimensionScore, ...], cfg: Mapping[str, float]) -> tuple[RankedArea, ...]:
