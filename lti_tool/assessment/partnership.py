@@ -5,9 +5,13 @@ Pure: members' per-area means in, the report out. Who is shown how is decided he
 that every page (the group page, the joint report, the preview at joining) says the same:
 
 - a member who agreed to be named is shown by name, with their side and organization;
-- otherwise as "Public-sector member 1" when their side has two members or more in the list;
-- and as "Partner A" (side not shown) when they are alone on their side, since a side of one
-  would name them (docs/decisions/0023-partnership-groups.md).
+- otherwise as "Public-sector member 1" when their side has two unnamed members or more;
+- and as "Partner A" (side not shown) when they are the only unnamed member of their side,
+  since a side of one would name them, and so would a side whose other members are named
+  (docs/decisions/0023-partnership-groups.md, 0046-partnership-groups-review.md).
+
+Labels are given over every member, submitted or not, so that a member has one label on the
+group page, in the preview and in the joint report.
 
 Findings by side (one side rates an area well, another poorly) use shown sides only.
 """
@@ -72,8 +76,9 @@ class Shown:
 def shown_as(partners: Sequence[Partner]) -> dict[int, Shown]:
     """How each of ``partners`` is shown to the others (see the module's docstring)."""
     per_side: dict[str, int] = {}
-    for p in partners:
-        per_side[p.side] = per_side.get(p.side, 0) + 1
+    for p in partners:  # named side-mates do not hide anyone: count the unnamed only
+        if not p.named:
+            per_side[p.side] = per_side.get(p.side, 0) + 1
     numbers: dict[str, int] = {}
     shown: dict[int, Shown] = {}
     for p in partners:
@@ -175,12 +180,13 @@ def joint_report(
     poor_below: float | None = None,
     mechanisms: Sequence[Mechanism] = (),
 ) -> JointReport:
-    """The joint picture of the partners who submitted (``means`` not empty).
+    """The joint picture of the partners who submitted (``means`` not empty); ``partners``:
+    every member, so that labels are those of the group page.
 
     ``attention_below``: the scoring model's cut-off under which an area needs attention;
     ``poor_below``: under which a side rates it poorly (default: a point below that)."""
     submitted = [p for p in partners if p.means]
-    shown = shown_as(submitted)
+    shown = shown_as(partners)  # every member: the labels of the group page (0046)
     poor = attention_below - 1.0 if poor_below is None else poor_below
     areas = []
     for number, dim in enumerate(instrument.dimensions, start=1):

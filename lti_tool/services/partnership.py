@@ -234,15 +234,30 @@ def _add_member(launch: Launch, group: PartnershipGroup, who: Details) -> Partne
 
 
 def group_of_code(launch: Launch, raw: object) -> PartnershipGroup:
-    """The group whose join code this is, in this activity only; wrong codes are counted."""
+    """The group whose join code this is, in this activity only; wrong codes are counted.
+
+    The try is written before the count is read, and taken back unless the code was wrong: read
+    first, requests sent together all read "under the limit" and all got to guess."""
     user_pk = launch.user_pk
-    since = utcnow() - CODE_WINDOW
+    attempt = PartnershipCodeFailure(user_pk=user_pk)
+    db.session.add(attempt)
+    db.session.commit()
+    tried = attempt.id
+
+    def not_counted() -> None:
+        db.session.execute(delete(PartnershipCodeFailure).where(PartnershipCodeFailure.id == tried))
+        db.session.commit()
+
     wrong = db.session.scalar(
         select(func.count())
         .select_from(PartnershipCodeFailure)
-        .where(PartnershipCodeFailure.user_pk == user_pk, PartnershipCodeFailure.created_at > since)
+        .where(
+            PartnershipCodeFailure.user_pk == user_pk,
+            PartnershipCodeFailure.created_at > utcnow() - CODE_WINDOW,
+        )
     )
-    if (wrong or 0) >= WRONG_CODES_MAX:
+    if (wrong or 0) > WRONG_CODES_MAX:  # this try included
+        not_counted()
         raise GroupError(
             _(
                 "Too many wrong codes in a row: wait %(minutes)s minutes, or ask your partner to "
@@ -252,20 +267,20 @@ def group_of_code(launch: Launch, raw: object) -> PartnershipGroup:
             429,
         )
     code = "".join(ch for ch in str(raw or "").upper() if ch.isalnum())
-    if not code:
-        raise GroupError(_("Type the join code your partner gave you (10 letters and digits)."))
     found = db.session.get(PartnershipCode, code) if len(code) == CODE_LENGTH else None
     group = db.session.get(PartnershipGroup, found.group_id) if found else None
-    if found is None or group is None or group.resource_link_pk != activity_of(launch):
-        db.session.add(PartnershipCodeFailure(user_pk=user_pk))
-        db.session.commit()
-        raise GroupError(
+    if code and (found is None or group is None or group.resource_link_pk != activity_of(launch)):
+        raise GroupError(  # counted: the try stays
             _(
                 "No partnership group in this activity has this code. Check it with the partner "
                 "who gave it: a code works only in the activity where the group was started."
             ),
             404,
         )
+    not_counted()
+    if not code:
+        raise GroupError(_("Type the join code your partner gave you (10 letters and digits)."))
+    assert found is not None and group is not None
     if found.revoked_at is not None:
         raise GroupError(_("This code was replaced by a newer one: ask a member of the group for it."), 410)
     if found.expires_at <= utcnow():
@@ -285,9 +300,18 @@ def leave(launch: Launch) -> str | None:
     if current is None:
         return None
     group = db.session.get(PartnershipGroup, current.group_id)
+    name = group.name if group else None
     db.session.execute(delete(PartnershipMember).where(PartnershipMember.id == current.id))
+    _drop_if_empty(current.group_id)
     db.session.commit()
-    return group.name if group else None
+    return name
+
+
+def _drop_if_empty(group_id: int) -> None:
+    """A group nobody is in any more goes, with its codes and invitations (cascade): otherwise
+    its name stays taken with no member to give its code, and an invitation leads into it."""
+    still = select(PartnershipMember.id).where(PartnershipMember.group_id == group_id)
+    db.session.execute(delete(PartnershipGroup).where(PartnershipGroup.id == group_id, ~still.exists()))
 
 
 def remove_member(resource_link_pk: int, group_id: int, member_id: int) -> bool:
@@ -299,6 +323,8 @@ def remove_member(resource_link_pk: int, group_id: int, member_id: int) -> bool:
             PartnershipMember.resource_link_pk == resource_link_pk,
         )
     )
+    if rowcount(done) == 1:
+        _drop_if_empty(group_id)
     db.session.commit()
     return rowcount(done) == 1
 

@@ -17,6 +17,7 @@ from lti_tool.i18n import gettext as _
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.models import Launch, PartnershipGroup
+from lti_tool.models.assessment import DRAFT
 from lti_tool.services import activity_settings
 from lti_tool.services import assessment as assessment_service
 from lti_tool.services import partnership as service
@@ -108,6 +109,7 @@ def _details_page(launch: Launch, step: str, group: PartnershipGroup | None, **e
     return render_template(
         "assessment/partnership/details.html",
         step=step,
+        renamed_from=_draft_renamed(launch, group.name if group else extra.get("name", "")),
         group=group,
         preview=preview,
         who=who,
@@ -116,6 +118,19 @@ def _details_page(launch: Launch, step: str, group: PartnershipGroup | None, **e
         problem=problem,
         **extra,
     ), status if problem else 200
+
+
+def _draft_renamed(launch: Launch, name: str) -> str:
+    """The partnership a draft in progress is about, when joining will rename it (every prompt
+    names it): said before confirming, not discovered on the next page of statements."""
+    current = assessment_service.latest(launch)
+    if current is None or current.status != DRAFT or not current.partnership_name:
+        return ""
+    return (
+        ""
+        if service.name_key(current.partnership_name) == service.name_key(name)
+        else current.partnership_name
+    )
 
 
 @bp.post("/start")

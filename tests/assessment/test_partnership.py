@@ -17,7 +17,7 @@ def test_names_only_for_who_agreed_and_a_side_of_one_only_if_named() -> None:
     shown = shown_as(
         [
             partner(1, "public", named=True),
-            partner(2, "public"),
+            partner(2, "public"),  # the only unnamed public member: a named side-mate hides no one
             partner(3, "private"),
             partner(4, "private"),
             partner(5, "non-profit"),  # alone on the side, not named: side hidden
@@ -26,34 +26,34 @@ def test_names_only_for_who_agreed_and_a_side_of_one_only_if_named() -> None:
     )
     assert [(s.label, s.side, s.organization) for s in shown.values()] == [
         ("Name 1", "public", "Org 1"),
-        ("Public-sector member 1", "public", ""),
+        ("Partner A", HIDDEN, ""),
         ("Private-sector member 1", "private", ""),
         ("Private-sector member 2", "private", ""),
-        ("Partner A", HIDDEN, ""),
+        ("Partner B", HIDDEN, ""),
         ("Name 6", "other", "Org 6"),
     ]
-    assert shown[5].side_label == "side not shown"
+    assert shown[2].side_label == shown[5].side_label == "side not shown"
 
 
 def test_divergence_shared_priorities_and_splits(make_instrument) -> None:
     inst = make_instrument({"a": 2, "b": 2, "c": 2, "d": 2})
     people = [
         partner(1, "public", True, a=4.5, b=2.0, c=3.5, d=4.0),
-        partner(2, "public", False, a=4.0, b=2.5, c=3.0, d=4.0),
+        partner(2, "public", False, a=4.0, b=2.5, c=3.0, d=4.0),  # only unnamed public: hidden
         partner(3, "private", True, a=1.5, b=2.0, c=3.5, d=None),
         partner(4, "non-profit", False, a=2.0, b=1.0, c=2.0, d=4.0),  # alone: side hidden
-        partner(5, "private", False),  # not submitted: not in the report
+        partner(5, "private", False),  # not submitted: not in the report, but labelled
     ]
     helps_b = Mechanism("m1", "Joint board", "s", ("b",), "low", "short", "src")
     report = joint_report(inst, people, attention_below=3.0, poor_below=2.5, mechanisms=[helps_b])
-    assert [m.label for m in report.members] == ["Name 1", "Public-sector member 1", "Name 3", "Partner A"]
+    assert [m.label for m in report.members] == ["Name 1", "Partner A", "Name 3", "Partner B"]
     a, b, c, d = report.areas
     assert (a.low, a.high, a.spread) == (1.5, 4.5, 3.0)
-    assert a.by_side == {"public": 4.25, "private": 1.5}  # the hidden member's side is not a side
+    assert a.by_side == {"public": 4.5, "private": 1.5}  # hidden members' sides are not sides
     assert d.scores and [s.mean for s in d.scores] == [4.0, 4.0, 4.0] and d.spread == 0.0
     # Spread 3.0 (a), 1.5 (b: 1.0 to 2.5), 1.5 (c: 2.0 to 3.5); d agrees.
     assert [x.dimension_id for x in report.divergent] == ["a", "b", "c"]
-    # b: public 2.25, private 2.0, hidden 1.0: all under 3.0. c: public 3.25: not shared.
+    # b: public 2.0, private 2.0, hidden 1.75: all under 3.0. c: public 3.5: not shared.
     assert [p.area.dimension_id for p in report.shared] == ["b"]
     assert report.shared[0].mechanisms == (helps_b,)
     assert report.mechanisms == ((helps_b, ("B",)),) and report.without_mechanism == ()

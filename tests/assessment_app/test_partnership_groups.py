@@ -233,7 +233,7 @@ def test_concurrent_joins_make_one_membership_each(pair: dict[str, Launched], la
     assert sorted(statuses[:4] + statuses[4:]).count(303) == 4, statuses
     assert statuses[4:].count(409) + statuses[:1].count(409) >= 1  # one of Ben's three tabs lost
     page = text(pair["ana"].get(GROUP))
-    assert "Submitted: 0 of 6 members." in page
+    assert "Submitted: 0 members of 6." in page
 
 
 def test_groups_speak_french_in_a_french_launch(launch_as: Any) -> None:
@@ -324,7 +324,7 @@ def test_invitations_from_the_course_list(
     preview = cai.post(path, {"step": "preview", "side": "non-profit"}, csrf_from=GROUP)
     assert 'id="preview-label">Partner' in text(preview)
     assert cai.post(path, {"step": "confirm", "side": "non-profit"}, csrf_from=GROUP).status_code == 303
-    assert "Submitted: 0 of 3 members." in text(ana.get(GROUP))
+    assert "Submitted: 0 members of 3." in text(ana.get(GROUP))
 
 
 def test_a_group_and_its_joint_report_in_french(pair: dict[str, Launched], launch_as: Any) -> None:

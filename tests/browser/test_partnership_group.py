@@ -101,9 +101,11 @@ def test_three_partners_form_a_group_and_each_sees_the_joint_report(app: Flask, 
     frame.get_by_label("The join code a partner gave you").fill(code.lower())
     frame.get_by_role("button", name="Continue").first.click()
     join_with(frame, page, "Public sector", named=False)
-    assert frame.locator("#preview-label").inner_text() == "Public-sector member 1"
+    # The only unnamed public member (Ben is named): his side would name him (decision 0046).
+    assert frame.locator("#preview-label").inner_text() == "Partner B"
+    assert frame.locator("#preview-side").inner_text() == "side not shown"
     frame.get_by_role("button", name="Join the group").click()
-    frame.get_by_text("Submitted: 0 of 3 members.").wait_for()
+    frame.get_by_text("Submitted: 0 members of 3.").wait_for()
 
     # Trust: Ben 5, Chloe 1, Dev 5; every other area 2, 2 and 3 (under the cut-off of 4.0).
     for person, trust, rest in (("Ben Tremblay", 5, 2), ("Chloe Singh", 1, 2), ("Dev Lavoie", 5, 3)):

@@ -101,7 +101,7 @@ def test_the_review_page_quotes_and_punctuates_the_missing_answers(launch_as: An
             "1 of",
             "2 of",
             "have answered 1 of",
-            ("Submitted: 0 of 2 members.", "Submitted: 1 of 2 members.", "Submitted: 2 of 2 members."),
+            ("Submitted: 0 members of 2.", "Submitted: 1 member of 2.", "Submitted: 2 members of 2."),
         ),
     ],
 )
