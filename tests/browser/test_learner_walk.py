@@ -1,6 +1,6 @@
 """The learner's walk (2026-12-03), what a person meets in the browser: a Francophone learner in
 the demo LMS, its tool iframe 320 px wide, keyboard only. The wording findings are in
-tests/pages/test_learner_walk.py."""
+tests/pages/test_learner_walk_pages.py."""
 
 from __future__ import annotations
 
