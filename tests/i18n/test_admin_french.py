@@ -30,7 +30,7 @@ def french_admin(app: Flask) -> Admin:
 def test_a_french_administrator_signs_in_and_works_in_french(admin_app: Flask) -> None:
     admin = french_admin(admin_app)
     login = admin.browser.get(admin.base + "/admin/login", timeout=5)
-    assert '<html lang="fr-CA">' in text(login) and "Connexion de l'administrateur" in text(login)
+    assert '<html lang="fr-CA">' in text(login) and "Connexion à l'administration" in text(login)
     wrong = admin.login("not the password")
     assert wrong.status_code == 401 and "Ce mot de passe n'est pas le bon." in text(wrong)
     assert admin.login().status_code == 200

@@ -1,10 +1,13 @@
-"""The person who teaches is named without gender in French (the learner's walk, 2026-12-03).
+"""People are named without gender in French (the learner's walk and the polish, 2026-12-03).
 
 The role names became epicene ("personne enseignante", "personne apprenante") in the teacher's walk;
 the phrases about that person follow the same style, one style everywhere: "la personne
 enseignante" for the one who teaches the course, "le personnel enseignant" for teachers in general.
 Never the masculine-only "votre enseignant", "l'enseignant", "un enseignant", "les enseignants"
-(OQLF, rédaction épicène: a neutral wording before a doublet). This looks at every French text the
+(OQLF, rédaction épicène: a neutral wording before a doublet). The same for the other people a user
+reads about: « la personne apprenante » (or « la classe », « chaque personne »), never « l'apprenant »
+or « les apprenants »; « l'administration de l'outil » (or « de la plateforme »), never « un
+administrateur »; « personnes répondantes », never « répondants ». This looks at every French text the
 tool can show: the catalogue (every msgstr, plural forms too) and the French content of the data
 files (the workshop, the instrument, the mechanism catalogues)."""
 
@@ -28,9 +31,15 @@ DATA = [
     for ext in ("yaml", "yml", "csv", "json")
     for p in (ROOT / d).rglob(f"*.{ext}")
 ]
-# The noun "enseignant(s)" on its own. "personnel enseignant" (an epicene collective noun) and the
-# feminine adjective "enseignante(s)" ("personne enseignante", "équipe enseignante") are fine.
-MASCULINE = re.compile(r"(?<!personnel )\benseignants?\b", re.IGNORECASE)
+# The nouns "enseignant(s)", "apprenant(s)", "répondant(s)" and "administrateur(s)" on their own.
+# "personnel enseignant" (an epicene collective noun), the feminine adjectives ("personne
+# enseignante", "personnes apprenantes") and a full doublet ("les administratrices et
+# administrateurs généraux", a title with no neutral form) are fine.
+MASCULINE = re.compile(
+    r"(?<!personnel )\benseignants?\b|\bapprenants?\b|\brépondants?\b"
+    r"|(?<!administratrices et )\badministrateurs?\b",
+    re.IGNORECASE,
+)
 
 
 def masculine_in(text: str) -> list[str]:
@@ -48,6 +57,21 @@ def masculine_in(text: str) -> list[str]:
         ("La personne enseignante a attribué cette note.", False),
         ("Cette page est réservée au personnel enseignant.", False),
         ("votre équipe enseignante", False),
+        ("Aucun apprenant pour l'instant.", True),
+        ("Permettre aux apprenants de la refaire", True),
+        ("la tentative précédente de l’apprenant", True),
+        ("1 apprenant a soumis son autoévaluation.", True),
+        ("Un administrateur peut inscrire l'émetteur", True),
+        ("montrez ce message à l'administrateur de votre SGA", True),
+        ("bloqué par l'administrateur", True),
+        ("Mot de passe d'administrateur défini.", True),
+        ("%(number)s. %(title)s : aucun répondant", True),
+        ("Aucune personne apprenante pour l'instant.", False),
+        ("3 personnes apprenantes ont soumis leur autoévaluation.", False),
+        ("L'administration de l'outil peut inscrire l'émetteur", False),
+        ("Connexion à l'administration", False),
+        ("les administratrices et administrateurs généraux", False),
+        ("Personnes répondantes", False),
     ],
 )
 def test_the_check_tells_masculine_from_epicene(text: str, found: bool) -> None:
@@ -61,7 +85,7 @@ def test_the_catalogue_never_names_the_teacher_in_the_masculine_only() -> None:
     for message in catalogue:
         forms = message.string if isinstance(message.string, tuple) else (message.string,)
         found += [(message.id, hit) for form in forms for hit in masculine_in(form or "")]
-    assert found == [], "write « la personne enseignante » (tests/i18n/test_epicene_french.py)"
+    assert found == [], "write « la personne enseignante », « la personne apprenante », « l'administration »"
 
 
 def test_the_french_content_never_names_the_teacher_in_the_masculine_only() -> None:

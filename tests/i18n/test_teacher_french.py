@@ -39,7 +39,8 @@ def test_the_class_view_and_the_discussion_view_are_french(teachers: dict[str, T
     assert "Autoévaluation du partenariat : votre classe" in words
     assert "Modèle de notation :" in words and "sur 100 points" in words
     assert "Soumises : 1 · en cours : 0" in words and "in progress" not in words
-    assert "La classe par domaine" in words and "Moitié centrale" in words and "Répondants" in words
+    assert "La classe par domaine" in words and "Moitié centrale" in words
+    assert "Personnes répondantes" in words
     assert "Vue de discussion (sans noms, pour projection)" in words
     assert "Le profil de la classe" in words  # the chart's title
     assert "Modifier les paramètres" in words
@@ -47,8 +48,8 @@ def test_the_class_view_and_the_discussion_view_are_french(teachers: dict[str, T
 
     discussion = text(teachers["fr"].get("/app/assessment/class/discussion"))
     assert "Nos partenariats, par domaine" in discussion
-    assert "1 apprenant a soumis son autoévaluation." in discussion
-    assert "Cette vue s'ouvre dès que 3 apprenants ont soumis leur autoévaluation" in discussion
+    assert "1 personne apprenante a soumis son autoévaluation." in discussion
+    assert "Cette vue s'ouvre dès que 3 personnes apprenantes ont soumis leur autoévaluation" in discussion
 
     english = text(teachers["en"].get("/app/assessment/"))
     assert "Partnership self-assessment: your class" in english and "1 submitted · 0 in progress" in english
@@ -79,7 +80,7 @@ def test_the_settings_page_and_its_validation_messages_are_french(teachers: dict
     words = text(refused)
     assert "Rien n'a été enregistré : 2 problèmes à corriger" in words
     assert "Doit être supérieur ou égal à 1 et inférieur ou égal à 5." in words  # marshmallow's
-    assert "Entrez un nombre entier d'apprenants de 1 à 100." in words
+    assert "Entrez un nombre entier de personnes apprenantes de 1 à 100." in words
     assert "Must be greater than or equal to" not in words
 
     refused = teachers["en"].post("/app/assessment/settings", bad)

@@ -178,7 +178,11 @@ def test_the_joint_report_punctuates_its_scores_and_splits(launch_as: Any, local
 @pytest.mark.parametrize(
     ("locale", "yours", "theirs"),
     [
-        ("fr-CA", "l'importance que vous lui avez donnée", "l'importance que l'apprenant lui a donnée"),
+        (
+            "fr-CA",
+            "l'importance que vous lui avez donnée",
+            "l'importance que la personne apprenante lui a donnée",
+        ),
         ("en", "the importance you gave it", "the importance the learner gave it"),
     ],
 )
@@ -279,7 +283,7 @@ def _radar(page: str) -> str:
             "fr-CA",
             "Profil du partenariat",
             "votre tentative précédente",
-            "la tentative précédente de l'apprenant",
+            "la tentative précédente de la personne apprenante",
         ),
         ("en", "Partnership profile", "your previous attempt", "the learner's previous attempt"),
     ],

@@ -79,7 +79,7 @@ def test_the_class_table_gives_the_importance_scale_and_says_what_is_counted(lau
     table = french.get("/app/assessment/").get_data(as_text=True).split('id="area-stats"')[1]
     head = text_of(table.split("</thead>")[0])
     assert f"Importance moyenne ({scale.minimum}–{scale.maximum})" in head
-    assert "Apprenants sous le seuil" in head
+    assert "Personnes apprenantes sous le seuil" in head
 
 
 def test_the_teacher_is_called_by_an_epicene_role_name_in_french(launch_as: Any) -> None:
