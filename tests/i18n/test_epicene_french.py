@@ -34,10 +34,12 @@ DATA = [
 # The nouns "enseignant(s)", "apprenant(s)", "répondant(s)" and "administrateur(s)" on their own.
 # "personnel enseignant" (an epicene collective noun), the feminine adjectives ("personne
 # enseignante", "personnes apprenantes") and a full doublet ("les administratrices et
-# administrateurs généraux", a title with no neutral form) are fine.
+# administrateurs généraux", a title with no neutral form) are fine. And the reader addressed in
+# the masculine ("vous êtes invité", "d'être nommé"): "votre nom paraît", "on vous présente".
 MASCULINE = re.compile(
     r"(?<!personnel )\benseignants?\b|\bapprenants?\b|\brépondants?\b"
-    r"|(?<!administratrices et )\badministrateurs?\b",
+    r"|(?<!administratrices et )\badministrateurs?\b"
+    r"|\b(?:être|êtes)(?: \w+)? (?:nommé|présenté|invité)\b",
     re.IGNORECASE,
 )
 
@@ -72,6 +74,12 @@ def masculine_in(text: str) -> list[str]:
         ("Connexion à l'administration", False),
         ("les administratrices et administrateurs généraux", False),
         ("Personnes répondantes", False),
+        ("Vous êtes invité", True),
+        ("si vous acceptez d’être nommé.", True),
+        ("la façon dont vous êtes présenté,", True),
+        ("Vous avez reçu une invitation", False),
+        ("si vous acceptez que votre nom paraisse.", False),
+        ("Les membres qui n’ont pas accepté d’être nommés", False),  # "membres": a plural noun
     ],
 )
 def test_the_check_tells_masculine_from_epicene(text: str, found: bool) -> None:
