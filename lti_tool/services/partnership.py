@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lti_tool.assessment.instrument import default_instrument
 from lti_tool.assessment.partnership import Partner
-from lti_tool.extensions import db, rowcount
+from lti_tool.extensions import db
 from lti_tool.i18n import gettext as _
 from lti_tool.i18n import integer
 from lti_tool.models import (
@@ -302,9 +302,20 @@ def leave(launch: Launch) -> str | None:
     group = db.session.get(PartnershipGroup, current.group_id)
     name = group.name if group else None
     db.session.execute(delete(PartnershipMember).where(PartnershipMember.id == current.id))
+    _withdraw_invites(current.group_id, current.user_pk)
     _drop_if_empty(current.group_id)
     db.session.commit()
     return name
+
+
+def _withdraw_invites(group_id: int, user_pk: int) -> None:
+    """A member who leaves or is removed takes back the invitations they sent: the invitee
+    accepted a person's word, not the group's (docs/decisions/0048-invitations-go-with-their-sender.md)."""
+    db.session.execute(
+        delete(PartnershipInvite).where(
+            PartnershipInvite.group_id == group_id, PartnershipInvite.invited_by_pk == user_pk
+        )
+    )
 
 
 def _drop_if_empty(group_id: int) -> None:
@@ -316,17 +327,20 @@ def _drop_if_empty(group_id: int) -> None:
 
 def remove_member(resource_link_pk: int, group_id: int, member_id: int) -> bool:
     """The teacher removes a member from a group of their activity."""
-    done = db.session.execute(
-        delete(PartnershipMember).where(
+    gone = db.session.scalar(
+        delete(PartnershipMember)
+        .where(
             PartnershipMember.id == member_id,
             PartnershipMember.group_id == group_id,
             PartnershipMember.resource_link_pk == resource_link_pk,
         )
+        .returning(PartnershipMember.user_pk)
     )
-    if rowcount(done) == 1:
+    if gone is not None:
+        _withdraw_invites(group_id, gone)
         _drop_if_empty(group_id)
     db.session.commit()
-    return rowcount(done) == 1
+    return gone is not None
 
 
 def partners(group: PartnershipGroup, viewer_pk: int | None = None) -> list[Partner]:

@@ -264,6 +264,18 @@ def invite() -> Response:
     chosen = set(request.form.getlist("sub"))
     if problem or not chosen:
         abort(400, description=problem or _("Choose at least one person to invite."))
+    # The sender and the members are not offered; a forged or stale form is told why, not obeyed.
+    in_group = {u.sub for _, u in service.members(group)}
+    if launch.user.sub in chosen:
+        abort(400, description=_("You are already in this group: choose the people you want to invite."))
+    if chosen & in_group:
+        names = ", ".join(sorted(u.name or u.sub for _, u in service.members(group) if u.sub in chosen))
+        abort(
+            400,
+            description=_(
+                "Already in this group: %(names)s. Invite people who are not in it yet.", names=names
+            ),
+        )
     found = [m for m in people if m.user_id in chosen and m.is_learner]
     if len(found) != len(chosen):
         abort(400, description=_("Invite people from this course's list only."))
