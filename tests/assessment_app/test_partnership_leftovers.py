@@ -1,6 +1,6 @@
 """Leftovers of the partnership-groups review (decision 0046): invitations of a member who leaves
-or is removed are withdrawn, and the invite form refuses its sender and the group's members
-(docs/decisions/0048-invitations-go-with-their-sender.md)."""
+or is removed are withdrawn, the invite form refuses its sender and the group's members, and a
+member the teacher removed is told so (docs/decisions/0048-partnership-group-leftovers.md)."""
 
 from __future__ import annotations
 
@@ -84,3 +84,46 @@ def test_the_invite_form_refuses_the_sender_and_the_groups_members(launch_as: An
     member = post(ana, "invite", {"sub": ["cai", "ben"]})
     assert member.status_code == 400 and "Person Ben" in text(member)
     assert "You are invited" not in text(learner(launch_as, "cai").get(GROUP))  # nothing half-done
+
+
+def _remove(launch_as: Any, index: int) -> None:
+    teacher = launch_as("instructor", sub="tom", item=ITEM)
+    remove = re.findall(
+        r'action="(/app/assessment/partnership/\d+/remove/\d+)"', text(teacher.get("/app/assessment/"))
+    )
+    assert teacher.post(remove[index], {}, csrf_from="/app/assessment/").status_code == 303
+
+
+def _notice(page: str) -> str:
+    found = re.search(r'id="group-removed"[^>]*>(.*?)</p>', page, re.S)
+    return " ".join(found.group(1).split()) if found else ""
+
+
+def test_a_removed_member_is_told_until_they_join_another_group(launch_as: Any) -> None:
+    group = _group_of_three(launch_as)
+    _remove(launch_as, 1)  # Ben
+    ben = group["ben"]
+    for _ in range(2):  # not once only: a reload, or a second tab, must not lose it
+        said = _notice(text(ben.get(GROUP)))
+        assert "removed you from the group" in said and "Harbour renewal P3" in said, said
+        assert "your own answers and report are unchanged" in said
+    assert _notice(text(group["ana"].get(GROUP))) == ""  # members still in are told nothing
+    assert _notice(text(learner(launch_as, "cai").get(GROUP))) == ""
+    assert start(ben, name="Bridge P3").status_code == 303
+    assert post(ben, "leave", {}).status_code == 303
+    assert _notice(text(ben.get(GROUP))) == ""  # leaving is one's own doing: nothing to tell
+
+
+def test_a_member_removed_from_a_group_that_then_goes_is_told_its_name(launch_as: Any) -> None:
+    ana = learner(launch_as, "ana")
+    assert start(ana, name="Bridge P3").status_code == 303
+    _remove(launch_as, 0)  # the last member: the group is deleted, its name is remembered
+    assert "Bridge P3" in _notice(text(ana.get(GROUP)))
+
+
+def test_the_removal_notice_speaks_french(launch_as: Any) -> None:
+    ana = learner(launch_as, "ana", locale="fr-CA")
+    assert start(ana, name="Pont P3").status_code == 303
+    _remove(launch_as, 0)
+    said = _notice(text(ana.get(GROUP)))
+    assert "personne enseignante" in said and "Pont P3" in said, said
