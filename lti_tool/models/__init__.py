@@ -22,6 +22,7 @@ from lti_tool.models.partnership import (
     PartnershipGroup,
     PartnershipInvite,
     PartnershipMember,
+    PartnershipRemoval,
 )
 from lti_tool.models.platform import Deployment, Platform, ToolKey
 from lti_tool.models.progress import ReadingLink, SessionProgress
@@ -58,6 +59,7 @@ __all__ = [
     "PartnershipGroup",
     "PartnershipInvite",
     "PartnershipMember",
+    "PartnershipRemoval",
     "Platform",
     "ResourceLink",
     "SessionProgress",

@@ -102,3 +102,20 @@ class PartnershipCodeFailure(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_pk: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class PartnershipRemoval(Model):
+    """The teacher removed this person from a group of this activity: they are told so (the
+    group's name kept, the group may be gone) until they start or join another group
+    (docs/decisions/0048-partnership-group-leftovers.md)."""
+
+    __tablename__ = "partnership_removal"
+    __table_args__ = (
+        UniqueConstraint("resource_link_pk", "user_pk", name="uq_partnership_removal_link_user"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resource_link_pk: Mapped[int] = mapped_column(ForeignKey("resource_link.id", ondelete="CASCADE"))
+    user_pk: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
+    group_name: Mapped[str] = mapped_column(String(GROUP_NAME_MAX))
+    removed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

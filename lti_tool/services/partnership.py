@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lti_tool.assessment.instrument import default_instrument
 from lti_tool.assessment.partnership import Partner
-from lti_tool.extensions import db, rowcount
+from lti_tool.extensions import db
 from lti_tool.i18n import gettext as _
 from lti_tool.i18n import integer
 from lti_tool.models import (
@@ -29,6 +29,7 @@ from lti_tool.models import (
     PartnershipGroup,
     PartnershipInvite,
     PartnershipMember,
+    PartnershipRemoval,
 )
 from lti_tool.models.assessment import DRAFT, SUBMITTED
 from lti_tool.models.base import utcnow
@@ -216,6 +217,13 @@ def _add_member(launch: Launch, group: PartnershipGroup, who: Details) -> Partne
                 PartnershipInvite.sub == launch.user.sub,
             )
         )
+        # In a group again: the teacher's earlier removal is no longer news (0048).
+        db.session.execute(
+            delete(PartnershipRemoval).where(
+                PartnershipRemoval.resource_link_pk == group.resource_link_pk,
+                PartnershipRemoval.user_pk == launch.user_pk,
+            )
+        )
         # A draft in progress is about this partnership from now on (every prompt names it).
         db.session.execute(
             update(AssessmentAttempt)
@@ -292,41 +300,6 @@ def join(launch: Launch, group: PartnershipGroup, who: Details) -> PartnershipMe
     if (problem := _already_in(launch)) is not None:
         raise problem
     return _add_member(launch, group, who)
-
-
-def leave(launch: Launch) -> str | None:
-    """Leave the group (the learner's own attempts, report and grade stay); the group's name."""
-    current = membership(launch)
-    if current is None:
-        return None
-    group = db.session.get(PartnershipGroup, current.group_id)
-    name = group.name if group else None
-    db.session.execute(delete(PartnershipMember).where(PartnershipMember.id == current.id))
-    _drop_if_empty(current.group_id)
-    db.session.commit()
-    return name
-
-
-def _drop_if_empty(group_id: int) -> None:
-    """A group nobody is in any more goes, with its codes and invitations (cascade): otherwise
-    its name stays taken with no member to give its code, and an invitation leads into it."""
-    still = select(PartnershipMember.id).where(PartnershipMember.group_id == group_id)
-    db.session.execute(delete(PartnershipGroup).where(PartnershipGroup.id == group_id, ~still.exists()))
-
-
-def remove_member(resource_link_pk: int, group_id: int, member_id: int) -> bool:
-    """The teacher removes a member from a group of their activity."""
-    done = db.session.execute(
-        delete(PartnershipMember).where(
-            PartnershipMember.id == member_id,
-            PartnershipMember.group_id == group_id,
-            PartnershipMember.resource_link_pk == resource_link_pk,
-        )
-    )
-    if rowcount(done) == 1:
-        _drop_if_empty(group_id)
-    db.session.commit()
-    return rowcount(done) == 1
 
 
 def partners(group: PartnershipGroup, viewer_pk: int | None = None) -> list[Partner]:

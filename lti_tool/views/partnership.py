@@ -22,6 +22,7 @@ from lti_tool.services import activity_settings
 from lti_tool.services import assessment as assessment_service
 from lti_tool.services import partnership as service
 from lti_tool.services import partnership_invites as invites
+from lti_tool.services import partnership_leaving as leaving
 from lti_tool.services.assessment import AnswerError
 from lti_tool.services.grades.roster import roster
 from lti_tool.services.partnership import GroupError
@@ -65,6 +66,7 @@ def group_page(problem: str = "", status: int = 200) -> Any:
         return render_template(
             "assessment/partnership/none.html",
             invitations=invites.invitations(launch),
+            removed_from=leaving.removed_from(launch),
             sides=SIDE_LABELS,
             problem=problem,
             form=request.form,
@@ -215,7 +217,7 @@ def decline(invite_id: int) -> Response:
 @bp.post("/leave")
 @launch_session.launch_required()
 def leave() -> Response:
-    service.leave(_learner_launch())
+    leaving.leave(_learner_launch())
     return _go("partnership.group_page")
 
 
@@ -264,6 +266,18 @@ def invite() -> Response:
     chosen = set(request.form.getlist("sub"))
     if problem or not chosen:
         abort(400, description=problem or _("Choose at least one person to invite."))
+    # The sender and the members are not offered; a forged or stale form is told why, not obeyed.
+    in_group = {u.sub for _, u in service.members(group)}
+    if launch.user.sub in chosen:
+        abort(400, description=_("You are already in this group: choose the people you want to invite."))
+    if chosen & in_group:
+        names = ", ".join(sorted(u.name or u.sub for _, u in service.members(group) if u.sub in chosen))
+        abort(
+            400,
+            description=_(
+                "Already in this group: %(names)s. Invite people who are not in it yet.", names=names
+            ),
+        )
     found = [m for m in people if m.user_id in chosen and m.is_learner]
     if len(found) != len(chosen):
         abort(400, description=_("Invite people from this course's list only."))
@@ -305,6 +319,6 @@ def report(group_id: int) -> Any:
 @launch_session.launch_required(role=INSTRUCTOR)
 def remove(group_id: int, member_id: int) -> Response:
     link = activity.link_of(launch_session.current())
-    if not service.remove_member(link, group_id, member_id):
+    if not leaving.remove_member(link, group_id, member_id):
         abort(404, description=_("No such member in this activity's groups."))
     return _go("assessment.start", removed=1)
