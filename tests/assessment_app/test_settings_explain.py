@@ -99,3 +99,11 @@ def test_only_the_chosen_models_fields_are_shown_without_javascript(teacher: Tak
     assert ".plugin:has(> label > input:not(:checked)) > .plugin-fields { display: none; }" in css
     block = page.split('id="scoring-model-importance_gap"')[1].split('class="plugin"')[0]
     assert 'class="plugin-fields"' in block and "scoring-importance_gap-performance_cut" in block
+
+
+def test_a_discussion_minimum_of_one_is_said_in_the_singular(teacher: Taker) -> None:
+    """The minimum may be 1: the note then waits for "1 learner", not "1 learners"."""
+    saved = teacher.post("/app/assessment/settings", {**SETTINGS, "discussion_minimum": "1"})
+    assert saved.status_code in (200, 303), saved.text[:300]
+    hidden = " ".join(teacher.get("/app/assessment/class/discussion").text.split())
+    assert "This view opens once 1 learner has submitted" in hidden, hidden[:2000]
