@@ -143,13 +143,15 @@ def keys_list() -> None:
 @with_appcontext
 def cleanup() -> None:
     """Delete expired login states (also done now and then during logins), old administrator
-    sign-in failures, and launch records past their retention."""
+    sign-in failures, launch records past their retention, and partnership-group records no
+    longer used (removal notices past 30 days, wrong join codes past their window)."""
     from flask import current_app
 
     from lti_tool.extensions import db
     from lti_tool.lti.oidc import purge_expired_states
     from lti_tool.services.admin_auth import purge_sign_in_failures
     from lti_tool.services.launches import purge_old_records
+    from lti_tool.services.partnership_leaving import purge_old_records as purge_partnership_records
 
     removed = purge_expired_states()
     db.session.commit()
@@ -163,6 +165,15 @@ def cleanup() -> None:
             "past their retention.",
             launches=launches,
             refusals=refusals,
+        )
+    )
+    notices, codes = purge_partnership_records()
+    click.echo(
+        _(
+            "Removed %(notices)s old partnership-group removal notice(s) and %(codes)s old wrong "
+            "join code record(s).",
+            notices=notices,
+            codes=codes,
         )
     )
 

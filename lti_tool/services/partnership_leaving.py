@@ -8,16 +8,17 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
-from lti_tool.extensions import db
+from lti_tool.extensions import db, rowcount
 from lti_tool.models import (
     Launch,
+    PartnershipCodeFailure,
     PartnershipGroup,
     PartnershipInvite,
     PartnershipMember,
     PartnershipRemoval,
 )
 from lti_tool.models.base import utcnow
-from lti_tool.services.partnership import activity_of, membership
+from lti_tool.services.partnership import CODE_WINDOW, activity_of, membership
 
 NOTICE_DAYS = 30  # a removal older than this is not news any more
 
@@ -88,3 +89,18 @@ def removed_from(launch: Launch) -> str | None:
             PartnershipRemoval.removed_at > utcnow() - timedelta(days=NOTICE_DAYS),
         )
     )
+
+
+def purge_old_records() -> tuple[int, int]:
+    """`flask cleanup`: removal notices no longer shown (past NOTICE_DAYS) and wrong join codes no
+    longer counted (past CODE_WINDOW), so that neither table grows for ever. (notices, codes)"""
+    now = utcnow()
+    old_notice = PartnershipRemoval.removed_at <= now - timedelta(days=NOTICE_DAYS)
+    notices = rowcount(db.session.execute(delete(PartnershipRemoval).where(old_notice)))
+    codes = rowcount(
+        db.session.execute(
+            delete(PartnershipCodeFailure).where(PartnershipCodeFailure.created_at <= now - CODE_WINDOW)
+        )
+    )
+    db.session.commit()
+    return notices, codes

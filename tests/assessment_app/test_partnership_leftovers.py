@@ -127,3 +127,35 @@ def test_the_removal_notice_speaks_french(launch_as: Any) -> None:
     _remove(launch_as, 0)
     said = _notice(text(ana.get(GROUP)))
     assert "personne enseignante" in said and "Pont P3" in said, said
+
+
+def test_cleanup_forgets_notices_and_wrong_codes_no_longer_used(
+    launch_as: Any, tool_app: Any, clock: Any
+) -> None:
+    """`flask cleanup` deletes removal notices past 30 days and wrong join codes past their
+    window: neither table grows for ever. Newer ones stay (they are still shown or counted)."""
+    from sqlalchemy import func, select
+
+    from lti_tool.extensions import db
+    from lti_tool.models import PartnershipCodeFailure, PartnershipRemoval
+
+    def rows(model: Any) -> int:
+        with tool_app.app_context():
+            return int(db.session.scalar(select(func.count()).select_from(model)) or 0)
+
+    clock.install(tool_app)
+    ana, eve = learner(launch_as, "ana"), learner(launch_as, "eve")
+    assert start(ana, name="Bridge P3").status_code == 303
+    _remove(launch_as, 0)
+    assert join(eve, "WRONGCODE9").status_code == 404
+    assert (rows(PartnershipRemoval), rows(PartnershipCodeFailure)) == (1, 1)
+    cleanup = tool_app.test_cli_runner()
+    assert "Removed 0 old partnership-group removal notice(s) and 0 old wrong" in (
+        cleanup.invoke(args=["cleanup"]).output
+    )
+    clock.advance(16 * 60)  # past the wrong codes' window; the notice is still news
+    assert "removal notice(s) and 1 old wrong join code" in cleanup.invoke(args=["cleanup"]).output
+    assert (rows(PartnershipRemoval), rows(PartnershipCodeFailure)) == (1, 0)
+    clock.advance(30 * 24 * 3600)
+    assert "Removed 1 old partnership-group removal notice(s)" in cleanup.invoke(args=["cleanup"]).output
+    assert rows(PartnershipRemoval) == 0
