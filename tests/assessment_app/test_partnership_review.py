@@ -160,7 +160,12 @@ def test_wrong_codes_sent_at_once_are_limited_too(launch_as: Any) -> None:
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         statuses = list(pool.map(guess, range(len(forms))))
-    assert statuses.count(404) <= 10 and statuses.count(429) >= 20, statuses
+    assert statuses.count(404) <= 10 and set(statuses) <= {404, 429}, statuses
+    # Tries sent together may each see the others' tries in flight and all be refused, so the
+    # burst may use fewer than 10; tried one by one, the rest are answered, and no more.
+    for n in range(10 - statuses.count(404)):
+        assert join(eve, f"ZZZZZ{n:05d}").status_code == 404
+    assert join(eve, "ZZZZZZZZZZ").status_code == 429
     assert join(eve, code_of(ana)).status_code == 429  # the right code too, until the window ends
 
 
