@@ -218,12 +218,7 @@ def _add_member(launch: Launch, group: PartnershipGroup, who: Details) -> Partne
             )
         )
         # In a group again: the teacher's earlier removal is no longer news (0048).
-        db.session.execute(
-            delete(PartnershipRemoval).where(
-                PartnershipRemoval.resource_link_pk == group.resource_link_pk,
-                PartnershipRemoval.user_pk == launch.user_pk,
-            )
-        )
+        forget_removal(group.resource_link_pk, launch.user_pk)
         # A draft in progress is about this partnership from now on (every prompt names it).
         db.session.execute(
             update(AssessmentAttempt)
@@ -239,6 +234,16 @@ def _add_member(launch: Launch, group: PartnershipGroup, who: Details) -> Partne
         db.session.rollback()
         raise _already_in(launch) or GroupError(_("You are already in a partnership group."), 409) from None
     return member
+
+
+def forget_removal(resource_link_pk: int, user_pk: int) -> None:
+    """The teacher's removal of this person from a group of this activity is no longer news
+    (decision 0048): they are in a group again, or a newer removal replaces it."""
+    db.session.execute(
+        delete(PartnershipRemoval).where(
+            PartnershipRemoval.resource_link_pk == resource_link_pk, PartnershipRemoval.user_pk == user_pk
+        )
+    )
 
 
 def group_of_code(launch: Launch, raw: object) -> PartnershipGroup:

@@ -18,7 +18,7 @@ from lti_tool.models import (
     PartnershipRemoval,
 )
 from lti_tool.models.base import utcnow
-from lti_tool.services.partnership import CODE_WINDOW, activity_of, membership
+from lti_tool.services.partnership import CODE_WINDOW, activity_of, forget_removal, membership
 
 NOTICE_DAYS = 30  # a removal older than this is not news any more
 
@@ -69,8 +69,7 @@ def remove_member(resource_link_pk: int, group_id: int, member_id: int) -> bool:
     if gone is not None and group is not None:
         _withdraw_invites(group_id, gone)
         _drop_if_empty(group_id)  # the name is kept in the notice: the group may be gone
-        where = (PartnershipRemoval.resource_link_pk == resource_link_pk, PartnershipRemoval.user_pk == gone)
-        db.session.execute(delete(PartnershipRemoval).where(*where))
+        forget_removal(resource_link_pk, gone)
         db.session.add(
             PartnershipRemoval(resource_link_pk=resource_link_pk, user_pk=gone, group_name=group.name)
         )
