@@ -63,11 +63,10 @@ run: install
 # One pytest-xdist worker per core (tests/README.md, "Time"); `make test PYTEST_ARGS=` runs serially.
 PYTEST_ARGS ?= -n auto --dist loadgroup
 
-# The browser tests run after the rest, alone: beside the other worker's tests (one run, decision
-# 0044's first layout) one in a few timed out in the fresh-clone CI (tests/README.md, "Time").
+# One run: the browser tests are one xdist group on one worker, beside the rest on the other
+# (decisions 0044 and 0049; tests/README.md, "Time").
 test: lint browser-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS) -m "not browser"
-	$(BIN)/python -m pytest -m browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # ruff, then mypy (configured in pyproject.toml).
 lint: install-dev

@@ -44,15 +44,15 @@ def playwright_instance() -> Iterator[Any]:
 
 
 def launch_chromium(playwright: Any, block_third_party_cookies: bool = False) -> Any:
-    args = list(ARGS)
+    # Every frame in its page's process (decision 0049). The LMS page, its sign-in and the tool
+    # are two sites, and a launch moves the tool's frame between processes four times (LMS form,
+    # tool, LMS sign-in, tool): under CPU contention Playwright at times missed one of those
+    # swaps and lost the frame (its URL stuck at the LMS sign-in while Chromium showed the tool's
+    # page), a 60 s timeout in one test of a few. Cookies, storage and postMessage keep their
+    # per-site rules: those are not processes.
+    args = [*ARGS, "--disable-site-isolation-trials"]
     if block_third_party_cookies:
         args.append("--test-third-party-cookie-phaseout")
-        # Every frame in its page's process. The LMS page, its SSO frame and the tool are three
-        # sites, and a launch moves the tool's frame between them (form on the LMS, tool, SSO,
-        # LMS, tool): out of process, Playwright at times missed one of those moves and lost the
-        # frame (the page was there, drawn; the locator waited on a frame stuck at an old URL).
-        # Cookies, storage and postMessage keep their per-site rules: those are not processes.
-        args.append("--disable-site-isolation-trials")
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
 
 
@@ -108,3 +108,36 @@ def run_axe(page: Any, frame: Any = None) -> list[dict[str, Any]]:
     target.evaluate(AXE.read_text(encoding="utf-8"))
     result = target.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in {"serious", "critical"}]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed browser test's report says where each page's frames were, as Playwright and as
+    Chromium see them: a lost frame shows as Playwright's URL behind Chromium's (decision 0049)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        fixtures = getattr(item, "funcargs", {})
+        browsers = [fixtures.get(name) for name in ("chromium", "chromium_no_3p_cookies")]
+        lines = [line for browser in browsers if browser is not None for line in _frames_of(browser)]
+        report.sections.append(("frames at failure", "\n".join(lines)))
+
+
+def _frames_of(browser: Any) -> list[str]:
+    lines = []
+    for context in browser.contexts:
+        for page in context.pages:
+            lines.append(f"page {page.url}")
+            lines += [f"  Playwright's frame {f.name or '(main)'}: {f.url[:150]}" for f in page.frames]
+            try:
+                session = context.new_cdp_session(page)
+                targets = session.send("Target.getTargets")["targetInfos"]
+                session.detach()
+                lines += [
+                    f"  Chromium's {t['type']}: {t['url'][:150]}"
+                    for t in targets
+                    if t["type"] != "browser_ui"
+                ]
+            except Exception as error:  # the report must not fail on its diagnostics
+                lines.append(f"  Chromium's targets unavailable: {error}")
+    return lines

@@ -3,6 +3,7 @@ activity, find the tool's iframe."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -41,3 +42,12 @@ def content_added(page: Any) -> None:
     page.wait_for_url("**/demo/content-added?**")
     page.get_by_role("heading", level=1, name="Content added").wait_for()
     assert page.locator(FRAME).count() == 0
+
+
+def tool_at(page: Any, url: str | Callable[[str], bool]) -> Any:
+    """The tool's frame once it shows ``url`` (a glob or a test on the address). After a click
+    that moves the frame, wait here before looking: a heading both pages have could otherwise be
+    the page being left, as Playwright is not always told in time that the click navigates."""
+    tool = page.frame(name="tool-frame")
+    tool.wait_for_url(url)
+    return tool

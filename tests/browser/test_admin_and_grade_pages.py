@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from tests.browser.conftest import run_axe
-from tests.browser.demo_course import ASSESSMENT_TITLE, FRAME, open_activity, place_items
+from tests.browser.demo_course import ASSESSMENT_TITLE, FRAME, open_activity, place_items, tool_at
 from tests.support.grades import REFUSED, launch_of, recorded_grade
 
 PASSWORD = "correct horse battery staple"
@@ -117,6 +117,7 @@ def test_a_refused_grade_in_a_320px_gradebook_says_what_to_do(app: Flask, page: 
     assert "HTTP 422" not in ben.inner_text()
     assert tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     frame.get_by_role("link", name="See whether it has reached the LMS").click()
+    tool_at(page, lambda url: "/app/grades/" in url and "resent=" not in url)  # not the page left
     frame.get_by_role("heading", level=1).filter(has_text="Gradebook").wait_for()
     assert frame.get_by_role("status").count() == 0  # a fresh look, without the old notice
     assert serious(page, page.frame(name="tool-frame")) == []

@@ -40,6 +40,7 @@ def test_an_empty_partnership_name_is_refused_in_french_with_the_focus_on_the_fi
         has_text="Nommez le partenariat que vous évaluerez."
     ).wait_for()
     tool = page.frame(name="tool-frame")
+    tool.wait_for_function("document.readyState === 'complete'")  # error-summary.js has run
     assert tool.evaluate(FOCUSED) == "partnership"
     page.keyboard.type("Le PPP du port")
     page.keyboard.press("Enter")

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 
 from lti_tool.assessment.instrument import default_instrument
-from tests.browser.demo_course import ASSESSMENT_TITLE, open_activity, place_items
+from tests.browser.demo_course import ASSESSMENT_TITLE, open_activity, place_items, tool_at
 from tests.browser.test_assessment_flow import serious
 
 # Every answer in one page-form post from inside the frame (the no-JavaScript path the take page
@@ -33,6 +33,7 @@ def open_group(app: Flask, page: Any, person: str) -> Any:
     frame.get_by_role("link", name="Start or join a partnership group").or_(
         frame.get_by_role("link", name="Open the group")
     ).click()
+    tool_at(page, "**/app/assessment/partnership/**")  # the activity's page had an h1 too
     frame.get_by_role("heading", level=1).first.wait_for()
     return frame
 

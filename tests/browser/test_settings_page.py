@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 from tests.browser.conftest import run_axe
-from tests.browser.demo_course import ASSESSMENT_TITLE, open_activity, place_items
+from tests.browser.demo_course import ASSESSMENT_TITLE, open_activity, place_items, tool_at
 
 
 def serious(page: Any) -> list[str]:
@@ -96,6 +96,7 @@ def test_teacher_gives_a_link_for_a_reading_and_a_learner_sees_it(app: Flask, pa
 
     learner = open_activity(app, page, "Ben Tremblay", "P3 Workshop")
     learner.get_by_role("navigation", name="Workshop").get_by_role("link", name="Bibliography").click()
+    tool_at(page, "**/bibliography?**")  # the workshop's page, left, links the reading too
     link = learner.get_by_role("link", name=title).first
     assert link.get_attribute("href") == "https://library.example.edu/course-reader.pdf"
     assert serious(page) == []
