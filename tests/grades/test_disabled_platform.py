@@ -245,3 +245,36 @@ def test_the_gradebook_says_a_grade_is_held_in_english_and_french(make_app: Any,
             french = grade_service.status_of(row, platform_enabled=False)[1]
         assert french != words and "désactivé" in french
         db.session.remove()
+
+
+@pytest.mark.both_dbs
+def test_a_grade_kept_by_a_plugin_that_does_not_call_the_lms_is_held_too(
+    make_app: Any, ags_platform: Any
+) -> None:
+    """Decision 0043 holds every delivery of a disabled platform's grades, whatever the plugin:
+    a webhook or the CSV keeper calls no platform client, so a grade claimed before the disable
+    went on to its plugin (found in the review of decision 0051). Here the CSV keeper (no AGS in
+    the launch): the grade waits, pending, and is kept once the platform is enabled again."""
+    app = make_app(GRADES_DELIVER_IN_PROCESS=False, **FAST)
+    register(app, ags_platform)
+    [launch] = record_launches(app, ags_platform, ["k1"], None)
+    submit(app, launch, 7)
+    with app.app_context():
+        lease, ids = grade_service.claim_due(app, 10)
+        [job] = prepare_many(app, ids, lease)
+        assert job.plugin == "gradebook_export"
+        db.session.commit()
+        _switch(app, ags_platform, False)
+        result = grade_service.send(app, job)
+        assert grade_service.finish(app, job, result) == "retrying"
+        row = db.session.get(Grade, job.grade_id)
+        assert (row.status, row.delivered_version, row.lease_token) == ("pending", 0, None)
+        assert "disabled" in row.last_error
+        db.session.remove()
+    assert grade_service.run_worker(app, once=True).delivered == 0  # held: not claimed again
+    _switch(app, ags_platform, True)
+    assert grade_service.run_worker(app, once=True).delivered == 1
+    assert [(r.status, r.last_error) for r in grades(app)] == [
+        ("delivered", "Kept for the CSV export (no gradebook service in this course)")
+    ]
+    assert sum(ags_platform.hits.values()) == 0, dict(ags_platform.hits)
