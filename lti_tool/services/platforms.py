@@ -164,7 +164,7 @@ def removal_summary(platform: Platform) -> RemovalSummary:
         LtiUser,
         SessionProgress,
     )
-    from lti_tool.models.grades import DELIVERED
+    from lti_tool.models.grades import FAILED, PENDING
 
     def count(model: Any, *where: Any) -> int:
         return int(db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
@@ -178,7 +178,9 @@ def removal_summary(platform: Platform) -> RemovalSummary:
         reflections=count(
             SessionProgress, SessionProgress.user_pk.in_(users), SessionProgress.reflection != ""
         ),
-        grades_not_delivered=count(Grade, Grade.platform_id == platform.id, Grade.status != DELIVERED),
+        grades_not_delivered=count(
+            Grade, Grade.platform_id == platform.id, Grade.status.in_([PENDING, FAILED])
+        ),
         launches=count(Launch, Launch.platform_id == platform.id),
     )
 
