@@ -231,9 +231,10 @@ def set_enabled(platform: Platform, enabled: bool) -> int:
     Returns how many held grades were released (0 for a disable)."""
     from lti_tool.services.grades.held import release  # at use: registrations need no grade code
 
+    was_enabled = platform.enabled
     platform.enabled = enabled
     released = 0
-    if enabled:
+    if enabled and not was_enabled:  # an Enable sent again leaves Retry-After waits alone
         released = release(platform.id)
     else:  # counted in the database: two administrators' disables both count
         platform.session_epoch = Platform.session_epoch + 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import signal
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,7 +18,8 @@ from flask import Flask
 from sqlalchemy import event
 
 from lti_tool.extensions import db
-from lti_tool.models import Grade, Launch, WorkerHeartbeat
+from lti_tool.models import Grade, Launch, Platform, WorkerHeartbeat
+from lti_tool.models.base import utcnow
 from lti_tool.services import grades as grade_service
 from lti_tool.services import platforms as platform_service
 from lti_tool.services.grades import scale as grade_scale
@@ -278,3 +280,27 @@ def test_a_grade_kept_by_a_plugin_that_does_not_call_the_lms_is_held_too(
         ("delivered", "Kept for the CSV export (no gradebook service in this course)")
     ]
     assert sum(ags_platform.hits.values()) == 0, dict(ags_platform.hits)
+
+
+def test_enabling_a_platform_already_enabled_leaves_its_grades_waits_alone(
+    make_app: Any, ags_platform: Any
+) -> None:
+    """Only a disabled platform's grades are released: an Enable sent again (a second click, a
+    second administrator) does not make grades waiting on the platform's Retry-After due now."""
+    app = make_app(**FAST)
+    register(app, ags_platform)
+    launches = _graded(app, ags_platform, ["w1"])
+    _switch(app, ags_platform, False)
+    for launch in launches:
+        submit(app, launch, 8)
+    later = utcnow() + timedelta(hours=1)
+    with app.app_context():  # enabled earlier; its grade now waits as the platform asked
+        db.session.execute(db.update(Platform).values(enabled=True))
+        db.session.execute(db.update(Grade).values(next_attempt_at=later))
+        db.session.commit()
+        db.session.remove()
+    assert _switch(app, ags_platform, True) == 0
+    rows = grades(app)
+    assert [(r.status, r.next_attempt_at.replace(tzinfo=None)) for r in rows] == [
+        ("pending", later.replace(tzinfo=None))
+    ]
