@@ -129,7 +129,7 @@ def _read_choices(
             raw = choices.points[item_id].strip()
             if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= POINTS_MAX:
                 choices.errors[f"points:{item_id}"] = _(
-                    "Enter a whole number of points from 1 to %(max)s.", max=POINTS_MAX
+                    "Enter a whole number of points from 1 to %(max)s.", max=integer(POINTS_MAX)
                 )
             else:
                 points = int(raw)

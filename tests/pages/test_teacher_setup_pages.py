@@ -4,6 +4,7 @@ the workshop's pages marked theirs."""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -98,3 +99,16 @@ def test_the_picker_flags_only_changed_items_and_only_once(launch_as: Any) -> No
         "/app/deep-linking/", {**changed, "warned": ASSESSMENT}, csrf_from="/app/deep-linking/"
     )
     assert meant.status_code == 200 and 'name="JWT"' in meant.get_data(as_text=True)
+
+
+def test_the_points_limit_is_written_as_the_page_writes_numbers(launch_as: Any) -> None:
+    teacher = launch_as("instructor", sub="ada", extra=DEEP_LINKING)
+    refused = teacher.post(
+        "/app/deep-linking/",
+        {"item": ASSESSMENT, f"points:{ASSESSMENT}": "5000"},
+        csrf_from="/app/deep-linking/",
+    )
+    assert refused.status_code == 400
+    assert "Entrez un nombre entier de points de 1 à 1\u00a0000." in html.unescape(
+        refused.get_data(as_text=True)
+    )
