@@ -11,8 +11,10 @@ URLs keep their query: Moodle's line item URLs carry ``?type_id=N``, so the scor
 from __future__ import annotations
 
 import copy
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -43,6 +45,9 @@ MAX_PAGES = 50
 # Moodle compares a score's timestamp with its grade's in whole seconds: a refused score (409)
 # is sent again no sooner than this.
 SCORE_CONFLICT_WAIT = 1.0
+# Canvas refuses (400) a score dated before the one it holds, and names that one's timestamp, the
+# tool's own from an earlier delivery (scores_controller.rb#verify_valid_timestamp; decision 0050).
+_CANVAS_HELD = re.compile(r"before last updated timestamp of ([0-9][0-9T:.+\-Z]*[0-9Z])")
 # A read that pages (the line items here, the roster in lti_tool.lti.nrps) has, in all, the time
 # of this many single calls (HTTP_TIMEOUT each): pages, token requests and a retry together.
 PAGED_READ_CALLS = 2
@@ -193,7 +198,12 @@ class ServiceClient:
             raise ServiceError(
                 "retry", "the LMS answered " + error_message(response, 200), status, _retry_after(response)
             )
-        raise ServiceError("permanent", "the LMS refused the request: " + error_message(response), status)
+        raise ServiceError(
+            "permanent",
+            "the LMS refused the request: " + error_message(response),
+            status,
+            detail=response.content[:2000].decode("utf-8", "replace"),
+        )
 
     def get_json(self, url: str, scopes: Iterable[str], accept: str) -> tuple[Any, outbound.Answer]:
         response = self.request("GET", url, scopes, accept=accept)
@@ -203,6 +213,19 @@ class ServiceClient:
             raise ServiceError(
                 "retry", f"the LMS answered {url} with malformed JSON", response.status_code
             ) from exc
+
+
+def canvas_held_timestamp(error: ServiceError) -> datetime | None:
+    """The timestamp of the score Canvas holds, from its 400 "Provided timestamp of ... before
+    last updated timestamp of <ISO 8601>", or None for any other refusal."""
+    found = _CANVAS_HELD.search(error.detail)
+    if found is None:
+        return None
+    try:
+        held = datetime.fromisoformat(found.group(1))
+    except ValueError:
+        return None
+    return held if held.tzinfo is not None else None
 
 
 def _dumps(value: Any) -> bytes:
@@ -220,20 +243,31 @@ class AgsTransport:
         self.scopes = tuple(scopes)
 
     def post_score(self, line_item_url: str, score: Mapping[str, Any]) -> None:
-        """Moodle answers 409 to a score whose timestamp is not later, in whole seconds, than the
-        moment it last changed that grade on its own clock (scores.php): sent again a second or
-        more later, with a later timestamp, it is taken (decision 0041)."""
+        """A score refused for its timestamp is tried again later, with a new timestamp:
+        Moodle's 409 (not later, in whole seconds, than the moment it last changed that grade on
+        its own clock, scores.php: a second or more later; decision 0041), and Canvas's 400
+        (before the timestamp of the score it holds, which Canvas names: once the tool's clock
+        has passed it; decision 0050)."""
         try:
             self.client.request(
                 "POST", scores_url(line_item_url), self.scopes, json=dict(score), content_type=SCORE_TYPE
             )
         except ServiceError as error:
-            if error.kind != "permanent" or error.status_code != 409:
+            if error.kind != "permanent":
                 raise
+            if error.status_code == 409:
+                wait = max(error.retry_after or 0.0, SCORE_CONFLICT_WAIT)
+            else:
+                held = canvas_held_timestamp(error) if error.status_code == 400 else None
+                if held is None:
+                    raise
+                # A score sent by a worker whose clock is ahead, or before this host's clock went
+                # back. Sent again through the outbox (lease, latest version only), never with a
+                # stamp the tool's clock has not reached: a stale delivery cannot win this way.
+                wait = max((held - datetime.now(UTC)).total_seconds(), 0.0) + 0.001
             # Worded as any answer worth another try (translated on the gradebook page).
             message = "the LMS answered " + error.message.removeprefix("the LMS refused the request: ")
-            wait = max(error.retry_after or 0.0, SCORE_CONFLICT_WAIT)
-            raise ServiceError("retry", message, 409, wait) from error
+            raise ServiceError("retry", message, error.status_code, wait) from error
 
     def get_line_item(self, line_item_url: str) -> dict[str, Any]:
         body, response = self.client.get_json(line_item_url, self.scopes, LINEITEM_TYPE)

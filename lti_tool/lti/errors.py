@@ -50,13 +50,22 @@ class ServiceError(Exception):
     """An LTI Advantage service call failed; see the module docstring for ``kind``."""
 
     def __init__(
-        self, kind: str, message: str, status_code: int | None = None, retry_after: float | None = None
+        self,
+        kind: str,
+        message: str,
+        status_code: int | None = None,
+        retry_after: float | None = None,
+        *,
+        detail: str = "",
     ) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.status_code = status_code
         self.retry_after = retry_after
+        # The start of the platform's answer to a refused request, for the code that reads a
+        # known refusal (Canvas's older-score 400); never shown: its free text is the LMS's.
+        self.detail = detail
 
 
 class ServiceLimit(ServiceError):

@@ -5,6 +5,8 @@ that carries any context role is an instructor's only if one of them is a teachi
 Institution and system roles describe the person elsewhere (Canvas sends a student who teaches
 another course of the account ``institution/person#Instructor``), so they count only when the
 launch carries no context role at all, and then only an administrator's.
+
+``observer_only`` says which learners the LMS never grades (decision 0050).
 """
 
 from __future__ import annotations
@@ -77,3 +79,11 @@ def tool_role(roles: Iterable[str]) -> str:
     if context:
         return INSTRUCTOR if any(p in _STAFF_CONTEXT_ROLES for p in context) else LEARNER
     return INSTRUCTOR if any(_is_admin_role(r) for r in listed) else LEARNER
+
+
+def observer_only(roles: Iterable[str]) -> bool:
+    """An observer (context role Mentor, or a sub-role of it) who is not also a Learner of the
+    course: a learner to the tool's pages, but no LMS takes their score (Canvas's observer
+    enrolment is no student enrolment: 422 "not a student"; decision 0050)."""
+    context = {p for p in map(_context_principal, roles) if p is not None}
+    return "Mentor" in context and "Learner" not in context

@@ -20,6 +20,8 @@ from lti_tool.models.launch import LtiUser, ResourceLink
 PENDING = "pending"
 DELIVERED = "delivered"
 FAILED = "failed"
+# Kept, reported, never sent: an observer's, whose score the LMS always refuses (decision 0050).
+NOT_SENT = "not_sent"
 
 
 class Grade(Model):

@@ -164,7 +164,7 @@ def removal_summary(platform: Platform) -> RemovalSummary:
         LtiUser,
         SessionProgress,
     )
-    from lti_tool.models.grades import DELIVERED
+    from lti_tool.models.grades import FAILED, PENDING
 
     def count(model: Any, *where: Any) -> int:
         return int(db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
@@ -178,7 +178,9 @@ def removal_summary(platform: Platform) -> RemovalSummary:
         reflections=count(
             SessionProgress, SessionProgress.user_pk.in_(users), SessionProgress.reflection != ""
         ),
-        grades_not_delivered=count(Grade, Grade.platform_id == platform.id, Grade.status != DELIVERED),
+        grades_not_delivered=count(
+            Grade, Grade.platform_id == platform.id, Grade.status.in_([PENDING, FAILED])
+        ),
         launches=count(Launch, Launch.platform_id == platform.id),
     )
 
@@ -229,9 +231,10 @@ def set_enabled(platform: Platform, enabled: bool) -> int:
     Returns how many held grades were released (0 for a disable)."""
     from lti_tool.services.grades.held import release  # at use: registrations need no grade code
 
+    was_enabled = platform.enabled
     platform.enabled = enabled
     released = 0
-    if enabled:
+    if enabled and not was_enabled:  # an Enable sent again leaves Retry-After waits alone
         released = release(platform.id)
     else:  # counted in the database: two administrators' disables both count
         platform.session_epoch = Platform.session_epoch + 1

@@ -53,6 +53,8 @@ class Choices:
     titles: dict[str, str] = field(default_factory=dict)
     points: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    # Items not chosen whose title or points the teacher changed, already pointed out once.
+    warned: list[str] = field(default_factory=list)
 
 
 def _settings() -> deep_linking.DeepLinkingSettings:
@@ -69,18 +71,45 @@ def _settings() -> deep_linking.DeepLinkingSettings:
         )
 
 
+def _default_points(item: LinkableItem) -> str:
+    return str(item.max_points or DEFAULT_MAX_POINTS)
+
+
+def _changed_but_not_chosen(choices: Choices, items: list[LinkableItem]) -> None:
+    """A title or points typed for an item left unticked would be dropped without a word, and
+    the teacher would find no graded column in the course: said once, then taken as meant."""
+    already = set(choices.warned)
+    for item in items:
+        if item.item_id in choices.picked or item.item_id in already:
+            continue
+        # Compared as words: str.split() also splits at the no-break spaces of French titles.
+        title = choices.titles[item.item_id].split()
+        points = choices.points[item.item_id].strip()
+        if title not in ([], item.title.split()) or (item.graded and points != _default_points(item)):
+            choices.errors[f"unpicked:{item.item_id}"] = _(
+                "You changed “%(name)s” without choosing it: it would not be added. Choose it "
+                "to add it, or press “Add to the course” again to leave it out.",
+                name=item.title,
+            )
+            choices.warned.append(item.item_id)
+
+
 def _read_choices(
-    form: Mapping[str, str], picked: list[str], items: list[LinkableItem], accept_multiple: bool
+    form: Mapping[str, str],
+    picked: list[str],
+    items: list[LinkableItem],
+    accept_multiple: bool,
+    warned: list[str] | None = None,
 ) -> tuple[Choices, list[deep_linking.ContentItem]]:
-    choices = Choices(picked=picked)
+    known = {item.item_id for item in items}
+    choices = Choices(picked=picked, warned=[i for i in dict.fromkeys(warned or []) if i in known])
     chosen: list[deep_linking.ContentItem] = []
     by_id = {item.item_id: item for item in items}
     launch_url = current_app.config["BASE_URL"] + "/lti/launch"
     for item in items:
         choices.titles[item.item_id] = form.get(f"title:{item.item_id}", item.title)
-        choices.points[item.item_id] = form.get(
-            f"points:{item.item_id}", str(item.max_points or DEFAULT_MAX_POINTS)
-        )
+        choices.points[item.item_id] = form.get(f"points:{item.item_id}", _default_points(item))
+    _changed_but_not_chosen(choices, items)
     if not picked:
         choices.errors["item"] = _("Choose at least one item to add.")
     elif len(picked) > 1 and not accept_multiple:
@@ -100,7 +129,7 @@ def _read_choices(
             raw = choices.points[item_id].strip()
             if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= POINTS_MAX:
                 choices.errors[f"points:{item_id}"] = _(
-                    "Enter a whole number of points from 1 to %(max)s.", max=POINTS_MAX
+                    "Enter a whole number of points from 1 to %(max)s.", max=integer(POINTS_MAX)
                 )
             else:
                 points = int(raw)
@@ -150,7 +179,8 @@ def respond() -> ResponseReturnValue:
         chosen: list[deep_linking.ContentItem] = []
     else:
         picked = [i for i in dict.fromkeys(request.form.getlist("item")) if i]
-        choices, chosen = _read_choices(request.form, picked, items, settings.accept_multiple)
+        warned = request.form.getlist("warned")
+        choices, chosen = _read_choices(request.form, picked, items, settings.accept_multiple, warned)
         if choices.errors:
             return _picker(settings, choices, status=400)
     key = current_signing_key(current_app.config["SECRET_KEY"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import signal
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,7 +18,8 @@ from flask import Flask
 from sqlalchemy import event
 
 from lti_tool.extensions import db
-from lti_tool.models import Grade, Launch, WorkerHeartbeat
+from lti_tool.models import Grade, Launch, Platform, WorkerHeartbeat
+from lti_tool.models.base import utcnow
 from lti_tool.services import grades as grade_service
 from lti_tool.services import platforms as platform_service
 from lti_tool.services.grades import scale as grade_scale
@@ -245,3 +247,60 @@ def test_the_gradebook_says_a_grade_is_held_in_english_and_french(make_app: Any,
             french = grade_service.status_of(row, platform_enabled=False)[1]
         assert french != words and "désactivé" in french
         db.session.remove()
+
+
+@pytest.mark.both_dbs
+def test_a_grade_kept_by_a_plugin_that_does_not_call_the_lms_is_held_too(
+    make_app: Any, ags_platform: Any
+) -> None:
+    """Decision 0043 holds every delivery of a disabled platform's grades, whatever the plugin:
+    a webhook or the CSV keeper calls no platform client, so a grade claimed before the disable
+    went on to its plugin (found in the review of decision 0051). Here the CSV keeper (no AGS in
+    the launch): the grade waits, pending, and is kept once the platform is enabled again."""
+    app = make_app(GRADES_DELIVER_IN_PROCESS=False, **FAST)
+    register(app, ags_platform)
+    [launch] = record_launches(app, ags_platform, ["k1"], None)
+    submit(app, launch, 7)
+    with app.app_context():
+        lease, ids = grade_service.claim_due(app, 10)
+        [job] = prepare_many(app, ids, lease)
+        assert job.plugin == "gradebook_export"
+        db.session.commit()
+        _switch(app, ags_platform, False)
+        result = grade_service.send(app, job)
+        assert grade_service.finish(app, job, result) == "retrying"
+        row = db.session.get(Grade, job.grade_id)
+        assert (row.status, row.delivered_version, row.lease_token) == ("pending", 0, None)
+        assert "disabled" in row.last_error
+        db.session.remove()
+    assert grade_service.run_worker(app, once=True).delivered == 0  # held: not claimed again
+    _switch(app, ags_platform, True)
+    assert grade_service.run_worker(app, once=True).delivered == 1
+    assert [(r.status, r.last_error) for r in grades(app)] == [
+        ("delivered", "Kept for the CSV export (no gradebook service in this course)")
+    ]
+    assert sum(ags_platform.hits.values()) == 0, dict(ags_platform.hits)
+
+
+def test_enabling_a_platform_already_enabled_leaves_its_grades_waits_alone(
+    make_app: Any, ags_platform: Any
+) -> None:
+    """Only a disabled platform's grades are released: an Enable sent again (a second click, a
+    second administrator) does not make grades waiting on the platform's Retry-After due now."""
+    app = make_app(**FAST)
+    register(app, ags_platform)
+    launches = _graded(app, ags_platform, ["w1"])
+    _switch(app, ags_platform, False)
+    for launch in launches:
+        submit(app, launch, 8)
+    later = utcnow() + timedelta(hours=1)
+    with app.app_context():  # enabled earlier; its grade now waits as the platform asked
+        db.session.execute(db.update(Platform).values(enabled=True))
+        db.session.execute(db.update(Grade).values(next_attempt_at=later))
+        db.session.commit()
+        db.session.remove()
+    assert _switch(app, ags_platform, True) == 0
+    rows = grades(app)
+    assert [(r.status, r.next_attempt_at.replace(tzinfo=None)) for r in rows] == [
+        ("pending", later.replace(tzinfo=None))
+    ]

@@ -25,7 +25,7 @@ from tests.support.waiting import wait_for
 SESSION_2 = "p3-art-of-the-possible/session-2"
 ASSESSMENT = "partnership-assessment"
 ASSIGNMENT = "p3-art-of-the-possible/assignment"
-POINTS_MESSAGE = "Enter a whole number of points from 1 to 1000."
+POINTS_MESSAGE = "Enter a whole number of points from 1 to 1,000."  # written as the page writes numbers
 
 
 def verify_with_published_key(base_url: str, token: str, audience: str) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from lti_tool.lti import claims as C
-from lti_tool.lti.roles import tool_role
+from lti_tool.lti.roles import observer_only, tool_role
 
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 MEMBER = LIS + "membership#"
@@ -73,6 +73,31 @@ TEACHES_ELSEWHERE = [INST + "Student", INST + "Instructor", MEMBER + "Learner", 
 )
 def test_the_course_role_decides(roles: list[str], expected: str) -> None:
     assert tool_role(roles) == expected
+
+
+TEST_USER = "http://purl.imsglobal.org/vocab/lti/system/person#TestUser"
+
+
+@pytest.mark.parametrize(
+    ("roles", "expected"),
+    [
+        # Canvas's observer (ObserverEnrollment): refused with 422 "not a student" (decision 0050).
+        ([MEMBER + "Mentor", SYS + "User"], True),
+        ([LIS + "membership/Mentor#Advisor"], True),
+        (["Mentor"], True),
+        # An observer who is also a student of the course has a student enrolment: graded.
+        ([MEMBER + "Mentor", MEMBER + "Learner", SYS + "User"], False),
+        # Canvas's "Student view" test student: graded (include_fake_student: true).
+        ([MEMBER + "Learner", TEST_USER, SYS + "User"], False),
+        # A Moodle guest arrives as a plain Learner (get_ims_role has no guest case): not told apart.
+        ([MEMBER + "Learner"], False),
+        ([SYS + "User"], False),
+        ([], False),
+    ],
+)
+def test_only_an_observer_who_is_no_learner_is_never_graded(roles: list[str], expected: bool) -> None:
+    assert observer_only(roles) is expected
+    assert tool_role(roles) == "learner"  # the pages are a learner's all the same (decision 0030)
 
 
 def test_a_learner_who_teaches_elsewhere_cannot_read_the_class_results(launch_as: Any) -> None:

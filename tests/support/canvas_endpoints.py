@@ -245,6 +245,8 @@ def service(p: CanvasPlatform, r: dict[str, Any], m: re.Match[str]) -> Answer:
         return _answer(404, ags_error("Course not found", "not_found"))
     url = f"{p.school_url}{r['path']}"
     if kind == "names_and_roles":
+        from tests.support.canvas_platform import ROLES
+
         who = _access(p, r, NRPS_SCOPE)
         if not isinstance(who, str):
             return who
@@ -253,7 +255,7 @@ def service(p: CanvasPlatform, r: dict[str, Any], m: re.Match[str]) -> Answer:
              "family_name": x.name.split()[-1],
              "email": f"user{x.canvas_id}@school.example", "user_id": x.lti_id,
              "lti11_legacy_user_id": f"legacy-{x.canvas_id}",
-             "roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#" + x.role]}
+             "roles": [r for r in ROLES[x.role] if "/membership" in r]}
             for x in p.people
         ]  # fmt: skip
         page, headers = _paged(url, r["query"], members, 50, 50)

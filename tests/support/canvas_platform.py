@@ -78,7 +78,16 @@ ROLES = {
         ROLE + "membership#Instructor",
         ROLE + "system/person#User",
     ],
+    # ObserverEnrollment; StudentViewEnrollment, the "Student view" test student.
+    "Observer": [ROLE + "membership#Mentor", ROLE + "system/person#User"],
+    "TestStudent": [
+        ROLE + "membership#Learner",
+        "http://purl.imsglobal.org/vocab/lti/system/person#TestUser",
+        ROLE + "system/person#User",
+    ],
 }
+# Whom scores_controller.rb takes: Course#user_is_student?(user, include_fake_student: true).
+STUDENT_ROLES = {"Learner", "TestStudent"}
 GRADED_PLACEMENTS = {
     "link_selection",
     "assignment_selection",
@@ -95,7 +104,7 @@ def opaque(value: str) -> str:
 class Person:
     canvas_id: int
     name: str
-    role: str  # "Learner" or "Instructor"
+    role: str  # a key of ROLES: "Learner", "Instructor", "Observer" or "TestStudent"
     lti_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
     @property
@@ -205,6 +214,13 @@ class CanvasPlatform(IndependentPlatform):
     def person(self, role: str = "Learner", n: int = 0) -> Person:
         return [p for p in self.people if p.role == role][n]
 
+    def enrol(self, name: str, role: str) -> Person:
+        """Someone else in the course: an observer, the "Student view" test student."""
+        assert role in ROLES, role
+        with self.lock:
+            self.people.append(Person(len(self.people) + 1, name, role))
+            return self.people[-1]
+
     def course_navigation_link(self, client_id: str) -> Link:
         """The tool in the course navigation: its resource link is the course's opaque id."""
         link = Link(self.course["id"], "P3 Workshop", client_id, placement="course_navigation")
@@ -254,6 +270,10 @@ class CanvasPlatform(IndependentPlatform):
             },
             "locale": "en",
             LTI + "roles": ROLES[who.role],
+            # An observer's launch names whom they observe (the observees' lti ids).
+            **(
+                {LTI + "role_scope_mentor": [self.person("Learner").lti_id]} if who.role == "Observer" else {}
+            ),
             LTI + "custom": dict(link.custom) if link else {},
             "name": who.name,
             "given_name": who.name.split()[0],

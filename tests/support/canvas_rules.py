@@ -167,7 +167,7 @@ def _time(value: Any) -> datetime | None:
 
 def score_problems(platform: CanvasPlatform, item_id: int, body: Any, content_type: str) -> Answer | None:
     """Canvas's checks of a score, in its order; None when the score is accepted."""
-    from tests.support.canvas_platform import Answer
+    from tests.support.canvas_platform import STUDENT_ROLES, Answer
 
     item = platform.line_items.get(item_id)
     if item is None:
@@ -176,7 +176,7 @@ def score_problems(platform: CanvasPlatform, item_id: int, body: Any, content_ty
         body = {}  # Canvas does not read other bodies: the required fields are then missing
     if not isinstance(body, dict):
         body = {}
-    students = {p.lti_id for p in platform.people if p.role == "Learner"}
+    students = {p.lti_id for p in platform.people if p.role in STUDENT_ROLES}
     if body.get("userId") not in students:
         return Answer(422, ags_error("User not found in course or is not a student", "unprocessable_entity"))
     missing = [k for k in ("userId", "activityProgress", "gradingProgress", "timestamp") if k not in body]
@@ -185,9 +185,18 @@ def score_problems(platform: CanvasPlatform, item_id: int, body: Any, content_ty
     stamp = _time(body["timestamp"])
     if stamp is None:
         return Answer(400, ags_error(f"Provided timestamp of {body['timestamp']} not a valid timestamp"))
+    # The result's updated_at is the timestamp of the last score taken, as the tool sent it
+    # (Lti::Result has record_timestamps = false; update_or_create_result sets it).
     last = platform.results.get((item_id, body["userId"]))
     if last is not None and last["updated_at"] > stamp:
-        return Answer(400, ags_error("Provided timestamp before last updated timestamp", "bad_request"))
+        held = last["updated_at"].astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        return Answer(
+            400,
+            ags_error(
+                f"Provided timestamp of {body['timestamp']} before last updated timestamp of {held}",
+                "bad_request",
+            ),
+        )
     if body.get("activityProgress") not in ACTIVITY or body.get("gradingProgress") not in GRADING:
         return Answer(
             422, ags_error("activityProgress or gradingProgress is not valid", "unprocessable_entity")

@@ -37,7 +37,12 @@ from lti_tool.plugin_manager import GRADE_PASSBACK, UnknownPluginError, plugins
 from lti_tool.services.grades import passback, scale
 from lti_tool.services.grades.held import deliverable
 from lti_tool.services.grades.outbox import grade_for
-from lti_tool.services.grades.tokens import PlatformDisabled, platform_auth, service_client
+from lti_tool.services.grades.tokens import (
+    PlatformDisabled,
+    platform_auth,
+    require_enabled,
+    service_client,
+)
 from lti_tool.services.grades.transport import PluginTransport, line_item_reads
 from lti_tool.services.sql import insert_for
 
@@ -226,12 +231,17 @@ def _send(app: Flask, job: Job) -> PassbackResult:
     except UnknownPluginError as exc:
         return PassbackResult.retry(f"the {job.plugin} plugin is not available ({exc})")
     transport = None
-    if plugin.uses_transport and job.auth is not None:
+    if job.auth is not None:
+        # Disabled since the claim: no call, the grade waits, whatever its plugin (a webhook's
+        # too: a compromised LMS's grades are not sent on, decision 0043, reviewed in 0051).
         try:
-            client = service_client(job.auth, app)
-        except PlatformDisabled as held:  # disabled since the claim: no call, the grade waits
+            if not plugin.uses_transport:
+                require_enabled(job.auth.platform_id)
+            else:
+                client = service_client(job.auth, app)
+                transport = PluginTransport(AgsTransport(client, job.grade.scopes), line_item_reads(app))
+        except PlatformDisabled as held:
             return PassbackResult.retry(held.message)
-        transport = PluginTransport(AgsTransport(client, job.grade.scopes), line_item_reads(app))
     result = PassbackResult.token_expired()
     for _ in range(2):
         try:

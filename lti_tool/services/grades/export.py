@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from lti_tool.models import Launch
+from lti_tool.models.grades import NOT_SENT
 from lti_tool.plugin_api import ExportFile, GradePassback, GradeRecord, call_safely
 from lti_tool.plugin_manager import GRADE_PASSBACK, UnknownPluginError, plugins
 from lti_tool.services.grades import passback
@@ -45,6 +46,7 @@ def export(launch: Launch, plugin_name: str) -> ExportFile | None:
             g.status,
         )
         for g in grades_of_link(launch.resource_link_pk)
+        if g.status != NOT_SENT  # an observer's: no gradebook's (decision 0050)
     ]
     settings = passback.settings_of(plugin, passback.activity_choice(launch.resource_link_pk)[1])
     return call_safely(plugin.export, records, settings)

@@ -14,7 +14,7 @@ from lti_tool.i18n import N_, date_time
 from lti_tool.i18n import gettext as _
 from lti_tool.models import Grade, Launch
 from lti_tool.models.base import utcnow
-from lti_tool.models.grades import DELIVERED, FAILED, PENDING
+from lti_tool.models.grades import DELIVERED, FAILED, NOT_SENT, PENDING
 from lti_tool.services.grades.outbox import kick_after_commit
 from lti_tool.services.grades.roster import roster
 
@@ -58,6 +58,11 @@ def status_of(grade: Grade | None, platform_enabled: bool = True) -> tuple[str, 
         return "delivered", _("%(what)s (since %(when)s)", what=said or _("Delivered to the LMS"), when=when)
     if grade.status == FAILED:
         return "failed", _("Not accepted by the LMS: %(why)s", why=said)
+    if grade.status == NOT_SENT:  # decision 0050: the LMS grades its students, not observers
+        return "not_sent", _(
+            "Not sent to the LMS: this person is in the course as an observer, and the LMS "
+            "gradebook takes only students' grades. The result stays in the tool."
+        )
     if not platform_enabled:
         return "held", _(
             "Held: this LMS is disabled in the tool by its administrator. The grade is kept and "

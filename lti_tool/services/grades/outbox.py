@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from lti_tool.extensions import db, this_app
 from lti_tool.lti.ags import granted_ags_scopes
-from lti_tool.lti.roles import INSTRUCTOR
+from lti_tool.lti.roles import INSTRUCTOR, observer_only
 from lti_tool.models import Grade, Launch
 from lti_tool.models.base import utcnow
-from lti_tool.models.grades import PENDING
+from lti_tool.models.grades import NOT_SENT, PENDING
 from lti_tool.plugin_api import GradeToSend
 from lti_tool.services.grades import passback
 from lti_tool.services.sql import insert_for
@@ -83,7 +83,8 @@ def record_grade(
     Returns the grade row's id, or None when the launch is not in a resource link or is an
     instructor's: LMSs grade learners only (Moodle refuses a score for a user who is not
     gradable in the course, Canvas for one who is not a student), so a teacher trying the
-    activity would leave a grade that can only be refused (decision 0041).
+    activity would leave a grade that can only be refused (decision 0041). An observer's grade
+    is kept as ``not_sent``: shown to the teachers as such, never queued (decision 0050).
     """
     try:
         given, maximum = float(score_given), float(score_maximum)
@@ -99,6 +100,7 @@ def record_grade(
         return None
     claim = ags_claim(launch)
     now = utcnow()
+    sent = not observer_only(_roles(launch))
     values = {
         "plugin": choose_plugin(claim, launch.resource_link_pk),
         "ags_json": json.dumps(claim) if claim else None,
@@ -107,7 +109,7 @@ def record_grade(
         "score_maximum": maximum,
         "comment": str(comment or "")[:4000],
         "graded_at": now,
-        "status": PENDING,
+        "status": PENDING if sent else NOT_SENT,
         "attempts": 0,
         "next_attempt_at": now,
         "last_error": "",
@@ -139,8 +141,19 @@ def record_grade(
         db.session.execute(
             update(Grade).where(Grade.id == grade_id).values(version=Grade.version + 1, **values)
         )
-    kick_after_commit()
+    if sent:
+        kick_after_commit()
+    else:
+        log.info("grade of launch %s kept, not sent: an observer's, which the LMS does not take", launch.id)
     return grade_id
+
+
+def _roles(launch: Launch) -> list[str]:
+    try:
+        roles = json.loads(launch.roles_json or "[]")
+    except ValueError:
+        return []
+    return [r for r in roles if isinstance(r, str)] if isinstance(roles, list) else []
 
 
 def _on_activity_graded(sender: Any, **kwargs: Any) -> None:

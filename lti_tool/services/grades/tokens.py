@@ -99,6 +99,13 @@ def _enabled(platform_id: int) -> bool:
     return bool(enabled)
 
 
+def require_enabled(platform_id: int) -> None:
+    """PlatformDisabled unless the platform is enabled now: for a delivery that builds no platform
+    client (a webhook, the CSV keeper), so that it is held like the others (decision 0051)."""
+    if not _enabled(platform_id):
+        raise PlatformDisabled(platform_id)
+
+
 def service_client(auth: PlatformAuth | Platform, app: Flask | None = None) -> ServiceClient:
     """An authorised client for one platform's services (AGS, NRPS): the only way to build one.
     Raises PlatformDisabled for a platform disabled in /admin: a Platform row read in this
