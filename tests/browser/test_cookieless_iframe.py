@@ -19,6 +19,7 @@ def open_workshop(page: Any, app: Flask, storage: bool) -> Any:
     frame = open_activity(app, page, "Ben Tremblay")
     if not storage:
         page.get_by_role("link", name="turn off").click()
+        page.wait_for_url(lambda url: "storage=0" in url)  # the page left says "on", and has a tool frame too
         assert page.locator("#storage-mode").inner_text() == "off"
     return frame
 

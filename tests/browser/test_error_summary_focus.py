@@ -25,7 +25,7 @@ def test_a_refused_settings_save_puts_the_focus_on_the_error_summary(app: Flask,
     frame.get_by_role("button", name="Save settings").click()
     frame.get_by_role("alert").filter(has_text="Nothing was saved").wait_for()
     tool = page.frame(name="tool-frame")
-    tool.wait_for_function("document.readyState === 'complete'")
+    tool.wait_for_function("() => document.readyState === 'complete'")
     assert tool.evaluate("document.activeElement.id") == "settings-problems"
     # Tab goes on from the summary to its first link, the field to correct.
     page.keyboard.press("Tab")

@@ -10,7 +10,7 @@ from flask import Flask
 
 from lti_tool.lti.session import read_token
 from lti_tool.services import grades as grade_service
-from tests.browser.demo_course import ASSESSMENT_TITLE, open_activity, place_items
+from tests.browser.demo_course import ASSESSMENT_TITLE, open_activity, place_items, tool_at
 from tests.grades.conftest import FAST, submit
 
 
@@ -19,6 +19,7 @@ def test_grade_submitted_in_demo_course_appears_in_demo_gradebook(make_app: Any,
     place_items(app, page, ASSESSMENT_TITLE)  # the graded item: the demo LMS makes its column
     frame = open_activity(app, page, "Ben Tremblay", ASSESSMENT_TITLE)
     frame.get_by_role("heading", level=1, name="Partnership self-assessment").wait_for()
+    tool_at(page, "**/app/**")  # session.js (deferred) puts the page's address in place of /lti/launch
     tool_url = next(f.url for f in page.frames if "/app/" in f.url)
     with app.test_request_context():
         launch_id = read_token(parse_qs(urlsplit(tool_url).query)["lt"][0]).id

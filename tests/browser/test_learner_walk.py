@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from tests.browser.demo_course import ASSESSMENT_TITLE, FRAME, place_items
+from tests.browser.demo_course import ASSESSMENT_TITLE, FRAME, place_items, tool_at
 
 FOCUSED = "document.activeElement && (document.activeElement.id || document.activeElement.tagName)"
 
@@ -21,7 +21,7 @@ def _ben_in_french(app: Flask, page: Any, activity: str) -> tuple[Any, Any]:
     page.get_by_role("link", name=activity, exact=True).click()
     frame = page.frame_locator(FRAME)
     frame.locator("h1").wait_for()
-    tool = page.frame(name="tool-frame")
+    tool = tool_at(page, "**/app/**")  # its address, not /lti/launch: session.js has run
     assert tool.evaluate("document.documentElement.clientWidth") <= 320
     return frame, tool
 
@@ -40,7 +40,7 @@ def test_an_empty_partnership_name_is_refused_in_french_with_the_focus_on_the_fi
         has_text="Nommez le partenariat que vous évaluerez."
     ).wait_for()
     tool = page.frame(name="tool-frame")
-    tool.wait_for_function("document.readyState === 'complete'")  # error-summary.js has run
+    tool.wait_for_function("() => document.readyState === 'complete'")  # error-summary.js has run
     assert tool.evaluate(FOCUSED) == "partnership"
     page.keyboard.type("Le PPP du port")
     page.keyboard.press("Enter")

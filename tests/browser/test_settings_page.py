@@ -66,6 +66,7 @@ def test_teacher_uploads_the_example_catalogue_and_then_a_broken_one(
     frame.get_by_role("button", name="Save settings").click()
     summary = frame.get_by_role("alert").filter(has_text="Nothing was saved")
     summary.wait_for()
+    page.frame(name="tool-frame").wait_for_function("() => document.readyState === 'complete'")  # scripts ran
     problems = summary.get_by_role("listitem").all_inner_texts()
     assert any(p.startswith("Uploaded mechanisms: your file: Line 3, column 5 (“effort”)") for p in problems)
     assert any("Line 5, column 1 (“id”)" in p and "already used on line 2" in p for p in problems)

@@ -37,6 +37,7 @@ def test_points_typed_for_an_unticked_assignment_are_not_dropped_without_a_word(
     frame.get_by_role("button", name="Add to the course").click()
     summary = frame.locator("#picker-errors")
     summary.wait_for()
+    page.frame(name="tool-frame").wait_for_function("() => document.readyState === 'complete'")  # scripts ran
     assert _focused(page) == "picker-errors"
     assert f"You changed “{ASSESSMENT_TITLE}” without choosing it" in summary.inner_text()
     # The summary's link leads to the checkbox, which names the problem too.
