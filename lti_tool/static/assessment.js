@@ -125,8 +125,11 @@
           hidden("o.", item).value = data.value;
           clearConflict(item);
           say(item, words.saved);
-          if (count) { count.textContent = data.answered; }
-          if (bar) { bar.value = data.answered; }
+          // Saves of two questions can come back in either order; an attempt's answers are
+          // never taken away, so the highest count is the newest.
+          var answered = Math.max(data.answered, Number(count ? count.textContent : 0) || 0);
+          if (count) { count.textContent = answered; }
+          if (bar) { bar.value = answered; }
         } else if (response.status === 409 && data.error === "conflict") {
           showConflict(item, data);
         } else if (response.status === 409 && data.error === "submitted") {

@@ -99,6 +99,34 @@ def test_two_tabs_on_one_attempt_lose_nothing(app: Flask, chromium: Any, page: A
         other.close()
 
 
+def test_the_answered_count_never_goes_back_when_saves_come_back_out_of_order(app: Flask, page: Any) -> None:
+    """Two answers saved at once: the later save's answer (2 answered) comes back first, the
+    earlier one's (1 answered) after it. The page keeps saying 2: answers are never taken away."""
+    place_items(app, page, ASSESSMENT_TITLE)
+    frame = open_assessment(app, page)
+    frame.get_by_label("Which partnership will you assess?").fill("Harbour renewal P3")
+    frame.get_by_role("button", name="Begin the self-assessment").click()
+    frame.get_by_text("Area 1 of 12").wait_for()
+    held: list[tuple[Any, Any]] = []
+
+    def hold_the_first(route: Any) -> None:
+        if held:
+            route.continue_()
+        else:  # saved at the server, its answer kept back
+            held.append((route, route.fetch()))
+
+    page.route("**/app/assessment/answer", hold_the_first)
+    question(frame, "need-1").locator("input[type=radio][value='2']").check()
+    while not held:  # the route's handler runs while Playwright waits
+        page.wait_for_timeout(50)
+    choose(frame, "need-2", "3")
+    assert frame.locator("#answered-count").inner_text() == "2"
+    route, response = held[0]
+    route.fulfill(response=response)
+    question(frame, "need-1").locator(".question-status").filter(has_text="Saved.").wait_for()
+    assert frame.locator("#answered-count").inner_text() == "2"
+
+
 def test_the_scale_is_one_line_where_it_fits_and_stacked_where_not(app: Flask, page: Any) -> None:
     place_items(app, page, ASSESSMENT_TITLE)
     frame = open_assessment(app, page)
