@@ -234,8 +234,9 @@ def set_enabled(platform: Platform, enabled: bool) -> int:
     was_enabled = platform.enabled
     platform.enabled = enabled
     released = 0
-    if enabled and not was_enabled:  # an Enable sent again leaves Retry-After waits alone
-        released = release(platform.id)
+    if enabled:
+        if not was_enabled:  # an Enable sent again leaves Retry-After waits alone
+            released = release(platform.id)
     else:  # counted in the database: two administrators' disables both count
         platform.session_epoch = Platform.session_epoch + 1
     db.session.commit()

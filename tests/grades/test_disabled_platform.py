@@ -299,7 +299,13 @@ def test_enabling_a_platform_already_enabled_leaves_its_grades_waits_alone(
         db.session.execute(db.update(Grade).values(next_attempt_at=later))
         db.session.commit()
         db.session.remove()
+    with app.app_context():
+        epoch = db.session.scalar(db.select(Platform.session_epoch))
+        db.session.remove()
     assert _switch(app, ags_platform, True) == 0
+    with app.app_context():  # nor does it end the platform's sessions, as a disable does
+        assert db.session.scalar(db.select(Platform.session_epoch)) == epoch
+        db.session.remove()
     rows = grades(app)
     assert [(r.status, r.next_attempt_at.replace(tzinfo=None)) for r in rows] == [
         ("pending", later.replace(tzinfo=None))
