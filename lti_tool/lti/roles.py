@@ -75,7 +75,7 @@ def tool_role(roles: Iterable[str]) -> str:
     """instructor if a context role is a teaching one; with no context role at all, if the person
     is a system or institution administrator; else learner."""
     listed = list(roles)
-    context = [p for p in map(_context_principal, listed) if p is not None]
+    context = _context_roles(listed)
     if context:
         return INSTRUCTOR if any(p in _STAFF_CONTEXT_ROLES for p in context) else LEARNER
     return INSTRUCTOR if any(_is_admin_role(r) for r in listed) else LEARNER
@@ -85,5 +85,10 @@ def observer_only(roles: Iterable[str]) -> bool:
     """An observer (context role Mentor, or a sub-role of it) who is not also a Learner of the
     course: a learner to the tool's pages, but no LMS takes their score (Canvas's observer
     enrolment is no student enrolment: 422 "not a student"; decision 0050)."""
-    context = {p for p in map(_context_principal, roles) if p is not None}
+    context = _context_roles(roles)
     return "Mentor" in context and "Learner" not in context
+
+
+def _context_roles(roles: Iterable[str]) -> list[str]:
+    """The principal context roles among ``roles`` (institution, system and unknown left out)."""
+    return [p for p in map(_context_principal, roles) if p is not None]
