@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from flask import Flask
 from flask.cli import FlaskGroup, ScriptInfo
 
 from lti_tool.settings import ENV_PREFIX, RESERVED_PREFIX, load_settings
@@ -51,11 +50,9 @@ def _documented_commands() -> list[tuple[str, str]]:
     return found
 
 
-def _resolve(app: Flask, words: list[str]) -> tuple[click.Command, list[str]]:
+def _resolve(ctx: click.Context, words: list[str]) -> tuple[click.Command, list[str]]:
     """The command the words name (groups descended) and the words left over."""
-    root = FlaskGroup(create_app=lambda: app)
-    ctx = click.Context(root, obj=ScriptInfo(create_app=lambda: app))
-    command: click.Command = root
+    command: click.Command = ctx.command
     while words and isinstance(command, click.Group) and not words[0].startswith("-"):
         sub = command.get_command(ctx, words[0])
         assert sub is not None, f"no command {words[0]!r} under {command.name or 'flask'!r}"
@@ -67,21 +64,27 @@ def test_every_command_in_the_admin_docs_exists_with_its_options(make_tool_app: 
     app = make_tool_app(DEMO=True)  # `demo run` (README) exists only with the demo on
     commands = _documented_commands()
     assert len(commands) > 30  # the parser still finds them
-    for doc, line in commands:
-        # "platform list | show ID | remove ID": alternatives under the same group.
-        first, *alternatives = [part.split() for part in line.split(" | ")]
-        group_path = [w for w in first if not w.startswith(("-", "[", "<", '"'))][:-1]
-        for words in [first, *[[*group_path[:1], *alt] for alt in alternatives]]:
-            try:
-                command, rest = _resolve(app, [w.strip("[]") for w in words])
-            except AssertionError as exc:
-                raise AssertionError(f"{doc}: `flask --app lti_tool {line}`: {exc}") from None
-            assert not isinstance(command, click.Group), f"{doc}: `{line}` names a group, not a command"
-            known = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
-            for word in rest:
-                if word.startswith("--"):
-                    option = word.split("=")[0]
-                    assert option in known, f"{doc}: `flask --app lti_tool {line}`: no option {option}"
+    # FlaskGroup pushes the app's context into the click context: closed by the with.
+    with click.Context(FlaskGroup(create_app=lambda: app), obj=ScriptInfo(create_app=lambda: app)) as ctx:
+        for doc, line in commands:
+            _check_command(ctx, doc, line)
+
+
+def _check_command(ctx: click.Context, doc: str, line: str) -> None:
+    # "platform list | show ID | remove ID": alternatives under the same group.
+    first, *alternatives = [part.split() for part in line.split(" | ")]
+    group_path = [w for w in first if not w.startswith(("-", "[", "<", '"'))][:-1]
+    for words in [first, *[[*group_path[:1], *alt] for alt in alternatives]]:
+        try:
+            command, rest = _resolve(ctx, [w.strip("[]") for w in words])
+        except AssertionError as exc:
+            raise AssertionError(f"{doc}: `flask --app lti_tool {line}`: {exc}") from None
+        assert not isinstance(command, click.Group), f"{doc}: `{line}` names a group, not a command"
+        known = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
+        for word in rest:
+            if word.startswith("--"):
+                option = word.split("=")[0]
+                assert option in known, f"{doc}: `flask --app lti_tool {line}`: no option {option}"
 
 
 def test_every_setting_named_in_the_admin_docs_is_a_setting() -> None:
