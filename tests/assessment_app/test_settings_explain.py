@@ -172,3 +172,23 @@ def test_the_saved_notice_says_them_in_french(launch_as: Any) -> None:
         "Transmission des notes\u00a0: la valeur par défaut de l'outil (pour l'instant\u00a0: Automatique).",
     ):
         assert said in notice, (said, notice)
+
+
+def test_the_class_view_says_the_settings_in_the_settings_words(teacher: Taker) -> None:
+    """The class view said "grading: on completion" and "retakes not allowed" where the settings
+    and their saved notice say "Full marks on submission" and "Learners take it once"."""
+    for extra, grade, attempts in (
+        ({}, "grading: full marks on submission, out of", "learners take it once."),
+        (
+            {"grading": "model", "retakes": "on"},
+            "grading: the scoring model's overall result, out of",
+            "learners may take it again.",
+        ),
+    ):
+        notice = saved_notice(teacher, {**SETTINGS, **extra})
+        assert attempts.capitalize() in notice
+        page = teacher.get("/app/assessment/").text
+        line = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", page.split("<h1>")[1])))
+        line = line.split("Scoring model:")[1].split("Change the settings")[0]
+        assert grade in line and attempts in line, line
+        assert "on completion" not in line and "retakes" not in line, line
