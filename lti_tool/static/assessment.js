@@ -114,6 +114,9 @@
       headers: {
         "Content-Type": "application/json",
         "Accept": "application/json",
+        // A refusal the tool writes before it knows the launch (an expired session) is in the
+        // page's language, not the browser's.
+        "Accept-Language": document.documentElement.lang || "en",
         "X-Launch-Token": form.elements.lt.value,
         "X-CSRF-Token": form.elements.csrf_token.value
       },

@@ -67,6 +67,7 @@
       credentials: "same-origin",
       headers: {
         "Accept": "application/json",
+        "Accept-Language": document.documentElement.lang || "en",  // refusals in the page's language
         "X-Launch-Token": form.elements.lt.value,
         "X-CSRF-Token": form.elements.csrf_token.value
       }
