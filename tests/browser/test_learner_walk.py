@@ -123,7 +123,9 @@ def test_a_save_after_the_session_expired_is_refused_in_the_page_s_language(
     the learner taps an answer. The tool no longer knows the launch, so it answered in the
     browser's language (Chromium's here, English, as many phones are): "Non enregistrée : Your
     session has expired. Open the activity again from your course." in a French page. The page's
-    requests now say its language; the reflection's save too."""
+    requests now say its language; the reflection's save too. And the message went on "choose it
+    again" (the reflection's: "try Save reflection", which posts the text to a refusal page),
+    which cannot work once the session is over: it says to copy the text instead."""
     place_items(app, page, ASSESSMENT_TITLE)
     frame, tool = _ben_in_french(app, page, ASSESSMENT_TITLE)
     frame.locator("#partnership").fill("Le PPP du port")
@@ -137,6 +139,8 @@ def test_a_save_after_the_session_expired_is_refused_in_the_page_s_language(
     status.filter(has_text="Non enregistrée").wait_for()
     said = status.inner_text()
     assert "Votre session a expiré." in said and "expired" not in said, said
+    # Choosing again cannot help once the session is over: the message no longer says to.
+    assert "choisissez-le de nouveau" not in said, said
     # The same for a session's reflection, typed after the tab came back.
     frame, tool = _ben_in_french(app, page, "P3 Workshop")
     tool.goto(re.sub(r"/app/[^?]*", "/app/w/p3-art-of-the-possible/sessions/session-1", tool.url, count=1))
@@ -147,3 +151,5 @@ def test_a_save_after_the_session_expired_is_refused_in_the_page_s_language(
     message.filter(has_text="Non enregistrée").wait_for()
     said = message.inner_text()
     assert "Votre session a expiré." in said and "expired" not in said, said
+    # "Save reflection" would post the text with the expired token: copy it first, instead.
+    assert "essayez" not in said and "Copiez votre texte" in said, said
