@@ -131,4 +131,5 @@ def test_coming_back_names_the_partnership_without_gluing_it_to_the_sentence(lau
     submit(ben)
     page = text_of(ben.get("/app/assessment/").get_data(as_text=True))
     assert "portant sur Le PPP" not in page, page
-    assert re.search(r"Vous avez soumis la tentative 1, sur le partenariat « Le PPP du port », le \d+ \w+ \d{4}\.", page), page
+    said = r"Vous avez soumis la tentative 1, sur le partenariat « Le PPP du port », le \d+ \w+ \d{4}\."
+    assert re.search(said, page), page
