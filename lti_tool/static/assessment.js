@@ -114,6 +114,9 @@
       headers: {
         "Content-Type": "application/json",
         "Accept": "application/json",
+        // A refusal the tool writes before it knows the launch (an expired session) is in the
+        // page's language, not the browser's.
+        "Accept-Language": document.documentElement.lang || "en",
         "X-Launch-Token": form.elements.lt.value,
         "X-CSRF-Token": form.elements.csrf_token.value
       },
@@ -137,13 +140,15 @@
           showSubmitted(data.report_url);
         } else {
           // A proxy's page (no JSON) is said in words, never as a status code.
-          throw new Error(data.message || words.unreadable);
+          var refused = new Error(data.message || words.unreadable);
+          refused.ended = response.status === 401;  // the session is over: trying again cannot help
+          throw refused;
         }
       });
     }).catch(function (error) {
       s.failed = true;
       var message = error instanceof TypeError ? words.offline : error.message;
-      say(item, words.failed.replace("{message}", message));
+      say(item, (error.ended ? words.ended : words.failed).replace("{message}", message));
     }).then(function () {
       s.busy = false;
       if (s.next !== null) {

@@ -67,6 +67,7 @@
       credentials: "same-origin",
       headers: {
         "Accept": "application/json",
+        "Accept-Language": document.documentElement.lang || "en",  // refusals in the page's language
         "X-Launch-Token": form.elements.lt.value,
         "X-CSRF-Token": form.elements.csrf_token.value
       }
@@ -78,14 +79,19 @@
           return;
         }
         // A proxy's page (no JSON) is said in words, never as a status code.
-        if (!response.ok) { throw new Error(data.message || words.unreadable); }
+        if (!response.ok) {
+          var refused = new Error(data.message || words.unreadable);
+          refused.ended = response.status === 401;  // the session is over: "Save reflection" cannot help
+          throw refused;
+        }
         lastSaved = text;
         version.value = String(data.version);
         say(field.value === text ? words.saved : words.saving);
       });
     }).catch(function (error) {
       failed = true;
-      say(fill(words.failed, { message: error instanceof TypeError ? words.offline : error.message }));
+      var message = error instanceof TypeError ? words.offline : error.message;
+      say(fill(error.ended ? words.ended : words.failed, { message: message }));
     }).then(function () {
       saving = false;
       form.removeAttribute("data-saving");

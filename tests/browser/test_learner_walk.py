@@ -114,3 +114,42 @@ def test_the_focus_ring_stands_out_from_the_page_at_3_to_1(app: Flask, page: Any
         name = tool.evaluate("(el) => el.tagName + ' ' + el.innerText.slice(0, 20)", focused)
         found[name] = round(tool.evaluate(CONTRAST, focused), 2)
     assert len(found) >= 4 and all(ratio >= 3 for ratio in found.values()), found
+
+
+def test_a_save_after_the_session_expired_is_refused_in_the_page_s_language(
+    app: Flask, page: Any, clock: Any
+) -> None:
+    """A phone puts the tab away for 20 minutes (its timers stop: the token is not renewed), then
+    the learner taps an answer. The tool no longer knows the launch, so it answered in the
+    browser's language (Chromium's here, English, as many phones are): "Non enregistrée : Your
+    session has expired. Open the activity again from your course." in a French page. The page's
+    requests now say its language; the reflection's save too. And the message went on "choose it
+    again" (the reflection's: "try Save reflection", which posts the text to a refusal page),
+    which cannot work once the session is over: it says to copy the text instead."""
+    place_items(app, page, ASSESSMENT_TITLE)
+    frame, tool = _ben_in_french(app, page, ASSESSMENT_TITLE)
+    frame.locator("#partnership").fill("Le PPP du port")
+    frame.locator("#begin").focus()
+    page.keyboard.press("Enter")
+    frame.get_by_text("Domaine 1 sur 12").wait_for()
+    clock.install(app).advance(20 * 60)  # past LAUNCH_TOKEN_TTL (15 minutes)
+    frame.locator("fieldset.rating").first.get_by_role("radio").first.focus()
+    page.keyboard.press("ArrowRight")
+    status = frame.locator("fieldset.rating").first.locator(".question-status")
+    status.filter(has_text="Non enregistrée").wait_for()
+    said = status.inner_text()
+    assert "Votre session a expiré." in said and "expired" not in said, said
+    # Choosing again cannot help once the session is over: the message no longer says to.
+    assert "choisissez-le de nouveau" not in said, said
+    # The same for a session's reflection, typed after the tab came back.
+    frame, tool = _ben_in_french(app, page, "P3 Workshop")
+    tool.goto(re.sub(r"/app/[^?]*", "/app/w/p3-art-of-the-possible/sessions/session-1", tool.url, count=1))
+    clock.advance(20 * 60)
+    frame.locator("#reflection-text").focus()
+    page.keyboard.type("Une idée.")
+    message = frame.locator("#reflection-status")
+    message.filter(has_text="Non enregistrée").wait_for()
+    said = message.inner_text()
+    assert "Votre session a expiré." in said and "expired" not in said, said
+    # "Save reflection" would post the text with the expired token: copy it first, instead.
+    assert "essayez" not in said and "Copiez votre texte" in said, said

@@ -5,10 +5,11 @@ tests/browser/test_learner_walk.py)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lti_tool.lti import claims as C
-from tests.assessment_app.test_class_view import ITEM
+from tests.assessment_app.test_class_view import ITEM, answer_all, submit
 from tests.support.grades import text_of
 
 ASSIGNMENT_PAGE = "/app/w/p3-art-of-the-possible/assignment"
@@ -106,3 +107,29 @@ def test_an_address_the_tool_does_not_have_answers_in_the_launch_s_language(laun
         english.get("/app/w/p3-art-of-the-possible/sessions/session-1/notes").get_data(as_text=True)
     )
     assert "This address is not a page of this activity" in page and "spelling" not in page, page
+
+
+def test_the_overview_says_a_session_is_not_yet_read_not_that_it_is_closed(launch_as: Any) -> None:
+    """The workshop's first page marked every session « Pas encore ouverte »: in French a session
+    « pas encore ouverte » is one that is not open yet (locked), and a learner on a phone took
+    the six sessions for closed. It is the learner who has not opened it: « consultée »."""
+    ben = launch_as("learner", sub="ben", item="p3-art-of-the-possible/session-1", locale="fr-CA")
+    assert ben.get("/app/w/p3-art-of-the-possible/sessions/session-1").status_code == 200
+    page = text_of(ben.get("/app/w/p3-art-of-the-possible/").get_data(as_text=True))
+    assert "ouverte" not in page.lower(), page
+    assert "Consultée" in page and "Pas encore consultée" in page, page
+
+
+def test_coming_back_names_the_partnership_without_gluing_it_to_the_sentence(launch_as: Any) -> None:
+    """Back on the start page: « Vous évaluez Le PPP du port et avez répondu… », then « Vous avez
+    soumis la tentative 1, portant sur Le PPP du port, le… »: the learner's own name, capital
+    article and all, glued into the sentence (the questions' page quotes it since the last walk)."""
+    ben = _begun(launch_as, "fr-CA", name="Le PPP du port")
+    page = text_of(ben.get("/app/assessment/").get_data(as_text=True))
+    assert "Vous évaluez le partenariat « Le PPP du port » et avez répondu à 0 question sur 61." in page, page
+    answer_all(ben, 3, name="Le PPP du port")
+    submit(ben)
+    page = text_of(ben.get("/app/assessment/").get_data(as_text=True))
+    assert "portant sur Le PPP" not in page, page
+    said = r"Vous avez soumis la tentative 1, sur le partenariat « Le PPP du port », le \d+ \w+ \d{4}\."
+    assert re.search(said, page), page

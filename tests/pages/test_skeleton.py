@@ -84,10 +84,10 @@ def test_the_language_of_the_launch_is_followed_both_ways(launch_as: Any) -> Non
     french = launch_as("learner", sub="fred", locale="fr-CA")
     assert "Not opened yet" in page_text(english)
     fr = page_text(french)
-    assert "Not opened yet" not in fr and "Pas encore ouverte" in fr and '<html lang="fr-CA">' in fr
+    assert "Not opened yet" not in fr and "Pas encore consultée" in fr and '<html lang="fr-CA">' in fr
     assert "Signed in as" not in fr
     en = page_text(english)
-    assert "Not opened yet" in en and '<html lang="en">' in en and "Pas encore ouverte" not in en
+    assert "Not opened yet" in en and '<html lang="en">' in en and "Pas encore consultée" not in en
 
 
 def test_the_role_decides_the_menu_and_the_words(launch_as: Any) -> None:
