@@ -175,7 +175,7 @@ def test_a_setting_with_what_looks_like_an_inline_comment_is_named_not_shown(
     said = app.test_cli_runner().invoke(args=["check"], env=french).output  # type: ignore[arg-type]
     assert (
         "la valeur de LTI_TOOL_OUTBOUND_ALLOWLIST contient ce qui ressemble à un commentaire en fin de "
-        "ligne (une espace, puis #)\u00a0: le fichier de paramètres (EnvironmentFile de systemd) le "
+        "ligne (un espace, puis #)\u00a0: le fichier de paramètres (EnvironmentFile de systemd) le "
         "garde dans la valeur. Correctif\u00a0: mettez le commentaire sur une ligne à part dans le "
         "fichier de paramètres."
     ) in said, said
