@@ -128,6 +128,7 @@
   function keepTheirs(theirs, theirsVersion) {
     field.value = theirs;
     lastSaved = theirs;
+    if (drafts) { drafts.forget(); }  // the person chose the other text: theirs is not offered again
     version.value = String(theirsVersion);
     settle();
     count();

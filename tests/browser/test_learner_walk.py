@@ -8,7 +8,12 @@ import re
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select
 
+from lti_tool.extensions import db
+from lti_tool.models import Launch
+from lti_tool.services import progress as progress_service
+from tests.browser.conftest import run_axe
 from tests.browser.demo_course import ASSESSMENT_TITLE, FRAME, place_items, tool_at
 
 FOCUSED = "document.activeElement && (document.activeElement.id || document.activeElement.tagName)"
@@ -206,8 +211,40 @@ def test_a_reflection_refused_after_the_session_expired_comes_back_at_the_next_l
     status = frame.locator("#reflection-status")
     assert "n'était pas enregistré, est de retour dans la zone" in status.inner_text(), status.inner_text()
     status.filter(has_text="de retour dans la zone et maintenant enregistré.").wait_for()
+    assert run_axe(page, tool) == []
     assert tool.evaluate(DRAFTS) == 0  # saved: the browser forgets it
     tool = _session_1(page, tool)  # once more: the server has it
     assert frame.locator("#reflection-text").input_value() == "Une idée à garder."
     assert frame.locator("#reflection-status").inner_text() == ""
     assert tool.evaluate(DRAFTS) == 0
+
+
+def test_a_draft_written_on_an_older_text_is_shown_beside_the_newer_one_not_saved_over_it(
+    app: Flask, storing_page: Any, clock: Any
+) -> None:
+    """The kept text was written on the reflection as it was then; if it was saved elsewhere
+    since (another device), putting the draft back must not overwrite it silently: both are
+    shown, and the text the person sets aside is not offered again."""
+    page = storing_page
+    frame, tool = _ben_in_french(app, page, "P3 Workshop")
+    tool = _session_1(page, tool)
+    clock.install(app).advance(20 * 60)
+    frame.locator("#reflection-text").focus()
+    page.keyboard.type("Écrit sur le téléphone.")
+    frame.locator("#reflection-status").filter(has_text="Non enregistrée").wait_for()
+    with app.app_context():  # meanwhile, on another device
+        launch = db.session.scalars(select(Launch).order_by(Launch.created_at.desc())).first()
+        progress_service.save_reflection(launch, "p3-art-of-the-possible", "session-1", "Écrit ailleurs.", 0)
+
+    frame, tool = _ben_in_french(app, page, "P3 Workshop")
+    tool = _session_1(page, tool)
+    conflict = frame.locator("#reflection-conflict")
+    conflict.wait_for()
+    assert "Écrit ailleurs." in conflict.inner_text()
+    assert frame.locator("#reflection-text").input_value() == "Écrit sur le téléphone."
+    conflict.get_by_role("button", name="Garder l'autre").click()
+    assert frame.locator("#reflection-text").input_value() == "Écrit ailleurs."
+    assert tool.evaluate(DRAFTS) == 0
+    tool = _session_1(page, tool)
+    assert frame.locator("#reflection-text").input_value() == "Écrit ailleurs."
+    assert frame.locator("#reflection-conflict").count() == 0
