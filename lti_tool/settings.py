@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -98,7 +99,14 @@ def _describe_errors(messages: Any, raw: Mapping[str, Any]) -> list[str]:
     lines = []
     for name, errors in dict(messages).items():
         text = " ".join(map(str, errors)) if isinstance(errors, list) else str(errors)
-        lines.append(f"{ENV_PREFIX}{name}: {text} (got {raw.get(name)!r})")
+        value = raw.get(name)
+        line = f"{ENV_PREFIX}{name}: {text} (got {value!r})"
+        if isinstance(value, str) and re.search(r"\s#", value):
+            line += (
+                " - an inline comment? systemd's EnvironmentFile keeps it in the value:"
+                " give the comment a line of its own"
+            )
+        lines.append(line)
     return lines
 
 
@@ -164,6 +172,7 @@ def check_settings(settings: Mapping[str, Any]) -> None:
     """Refuse to start with settings that are unsafe in production (types were checked on load)."""
     if settings.get("SECRET_KEY") in KNOWN_PUBLIC_SECRET_KEYS:
         raise SettingsError(f"{ENV_PREFIX}SECRET_KEY is a published value: use a long random one")
+    _check_database_driver(str(settings["DATABASE_URL"]))
     if settings["ENV"] != "production":
         return
     problems = []
@@ -177,6 +186,18 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         problems.append(f"{ENV_PREFIX}BASE_URL must be https:// in production (LMS iframes need it)")
     if problems:
         raise SettingsError("Unsafe settings for production: " + "; ".join(problems))
+
+
+def _check_database_driver(url: str) -> None:
+    """PostgreSQL needs the [postgres] extra; without it SQLAlchemy would stop with a traceback."""
+    import importlib.util
+
+    if url.startswith("postgresql://") and importlib.util.find_spec("psycopg") is None:
+        raise SettingsError(
+            f"{ENV_PREFIX}DATABASE_URL is PostgreSQL, but its driver (psycopg) is not installed:"
+            " install the tool with its postgres extra, pip install 'p3-workshop-lti[postgres]'"
+            " (or '<wheel>[postgres,serve]'), into the tool's virtualenv"
+        )
 
 
 def instance_secret_key(instance_path: str) -> str:

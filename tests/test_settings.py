@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,24 @@ def test_every_setting_the_code_reads_is_declared_exactly_once() -> None:
     schema_source = (ROOT / "lti_tool" / "settings_schema.py").read_text()
     for name in FIELDS:
         assert len(re.findall(rf"^\s+{name} = ", schema_source, re.M)) == 1, name
+
+
+def test_postgresql_without_its_driver_stops_start_up_saying_what_to_install(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A wheel installed without the [postgres] extra: a traceback from SQLAlchemy, before.
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    with pytest.raises(SettingsError) as err:
+        load_settings({"LTI_TOOL_DATABASE_URL": "postgresql://p3@/p3?host=/var/run/postgresql"})
+    assert "LTI_TOOL_DATABASE_URL" in str(err.value) and "psycopg" in str(err.value)
+    assert "p3-workshop-lti[postgres]" in str(err.value)
+    assert load_settings({"LTI_TOOL_DATABASE_URL": "sqlite://"})["DATABASE_URL"] == "sqlite://"
+
+
+def test_a_value_refused_with_an_inline_comment_says_that_systemd_keeps_it() -> None:
+    # An EnvironmentFile line `LTI_TOOL_PROXY_FIX=1  # one proxy` reaches the tool as "1  # one proxy".
+    with pytest.raises(SettingsError) as err:
+        load_settings({"LTI_TOOL_PROXY_FIX": "1  # one proxy", "LTI_TOOL_LOG_LEVEL": "INFO"})
+    assert "LTI_TOOL_PROXY_FIX: Not a valid integer." in str(err.value)
+    assert "an inline comment?" in str(err.value) and "a line of its own" in str(err.value)
+    with pytest.raises(SettingsError) as plain:
+        load_settings({"LTI_TOOL_PROXY_FIX": "one"})
+    assert "comment" not in str(plain.value)

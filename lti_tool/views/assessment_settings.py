@@ -81,7 +81,8 @@ def settings_in_use() -> dict[str, Any]:
     """What this activity's saved settings put in use (the "Settings saved" summary)."""
     launch = activity.assessment_launch()
     settings = activity_settings.load(activity.link_of(launch))
-    return settings_help.in_use(settings, plugins(), default_instrument())
+    manager = plugins()
+    return settings_help.in_use(settings, manager, default_instrument(), _default_passback(manager))
 
 
 @bp.get("/settings/example-catalogue.<fmt>")

@@ -126,9 +126,13 @@ def example_catalogue(manager: PluginManager, instrument: Instrument, fmt: str) 
     return example_csv(rows) if fmt == "csv" else example_yaml(rows)
 
 
-def in_use(settings: Mapping[str, Any], manager: PluginManager, instrument: Instrument) -> dict[str, Any]:
-    """What the saved settings put in use, for the "Settings saved" summary: the scoring model's
-    label, each catalogue with its number of mechanisms, and the grading."""
+def in_use(
+    settings: Mapping[str, Any], manager: PluginManager, instrument: Instrument, default_passback: str
+) -> dict[str, Any]:
+    """What the saved settings put in use, for the "Settings saved" summary: every setting the
+    form saves (the scoring model's label, each catalogue with its number of mechanisms, the
+    grading and its passback, retakes, whether there are instructions, the discussion's minimum,
+    the groups), so that a teacher who changed any one of them sees it said."""
     try:
         model = manager.get(SCORING_MODELS, settings["scoring_model"]).label
     except Exception:  # noqa: BLE001 - said as unavailable, never a 500
@@ -142,4 +146,27 @@ def in_use(settings: Mapping[str, Any], manager: PluginManager, instrument: Inst
             catalogues.append({"label": catalogue.label, "count": count})
         except Exception:  # noqa: BLE001
             catalogues.append({"label": name, "count": None})
-    return {"model": model, "catalogues": catalogues, "grading": settings.get("grading")}
+    return {
+        "model": model,
+        "catalogues": catalogues,
+        "grading": settings.get("grading"),
+        "passback": _passback_label(settings, manager, default_passback),
+        "retakes": bool(settings.get("retakes")),
+        "instructions": bool(str(settings.get("instructions") or "").strip()),
+        "discussion_minimum": settings.get("discussion_minimum"),
+        "partnership_groups": bool(settings.get("partnership_groups")),
+        "group_minimum": settings.get("group_minimum"),
+    }
+
+
+def _passback_label(settings: Mapping[str, Any], manager: PluginManager, default_passback: str) -> str:
+    """The grade passback chosen, as the settings page names it."""
+    choice = str(settings.get("passback") or "")
+    if not choice:
+        return _("the tool's default (now: %(name)s)", name=default_passback)
+    if choice == "auto":
+        return _("Automatic")
+    try:
+        return str(manager.get(GRADE_PASSBACK, choice).label)
+    except Exception:  # noqa: BLE001 - said by its name, never a 500
+        return choice

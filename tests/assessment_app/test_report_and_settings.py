@@ -81,7 +81,7 @@ def test_invalid_settings_are_shown_and_nothing_is_saved(
     assert refused.status_code == 400
     assert "Nothing was saved" in refused.text and 'class="field-error"' in refused.text
     assert section_text.lower() in refused.text.lower()
-    assert "retakes not allowed" in teacher.get("/app/assessment/").text
+    assert "learners take it once" in teacher.get("/app/assessment/").text
 
 
 def test_uploaded_catalogue_errors_name_row_and_field(teacher: Taker) -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
-from tests.assessment_app.conftest import Taker
+from tests.assessment_app.conftest import ITEM, Taker
+from tests.support.lms import INSTRUCTOR
 
 BROKEN = "id,title,summary,areas,effort,horizon,source\nx,X,S,trusst,huge,short,me\n"
 SETTINGS = {"scoring_model": "threshold_bands", "catalogues": "workshop", "grading": "completion"}
@@ -107,3 +109,86 @@ def test_a_discussion_minimum_of_one_is_said_in_the_singular(teacher: Taker) -> 
     assert saved.status_code in (200, 303), saved.text[:300]
     hidden = " ".join(teacher.get("/app/assessment/class/discussion").text.split())
     assert "This view opens once 1 learner has submitted" in hidden, hidden[:2000]
+
+
+def saved_notice(taker: Taker, data: dict[str, object]) -> str:
+    """The "Settings saved" notice the class view shows after saving ``data``, as read (spaces
+    collapsed, the no-break spaces of French kept)."""
+    saved = taker.post("/app/assessment/settings", data, allow_redirects=False)
+    assert saved.status_code == 303, summary(saved.text)
+    page = taker.client.get(saved.headers["Location"]).text
+    box = page.split('id="settings-saved"')[1].split("</div>")[0]
+    return re.sub(r"[ \t\n]+", " ", html.unescape(re.sub(r"<[^>]+>", " ", box))).strip()
+
+
+def test_the_saved_notice_says_every_setting_the_form_saved(teacher: Taker) -> None:
+    """A teacher who changed only the retakes, the instructions, the discussion's minimum, the
+    groups or the passback saw a notice about the model, catalogues and grading only."""
+    notice = saved_notice(
+        teacher,
+        {
+            **SETTINGS,
+            "retakes": "on",
+            "instructions": "Bring one partnership you know well.",
+            "discussion_minimum": "1",
+            "partnership_groups": "off",
+            "passback": "auto",
+        },
+    )
+    for said in (
+        "Settings saved.",
+        "Grade: full marks on submission.",
+        "Grade passback: Automatic.",
+        "Learners may take it again.",
+        "Learners see your instructions with the assignment.",
+        "The discussion view opens once 1 learner has submitted.",
+        "No partnership groups.",
+    ):
+        assert said in notice, (said, notice)
+    notice = saved_notice(
+        teacher,
+        {**SETTINGS, "discussion_minimum": "3", "partnership_groups": "on", "group_minimum": "2"},
+    )
+    for said in (
+        "Grade passback: the tool's default (now: Automatic).",
+        "Learners take it once.",
+        "No instructions for learners.",
+        "The discussion view opens once 3 learners have submitted.",
+        "Learners may form partnership groups. A group's joint report opens once 2 members have submitted.",
+    ):
+        assert said in notice, (said, notice)
+    assert "Learners may take it again." not in notice and "No partnership groups." not in notice
+
+
+def test_the_saved_notice_says_them_in_french(launch_as: Any) -> None:
+    french = {"https://purl.imsglobal.org/spec/lti/claim/launch_presentation": {"locale": "fr-CA"}}
+    teacher = Taker(launch_as("instructor", sub=INSTRUCTOR, item=ITEM, extra=french))
+    notice = saved_notice(teacher, {**SETTINGS, "retakes": "on", "discussion_minimum": "4"})
+    for said in (
+        "Paramètres enregistrés.",
+        "Les personnes apprenantes peuvent la refaire.",
+        "Aucune consigne pour les personnes apprenantes.",
+        "La vue de discussion s'ouvre dès que 4 personnes apprenantes ont soumis leur autoévaluation.",
+        "Transmission des notes\u00a0: la valeur par défaut de l'outil (pour l'instant\u00a0: Automatique).",
+    ):
+        assert said in notice, (said, notice)
+
+
+def test_the_class_view_says_the_settings_in_the_settings_words(teacher: Taker) -> None:
+    """The class view said "grading: on completion" and "retakes not allowed" where the settings
+    and their saved notice say "Full marks on submission" and "Learners take it once"."""
+    for extra, grade, attempts in (
+        ({}, "grading: full marks on submission, out of", "learners take it once."),
+        (
+            {"grading": "model", "retakes": "on"},
+            "grading: the scoring model's overall result, out of",
+            "learners may take it again.",
+        ),
+    ):
+        notice = saved_notice(teacher, {**SETTINGS, **extra})
+        assert attempts.capitalize() in notice
+        page = teacher.get("/app/assessment/").text
+        line = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", page.split("<h1>")[1])))
+        line = line.split("Scoring model:")[1].split("Change the settings")[0]
+        assert grade in line and attempts in line, line
+        assert "on completion" not in line and "retakes" not in line, line

@@ -140,7 +140,7 @@ def test_learner_takes_leaves_resumes_submits_and_teacher_switches_model(app: Fl
     tool = page.frame(name="tool-frame")
     assert tool.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
     page.set_viewport_size({"width": 1280, "height": 720})
-    frame.get_by_role("link", name="Self-assessment", exact=True).click()
+    frame.get_by_role("link", name="Your class", exact=True).click()
     frame.get_by_role("link", name="Report of Ben Tremblay, attempt 1").click()
     assert frame.locator("#scoring-model").inner_text() == "Importance and performance"
     # Area 3 (all 1s, importance 1) led; now an area rated 2 but more important leads.

@@ -23,7 +23,7 @@ def current_links(page: str) -> list[str]:
 @pytest.mark.parametrize(
     ("path", "current"),
     [
-        ("/app/assessment/", "Self-assessment"),
+        ("/app/assessment/", "Your class"),
         ("/app/assessment/class/discussion", "Discussion view"),
         ("/app/assessment/settings", "Settings"),
     ],
@@ -57,6 +57,35 @@ def test_a_refused_save_still_marks_settings_and_learners_see_theirs(launch_as: 
         extra={"https://purl.imsglobal.org/spec/lti/claim/launch_presentation": {"locale": "fr-CA"}},
     )
     assert current_links(french.get("/app/assessment/settings").get_data(as_text=True)) == ["Paramètres"]
+
+
+FRENCH = {"https://purl.imsglobal.org/spec/lti/claim/launch_presentation": {"locale": "fr-CA"}}
+
+
+@pytest.mark.parametrize(
+    ("extra", "labels"),
+    [
+        ({}, ["Your class", "Discussion view", "Settings", "Gradebook"]),
+        (FRENCH, ["Votre classe", "Vue de discussion", "Paramètres", "Carnet de notes"]),
+    ],
+)
+def test_the_teacher_s_links_are_named_as_the_pages_they_open(
+    launch_as: Any, extra: dict[str, Any], labels: list[str]
+) -> None:
+    """The class view was "Self-assessment" in the teacher's menu, the learners' word for their
+    own page: each link now says the page it opens, as that page's title says it first."""
+    teacher = launch_as("instructor", sub="ada", item=ASSESSMENT, resource_link="rl-assess", extra=extra)
+    page = teacher.get("/app/assessment/").get_data(as_text=True)
+    nav = page.split('<header class="site-header"')[1].split("</header>")[0]
+    links = [
+        (html.unescape(h), html.unescape(t))
+        for h, t in re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)
+    ]
+    assert [label for _, label in links] == labels
+    for href, label in links:
+        opened = teacher.client.get(href).get_data(as_text=True)
+        title = html.unescape(re.search(r"<title>([^<]+)</title>", opened).group(1))
+        assert title.split(" · ")[0] == label, (href, title)
 
 
 DEEP_LINKING = {
