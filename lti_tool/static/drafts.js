@@ -1,4 +1,4 @@
-// Unsaved text kept in this browser until the server has it (decision 0056): when a save fails
+// Unsaved text kept in this browser until the server has it (decision 0053): when a save fails
 // or the page is left with changes not saved, the text is kept under a key the server gave the
 // page (a keyed hash of the person and the page: another person's page has another key), and
 // the next page of the same person offers it back. localStorage, which may be unavailable or

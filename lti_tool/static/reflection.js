@@ -5,7 +5,7 @@
 // Without JavaScript the form's Save button posts it, under the same rules. Every word shown
 // comes from the page (#reflection-messages). Text that could not be saved (a refused or failed
 // save, a page left before its save) is kept in this browser (drafts.js) and put back in the box
-// at this person's next visit of the page, then saved (decision 0056).
+// at this person's next visit of the page, then saved (decision 0053).
 (function () {
   "use strict";
   var form = document.getElementById("reflection-form");

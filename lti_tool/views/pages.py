@@ -202,7 +202,7 @@ def _render_session(
 
 def _draft_key(launch: Launch, workshop: Workshop, session: Session) -> str:
     """Where reflection.js keeps this person's unsaved text of this session in the browser
-    (decision 0056): the same at every launch of theirs, naming neither them nor the page."""
+    (decision 0053): the same at every launch of theirs, naming neither them nor the page."""
     return keyed_digest(
         current_app.config["SECRET_KEY"],
         "reflection-draft",

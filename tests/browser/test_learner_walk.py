@@ -181,7 +181,7 @@ def test_a_reflection_refused_after_the_session_expired_comes_back_at_the_next_l
     """The save after the session expired is refused and the page says to copy the text: a
     learner who did not, and opened the activity again from the course, found the box empty. The
     text is now kept in the browser (for this person and this page only) and comes back at the
-    next launch, where it is saved; then the browser forgets it (decision 0056)."""
+    next launch, where it is saved; then the browser forgets it (decision 0053)."""
     page = storing_page  # a browser's ordinary window: the tool's frame has its storage
     frame, tool = _ben_in_french(app, page, "P3 Workshop")
     tool = _session_1(page, tool)

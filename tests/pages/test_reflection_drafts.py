@@ -1,4 +1,4 @@
-"""What a session page gives reflection.js to keep unsaved text in the browser (decision 0056):
+"""What a session page gives reflection.js to keep unsaved text in the browser (decision 0053):
 a key that is the same at each launch of one person on one page, differs for anyone or any page
 else, and names neither; and the words it says, in the page's language."""
 
