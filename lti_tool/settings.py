@@ -102,7 +102,11 @@ def _describe_errors(messages: Any, raw: Mapping[str, Any]) -> list[str]:
     for name, errors in dict(messages).items():
         text = " ".join(map(str, errors)) if isinstance(errors, list) else str(errors)
         value = raw.get(name)
-        line = f"{ENV_PREFIX}{name}: {text} (got {value!r})"
+        field = FIELDS.get(name)
+        # A secret (a password in DATABASE_URL, SECRET_KEY) is named, never shown: this message
+        # goes to the terminal, the service's journal and `flask check`.
+        shown = "value not shown: a secret" if field and field.metadata.get("secret") else f"got {value!r}"
+        line = f"{ENV_PREFIX}{name}: {text} ({shown})"
         if isinstance(value, str) and INLINE_COMMENT.search(value):
             line += (
                 " - an inline comment? systemd's EnvironmentFile keeps it in the value:"

@@ -58,7 +58,10 @@ def test_a_bad_value_stops_start_up_naming_the_variable(monkeypatch, variable, v
     monkeypatch.setenv(variable, value)
     with pytest.raises(SettingsError, match=re.escape(variable)) as err:
         create_app()
-    assert says in str(err.value) and repr(value) in str(err.value)
+    assert says in str(err.value)
+    # The value refused is shown, but a secret's (DATABASE_URL may hold a password).
+    secret = bool(FIELDS[variable.removeprefix("LTI_TOOL_")].metadata.get("secret"))
+    assert (repr(value) in str(err.value)) != secret
 
 
 def test_values_are_parsed_to_their_types() -> None:
@@ -170,3 +173,35 @@ def test_a_value_refused_with_an_inline_comment_says_that_systemd_keeps_it() -> 
     with pytest.raises(SettingsError) as plain:
         load_settings({"LTI_TOOL_PROXY_FIX": "one"})
     assert "comment" not in str(plain.value)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "secret"),
+    [
+        # A Heroku-style URL (postgres://, not postgresql://) is refused: its password was printed.
+        ("LTI_TOOL_DATABASE_URL", "postgres://p3:Hunter2-db-pw@db.internal/p3", "Hunter2-db-pw"),
+        ("LTI_TOOL_DATABASE_URL", "mysql://p3:Hunter2-db-pw@db/p3  # the old one", "Hunter2-db-pw"),
+        ("LTI_TOOL_DATABASE_URL", "p3:Hunter2-db-pw@db/p3", "Hunter2-db-pw"),
+    ],
+)
+def test_a_refused_secret_setting_is_named_never_shown(variable: str, value: str, secret: str) -> None:
+    # The message goes to the terminal, the service's journal and `flask check`: never a secret.
+    with pytest.raises(SettingsError) as err:
+        load_settings({variable: value})
+    message = str(err.value)
+    assert variable + ":" in message and "not shown" in message
+    assert secret not in message and value not in message
+
+
+def test_a_refused_secret_passed_as_an_override_is_not_shown_either() -> None:
+    with pytest.raises(SettingsError) as err:
+        load_settings({}, {"SECRET_KEY": ["s3cr3t-" * 6], "ADMIN_PASSWORD": 12345678901})
+    message = str(err.value)
+    assert "LTI_TOOL_SECRET_KEY:" in message and "LTI_TOOL_ADMIN_PASSWORD:" in message
+    assert "s3cr3t-" not in message and "12345678901" not in message
+
+
+def test_a_refused_value_of_an_ordinary_setting_is_still_shown() -> None:
+    with pytest.raises(SettingsError) as err:
+        load_settings({"LTI_TOOL_PROXY_FIX": "one"})
+    assert "(got 'one')" in str(err.value)
