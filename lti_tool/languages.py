@@ -108,7 +108,7 @@ def _provide() -> tuple[str, Any] | None:
         return lang, i18n.catalogue(lang)
     # A page asks ~40 times (each text of its templates): kept on the request, dropped with
     # the language by language_changed().
-    found = g.get("lti_tool_catalogue")
+    found: tuple[str, Any] | None = g.get("lti_tool_catalogue")
     if found is None:
         lang = current_language()
         found = g.lti_tool_catalogue = (lang, i18n.catalogue(lang))

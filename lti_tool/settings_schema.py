@@ -20,7 +20,8 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 REGISTRATION_MODES = ("open", "allowlist", "token", "off")
 
 
-class NameList(fields.Field):
+# Not Field[list[str]]: marshmallow 3 (pyproject allows it) has no subscriptable Field at run time.
+class NameList(fields.Field):  # type: ignore[type-arg]
     """Names separated by commas or spaces (or a list, from Python)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
@@ -63,7 +64,7 @@ class Section:
 
     def _field(
         self,
-        cls: type[fields.Field],
+        cls: type[fields.Field[Any]],
         default: Any,
         help: str,
         type_name: str,
@@ -312,7 +313,7 @@ class SettingsSchema(Schema):
 
 
 SCHEMA = SettingsSchema()
-FIELDS: dict[str, fields.Field] = dict(SCHEMA.fields)
+FIELDS: dict[str, fields.Field[Any]] = dict(SCHEMA.fields)
 
 # Keys of app.config the code reads that are not settings: set by the app itself or by Flask.
 NOT_SETTINGS = {
