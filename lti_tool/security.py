@@ -5,7 +5,9 @@ live)."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import json
 import secrets
 
 from flask import Flask, g
@@ -18,6 +20,14 @@ def same_secret(sent: str | None, expected: str) -> bool:
     return hmac.compare_digest(
         (sent or "").encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
     )
+
+
+def keyed_digest(secret: str, purpose: str, *parts: object) -> str:
+    """A keyed hash (HMAC-SHA-256, 32 hex digits) of ``parts`` for ``purpose``: the same for the
+    same values, and neither readable nor guessable without ``secret`` (the app's SECRET_KEY).
+    The parts are joined without ambiguity (("a", "b:c") is not ("a:b", "c"))."""
+    message = purpose + ":" + json.dumps([str(part) for part in parts])
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def csp_nonce() -> str:

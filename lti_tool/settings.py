@@ -24,6 +24,8 @@ RESERVED_PREFIX = ENV_PREFIX + "TEST_"
 # There is no built-in key: outside production one is made in the instance folder (create_app).
 KNOWN_PUBLIC_SECRET_KEYS = frozenset({"dev-only-secret-change-me"})
 SOURCES_KEY = "SETTINGS_SOURCES"  # app.extensions key: where each setting's value came from
+# `VALUE   # comment`: systemd's EnvironmentFile keeps the comment in the value (docs/deploy.md).
+INLINE_COMMENT = re.compile(r"\s#")
 
 __all__ = ["SettingsError", "load_settings", "REGISTRATION_MODES", "ENV_PREFIX"]
 
@@ -101,7 +103,7 @@ def _describe_errors(messages: Any, raw: Mapping[str, Any]) -> list[str]:
         text = " ".join(map(str, errors)) if isinstance(errors, list) else str(errors)
         value = raw.get(name)
         line = f"{ENV_PREFIX}{name}: {text} (got {value!r})"
-        if isinstance(value, str) and re.search(r"\s#", value):
+        if isinstance(value, str) and INLINE_COMMENT.search(value):
             line += (
                 " - an inline comment? systemd's EnvironmentFile keeps it in the value:"
                 " give the comment a line of its own"

@@ -150,6 +150,37 @@ def test_unsafe_production_settings_are_errors(
     assert code == 1 and any(line.startswith(f"ERROR: {says}") for line in lines), lines
 
 
+def test_a_setting_with_what_looks_like_an_inline_comment_is_named_not_shown(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """systemd's EnvironmentFile keeps `VALUE   # comment` whole: accepted, but not what was meant."""
+    secret = TEST_SECRET + "-kept-secret"
+    monkeypatch.setenv("LTI_TOOL_SECRET_KEY", secret + "   # made on 4 December")
+    monkeypatch.setenv("LTI_TOOL_OUTBOUND_ALLOWLIST", "10.0.0.5  # the Moodle server")
+    monkeypatch.setenv("LTI_TOOL_REGISTRATION_ALLOWED_ISSUERS", "https://moodle.example.org #ours")
+    production = {k: v for k, v in GOOD_PRODUCTION.items() if k not in ("SECRET_KEY", "OUTBOUND_ALLOWLIST")}
+    app = _app(database_url, **production)
+    _make_ready(app)
+    code, lines = _run(app, "check", "--deploy")
+    for name in ("SECRET_KEY", "OUTBOUND_ALLOWLIST", "REGISTRATION_ALLOWED_ISSUERS"):
+        assert (
+            f"WARNING: the value of LTI_TOOL_{name} has what looks like an inline comment (a space, "
+            "then #): the settings file (systemd's EnvironmentFile) keeps it as part of the value. "
+            "Fix: put the comment on a line of its own in the settings file."
+        ) in lines, lines
+    assert not any(secret in line or "December" in line or "Moodle server" in line for line in lines)
+    assert code == 0  # a warning: the values work, they are only not what was meant
+    assert sum("inline comment" in line for line in _run(app, "check")[1]) == 3  # without --deploy too
+    french = {"LC_ALL": None, "LC_MESSAGES": None, "LANG": "fr_CA.UTF-8"}
+    said = app.test_cli_runner().invoke(args=["check"], env=french).output  # type: ignore[arg-type]
+    assert (
+        "la valeur de LTI_TOOL_OUTBOUND_ALLOWLIST contient ce qui ressemble à un commentaire en fin de "
+        "ligne (un espace, puis #)\u00a0: le fichier de paramètres (EnvironmentFile de systemd) le "
+        "garde dans la valeur. Correctif\u00a0: mettez le commentaire sur une ligne à part dans le "
+        "fichier de paramètres."
+    ) in said, said
+
+
 def test_a_stale_worker_and_a_changed_secret_are_reported(database_url: str) -> None:
     app = _app(database_url, **GOOD_PRODUCTION)
     _make_ready(app)

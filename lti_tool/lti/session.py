@@ -101,9 +101,18 @@ def read_token(token: str) -> Launch:
     try:
         data = _serializer().loads(token, max_age=current_app.config["LAUNCH_TOKEN_TTL"])
     except SignatureExpired as exc:
+        _speak_as_the_expired_launch(token)
         raise LaunchTokenError("token_expired", _("Your session has expired.")) from exc
     except BadSignature as exc:
         raise LaunchTokenError("token_invalid", _("The session token is not valid.")) from exc
+    launch = _granted(data)
+    if launch is None:
+        raise LaunchTokenError("token_invalid", _("The session token is not valid."))
+    return launch
+
+
+def _granted(data: Any) -> Launch | None:
+    """The launch a token's (signed) claims name, None unless they match it."""
     launch = get_launch(data.get("l")) if isinstance(data, dict) else None
     # The claims are signed, but we still check them against the stored launch: a token
     # can never name a user, context or role other than its launch's own.
@@ -112,8 +121,25 @@ def read_token(token: str) -> Launch:
         launch.context_pk,
         launch.role,
     ):
-        raise LaunchTokenError("token_invalid", _("The session token is not valid."))
+        return None
     return launch
+
+
+def _speak_as_the_expired_launch(token: str) -> None:
+    """An expired token of the tool's own (the page stayed away too long) still says which
+    language its launch was in: the refusal is answered in it, and nothing else of the launch is
+    used (docs/decisions/0042, addendum). The signature is checked again, without the age: a
+    token the tool did not sign never reaches the database."""
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        return
+    try:
+        launch = _granted(data)
+    except LaunchTokenError:  # its platform was disabled: get_launch chose the language already
+        return
+    if launch is not None:
+        languages.use_locale(languages.launch_language(launch))
 
 
 def start(launch: Launch) -> str:
@@ -175,6 +201,7 @@ def load_current() -> Launch | None:
             _("This link came from another site with someone's session in it, so it was not opened."),
         )
     if launch is not None and launch.created_at < utcnow() - timedelta(hours=MAX_SESSION_HOURS):
+        languages.use_locale(languages.launch_language(launch))  # the refusal in its language
         raise LaunchTokenError("session_ended", _("Your session has ended."))
     g.launch = launch
     languages.language_changed()  # the launch decides this page's language

@@ -21,7 +21,8 @@ from lti_tool.extensions import db
 from lti_tool.i18n import N_
 from lti_tool.i18n import gettext as _
 from lti_tool.models.base import utcnow
-from lti_tool.settings import ENV_PREFIX, KNOWN_PUBLIC_SECRET_KEYS, SOURCES_KEY
+from lti_tool.settings import ENV_PREFIX, INLINE_COMMENT, KNOWN_PUBLIC_SECRET_KEYS, SOURCES_KEY
+from lti_tool.settings_schema import FIELDS
 
 ERROR = "error"
 WARNING = "warning"
@@ -52,6 +53,7 @@ def run_checks(app: Flask, deploy: bool = False) -> list[Problem]:
     """Every problem found, errors first."""
     with app.app_context():
         problems = list(_settings(app.config, deploy))
+        problems += list(_inline_comments(app.config))
         if _database_reachable(problems):
             schema = list(_migrations(app))
             problems += schema
@@ -159,6 +161,25 @@ def _settings(config: Mapping[str, Any], deploy: bool) -> Iterator[Problem]:
             _("the database is SQLite"),
             _("use PostgreSQL in production (%(prefix)sDATABASE_URL=postgresql://...)", prefix=ENV_PREFIX),
         )
+
+
+def _inline_comments(config: Mapping[str, Any]) -> Iterator[Problem]:
+    """A value set with what looks like an inline comment: accepted (a secret, an allow-list, a
+    list of names take any text), but the comment is part of it. Named, never shown (a secret)."""
+    for name in FIELDS:
+        value = config.get(name)
+        text = " ".join(map(str, value)) if isinstance(value, list | tuple) else value
+        if _set_in_environment(config, name) and isinstance(text, str) and INLINE_COMMENT.search(text):
+            yield Problem(
+                WARNING,
+                _(
+                    "the value of %(prefix)s%(name)s has what looks like an inline comment (a space, "
+                    "then #): the settings file (systemd's EnvironmentFile) keeps it as part of the value",
+                    prefix=ENV_PREFIX,
+                    name=name,
+                ),
+                _("put the comment on a line of its own in the settings file"),
+            )
 
 
 def _secret(config: Mapping[str, Any]) -> Iterator[Problem]:

@@ -3,7 +3,9 @@
 // the limit is not sent (the server would refuse it whole): the counter and the status say so.
 // Text saved in another tab since is never overwritten: both are shown, the person keeps one.
 // Without JavaScript the form's Save button posts it, under the same rules. Every word shown
-// comes from the page (#reflection-messages).
+// comes from the page (#reflection-messages). Text that could not be saved (a refused or failed
+// save, a page left before its save) is kept in this browser (drafts.js) and put back in the box
+// at this person's next visit of the page, then saved (decision 0053).
 (function () {
   "use strict";
   var form = document.getElementById("reflection-form");
@@ -23,6 +25,15 @@
   // What the server has, not what the field holds now: text typed before this script ran
   // (a slow page) is not saved yet.
   var lastSaved = field.defaultValue;
+  // Up to twice the limit: over-long text is not saved, but the person may shorten it next time.
+  var drafts = window.P3Drafts ? window.P3Drafts(form.getAttribute("data-draft-key"), MAX * 2) : null;
+  var restored = false;  // the box holds a draft put back: the first save says so
+  // True when the box's text is kept in this browser (or is what the server has).
+  function keepDraft() {
+    if (!drafts) { return false; }
+    if (field.value === lastSaved) { drafts.forget(); return true; }
+    return drafts.keep(field.value, version.value);
+  }
 
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (_, key) { return values[key]; });
@@ -76,6 +87,7 @@
         if (response.status === 409 && data.error === "conflict") {
           failed = true;
           showConflict(data.theirs, data.version);
+          keepDraft();
           return;
         }
         // A proxy's page (no JSON) is said in words, never as a status code.
@@ -86,12 +98,16 @@
         }
         lastSaved = text;
         version.value = String(data.version);
-        say(field.value === text ? words.saved : words.saving);
+        if (field.value === text && drafts) { drafts.forget(); }
+        say(field.value !== text ? words.saving : restored ? words.restoredSaved : words.saved);
+        restored = false;
       });
     }).catch(function (error) {
       failed = true;
       var message = error instanceof TypeError ? words.offline : error.message;
-      say(fill(error.ended ? words.ended : words.failed, { message: message }));
+      // Kept in this browser, the text comes back at the next launch: no need to copy it.
+      var kept = keepDraft();
+      say(fill(error.ended ? (kept ? words.endedKept : words.ended) : words.failed, { message: message }));
     }).then(function () {
       saving = false;
       form.removeAttribute("data-saving");
@@ -112,6 +128,7 @@
   function keepTheirs(theirs, theirsVersion) {
     field.value = theirs;
     lastSaved = theirs;
+    if (drafts) { drafts.forget(); }  // the person chose the other text: theirs is not offered again
     version.value = String(theirsVersion);
     settle();
     count();
@@ -162,13 +179,32 @@
     }
   });
   window.addEventListener("pagehide", function () {
+    if (field.value !== lastSaved) { keepDraft(); }  // the beacon may not arrive, or be refused
     if (field.value !== lastSaved && over() <= 0 && !conflict && navigator.sendBeacon) {
       navigator.sendBeacon(form.action, new FormData(form));
     }
   });
+  // A phone putting the tab away may never fire pagehide: the text is kept when it is hidden.
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden" && field.value !== lastSaved) { keepDraft(); }
+  });
+
+  // The text not saved last time, if the server does not have it: back in the box, and saved
+  // on the version it was written on (the server has changed since: both texts are shown).
+  function restoreDraft() {
+    var draft = drafts && drafts.take();
+    if (!draft || conflict || field.value !== field.defaultValue) { return; }
+    if (draft.text === lastSaved) { drafts.forget(); return; }
+    field.value = draft.text;
+    if (/^\d+$/.test(String(draft.version))) { version.value = String(draft.version); }
+    restored = true;
+    say(over() > 0 ? "" : words.restored);
+    schedule();
+  }
+  restoreDraft();
   count();
   // Text typed before this script ran (a slow page) is saved like any other.
-  if (field.value !== lastSaved && !conflict) {
+  if (field.value !== lastSaved && !conflict && !restored) {
     if (over() > 0) { tooLong(); } else { say(words.unsaved); }
     schedule();
   }

@@ -27,6 +27,7 @@ from lti_tool.i18n import gettext as _
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
 from lti_tool.models import Launch
+from lti_tool.security import keyed_digest
 from lti_tool.services import activities, activity_settings
 from lti_tool.services import progress as progress_service
 from lti_tool.services.grades import scale as grade_scale
@@ -195,7 +196,22 @@ def _render_session(
         previous=workshop.sessions[index - 1] if index > 0 else None,
         next=workshop.sessions[index + 1] if index + 1 < len(numbers) else None,
         max_chars=progress_service.REFLECTION_MAX_CHARS,
+        draft_key=_draft_key(launch_session.current(), workshop, session),
     ), status
+
+
+def _draft_key(launch: Launch, workshop: Workshop, session: Session) -> str:
+    """Where reflection.js keeps this person's unsaved text of this session in the browser
+    (decision 0053): the same at every launch of theirs, naming neither them nor the page."""
+    return keyed_digest(
+        current_app.config["SECRET_KEY"],
+        "reflection-draft",
+        launch.platform_id,
+        launch.user_pk,
+        launch.context_pk,
+        workshop.slug,
+        session.slug,
+    )
 
 
 @bp.get("/w/<workshop>/sessions/<session>")

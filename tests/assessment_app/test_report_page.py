@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from lti_tool.assessment.instrument import get_instrument
 from lti_tool.extensions import db
 from lti_tool.models import AssessmentAttempt, Grade
-from tests.assessment_app.conftest import Taker
+from tests.assessment_app.conftest import ITEM, Taker
 from tests.support.lms import LEARNERS
 
 SETTINGS = {"scoring_model": "threshold_bands", "catalogues": "workshop"}
@@ -142,3 +142,20 @@ def test_completion_grading_says_the_answers_do_not_count(taker: Any, teacher: T
         "Partnership self-assessment, attempt 1: full marks for submitting (100/100); "
         "the answers do not change it."
     )
+
+
+def test_the_report_s_grade_note_reads_as_two_sentences_in_both_languages(
+    taker: Any, teacher: Taker, launch_as: Any
+) -> None:
+    """The note read "…de cette activité : Cette activité donne…": a lead ending in a colon
+    followed by the explanation's own sentence, capital and all (French wants none after a
+    colon). The lead is a sentence of its own now, in both languages."""
+    teacher.post("/app/assessment/settings", {**SETTINGS, "grading": "completion"})
+    for locale, lead, detail in (
+        ("en", "The grade follows this activity's current settings.", "This activity gives full marks"),
+        ("fr-CA", "La note suit les paramètres actuels de cette activité.", "Cette activité donne la note"),
+    ):
+        person = Taker(launch_as("learner", sub=f"learner-{locale}", item=ITEM, locale=locale))
+        person.answer_all(rating=1)
+        note = text(person.get(submit(person)).text.split('id="grade-explained"')[1].split("</p>")[0])
+        assert note.replace("&#39;", "'").startswith(f">{lead} {detail}"), note

@@ -3,6 +3,7 @@ either is missing. `playwright install` cannot download browsers here, by design
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,7 +44,7 @@ def playwright_instance() -> Iterator[Any]:
         yield playwright
 
 
-def launch_chromium(playwright: Any, block_third_party_cookies: bool = False) -> Any:
+def _args(block_third_party_cookies: bool = False) -> list[str]:
     # Every frame in its page's process (decision 0049). The LMS page, its sign-in and the tool
     # are two sites, and a launch moves the tool's frame between processes four times (LMS form,
     # tool, LMS sign-in, tool): under CPU contention Playwright at times missed one of those
@@ -53,7 +54,13 @@ def launch_chromium(playwright: Any, block_third_party_cookies: bool = False) ->
     args = [*ARGS, "--disable-site-isolation-trials"]
     if block_third_party_cookies:
         args.append("--test-third-party-cookie-phaseout")
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    return args
+
+
+def launch_chromium(playwright: Any, block_third_party_cookies: bool = False) -> Any:
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=_args(block_third_party_cookies)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +78,10 @@ def chromium_no_3p_cookies(playwright_instance: Any) -> Iterator[Any]:
 
 
 def _page_of(browser: Any) -> Iterator[Any]:
-    context = browser.new_context()
+    yield from _page_in(browser.new_context())
+
+
+def _page_in(context: Any) -> Iterator[Any]:
     page = context.new_page()
     # A wait, not a timing: under `make test -n 2` the other worker (a wheel build, a key-set
     # drip) can starve the live servers for several seconds; 15 s flaked in CI, 60 s does not
@@ -90,6 +100,24 @@ def _page_of(browser: Any) -> Iterator[Any]:
 @pytest.fixture
 def page(chromium: Any) -> Iterator[Any]:
     yield from _page_of(chromium)
+
+
+@pytest.fixture
+def storing_page(playwright_instance: Any, tmp_path: Path) -> Iterator[Any]:
+    """A page whose cross-site frames may use their (partitioned) storage, as in a browser's
+    ordinary window: Playwright's contexts, like a private window, refuse it to the tool's frame
+    (localStorage throws). A profile of its own, so a Chromium of its own: use sparingly."""
+    profile = tmp_path / "profile"
+    (profile / "Default").mkdir(parents=True)
+    preferences = {"profile": {"cookie_controls_mode": 0, "block_third_party_cookies": False}}
+    (profile / "Default" / "Preferences").write_text(json.dumps(preferences), encoding="utf-8")
+    context = playwright_instance.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, headless=True, args=_args()
+    )
+    try:
+        yield from _page_in(context)
+    finally:
+        context.close()
 
 
 @pytest.fixture

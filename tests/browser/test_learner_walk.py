@@ -8,7 +8,12 @@ import re
 from typing import Any
 
 from flask import Flask
+from sqlalchemy import select
 
+from lti_tool.extensions import db
+from lti_tool.models import Launch
+from lti_tool.services import progress as progress_service
+from tests.browser.conftest import run_axe
 from tests.browser.demo_course import ASSESSMENT_TITLE, FRAME, place_items, tool_at
 
 FOCUSED = "document.activeElement && (document.activeElement.id || document.activeElement.tagName)"
@@ -126,6 +131,8 @@ def test_a_save_after_the_session_expired_is_refused_in_the_page_s_language(
     requests now say its language; the reflection's save too. And the message went on "choose it
     again" (the reflection's: "try Save reflection", which posts the text to a refusal page),
     which cannot work once the session is over: it says to copy the text instead."""
+    errors: list[str] = []  # this browser refuses the tool's frame its storage: nothing breaks
+    page.on("pageerror", lambda error: errors.append(str(error)))
     place_items(app, page, ASSESSMENT_TITLE)
     frame, tool = _ben_in_french(app, page, ASSESSMENT_TITLE)
     frame.locator("#partnership").fill("Le PPP du port")
@@ -153,3 +160,91 @@ def test_a_save_after_the_session_expired_is_refused_in_the_page_s_language(
     assert "Votre session a expiré." in said and "expired" not in said, said
     # "Save reflection" would post the text with the expired token: copy it first, instead.
     assert "essayez" not in said and "Copiez votre texte" in said, said
+    assert errors == []
+
+
+SESSION_1 = "/app/w/p3-art-of-the-possible/sessions/session-1"
+DRAFTS = "() => Object.keys(localStorage).filter((k) => k.startsWith('p3-draft:')).length"
+
+
+def _session_1(page: Any, tool: Any) -> Any:
+    """The first session's page in the tool's frame, its scripts run."""
+    tool.goto(re.sub(r"/app/[^?]*", SESSION_1, tool.url, count=1))
+    tool = tool_at(page, f"**{SESSION_1}?**")
+    tool.wait_for_function("() => document.readyState === 'complete'")  # reflection.js has run
+    return tool
+
+
+def test_a_reflection_refused_after_the_session_expired_comes_back_at_the_next_launch(
+    app: Flask, storing_page: Any, clock: Any
+) -> None:
+    """The save after the session expired is refused and the page says to copy the text: a
+    learner who did not, and opened the activity again from the course, found the box empty. The
+    text is now kept in the browser (for this person and this page only) and comes back at the
+    next launch, where it is saved; then the browser forgets it (decision 0053)."""
+    page = storing_page  # a browser's ordinary window: the tool's frame has its storage
+    frame, tool = _ben_in_french(app, page, "P3 Workshop")
+    tool = _session_1(page, tool)
+    clock.install(app).advance(20 * 60)  # past LAUNCH_TOKEN_TTL (15 minutes)
+    frame.locator("#reflection-text").focus()
+    page.keyboard.type("Une idée à garder.")
+    message = frame.locator("#reflection-status")
+    message.filter(has_text="Non enregistrée").wait_for()
+    said = message.inner_text()
+    # Kept: "copy your text" is no longer the only way not to lose it.
+    assert "Votre session a expiré." in said and "Ce navigateur garde votre texte" in said, said
+
+    # Another learner in the same browser (a shared computer) gets nothing of Ben's.
+    page.goto(app.config["DEMO_URL"] + "/demo/")
+    page.get_by_role("link", name="Chloe Singh").click()
+    page.get_by_role("link", name="P3 Workshop", exact=True).click()
+    page.frame_locator(FRAME).locator("h1").wait_for()
+    tool = _session_1(page, tool_at(page, "**/app/**"))
+    assert frame.locator("#reflection-text").input_value() == ""
+    assert frame.locator("#reflection-status").inner_text() == ""
+    assert tool.evaluate(DRAFTS) == 1  # Ben's, kept for him
+
+    # Ben opens the activity again from the course (a new launch): his text is back, and saved.
+    frame, tool = _ben_in_french(app, page, "P3 Workshop")
+    tool = _session_1(page, tool)
+    assert frame.locator("#reflection-text").input_value() == "Une idée à garder."
+    status = frame.locator("#reflection-status")
+    assert "n'était pas enregistré, est de retour dans la zone" in status.inner_text(), status.inner_text()
+    status.filter(has_text="de retour dans la zone et maintenant enregistré.").wait_for()
+    assert run_axe(page, tool) == []
+    assert tool.evaluate(DRAFTS) == 0  # saved: the browser forgets it
+    tool = _session_1(page, tool)  # once more: the server has it
+    assert frame.locator("#reflection-text").input_value() == "Une idée à garder."
+    assert frame.locator("#reflection-status").inner_text() == ""
+    assert tool.evaluate(DRAFTS) == 0
+
+
+def test_a_draft_written_on_an_older_text_is_shown_beside_the_newer_one_not_saved_over_it(
+    app: Flask, storing_page: Any, clock: Any
+) -> None:
+    """The kept text was written on the reflection as it was then; if it was saved elsewhere
+    since (another device), putting the draft back must not overwrite it silently: both are
+    shown, and the text the person sets aside is not offered again."""
+    page = storing_page
+    frame, tool = _ben_in_french(app, page, "P3 Workshop")
+    tool = _session_1(page, tool)
+    clock.install(app).advance(20 * 60)
+    frame.locator("#reflection-text").focus()
+    page.keyboard.type("Écrit sur le téléphone.")
+    frame.locator("#reflection-status").filter(has_text="Non enregistrée").wait_for()
+    with app.app_context():  # meanwhile, on another device
+        launch = db.session.scalars(select(Launch).order_by(Launch.created_at.desc())).first()
+        progress_service.save_reflection(launch, "p3-art-of-the-possible", "session-1", "Écrit ailleurs.", 0)
+
+    frame, tool = _ben_in_french(app, page, "P3 Workshop")
+    tool = _session_1(page, tool)
+    conflict = frame.locator("#reflection-conflict")
+    conflict.wait_for()
+    assert "Écrit ailleurs." in conflict.inner_text()
+    assert frame.locator("#reflection-text").input_value() == "Écrit sur le téléphone."
+    conflict.get_by_role("button", name="Garder l'autre").click()
+    assert frame.locator("#reflection-text").input_value() == "Écrit ailleurs."
+    assert tool.evaluate(DRAFTS) == 0
+    tool = _session_1(page, tool)
+    assert frame.locator("#reflection-text").input_value() == "Écrit ailleurs."
+    assert frame.locator("#reflection-conflict").count() == 0

@@ -70,7 +70,7 @@ def test_pressing_add_again_leaves_the_unticked_item_out(app: Flask, page: Any) 
     assert summary.locator("li").all_inner_texts() == [
         "Vous avez modifié «\u00a0Séance 3\u00a0: La coopération conditionnelle et la dynamique de la "
         "gestion des relations\u00a0» sans le choisir\u00a0: cet élément ne serait pas ajouté. "
-        "Choisissez-le pour l’ajouter, ou appuyez de nouveau sur «\u00a0Ajouter au cours\u00a0» pour "
+        "Choisissez-le pour l'ajouter, ou appuyez de nouveau sur «\u00a0Ajouter au cours\u00a0» pour "
         "le laisser de côté."
     ]
     frame.get_by_role("button", name="Ajouter au cours").click()  # meant: leave it out
