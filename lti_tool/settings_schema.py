@@ -41,11 +41,16 @@ class DatabaseUrl(fields.String):
         from sqlalchemy.exc import ArgumentError
 
         try:
-            backend = make_url(text).get_backend_name()
+            url = make_url(text)
         except ArgumentError as exc:
             raise ValidationError("Not a database URL (e.g. postgresql://user@host/db).") from exc
+        backend = url.get_backend_name()
         if backend not in {"sqlite", "postgresql"}:
             raise ValidationError(f"Use sqlite:/// or postgresql://, not {backend}://.")
+        # The drivers the tool ships with (the standard library's sqlite3, psycopg 3 from the
+        # [postgres] extra): another would stop later with an import traceback.
+        if url.drivername not in {"sqlite", "postgresql", "postgresql+psycopg"}:
+            raise ValidationError(f"Use sqlite:/// or postgresql://, not {url.drivername}://.")
         return text
 
 
