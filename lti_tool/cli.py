@@ -11,6 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from lti_tool.i18n import gettext as _
 from lti_tool.lti import keys as tool_keys
+from lti_tool.models import Platform
 from lti_tool.services import platforms as platform_service
 from lti_tool.validation_messages import translated
 
@@ -18,7 +19,7 @@ platform_cli = AppGroup("platform", help="Register and inspect LMS platforms.")
 keys_cli = AppGroup("keys", help="The tool's signing keys.")
 
 
-def _show(platform) -> dict[str, object]:
+def _show(platform: Platform) -> dict[str, object]:
     return {
         "id": platform.id,
         "name": platform.name,
@@ -78,7 +79,7 @@ def platform_list() -> None:
         )
 
 
-def _resolve(ref: str):
+def _resolve(ref: str) -> Platform:
     platform = platform_service.find_platform_by_ref(ref)
     if platform is None:
         click.echo(

@@ -155,7 +155,8 @@ def init_app(app: Flask) -> None:
 
 
 def registry(app: Flask | None = None) -> ItemRegistry:
-    return (app or current_app).extensions[ITEMS_KEY]
+    found: ItemRegistry = (app or current_app).extensions[ITEMS_KEY]
+    return found
 
 
 def workshops() -> dict[str, Workshop]:

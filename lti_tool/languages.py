@@ -10,6 +10,7 @@ See docs/decisions/0019-translations.md.
 
 from __future__ import annotations
 
+from gettext import NullTranslations
 from typing import Any
 
 from flask import Flask, g, has_app_context, has_request_context, request
@@ -100,7 +101,7 @@ def html_lang() -> str:
     return str(get_locale() or "en").replace("_", "-")
 
 
-def _provide() -> tuple[str, Any] | None:
+def _provide() -> tuple[str, NullTranslations] | None:
     if not has_request_context():
         if not has_app_context():
             return None
@@ -108,7 +109,7 @@ def _provide() -> tuple[str, Any] | None:
         return lang, i18n.catalogue(lang)
     # A page asks ~40 times (each text of its templates): kept on the request, dropped with
     # the language by language_changed().
-    found = g.get("lti_tool_catalogue")
+    found: tuple[str, NullTranslations] | None = g.get("lti_tool_catalogue")
     if found is None:
         lang = current_language()
         found = g.lti_tool_catalogue = (lang, i18n.catalogue(lang))

@@ -20,7 +20,8 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 REGISTRATION_MODES = ("open", "allowlist", "token", "off")
 
 
-class NameList(fields.Field):
+# Not Field[list[str]]: marshmallow 3 (pyproject allows it) has no subscriptable Field at run time.
+class NameList(fields.Field):  # type: ignore[type-arg]
     """Names separated by commas or spaces (or a list, from Python)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
@@ -40,11 +41,16 @@ class DatabaseUrl(fields.String):
         from sqlalchemy.exc import ArgumentError
 
         try:
-            backend = make_url(text).get_backend_name()
+            url = make_url(text)
         except ArgumentError as exc:
             raise ValidationError("Not a database URL (e.g. postgresql://user@host/db).") from exc
+        backend = url.get_backend_name()
         if backend not in {"sqlite", "postgresql"}:
             raise ValidationError(f"Use sqlite:/// or postgresql://, not {backend}://.")
+        # The drivers the tool ships with (the standard library's sqlite3, psycopg 3 from the
+        # [postgres] extra): another would stop later with an import traceback.
+        if url.drivername not in {"sqlite", "postgresql", "postgresql+psycopg"}:
+            raise ValidationError(f"Use sqlite:/// or postgresql://, not {url.drivername}://.")
         return text
 
 
@@ -63,7 +69,7 @@ class Section:
 
     def _field(
         self,
-        cls: type[fields.Field],
+        cls: type[fields.Field[Any]],
         default: Any,
         help: str,
         type_name: str,
@@ -312,7 +318,7 @@ class SettingsSchema(Schema):
 
 
 SCHEMA = SettingsSchema()
-FIELDS: dict[str, fields.Field] = dict(SCHEMA.fields)
+FIELDS: dict[str, fields.Field[Any]] = dict(SCHEMA.fields)
 
 # Keys of app.config the code reads that are not settings: set by the app itself or by Flask.
 NOT_SETTINGS = {

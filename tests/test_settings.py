@@ -50,6 +50,9 @@ def test_a_documented_switch_is_read_from_the_environment() -> None:
         ("LTI_TOOL_LOG_LEVEL", "loud", "Must be one of"),
         ("LTI_TOOL_DATABASE_URL", "mysql://db/x", "Use sqlite:/// or postgresql://"),
         ("LTI_TOOL_DATABASE_URL", "not a url", "Not a database URL"),
+        # Another driver than psycopg 3 (the [postgres] extra): an import traceback, before.
+        ("LTI_TOOL_DATABASE_URL", "postgresql+psycopg2://db/x", "not postgresql+psycopg2://"),
+        ("LTI_TOOL_DATABASE_URL", "sqlite+pysqlcipher:///x", "not sqlite+pysqlcipher://"),
         ("LTI_TOOL_HTTP_TIMEOUT", "ten", "Not a valid number"),
     ],
 )
@@ -161,6 +164,8 @@ def test_postgresql_without_its_driver_stops_start_up_saying_what_to_install(mon
         load_settings({"LTI_TOOL_DATABASE_URL": "postgresql://p3@/p3?host=/var/run/postgresql"})
     assert "LTI_TOOL_DATABASE_URL" in str(err.value) and "psycopg" in str(err.value)
     assert "p3-workshop-lti[postgres]" in str(err.value)
+    with pytest.raises(SettingsError, match="psycopg"):  # the driver named in the URL
+        load_settings({"LTI_TOOL_DATABASE_URL": "postgresql+psycopg://p3@db.example/p3"})
     assert load_settings({"LTI_TOOL_DATABASE_URL": "sqlite://"})["DATABASE_URL"] == "sqlite://"
 
 

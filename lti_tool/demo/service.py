@@ -24,7 +24,8 @@ DEPLOYMENT_ID = "1"
 
 
 def issuer() -> str:
-    return current_app.config["DEMO_URL"] + "/demo"
+    demo_url: str = current_app.config["DEMO_URL"]
+    return demo_url + "/demo"
 
 
 _KEYS_LOCK = threading.Lock()

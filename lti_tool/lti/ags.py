@@ -299,7 +299,8 @@ class AgsTransport:
                     continue
                 if resource_id and item.get("resourceId") and item.get("resourceId") != resource_id:
                     continue
-                return item["id"]
+                found: str = item["id"]  # a str: checked above
+                return found
             url = response.links.get("next", {}).get("url")
         return None
 

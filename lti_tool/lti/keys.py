@@ -68,7 +68,7 @@ def private_key(private_pem: str) -> rsa.RSAPrivateKey:
 
 
 def public_jwk(private_pem: str, kid: str) -> dict[str, Any]:
-    jwk = json.loads(RSAAlgorithm.to_jwk(private_key(private_pem).public_key()))
+    jwk: dict[str, Any] = json.loads(RSAAlgorithm.to_jwk(private_key(private_pem).public_key()))
     jwk.update({"kid": kid, "alg": "RS256", "use": "sig"})
     return jwk
 

@@ -190,7 +190,8 @@ def _find(keyset: dict[str, Any] | None, kid: str) -> dict[str, Any] | None:
 @functools.lru_cache(maxsize=64)
 def _parse(keyset_json: str) -> dict[str, Any]:
     # Parsed once per process per key set version, not on every launch.
-    return json.loads(keyset_json)
+    parsed: dict[str, Any] = json.loads(keyset_json)
+    return parsed
 
 
 def platform_public_key(platform: Platform, kid: str, *, default_ttl: int) -> dict[str, Any]:

@@ -148,9 +148,9 @@ def start(launch: Launch) -> str:
     session["launch_id"] = launch.id
     logs.note(launch_id=launch.id, platform_id=launch.platform_id)
     g.launch = launch
-    g.launch_token = issue_token(launch)
+    token = g.launch_token = issue_token(launch)
     languages.language_changed()
-    return g.launch_token
+    return token
 
 
 def abandon() -> None:
@@ -187,7 +187,8 @@ def _token_from_request() -> str | None:
 def load_current() -> Launch | None:
     """Find this request's launch (token first, then cookie). Raises on a bad token."""
     if "launch" in g:
-        return g.launch
+        loaded: Launch | None = g.launch
+        return loaded
     token = _token_from_request()
     launch: Launch | None = None
     if token:
@@ -226,7 +227,7 @@ def fresh_token() -> str:
 
 
 def current() -> Launch:
-    launch = g.get("launch")
+    launch: Launch | None = g.get("launch")
     if launch is None:
         abort(401)
     return launch

@@ -20,7 +20,7 @@ from lti_tool.models.assessment import DRAFT, PARTNERSHIP_NAME_MAX, SUBMITTED
 from lti_tool.models.base import utcnow
 from lti_tool.plugin_api import MechanismCatalogue, PluginRuntimeError, SettingsError
 from lti_tool.plugin_manager import MECHANISM_CATALOGUES, SCORING_MODELS, PluginManager, UnknownPluginError
-from lti_tool.services.answers import (  # the answers' own module; these names are used from here too
+from lti_tool.services.answers import (
     IMPORTANCE_PREFIX,
     AnswerError,
     Autosaved,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool.extensions import db, rowcount
@@ -43,7 +43,7 @@ class Progress:
     reflection_version: int = 0
 
 
-def _query(launch: Launch, workshop_slug: str):
+def _query(launch: Launch, workshop_slug: str) -> Select[SessionProgress]:
     context = (
         SessionProgress.context_pk.is_(None)
         if launch.context_pk is None

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from lti_tool.assessment.instrument import NA, Instrument, instruments_by_version
 from lti_tool.extensions import db
 from lti_tool.models import AssessmentAnswer, AssessmentAttempt, LtiUser
-from lti_tool.services.assessment import IMPORTANCE_PREFIX
+from lti_tool.services.answers import IMPORTANCE_PREFIX
 from lti_tool.spreadsheet import csv_rows
 
 BATCH = 500

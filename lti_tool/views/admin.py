@@ -28,6 +28,7 @@ from lti_tool.i18n import gettext as _
 from lti_tool.i18n import lazy_gettext as _l
 from lti_tool.i18n import ngettext
 from lti_tool.lti import keys as tool_keys
+from lti_tool.models import Platform
 from lti_tool.models.base import utcnow
 from lti_tool.security import same_secret
 from lti_tool.services import admin_auth
@@ -239,7 +240,7 @@ def _form_data() -> dict[str, Any]:
     return data
 
 
-def _platform_or_404(platform_id: int):
+def _platform_or_404(platform_id: int) -> Platform:
     platform = platform_service.find_platform_by_ref(str(platform_id))
     if platform is None:
         abort(404, description=_("No such platform."))

@@ -27,7 +27,7 @@ from lti_tool.services import activities, activity_settings
 from lti_tool.services import answers as answer_service
 from lti_tool.services import assessment as service
 from lti_tool.services import partnership as partnership_service
-from lti_tool.services.assessment import IMPORTANCE_PREFIX, AnswerError, SubmitRefused
+from lti_tool.services.answers import IMPORTANCE_PREFIX, AnswerError, SubmitRefused
 from lti_tool.services.grades import scale as grade_scale
 from lti_tool.views import activity, answer_forms
 from lti_tool.views.assessment_class import class_view
@@ -161,7 +161,7 @@ def _page_index(instrument: Instrument, attempt: AssessmentAttempt) -> int:
     count = len(instrument.dimensions)
     if asked is not None:
         return min(max(asked, 1), count)
-    given = service.answers(attempt)
+    given = answer_service.answers(attempt)
     for index, dimension in enumerate(instrument.dimensions, start=1):
         items = [s.id for s in dimension.statements] + [IMPORTANCE_PREFIX + dimension.id]
         if any(i not in given for i in items):
@@ -179,7 +179,7 @@ def _take_page(
     """An area's questions. After a refused save (``conflicts``), the person's own choices
     (``mine``) stay selected and each conflict says what was saved elsewhere."""
     instrument = service.instrument_of(attempt)
-    stored = service.answers(attempt)
+    stored = answer_service.answers(attempt)
     answered, total = service.count_answered(attempt)
     return render_template(
         "assessment/take.html",

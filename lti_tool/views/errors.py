@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify, render_template, request, url_for
+from flask import Flask, Response, g, jsonify, render_template, request, url_for
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from lti_tool.i18n import gettext as _
@@ -96,7 +96,7 @@ def _render(
     hint: str = "",
     retry_url: str | None = None,
     next_step: tuple[str, str] | None = None,
-):
+) -> tuple[Response | str, int]:
     next_step = next_step or _next_step()
     if wants_json():
         body = {"error": reason, "message": message, "hint": hint}
@@ -121,11 +121,11 @@ def _render(
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(LaunchError)
-    def launch_error(error: LaunchError):
+    def launch_error(error: LaunchError) -> tuple[Response | str, int]:
         return _render(error.status, error.reason, str(error.message), str(error.hint), error.retry_url)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
+    def http_error(error: HTTPException) -> tuple[Response | str, int]:
         status = error.code or 500
         reason = (error.name or "error").lower().replace(" ", "_")
         step = (error.next_url, error.next_label) if isinstance(error, Refusal) else None
@@ -136,7 +136,7 @@ def register_error_handlers(app: Flask) -> None:
         return _render(status, reason, description or error.name, next_step=step)
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):
+    def unexpected(error: Exception) -> tuple[Response | str, int]:
         log.exception("unexpected error on %s %s", request.method, request.path)
         server_error = InternalServerError()
         return _render(500, "internal_error", server_error.description)

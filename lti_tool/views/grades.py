@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from lti_tool.i18n import gettext as _
 from lti_tool.lti import session as launch_session
 from lti_tool.lti.roles import INSTRUCTOR
+from lti_tool.models import Launch
 from lti_tool.models.grades import FAILED
 from lti_tool.plugin_api import PluginRuntimeError
 from lti_tool.plugin_manager import plugins
@@ -26,7 +27,7 @@ bp = Blueprint("grades", __name__, url_prefix="/app/grades")
 bp.context_processor(activity.scale_context)
 
 
-def _launch_in_activity():
+def _launch_in_activity() -> Launch:
     launch = launch_session.current()
     if launch.resource_link_pk is None:
         abort(404, description=_("Grades belong to an activity: open one from your course."))

@@ -3,7 +3,9 @@ found", never a database error."""
 
 from __future__ import annotations
 
-from werkzeug.routing import IntegerConverter
+from typing import Any
+
+from werkzeug.routing import IntegerConverter, Map
 
 MAX_ID = 2**31 - 1  # INTEGER on PostgreSQL and SQLite alike
 
@@ -11,7 +13,7 @@ MAX_ID = 2**31 - 1  # INTEGER on PostgreSQL and SQLite alike
 class RecordIdConverter(IntegerConverter):
     """``<int:…>`` in every route: ids beyond MAX_ID do not match (404)."""
 
-    def __init__(self, map, *args, **kwargs) -> None:
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # IntegerConverter's own
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 

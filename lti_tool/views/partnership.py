@@ -23,7 +23,7 @@ from lti_tool.services import assessment as assessment_service
 from lti_tool.services import partnership as service
 from lti_tool.services import partnership_invites as invites
 from lti_tool.services import partnership_leaving as leaving
-from lti_tool.services.assessment import AnswerError
+from lti_tool.services.answers import AnswerError
 from lti_tool.services.grades.roster import roster
 from lti_tool.services.partnership import GroupError
 from lti_tool.views import activity

@@ -26,7 +26,7 @@ class FormField:
     allowed: str = ""  # what the field takes, said beside it (from the schema's validators)
 
 
-def _kind(field: fields.Field) -> tuple[str, tuple[str, ...]]:
+def _kind(field: fields.Field[Any]) -> tuple[str, tuple[str, ...]]:
     for validator in field.validators:
         if isinstance(validator, validate.OneOf):
             return "select", tuple(str(c) for c in validator.choices)
@@ -42,7 +42,7 @@ def _kind(field: fields.Field) -> tuple[str, tuple[str, ...]]:
     return "text", ()
 
 
-def _labels(field: fields.Field, choices: tuple[str, ...]) -> tuple[str, ...]:
+def _labels(field: fields.Field[Any], choices: tuple[str, ...]) -> tuple[str, ...]:
     """A select's option texts: `OneOf(choices, labels=[...])`'s labels (lazy texts, translated
     now, in the reader's language), else the choices themselves."""
     for validator in field.validators:
@@ -57,7 +57,7 @@ def _number(value: Any) -> str | None:
     return None if value is None else f"{value:g}".replace(".", decimal_symbol())
 
 
-def _allowed(field: fields.Field, kind: str) -> str:
+def _allowed(field: fields.Field[Any], kind: str) -> str:
     """The values a field takes, in words, from its validators (a select lists its own)."""
     for validator in field.validators:
         if isinstance(validator, validate.Range) and kind in ("number", "integer"):

@@ -13,7 +13,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         "dynamic_registration",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -58,7 +58,7 @@ def upgrade():
     )
 
 
-def downgrade():
+def downgrade() -> None:
     op.drop_table("admin_credential")
     op.drop_table("registration_link")
     op.drop_table("dynamic_registration")

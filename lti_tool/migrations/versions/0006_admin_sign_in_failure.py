@@ -13,7 +13,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         "admin_sign_in_failure",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -26,6 +26,6 @@ def upgrade():
     )
 
 
-def downgrade():
+def downgrade() -> None:
     op.drop_index("ix_admin_sign_in_failure_client", table_name="admin_sign_in_failure")
     op.drop_table("admin_sign_in_failure")

@@ -13,11 +13,11 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     with op.batch_alter_table("launch") as batch:
         batch.add_column(sa.Column("deep_link_answered_at", sa.DateTime(), nullable=True))
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("launch") as batch:
         batch.drop_column("deep_link_answered_at")

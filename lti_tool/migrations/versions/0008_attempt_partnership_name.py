@@ -13,13 +13,13 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     with op.batch_alter_table("assessment_attempt") as batch:
         batch.add_column(
             sa.Column("partnership_name", sa.String(length=150), nullable=False, server_default="")
         )
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("assessment_attempt") as batch:
         batch.drop_column("partnership_name")

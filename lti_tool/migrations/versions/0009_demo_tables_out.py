@@ -23,7 +23,7 @@ log = logging.getLogger("lti_tool.migrations")
 DEMO_TABLES = ("demo_score", "demo_line_item", "demo_activity")  # children first
 
 
-def upgrade():
+def upgrade() -> None:
     bind = op.get_bind()
     inspector = sa.inspect(bind)
     present = [name for name in DEMO_TABLES if inspector.has_table(name)]
@@ -43,6 +43,6 @@ def upgrade():
         log.warning("Dropped the demo LMS's empty tables: %s.", ", ".join(present))
 
 
-def downgrade():
+def downgrade() -> None:
     # Nothing to restore: the demo's tables are the demo's (flask demo setup makes them).
     pass

@@ -13,7 +13,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         "worker_heartbeat",
         sa.Column("worker", sa.String(length=200), nullable=False),
@@ -24,5 +24,5 @@ def upgrade():
     )
 
 
-def downgrade():
+def downgrade() -> None:
     op.drop_table("worker_heartbeat")

@@ -5,6 +5,7 @@ Revises: 0010
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from alembic import op
@@ -15,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         "assessment_area_total",
         sa.Column("attempt_id", sa.Integer(), nullable=False),
@@ -34,7 +35,16 @@ def upgrade():
     _backfill()
 
 
-def _backfill():
+@dataclass
+class _AreaTotal:
+    """One area's running sums in one attempt (the rows of assessment_area_total)."""
+
+    total: int = 0
+    rated: int = 0
+    importance: int | None = None
+
+
+def _backfill() -> None:
     """Totals of the attempts submitted before this table existed, from their answers."""
     from lti_tool.assessment.instrument import instruments_by_version
 
@@ -58,26 +68,32 @@ def _backfill():
     ).all()
     for start in range(0, len(submitted), 500):
         batch = dict(submitted[start : start + 500])
-        found = defaultdict(lambda: [0, 0, None])
+        found: defaultdict[tuple[int, str], _AreaTotal] = defaultdict(_AreaTotal)
         for attempt_id, item, value in bind.execute(
             sa.select(answers.c.attempt_id, answers.c.item, answers.c.value).where(
                 answers.c.attempt_id.in_(list(batch))
             )
         ):
             if item.startswith("importance:"):
-                found[(attempt_id, item.split(":", 1)[1])][2] = None if value == "na" else int(value)
+                found[(attempt_id, item.split(":", 1)[1])].importance = None if value == "na" else int(value)
             elif value != "na" and item in area_of:
                 entry = found[(attempt_id, area_of[item])]
-                entry[0] += int(value)
-                entry[1] += 1
+                entry.total += int(value)
+                entry.rated += 1
         rows = [
-            {"attempt_id": a, "dimension_id": d, "total": t, "rated": r, "importance": imp}
-            for (a, d), (t, r, imp) in found.items()
+            {
+                "attempt_id": a,
+                "dimension_id": d,
+                "total": e.total,
+                "rated": e.rated,
+                "importance": e.importance,
+            }
+            for (a, d), e in found.items()
             if d in versions[batch[a]].dimension_ids
         ]
         if rows:
             bind.execute(totals.insert(), rows)
 
 
-def downgrade():
+def downgrade() -> None:
     op.drop_table("assessment_area_total")

@@ -14,7 +14,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         "activity_scale",
         sa.Column("resource_link_pk", sa.Integer(), nullable=False),
@@ -32,7 +32,7 @@ def upgrade():
         batch.add_column(sa.Column("learned_at", sa.DateTime(), nullable=True))
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("deployment") as batch:
         batch.drop_column("learned_at")
     op.drop_table("activity_scale")

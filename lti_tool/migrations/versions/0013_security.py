@@ -14,7 +14,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     with op.batch_alter_table("registration_link") as batch:
         batch.add_column(sa.Column("issuer", sa.String(length=500), nullable=True))
         batch.add_column(sa.Column("failed_attempts", sa.Integer(), nullable=False, server_default="0"))
@@ -33,7 +33,7 @@ def upgrade():
         batch.create_index(batch.f("ix_admin_session_expires_at"), ["expires_at"], unique=False)
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("admin_session") as batch:
         batch.drop_index(batch.f("ix_admin_session_expires_at"))
     op.drop_table("admin_session")

@@ -13,7 +13,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     with op.batch_alter_table("assessment_area_total") as batch:
         batch.add_column(sa.Column("resource_link_pk", sa.Integer(), nullable=True))
     op.execute(
@@ -36,7 +36,7 @@ def upgrade():
         )
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("assessment_area_total") as batch:
         batch.drop_index("ix_area_total_link_group")
         batch.drop_constraint("fk_assessment_area_total_resource_link_pk_resource_link", type_="foreignkey")

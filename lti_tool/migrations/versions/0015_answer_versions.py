@@ -14,14 +14,14 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     with op.batch_alter_table("assessment_answer") as batch:
         batch.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
     with op.batch_alter_table("session_progress") as batch:
         batch.add_column(sa.Column("reflection_version", sa.Integer(), nullable=False, server_default="0"))
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("session_progress") as batch:
         batch.drop_column("reflection_version")
     with op.batch_alter_table("assessment_answer") as batch:

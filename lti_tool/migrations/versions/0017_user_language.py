@@ -13,11 +13,11 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     with op.batch_alter_table("lti_user") as batch:
         batch.add_column(sa.Column("language", sa.String(length=8), nullable=False, server_default=""))
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("lti_user") as batch:
         batch.drop_column("language")

@@ -13,7 +13,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         "partnership_code_failure",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -137,7 +137,7 @@ def upgrade():
         batch_op.create_index("ix_partnership_member_group", ["group_id"], unique=False)
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("partnership_member", schema=None) as batch_op:
         batch_op.drop_index("ix_partnership_member_group")
 

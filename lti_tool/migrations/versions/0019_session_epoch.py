@@ -13,7 +13,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     with op.batch_alter_table("platform") as batch:
         batch.add_column(sa.Column("session_epoch", sa.Integer(), nullable=False, server_default="0"))
     with op.batch_alter_table("launch") as batch:
@@ -26,7 +26,7 @@ def upgrade():
     op.execute(platform.update().where(platform.c.enabled.is_(False)).values(session_epoch=1))
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("launch") as batch:
         batch.drop_column("session_epoch")
     with op.batch_alter_table("platform") as batch:

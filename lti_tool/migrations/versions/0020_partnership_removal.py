@@ -13,7 +13,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     op.create_table(
         "partnership_removal",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -38,5 +38,5 @@ def upgrade():
     )
 
 
-def downgrade():
+def downgrade() -> None:
     op.drop_table("partnership_removal")
