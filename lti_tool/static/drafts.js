@@ -38,7 +38,8 @@
     kept.slice(MAX_DRAFTS).forEach(function (old) { store.removeItem(old[1]); });
   }
 
-  // The drafts of one page's field: keep(text, version) (true: kept), take() (null: none), forget().
+  // The drafts of one page's field: keep(text, version) (true: kept), take() (null: none),
+  // forget(), forgetIf(texts) (only a draft holding one of these texts: another tab's stays).
   window.P3Drafts = function (id, maxChars) {
     var key = PREFIX + id;
     var store = id ? storage() : null;
@@ -60,6 +61,10 @@
       forget: function () {
         if (!store) { return; }
         try { store.removeItem(key); } catch (e) { /* nothing to forget */ }
+      },
+      forgetIf: function (texts) {
+        var draft = store ? read(store, key) : null;
+        if (draft && texts.indexOf(draft.text) !== -1) { this.forget(); }
       }
     };
   };

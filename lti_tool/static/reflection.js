@@ -28,11 +28,21 @@
   // Up to twice the limit: over-long text is not saved, but the person may shorten it next time.
   var drafts = window.P3Drafts ? window.P3Drafts(form.getAttribute("data-draft-key"), MAX * 2) : null;
   var restored = false;  // the box holds a draft put back: the first save says so
+  var keptHere = null;  // the text this tab last kept (or put back) as the draft
   // True when the box's text is kept in this browser (or is what the server has).
   function keepDraft() {
     if (!drafts) { return false; }
-    if (field.value === lastSaved) { drafts.forget(); return true; }
-    return drafts.keep(field.value, version.value);
+    if (field.value === lastSaved) { saved(field.value); return true; }
+    if (!drafts.keep(field.value, version.value)) { return false; }
+    keptHere = field.value;
+    return true;
+  }
+  // The server has ``text``: the draft goes if it holds that text or this tab's own (saved or
+  // typed over since). Another tab's draft stays: that tab told its person it keeps their text.
+  function saved(text) {
+    if (!drafts) { return; }
+    drafts.forgetIf(keptHere === null ? [text] : [text, keptHere]);
+    keptHere = null;
   }
 
   function fill(template, values) {
@@ -98,7 +108,7 @@
         }
         lastSaved = text;
         version.value = String(data.version);
-        if (field.value === text && drafts) { drafts.forget(); }
+        if (field.value === text) { saved(text); }
         say(field.value !== text ? words.saving : restored ? words.restoredSaved : words.saved);
         restored = false;
       });
@@ -196,6 +206,7 @@
     if (!draft || conflict || field.value !== field.defaultValue) { return; }
     if (draft.text === lastSaved) { drafts.forget(); return; }
     field.value = draft.text;
+    keptHere = draft.text;  // this tab's now: saving it, or text typed over it, forgets it
     if (/^\d+$/.test(String(draft.version))) { version.value = String(draft.version); }
     restored = true;
     say(over() > 0 ? "" : words.restored);

@@ -248,3 +248,28 @@ def test_a_draft_written_on_an_older_text_is_shown_beside_the_newer_one_not_save
     tool = _session_1(page, tool)
     assert frame.locator("#reflection-text").input_value() == "Écrit ailleurs."
     assert frame.locator("#reflection-conflict").count() == 0
+
+
+def test_a_save_in_another_tab_does_not_forget_the_text_this_tab_kept(
+    app: Flask, storing_page: Any, clock: Any
+) -> None:
+    """Two tabs of the same session page share one draft. Tab A's save was refused (its session
+    expired) and A said "this browser keeps your text"; a later save of other text in tab B (a
+    newer launch) forgot A's text: it was lost. A save forgets the draft only when the draft is
+    that text (or the tab's own, now saved)."""
+    page = storing_page
+    frame, tool = _ben_in_french(app, page, "P3 Workshop")  # tab A, launched now
+    tool = _session_1(page, tool)
+    clock.install(app).advance(20 * 60)  # A's session has expired
+    other = page.context.new_page()  # tab B, launched 20 minutes later: its session is valid
+    other_frame, other_tool = _ben_in_french(app, other, "P3 Workshop")
+    other_tool = _session_1(other, other_tool)
+    frame.locator("#reflection-text").fill("Écrit dans l'onglet A.")
+    frame.locator("#reflection-status").filter(has_text="Ce navigateur garde votre texte").wait_for()
+    other_frame.locator("#reflection-text").fill("Écrit dans l'onglet B.")
+    other_frame.locator("#reflection-status").filter(has_text="Votre réflexion est enregistrée.").wait_for()
+    kept = "() => Object.keys(localStorage).filter((k) => k.startsWith('p3-draft:'))"
+    drafts = other_tool.evaluate(kept)
+    assert len(drafts) == 1, drafts  # A's text is still kept
+    assert "onglet A" in other_tool.evaluate(f"() => localStorage.getItem('{drafts[0]}')")
+    other.close()
