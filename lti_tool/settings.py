@@ -198,8 +198,10 @@ def _check_database_driver(url: str) -> None:
     """PostgreSQL needs the [postgres] extra; without it SQLAlchemy would stop with a traceback."""
     import importlib.util
 
-    postgresql = url.startswith(("postgresql://", "postgresql+psycopg://"))
-    if postgresql and importlib.util.find_spec("psycopg") is None:
+    from sqlalchemy.engine import make_url
+
+    # The URL was checked on load: PostgreSQL here is psycopg's (DatabaseUrl refuses others).
+    if make_url(url).get_backend_name() == "postgresql" and importlib.util.find_spec("psycopg") is None:
         raise SettingsError(
             f"{ENV_PREFIX}DATABASE_URL is PostgreSQL, but its driver (psycopg) is not installed:"
             " install the tool with its postgres extra, pip install 'p3-workshop-lti[postgres]'"

@@ -48,11 +48,7 @@ def _form_context(settings: dict[str, Any], problems: Any = None) -> dict[str, A
 def _default_passback(manager: Any) -> str:
     """What "The tool's default" is now (GRADES_PASSBACK), in the teacher's words: without it the
     choice read like a second "Automatic"."""
-    name = str(current_app.config.get("GRADES_PASSBACK") or "auto")
-    if name == "auto":
-        return _("Automatic")
-    found = [p for p in manager.available(GRADE_PASSBACK) if p.name == name]
-    return str(found[0].label) if found else name
+    return settings_help.passback_label(manager, str(current_app.config.get("GRADES_PASSBACK") or "auto"))
 
 
 # The settings form may carry a catalogue file (at most 200,000 characters, plugins/catalogues/

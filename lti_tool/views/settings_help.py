@@ -164,9 +164,13 @@ def _passback_label(settings: Mapping[str, Any], manager: PluginManager, default
     choice = str(settings.get("passback") or "")
     if not choice:
         return _("the tool's default (now: %(name)s)", name=default_passback)
-    if choice == "auto":
+    return passback_label(manager, choice)
+
+
+def passback_label(manager: PluginManager, name: str) -> str:
+    """A grade passback choice in the teacher's words: "auto" is Automatic, a plugin its label,
+    anything else (a plugin no longer available) its name."""
+    if name == "auto":
         return _("Automatic")
-    try:
-        return str(manager.get(GRADE_PASSBACK, choice).label)
-    except Exception:  # noqa: BLE001 - said by its name, never a 500
-        return choice
+    found = [p for p in manager.available(GRADE_PASSBACK) if p.name == name]
+    return str(found[0].label) if found else name

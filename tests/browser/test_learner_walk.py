@@ -52,15 +52,21 @@ def test_an_empty_partnership_name_is_refused_in_french_with_the_focus_on_the_fi
     frame.get_by_text("Domaine 1 sur 12").wait_for()
 
 
-def test_a_save_the_server_could_not_answer_is_said_in_words_not_a_status_code(app: Flask, page: Any) -> None:
-    """A proxy's 502 (no JSON) made the question say "Non enregistrée : 502 Votre choix…": a
-    number a learner cannot act on."""
+def _questions_in_french(app: Flask, page: Any) -> tuple[Any, Any]:
+    """Ben, in French, has begun the self-assessment (keyboard): its first questions' page."""
     place_items(app, page, ASSESSMENT_TITLE)
     frame, tool = _ben_in_french(app, page, ASSESSMENT_TITLE)
     frame.locator("#partnership").fill("Le PPP du port")
     frame.locator("#begin").focus()
     page.keyboard.press("Enter")
     frame.get_by_text("Domaine 1 sur 12").wait_for()
+    return frame, tool
+
+
+def test_a_save_the_server_could_not_answer_is_said_in_words_not_a_status_code(app: Flask, page: Any) -> None:
+    """A proxy's 502 (no JSON) made the question say "Non enregistrée : 502 Votre choix…": a
+    number a learner cannot act on."""
+    frame, tool = _questions_in_french(app, page)
     page.route("**/app/assessment/answer", lambda route: route.fulfill(status=502, body="Bad gateway"))
     frame.locator("fieldset.rating").first.get_by_role("radio").first.focus()
     page.keyboard.press("ArrowRight")  # keyboard: the arrow chooses the next point
@@ -133,12 +139,7 @@ def test_a_save_after_the_session_expired_is_refused_in_the_page_s_language(
     which cannot work once the session is over: it says to copy the text instead."""
     errors: list[str] = []  # this browser refuses the tool's frame its storage: nothing breaks
     page.on("pageerror", lambda error: errors.append(str(error)))
-    place_items(app, page, ASSESSMENT_TITLE)
-    frame, tool = _ben_in_french(app, page, ASSESSMENT_TITLE)
-    frame.locator("#partnership").fill("Le PPP du port")
-    frame.locator("#begin").focus()
-    page.keyboard.press("Enter")
-    frame.get_by_text("Domaine 1 sur 12").wait_for()
+    frame, tool = _questions_in_french(app, page)
     clock.install(app).advance(20 * 60)  # past LAUNCH_TOKEN_TTL (15 minutes)
     frame.locator("fieldset.rating").first.get_by_role("radio").first.focus()
     page.keyboard.press("ArrowRight")
