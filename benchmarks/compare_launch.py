@@ -1,7 +1,7 @@
 """This tool's launch against a plain pylti1p3 Flask tool's, side by side, in one run (issue 16).
 
     .venv/bin/python benchmarks/compare_launch.py [--n 300] [--runs 3] [--clients 4]
-        [--database-url postgresql://...] [--plain-key-cache] [--before DIR] [--floor]
+        [--database-url postgresql://...] [--plain-key-cache] [--before DIR] [--floor] [--lean]
 
 Both tools are served by gunicorn, sync workers, 2 of each, on loopback, launched from one
 independent platform (tests/support/independent_platform.py: its own key, its own JWKS server,
@@ -16,7 +16,10 @@ cores with the tools, so the lighter the client, the more of them the tools get.
 
 ``--floor`` also measures the plain tool's app answering the same POST with its page and no LTI
 at all (no login, no token read): what Flask, gunicorn and the client cost, the ceiling of any
-Flask tool here.
+Flask tool here. ``--lean`` also measures a lean launch on the same app
+(benchmarks/plain_pylti1p3/lean.py): the id_token verified, the state consumed, user, course,
+link and launch recorded with raw ``sqlite3``, a token signed, the page: what the least a launch
+must do costs with no ORM (docs/decisions/0029, addendum).
 
 ``--before DIR`` serves another checkout of this tool beside them (say ``git archive <rev> | tar
 -x -C DIR``), for before/after figures from the same run.
@@ -34,6 +37,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import secrets
 import statistics
 import subprocess
 import sys
@@ -95,6 +99,7 @@ def served_plain_tool(platform: IndependentPlatform, key_cache: bool) -> Iterato
         "PLAIN_TOOL_CONFIG": str(folder / "tool.json"),
         "PLAIN_TOOL_SECRET": "plain-tool-benchmark-secret",
         "PLAIN_TOOL_KEY_CACHE": "1" if key_cache else "0",
+        "LEAN_DATABASE": str(folder / "lean.db"),
     }
     server = subprocess.Popen(
         [
@@ -139,9 +144,9 @@ class Tool:
 
     def prepare(self, platform: IndependentPlatform) -> tuple[dict[str, str], str, str]:
         """One browser's login: its cookies, the signed id_token and the state."""
-        if self.login_url is None:  # the floor: no login, a form of the same size
+        if self.login_url is None:  # the floor and the lean launch: no login, a new state each
             token = platform.sign(platform.claims("nonce", self.launch_url))
-            return {}, token, "s" * 43
+            return {}, token, secrets.token_urlsafe(32)
         with requests.Session() as browser:
             response = browser.post(
                 self.login_url,
@@ -262,6 +267,11 @@ def main() -> None:
         action="store_true",
         help="also the plain tool's app answering the same POST with its page and no LTI at all",
     )
+    parser.add_argument(
+        "--lean",
+        action="store_true",
+        help="also a lean launch (plain_pylti1p3/lean.py: PyJWT, raw sqlite3, no ORM) on the same app",
+    )
     args = parser.parse_args()
     platform = IndependentPlatform()
     print(f"machine: {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -281,7 +291,9 @@ def main() -> None:
             )
         plain_base, plain_pid = stack.enter_context(served_plain_tool(platform, args.plain_key_cache))
         label = "plain pylti1p3" + (" (key set cached)" if args.plain_key_cache else "")
-        if args.floor:  # measured, not compared: the plain tool stays last (the yardstick)
+        if args.lean:  # compared too; the plain tool stays last (the yardstick)
+            tools.insert(0, Tool("lean: raw SQL, no ORM (lean.py)", plain_base, None, "/lean/", plain_pid))
+        if args.floor:
             tools.insert(0, Tool("floor: Flask + gunicorn, no LTI", plain_base, None, "/floor/", plain_pid))
         tools.append(Tool(label, plain_base, "/login/", "/launch/", plain_pid))
         for tool in tools:  # warm-up: key set fetches, imports, first connections

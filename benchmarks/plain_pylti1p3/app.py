@@ -22,6 +22,7 @@ import os
 import time
 from typing import Any
 
+import lean  # the lean launch (compare_launch.py --lean), served beside the plain tool
 from flask import Flask, jsonify, render_template
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
 from pylti1p3.launch_data_storage.cache import CacheDataStorage
@@ -33,6 +34,7 @@ app.config.update(
     SESSION_COOKIE_NAME="pylti1p3-flask-app-sessionid",
     SESSION_COOKIE_HTTPONLY=True,
 )
+app.register_blueprint(lean.bp)
 
 
 class _ProcessCache:
