@@ -7,7 +7,7 @@ TRANSLATIONS := lti_tool/translations
 PO := $(TRANSLATIONS)/fr_CA/LC_MESSAGES/messages.po
 MO := $(PO:.po=.mo)
 
-.PHONY: run test install install-dev browser-deps lint bench load clean translations compile-translations
+.PHONY: run test test-lowest install install-dev browser-deps lint bench load clean translations compile-translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,21 @@ PYTEST_ARGS ?= -n auto --dist loadgroup
 test: lint browser-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Are pyproject.toml's minimums true? The suite (browser tests left out) against the lowest
+# version of each direct dependency (uv's --resolution lowest-direct), on the oldest Python we
+# support, in a virtualenv of its own made afresh each time. Not part of `make test` (CI time);
+# decision 0054, tests/README.md ("Lowest versions").
+LOWEST_PYTHON ?= python3.11
+LOWEST_VENV ?= .venv-lowest
+test-lowest:
+	rm -rf $(LOWEST_VENV)
+	$(LOWEST_PYTHON) -m venv $(LOWEST_VENV)
+	$(LOWEST_VENV)/bin/pip install --quiet --quiet uv
+	$(LOWEST_VENV)/bin/uv pip install --python $(LOWEST_VENV)/bin/python --resolution lowest-direct \
+		-e '.[dev]' -e tests/sample_plugin
+	$(LOWEST_VENV)/bin/pybabel --quiet compile -d $(TRANSLATIONS)
+	$(LOWEST_VENV)/bin/python -m pytest -n auto --dist loadgroup -p no:cacheprovider --ignore=tests/browser
+
 # ruff, then mypy (configured in pyproject.toml).
 lint: install-dev
 	$(BIN)/ruff check .
@@ -90,4 +105,4 @@ load: install-dev
 	cd benchmarks && ../$(BIN)/python class_wave.py $(LOAD_ARGS)
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache
+	rm -rf $(VENV) $(LOWEST_VENV) instance .pytest_cache .mypy_cache

@@ -1,6 +1,6 @@
 """PyJWT's decoder, with its base64url alphabet check done by a regular expression.
 
-PyJWT (2.10 and later) checks each character of each segment against the base64url alphabet in
+PyJWT (2.14 and later) checks each character of each segment against the base64url alphabet in
 a Python generator (GHSA-hxm8-2xgr-2p9m): about 1,500 steps per id_token, the largest part of a
 verification after the RSA signature itself. ``_StrictSegments`` does the same checks, in the
 same order and with the same errors, with one ``re.fullmatch`` (in C); everything else (the
@@ -47,7 +47,7 @@ class _StrictSegments(PyJWS):
 
 def _decoder() -> jwt.PyJWT:
     decoder = jwt.PyJWT()
-    # Only when this PyJWT checks segments this way (2.10+); an older one keeps its own parse.
+    # Only when this PyJWT checks segments this way (2.14+); an older one keeps its own parse.
     if hasattr(PyJWS, "_decode_base64url_segment") and hasattr(decoder, "_jws"):
         decoder._jws = _StrictSegments(options=decoder._get_sig_options())
     return decoder

@@ -14,7 +14,9 @@ from jwt.exceptions import DecodeError
 
 from lti_tool.lti import jws
 
-pytestmark = pytest.mark.skipif(
+# PyJWT before 2.14 parses segments its own way, and lti/jws.py leaves it at that: only the
+# decoder's checks (the last test) apply to it.
+own_segments = pytest.mark.skipif(
     not hasattr(PyJWS, "_decode_base64url_segment"), reason="this PyJWT parses segments its own way"
 )
 
@@ -49,6 +51,7 @@ def outcome(parse: object, segment: bytes) -> object:
         return ("refused", str(error))
 
 
+@own_segments
 @pytest.mark.parametrize("segment", SEGMENTS)
 def test_segments_are_read_and_refused_as_pyjwt_does(segment: bytes) -> None:
     assert outcome(jws._StrictSegments._decode_base64url_segment, segment) == outcome(

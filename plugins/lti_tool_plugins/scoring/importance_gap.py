@@ -147,10 +147,13 @@ class ImportanceGapModel(ScoringModel):
     def _score(counts: RatingCounts, cfg: Mapping[str, Any]) -> DimensionScore:
         mean = counts.mean
         importance = _importance(counts, cfg)
-        if mean is None:
-            return dimension_score(counts, "insufficient", _(QUADRANTS["insufficient"]), None)
-        quadrant = _quadrant(mean, importance, cfg)
-        reading = _reading(quadrant, counts.importance, importance, cfg)
+        # One _(QUADRANTS[...]) with a variable key: Babel before 2.15 extracted a literal key
+        # ("insufficient") as a text to translate.
+        quadrant = "insufficient"
+        reading: str | None = None
+        if mean is not None:
+            quadrant = _quadrant(mean, importance, cfg)
+            reading = _reading(quadrant, counts.importance, importance, cfg)
         return dimension_score(counts, quadrant, _(QUADRANTS[quadrant]), reading)
 
     @staticmethod
