@@ -111,6 +111,19 @@ def test_no_password_configured_means_no_way_in(app: Flask) -> None:
     assert refused.status_code == 403 and "no administrator password is set" in refused.text
 
 
+def test_the_check_without_a_password_costs_what_a_real_one_does() -> None:
+    """With no password configured, a guess is still checked against a hash (admin_auth's
+    _DUMMY_HASH, a constant): hashed the way werkzeug hashes a password today, or a refusal
+    would say by its speed that no password is set."""
+    from werkzeug.security import check_password_hash, generate_password_hash
+
+    from lti_tool.services import admin_auth
+
+    method = admin_auth._DUMMY_HASH.split("$", 1)[0]
+    assert method == generate_password_hash("x").split("$", 1)[0]
+    assert check_password_hash(admin_auth._DUMMY_HASH, "never-a-password")
+
+
 def test_dashboard_lists_platforms_keys_and_failures(admin_app: Flask, admin: Admin) -> None:
     base = admin_app.config["BASE_URL"]
     for _ in range(3):

@@ -49,7 +49,14 @@ def admin_password_hash(settings: Mapping[str, Any]) -> str | None:
     return row.password_hash if row else settings.get("ADMIN_PASSWORD_HASH")
 
 
-_DUMMY_HASH = generate_password_hash("never-a-password")
+# Checked when no password is configured, so that a refusal takes as long either way. A constant,
+# not generate_password_hash() at import: that cost 0.1 s of CPU at every start of a process
+# (each flask command, each gunicorn worker). tests/test_admin.py checks that it is hashed the
+# way werkzeug hashes a password now (the same method and cost).
+_DUMMY_HASH = (
+    "scrypt:32768:8:1$b6vbALxxZg0Ek3bo$6bea360946d62aaae7d0e02ccfc795bc925daa60de0ef4d41a8174b51c11ac4"
+    "b4e6347cd64108df60b8cfa946b73fe72a6b5566828ca23f779331cc95b876fc2"
+)
 
 
 def check_admin_password(settings: Mapping[str, Any], password: str) -> bool:
