@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from lti_tool.extensions import db
 from lti_tool.models import AdminSignInFailure, Platform, RegistrationLink, ToolKey
+from tests.support.admin_password import cheap_hash
 from tests.support.lms import INSTRUCTOR, DemoLms
 
 PASSWORD = "correct horse battery staple"
@@ -55,7 +56,7 @@ class Admin:
 
 @pytest.fixture
 def admin_app(make_app: Any) -> Flask:
-    return make_app(ADMIN_PASSWORD=PASSWORD)
+    return make_app(ADMIN_PASSWORD=cheap_hash(PASSWORD))
 
 
 @pytest.fixture
@@ -247,7 +248,7 @@ def test_registration_links_create_list_revoke(admin_app: Flask, admin: Admin) -
 
 
 def test_cli_set_password(make_app: Any) -> None:
-    app = make_app(ADMIN_PASSWORD=PASSWORD)
+    app = make_app(ADMIN_PASSWORD=cheap_hash(PASSWORD))
     runner = app.test_cli_runner()
     assert runner.invoke(args=["admin", "set-password", "--password", "short"]).exit_code == 2
     result = runner.invoke(args=["admin", "set-password", "--password", "a-new-long-password"])
@@ -258,15 +259,25 @@ def test_cli_set_password(make_app: Any) -> None:
     assert link.exit_code == 0 and "/lti/register?reg=" in link.output
 
 
-def test_password_setting_is_kept_only_as_a_hash(admin_app: Flask) -> None:
-    assert "ADMIN_PASSWORD" not in admin_app.config
-    assert PASSWORD not in str(admin_app.config["ADMIN_PASSWORD_HASH"])
+def test_password_setting_is_kept_only_as_a_hash(make_app: Any) -> None:
+    """A plain ADMIN_PASSWORD, as an operator writes it (the other tests give a cheap hash), is
+    hashed at start-up, kept only as that hash, and signs in."""
+    from werkzeug.security import check_password_hash
+
+    app = make_app(ADMIN_PASSWORD=PASSWORD)
+    assert "ADMIN_PASSWORD" not in app.config
+    kept = str(app.config["ADMIN_PASSWORD_HASH"])
+    assert PASSWORD not in kept and check_password_hash(kept, PASSWORD)
+    assert Admin(app).login(PASSWORD).status_code == 200
 
 
 @pytest.fixture
 def guarded_app(make_app: Any) -> Flask:
     return make_app(
-        ADMIN_PASSWORD=PASSWORD, PROXY_FIX=1, ADMIN_SIGN_IN_MAX_FAILURES=3, ADMIN_SIGN_IN_WINDOW_SECONDS=600
+        ADMIN_PASSWORD=cheap_hash(PASSWORD),
+        PROXY_FIX=1,
+        ADMIN_SIGN_IN_MAX_FAILURES=3,
+        ADMIN_SIGN_IN_WINDOW_SECONDS=600,
     )
 
 
@@ -304,7 +315,7 @@ def test_concurrent_guesses_get_no_more_tries(guarded_app: Flask) -> None:
 
 
 def test_cleanup_forgets_failures_outside_the_window(make_app: Any, clock: Any) -> None:
-    app = make_app(ADMIN_PASSWORD=PASSWORD, ADMIN_SIGN_IN_WINDOW_SECONDS=60)
+    app = make_app(ADMIN_PASSWORD=cheap_hash(PASSWORD), ADMIN_SIGN_IN_WINDOW_SECONDS=60)
     clock.install(app)
     assert Admin(app).login("guess").status_code == 401
     assert "Removed 0 old" in app.test_cli_runner().invoke(args=["cleanup"]).output
@@ -318,7 +329,7 @@ def test_dashboard_shows_grade_delivery_per_platform(make_app: Any) -> None:
     from tests.grades.conftest import FAST, launch_id_of, settle, submit
     from tests.support.lms import LEARNERS
 
-    app = make_app(ADMIN_PASSWORD=PASSWORD, **FAST)
+    app = make_app(ADMIN_PASSWORD=cheap_hash(PASSWORD), **FAST)
     lms = DemoLms(app.config["BASE_URL"], app.config["DEMO_URL"])
     activity = lms.place_assessment(10)
     launches = [launch_id_of(app, lms.launch(learner, activity)[1]) for learner in LEARNERS[:2]]
@@ -353,7 +364,9 @@ def test_dashboard_gives_the_registration_url_that_works_in_its_mode(make_app: A
     moodle = RegisteringPlatform("moodle")
     try:
         app = make_app(
-            ADMIN_PASSWORD=PASSWORD, REGISTRATION_MODE=mode, REGISTRATION_ALLOWED_ISSUERS=moodle.issuer
+            ADMIN_PASSWORD=cheap_hash(PASSWORD),
+            REGISTRATION_MODE=mode,
+            REGISTRATION_ALLOWED_ISSUERS=moodle.issuer,
         )
         admin = Admin(app)
         page = admin.login().text

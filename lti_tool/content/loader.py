@@ -7,6 +7,7 @@ edits the YAML can find the problem without reading a traceback.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,9 +78,20 @@ def default_content_dir() -> Path:
 
 
 def load_workshop(path: str | Path, lang: str = DEFAULT_LANGUAGE) -> Workshop:
-    """The workshop in ``path``, validated in both languages, with its texts in ``lang``."""
+    """The workshop in ``path``, validated in both languages, with its texts in ``lang``.
+
+    Kept per file text and language: a workshop is deeply immutable, and every app start read
+    and validated the same text again (each test builds its own app: about a third of
+    ``create_app``). Keyed by the text itself, not the file's modification time, which two
+    writes within a few milliseconds can share. A text that fails is never kept (its error is
+    raised again, as found)."""
     path = Path(path)
-    data = _read_yaml(path)
+    return _kept_workshop(path, _read_text(path), lang)
+
+
+@functools.lru_cache(maxsize=32)
+def _kept_workshop(path: Path, text: str, lang: str) -> Workshop:
+    data = _parse_yaml(path, text)
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
         raise ContentError(path, f"Expected a mapping at the top level, got {kind}.")
@@ -137,11 +149,14 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[An
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise ContentError(path, f"Cannot read file: {err}") from err
+
+
+def _parse_yaml(path: Path, text: str) -> Any:
     try:
         return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass: no arbitrary objects
     except yaml.YAMLError as err:

@@ -18,6 +18,7 @@ from lti_tool.extensions import db
 from lti_tool.models import Launch, LaunchFailure, Platform
 from tests.canvas.conftest import Canvas
 from tests.grades.conftest import FAST
+from tests.support.admin_password import cheap_hash
 from tests.support.forms import first_form
 from tests.test_admin import Admin
 
@@ -26,7 +27,7 @@ PASSWORD = "admin-password-for-canvas-tests"
 
 @pytest.fixture
 def registered(make_app: Any) -> Iterator[Canvas]:
-    found = Canvas(make_app(ADMIN_PASSWORD=PASSWORD, **FAST), dynamic=True)
+    found = Canvas(make_app(ADMIN_PASSWORD=cheap_hash(PASSWORD), **FAST), dynamic=True)
     yield found
     found.lms.stop()
 

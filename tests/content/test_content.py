@@ -436,3 +436,27 @@ def test_what_learners_read_is_in_canadian_english() -> None:
                 f"{path.name}: {m.group(0)!r} (write {canadian})" for m in re.finditer(pattern, text, re.I)
             ]
     assert found == []
+
+
+def test_a_workshop_is_kept_until_its_file_says_something_else(tmp_path: Path) -> None:
+    """load_workshop keeps what it built for a file's text (each app start reads it), and reads
+    an edited file again, also one of the same size written at once after."""
+    text = (default_content_dir() / "p3-art-of-the-possible.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "workshop.yaml"
+    path.write_text(text, encoding="utf-8")
+    first = load_workshop(path)
+    assert load_workshop(path) is first
+    assert load_workshop(path, "fr").title == "Partenariats public-privé\u00a0: l'art du possible"
+
+    path.write_text(
+        text.replace(
+            'en: "Private-Public Partnerships: The Art of the Possible"',
+            'en: "Private-Public Partnerships: The Art of the Possiblf"',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    assert load_workshop(path).title == "Private-Public Partnerships: The Art of the Possiblf"
+    path.write_text(text.replace("slug: p3-art", "slug: P3 art", 1), encoding="utf-8")
+    with pytest.raises(ContentError):
+        load_workshop(path)  # a text that fails is not kept, nor the one before it used

@@ -15,6 +15,7 @@ import requests
 from flask import Flask
 
 from tests.grades.conftest import FAST, grades, record_launches, register, settle, submit
+from tests.support.admin_password import cheap_hash
 from tests.support.forms import forms
 from tests.support.waiting import wait_for
 
@@ -205,7 +206,7 @@ def test_the_administrator_sends_again_a_platforms_refused_grades_from_the_dashb
 ) -> None:
     from tests.test_admin import PASSWORD, Admin
 
-    app = make_app(ADMIN_PASSWORD=PASSWORD, **FAST)
+    app = make_app(ADMIN_PASSWORD=cheap_hash(PASSWORD), **FAST)
     register(app, ags_platform)
     _misconfigured(app, ags_platform)
     [launch] = record_launches(

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tests.support.admin_password import cheap_hash
 from tests.test_admin import PASSWORD, Admin
 
 
 @pytest.fixture
 def admin_app(make_app: Any) -> Flask:
-    return make_app(ADMIN_PASSWORD=PASSWORD)
+    return make_app(ADMIN_PASSWORD=cheap_hash(PASSWORD))
 
 
 def text(page: Any) -> str:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from lti_tool.extensions import db
 from lti_tool.models import LaunchFailure, Platform, RegistrationLink
 from lti_tool.services import registration as registration_service
+from tests.support.admin_password import cheap_hash
 from tests.support.registering_platform import RegisteringPlatform
 from tests.support.scripted_server import Reply, ScriptedServer
 
@@ -128,7 +129,9 @@ def test_a_link_is_bound_to_the_first_platform_that_uses_it(
 def test_refused_registrations_are_recorded_and_shown_to_the_administrator(
     make_app: Any, moodle: RegisteringPlatform
 ) -> None:
-    app = make_app(REGISTRATION_MODE="token", ADMIN_PASSWORD="pw-for-the-test", ADMIN_SIGN_IN_MAX_FAILURES=0)
+    app = make_app(
+        REGISTRATION_MODE="token", ADMIN_PASSWORD=cheap_hash("pw-for-the-test"), ADMIN_SIGN_IN_MAX_FAILURES=0
+    )
     code = _link(app)
     moodle.refuse_with = (403, "token expired")
     register(app, moodle, reg=code)

@@ -16,6 +16,7 @@ from flask import Flask
 from lti_tool import create_app
 from lti_tool.settings import load_settings
 from tests.conftest import TEST_SECRET
+from tests.support.admin_password import cheap_hash
 from tests.support.lms import LEARNERS, DemoLms
 
 PASSWORD = "a-long-enough-test-password"
@@ -145,13 +146,13 @@ def sign_in(base_url: str) -> tuple[requests.Session, str, str]:
 
 
 def test_the_csrf_token_is_new_after_sign_in(make_app: Any) -> None:
-    app = make_app(ADMIN_PASSWORD=PASSWORD, ADMIN_SIGN_IN_MAX_FAILURES=0)
+    app = make_app(ADMIN_PASSWORD=cheap_hash(PASSWORD), ADMIN_SIGN_IN_MAX_FAILURES=0)
     _, before, after = sign_in(app.config["BASE_URL"])
     assert before != after
 
 
 def test_signing_out_ends_the_session_on_the_server(make_app: Any) -> None:
-    app = make_app(ADMIN_PASSWORD=PASSWORD, ADMIN_SIGN_IN_MAX_FAILURES=0)
+    app = make_app(ADMIN_PASSWORD=cheap_hash(PASSWORD), ADMIN_SIGN_IN_MAX_FAILURES=0)
     base = app.config["BASE_URL"]
     browser, _, csrf = sign_in(base)
     copied = browser.cookies.get("p3_session")
