@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.security import generate_password_hash
+
+from tests.support.admin_password import cheap_hash
 
 PASSWORD = "correct horse battery staple"
 # A cheap hash (accepted as is): these tests check many passwords, the hashing is not their point.
-CHEAP = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
+CHEAP = cheap_hash(PASSWORD)
 
 
 def _attempt(app: Flask, address: str, password: str) -> Any:
